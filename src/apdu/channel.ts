@@ -1,0 +1,106 @@
+import createDebug from 'debug';
+import type { Transport } from '../transport/transport.ts';
+import { TransportRaceError } from '../transport/errors.ts';
+import { encodeCommand, type CommandApdu } from './command.ts';
+import { ApduEncodeError } from './errors.ts';
+import { concat } from './hex.ts';
+import { decodeResponse, type ResponseApdu } from './response.ts';
+
+const log = createDebug('schsm:channel');
+
+/** Sends command APDUs and returns complete responses, hiding 61xx, 6Cxx and command chaining. */
+export interface Channel {
+  send(cmd: CommandApdu): Promise<ResponseApdu>;
+  readonly transport: Transport;
+}
+
+export interface ChannelOptions {
+  /**
+   * The reader (or the user) allows short APDUs only: data over 255 bytes is sent by command chaining
+   * (CLA | 0x10, 255-byte blocks) and Ne over 256 is asked as Le 00 and completed by GET RESPONSE.
+   */
+  readonly shortOnly?: boolean;
+  /** Issue GET RESPONSE on 61xx (default true). */
+  readonly getResponse?: boolean;
+  /** Re-send once with the right Le on 6Cxx (default true). */
+  readonly fixWrongLe?: boolean;
+  /** Stop collecting GET RESPONSE data beyond this many bytes (default 65536 + 4096). */
+  readonly maxResponse?: number;
+}
+
+type Processor = (cmd: CommandApdu) => Promise<ResponseApdu>;
+
+/** The bottom of the chain: encode, transmit, decode. */
+function baseProcessor(transport: Transport): Processor {
+  return async (cmd) => decodeResponse(await transport.transmit(encodeCommand(cmd)));
+}
+
+/** 6Cxx: re-send the identical command once with Ne = xx (00 → 256). ISO/IEC 7816-4 §5.3.4. */
+function wrongLeProcessor(next: Processor): Processor {
+  return async (cmd) => {
+    const res = await next(cmd);
+    if (res.sw >> 8 !== 0x6c) return res;
+    const ne = res.sw & 0xff || 256;
+    log('6C%s: re-sending with Le=%d', (res.sw & 0xff).toString(16).padStart(2, '0'), ne);
+    return next({ ...cmd, ne });
+  };
+}
+
+/** 61xx: GET RESPONSE `00 C0 00 00 xx` until the card stops saying 61xx; data is concatenated. */
+function getResponseProcessor(next: Processor, maxResponse: number): Processor {
+  return async (cmd) => {
+    let res = await next(cmd);
+    const parts: Uint8Array[] = [res.data];
+    let total = res.data.length;
+    while (res.sw >> 8 === 0x61 && total < maxResponse) {
+      const ne = res.sw & 0xff || 256;
+      log('61%s: GET RESPONSE Le=%d (have %d bytes)', (res.sw & 0xff).toString(16).padStart(2, '0'), ne, total);
+      res = await next({ cla: cmd.cla & 0x03, ins: 0xc0, p1: 0, p2: 0, ne, form: 'short' });
+      parts.push(res.data);
+      total += res.data.length;
+    }
+    return parts.length === 1 ? res : { data: concat(...parts), sw: res.sw };
+  };
+}
+
+/** Short-only readers: chain long data in 255-byte blocks (CLA | 0x10 on all but the last), cap Ne at 256. */
+function shortOnlyProcessor(next: Processor): Processor {
+  return async (cmd) => {
+    const data = cmd.data ?? new Uint8Array(0);
+    const ne = Math.min(cmd.ne ?? 0, 256);
+    if ((cmd.cla & 0x10) !== 0 && data.length > 255) throw new ApduEncodeError('a command that is already chained cannot be chained again');
+    let offset = 0;
+    while (data.length - offset > 255) {
+      const block = data.subarray(offset, offset + 255);
+      log('chaining block at offset %d (%d bytes)', offset, block.length);
+      const res = await next({ ...cmd, cla: cmd.cla | 0x10, data: block, ne: 0, form: 'short' });
+      if (res.sw !== 0x9000) return res;
+      offset += 255;
+    }
+    return next({ ...cmd, data: data.subarray(offset), ne, form: 'short' });
+  };
+}
+
+/** Reject overlapping exchanges instead of interleaving their APDUs (ledgerjs' TransportRaceCondition). */
+function singleFlight(next: Processor): Processor {
+  let busy = false;
+  return async (cmd) => {
+    if (busy) throw new TransportRaceError();
+    busy = true;
+    try {
+      return await next(cmd);
+    } finally {
+      busy = false;
+    }
+  };
+}
+
+/** Assemble the processor chain over a transport. */
+export function createChannel(transport: Transport, options: ChannelOptions = {}): Channel {
+  let p = baseProcessor(transport);
+  if (options.fixWrongLe !== false) p = wrongLeProcessor(p);
+  if (options.getResponse !== false) p = getResponseProcessor(p, options.maxResponse ?? 0x10000 + 4096);
+  if (options.shortOnly === true) p = shortOnlyProcessor(p);
+  const send = singleFlight(p);
+  return { send, transport };
+}

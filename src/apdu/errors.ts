@@ -1,0 +1,49 @@
+import { SchsmError } from '../transport/errors.ts';
+import { describeStatusWord, formatSw } from './status-words.ts';
+
+/** Hex text that is not hex (odd digit count, a stray character). */
+export class HexError extends SchsmError {
+  override name = 'HexError';
+  constructor(message: string) {
+    super(message, 'ERR_SCHSM_HEX');
+  }
+}
+
+/** A command APDU that cannot be encoded (length out of range, byte out of range, forced form impossible). */
+export class ApduEncodeError extends SchsmError {
+  override name = 'ApduEncodeError';
+  constructor(message: string) {
+    super(message, 'ERR_SCHSM_APDU_ENCODE');
+  }
+}
+
+/** Bytes that are not a well-formed command or response APDU. */
+export class ApduParseError extends SchsmError {
+  override name = 'ApduParseError';
+  constructor(message: string) {
+    super(message, 'ERR_SCHSM_APDU_PARSE');
+  }
+}
+
+/** Malformed BER-TLV. `offset` is where the decoder gave up. */
+export class TlvError extends SchsmError {
+  override name = 'TlvError';
+  readonly offset: number;
+  constructor(message: string, offset: number) {
+    super(`${message} at offset ${offset}`, 'ERR_SCHSM_TLV');
+    this.offset = offset;
+  }
+}
+
+/** The card answered with a status word other than success. Prints `SW=6982 (SECURITY_STATUS_NOT_SATISFIED)`. */
+export class ApduError extends SchsmError {
+  override name = 'ApduError';
+  readonly sw: number;
+  readonly data: Uint8Array;
+  constructor(sw: number, data: Uint8Array = new Uint8Array(0), context?: string, code = 'ERR_SCHSM_SW') {
+    const d = describeStatusWord(sw);
+    super(`${context === undefined ? '' : `${context}: `}SW=${formatSw(sw)} (${d.name}): ${d.meaning}`, code);
+    this.sw = sw;
+    this.data = data;
+  }
+}

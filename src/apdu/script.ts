@@ -1,0 +1,168 @@
+import { SchsmError } from '../transport/errors.ts';
+import { encodeCommand, type CommandApdu } from './command.ts';
+import { fromHex } from './hex.ts';
+
+/**
+ * The APDU mini-language, one parser for `schsm apdu`, `schsm run FILE.apdu` and the explorer.
+ *
+ *   whole APDU hex     00A4040C0BE82B0601040181C31F0201   (spaces allowed; `00:A4:04:0C` hexdump style too)
+ *   structured         [CLA]INS[P1P2][:DATA][/LE]         84/08 · 00A40400:E82B0601040181C31F0201/00 · 8058/0000
+ *   expectation        …=SW                               =9000, =61XX, =63Cx (x/X/. is any nibble)
+ *
+ * Header widths: 1 byte = INS (CLA 00, P1P2 0000), 2 = CLA INS, 3 = INS P1 P2, 4 = CLA INS P1 P2.
+ * /LE is hex: 2 digits = short Le (00 = 256), 4 digits = extended Le (0000 = 65536).
+ */
+
+export class ScriptError extends SchsmError {
+  override name = 'ScriptError';
+  readonly line: number | undefined;
+  readonly file: string | undefined;
+  constructor(message: string, line?: number, file?: string) {
+    const where = line === undefined ? '' : `${file ?? 'line'}${file === undefined ? ' ' : ':'}${line}: `;
+    super(`${where}${message}`, 'ERR_SCHSM_SCRIPT');
+    this.line = line;
+    this.file = file;
+  }
+}
+
+/** An expected status word, possibly with wildcard nibbles. */
+export interface SwPattern {
+  readonly text: string;
+  readonly value: number;
+  readonly mask: number;
+}
+
+export interface ParsedApdu {
+  /** The exact bytes to send. */
+  readonly bytes: Uint8Array;
+  /** Set for the structured form (the bytes were encoded from it). */
+  readonly command?: CommandApdu;
+  readonly expect?: SwPattern;
+}
+
+export function parseSwPattern(text: string): SwPattern {
+  const t = text.trim();
+  if (!/^[0-9a-fA-FxX.]{4}$/.test(t)) throw new ScriptError(`status word expectation must be 4 hex digits (x = any), got ${JSON.stringify(text)}`);
+  let value = 0;
+  let mask = 0;
+  for (const ch of t) {
+    const wild = ch === 'x' || ch === 'X' || ch === '.';
+    value = (value << 4) | (wild ? 0 : parseInt(ch, 16));
+    mask = (mask << 4) | (wild ? 0 : 0xf);
+  }
+  return { text: t.toUpperCase(), value, mask };
+}
+
+/** Does `sw` satisfy the pattern? Without a pattern, 9000 and 61xx pass. */
+export function swMatches(sw: number, pattern?: SwPattern): boolean {
+  if (pattern === undefined) return sw === 0x9000 || sw >> 8 === 0x61;
+  return (sw & pattern.mask) === pattern.value;
+}
+
+const HEXDUMP = /^[0-9a-fA-F]{2}(?::[0-9a-fA-F]{2})+$/;
+
+/** Parse one APDU in the mini-language; any problem is a ScriptError naming it. */
+export function parseApduText(text: string): ParsedApdu {
+  try {
+    return parseApduTextUnchecked(text);
+  } catch (e) {
+    if (e instanceof ScriptError) throw e;
+    if (e instanceof SchsmError) throw new ScriptError(`${e.message} (in ${JSON.stringify(text.trim())})`);
+    throw e;
+  }
+}
+
+function parseApduTextUnchecked(text: string): ParsedApdu {
+  let rest = text.trim();
+  let expect: SwPattern | undefined;
+  const eq = rest.lastIndexOf('=');
+  if (eq >= 0) {
+    expect = parseSwPattern(rest.slice(eq + 1));
+    rest = rest.slice(0, eq).trim();
+  }
+  const compact = rest.replace(/\s+/g, '');
+  if (compact === '') throw new ScriptError('empty APDU');
+  const structured = compact.includes('/') || (compact.includes(':') && !HEXDUMP.test(compact));
+  if (!structured) {
+    const bytes = fromHex(compact);
+    if (bytes.length >= 4) return withExpect({ bytes }, expect);
+  }
+  const command = parseStructured(compact);
+  return withExpect({ bytes: encodeCommand(command), command }, expect);
+}
+
+function withExpect(p: ParsedApdu, expect: SwPattern | undefined): ParsedApdu {
+  return expect === undefined ? p : { ...p, expect };
+}
+
+function parseStructured(text: string): CommandApdu {
+  const slash = text.indexOf('/');
+  const lePart = slash >= 0 ? text.slice(slash + 1) : undefined;
+  const main = slash >= 0 ? text.slice(0, slash) : text;
+  const colon = main.indexOf(':');
+  const header = fromHex(colon >= 0 ? main.slice(0, colon) : main);
+  const data = colon >= 0 ? fromHex(main.slice(colon + 1)) : new Uint8Array(0);
+  const h = [...header];
+  const fields: Record<number, [number, number, number, number]> = {
+    1: [0, h[0] ?? 0, 0, 0],
+    2: [h[0] ?? 0, h[1] ?? 0, 0, 0],
+    3: [0, h[0] ?? 0, h[1] ?? 0, h[2] ?? 0],
+    4: [h[0] ?? 0, h[1] ?? 0, h[2] ?? 0, h[3] ?? 0],
+  };
+  const f = fields[header.length];
+  if (f === undefined) throw new ScriptError(`APDU header must be INS, CLA INS, INS P1P2 or CLA INS P1P2 (1–4 bytes), got ${header.length} bytes`);
+  const [cla, ins, p1, p2] = f;
+  let ne = 0;
+  let form: 'short' | 'extended' | undefined;
+  if (lePart !== undefined) {
+    if (!/^([0-9a-fA-F]{2}|[0-9a-fA-F]{4})$/.test(lePart)) throw new ScriptError(`Le must be 2 (short) or 4 (extended) hex digits, got ${JSON.stringify(lePart)}`);
+    const v = parseInt(lePart, 16);
+    if (lePart.length === 2) ne = v === 0 ? 256 : v;
+    else {
+      ne = v === 0 ? 65536 : v;
+      form = 'extended';
+    }
+  }
+  const cmd: CommandApdu = { cla, ins, p1, p2, data, ne };
+  return form === undefined ? cmd : { ...cmd, form };
+}
+
+/** A step of an `apdu/*.apdu` script. */
+export type ScriptStep =
+  | { readonly kind: 'apdu'; readonly line: number; readonly source: string; readonly apdu: ParsedApdu }
+  | { readonly kind: 'reset'; readonly line: number }
+  | { readonly kind: 'exit'; readonly line: number };
+
+/**
+ * Parse a script: scriptor-compatible hex lines (one APDU per line, a trailing `\` continues it),
+ * `#` comments (whole line or trailing), `reset`, `exit`, and any line of the mini-language above.
+ */
+export function parseScript(text: string, file?: string): ScriptStep[] {
+  const steps: ScriptStep[] = [];
+  const lines = text.split(/\r?\n/);
+  let pending = '';
+  let startLine = 0;
+  for (let i = 0; i < lines.length; i++) {
+    const raw = (lines[i] ?? '').replace(/#.*$/, '').trim();
+    if (pending === '') startLine = i + 1;
+    if (raw.endsWith('\\')) {
+      pending += ` ${raw.slice(0, -1)}`;
+      continue;
+    }
+    const stmt = `${pending} ${raw}`.trim();
+    pending = '';
+    if (stmt === '') continue;
+    const word = stmt.toLowerCase();
+    if (word === 'reset') steps.push({ kind: 'reset', line: startLine });
+    else if (word === 'exit' || word === 'quit') steps.push({ kind: 'exit', line: startLine });
+    else {
+      try {
+        steps.push({ kind: 'apdu', line: startLine, source: stmt, apdu: parseApduText(stmt) });
+      } catch (e) {
+        throw new ScriptError(e instanceof Error ? e.message : String(e), startLine, file);
+      }
+    }
+  }
+  if (pending !== '') throw new ScriptError('file ends inside a continued line', startLine, file);
+  return steps;
+}

@@ -1,0 +1,50 @@
+import { toHex } from './hex.ts';
+import { decodeTlvs, type Tlv } from './tlv.ts';
+import { TEXT_TAGS, tagName } from './tlv-names.ts';
+import { formatOid } from './oid.ts';
+
+export interface TlvPrintOptions {
+  /** Indent per level (default two spaces). */
+  readonly indent?: string;
+  /** Longest value printed in hex before it is cut with "…" (default 64 bytes). */
+  readonly maxValueBytes?: number;
+}
+
+/** Readable tree of BER-TLV data: tag, name where known, length, decoded or hex value. */
+export function formatTlv(bytes: Uint8Array, options: TlvPrintOptions = {}): string {
+  const lines: string[] = [];
+  printLevel(decodeTlvs(bytes, { allowPadding: true }), 0, undefined, lines, options);
+  return lines.join('\n');
+}
+
+function printLevel(tlvs: readonly Tlv[], depth: number, parent: number | undefined, out: string[], o: TlvPrintOptions): void {
+  const pad = (o.indent ?? '  ').repeat(depth);
+  for (const t of tlvs) {
+    const name = tagName(t.tag, parent);
+    const head = `${pad}${t.tag.toString(16).toUpperCase().padStart(2, '0')}${name === undefined ? '' : ` ${name}`} (${t.value.length})`;
+    if (t.constructed) {
+      out.push(head);
+      try {
+        printLevel(decodeTlvs(t.value), depth + 1, t.tag, out, o);
+      } catch {
+        out.push(`${pad}  (not TLV) ${shortHex(t.value, o)}`);
+      }
+    } else {
+      out.push(`${head}: ${describeValue(t, o)}`);
+    }
+  }
+}
+
+function describeValue(t: Tlv, o: TlvPrintOptions): string {
+  if (t.tag === 0x06) {
+    const oid = formatOid(t.value);
+    return oid === undefined ? shortHex(t.value, o) : oid;
+  }
+  if (TEXT_TAGS.has(t.tag) && t.value.every((b) => b >= 0x20 && b < 0x7f)) return JSON.stringify(new TextDecoder().decode(t.value));
+  return shortHex(t.value, o);
+}
+
+function shortHex(v: Uint8Array, o: TlvPrintOptions): string {
+  const max = o.maxValueBytes ?? 64;
+  return v.length > max ? `${toHex(v.subarray(0, max))}…` : toHex(v);
+}

@@ -1,0 +1,43 @@
+import type { Transport } from '../transport/transport.ts';
+
+/** Where a command's card comes from. */
+export interface CardSource {
+  /** PC/SC reader by name, name fragment or index; `sim` for the built-in simulator. */
+  readonly reader?: string;
+  /** Use the in-process simulator. */
+  readonly sim?: boolean;
+  /** Simulator state file (kept between runs). */
+  readonly simState?: string;
+  /** Connect EXCLUSIVE instead of SHARED. */
+  readonly exclusive?: boolean;
+  /** Record the exchanges into this trace file. */
+  readonly record?: string;
+  /** Overwrite an existing trace file. */
+  readonly force?: boolean;
+  /** Record secrets in clear (explicit). */
+  readonly noRedact?: boolean;
+}
+
+/** Everything a command may touch of the outside world; tests pass their own. */
+export interface CliContext {
+  readonly stdout: (text: string) => void;
+  readonly stderr: (text: string) => void;
+  readonly stdin: NodeJS.ReadableStream;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly cwd: string;
+  /** stdout is a terminal (progress, colour, prompts). */
+  readonly isTTY: boolean;
+  /** Colour allowed (TTY and no NO_COLOR). */
+  readonly color: boolean;
+  /**
+   * Open the transport for a command. The default resolves the simulator, a replay in progress
+   * (`schsm trace replay`) or a PC/SC reader (the binding is loaded only here), and adds the traffic
+   * log and the recorder when asked.
+   */
+  openTransport(source: CardSource): Promise<Transport>;
+}
+
+/** Writes a line (adds the newline). */
+export function line(write: (text: string) => void, text = ''): void {
+  write(`${text}\n`);
+}

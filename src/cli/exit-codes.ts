@@ -1,0 +1,49 @@
+import { SchsmError } from '../transport/errors.ts';
+
+/** Exit codes of every schsm command (documented in `schsm --help` and README). */
+export const EXIT = {
+  OK: 0, // success; every expectation held
+  FAILED: 1, // the card refused or an expectation/verification failed
+  USAGE: 2, // bad arguments or bad input file
+  NO_CARD: 3, // PC/SC service, reader or card unavailable
+  REFUSED: 4, // refused to protect the card or your files (retry guard, missing --yes, --force needed)
+  INTERNAL: 70, // a bug in schsm
+} as const;
+
+export const EXIT_CODES_HELP = [
+  'Exit codes:',
+  '  0  success',
+  '  1  the card refused, a check failed or an expectation was not met',
+  '  2  bad arguments or bad input file',
+  '  3  PC/SC service, reader or card not available',
+  '  4  refused to protect the card or your files (PIN retry guard, --yes or --force needed)',
+  ' 70  internal error (please report)',
+].join('\n');
+
+const USAGE_CODES = new Set(['ERR_SCHSM_USAGE', 'ERR_SCHSM_HEX', 'ERR_SCHSM_SCRIPT', 'ERR_SCHSM_APDU_ENCODE', 'ERR_SCHSM_TLV', 'ERR_SCHSM_FILE_FORMAT', 'ERR_SCHSM_TRACE_PARSE']);
+
+/** The exit code for an error thrown by a command. */
+export function exitCodeFor(error: unknown): number {
+  if (!(error instanceof SchsmError)) return EXIT.INTERNAL;
+  const code = error.code;
+  if (USAGE_CODES.has(code)) return EXIT.USAGE;
+  if (code === 'ERR_SCHSM_REFUSED' || code === 'ERR_SCHSM_EXISTS') return EXIT.REFUSED;
+  if (code.startsWith('ERR_SCHSM_PCSC') || code.startsWith('ERR_SCHSM_TRANSPORT') || code === 'ERR_SCHSM_TIMEOUT' || code === 'ERR_SCHSM_NO_CARD') return EXIT.NO_CARD;
+  return EXIT.FAILED;
+}
+
+/** A command-line mistake the user can fix. */
+export class UsageError extends SchsmError {
+  override name = 'UsageError';
+  constructor(message: string, hint?: string) {
+    super(message, 'ERR_SCHSM_USAGE', hint === undefined ? {} : { hint });
+  }
+}
+
+/** schsm refuses to do something dangerous without an explicit flag. */
+export class RefusedError extends SchsmError {
+  override name = 'RefusedError';
+  constructor(message: string, hint: string) {
+    super(message, 'ERR_SCHSM_REFUSED', { hint });
+  }
+}

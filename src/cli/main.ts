@@ -1,0 +1,98 @@
+import createDebug from 'debug';
+import yargs, { type Argv } from 'yargs';
+import { SchsmError } from '../transport/errors.ts';
+import type { CommandDef, GlobalArgs } from './command.ts';
+import { COMMANDS } from './commands/index.ts';
+import { line, type CliContext } from './context.ts';
+import { EXIT, EXIT_CODES_HELP, exitCodeFor } from './exit-codes.ts';
+import { createStyle } from './style.ts';
+
+export const VERSION = '0.1.0';
+
+/** Print an error the way every schsm command does: message, hint, and the stack only with -v. */
+export function reportError(error: unknown, ctx: CliContext, verbose: boolean): number {
+  const s = createStyle(ctx.color);
+  if (error instanceof SchsmError) {
+    line(ctx.stderr, `${s.red('error:')} ${error.message}`);
+    if (error.hint !== undefined) line(ctx.stderr, `${s.dim('hint:')} ${error.hint}`);
+  } else {
+    line(ctx.stderr, `${s.red('internal error:')} ${error instanceof Error ? error.message : String(error)}`);
+  }
+  if (verbose && error instanceof Error && error.stack !== undefined) line(ctx.stderr, s.dim(error.stack));
+  return exitCodeFor(error);
+}
+
+function globalOptions(y: Argv): Argv<GlobalArgs> {
+  return y
+    .option('reader', { alias: 'r', type: 'string', description: 'PC/SC reader: name, part of a name, index, or "sim"' })
+    .option('sim', { type: 'boolean', default: false, description: 'use the built-in SmartCard-HSM simulator' })
+    .option('sim-state', { type: 'string', description: 'simulator state file, kept between runs (mode 0600)' })
+    .option('json', { type: 'boolean', default: false, description: 'machine-readable output' })
+    .option('verbose', { alias: 'v', type: 'count', description: 'log what schsm does (-v), and every APDU (-vv)' })
+    .option('exclusive', { type: 'boolean', default: false, description: 'connect to the card exclusively' })
+    .option('record', { type: 'string', description: 'record the APDU exchanges into this trace file' })
+    .option('force', { type: 'boolean', default: false, description: 'overwrite existing files / override safety checks' })
+    .option('redact', { type: 'boolean', default: true, description: 'hide PINs and key shares in traces and logs (--no-redact to show them)' }) as unknown as Argv<GlobalArgs>;
+}
+
+function register(y: Argv<GlobalArgs>, def: CommandDef, ctx: CliContext, done: (code: number) => void): Argv<GlobalArgs> {
+  return y.command({
+    command: def.command,
+    aliases: def.aliases === undefined ? [] : [...def.aliases],
+    describe: def.describe,
+    builder: (sub: Argv<GlobalArgs>) => {
+      let b = def.builder(sub) as Argv<GlobalArgs>;
+      for (const child of def.subcommands ?? []) b = register(b, child, ctx, done);
+      if (def.subcommands !== undefined) b = b.demandCommand(1, `${def.command}: name a subcommand (see --help)`);
+      return b.strict();
+    },
+    handler: async (args) => {
+      if (def.handler === undefined) return;
+      try {
+        enableDebug(args.verbose, ctx);
+        const code = await def.handler(args, ctx);
+        done(code ?? EXIT.OK);
+      } catch (error) {
+        done(reportError(error, ctx, args.verbose > 0));
+      }
+    },
+  });
+}
+
+function enableDebug(verbose: number, ctx: CliContext): void {
+  if (verbose <= 0) return;
+  createDebug.enable(verbose >= 2 ? 'schsm:*' : 'schsm:*,-schsm:transport');
+  if (verbose >= 2) line(ctx.stderr, 'schsm: logging every APDU; PINs, SO-PINs and DKEK shares are shown as ".."');
+}
+
+/** Run the CLI with `argv` (without node and script) and return the exit code. */
+export async function runCli(argv: readonly string[], ctx: CliContext): Promise<number> {
+  let exitCode: number = EXIT.OK;
+  let y = globalOptions(yargs([...argv]))
+    .scriptName('schsm')
+    .usage('schsm — SmartCard-HSM driver, explorer, APDU tracer and simulator\n\nUsage: schsm <command> [options]')
+    .epilogue(EXIT_CODES_HELP)
+    .version(VERSION)
+    .help()
+    .alias('h', 'help')
+    .wrap(Math.min(110, process.stdout.columns ?? 100))
+    .demandCommand(1, 'name a command (schsm --help lists them)')
+    .recommendCommands()
+    .strict()
+    .exitProcess(false);
+  for (const def of COMMANDS) y = register(y, def, ctx, (c) => (exitCode = c));
+
+  let output = '';
+  let failure: Error | undefined;
+  await y.parseAsync([...argv], {}, (err: Error | undefined, _args: unknown, out: string) => {
+    output = out;
+    failure = err ?? undefined;
+  });
+  if (failure !== undefined) {
+    if (output !== '') line(ctx.stderr, output);
+    line(ctx.stderr, `error: ${failure.message}`);
+    return EXIT.USAGE;
+  }
+  if (output !== '') line(ctx.stdout, output);
+  return exitCode;
+}

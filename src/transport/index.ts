@@ -1,0 +1,3 @@
+export * from './transport.ts';
+export * from './errors.ts';
+export * from './redact.ts';

@@ -1,0 +1,30 @@
+/**
+ * The one byte seam of schsm: raw command APDU in, raw response APDU (data ‖ SW1 SW2) out.
+ * PC/SC, the simulator, the trace recorder and the trace replayer all implement it; everything above
+ * (apdu/ channel, card/, explorer, cli) talks only to this interface.
+ */
+export interface Transport {
+  /** Human-readable name: the PC/SC reader name, "simulator", "replay:<file>", … */
+  readonly name: string;
+  /** Answer-to-reset of the card currently connected (empty when unknown). */
+  readonly atr: Uint8Array;
+  /** Active protocol when known ("T=0", "T=1", "RAW"). */
+  readonly protocol?: string;
+  /** Send one command APDU and return the complete response APDU including SW1 SW2. */
+  transmit(command: Uint8Array): Promise<Uint8Array>;
+  /** Warm-reset the card (the card forgets PIN state); afterwards `atr` is current. */
+  reset(): Promise<void>;
+  /** Release the card (PC/SC: SCardDisconnect with LEAVE_CARD). Idempotent. */
+  close(): Promise<void>;
+  /**
+   * Run `fn` while holding the card exclusively, so that no other PC/SC client can slip an APDU in
+   * between a multi-APDU operation (VERIFY then SIGN, share import, wrap/unwrap). Transports without
+   * other clients (simulator, replay) just run `fn`.
+   */
+  exclusive<T>(fn: () => Promise<T>): Promise<T>;
+}
+
+/** Helper for transports that have nobody to share the card with. */
+export async function runUnshared<T>(fn: () => Promise<T>): Promise<T> {
+  return fn();
+}
