@@ -1,0 +1,86 @@
+import type { ParsedCommand } from '../apdu/command.ts';
+
+/**
+ * The simulator's data model, shared by every instruction handler (one file per INS in handlers/).
+ * Persistent state (`SimState`) survives resets and is what `--state FILE` stores; the session
+ * (`SimSession`) is volatile: a reset or a re-SELECT of the applet clears it (§2.3, §7).
+ */
+
+/** A key held by the card (key reference 1..255; key 0 is the device key). */
+export interface KeyRecord {
+  readonly kind: 'rsa' | 'ec' | 'aes';
+  /** PKCS#8 DER private key for rsa/ec; the raw key bytes for aes. */
+  readonly material: Uint8Array;
+  /** RSA modulus bits; EC field size in bits (521 for P-521); AES key bits. */
+  readonly bits: number;
+  /** OpenSSL curve name for EC keys (prime256v1, secp384r1, secp521r1, brainpoolP256r1, …, secp256k1). */
+  readonly curve?: string;
+  /** Allowed algorithm ids (GAKP/GSK tag 91, §4); absent = every algorithm the key type supports. */
+  readonly algorithms?: Uint8Array;
+  /** Remaining uses (tag 90); absent = unlimited. Decremented by SIGN/DECIPHER/CIPHER. */
+  useCounter?: number;
+  /** Key domain (tag 92); 0 = default DKEK domain. */
+  readonly domain?: number;
+}
+
+export interface PinRecord {
+  value: Uint8Array;
+  retries: number;
+  readonly max: number;
+}
+
+export interface DkekState {
+  /** Shares announced at INITIALIZE (tag 92). */
+  readonly total: number;
+  /** Shares still to import. */
+  outstanding: number;
+  /** XOR of the shares imported so far (32 bytes); final when outstanding = 0. */
+  value: Uint8Array;
+}
+
+export interface SimState {
+  /** Device serial (device CHR without its 5-digit sequence), e.g. "UTSM1234567". */
+  readonly serial: string;
+  /** PrK.DevAut, key 0. */
+  readonly deviceKey: KeyRecord;
+  /** Configuration options word of INITIALIZE tag 80 (§3.9). */
+  options: number;
+  initialized: boolean;
+  userPin: PinRecord | undefined;
+  soPin: PinRecord | undefined;
+  /** undefined = no DKEK (INITIALIZE without tag 92): keys cannot be wrapped. */
+  dkek: DkekState | undefined;
+  /** Keys by reference 1..255. */
+  readonly keys: Map<number, KeyRecord>;
+  /** Elementary files by FID (2F02 device certificates, C4xx PRKD, CExx certificate/request, …). */
+  readonly files: Map<number, Uint8Array>;
+}
+
+export interface SimSession {
+  appletSelected: boolean;
+  userAuthenticated: boolean;
+  /** SO-PIN verified in this session (VERIFY 88), for RESET RETRY COUNTER P1 02/03. */
+  soAuthenticated: boolean;
+  /** FID of the current EF (after SELECT by FID), used when P1P2 = 0000. */
+  currentEf: number | undefined;
+  /** Response bytes still to be fetched with GET RESPONSE (61xx). */
+  pendingResponse: Uint8Array | undefined;
+  /** Command chaining buffer (CLA bit 0x10). */
+  chain: { readonly header: number; data: Uint8Array } | undefined;
+}
+
+export interface SimContext {
+  readonly state: SimState;
+  readonly session: SimSession;
+  /** Card random bytes. */
+  random(n: number): Uint8Array;
+}
+
+/** What a handler answers: response data (possibly empty) and the status word. */
+export interface SimReply {
+  readonly data?: Uint8Array;
+  readonly sw: number;
+}
+
+/** One instruction handler. It may throw `CardStatus` to answer with a status word. */
+export type InsHandler = (cmd: ParsedCommand, ctx: SimContext) => SimReply | Promise<SimReply>;
