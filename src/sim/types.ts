@@ -46,6 +46,11 @@ export interface SimState {
   /** Configuration options word of INITIALIZE tag 80 (§3.9). */
   options: number;
   initialized: boolean;
+  /**
+   * Transport-PIN state (option 0x0002, §3.9): the user PIN must be changed with CHANGE REFERENCE
+   * DATA before VERIFY accepts it (VERIFY → 6984). Absent = false.
+   */
+  transportPin?: boolean;
   userPin: PinRecord | undefined;
   soPin: PinRecord | undefined;
   /** undefined = no DKEK (INITIALIZE without tag 92): keys cannot be wrapped. */

@@ -1,0 +1,116 @@
+import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject, randomInt } from 'node:crypto';
+import { concat, fromHex } from '../apdu/hex.ts';
+import { type Curve, curveByName } from './crypto/curves.ts';
+import { encodeEcPkcs8 } from './crypto/ec-key.ts';
+import { CHAT_OID, CHAT_ROLE, cvSign, ecPublicKeyTemplate, encodeCvc, encodeCvcBody, TA_OID, taScheme } from './cvc.ts';
+import type { KeyRecord } from './types.ts';
+
+/**
+ * The simulated card's device identity (§10): PrK.DevAut (key 0) and EF 2F02 = device CVC ‖ DICA CVC,
+ * issued by a simulation-only PKI: root "UTSRCASIM00001" → issuer "UTDICASIM00001" → device
+ * "UTSMnnnnnnn00000". Country code "UT" marks test PKIs (as in CardContact's UTSRCACC100001).
+ *
+ * Curve: brainpoolP256r1 for all three keys, like CardContact's real device PKI (the DESRCACC100001 /
+ * DESCHSMCVCA00001 roots are brainpoolP256r1, §11.7), so a driver meets the curve a real card has.
+ *
+ * The root and DICA private keys below are PUBLIC TEST KEYS for the simulator only: anything they
+ * sign proves nothing except "made by the schsm simulator".
+ */
+export const SIM_PKI = {
+  CURVE: 'brainpoolP256r1',
+  SRCA: { CHR: 'UTSRCASIM00001', D: '2d8b81a9384d89e0a3b99b7ff5d6bc986eaa76e2b7c7278742ab0e62b3a0ece0' },
+  DICA: { CHR: 'UTDICASIM00001', D: '0790b88a9a5660989c6dbe193c87da958b2dac798287377577d0851d194aa063' },
+  /** Validity written into the simulated certificates. */
+  ROOT_EFFECTIVE: new Date('2026-01-01T00:00:00Z'),
+  ROOT_EXPIRY: new Date('2046-01-01T00:00:00Z'),
+} as const;
+
+export interface DeviceIdentity {
+  /** Device serial (CHR minus the 5-digit sequence), e.g. "UTSM0123456". */
+  readonly serial: string;
+  readonly deviceKey: KeyRecord;
+  /** Content of EF 2F02: device CVC ‖ DICA CVC. */
+  readonly cDevAut: Uint8Array;
+}
+
+function pkiCurve(): Curve {
+  const c = curveByName(SIM_PKI.CURVE);
+  if (c === undefined) throw new Error(`curve ${SIM_PKI.CURVE} missing from the simulator's curve table`);
+  return c;
+}
+
+function keyFromScalar(curve: Curve, dHex: string): KeyObject {
+  return createPrivateKey({ key: Buffer.from(encodeEcPkcs8(curve, fromHex(dHex))), format: 'der', type: 'pkcs8' });
+}
+
+/** Uncompressed public point 04‖x‖y of an EC key (the tail of its SPKI encoding). */
+export function ecPublicPoint(key: KeyObject, curve: Curve): Uint8Array {
+  const spki = createPublicKey(key).export({ format: 'der', type: 'spki' });
+  return new Uint8Array(spki.subarray(spki.length - (1 + 2 * curve.fieldBytes)));
+}
+
+const ECDSA_SHA256 = taScheme(TA_OID.ECDSA_SHA256)!;
+
+function issue(signer: KeyObject, car: string, subject: KeyObject, chr: string, role: number, effective: Date, expiry: Date): Uint8Array {
+  const curve = pkiCurve();
+  const body = encodeCvcBody({
+    car,
+    publicKey: ecPublicKeyTemplate(TA_OID.ECDSA_SHA256, curve, ecPublicPoint(subject, curve)),
+    chr,
+    chat: { oid: CHAT_OID, role },
+    effective,
+    expiry,
+  });
+  return encodeCvc(body, cvSign(signer, ECDSA_SHA256, body));
+}
+
+let pki: { root: KeyObject; dica: KeyObject; rootCvc: Uint8Array; dicaCvc: Uint8Array } | undefined;
+
+function simPki(): NonNullable<typeof pki> {
+  if (pki !== undefined) return pki;
+  const curve = pkiCurve();
+  const root = keyFromScalar(curve, SIM_PKI.SRCA.D);
+  const dica = keyFromScalar(curve, SIM_PKI.DICA.D);
+  const { SRCA, DICA, ROOT_EFFECTIVE, ROOT_EXPIRY } = SIM_PKI;
+  const rootCvc = issue(root, SRCA.CHR, root, SRCA.CHR, CHAT_ROLE.ROOT, ROOT_EFFECTIVE, ROOT_EXPIRY);
+  const dicaCvc = issue(root, SRCA.CHR, dica, DICA.CHR, CHAT_ROLE.DICA, ROOT_EFFECTIVE, ROOT_EXPIRY);
+  pki = { root, dica, rootCvc, dicaCvc };
+  return pki;
+}
+
+/** The self-signed CVC of the simulation root UTSRCASIM00001 (the trust anchor for simulated cards). */
+export function simRootCertificate(): Uint8Array {
+  return simPki().rootCvc;
+}
+
+/** The CVC of the simulated device issuer UTDICASIM00001 (the second half of every EF 2F02). */
+export function simDicaCertificate(): Uint8Array {
+  return simPki().dicaCvc;
+}
+
+/** A random serial "UTSM" + 7 digits. */
+export function randomSerial(): string {
+  return `UTSM${String(randomInt(0, 10_000_000)).padStart(7, '0')}`;
+}
+
+/**
+ * A new device: fresh PrK.DevAut on brainpoolP256r1 and its CVC (CHR = serial + "00000", issued by
+ * the simulated DICA, valid 20 years from `now`).
+ */
+export function createDeviceIdentity(options: { serial?: string; now?: Date } = {}): DeviceIdentity {
+  const serial = options.serial ?? randomSerial();
+  if (!/^[A-Z]{2}[A-Z0-9]{1,9}$/.test(serial)) throw new RangeError(`device serial ${JSON.stringify(serial)} is not a CHR prefix (country + mnemonic, ≤ 11 characters)`);
+  const curve = pkiCurve();
+  const { privateKey } = generateKeyPairSync('ec', { namedCurve: curve.name });
+  const now = options.now ?? new Date();
+  const expiry = new Date(now);
+  expiry.setUTCFullYear(now.getUTCFullYear() + 20);
+  const { dica, dicaCvc } = simPki();
+  const deviceCvc = issue(dica, SIM_PKI.DICA.CHR, privateKey, `${serial}00000`, CHAT_ROLE.DEVICE, now, expiry);
+  const material = new Uint8Array(privateKey.export({ format: 'der', type: 'pkcs8' }));
+  return {
+    serial,
+    deviceKey: { kind: 'ec', material, bits: 256, curve: curve.name },
+    cDevAut: concat(deviceCvc, dicaCvc),
+  };
+}

@@ -1,0 +1,115 @@
+import { constants } from 'node:fs';
+import { open, readFile, rename, unlink } from 'node:fs/promises';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { SimStateError } from './errors.ts';
+import { SmartCardHsmSimulator } from './sc-hsm.ts';
+import type { VirtualCard } from './virtual-card.ts';
+
+/**
+ * `--state FILE`: the simulated card's persistent state on disk (it holds PINs, keys and the DKEK,
+ * so mode 0600). Written atomically: a temporary file in the same directory, fsync, rename over
+ * the target. A file that exists but cannot be read as a state is an error — never replaced.
+ */
+
+/** Load the card stored in `file`; undefined when the file does not exist. */
+export async function loadSimulator(file: string): Promise<SmartCardHsmSimulator | undefined> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw new SimStateError(`cannot be read (${(error as Error).message})`, file, error);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new SimStateError(`is not valid JSON (${(error as Error).message})`, file, error);
+  }
+  try {
+    return SmartCardHsmSimulator.fromJSON(json);
+  } catch (error) {
+    if (error instanceof SimStateError) throw new SimStateError(error.message, file, error);
+    throw error;
+  }
+}
+
+/** Write `text` to `file` atomically with mode 0600. */
+export async function writeFileAtomic(file: string, text: string): Promise<void> {
+  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${randomBytes(6).toString('hex')}.tmp`);
+  const handle = await open(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o600);
+  try {
+    await handle.writeFile(text, 'utf8');
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+  try {
+    await rename(tmp, file);
+  } catch (error) {
+    await unlink(tmp).catch(() => undefined);
+    throw error;
+  }
+}
+
+/** Serialise the card's state into `file` (atomic, 0600). */
+export async function saveSimulator(sim: SmartCardHsmSimulator, file: string): Promise<void> {
+  await writeFileAtomic(file, `${JSON.stringify(sim.toJSON(), null, 1)}\n`);
+}
+
+/** Open the card in `file`, or create a new card there when it does not exist yet. */
+export async function openSimulatorState(file: string): Promise<SmartCardHsmSimulator> {
+  const existing = await loadSimulator(file);
+  if (existing !== undefined) return existing;
+  const sim = new SmartCardHsmSimulator();
+  await saveSimulator(sim, file);
+  return sim;
+}
+
+/** Instructions that never change persistent state (the hot path skips the state comparison). */
+const READ_ONLY_INS = new Set([0xa4, 0xb0, 0xb1, 0x58, 0x84, 0xc0]);
+
+/** What a persistent card reports when a save failed (the card itself answers 6581). */
+export type SaveErrorListener = (error: Error) => void;
+
+/**
+ * A VirtualCard that saves `sim`'s state to `file` after every command that changed it. Saves are
+ * serialised, and the response is returned only once the state is on disk, so a host never sees an
+ * effect that a crash could lose. A failed save is answered 6581 (memory failure), as a card whose
+ * EEPROM write failed would, and reported to `onSaveError`.
+ */
+export function persistentCard(sim: SmartCardHsmSimulator, file: string, onSaveError?: SaveErrorListener): VirtualCard & { flush(): Promise<void> } {
+  let saved = JSON.stringify(sim.toJSON());
+  let queue: Promise<void> = Promise.resolve();
+  const saveIfChanged = async (): Promise<void> => {
+    const json = sim.toJSON();
+    const compact = JSON.stringify(json);
+    if (compact === saved) return;
+    await writeFileAtomic(file, `${JSON.stringify(json, null, 1)}\n`);
+    saved = compact;
+  };
+  const save = (): Promise<void> => {
+    const p = queue.then(saveIfChanged);
+    queue = p.catch(() => undefined);
+    return p;
+  };
+  return {
+    get atr() {
+      return sim.atr;
+    },
+    reset: () => sim.reset(),
+    async process(command: Uint8Array): Promise<Uint8Array> {
+      const response = await sim.process(command);
+      if (command.length >= 2 && READ_ONLY_INS.has(command[1] ?? 0)) return response;
+      try {
+        await save();
+      } catch (error) {
+        onSaveError?.(error as Error);
+        return Uint8Array.of(0x65, 0x81);
+      }
+      return response;
+    },
+    flush: save,
+  };
+}
