@@ -2,7 +2,8 @@ import createDebug from 'debug';
 import type { Transport } from '../transport/transport.ts';
 import { TransportRaceError } from '../transport/errors.ts';
 import { encodeCommand, type CommandApdu } from './command.ts';
-import { ApduEncodeError } from './errors.ts';
+import { ApduEncodeError, ChannelProtocolError } from './errors.ts';
+import { formatSw } from './status-words.ts';
 import { concat } from './hex.ts';
 import { decodeResponse, type ResponseApdu } from './response.ts';
 
@@ -24,7 +25,10 @@ export interface ChannelOptions {
   readonly getResponse?: boolean;
   /** Re-send once with the right Le on 6Cxx (default true). */
   readonly fixWrongLe?: boolean;
-  /** Stop collecting GET RESPONSE data beyond this many bytes (default 65536 + 4096). */
+  /**
+   * Stop issuing GET RESPONSE once this many bytes are collected (default 65536 + 4096); the response
+   * then still carries the card's last 61xx, so the caller can tell it is incomplete.
+   */
   readonly maxResponse?: number;
 }
 
@@ -46,7 +50,11 @@ function wrongLeProcessor(next: Processor): Processor {
   };
 }
 
-/** 61xx: GET RESPONSE `00 C0 00 00 xx` until the card stops saying 61xx; data is concatenated. */
+/**
+ * 61xx: GET RESPONSE `00 C0 00 00 xx` (xx 00 = 256; CLA keeps only the logical channel bits) until the
+ * card stops saying 61xx, concatenating the data (ISO/IEC 7816-4 §5.3.4, sc-hsm-protocol.md §1.2).
+ * A GET RESPONSE answered 61xx without any data would loop forever: that is a ChannelProtocolError.
+ */
 function getResponseProcessor(next: Processor, maxResponse: number): Processor {
   return async (cmd) => {
     let res = await next(cmd);
@@ -56,6 +64,9 @@ function getResponseProcessor(next: Processor, maxResponse: number): Processor {
       const ne = res.sw & 0xff || 256;
       log('61%s: GET RESPONSE Le=%d (have %d bytes)', (res.sw & 0xff).toString(16).padStart(2, '0'), ne, total);
       res = await next({ cla: cmd.cla & 0x03, ins: 0xc0, p1: 0, p2: 0, ne, form: 'short' });
+      if (res.data.length === 0 && res.sw >> 8 === 0x61) {
+        throw new ChannelProtocolError(`the card answered GET RESPONSE with SW=${formatSw(res.sw)} but no data`, 'the card (or simulator) breaks ISO 7816-4 §5.3.4; try another reader or report it');
+      }
       parts.push(res.data);
       total += res.data.length;
     }

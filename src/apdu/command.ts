@@ -57,6 +57,9 @@ export function encodeCommand(cmd: CommandApdu): Uint8Array {
   const ne = cmd.ne ?? 0;
   if (data.length > MAX_NC) throw new ApduEncodeError(`command data of ${data.length} bytes exceeds the ISO 7816-4 maximum of 65535`);
   if (!Number.isInteger(ne) || ne < 0 || ne > MAX_NE) throw new ApduEncodeError(`Ne must be 0..65536, got ${ne}`);
+  if (cmd.form !== undefined && cmd.form !== 'short' && cmd.form !== 'extended') {
+    throw new ApduEncodeError(`form must be "short" or "extended", got ${JSON.stringify(cmd.form)}`);
+  }
   const form = lengthFormOf(cmd);
   if (form === 'short' && data.length > 255) throw new ApduEncodeError(`${data.length} data bytes do not fit a short APDU (max 255); use extended length or chaining`);
   if (form === 'short' && ne > 256) throw new ApduEncodeError(`Ne ${ne} does not fit a short APDU (max 256)`);

@@ -35,6 +35,31 @@ export class TlvError extends SchsmError {
   }
 }
 
+/** A tag or length that BER-TLV cannot encode. Same `code` as TlvError; `offset` is always 0. */
+export class TlvEncodeError extends TlvError {
+  override name = 'TlvEncodeError';
+  constructor(message: string) {
+    super(message, 0);
+    this.message = message;
+  }
+}
+
+/** Dotted OID text that is not an object identifier (X.690 §8.19). */
+export class OidError extends SchsmError {
+  override name = 'OidError';
+  constructor(message: string) {
+    super(message, 'ERR_SCHSM_OID');
+  }
+}
+
+/** The card broke the transport-level protocol the channel relies on (61xx/GET RESPONSE). */
+export class ChannelProtocolError extends SchsmError {
+  override name = 'ChannelProtocolError';
+  constructor(message: string, hint?: string) {
+    super(message, 'ERR_SCHSM_CHANNEL_PROTOCOL', hint === undefined ? {} : { hint });
+  }
+}
+
 /** The card answered with a status word other than success. Prints `SW=6982 (SECURITY_STATUS_NOT_SATISFIED)`. */
 export class ApduError extends SchsmError {
   override name = 'ApduError';

@@ -12,17 +12,20 @@ export function toHex(bytes: Uint8Array, separator = ''): string {
   return parts.join(separator);
 }
 
+/** The input as shown in an error message: quoted, and cut after 40 characters. */
+function quoted(text: string): string {
+  return JSON.stringify(text.length > 40 ? `${text.slice(0, 40)}…` : text);
+}
+
 /**
- * Hex text to bytes. Whitespace and `:` between digits are ignored (so `00:A4 04`, `00A404` and a
+ * Hex text to bytes. Whitespace and `:` are ignored wherever they stand (so `00:A4 04`, `00A404` and a
  * pasted hexdump column all work); anything else, or an odd number of digits, is a HexError.
  */
 export function fromHex(text: string): Uint8Array {
   const clean = text.replace(/[\s:]/g, '');
-  if (!/^[0-9a-fA-F]*$/.test(clean)) {
-    const bad = /[^0-9a-fA-F]/.exec(clean)?.[0] ?? '?';
-    throw new HexError(`not hex: unexpected character ${JSON.stringify(bad)} in ${JSON.stringify(text)}`);
-  }
-  if (clean.length % 2 !== 0) throw new HexError(`odd number of hex digits (${clean.length}) in ${JSON.stringify(text)}`);
+  const bad = /[^0-9a-fA-F]/.exec(clean);
+  if (bad !== null) throw new HexError(`not hex: unexpected character ${JSON.stringify(bad[0])} in ${quoted(text)}`);
+  if (clean.length % 2 !== 0) throw new HexError(`odd number of hex digits (${clean.length}) in ${quoted(text)}`);
   const out = new Uint8Array(clean.length / 2);
   for (let i = 0; i < out.length; i++) out[i] = parseInt(clean.slice(2 * i, 2 * i + 2), 16);
   return out;

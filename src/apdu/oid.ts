@@ -1,14 +1,22 @@
+import { OidError } from './errors.ts';
+
 /** Object identifiers (X.690 §8.19): dotted text ↔ DER content bytes, and names for the ones schsm meets. */
 
-/** Dotted notation of an OID's content bytes, or undefined if they are malformed. */
+/**
+ * Dotted notation of an OID's content bytes (with its name when known), or undefined if they are
+ * malformed: empty, ending inside an arc, or an arc starting with the padding byte 80 (X.690 §8.19.2).
+ */
 export function formatOid(bytes: Uint8Array): string | undefined {
   if (bytes.length === 0) return undefined;
   const arcs: bigint[] = [];
   let v = 0n;
+  let start = true;
   for (let i = 0; i < bytes.length; i++) {
     const b = bytes[i] ?? 0;
+    if (start && b === 0x80) return undefined;
     v = (v << 7n) | BigInt(b & 0x7f);
-    if ((b & 0x80) === 0) {
+    start = (b & 0x80) === 0;
+    if (start) {
       arcs.push(v);
       v = 0n;
     } else if (i === bytes.length - 1) return undefined;
@@ -20,10 +28,14 @@ export function formatOid(bytes: Uint8Array): string | undefined {
   return name === undefined ? dotted : `${dotted} (${name})`;
 }
 
-/** DER content bytes of a dotted OID. */
+/**
+ * DER content bytes of a dotted OID: at least two decimal arcs, the first 0, 1 or 2, the second < 40
+ * unless the first is 2 (X.690 §8.19.4). Anything else is an OidError.
+ */
 export function encodeOid(dotted: string): Uint8Array {
-  const arcs = dotted.split('.').map((s) => BigInt(s));
-  const [a = 0n, b = 0n, ...rest] = arcs;
+  if (!/^\d+(\.\d+)+$/.test(dotted)) throw new OidError(`not a dotted OID: ${JSON.stringify(dotted)} (expected e.g. "1.2.840.10045.3.1.7")`);
+  const [a = 0n, b = 0n, ...rest] = dotted.split('.').map((s) => BigInt(s));
+  if (a > 2n || (a < 2n && b >= 40n)) throw new OidError(`OID ${dotted} is invalid: the first arc must be 0, 1 or 2, and the second < 40 unless the first is 2`);
   const out: number[] = [];
   for (const arc of [a * 40n + b, ...rest]) {
     const chunk: number[] = [];

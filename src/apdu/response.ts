@@ -1,4 +1,4 @@
-import { ApduParseError } from './errors.ts';
+import { ApduEncodeError, ApduParseError } from './errors.ts';
 import { isSuccess } from './status-words.ts';
 
 /** A response APDU: data field and the status word SW1 SW2 as one number (0x9000). */
@@ -16,6 +16,7 @@ export function decodeResponse(bytes: Uint8Array): ResponseApdu {
 
 /** Response to bytes (data ‖ SW1 SW2). */
 export function encodeResponse(res: ResponseApdu): Uint8Array {
+  if (!Number.isInteger(res.sw) || res.sw < 0 || res.sw > 0xffff) throw new ApduEncodeError(`a status word is 16 bits (0x0000..0xFFFF), got ${res.sw}`);
   const out = new Uint8Array(res.data.length + 2);
   out.set(res.data, 0);
   out[res.data.length] = (res.sw >> 8) & 0xff;
@@ -23,7 +24,7 @@ export function encodeResponse(res: ResponseApdu): Uint8Array {
   return out;
 }
 
-/** 9000 or 61xx. */
+/** 9000 or 61xx (6282 is not included: callers that accept it say so). */
 export function isOk(res: ResponseApdu): boolean {
   return isSuccess(res.sw);
 }

@@ -5,12 +5,22 @@ import { fromHex } from './hex.ts';
 /**
  * The APDU mini-language, one parser for `schsm apdu`, `schsm run FILE.apdu` and the explorer.
  *
- *   whole APDU hex     00A4040C0BE82B0601040181C31F0201   (spaces allowed; `00:A4:04:0C` hexdump style too)
+ *   whole APDU hex     00A4040C0BE82B0601040181C31F0201   sent verbatim (≥ 4 bytes; spaces allowed)
+ *   hexdump            00:A4:04:0C                        whole APDU, every ':'-separated group one byte
  *   structured         [CLA]INS[P1P2][:DATA][/LE]         84/08 · 00A40400:E82B0601040181C31F0201/00 · 8058/0000
  *   expectation        …=SW                               =9000, =61XX, =63Cx (x/X/. is any nibble)
  *
- * Header widths: 1 byte = INS (CLA 00, P1P2 0000), 2 = CLA INS, 3 = INS P1 P2, 4 = CLA INS P1 P2.
- * /LE is hex: 2 digits = short Le (00 = 256), 4 digits = extended Le (0000 = 65536).
+ * Whitespace is insignificant everywhere. How a line is read, in this order (so no line has two readings):
+ *   1. `=` starts the status-word expectation (the last `=` on the line).
+ *   2. A `/` or exactly one `:` makes the line structured: HEADER[:DATA][/LE]. DATA is plain hex and
+ *      may not contain `:`.
+ *   3. Two or more `:` make it a hexdump of a whole APDU (at least 4 bytes).
+ *   4. Otherwise it is hex: 4 or more bytes are a whole APDU, 1–3 bytes a structured header.
+ * Header widths: 1 byte = INS (CLA 00, P1P2 0000), 2 = CLA INS, 3 = INS P1 P2, 4 = CLA INS P1 P2; so
+ * `00:A4` is INS 00 with data A4, not a hexdump.
+ * /LE is hex: 2 digits = Ne 1..256 (00 = 256), 4 digits = Ne 1..65536 (0000 = 65536) and forces the
+ * extended form. The form is otherwise automatic: with more than 255 data bytes the APDU is extended
+ * and a 2-digit Le only gives Ne.
  */
 
 export class ScriptError extends SchsmError {
@@ -40,9 +50,10 @@ export interface ParsedApdu {
   readonly expect?: SwPattern;
 }
 
+/** `9000`, `61XX`, `63Cx`, `90 00`: four hex digits or wildcards (x, X, .) for any nibble. */
 export function parseSwPattern(text: string): SwPattern {
-  const t = text.trim();
-  if (!/^[0-9a-fA-FxX.]{4}$/.test(t)) throw new ScriptError(`status word expectation must be 4 hex digits (x = any), got ${JSON.stringify(text)}`);
+  const t = text.replace(/\s+/g, '');
+  if (!/^[0-9a-fA-FxX.]{4}$/.test(t)) throw new ScriptError(`status word expectation must be 4 hex digits (x = any), got ${shown(text)}`);
   let value = 0;
   let mask = 0;
   for (const ch of t) {
@@ -61,13 +72,18 @@ export function swMatches(sw: number, pattern?: SwPattern): boolean {
 
 const HEXDUMP = /^[0-9a-fA-F]{2}(?::[0-9a-fA-F]{2})+$/;
 
+/** Text quoted for an error message, cut after 60 characters. */
+function shown(text: string): string {
+  return JSON.stringify(text.length > 60 ? `${text.slice(0, 60)}…` : text);
+}
+
 /** Parse one APDU in the mini-language; any problem is a ScriptError naming it. */
 export function parseApduText(text: string): ParsedApdu {
   try {
     return parseApduTextUnchecked(text);
   } catch (e) {
     if (e instanceof ScriptError) throw e;
-    if (e instanceof SchsmError) throw new ScriptError(`${e.message} (in ${JSON.stringify(text.trim())})`);
+    if (e instanceof SchsmError) throw new ScriptError(`${e.message} (in ${shown(text.trim())})`);
     throw e;
   }
 }
@@ -78,14 +94,18 @@ function parseApduTextUnchecked(text: string): ParsedApdu {
   const eq = rest.lastIndexOf('=');
   if (eq >= 0) {
     expect = parseSwPattern(rest.slice(eq + 1));
-    rest = rest.slice(0, eq).trim();
+    rest = rest.slice(0, eq);
   }
   const compact = rest.replace(/\s+/g, '');
   if (compact === '') throw new ScriptError('empty APDU');
-  const structured = compact.includes('/') || (compact.includes(':') && !HEXDUMP.test(compact));
-  if (!structured) {
+  const colons = compact.split(':').length - 1;
+  if (!compact.includes('/') && colons !== 1) {
+    if (colons >= 2 && !HEXDUMP.test(compact)) {
+      throw new ScriptError(`${shown(compact)}: a hexdump has one byte between colons; in HEADER:DATA the data may not contain ':'`);
+    }
     const bytes = fromHex(compact);
     if (bytes.length >= 4) return withExpect({ bytes }, expect);
+    if (colons >= 2) throw new ScriptError(`${shown(compact)}: a hexdump APDU needs at least 4 bytes (CLA INS P1 P2)`);
   }
   const command = parseStructured(compact);
   return withExpect({ bytes: encodeCommand(command), command }, expect);
@@ -100,6 +120,7 @@ function parseStructured(text: string): CommandApdu {
   const lePart = slash >= 0 ? text.slice(slash + 1) : undefined;
   const main = slash >= 0 ? text.slice(0, slash) : text;
   const colon = main.indexOf(':');
+  if (colon >= 0 && main.includes(':', colon + 1)) throw new ScriptError(`${shown(text)}: only one ':' (between header and data) is allowed in the structured form`);
   const header = fromHex(colon >= 0 ? main.slice(0, colon) : main);
   const data = colon >= 0 ? fromHex(main.slice(colon + 1)) : new Uint8Array(0);
   const h = [...header];
@@ -115,7 +136,7 @@ function parseStructured(text: string): CommandApdu {
   let ne = 0;
   let form: 'short' | 'extended' | undefined;
   if (lePart !== undefined) {
-    if (!/^([0-9a-fA-F]{2}|[0-9a-fA-F]{4})$/.test(lePart)) throw new ScriptError(`Le must be 2 (short) or 4 (extended) hex digits, got ${JSON.stringify(lePart)}`);
+    if (!/^([0-9a-fA-F]{2}|[0-9a-fA-F]{4})$/.test(lePart)) throw new ScriptError(`Le must be 2 (short) or 4 (extended) hex digits, got ${shown(lePart)}`);
     const v = parseInt(lePart, 16);
     if (lePart.length === 2) ne = v === 0 ? 256 : v;
     else {
@@ -134,8 +155,10 @@ export type ScriptStep =
   | { readonly kind: 'exit'; readonly line: number };
 
 /**
- * Parse a script: scriptor-compatible hex lines (one APDU per line, a trailing `\` continues it),
- * `#` comments (whole line or trailing), `reset`, `exit`, and any line of the mini-language above.
+ * Parse a script: scriptor-compatible hex lines (one APDU per line, a trailing `\` continues it on the
+ * next line; comment and blank lines in between are skipped, as scriptor does), `#` comments (whole line
+ * or trailing), `reset`, `exit`/`quit`, and any line of the mini-language above. Errors name the line
+ * where the statement starts (and the file when given).
  */
 export function parseScript(text: string, file?: string): ScriptStep[] {
   const steps: ScriptStep[] = [];
@@ -145,6 +168,7 @@ export function parseScript(text: string, file?: string): ScriptStep[] {
   for (let i = 0; i < lines.length; i++) {
     const raw = (lines[i] ?? '').replace(/#.*$/, '').trim();
     if (pending === '') startLine = i + 1;
+    else if (raw === '') continue; // scriptor skips comment and blank lines inside a continuation
     if (raw.endsWith('\\')) {
       pending += ` ${raw.slice(0, -1)}`;
       continue;

@@ -83,6 +83,19 @@ export function formatSw(sw: number): string {
   return (sw & 0xffff).toString(16).toUpperCase().padStart(4, '0');
 }
 
+/** ISO/IEC 7816-4 §5.6 meanings of whole SW1 families, for status words without their own entry. */
+const FAMILIES: ReadonlyMap<number, readonly [string, string]> = new Map<number, readonly [string, string]>([
+  [0x62, ['WARNING', 'warning: state of non-volatile memory unchanged']],
+  [0x63, ['WARNING', 'warning: state of non-volatile memory has changed']],
+  [0x64, ['EXECUTION_ERROR', 'execution error: state of non-volatile memory unchanged']],
+  [0x65, ['EXECUTION_ERROR', 'execution error: state of non-volatile memory has changed']],
+  [0x66, ['SECURITY_ERROR', 'security-related issue']],
+  [0x67, ['WRONG_LENGTH', 'wrong length']],
+  [0x68, ['CLA_FUNCTION_NOT_SUPPORTED', 'functions in CLA not supported']],
+  [0x69, ['COMMAND_NOT_ALLOWED', 'command not allowed']],
+  [0x6a, ['WRONG_PARAMETERS', 'wrong parameters P1-P2']],
+]);
+
 /** Name, meaning and success flag of any status word, including the 61xx, 63Cx and 6Cxx families. */
 export function describeStatusWord(sw: number): StatusWordInfo {
   const sw1 = (sw >> 8) & 0xff;
@@ -91,10 +104,10 @@ export function describeStatusWord(sw: number): StatusWordInfo {
   if (known !== undefined) return { name: known[0], meaning: known[1], success: sw === SW.OK || sw === SW.END_OF_FILE };
   if (sw1 === 0x61) return { name: 'BYTES_AVAILABLE', meaning: `${sw2 === 0 ? '256 or more' : sw2} response bytes still available (GET RESPONSE)`, success: true };
   if (sw1 === 0x6c) return { name: 'WRONG_LE', meaning: `wrong Le: exactly ${sw2 === 0 ? 256 : sw2} bytes available`, success: false };
-  if (sw1 === 0x63 && (sw2 & 0xf0) === 0xc0) return { name: 'PIN_INCORRECT', meaning: `verification failed, ${sw2 & 0x0f} tries left`, success: false };
-  if (sw1 === 0x62 || sw1 === 0x63) return { name: 'WARNING', meaning: 'warning: state of non-volatile memory may have changed', success: false };
-  if (sw1 === 0x64 || sw1 === 0x65) return { name: 'EXECUTION_ERROR', meaning: 'execution error', success: false };
-  if (sw1 === 0x67) return { name: 'WRONG_LENGTH', meaning: 'wrong length', success: false };
+  const tries = retriesLeft(sw);
+  if (tries !== undefined) return { name: 'PIN_INCORRECT', meaning: `verification failed, ${tries} ${tries === 1 ? 'try' : 'tries'} left`, success: false };
+  const family = FAMILIES.get(sw1);
+  if (family !== undefined) return { name: family[0], meaning: family[1], success: false };
   return { name: 'UNKNOWN', meaning: 'status word not defined by ISO 7816-4 or the SmartCard-HSM', success: false };
 }
 

@@ -18,20 +18,24 @@ export function formatTlv(bytes: Uint8Array, options: TlvPrintOptions = {}): str
 }
 
 function printLevel(tlvs: readonly Tlv[], depth: number, parent: number | undefined, out: string[], o: TlvPrintOptions): void {
-  const pad = (o.indent ?? '  ').repeat(depth);
+  const unit = o.indent ?? '  ';
+  const pad = unit.repeat(depth);
   for (const t of tlvs) {
     const name = tagName(t.tag, parent);
     const head = `${pad}${t.tag.toString(16).toUpperCase().padStart(2, '0')}${name === undefined ? '' : ` ${name}`} (${t.value.length})`;
-    if (t.constructed) {
-      out.push(head);
-      try {
-        printLevel(decodeTlvs(t.value), depth + 1, t.tag, out, o);
-      } catch {
-        out.push(`${pad}  (not TLV) ${shortHex(t.value, o)}`);
-      }
-    } else {
+    if (!t.constructed) {
       out.push(`${head}: ${describeValue(t, o)}`);
+      continue;
     }
+    out.push(head);
+    let children: Tlv[];
+    try {
+      children = decodeTlvs(t.value);
+    } catch {
+      out.push(`${pad}${unit}(not TLV) ${shortHex(t.value, o)}`);
+      continue;
+    }
+    printLevel(children, depth + 1, t.tag, out, o);
   }
 }
 

@@ -1,4 +1,4 @@
-import { TlvError } from './errors.ts';
+import { TlvEncodeError, TlvError } from './errors.ts';
 
 /**
  * BER-TLV (ISO/IEC 7816-4 §5.2.2, X.690 §8.1): tags of 1–3 bytes, definite lengths in short form or
@@ -8,8 +8,12 @@ export interface Tlv {
   readonly tag: number;
   /** Bit 6 (0x20) of the first tag byte. */
   readonly constructed: boolean;
+  /** A view into the decoded buffer (not a copy). */
   readonly value: Uint8Array;
-  /** Offset of the tag in the decoded buffer, and the length of tag + length bytes. */
+  /**
+   * Offset of the tag in the buffer that was decoded (for `childrenOf(parent)`: in `parent.value`), and
+   * the length of tag + length bytes.
+   */
   readonly offset: number;
   readonly headerLength: number;
 }
@@ -95,7 +99,10 @@ export function childrenOf(tlv: Tlv): Tlv[] {
   return decodeTlvs(tlv.value);
 }
 
-/** Depth-first path search: `findTlv(tlvs, 0x62, 0x85)` finds tag 85 inside 62. */
+/**
+ * Path search: `findTlv(tlvs, 0x62, 0x85)` finds tag 85 inside the first 62. At each level the first TLV
+ * with the tag is taken; a primitive TLV has no children, so a longer path through it finds nothing.
+ */
 export function findTlv(tlvs: readonly Tlv[], ...path: number[]): Tlv | undefined {
   const [head, ...rest] = path;
   const hit = tlvs.find((t) => t.tag === head);
@@ -103,9 +110,24 @@ export function findTlv(tlvs: readonly Tlv[], ...path: number[]): Tlv | undefine
   return hit.constructed ? findTlv(childrenOf(hit), ...rest) : undefined;
 }
 
-/** The tag's bytes. */
+/** Does `tag` (the tag bytes as a big-endian number) spell a 1–3-byte BER tag that decodes back to itself? */
+function isBerTag(tag: number): boolean {
+  if (!Number.isInteger(tag) || tag < 0 || tag > 0xffffff) return false;
+  if (tag <= 0xff) return (tag & 0x1f) !== 0x1f;
+  const longForm = (first: number): boolean => (first & 0x1f) === 0x1f;
+  if (tag <= 0xffff) return longForm(tag >>> 8) && (tag & 0x80) === 0;
+  return longForm(tag >>> 16) && ((tag >>> 8) & 0x80) !== 0 && (tag & 0x80) === 0;
+}
+
+/**
+ * The tag's bytes. A 1-byte tag must not have all five low bits set (that announces more bytes); in a
+ * 2- or 3-byte tag the first byte has them all set and only the last byte has bit 8 clear (X.690 §8.1.2).
+ */
 export function encodeTag(tag: number): Uint8Array {
-  if (!Number.isInteger(tag) || tag < 0 || tag > 0xffffff) throw new TlvError(`tag ${tag} out of range`, 0);
+  if (!isBerTag(tag)) {
+    const shown = Number.isInteger(tag) && tag >= 0 ? tag.toString(16).toUpperCase() : String(tag);
+    throw new TlvEncodeError(`tag ${shown} is not a 1–3-byte BER-TLV tag`);
+  }
   if (tag > 0xffff) return Uint8Array.of(tag >>> 16, (tag >>> 8) & 0xff, tag & 0xff);
   if (tag > 0xff) return Uint8Array.of(tag >>> 8, tag & 0xff);
   return Uint8Array.of(tag);
@@ -113,7 +135,7 @@ export function encodeTag(tag: number): Uint8Array {
 
 /** BER definite length: < 128 in one byte, else `81 xx`, `82 xx xx`, `83 xx xx xx`. */
 export function encodeLength(len: number): Uint8Array {
-  if (!Number.isInteger(len) || len < 0 || len > 0xffffff) throw new TlvError(`length ${len} out of range`, 0);
+  if (!Number.isInteger(len) || len < 0 || len > 0xffffff) throw new TlvEncodeError(`length ${len} is not encodable (0..0xFFFFFF)`);
   if (len < 0x80) return Uint8Array.of(len);
   if (len <= 0xff) return Uint8Array.of(0x81, len);
   if (len <= 0xffff) return Uint8Array.of(0x82, len >> 8, len & 0xff);
@@ -138,7 +160,10 @@ export function encodeTlv(tag: number, value: Uint8Array | readonly Uint8Array[]
   return out;
 }
 
-/** The whole encoding (tag, length, value) of a decoded TLV, as a view into its source buffer. */
+/**
+ * The whole encoding (tag, length, value) of a decoded TLV, as a view into `source`: the buffer it was
+ * decoded from (for a child from `childrenOf(parent)`, that is `parent.value`).
+ */
 export function tlvBytes(source: Uint8Array, tlv: Tlv): Uint8Array {
   return source.subarray(tlv.offset, tlv.offset + tlv.headerLength + tlv.value.length);
 }
