@@ -1,0 +1,88 @@
+/**
+ * The aggregate device status behind `SmartCardHsm.status()` (§12.1 step 2): PIN states, DKEK,
+ * options, version, serial and key count — without ever using up a PIN try.
+ */
+import { SW } from '../apdu/status-words.ts';
+import { FID, FID_PREFIX, OPTION_NAMES, PIN_REF } from './constants.ts';
+import { parseCvcChain } from './cvc.ts';
+import { CardError, FileNotFoundError } from './errors.ts';
+import { enumerateObjects } from './commands/enumerate-objects.ts';
+import { queryDkekStatus, type DkekStatus } from './commands/import-dkek-share.ts';
+import { readFile } from './commands/read-binary.ts';
+import { pinStatus, type PinStatus } from './commands/verify-pin.ts';
+import type { AppletInfo } from './commands/select-applet.ts';
+import type { CardSession } from './session.ts';
+
+export interface DecodedOptions {
+  /** The option word of INITIALIZE tag 80 / SELECT tag 85. */
+  readonly value: number;
+  /** Names of the bits that are set (unknown bits as "bit 0x0100"). */
+  readonly flags: readonly string[];
+}
+
+export interface CardStatus {
+  /** false only when the user PIN and SO-PIN are both unset (VERIFY status 6A88, §7). */
+  readonly initialized: boolean;
+  readonly userPin: PinStatus;
+  readonly soPin: PinStatus;
+  /** undefined when the device has no DKEK (or the query is not supported). */
+  readonly dkek: DkekStatus | undefined;
+  readonly options: DecodedOptions | undefined;
+  readonly version: { readonly major: number; readonly minor: number };
+  readonly appletType: string;
+  /** Device serial = device CHR minus its 5-digit sequence (§10); undefined without EF 2F02. */
+  readonly serial: string | undefined;
+  readonly deviceChr: string | undefined;
+  /** Number of keys besides the device key CC00. */
+  readonly keyCount: number;
+}
+
+/** Option word → named flags (§3.9). */
+export function decodeOptions(value: number): DecodedOptions {
+  const flags: string[] = [];
+  for (let bit = 1; bit <= 0x8000; bit <<= 1) {
+    if ((value & bit) !== 0) flags.push(OPTION_NAMES[bit] ?? `bit 0x${bit.toString(16).padStart(4, '0')}`);
+  }
+  return { value, flags };
+}
+
+/** Device CHR from EF 2F02 (first CVC); undefined when the EF does not exist. */
+export async function readDeviceChr(card: CardSession): Promise<string | undefined> {
+  try {
+    const chain = parseCvcChain(await readFile(card, FID.C_DEV_AUT));
+    return chain[0]?.body.chr;
+  } catch (err) {
+    if (err instanceof FileNotFoundError) return undefined;
+    throw err;
+  }
+}
+
+const NO_DKEK_SW: ReadonlySet<number> = new Set([SW.INS_NOT_SUPPORTED, SW.WRONG_P1P2, SW.REFERENCED_DATA_NOT_FOUND, SW.CONDITIONS_OF_USE_NOT_SATISFIED]);
+
+async function dkekOrUndefined(card: CardSession): Promise<DkekStatus | undefined> {
+  try {
+    return await queryDkekStatus(card);
+  } catch (err) {
+    if (err instanceof CardError && NO_DKEK_SW.has(err.sw)) return undefined;
+    throw err;
+  }
+}
+
+/** Query everything; sends only status queries and reads (VERIFY without data, 80 52 query, READ, ENUMERATE). */
+export async function readCardStatus(card: CardSession, applet: AppletInfo): Promise<CardStatus> {
+  const userPin = await pinStatus(card, PIN_REF.USER);
+  const soPin = await pinStatus(card, PIN_REF.SO);
+  const dkek = await dkekOrUndefined(card);
+  const deviceChr = await readDeviceChr(card);
+  const objects = await enumerateObjects(card);
+  return {
+    initialized: !(userPin.state === 'not-initialized' && soPin.state === 'not-initialized'),
+    userPin, soPin, dkek,
+    options: applet.options === undefined ? undefined : decodeOptions(applet.options),
+    version: applet.version,
+    appletType: applet.typeName,
+    serial: deviceChr !== undefined && deviceChr.length > 5 ? deviceChr.slice(0, -5) : undefined,
+    deviceChr,
+    keyCount: objects.filter((fid) => fid >> 8 === FID_PREFIX.KEY && (fid & 0xff) !== 0).length,
+  };
+}

@@ -1,0 +1,40 @@
+import { toHex } from '../../apdu/hex.ts';
+import { CLA, INS } from '../constants.ts';
+import { InvalidArgumentError, MalformedResponseError } from '../host-errors.ts';
+import type { CardSession } from '../session.ts';
+
+/** DKEK state as IMPORT DKEK SHARE and its query answer it: `[total][outstanding][KCV(8)]…` (§3.10). */
+export interface DkekStatus {
+  /** Shares announced at INITIALIZE (tag 92). */
+  readonly total: number;
+  /** Shares still to import; the DKEK is complete when 0. */
+  readonly outstanding: number;
+  /** Key check value: SHA-256(DKEK)[0..8] (§8.1), 16 upper-case hex digits. */
+  readonly kcv: string;
+  /** Bytes after the first 10 (pico: key-domain UID); usually empty. */
+  readonly extra: Uint8Array;
+}
+
+/** Decode the ≥ 10-byte answer (OpenSC rejects fewer, §3.10). */
+export function parseDkekStatus(data: Uint8Array, operation = 'IMPORT DKEK SHARE'): DkekStatus {
+  if (data.length < 10) throw new MalformedResponseError(operation, `expected at least 10 bytes [total][outstanding][KCV], got ${data.length}`);
+  return { total: data[0] ?? 0, outstanding: data[1] ?? 0, kcv: toHex(data.subarray(2, 10)), extra: data.slice(10) };
+}
+
+/** Query the DKEK state without importing: `80 52 00 00 00` (case 2S, Le 00 mandatory, §1.3, §11.1). */
+export async function queryDkekStatus(card: CardSession): Promise<DkekStatus> {
+  const cmd = { cla: CLA.PROPRIETARY, ins: INS.IMPORT_DKEK_SHARE, p1: 0, p2: 0, ne: 256, form: 'short' } as const;
+  const res = await card.send(cmd, { operation: 'query DKEK status' });
+  return parseDkekStatus(res.data, 'query DKEK status');
+}
+
+/**
+ * IMPORT DKEK SHARE `80 52 00 00 20 <32-byte share> 00` (case 4S, Le 00, §3.10): the card XORs the share
+ * into its DKEK and answers the new state. The share never appears in logs (redact.ts hides INS 52 data).
+ */
+export async function importDkekShare(card: CardSession, share: Uint8Array): Promise<DkekStatus> {
+  if (share.length !== 32) throw new InvalidArgumentError(`a DKEK share is 32 bytes, got ${share.length}`);
+  const cmd = { cla: CLA.PROPRIETARY, ins: INS.IMPORT_DKEK_SHARE, p1: 0, p2: 0, data: share, ne: 256, form: 'short' } as const;
+  const res = await card.send(cmd, { operation: 'IMPORT DKEK SHARE' });
+  return parseDkekStatus(res.data);
+}

@@ -1,0 +1,105 @@
+/**
+ * `SmartCardHsm`: the session facade over any Transport (style.md practice 4). It builds the APDU
+ * channel, SELECTs the applet once and keeps what tag 85 says (version, options), and sends commands
+ * with status words mapped to domain errors (errors.ts). The card commands themselves are functions in
+ * commands/, one file each, taking this session (or any CardSession) as their first argument.
+ *
+ *   const card = await SmartCardHsm.open(transport);
+ *   await verifyPin(card, { pin: '648219' });
+ *   const sig = await sign(card, 1, { kind: 'ecdsa', hash: 'sha256' }, data);
+ */
+import { createChannel, type Channel } from '../apdu/channel.ts';
+import type { CommandApdu } from '../apdu/command.ts';
+import type { ResponseApdu } from '../apdu/response.ts';
+import type { Transport } from '../transport/transport.ts';
+import { readCardStatus, type CardStatus } from './card-status.ts';
+import { selectApplet, type AppletInfo } from './commands/select-applet.ts';
+import { EXTENDED_LIMITS, SHORT_LIMITS, exchange, type CardLimits, type CardSession, type SendOptions } from './session.ts';
+
+export interface OpenOptions {
+  /** The reader takes short APDUs only (chaining and GET RESPONSE instead of extended lengths). */
+  readonly shortOnly?: boolean;
+  /** Override the per-APDU data limits (defaults: 1024/1024 extended, 255/256 short; §1.4). */
+  readonly maxCommandData?: number;
+  readonly maxResponseData?: number;
+}
+
+function limitsFor(options: OpenOptions): CardLimits {
+  const base = options.shortOnly === true ? SHORT_LIMITS : EXTENDED_LIMITS;
+  return {
+    shortOnly: base.shortOnly,
+    maxCommandData: Math.min(options.maxCommandData ?? base.maxCommandData, base.shortOnly ? 255 : 0xffff),
+    maxResponseData: Math.min(options.maxResponseData ?? base.maxResponseData, base.shortOnly ? 256 : 0x10000),
+  };
+}
+
+export class SmartCardHsm implements CardSession {
+  readonly transport: Transport;
+  #channel: Channel;
+  #limits: CardLimits;
+  #applet: AppletInfo;
+
+  private constructor(transport: Transport, channel: Channel, limits: CardLimits, applet: AppletInfo) {
+    this.transport = transport;
+    this.#channel = channel;
+    this.#limits = limits;
+    this.#applet = applet;
+  }
+
+  /**
+   * Open a session: build the channel (61xx, 6Cxx, chaining when short-only) and SELECT the applet
+   * `00 A4 04 00 0B E82B0601040181C31F0201 00` (§2.3). Throws AppletNotFoundError when the card has no
+   * SmartCard-HSM applet (or its FCP lacks tag 85).
+   */
+  static async open(transport: Transport, options: OpenOptions = {}): Promise<SmartCardHsm> {
+    const limits = limitsFor(options);
+    const channel = createChannel(transport, { shortOnly: limits.shortOnly });
+    const boot: CardSession = { transport, limits, send: (cmd, o) => exchange(channel, cmd, o) };
+    const applet = await selectApplet(boot);
+    return new SmartCardHsm(transport, channel, limits, applet);
+  }
+
+  /** What SELECT tag 85 said: version, options, applet type (§2.4). */
+  get applet(): AppletInfo {
+    return this.#applet;
+  }
+
+  get limits(): CardLimits {
+    return this.#limits;
+  }
+
+  /**
+   * Send one command. A status word other than 9000/61xx (or one listed in `accept`) throws the domain
+   * error from errorFromStatus (PinIncorrectError, KeyNotFoundError, …) unless `raw: true`.
+   */
+  send(cmd: CommandApdu, options?: SendOptions): Promise<ResponseApdu> {
+    return exchange(this.#channel, cmd, options);
+  }
+
+  /** Continue with short APDUs only (OpenSC does this when an extended ENUMERATE fails in transport, §1.3). */
+  fallBackToShortApdus(): void {
+    if (this.#limits.shortOnly) return;
+    this.#limits = { maxCommandData: Math.min(this.#limits.maxCommandData, 248), maxResponseData: 256, shortOnly: true };
+    this.#channel = createChannel(this.transport, { shortOnly: true });
+  }
+
+  /** Device status: initialised?, PIN and SO-PIN states with retries, DKEK, options, version, serial, key count. */
+  status(): Promise<CardStatus> {
+    return readCardStatus(this, this.#applet);
+  }
+
+  /** Log out: re-SELECT the applet, which resets the PIN verification state (§2.3). */
+  async logout(): Promise<void> {
+    this.#applet = await selectApplet(this);
+  }
+
+  /** Run a multi-APDU operation holding the card exclusively (PC/SC transaction), e.g. VERIFY then SIGN. */
+  exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    return this.transport.exclusive(fn);
+  }
+
+  /** Release the card. */
+  close(): Promise<void> {
+    return this.transport.close();
+  }
+}
