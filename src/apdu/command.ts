@@ -17,7 +17,8 @@ export interface CommandApdu {
   readonly ne?: number;
   /**
    * Length form. Absent: extended exactly when Nc > 255 or Ne > 256. The SmartCard-HSM requires
-   * fixed forms for some instructions (SELECT Le 00; ENUMERATE/GAKP/WRAP Le 0000, §1.3).
+   * fixed forms for some instructions (SELECT Le 00; ENUMERATE/GAKP/WRAP Le 0000, §1.3). A case-1
+   * command (no data, Ne 0) has no length field, so it is the same 4 bytes in either form.
    */
   readonly form?: LengthForm;
 }
