@@ -16,3 +16,5 @@ export * from './key-blob-components.ts';
 export * from './key-blob.ts';
 export * from './key-blob-encode.ts';
 export * from './key-description.ts';
+export * from './wrapped-key-file.ts';
+export * from './ecdsa-signature.ts';
