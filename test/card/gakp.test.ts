@@ -1,0 +1,61 @@
+// GENERATE ASYMMETRIC KEY PAIR: command data exactly as §11.2 writes it; answers from the peer traces.
+import test from 'ava';
+import { apdu, hex } from '../helpers/apdu.ts';
+import { cardWithScript } from '../helpers/card-script.ts';
+import { generateAsymmetricKeyPair } from '../../src/card/commands/generate-asymmetric-key-pair.ts';
+import { encodeGakpData } from '../../src/card/gakp-data.ts';
+import { InvalidArgumentError } from '../../src/card/host-errors.ts';
+import { EF_CE01, EF_CE02 } from './peer-trace-data.ts';
+
+// §11.2, EC secp256r1, CHR DENK010570200001, CAR UTCA00001 (256 bytes)
+const EC_P256_BODY = hex(`5F290100 4209555443413030303031
+7F4981DA 060A04007F00070202020203
+  8120 FFFFFFFF00000001000000000000000000000000FFFFFFFFFFFFFFFFFFFFFFFF
+  8220 FFFFFFFF00000001000000000000000000000000FFFFFFFFFFFFFFFFFFFFFFFC
+  8320 5AC635D8AA3A93E7B3EBBD55769886BC651D06B0CC53B0F63BCE3C3E27D2604B
+  8441 046B17D1F2E12C4247F8BCE6E563A440F277037D812DEB33A0F4A13945D898C2964FE342E2FE1A7F9B8EE7EB4A7C0F9E162BCE33576B315ECECBB6406837BF51F5
+  8520 FFFFFFFF00000000FFFFFFFFFFFFFFFFBCE6FAADA7179E84F3B9CAC2FC632551
+  870101
+5F2010 44454E4B303130353730323030303031`);
+// §11.2, RSA-2048 (58 bytes)
+const RSA_2048_BODY = hex('5F290100 4209555443413030303031 7F4915 060A04007F00070202020102 8203010001 02020800 5F201044454E4B303130353730323030303031');
+
+test('EC P-256 GAKP: 00 46 01 00 00 01 00 <§11.2 body> 00 00; public key from the 67 answer', async (t) => {
+  t.is(EC_P256_BODY.length, 256);
+  const { card, tr } = await cardWithScript([[apdu`00 46 01 00 | 00 01 00 | ${EC_P256_BODY} | 00 00`, hex(`${EF_CE02}9000`)]]);
+  const kp = await generateAsymmetricKeyPair(card, { keyRef: 1, key: { kind: 'ec', curve: 'P-256' }, chr: 'DENK010570200001' });
+  t.is(kp.publicKey.asymmetricKeyType, 'ec');
+  t.is(kp.publicKey.asymmetricKeyDetails?.namedCurve, 'prime256v1');
+  t.is(kp.request.request.body.chr, 'ESPICOHSMTR00001');
+  tr.assertConsumed();
+});
+
+test('RSA-2048 GAKP: 00 46 02 00 00 00 3A <§11.2 body> 00 00 (as in peer trace 14)', async (t) => {
+  const { card, tr } = await cardWithScript([[apdu`00 46 02 00 | 00 00 3A | ${RSA_2048_BODY} | 00 00`, hex(`${EF_CE01}9000`)]]);
+  const kp = await generateAsymmetricKeyPair(card, { keyRef: 2, key: { kind: 'rsa', bits: 2048 }, chr: 'DENK010570200001' });
+  t.is(kp.publicKey.asymmetricKeyType, 'rsa');
+  t.is(kp.publicKey.asymmetricKeyDetails?.modulusLength, 2048);
+  tr.assertConsumed();
+});
+
+test('optional tags 90 / 91 / 92 follow 5F20 (§3.11)', (t) => {
+  const data = encodeGakpData({ key: { kind: 'rsa', bits: 2048 }, chr: 'DENK010570200001', keyUseCounter: 100, algorithms: [0x31, 0x92], keyDomain: 0 });
+  t.deepEqual(data, new Uint8Array([...RSA_2048_BODY, ...hex('9004 00000064 9102 3192 920100')]));
+});
+
+test('every supported curve encodes explicit parameters whose field elements have the field length', (t) => {
+  for (const [curve, bytes] of [['prime256v1', 32], ['secp384r1', 48], ['secp521r1', 66], ['brainpoolP256r1', 32], ['brainpoolP384r1', 48], ['brainpoolP512r1', 64], ['secp256k1', 32]] as const) {
+    const data = encodeGakpData({ key: { kind: 'ec', curve }, chr: 'X' });
+    // 5F29 01 00 | 42 09 "UTCA00001" | 7F49 L… | 06 0A <oid> | 81 <len> p
+    const i = data.indexOf(0x81, 4 + 11 + 3 + 12);
+    t.is(data[i + 1] === 0x81 ? data[i + 2] : data[i + 1], bytes, curve);
+  }
+});
+
+test('GAKP input checks: key reference 1..255, RSA sizes, curve names', async (t) => {
+  const { card, tr } = await cardWithScript([]);
+  await t.throwsAsync(generateAsymmetricKeyPair(card, { keyRef: 0, key: { kind: 'rsa', bits: 2048 }, chr: 'X' }), { instanceOf: InvalidArgumentError });
+  await t.throwsAsync(generateAsymmetricKeyPair(card, { keyRef: 1, key: { kind: 'rsa', bits: 1000 }, chr: 'X' }), { instanceOf: InvalidArgumentError });
+  await t.throwsAsync(generateAsymmetricKeyPair(card, { keyRef: 1, key: { kind: 'ec', curve: 'P-192' }, chr: 'X' }), { instanceOf: InvalidArgumentError });
+  tr.assertConsumed();
+});
