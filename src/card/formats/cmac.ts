@@ -42,7 +42,7 @@ export function cmacSubkeys(key: Uint8Array): { k1: Uint8Array; k2: Uint8Array }
 }
 
 /** AES-CMAC of `message` (16 bytes). */
-export function aesCmac(key: Uint8Array, message: Uint8Array): Uint8Array {
+export function computeAesCmac(key: Uint8Array, message: Uint8Array): Uint8Array {
   const { k1, k2 } = cmacSubkeys(key);
   const complete = message.length > 0 && message.length % BLOCK === 0;
   const blocks = complete ? message.length / BLOCK : Math.floor(message.length / BLOCK) + 1;
@@ -57,6 +57,6 @@ export function aesCmac(key: Uint8Array, message: Uint8Array): Uint8Array {
 
 /** Constant-time check of a 16-byte MAC. */
 export function verifyAesCmac(key: Uint8Array, message: Uint8Array, mac: Uint8Array): boolean {
-  const expected = aesCmac(key, message);
+  const expected = computeAesCmac(key, message);
   return mac.length === expected.length && timingSafeEqual(expected, mac);
 }

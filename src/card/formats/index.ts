@@ -9,7 +9,6 @@ export * from './threshold.ts';
 export * from './threshold-text.ts';
 export * from './cmac.ts';
 export * from './algorithm-names.ts';
-export * from './ec-curves.ts';
 export * from './public-key.ts';
 export * from './key-blob-layout.ts';
 export * from './key-blob-components.ts';

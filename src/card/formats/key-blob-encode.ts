@@ -5,7 +5,7 @@
  * allowed algorithms 10 11 18 99.
  */
 import { createCipheriv, randomBytes } from 'node:crypto';
-import { aesCmac } from './cmac.ts';
+import { computeAesCmac } from './cmac.ts';
 import { FormatInputError } from './errors.ts';
 import { deriveDkekKeys } from './kcv.ts';
 import { encodeKeyBlobPlaintext } from './key-blob-components.ts';
@@ -83,6 +83,6 @@ export function encodeKeyBlob(key: KeyBlobKey, dkek: Uint8Array, options: Encode
   }
   const out = new Uint8Array(body.length + KEY_BLOB_SIZES.MAC);
   out.set(body, 0);
-  out.set(aesCmac(keys.kmac, body), body.length);
+  out.set(computeAesCmac(keys.kmac, body), body.length);
   return out;
 }

@@ -6,11 +6,12 @@ import { createECDH } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
 import { formatOid } from '../../apdu/oid.ts';
 import { algorithmNames } from './algorithm-names.ts';
-import { curveByPrime } from './ec-curves.ts';
-import type { NamedCurve } from './ec-curves.ts';
+import { curveByPrime } from '../curves.ts';
+import type { CurveParams } from '../curves.ts';
 import { keyBlobTypeName } from './key-blob-layout.ts';
 import type { KeyBlob, KeyBlobKey, KeyBlobPlaintext } from './key-blob-layout.ts';
-import { ecPublicKey, rsaPublicKey, spkiDer, spkiFingerprint } from './public-key.ts';
+import { rsaPublicKey } from '../cvc-key.ts';
+import { ecPublicKey, spkiDer, spkiFingerprint } from './public-key.ts';
 import { bytesToBigint } from './threshold.ts';
 
 export interface KeyDescription {
@@ -22,7 +23,7 @@ export interface KeyDescription {
   readonly bits: number;
   /** The raw key-size field of the plaintext (§9.1 units). */
   readonly keySizeField: number;
-  readonly curve: NamedCurve | undefined;
+  readonly curve: CurveParams | undefined;
   readonly publicKey: KeyObject | undefined;
   /** SubjectPublicKeyInfo DER of the public key. */
   readonly spki: Uint8Array | undefined;
@@ -66,7 +67,7 @@ function rsaProblems(key: Extract<KeyBlobKey, { kind: 'rsa' | 'rsa-crt' }>): str
   return out;
 }
 
-function ecProblems(key: Extract<KeyBlobKey, { kind: 'ec' }>, curve: NamedCurve): string[] {
+function ecProblems(key: Extract<KeyBlobKey, { kind: 'ec' }>, curve: CurveParams): string[] {
   try {
     const derived = createECDH(curve.name);
     derived.setPrivateKey(key.d);
@@ -78,7 +79,7 @@ function ecProblems(key: Extract<KeyBlobKey, { kind: 'ec' }>, curve: NamedCurve)
 
 interface PublicPart {
   bits: number;
-  curve: NamedCurve | undefined;
+  curve: CurveParams | undefined;
   publicKey: KeyObject | undefined;
   problems: string[];
 }

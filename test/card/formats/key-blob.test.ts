@@ -107,7 +107,7 @@ for (const curve of ['prime256v1', 'brainpoolP256r1', 'secp384r1', 'secp521r1', 
     const { blob: decoded, plaintext } = openKeyBlob(blob, PEER_DKEK);
     t.deepEqual(plaintext.key, f.key);
     const d = describeKey(decoded, plaintext);
-    t.is(d.curve?.name, curve);
+    t.is(d.curve?.name as string | undefined, curve);
     t.is(d.keySizeField, f.key.p.length * 8);
     t.is(d.bits, curve === 'secp521r1' ? 521 : Number(/\d+/.exec(curve.replace('prime', ''))?.[0]));
     t.is(d.fingerprint, f.fingerprint);
@@ -115,6 +115,14 @@ for (const curve of ['prime256v1', 'brainpoolP256r1', 'secp384r1', 'secp521r1', 
     t.deepEqual(d.allowedAlgorithms, ['70 ECDSA (hash input)', '73 ECDSA SHA-256']);
   });
 }
+
+test('EC key on a curve the SmartCard-HSM does not generate (brainpoolP192r1): no public key, problem named', (t) => {
+  const f = ecFixture('brainpoolP192r1');
+  const { blob, plaintext } = openKeyBlob(encodeKeyBlob(f.key, ZERO_DKEK), ZERO_DKEK);
+  const d = describeKey(blob, plaintext);
+  t.like(d, { kind: 'ec', curve: undefined, bits: 192, fingerprint: undefined, consistent: false });
+  t.deepEqual(d.problems, ['EC curve not recognised (field prime unknown)']);
+});
 
 test('EC key whose Q is not d·G is reported inconsistent', (t) => {
   const f = ecFixture('prime256v1');
