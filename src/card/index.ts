@@ -35,3 +35,5 @@ export * from './commands/verify-certificate.ts';
 export * from './commands/public-key-authentication.ts';
 export * from './commands/external-authenticate.ts';
 export * from './cvc-verify.ts';
+export * from './pkcs15.ts';
+export * from './pkcs15-encode.ts';

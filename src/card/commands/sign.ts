@@ -1,5 +1,6 @@
 import { concat, fromHex } from '../../apdu/hex.ts';
 import { ALGO, CLA, INS } from '../constants.ts';
+import { ecdsaDerToRaw } from '../formats/ecdsa-signature.ts';
 import { InvalidArgumentError } from '../host-errors.ts';
 import type { CardSession } from '../session.ts';
 
@@ -51,4 +52,13 @@ export async function sign(card: CardSession, keyRef: number, mechanism: SignMec
   const cmd = { cla: CLA.PROPRIETARY, ins: INS.SIGN, p1: keyRef, p2: algo, data, ne: 512, form: 'extended' } as const;
   const res = await card.send(cmd, { operation: `SIGN with key ${keyRef} (algorithm ${algo.toString(16).toUpperCase()})`, keyRef });
   return res.data;
+}
+
+/**
+ * ECDSA via SIGN (algorithm 70 with a hash as input, or 71..75 hashing on the card): the card's DER
+ * SEQUENCE { r, s } and the same as r‖s, each half `fieldBytes` long (⌈bits/8⌉; 66 for P-521, §3.13).
+ */
+export async function signEcdsa(card: CardSession, keyRef: number, data: Uint8Array, options: { readonly fieldBytes: number; readonly hash?: HashName }): Promise<{ der: Uint8Array; raw: Uint8Array }> {
+  const der = await sign(card, keyRef, options.hash === undefined ? { kind: 'ecdsa' } : { kind: 'ecdsa', hash: options.hash }, data);
+  return { der, raw: ecdsaDerToRaw(der, options.fieldBytes) };
 }
