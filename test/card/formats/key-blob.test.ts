@@ -2,7 +2,7 @@ import test from 'ava';
 import {
   decodeKeyBlob,
   decryptKeyBlobCiphertext,
-  describeKey,
+  describeBlobKey,
   encodeKeyBlob,
   encodeKeyBlobPlaintext,
   FileFormatError,
@@ -52,7 +52,7 @@ test('§11.6: openKeyBlob verifies, decrypts and describes the AES key', (t) => 
   t.deepEqual(plaintext.key, { kind: 'aes', key: AES_KEY });
   t.is(plaintext.keySize, 16);
   t.is(hex(plaintext.random), '1111111111111111');
-  const d = describeKey(blob, plaintext);
+  const d = describeBlobKey(blob, plaintext);
   t.like(d, { kind: 'aes', keyType: 15, typeName: 'AES', bits: 128, consistent: true, fingerprint: undefined });
   t.deepEqual(d.allowedAlgorithms, ['10 AES-CBC encrypt', '11 AES-CBC decrypt', '18 AES-CMAC', '99 AES key derivation']);
   t.is(d.defaultAlgorithm, '2.16.840.1.101.3.4.1 (aes)');
@@ -106,7 +106,7 @@ for (const curve of ['prime256v1', 'brainpoolP256r1', 'secp384r1', 'secp521r1', 
     t.is(hex(blob.subarray(8, 9 + 12)), '0c000a04007f00070202020203');
     const { blob: decoded, plaintext } = openKeyBlob(blob, PEER_DKEK);
     t.deepEqual(plaintext.key, f.key);
-    const d = describeKey(decoded, plaintext);
+    const d = describeBlobKey(decoded, plaintext);
     t.is(d.curve?.name as string | undefined, curve);
     t.is(d.keySizeField, f.key.p.length * 8);
     t.is(d.bits, curve === 'secp521r1' ? 521 : Number(/\d+/.exec(curve.replace('prime', ''))?.[0]));
@@ -119,7 +119,7 @@ for (const curve of ['prime256v1', 'brainpoolP256r1', 'secp384r1', 'secp521r1', 
 test('EC key on a curve the SmartCard-HSM does not generate (brainpoolP192r1): no public key, problem named', (t) => {
   const f = ecFixture('brainpoolP192r1');
   const { blob, plaintext } = openKeyBlob(encodeKeyBlob(f.key, ZERO_DKEK), ZERO_DKEK);
-  const d = describeKey(blob, plaintext);
+  const d = describeBlobKey(blob, plaintext);
   t.like(d, { kind: 'ec', curve: undefined, bits: 192, fingerprint: undefined, consistent: false });
   t.deepEqual(d.problems, ['EC curve not recognised (field prime unknown)']);
 });
@@ -129,7 +129,7 @@ test('EC key whose Q is not d·G is reported inconsistent', (t) => {
   const other = ecFixture('prime256v1');
   const mixed = { ...f.key, publicPoint: other.key.publicPoint };
   const { blob, plaintext } = openKeyBlob(encodeKeyBlob(mixed, ZERO_DKEK), ZERO_DKEK);
-  const d = describeKey(blob, plaintext);
+  const d = describeBlobKey(blob, plaintext);
   t.false(d.consistent);
   t.deepEqual(d.problems, ['EC public point Q ≠ d·G']);
   t.is(d.fingerprint, other.fingerprint);
@@ -144,10 +144,10 @@ test('RSA-2048 as CRT (type 6) and as d, n, e (type 5): size, fingerprint, consi
     const { blob: decoded, plaintext } = openKeyBlob(blob, ZERO_DKEK);
     t.is(plaintext.keySize, 2048);
     t.deepEqual(plaintext.key, key);
-    const d = describeKey(decoded, plaintext);
+    const d = describeBlobKey(decoded, plaintext);
     t.like(d, { kind: 'rsa', bits: 2048, fingerprint: f.fingerprint, consistent: true });
   }
   const broken = { ...f.crt, qInv: f.crt.dP };
   const { blob, plaintext } = openKeyBlob(encodeKeyBlob(broken, ZERO_DKEK), ZERO_DKEK);
-  t.deepEqual(describeKey(blob, plaintext).problems, ['RSA qInv·q ≠ 1 mod p']);
+  t.deepEqual(describeBlobKey(blob, plaintext).problems, ['RSA qInv·q ≠ 1 mod p']);
 });

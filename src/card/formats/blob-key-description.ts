@@ -14,7 +14,7 @@ import { rsaPublicKey } from '../cvc-key.ts';
 import { ecPublicKey, spkiDer, spkiFingerprint } from './public-key.ts';
 import { bytesToBigint } from './threshold.ts';
 
-export interface KeyDescription {
+export interface BlobKeyDescription {
   readonly kind: 'rsa' | 'ec' | 'aes';
   /** Key type byte of the blob (5, 6, 12, 15). */
   readonly keyType: number;
@@ -105,7 +105,7 @@ function publicPart(key: KeyBlobKey): PublicPart {
 }
 
 /** Describe the key of an opened blob. */
-export function describeKey(blob: KeyBlob, plaintext: KeyBlobPlaintext): KeyDescription {
+export function describeBlobKey(blob: KeyBlob, plaintext: KeyBlobPlaintext): BlobKeyDescription {
   const part = publicPart(plaintext.key);
   const spki = part.publicKey === undefined ? undefined : spkiDer(part.publicKey);
   const problems = [...part.problems];
