@@ -37,3 +37,6 @@ export * from './commands/external-authenticate.ts';
 export * from './cvc-verify.ts';
 export * from './pkcs15.ts';
 export * from './pkcs15-encode.ts';
+export * from './files.ts';
+export * from './keys.ts';
+export * from './generate-key.ts';

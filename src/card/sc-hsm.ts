@@ -13,6 +13,7 @@ import type { CommandApdu } from '../apdu/command.ts';
 import type { ResponseApdu } from '../apdu/response.ts';
 import type { Transport } from '../transport/transport.ts';
 import { readCardStatus, type CardStatus } from './card-status.ts';
+import { CLA, INS } from './constants.ts';
 import { selectApplet, type AppletInfo } from './commands/select-applet.ts';
 import { EXTENDED_LIMITS, SHORT_LIMITS, exchange, type CardLimits, type CardSession, type SendOptions } from './session.ts';
 
@@ -38,6 +39,8 @@ export class SmartCardHsm implements CardSession {
   #channel: Channel;
   #limits: CardLimits;
   #applet: AppletInfo;
+  /** INITIALIZE DEVICE succeeded since the last SELECT: tag 85 (options) is out of date. */
+  #appletStale = false;
 
   private constructor(transport: Transport, channel: Channel, limits: CardLimits, applet: AppletInfo) {
     this.transport = transport;
@@ -72,8 +75,10 @@ export class SmartCardHsm implements CardSession {
    * Send one command. A status word other than 9000/61xx (or one listed in `accept`) throws the domain
    * error from errorFromStatus (PinIncorrectError, KeyNotFoundError, …) unless `raw: true`.
    */
-  send(cmd: CommandApdu, options?: SendOptions): Promise<ResponseApdu> {
-    return exchange(this.#channel, cmd, options);
+  async send(cmd: CommandApdu, options?: SendOptions): Promise<ResponseApdu> {
+    const res = await exchange(this.#channel, cmd, options);
+    if (cmd.ins === INS.INITIALIZE_DEVICE && cmd.cla === CLA.PROPRIETARY && res.sw === 0x9000) this.#appletStale = true;
+    return res;
   }
 
   /** Continue with short APDUs only (OpenSC does this when an extended ENUMERATE fails in transport, §1.3). */
@@ -83,14 +88,20 @@ export class SmartCardHsm implements CardSession {
     this.#channel = createChannel(this.transport, { shortOnly: true });
   }
 
-  /** Device status: initialised?, PIN and SO-PIN states with retries, DKEK, options, version, serial, key count. */
-  status(): Promise<CardStatus> {
+  /**
+   * Device status: initialised?, PIN and SO-PIN states with retries, DKEK, options, version, serial,
+   * key count. Only after an INITIALIZE DEVICE in this session does it re-SELECT the applet to read
+   * the new options (INITIALIZE has reset the PINs anyway).
+   */
+  async status(): Promise<CardStatus> {
+    if (this.#appletStale) await this.logout();
     return readCardStatus(this, this.#applet);
   }
 
   /** Log out: re-SELECT the applet, which resets the PIN verification state (§2.3). */
   async logout(): Promise<void> {
     this.#applet = await selectApplet(this);
+    this.#appletStale = false;
   }
 
   /** Run a multi-APDU operation holding the card exclusively (PC/SC transaction), e.g. VERIFY then SIGN. */

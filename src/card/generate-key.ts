@@ -1,0 +1,109 @@
+/**
+ * `generateKey`: what `pkcs11-tool --keypairgen` does through OpenSC (§5.2), as one call: pick the
+ * lowest free key reference, generate (GAKP with OpenSC's CAR/CHR, or GENERATE SYMMETRIC KEY), check
+ * that the card stored the request in CExx itself, and write an OpenSC-style PRKD into C4xx.
+ */
+import { bytesEqual } from '../apdu/hex.ts';
+import type { KeyObject } from 'node:crypto';
+import { DEFAULT_GAKP_CAR, FID_PREFIX } from './constants.ts';
+import { readDeviceChr } from './card-status.ts';
+import type { AuthenticatedRequest } from './cvc.ts';
+import { curveOfKey } from './cvc-key.ts';
+import { generateAsymmetricKeyPair } from './commands/generate-asymmetric-key-pair.ts';
+import { generateSymmetricKey } from './commands/generate-symmetric-key.ts';
+import { readFileIfExists, replaceFile } from './files.ts';
+import { checkRsaBits, requireCurve, type AsymmetricKeySpec } from './gakp-data.ts';
+import { InvalidArgumentError } from './host-errors.ts';
+import { freeKeyReference, intrinsicKeyId, keyReferences } from './keys.ts';
+import { encodePrkd } from './pkcs15-encode.ts';
+import type { KeyKind, KeyUsage } from './pkcs15.ts';
+import type { CardSession } from './session.ts';
+
+export type KeySpec = AsymmetricKeySpec | { readonly kind: 'aes'; readonly bits: 128 | 192 | 256 };
+
+/** "rsa:2048", "ec:prime256v1" (any curve alias: "ec:P-256"), "aes:256" → a key spec. */
+export function parseKeyType(type: string): KeySpec {
+  const m = /^(rsa|ec|aes):(.+)$/i.exec(type.trim());
+  const kind = m?.[1]?.toLowerCase();
+  const arg = m?.[2] ?? '';
+  if (kind === 'rsa') return { kind: 'rsa', bits: checkRsaBits(Number(arg)) };
+  if (kind === 'ec') return { kind: 'ec', curve: requireCurve(arg).name };
+  if (kind === 'aes' && (arg === '128' || arg === '192' || arg === '256')) return { kind: 'aes', bits: Number(arg) as 128 | 192 | 256 };
+  throw new InvalidArgumentError(`unknown key type ${JSON.stringify(type)}`, 'use rsa:1024..4096, ec:<curve> (prime256v1, secp384r1, secp521r1, brainpoolP256r1/P384r1/P512r1, secp256k1) or aes:128|192|256');
+}
+
+export interface GenerateKeyOptions {
+  readonly type: string | KeySpec;
+  /** Key reference; default the lowest free one from 1. An existing key is only replaced with `replace`. */
+  readonly keyRef?: number;
+  readonly replace?: boolean;
+  /** PKCS#15 iD; default SHA-1 of the public key (OpenSC mozilla style), the key reference for AES. */
+  readonly id?: Uint8Array;
+  readonly label?: string;
+  readonly usage?: readonly KeyUsage[];
+  /** Allowed algorithm ids (tag 91); include 0x92 to make the key exportable with WRAP KEY. */
+  readonly algorithms?: readonly number[];
+  readonly keyUseCounter?: number;
+  /** CHR of the request; default device serial + "00001" like OpenSC (§3.11). */
+  readonly chr?: string;
+}
+
+export interface GeneratedKey {
+  readonly ref: number;
+  readonly kind: KeyKind;
+  /** RSA modulus bits, EC field bits, AES key bits. */
+  readonly size: number;
+  readonly curve: string | undefined;
+  readonly id: Uint8Array;
+  readonly label: string | undefined;
+  readonly publicKey: KeyObject | undefined;
+  readonly request: AuthenticatedRequest | undefined;
+  /** 'card': CExx already held the request (§3.11); 'host': it had to be written. */
+  readonly requestStoredBy: 'card' | 'host' | undefined;
+  /** The PRKD written to C4xx. */
+  readonly prkd: Uint8Array;
+}
+
+async function pickRef(card: CardSession, o: GenerateKeyOptions): Promise<number> {
+  const used = await keyReferences(card);
+  if (o.keyRef === undefined) return freeKeyReference(used);
+  if (!Number.isInteger(o.keyRef) || o.keyRef < 1 || o.keyRef > 255) throw new InvalidArgumentError(`key reference must be 1..255, got ${o.keyRef}`);
+  if (used.includes(o.keyRef) && o.replace !== true) throw new InvalidArgumentError(`key ${o.keyRef} exists`, 'choose another reference, delete the key first, or pass replace');
+  return o.keyRef;
+}
+
+async function generateAsymmetric(card: CardSession, ref: number, key: AsymmetricKeySpec, o: GenerateKeyOptions) {
+  const chr = o.chr ?? `${(await readDeviceChr(card))?.slice(0, -5) ?? 'UTDUMMY'}00001`;
+  const kp = await generateAsymmetricKeyPair(card, {
+    keyRef: ref, key, chr, car: DEFAULT_GAKP_CAR,
+    ...(o.algorithms === undefined ? {} : { algorithms: o.algorithms }),
+    ...(o.keyUseCounter === undefined ? {} : { keyUseCounter: o.keyUseCounter }),
+  });
+  const ceFid = (FID_PREFIX.EE_CERTIFICATE << 8) | ref;
+  const stored = await readFileIfExists(card, ceFid);
+  const byCard = stored !== undefined && bytesEqual(stored, kp.request.bytes);
+  if (!byCard) await replaceFile(card, ceFid, kp.request.bytes);
+  const size = key.kind === 'rsa' ? key.bits : curveOfKey(kp.publicKey).bits;
+  const curve = key.kind === 'ec' ? curveOfKey(kp.publicKey).name : undefined;
+  return { kp, size, curve, requestStoredBy: byCard ? ('card' as const) : ('host' as const) };
+}
+
+/** Generate a key on the card and describe it in C4xx the way OpenSC does (§5.2). Runs as one exclusive card transaction. */
+export async function generateKey(card: CardSession, options: GenerateKeyOptions): Promise<GeneratedKey> {
+  const spec = typeof options.type === 'string' ? parseKeyType(options.type) : options.type;
+  return card.transport.exclusive(async () => {
+    const ref = await pickRef(card, options);
+    let base: Omit<GeneratedKey, 'prkd' | 'label'>;
+    if (spec.kind === 'aes') {
+      await generateSymmetricKey(card, { keyRef: ref, bits: spec.bits, ...(options.algorithms === undefined ? {} : { algorithms: options.algorithms }) });
+      base = { ref, kind: 'aes', size: spec.bits, curve: undefined, id: options.id ?? Uint8Array.of(ref), publicKey: undefined, request: undefined, requestStoredBy: undefined };
+    } else {
+      const g = await generateAsymmetric(card, ref, spec, options);
+      base = { ref, kind: spec.kind, size: g.size, curve: g.curve, id: options.id ?? intrinsicKeyId(g.kp.publicKey), publicKey: g.kp.publicKey, request: g.kp.request, requestStoredBy: g.requestStoredBy };
+    }
+    const prkd = encodePrkd({ kind: base.kind, id: base.id, keyReference: ref, size: base.size,
+      ...(options.label === undefined ? {} : { label: options.label }), ...(options.usage === undefined ? {} : { usage: options.usage }) });
+    await replaceFile(card, (FID_PREFIX.PRKD << 8) | ref, prkd);
+    return { ...base, label: options.label, prkd };
+  });
+}
