@@ -40,3 +40,4 @@ export * from './pkcs15-encode.ts';
 export * from './files.ts';
 export * from './keys.ts';
 export * from './generate-key.ts';
+export * from './formats/index.ts';
