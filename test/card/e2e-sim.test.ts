@@ -177,3 +177,32 @@ test('generateKey refuses to overwrite an existing key unless replace is set', a
   const rsa = generateKeyPairSync('rsa', { modulusLength: 1024 }); // unrelated: intrinsicKeyId of RSA = SHA-1(n)
   t.deepEqual(intrinsicKeyId(rsa.publicKey), new Uint8Array(createHash('sha1').update(Buffer.from(rsa.publicKey.export({ format: 'jwk' }).n!, 'base64url')).digest()));
 });
+
+test('short APDUs only (reader without extended length): chaining and GET RESPONSE carry RSA-2048 and wrap/unwrap', async (t) => {
+  const card = await SmartCardHsm.open(await createSimulatorTransport(), { shortOnly: true });
+  await initializeDevice(card, { confirm: true, soPin: SO_PIN, userPin: PIN, dkekShares: 1 });
+  await importDkekShare(card, SHARE);
+  await verifyPin(card, { pin: PIN });
+  const rsa = await generateKey(card, { type: 'rsa:2048', label: 'short' });
+  t.is(rsa.requestStoredBy, 'card');
+  const data = new TextEncoder().encode('short APDUs');
+  t.true(verify('sha256', data, rsa.publicKey!, await sign(card, rsa.ref, { kind: 'rsa-pkcs1', hash: 'sha256' }, data)));
+  const blob = await wrapKey(card, rsa.ref);
+  t.true(blob.length > 256, 'an RSA-2048 blob needs more than one short response');
+  await unwrapKey(card, 9, blob); // > 255 bytes: sent as a command chain, or via EF 2F10 in 247-byte chunks
+  t.true(verify('sha256', data, rsa.publicKey!, await sign(card, 9, { kind: 'rsa-pkcs1', hash: 'sha256' }, data)));
+  t.like((await listKeys(card)).find((k) => k.ref === rsa.ref), { label: 'short', size: 2048 });
+});
+
+test('RSA-4096: the 512-byte signature fits Le 0200; its blob (> 1 APDU) is unwrapped via EF 2F10 by default', async (t) => {
+  const card = await initialised();
+  const rsa = await generateKey(card, { type: 'rsa:4096' });
+  const data = new TextEncoder().encode('4096');
+  const sig = await sign(card, rsa.ref, { kind: 'rsa-pkcs1', hash: 'sha512' }, data);
+  t.is(sig.length, 512);
+  t.true(verify('sha512', data, rsa.publicKey!, sig));
+  const blob = await wrapKey(card, rsa.ref);
+  t.true(blob.length > card.limits.maxCommandData);
+  await unwrapKey(card, 2, blob);
+  t.true(verify('sha512', data, rsa.publicKey!, await sign(card, 2, { kind: 'rsa-pkcs1', hash: 'sha512' }, data)));
+});

@@ -62,3 +62,21 @@ test('logout re-selects the applet (and nothing else)', async (t) => {
   tr.assertConsumed();
   t.pass();
 });
+
+test('status() sends only status queries and reads: never a PIN', async (t) => {
+  const { cardWithScript } = await import('../helpers/card-script.ts');
+  const { card, tr } = await cardWithScript([
+    [hex('00200081'), hex('63C3')],
+    [hex('00200088'), hex('63CF')],
+    [hex('8052000000'), hex('01006C609824B9CA28EB9000')],
+    [apdu`00 B1 2F 02 | 00 00 04 | 54 02 00 00 | 04 00`, hex('6A82')],
+    [hex('80580000000000'), hex('CC00CC01C4019000')],
+  ]);
+  const s = await card.status();
+  t.like(s, { initialized: true, serial: undefined, keyCount: 1, version: { major: 6, minor: 6 } });
+  t.deepEqual(s.userPin, { ref: 0x81, state: 'not-verified', retriesLeft: 3 });
+  t.deepEqual(s.soPin, { ref: 0x88, state: 'not-verified', retriesLeft: 15 });
+  t.is(s.dkek?.kcv, '6C609824B9CA28EB');
+  t.deepEqual(s.options?.flags, ['user PIN reset with SO-PIN enabled']);
+  tr.assertConsumed();
+});
