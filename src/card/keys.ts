@@ -11,11 +11,13 @@ import { FID_PREFIX } from './constants.ts';
 import { curveOfKey, cvcPublicKeyToKeyObject, ecPointOf, rsaModulusOf } from './cvc-key.ts';
 import { parseAuthenticatedRequest } from './cvc.ts';
 import { enumerateObjects } from './commands/enumerate-objects.ts';
-import { KeyNotFoundError } from './errors.ts';
+import { FileNotFoundError, KeyNotFoundError } from './errors.ts';
+import { deleteFile } from './commands/delete-file.ts';
+import { readFile } from './commands/read-binary.ts';
 import { deleteIfExists, readFileIfExists } from './files.ts';
-import { NoFreeKeyReferenceError } from './host-errors.ts';
+import { MalformedResponseError, NoFreeKeyReferenceError } from './host-errors.ts';
 import { parsePrkd, type KeyKind, type KeyUsage, type PrivateKeyDescription } from './pkcs15.ts';
-import type { CardSession } from './session.ts';
+import { fidName, type CardSession } from './session.ts';
 
 export interface KeyInfo {
   /** Key reference (P1 of SIGN etc.), 1..255. */
@@ -93,13 +95,14 @@ export async function listKeys(card: CardSession): Promise<KeyInfo[]> {
   return out;
 }
 
-/** Public key of key `ref` from its CExx (CV request or certificate). */
+/**
+ * Public key of key `ref` from its CExx (CV request or certificate). FileNotFoundError when CExx does
+ * not exist; MalformedResponseError when it holds something else.
+ */
 export async function exportPublicKey(card: CardSession, ref: number): Promise<KeyObject> {
-  const ce = await readFileIfExists(card, (FID_PREFIX.EE_CERTIFICATE << 8) | ref);
-  const pub = ce === undefined ? undefined : publicKeyFromCertificateFile(ce);
-  if (pub === undefined) {
-    throw new KeyNotFoundError(0x6a82, { ins: 0xb1, operation: `export public key of key ${ref} (EF CE${ref.toString(16).padStart(2, '0').toUpperCase()} holds none)`, keyRef: ref });
-  }
+  const fid = (FID_PREFIX.EE_CERTIFICATE << 8) | ref;
+  const pub = publicKeyFromCertificateFile(await readFile(card, fid));
+  if (pub === undefined) throw new MalformedResponseError(`export public key of key ${ref}`, `${fidName(fid)} holds neither a CV request nor an X.509 certificate`);
   return pub.publicKey;
 }
 
@@ -114,11 +117,22 @@ export function intrinsicKeyId(publicKey: KeyObject): Uint8Array {
   return new Uint8Array(createHash('sha1').update(x).digest());
 }
 
-/** Delete key `ref` and its C4xx / CExx files (§3.4: deleting a key leaves them). Returns what was deleted. */
+/**
+ * Delete key `ref` and its C4xx / CExx files (§3.4: deleting a key leaves them). Returns the FIDs
+ * deleted; throws the card's KeyNotFoundError when none of the three existed.
+ */
 export async function deleteKey(card: CardSession, ref: number): Promise<number[]> {
-  const fids = [FID_PREFIX.KEY, FID_PREFIX.PRKD, FID_PREFIX.EE_CERTIFICATE].map((p) => (p << 8) | ref);
+  const keyFid = (FID_PREFIX.KEY << 8) | ref;
+  let missing: unknown;
   const deleted: number[] = [];
-  for (const fid of fids) if (await deleteIfExists(card, fid)) deleted.push(fid);
-  if (deleted.length === 0) throw new KeyNotFoundError(0x6a82, { ins: 0xe4, operation: `delete key ${ref}`, keyRef: ref });
+  try {
+    await deleteFile(card, keyFid);
+    deleted.push(keyFid);
+  } catch (err) {
+    if (!(err instanceof KeyNotFoundError || err instanceof FileNotFoundError)) throw err;
+    missing = err;
+  }
+  for (const p of [FID_PREFIX.PRKD, FID_PREFIX.EE_CERTIFICATE]) if (await deleteIfExists(card, (p << 8) | ref)) deleted.push((p << 8) | ref);
+  if (deleted.length === 0) throw missing;
   return deleted;
 }

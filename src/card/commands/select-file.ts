@@ -23,14 +23,14 @@ function uint(t: Tlv | undefined): number | undefined {
 /** Parse `6F … 80 size …` (real card) or `62 … 81 size …` (pico); both forms are accepted (§2.4, §13). */
 export function parseFci(fci: Uint8Array, fid: number): FileInfo {
   if (fci.length === 0) return { fid, size: undefined, descriptor: undefined, fci };
-  let tlvs: Tlv[];
+  let inner: Tlv[];
   try {
-    tlvs = decodeTlvs(fci);
+    const tlvs = decodeTlvs(fci);
+    const tpl = tlvs.find((t) => t.tag === 0x6f || t.tag === 0x62);
+    inner = tpl === undefined ? tlvs : decodeTlvs(tpl.value);
   } catch (cause) {
     throw new MalformedResponseError(`SELECT ${fidName(fid)}`, 'the FCI is not BER-TLV', cause);
   }
-  const tpl = tlvs.find((t) => t.tag === 0x6f || t.tag === 0x62);
-  const inner = tpl === undefined ? tlvs : decodeTlvs(tpl.value);
   const size = uint(findTlv(inner, 0x80)) ?? uint(findTlv(inner, 0x81));
   return { fid, size, descriptor: findTlv(inner, 0x82)?.value[0], fci };
 }
