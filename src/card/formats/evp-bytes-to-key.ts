@@ -29,7 +29,7 @@ export interface KeyAndIv {
 }
 
 export interface DerivationOptions {
-  /** Called after each slice with the fraction of the work done (0 < f ≤ 1). */
+  /** Called after each slice with the fraction of the work done (0 < f ≤ 1); the last call reports 1. */
   readonly onProgress?: (fraction: number) => void;
   /** Cancels the derivation between slices (throws OperationAbortedError). */
   readonly signal?: AbortSignal;
@@ -104,14 +104,16 @@ export async function evpBytesToKey(
 ): Promise<KeyAndIv> {
   checkArguments(salt, iterations);
   const steps = derivation(passwordBytes(password), salt, iterations);
+  let reported = 0;
   for (;;) {
     if (options.signal?.aborted === true) throw new OperationAbortedError('DKEK share key derivation', options.signal.reason);
     const r = steps.next();
     if (r.done === true) {
-      options.onProgress?.(1);
+      if (reported < 1) options.onProgress?.(1);
       return r.value;
     }
-    options.onProgress?.(r.value);
+    reported = r.value;
+    options.onProgress?.(reported);
     await new Promise<void>((resolve) => setImmediate(resolve));
   }
 }

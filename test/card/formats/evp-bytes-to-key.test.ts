@@ -57,6 +57,7 @@ test('async derivation reports increasing progress ending at 1 and lets timers r
   t.true(seen.length >= 3 * 4, `${seen.length} progress calls`);
   t.true(seen.every((f, i) => f > 0 && f <= 1 && (i === 0 || f >= (seen[i - 1] ?? 0))));
   t.is(seen.at(-1), 1);
+  t.is(seen.filter((f) => f === 1).length, 1, 'completion is reported once');
   t.true(ticks > 0, 'the event loop ran during the derivation');
 });
 
@@ -75,4 +76,10 @@ test('an aborted derivation throws OperationAbortedError', async (t) => {
 test('salt must be 8 bytes and the count positive', (t) => {
   t.throws(() => evpBytesToKeySync('pw', new Uint8Array(7), 1), { instanceOf: FormatInputError });
   t.throws(() => evpBytesToKeySync('pw', new Uint8Array(8), 0), { instanceOf: FormatInputError });
+});
+
+test('count 1 has no slices: progress reports 1 once', async (t) => {
+  const seen: number[] = [];
+  await evpBytesToKey('pw', new Uint8Array(8), 1, { onProgress: (f) => seen.push(f) });
+  t.deepEqual(seen, [1]);
 });
