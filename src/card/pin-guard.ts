@@ -1,0 +1,72 @@
+/**
+ * PIN safety shared by the CLI and the explorer ("protect the card", brief): before any command that
+ * spends a PIN try (VERIFY, CHANGE REFERENCE DATA, RESET RETRY COUNTER, a re-INITIALIZE), ask the
+ * card how many tries are left with VERIFY-status `00 20 00 <ref>` (which never spends one, §3.6) and
+ *   - refuse when the PIN is blocked or the device has no PIN (nothing to try),
+ *   - refuse when exactly one try is left, unless forced: a wrong value would block the PIN, and a
+ *     blocked SO-PIN can never be unblocked (§7).
+ * The PIN itself is never looked at here.
+ */
+import { SW } from '../apdu/status-words.ts';
+import { INS, PIN_REF, type PinRef } from './constants.ts';
+import { NotInitializedError, PinBlockedError, TransportPinError } from './errors.ts';
+import { LastPinTryError } from './host-errors.ts';
+import { pinStatus, verifyPin, type PinStatus } from './commands/verify-pin.ts';
+import type { PinInput } from './pin.ts';
+import type { CardSession } from './session.ts';
+
+export interface PinGuardOptions {
+  /** Allow the attempt even when a wrong value would block the PIN. */
+  readonly force?: boolean;
+  /** The attempt replaces a transport PIN (CHANGE REFERENCE DATA): the transport state is expected. */
+  readonly allowTransportPin?: boolean;
+}
+
+/** "user PIN" / "SO-PIN". */
+export function pinName(ref: number): string {
+  return ref === PIN_REF.SO ? 'SO-PIN' : 'user PIN';
+}
+
+/** One line for people: "3 tries left", "verified", "BLOCKED", "not set (device not initialised)". */
+export function describePinState(s: PinStatus): string {
+  switch (s.state) {
+    case 'verified': return 'verified in this session';
+    case 'not-verified': return s.retriesLeft === undefined ? 'not verified' : `${s.retriesLeft} ${s.retriesLeft === 1 ? 'try' : 'tries'} left`;
+    case 'blocked': return 'BLOCKED';
+    case 'transport-pin': return 'transport PIN (must be changed before first use)';
+    case 'not-initialized': return 'not set (device not initialised)';
+  }
+}
+
+/**
+ * Decide from a status whether a try may be spent. Throws PinBlockedError, NotInitializedError,
+ * TransportPinError (unless allowed) or LastPinTryError (unless forced).
+ */
+export function checkPinAttempt(status: PinStatus, options: PinGuardOptions = {}): void {
+  const ctx = { ins: INS.VERIFY, p1: 0, p2: status.ref, operation: `VERIFY status of the ${pinName(status.ref)}` };
+  if (status.state === 'blocked') throw new PinBlockedError(SW.AUTHENTICATION_METHOD_BLOCKED, ctx, status.ref);
+  if (status.state === 'not-initialized') throw new NotInitializedError(SW.REFERENCED_DATA_NOT_FOUND, ctx);
+  if (status.state === 'transport-pin' && options.allowTransportPin !== true) throw new TransportPinError(SW.REFERENCE_DATA_NOT_USABLE, ctx);
+  if (status.state === 'not-verified' && status.retriesLeft !== undefined && status.retriesLeft <= 1 && options.force !== true) {
+    throw new LastPinTryError(status.ref, status.retriesLeft);
+  }
+}
+
+/** Query the PIN's status and check that a try may be spent; returns the status (for "N tries left"). */
+export async function guardPinAttempt(card: CardSession, ref: number, options: PinGuardOptions = {}): Promise<PinStatus> {
+  const status = await pinStatus(card, ref);
+  checkPinAttempt(status, options);
+  return status;
+}
+
+/**
+ * VERIFY the user PIN (or SO-PIN) behind the guard. Returns the status before the attempt. The PIN is
+ * sent even when the status says "verified" (a verified PIN has its full counter, so a check is safe).
+ * A wrong PIN throws PinIncorrectError with `retriesLeft` from the card's 63Cx.
+ */
+export async function guardedVerifyPin(card: CardSession, pin: PinInput, options: PinGuardOptions & { readonly ref?: PinRef } = {}): Promise<PinStatus> {
+  const ref = options.ref ?? PIN_REF.USER;
+  const status = await guardPinAttempt(card, ref, options);
+  await verifyPin(card, { ref, pin, force: true });
+  return status;
+}

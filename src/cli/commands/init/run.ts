@@ -1,0 +1,130 @@
+/**
+ * `schsm init`: --yes or refuse (exit 4, nothing sent); read the SO-PIN (current one when the device is
+ * initialised, a new one twice otherwise) and the new user PIN; warn about published example PINs;
+ * INITIALIZE DEVICE; with --label VERIFY the new PIN and write TokenInfo to EF 2F03 like OpenSC (§3.9).
+ */
+import { PIN_REF } from '../../../card/constants.ts';
+import { FID } from '../../../card/constants.ts';
+import { initializeDevice } from '../../../card/commands/initialize-device.ts';
+import { updateBinary } from '../../../card/commands/update-binary.ts';
+import { verifyPin } from '../../../card/commands/verify-pin.ts';
+import { encodeSoPin } from '../../../card/pin.ts';
+import { guardPinAttempt, describePinState } from '../../../card/pin-guard.ts';
+import { pinStatus } from '../../../card/commands/verify-pin.ts';
+import { maxRetryCounter, weakPinReason } from '../../../card/pin-policy.ts';
+import type { SmartCardHsm } from '../../../card/sc-hsm.ts';
+import { encodeTokenInfo, TOKEN_LABEL_MAX } from '../../../card/token-info.ts';
+import { SchsmError } from '../../../transport/errors.ts';
+import { withCard, type CardArgs } from '../../card-session.ts';
+import { line, type CliContext } from '../../context.ts';
+import { EXIT, RefusedError, UsageError } from '../../exit-codes.ts';
+import { printJson } from '../../output.ts';
+import { userPinSpec, type PinArgs } from '../../pin-options.ts';
+import { SecretReader } from '../../secret-input.ts';
+import { readStatusReport, formatStatus } from '../status/run.ts';
+
+export interface InitArgs extends CardArgs, PinArgs {
+  readonly yes?: boolean;
+  readonly soPin?: string | undefined;
+  readonly soPinEnv?: string | undefined;
+  readonly soPinStdin?: boolean;
+  readonly dkekShares?: number | undefined;
+  readonly retryCounter?: number;
+  readonly label?: string | undefined;
+}
+
+function validateSoPin(v: string): void {
+  try {
+    encodeSoPin(v);
+  } catch (err) {
+    throw new UsageError(err instanceof SchsmError ? err.message : String(err), 'the SO-PIN is 16 hexadecimal digits (8 bytes), e.g. generated with `openssl rand -hex 8`');
+  }
+}
+
+function checkNumbers(args: InitArgs): void {
+  const rc = args.retryCounter ?? 3;
+  if (!Number.isInteger(rc) || rc < 1 || rc > 10) throw new UsageError(`--retry-counter must be 1..10, got ${rc}`);
+  const n = args.dkekShares;
+  if (n !== undefined && (!Number.isInteger(n) || n < 0 || n > 255)) throw new UsageError(`--dkek-shares must be 0..255, got ${n}`);
+  if (args.label !== undefined && (args.label === '' || new TextEncoder().encode(args.label).length > TOKEN_LABEL_MAX)) {
+    throw new UsageError(`--label must be 1..${TOKEN_LABEL_MAX} bytes`);
+  }
+}
+
+interface Secrets {
+  readonly soPin: string;
+  readonly userPin: string;
+}
+
+async function readSecrets(ctx: CliContext, args: InitArgs, reinit: boolean): Promise<Secrets> {
+  const reader = new SecretReader(ctx);
+  const soPin = await reader.read({
+    what: reinit ? 'current SO-PIN (16 hex digits)' : 'new SO-PIN (16 hex digits)',
+    envVar: args.soPinEnv, stdin: args.soPinStdin === true, literal: args.soPin, literalFlag: '--so-pin',
+    flags: '--so-pin-env VAR or --so-pin-stdin', confirm: !reinit, validate: validateSoPin,
+  });
+  const userPin = await reader.read({ ...userPinSpec(args, 'new user PIN'), stdin: args.pinStdin === true || args.soPinStdin === true, confirm: true });
+  const rc = args.retryCounter ?? 3;
+  if (rc > maxRetryCounter(userPin.length)) {
+    throw new UsageError(`--retry-counter ${rc} is too many guesses for a ${userPin.length}-character PIN (at most ${maxRetryCounter(userPin.length)})`, 'use a longer PIN or a smaller retry counter (sc-hsm-tool applies the same rule)');
+  }
+  return { soPin, userPin };
+}
+
+function warnWeak(ctx: CliContext, s: Secrets, reinit: boolean): void {
+  const reasons = [reinit ? undefined : weakPinReason(PIN_REF.SO, s.soPin), weakPinReason(PIN_REF.USER, s.userPin)];
+  for (const r of reasons) if (r !== undefined) line(ctx.stderr, `warning: ${r}`);
+}
+
+async function initialise(card: SmartCardHsm, args: InitArgs, s: Secrets, reinit: boolean): Promise<void> {
+  await card.exclusive(async () => {
+    if (reinit) await guardPinAttempt(card, PIN_REF.SO, { force: args.force === true });
+    await initializeDevice(card, {
+      confirm: true, soPin: s.soPin, userPin: s.userPin, retryCounter: args.retryCounter ?? 3,
+      ...(args.dkekShares === undefined ? {} : { dkekShares: args.dkekShares }),
+    });
+    if (args.label !== undefined) {
+      await verifyPin(card, { pin: s.userPin, force: true });
+      await updateBinary(card, FID.TOKEN_INFO, encodeTokenInfo(args.label));
+    }
+  });
+}
+
+async function reportSoTries(ctx: CliContext, card: SmartCardHsm): Promise<void> {
+  try {
+    line(ctx.stderr, `SO-PIN: ${describePinState(await pinStatus(card, PIN_REF.SO))}`);
+  } catch {
+    // the error itself is what matters; the counter is a courtesy
+  }
+}
+
+export async function runInit(args: InitArgs, ctx: CliContext): Promise<number> {
+  if (args.yes !== true) {
+    throw new RefusedError('INITIALIZE DEVICE erases every key, certificate and data file on the device', 'run it again with --yes if that is what you want');
+  }
+  checkNumbers(args);
+  return withCard(args, ctx, async (card) => {
+    const reinit = (await card.status()).initialized;
+    if (reinit) {
+      await guardPinAttempt(card, PIN_REF.SO, { force: args.force === true });
+      line(ctx.stderr, 'the device is initialised: re-initialising needs its current SO-PIN (the SO-PIN stays the same)');
+    }
+    const secrets = await readSecrets(ctx, args, reinit);
+    warnWeak(ctx, secrets, reinit);
+    try {
+      await initialise(card, args, secrets, reinit);
+    } catch (err) {
+      if (reinit) await reportSoTries(ctx, card);
+      throw err;
+    }
+    await card.logout(); // re-SELECT: fresh options word (tag 85) and no verified PIN left behind
+    const report = await readStatusReport(card);
+    if (args.json === true) printJson(ctx, { initialized: true, reinitialized: reinit, label: args.label ?? null, dkekShares: args.dkekShares ?? null, retryCounter: args.retryCounter ?? 3, serial: report.status.serial ?? null });
+    else {
+      line(ctx.stdout, `device ${report.status.serial ?? ''} ${reinit ? 're-' : ''}initialised`);
+      for (const l of formatStatus(report)) line(ctx.stdout, l);
+      if (args.dkekShares !== undefined && args.dkekShares > 0) line(ctx.stdout, `next: import ${args.dkekShares} DKEK share(s) with \`schsm dkek import-share FILE\``);
+    }
+    return EXIT.OK;
+  });
+}

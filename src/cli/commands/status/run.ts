@@ -1,0 +1,107 @@
+/**
+ * `schsm status`: read-only. VERIFY-status of both PINs (never spends a try), DKEK query, EF 2F02
+ * (device CVC ‖ DICA CVC) with its signature chain, ENUMERATE OBJECTS for the key count (§7, §8.4, §10).
+ */
+import { FID } from '../../../card/constants.ts';
+import { readFile } from '../../../card/commands/read-binary.ts';
+import type { CardStatus } from '../../../card/card-status.ts';
+import { verifyDeviceChain, type DeviceChainVerification } from '../../../card/cvc-verify.ts';
+import { FileNotFoundError } from '../../../card/errors.ts';
+import type { PinStatus } from '../../../card/commands/verify-pin.ts';
+import type { SmartCardHsm } from '../../../card/sc-hsm.ts';
+import { withCard, type CardArgs } from '../../card-session.ts';
+import { line, type CliContext } from '../../context.ts';
+import { EXIT } from '../../exit-codes.ts';
+import { field, printJson } from '../../output.ts';
+
+export interface StatusReport {
+  readonly reader: string;
+  readonly status: CardStatus;
+  readonly chain: DeviceChainVerification | undefined;
+  /** Why the chain could not be checked (no EF 2F02, undecodable certificate). */
+  readonly chainError: string | undefined;
+}
+
+async function checkChain(card: SmartCardHsm): Promise<{ chain: DeviceChainVerification | undefined; chainError: string | undefined }> {
+  try {
+    return { chain: verifyDeviceChain(await readFile(card, FID.C_DEV_AUT)), chainError: undefined };
+  } catch (err) {
+    if (err instanceof FileNotFoundError) return { chain: undefined, chainError: 'no device certificate (EF 2F02 missing)' };
+    if (err instanceof Error && 'code' in err) return { chain: undefined, chainError: err.message };
+    throw err;
+  }
+}
+
+/** Read everything `schsm status` shows. */
+export async function readStatusReport(card: SmartCardHsm): Promise<StatusReport> {
+  const status = await card.status();
+  return { reader: card.transport.name, status, ...(await checkChain(card)) };
+}
+
+function tries(s: PinStatus): string {
+  switch (s.state) {
+    case 'not-verified': return String(s.retriesLeft ?? '?');
+    case 'verified': return 'verified';
+    case 'blocked': return '0 (BLOCKED)';
+    case 'transport-pin': return 'transport PIN set, change it before first use';
+    case 'not-initialized': return 'not set';
+  }
+}
+
+function dkekLines(s: CardStatus): string[] {
+  const d = s.dkek;
+  if (d === undefined) return [field('DKEK', 'none (initialised without --dkek-shares: keys cannot be wrapped)')];
+  const out = [field('DKEK shares', d.total === 0 ? '0 (random DKEK made by the card)' : d.total)];
+  if (d.outstanding > 0) out.push(`DKEK import pending, ${d.outstanding} share(s) still missing`);
+  else out.push(field('DKEK key check value', d.kcv));
+  return out;
+}
+
+function chainLines(r: StatusReport): string[] {
+  if (r.chain === undefined) return [field('Device certificate', r.chainError ?? 'unknown')];
+  const issuer = r.chain.dica === undefined ? '' : ` (issued by ${r.chain.dica.body.chr})`;
+  return [field('Device certificate', `${r.chain.device.body.chr}${issuer}`), field('Certificate chain', r.chain.summary)];
+}
+
+/** The human-readable report, sc-hsm-tool's lines first. */
+export function formatStatus(r: StatusReport): string[] {
+  const s = r.status;
+  const head = [field('Reader', r.reader), field('Serial number', s.serial ?? 'unknown'), field('Version', `${s.version.major}.${s.version.minor}`), field('Applet', s.appletType)];
+  if (!s.initialized) {
+    return [...head, 'SmartCard-HSM has never been initialized. Please use `schsm init` to set SO-PIN and user PIN.', ...chainLines(r)];
+  }
+  const opts = s.options?.flags ?? [];
+  return [
+    ...head,
+    field('Config options', opts.length === 0 ? 'none' : ''),
+    ...opts.map((o) => `  ${o.charAt(0).toUpperCase()}${o.slice(1)}`),
+    field('SO-PIN tries left', tries(s.soPin)),
+    field('User PIN tries left', tries(s.userPin)),
+    ...dkekLines(s),
+    field('Keys', s.keyCount),
+    ...chainLines(r),
+  ];
+}
+
+function jsonOf(r: StatusReport): unknown {
+  const c = r.chain;
+  return {
+    reader: r.reader,
+    ...r.status,
+    dkek: r.status.dkek === undefined ? null : { total: r.status.dkek.total, outstanding: r.status.dkek.outstanding, kcv: r.status.dkek.outstanding === 0 ? r.status.dkek.kcv : null },
+    deviceCertificate: c === undefined
+      ? { error: r.chainError ?? null }
+      : { chr: c.device.body.chr, dica: c.dica?.body.chr ?? null, root: c.rootChr ?? null, deviceVerified: c.deviceVerified, rootKnown: c.rootKnown, dicaVerified: c.dicaVerified ?? null, summary: c.summary },
+  };
+}
+
+export async function runStatus(args: CardArgs & { json?: boolean }, ctx: CliContext): Promise<number> {
+  const report = await withCard(args, ctx, readStatusReport);
+  if (args.json === true) printJson(ctx, jsonOf(report));
+  else for (const l of formatStatus(report)) line(ctx.stdout, l);
+  if (report.chain !== undefined && !report.chain.deviceVerified) {
+    line(ctx.stderr, 'error: the device certificate does not verify with its issuer (DICA): this may not be a genuine device');
+    return EXIT.FAILED;
+  }
+  return EXIT.OK;
+}

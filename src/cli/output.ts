@@ -1,0 +1,27 @@
+/**
+ * Output helpers shared by the operator commands: `--json` documents (bytes as hex, bigints as
+ * decimal strings) and the aligned "Label : value" lines sc-hsm-tool prints.
+ */
+import { toHex } from '../apdu/hex.ts';
+import { line, type CliContext } from './context.ts';
+
+function replacer(_key: string, value: unknown): unknown {
+  if (value instanceof Uint8Array) return toHex(value);
+  if (typeof value === 'bigint') return value.toString();
+  return value;
+}
+
+/** Print one JSON document (pretty, newline-terminated) on stdout. */
+export function printJson(ctx: CliContext, value: unknown): void {
+  line(ctx.stdout, JSON.stringify(value, replacer, 2));
+}
+
+/** sc-hsm-tool's layout: the label padded to 21 columns, then ": value". */
+export function field(label: string, value: string | number): string {
+  return `${label.padEnd(21)}: ${value}`;
+}
+
+/** Print several `field` lines. */
+export function printFields(ctx: CliContext, rows: readonly (readonly [string, string | number])[]): void {
+  for (const [label, value] of rows) line(ctx.stdout, field(label, value));
+}

@@ -1,0 +1,75 @@
+/**
+ * The user-PIN options every card command that needs a login shares, and the login itself:
+ * guard (refuse on the last try unless --force) → read the PIN (env, stdin, flag or hidden prompt)
+ * → later, inside the caller's exclusive section, VERIFY right before the command's own APDUs.
+ */
+import type { Argv } from 'yargs';
+import { encodeUserPin } from '../card/pin.ts';
+import { guardPinAttempt, guardedVerifyPin } from '../card/pin-guard.ts';
+import { PIN_REF } from '../card/constants.ts';
+import type { SmartCardHsm } from '../card/sc-hsm.ts';
+import { SchsmError } from '../transport/errors.ts';
+import type { SecretReader, SecretSpec } from './secret-input.ts';
+import { UsageError } from './exit-codes.ts';
+
+export interface PinArgs {
+  readonly pin?: string | undefined;
+  readonly pinEnv?: string | undefined;
+  readonly pinStdin?: boolean | undefined;
+}
+
+/** Adds --pin-env VAR, --pin-stdin and the discouraged literal --pin. */
+export function withPinOptions<T>(y: Argv<T>): Argv<T & { pin: string | undefined; 'pin-env': string | undefined; 'pin-stdin': boolean }> {
+  return y
+    .option('pin-env', { type: 'string', description: 'read the user PIN from this environment variable' })
+    .option('pin-stdin', { type: 'boolean', default: false, description: 'read the user PIN from a line of stdin' })
+    .option('pin', { type: 'string', description: 'the user PIN itself (leaks into shell history and ps; prefer the prompt, --pin-env or --pin-stdin)' });
+}
+
+/** Validation of a user PIN as text (6..16 printable ASCII, §7), as a usage error. */
+export function validateUserPin(pin: string): void {
+  try {
+    encodeUserPin(pin);
+  } catch (err) {
+    throw new UsageError(err instanceof SchsmError ? err.message : String(err));
+  }
+}
+
+/** The SecretSpec of the user PIN from the standard options. */
+export function userPinSpec(args: PinArgs, what = 'user PIN'): SecretSpec {
+  return {
+    what,
+    envVar: args.pinEnv,
+    stdin: args.pinStdin === true,
+    literal: args.pin,
+    literalFlag: '--pin',
+    flags: '--pin-env VAR or --pin-stdin',
+    validate: validateUserPin,
+  };
+}
+
+/**
+ * Before the operation: refuse early (before asking) when the user PIN is blocked or on its last try
+ * without --force, then read it. Done outside the exclusive section, so nobody waits while a person types.
+ */
+export async function askUserPin(card: SmartCardHsm, secrets: SecretReader, args: PinArgs & { readonly force?: boolean | undefined }): Promise<string> {
+  await guardPinAttempt(card, PIN_REF.USER, { force: args.force === true });
+  return secrets.read(userPinSpec(args));
+}
+
+/** VERIFY behind the guard; call inside `card.exclusive`, right before the APDUs that need the login. */
+export async function verifyUserPin(card: SmartCardHsm, pin: string, args: { readonly force?: boolean | undefined }): Promise<void> {
+  await guardedVerifyPin(card, pin, { force: args.force === true });
+}
+
+/**
+ * The usual shape of a PIN-protected operation: guard and read the PIN, then one exclusive section
+ * with VERIFY followed by `fn` (no other PC/SC client can slip an APDU in between).
+ */
+export async function withLogin<T>(card: SmartCardHsm, secrets: SecretReader, args: PinArgs & { readonly force?: boolean | undefined }, fn: () => Promise<T>): Promise<T> {
+  const pin = await askUserPin(card, secrets, args);
+  return card.exclusive(async () => {
+    await verifyUserPin(card, pin, args);
+    return fn();
+  });
+}

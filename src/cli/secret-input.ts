@@ -1,0 +1,226 @@
+/**
+ * Where schsm gets PINs, SO-PINs and passwords from, in this order:
+ *   1. an environment variable named by `--X-env VAR` (scripts, CI),
+ *   2. stdin with `--X-stdin`: one secret per line, in the order the command documents,
+ *   3. a literal `--X VALUE` flag, accepted with a warning (it lands in shell history and `ps`),
+ *   4. a hidden prompt when stdin is a terminal: raw mode, nothing echoed, not even asterisks.
+ * A secret is never written to stdout/stderr, never logged and never part of an error message.
+ */
+import { line, type CliContext } from './context.ts';
+import { UsageError } from './exit-codes.ts';
+import { SchsmError } from '../transport/errors.ts';
+
+/** Ctrl-C / Ctrl-D at a secret prompt. */
+export class SecretInputAbortedError extends SchsmError {
+  override name = 'SecretInputAbortedError';
+  constructor(what: string) {
+    super(`no ${what} entered (input cancelled)`, 'ERR_SCHSM_REFUSED', { hint: 'nothing was sent to the card' });
+  }
+}
+
+/** How to obtain one secret, from the command's flags. */
+export interface SecretSpec {
+  /** Words for prompts and messages: "user PIN", "current SO-PIN", "share password". */
+  readonly what: string;
+  /** Name of the environment variable (`--pin-env VAR`). */
+  readonly envVar?: string | undefined;
+  /** Read the next line of stdin (`--pin-stdin`). */
+  readonly stdin?: boolean | undefined;
+  /** Literal value from the command line, and the flag that carried it (for the warning). */
+  readonly literal?: string | undefined;
+  readonly literalFlag?: string;
+  /** Ask twice at a prompt (new PINs, new passwords). */
+  readonly confirm?: boolean;
+  /** The flags that provide this secret, for the "no secret" error: "--pin-env VAR or --pin-stdin". */
+  readonly flags: string;
+  /** Checks the value; at a prompt a failure asks again (3 times), elsewhere it is the error. */
+  readonly validate?: (value: string) => void;
+}
+
+/** What a TTY input stream offers beyond a readable stream. */
+interface TtyInput extends NodeJS.ReadableStream {
+  isTTY?: boolean;
+  isRaw?: boolean;
+  setRawMode?(mode: boolean): unknown;
+}
+
+/** True when the context's stdin is a terminal on which we can read with echo off. */
+export function canPrompt(ctx: CliContext): boolean {
+  const input = ctx.stdin as TtyInput;
+  return input.isTTY === true && typeof input.setRawMode === 'function';
+}
+
+/** Apply one control or printable character to the buffer; returns 'done' | 'abort' | the new buffer. */
+function applyKey(buf: string, ch: string): string | { readonly end: 'done' | 'abort' } {
+  if (ch === '\r' || ch === '\n') return { end: 'done' };
+  if (ch === '\u0003') return { end: 'abort' }; // Ctrl-C
+  if (ch === '\u0004') return buf === '' ? { end: 'abort' } : buf; // Ctrl-D on an empty line
+  if (ch === '\u007f' || ch === '\b') return Array.from(buf).slice(0, -1).join('');
+  if (ch === '\u0015') return ''; // Ctrl-U
+  if (ch < ' ') return buf; // other control keys (and escape sequences' ESC) are ignored
+  return buf + ch;
+}
+
+/**
+ * Read one line from a terminal in raw mode. The prompt goes to stderr; the answer is never echoed
+ * unless `echo` (non-secret answers such as a threshold prime). Resolves with the text, rejects with
+ * SecretInputAbortedError on Ctrl-C / Ctrl-D.
+ */
+export function promptHidden(ctx: CliContext, prompt: string, what: string, echo = false): Promise<string> {
+  const input = ctx.stdin as TtyInput;
+  ctx.stderr(prompt);
+  const wasRaw = input.isRaw === true;
+  input.setRawMode?.(true);
+  input.resume();
+  return new Promise((resolve, reject) => {
+    let buf = '';
+    const finish = (): void => {
+      input.removeListener('data', onData);
+      input.setRawMode?.(wasRaw);
+      input.pause();
+      line(ctx.stderr);
+    };
+    const onData = (chunk: Buffer | string): void => {
+      for (const ch of typeof chunk === 'string' ? chunk : chunk.toString('utf8')) {
+        const next = applyKey(buf, ch);
+        if (typeof next === 'string') {
+          if (echo) ctx.stderr(next.length > buf.length ? next.slice(buf.length) : '\b \b'.repeat(Array.from(buf).length - Array.from(next).length));
+          buf = next;
+          continue;
+        }
+        finish();
+        if (next.end === 'done') resolve(buf);
+        else reject(new SecretInputAbortedError(what));
+        return;
+      }
+    };
+    input.on('data', onData);
+  });
+}
+
+/** Reads stdin one line at a time, pausing the stream in between (so the process can exit). */
+class LineReader {
+  #buffer = '';
+  #ended = false;
+  readonly #input: NodeJS.ReadableStream;
+
+  constructor(input: NodeJS.ReadableStream) {
+    this.#input = input;
+  }
+
+  async next(): Promise<string | undefined> {
+    for (;;) {
+      const nl = this.#buffer.indexOf('\n');
+      if (nl >= 0) {
+        const text = this.#buffer.slice(0, nl).replace(/\r$/, '');
+        this.#buffer = this.#buffer.slice(nl + 1);
+        return text;
+      }
+      if (this.#ended) {
+        const rest = this.#buffer;
+        this.#buffer = '';
+        return rest === '' ? undefined : rest;
+      }
+      await this.#more();
+    }
+  }
+
+  #more(): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const done = (): void => {
+        this.#input.removeListener('data', onData);
+        this.#input.removeListener('end', onEnd);
+        this.#input.removeListener('error', onError);
+        this.#input.pause();
+      };
+      const onData = (d: Buffer | string): void => {
+        this.#buffer += typeof d === 'string' ? d : d.toString('utf8');
+        done();
+        resolve();
+      };
+      const onEnd = (): void => {
+        this.#ended = true;
+        done();
+        resolve();
+      };
+      const onError = (e: Error): void => {
+        done();
+        reject(e);
+      };
+      this.#input.on('data', onData);
+      this.#input.once('end', onEnd);
+      this.#input.once('error', onError);
+      this.#input.resume();
+    });
+  }
+}
+
+/** One reader per command run: keeps the stdin line position across several secrets. */
+export class SecretReader {
+  readonly #ctx: CliContext;
+  #lines: LineReader | undefined;
+
+  constructor(ctx: CliContext) {
+    this.#ctx = ctx;
+  }
+
+  /** The secret described by `spec` (see the file comment for the order of sources). */
+  async read(spec: SecretSpec): Promise<string> {
+    const value = await this.#fromFlags(spec);
+    if (value !== undefined) {
+      spec.validate?.(value);
+      return value;
+    }
+    if (!canPrompt(this.#ctx)) {
+      throw new UsageError(`no ${spec.what} given and stdin is not a terminal to ask for it`, `pass ${spec.flags}`);
+    }
+    return this.#prompt(spec);
+  }
+
+  /** One answer from a terminal prompt (echoed only with `echo`), else the next stdin line (threshold share entry). */
+  async ask(prompt: string, what: string, echo = false): Promise<string> {
+    if (canPrompt(this.#ctx)) return promptHidden(this.#ctx, prompt, what, echo);
+    return this.#nextLine(what);
+  }
+
+  async #nextLine(what: string): Promise<string> {
+    this.#lines ??= new LineReader(this.#ctx.stdin);
+    const text = await this.#lines.next();
+    if (text === undefined) throw new UsageError(`stdin ended before the ${what}`, 'give one value per line, in the order the command --help lists');
+    return text;
+  }
+
+  async #fromFlags(spec: SecretSpec): Promise<string | undefined> {
+    if (spec.envVar !== undefined) {
+      const v = this.#ctx.env[spec.envVar];
+      if (v === undefined || v === '') throw new UsageError(`environment variable ${spec.envVar} (the ${spec.what}) is not set or empty`);
+      return v;
+    }
+    if (spec.stdin === true) return this.#nextLine(spec.what);
+    if (spec.literal !== undefined) {
+      line(this.#ctx.stderr, `warning: ${spec.literalFlag ?? 'a literal flag'} puts the ${spec.what} into your shell history and the process list (ps); prefer the prompt or ${spec.flags}`);
+      return spec.literal;
+    }
+    return undefined;
+  }
+
+  async #prompt(spec: SecretSpec): Promise<string> {
+    for (let attempt = 1; ; attempt++) {
+      const first = await promptHidden(this.#ctx, `${capitalise(spec.what)}: `, spec.what);
+      try {
+        spec.validate?.(first);
+        if (spec.confirm === true && (await promptHidden(this.#ctx, `Repeat the ${spec.what}: `, spec.what)) !== first) {
+          throw new UsageError(`the two ${spec.what} entries differ`);
+        }
+        return first;
+      } catch (err) {
+        if (attempt >= 3 || !(err instanceof SchsmError)) throw err;
+        line(this.#ctx.stderr, `${err.message}; try again`);
+      }
+    }
+  }
+}
+
+function capitalise(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}

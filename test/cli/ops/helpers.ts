@@ -1,0 +1,129 @@
+/**
+ * Test harness for the operator commands: run `runCli` against the in-process simulator (or any
+ * transport factory) with captured stdout/stderr, a controlled environment, stdin and TTY flags.
+ */
+import { PassThrough } from 'node:stream';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { ExecutionContext } from 'ava';
+import { runCli } from '../../../src/cli/main.ts';
+import type { CardSource, CliContext } from '../../../src/cli/context.ts';
+import { createSimulatorTransport, SmartCardHsmSimulator } from '../../../src/sim/index.ts';
+import type { Transport } from '../../../src/transport/transport.ts';
+import { fromHex } from '../../../src/apdu/hex.ts';
+import { SmartCardHsm } from '../../../src/card/sc-hsm.ts';
+import { initializeDevice } from '../../../src/card/commands/initialize-device.ts';
+import { importDkekShare } from '../../../src/card/commands/import-dkek-share.ts';
+
+export interface RunResult {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+  /** Every CardSource the command asked for. */
+  readonly sources: readonly CardSource[];
+}
+
+export interface RunOptions {
+  readonly env?: Record<string, string>;
+  /** Text fed to stdin (then end of input). */
+  readonly stdin?: string;
+  /** A stream to use as stdin (a fake TTY in prompt tests). */
+  readonly stdinStream?: NodeJS.ReadableStream;
+  readonly isTTY?: boolean;
+  readonly cwd?: string;
+  /** Transport factory; default: the simulator passed to `runOn`. */
+  readonly open?: (source: CardSource) => Promise<Transport>;
+}
+
+/** Run `schsm <argv>` with `open` providing the card. */
+export async function runWith(argv: readonly string[], options: RunOptions): Promise<RunResult> {
+  let stdout = '';
+  let stderr = '';
+  const sources: CardSource[] = [];
+  const stdin = options.stdinStream ?? (() => {
+    const s = new PassThrough();
+    s.end(options.stdin ?? '');
+    return s;
+  })();
+  const ctx: CliContext = {
+    stdout: (t) => (stdout += t),
+    stderr: (t) => (stderr += t),
+    stdin,
+    env: options.env ?? {},
+    cwd: options.cwd ?? process.cwd(),
+    isTTY: options.isTTY ?? false,
+    color: false,
+    openTransport: async (source) => {
+      sources.push(source);
+      if (options.open === undefined) throw new Error('test context has no card');
+      return options.open(source);
+    },
+  };
+  const code = await runCli(argv, ctx);
+  return { code, stdout, stderr, sources };
+}
+
+/** Run against a simulator instance (state kept across runs, like a card left in the reader). */
+export function runOn(sim: SmartCardHsmSimulator, argv: readonly string[], options: Omit<RunOptions, 'open'> & { apdus?: Uint8Array[] } = {}): Promise<RunResult> {
+  const log = options.apdus;
+  return runWith(argv, {
+    ...options,
+    open: async () => {
+      const t = await createSimulatorTransport({ simulator: sim });
+      if (log === undefined) return t;
+      return { ...t, name: t.name, atr: t.atr, transmit: async (c: Uint8Array) => (log.push(Uint8Array.from(c)), t.transmit(c)), close: () => t.close(), reset: () => t.reset(), exclusive: t.exclusive };
+    },
+  });
+}
+
+/** The INS bytes of recorded command APDUs. */
+export function insOf(apdus: readonly Uint8Array[]): number[] {
+  return apdus.map((a) => a[1] ?? -1);
+}
+
+/** A fresh temporary directory for files a test writes. */
+export function tempDir(prefix = 'schsm-ops-'): string {
+  return mkdtempSync(path.join(tmpdir(), prefix));
+}
+
+/** Fail if any of `secrets` appears anywhere in the output. */
+export function assertNoSecrets(t: ExecutionContext, r: RunResult, secrets: readonly string[]): void {
+  for (const s of secrets) {
+    t.false(r.stdout.includes(s), `stdout must not contain the secret ${s.slice(0, 2)}…`);
+    t.false(r.stderr.includes(s), `stderr must not contain the secret ${s.slice(0, 2)}…`);
+  }
+}
+
+/** Example PINs used by the tests (not the documentation examples, which init warns about). */
+export const SO_PIN = 'A1B2C3D4E5F60718';
+export const USER_PIN = '271828';
+
+/** A new simulator (fresh, uninitialised card). */
+export function newSim(): SmartCardHsmSimulator {
+  return new SmartCardHsmSimulator();
+}
+
+/** The peer share file of the traces and what is known about it (brief): password, share, KCV. */
+export const PEER_SHARE = {
+  file: '/work/shared/traces/opensc-vs-independent-card/07-dkek-share-1.pbe',
+  password: 'Peer-DKEK-Pass-1',
+  share: '2c985a6791c0fcd6a3357cde8d56b46ed82b0dbf58fb87d1e7e5340eac83bf35',
+  kcv: '6C609824B9CA28EB',
+} as const;
+
+/**
+ * Bring a simulator into a known state through the card layer (not the CLI under test): initialised
+ * with SO_PIN / USER_PIN, and with `dkek` the peer share imported (KCV 6C609824B9CA28EB) without a
+ * 10M-round derivation.
+ */
+export async function setupCard(sim: SmartCardHsmSimulator, options: { dkek?: boolean; retryCounter?: number; options?: number } = {}): Promise<void> {
+  const card = await SmartCardHsm.open(await createSimulatorTransport({ simulator: sim }));
+  await initializeDevice(card, {
+    confirm: true, soPin: SO_PIN, userPin: USER_PIN, retryCounter: options.retryCounter ?? 3,
+    ...(options.options === undefined ? {} : { options: options.options }),
+    ...(options.dkek === true ? { dkekShares: 1 } : {}),
+  });
+  if (options.dkek === true) await importDkekShare(card, fromHex(PEER_SHARE.share));
+  await card.close();
+}
