@@ -34,6 +34,8 @@ export interface RunOptions {
   readonly cwd?: string;
   /** Transport factory; default: the simulator passed to `runOn`. */
   readonly open?: (source: CardSource) => Promise<Transport>;
+  /** Also called with every stderr write as it happens (prompt tests wait for prompts). */
+  readonly onStderr?: (text: string) => void;
 }
 
 /** Run `schsm <argv>` with `open` providing the card. */
@@ -48,7 +50,10 @@ export async function runWith(argv: readonly string[], options: RunOptions): Pro
   })();
   const ctx: CliContext = {
     stdout: (t) => (stdout += t),
-    stderr: (t) => (stderr += t),
+    stderr: (t) => {
+      stderr += t;
+      options.onStderr?.(t);
+    },
     stdin,
     env: options.env ?? {},
     cwd: options.cwd ?? process.cwd(),

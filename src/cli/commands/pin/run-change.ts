@@ -1,0 +1,64 @@
+/**
+ * `schsm pin change [--so-pin]`: CHANGE REFERENCE DATA `00 24 00 81|88 Lc old ‖ new` (§3.7). The guard
+ * runs first (a transport PIN may be changed; the last try needs --force). Sources: --pin-env /
+ * --new-pin-env, --pin-stdin (two lines: current, new), the literal flags, or hidden prompts.
+ */
+import { PIN_REF } from '../../../card/constants.ts';
+import { changeReferenceData } from '../../../card/commands/change-reference-data.ts';
+import { pinStatus } from '../../../card/commands/verify-pin.ts';
+import { encodeSoPin } from '../../../card/pin.ts';
+import { describePinState, guardPinAttempt, pinName } from '../../../card/pin-guard.ts';
+import { weakPinReason } from '../../../card/pin-policy.ts';
+import { SchsmError } from '../../../transport/errors.ts';
+import { withCard, type CardArgs } from '../../card-session.ts';
+import { line, type CliContext } from '../../context.ts';
+import { EXIT, UsageError } from '../../exit-codes.ts';
+import { printJson } from '../../output.ts';
+import { validateUserPin, type PinArgs } from '../../pin-options.ts';
+import { SecretReader, type SecretSpec } from '../../secret-input.ts';
+
+export interface PinChangeArgs extends CardArgs, PinArgs {
+  readonly soPin?: boolean;
+  readonly newPinEnv?: string | undefined;
+  readonly newPin?: string | undefined;
+}
+
+function validateSo(v: string): void {
+  try {
+    encodeSoPin(v);
+  } catch (err) {
+    throw new UsageError(err instanceof SchsmError ? err.message : String(err));
+  }
+}
+
+function specs(args: PinChangeArgs, ref: number): [SecretSpec, SecretSpec] {
+  const name = pinName(ref);
+  const validate = ref === PIN_REF.SO ? validateSo : validateUserPin;
+  const stdin = args.pinStdin === true;
+  return [
+    { what: `current ${name}`, envVar: args.pinEnv, stdin, literal: args.pin, literalFlag: '--pin', flags: '--pin-env VAR or --pin-stdin', validate },
+    { what: `new ${name}`, envVar: args.newPinEnv, stdin, literal: args.newPin, literalFlag: '--new-pin', flags: '--new-pin-env VAR or --pin-stdin (second line)', validate, confirm: true },
+  ];
+}
+
+export async function runPinChange(args: PinChangeArgs, ctx: CliContext): Promise<number> {
+  const ref = args.soPin === true ? PIN_REF.SO : PIN_REF.USER;
+  return withCard(args, ctx, async (card) => {
+    const guard = { force: args.force === true, allowTransportPin: true };
+    await guardPinAttempt(card, ref, guard);
+    const reader = new SecretReader(ctx);
+    const [currentSpec, newSpec] = specs(args, ref);
+    const current = await reader.read(currentSpec);
+    const next = await reader.read(newSpec);
+    const weak = weakPinReason(ref, next);
+    if (weak !== undefined) line(ctx.stderr, `warning: ${weak}`);
+    await card.exclusive(async () => {
+      await guardPinAttempt(card, ref, guard);
+      await changeReferenceData(card, ref === PIN_REF.SO ? { ref: PIN_REF.SO, oldPin: current, newPin: next } : { oldPin: current, newPin: next });
+    });
+    const after = await pinStatus(card, ref);
+    if (args.json === true) printJson(ctx, { changed: ref === PIN_REF.SO ? 'so-pin' : 'user-pin', state: after.state, retriesLeft: after.retriesLeft ?? null });
+    else line(ctx.stdout, `${pinName(ref)} changed (${describePinState(after)})`);
+    return EXIT.OK;
+  });
+}

@@ -1,0 +1,92 @@
+import test from 'ava';
+import { PassThrough } from 'node:stream';
+import { EXIT } from '../../../src/cli/exit-codes.ts';
+import { createSimulatorTransport } from '../../../src/sim/index.ts';
+import { newSim, runOn, runWith, setupCard, USER_PIN } from './helpers.ts';
+
+/** A fake terminal on stdin: records raw-mode switches; keystrokes are pushed by the test. */
+class FakeTty extends PassThrough {
+  isTTY = true;
+  isRaw = false;
+  readonly rawModes: boolean[] = [];
+  setRawMode(mode: boolean): this {
+    this.isRaw = mode;
+    this.rawModes.push(mode);
+    return this;
+  }
+}
+
+/** Type `keys` once the command has written `prompt` (polls the captured stderr). */
+function typeAfter(tty: FakeTty, stderr: () => string, steps: readonly (readonly [RegExp, string])[]): void {
+  let i = 0;
+  const timer = setInterval(() => {
+    const step = steps[i];
+    if (step === undefined) return clearInterval(timer);
+    const [prompt, keys] = step;
+    if ((stderr().match(new RegExp(prompt.source, 'g')) ?? []).length > countBefore(steps, i, prompt)) {
+      tty.write(keys);
+      i++;
+    }
+  }, 5);
+  setTimeout(() => clearInterval(timer), 10_000).unref();
+}
+
+function countBefore(steps: readonly (readonly [RegExp, string])[], i: number, prompt: RegExp): number {
+  return steps.slice(0, i).filter(([p]) => p.source === prompt.source).length;
+}
+
+test('hidden prompt: the PIN is read in raw mode, never echoed, backspace and Ctrl-U edit it', async (t) => {
+  const sim = newSim();
+  await setupCard(sim);
+  const tty = new FakeTty();
+  let stderr = '';
+  const run = runWith(['pin', 'verify'], {
+    stdinStream: tty, isTTY: true, open: async () => createSimulatorTransport({ simulator: sim }),
+    onStderr: (s: string) => (stderr += s),
+  });
+  typeAfter(tty, () => stderr, [[/User PIN: /, `99\u0015${USER_PIN.slice(0, 3)}x\u007f${USER_PIN.slice(3)}\r`]]);
+  const r = await run;
+  t.is(r.code, EXIT.OK, r.stderr);
+  t.regex(r.stderr, /^User PIN: \n$/m);
+  t.false(r.stderr.includes(USER_PIN.slice(0, 3)), 'no typed character is echoed');
+  t.deepEqual(tty.rawModes, [true, false], 'raw mode on for the prompt, restored afterwards');
+});
+
+test('hidden prompt: Ctrl-C cancels (exit 4, nothing sent)', async (t) => {
+  const sim = newSim();
+  await setupCard(sim);
+  const tty = new FakeTty();
+  let stderr = '';
+  const run = runWith(['pin', 'verify'], {
+    stdinStream: tty, isTTY: true, open: async () => createSimulatorTransport({ simulator: sim }),
+    onStderr: (s: string) => (stderr += s),
+  });
+  typeAfter(tty, () => stderr, [[/User PIN: /, '12\u0003']]);
+  const r = await run;
+  t.is(r.code, EXIT.REFUSED);
+  t.regex(r.stderr, /no user PIN entered \(input cancelled\)/);
+  t.is(sim.state.userPin?.retries, 3);
+});
+
+test('a new PIN is asked twice; a mismatch asks again; the entries are never shown', async (t) => {
+  const sim = newSim();
+  await setupCard(sim);
+  const tty = new FakeTty();
+  let stderr = '';
+  const run = runWith(['pin', 'change'], {
+    stdinStream: tty, isTTY: true, open: async () => createSimulatorTransport({ simulator: sim }),
+    onStderr: (s: string) => (stderr += s),
+  });
+  typeAfter(tty, () => stderr, [
+    [/Current user PIN: /, `${USER_PIN}\r`],
+    [/New user PIN: /, '55555555\r'],
+    [/Repeat the new user PIN: /, '55555556\r'],
+    [/New user PIN: /, '55555577\r'],
+    [/Repeat the new user PIN: /, '55555577\r'],
+  ]);
+  const r = await run;
+  t.is(r.code, EXIT.OK, r.stderr);
+  t.regex(r.stderr, /the two new user PIN entries differ; try again/);
+  t.false(r.stderr.includes('5555'));
+  t.is((await runOn(sim, ['pin', 'verify', '--pin-env', 'P'], { env: { P: '55555577' } })).code, EXIT.OK);
+});
