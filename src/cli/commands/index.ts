@@ -1,4 +1,23 @@
 import type { CommandDef } from '../command.ts';
+import { simCommand } from './sim/command.ts';
+import { statusCommand } from './status/command.ts';
+import { initCommand } from './init/command.ts';
+import { pinCommand } from './pin/command.ts';
+import { dkekCommand } from './dkek/command.ts';
+import { keysCommand } from './keys/command.ts';
+import { backupCommand } from './backup/command.ts';
+import { cloneCommand } from './clone/command.ts';
+import { randomCommand } from './random/command.ts';
 
 /** Every top-level command, in the order `schsm --help` lists them. */
-export const COMMANDS: readonly CommandDef[] = [];
+export const COMMANDS: readonly CommandDef[] = [
+  simCommand,
+  statusCommand,
+  initCommand,
+  dkekCommand,
+  keysCommand,
+  backupCommand,
+  cloneCommand,
+  pinCommand,
+  randomCommand,
+];
