@@ -1,0 +1,65 @@
+/**
+ * The clone plan, made from public data only (no PIN spent): both DKEKs complete and equal, and for
+ * every source key what is at the same reference on the target (nothing / the same key / a conflict).
+ */
+import { queryDkekStatus, type DkekStatus } from '../../../card/commands/import-dkek-share.ts';
+import { occupiedObjects } from '../../../card/key-backup.ts';
+import { describeKey, listKeys, type KeyInfo } from '../../../card/keys.ts';
+import { spkiDer, spkiFingerprint } from '../../../card/formats/public-key.ts';
+import type { SmartCardHsm } from '../../../card/sc-hsm.ts';
+import { CardError } from '../../../card/errors.ts';
+import { RefusedError } from '../../exit-codes.ts';
+
+export type PlanAction = 'copy' | 'present' | 'conflict';
+
+export interface PlannedKey {
+  readonly key: KeyInfo;
+  readonly fingerprint: string | undefined;
+  readonly action: PlanAction;
+  /** What occupies the target reference (for 'conflict'). */
+  readonly occupied: readonly string[];
+}
+
+export interface ClonePlan {
+  readonly kcv: string;
+  readonly keys: readonly PlannedKey[];
+}
+
+async function dkekOf(card: SmartCardHsm, which: string): Promise<DkekStatus> {
+  try {
+    const d = await queryDkekStatus(card);
+    if (d.outstanding > 0) throw new RefusedError(`the ${which} device's DKEK is incomplete (${d.outstanding} share(s) missing)`, 'import all DKEK shares into both devices first; nothing was changed');
+    return d;
+  } catch (err) {
+    if (err instanceof CardError) throw new RefusedError(`the ${which} device has no DKEK (${err.message})`, 'both devices need the same DKEK: initialise with --dkek-shares and import the same shares; nothing was changed');
+    throw err;
+  }
+}
+
+const fp = (k: KeyInfo | undefined): string | undefined => (k?.publicKey === undefined ? undefined : spkiFingerprint(spkiDer(k.publicKey)));
+
+async function planKey(target: SmartCardHsm, key: KeyInfo): Promise<PlannedKey> {
+  const occupied = await occupiedObjects(target, key.ref);
+  const fingerprint = fp(key);
+  if (occupied.length === 0) return { key, fingerprint, action: 'copy', occupied };
+  const there = await describeKey(target, key.ref);
+  const same = fingerprint !== undefined && fp(there) === fingerprint;
+  return { key, fingerprint, action: same ? 'present' : 'conflict', occupied };
+}
+
+/** Check the DKEKs (refuse when they differ) and plan every key. Sends no PIN. */
+export async function makePlan(source: SmartCardHsm, target: SmartCardHsm): Promise<ClonePlan> {
+  const a = await dkekOf(source, 'source');
+  const b = await dkekOf(target, 'target');
+  if (a.kcv !== b.kcv) {
+    throw new RefusedError(`the DKEKs differ: source KCV ${a.kcv}, target KCV ${b.kcv}`, 'keys wrapped on the source cannot be unwrapped on the target; import the same DKEK shares into both; nothing was changed');
+  }
+  const keys: PlannedKey[] = [];
+  for (const key of await listKeys(source)) keys.push(await planKey(target, key));
+  const conflicts = keys.filter((k) => k.action === 'conflict');
+  if (conflicts.length > 0) {
+    const list = conflicts.map((k) => `${k.key.ref} (${k.occupied.join(', ')})`).join('; ');
+    throw new RefusedError(`the target already holds different objects at key reference(s) ${list}`, 'delete them on the target or clone onto a freshly initialised device; nothing was changed');
+  }
+  return { kcv: a.kcv, keys };
+}

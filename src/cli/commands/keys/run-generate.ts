@@ -1,0 +1,70 @@
+/**
+ * `schsm keys generate`: login, then generateKey (GAKP or GENERATE SYMMETRIC KEY, CE check, OpenSC-style
+ * PRKD into C4xx, §3.11, §5.2) in one exclusive section. RSA generation takes seconds to minutes on a
+ * real card: a ticking progress line shows on a terminal.
+ */
+import { toHex } from '../../../apdu/hex.ts';
+import { generateKey, parseKeyType, type GeneratedKey } from '../../../card/generate-key.ts';
+import { spkiDer, spkiFingerprint } from '../../../card/formats/public-key.ts';
+import { SchsmError } from '../../../transport/errors.ts';
+import { withCard, type CardArgs } from '../../card-session.ts';
+import { line, type CliContext } from '../../context.ts';
+import { EXIT, UsageError } from '../../exit-codes.ts';
+import { field, printJson } from '../../output.ts';
+import { withLogin, type PinArgs } from '../../pin-options.ts';
+import { startTicker } from '../../progress.ts';
+import { SecretReader } from '../../secret-input.ts';
+import { keyRef, parseAlgorithmList, parseHexId } from './key-ref.ts';
+
+export interface GenerateArgs extends CardArgs, PinArgs {
+  readonly type: string;
+  readonly id?: string | undefined;
+  readonly label?: string | undefined;
+  readonly ref?: number | undefined;
+  readonly algorithms?: string | undefined;
+}
+
+function typeOf(g: GeneratedKey): string {
+  return g.kind === 'ec' ? `EC ${g.curve ?? ''}` : `${g.kind.toUpperCase()} ${g.size}`;
+}
+
+function spec(args: GenerateArgs): ReturnType<typeof parseKeyType> {
+  try {
+    return parseKeyType(args.type);
+  } catch (err) {
+    throw new UsageError(err instanceof SchsmError ? err.message : String(err), err instanceof SchsmError ? err.hint : undefined);
+  }
+}
+
+export async function runKeysGenerate(args: GenerateArgs, ctx: CliContext): Promise<number> {
+  const type = spec(args);
+  const options = {
+    type,
+    ...(args.ref === undefined ? {} : { keyRef: keyRef(args.ref) }),
+    ...(args.id === undefined ? {} : { id: parseHexId(args.id) }),
+    ...(args.label === undefined ? {} : { label: args.label }),
+    ...(args.algorithms === undefined ? {} : { algorithms: parseAlgorithmList(args.algorithms) }),
+  };
+  const g = await withCard(args, ctx, (card) => withLogin(card, new SecretReader(ctx), args, async () => {
+    const ticker = startTicker(ctx, `generating ${args.type} on the card`);
+    try {
+      const key = await generateKey(card, options);
+      ticker.done(`generated ${args.type}`);
+      return key;
+    } catch (err) {
+      ticker.done();
+      throw err;
+    }
+  }));
+  const fp = g.publicKey === undefined ? undefined : spkiFingerprint(spkiDer(g.publicKey));
+  if (args.json === true) {
+    printJson(ctx, { ref: g.ref, kind: g.kind, size: g.size, curve: g.curve ?? null, id: toHex(g.id).toLowerCase(), label: g.label ?? null, publicKeyFingerprint: fp ?? null });
+    return EXIT.OK;
+  }
+  line(ctx.stdout, field('Key reference', g.ref));
+  line(ctx.stdout, field('Type', typeOf(g)));
+  line(ctx.stdout, field('ID', toHex(g.id).toLowerCase()));
+  if (g.label !== undefined) line(ctx.stdout, field('Label', g.label));
+  if (fp !== undefined) line(ctx.stdout, field('Public key SHA-256', fp));
+  return EXIT.OK;
+}

@@ -1,0 +1,61 @@
+/**
+ * `schsm keys unwrap FILE --ref M`: parse the §9.2 file offline, refuse (exit 4) when key M or its
+ * C4/CE exist unless --force (then they are deleted first, like sc-hsm-tool --force), compare the
+ * blob's KCV with the card's DKEK before any PIN try, then login + UNWRAP + PRKD/certificate in one
+ * exclusive section, and finally prove the key: a signature over a random challenge must verify with
+ * the certificate's public key (exit 1 if not).
+ */
+import { toHex } from '../../../apdu/hex.ts';
+import { queryDkekStatus } from '../../../card/commands/import-dkek-share.ts';
+import { decodeKeyBlob } from '../../../card/formats/key-blob.ts';
+import { keyBlobTypeName } from '../../../card/formats/key-blob-layout.ts';
+import { parseWrappedKeyFile } from '../../../card/formats/wrapped-key-file.ts';
+import { importWrappedKey, occupiedObjects } from '../../../card/key-backup.ts';
+import { describeKey } from '../../../card/keys.ts';
+import { proveKeyPair } from '../../../card/key-proof.ts';
+import { spkiDer, spkiFingerprint } from '../../../card/formats/public-key.ts';
+import { KcvMismatchError } from '../../../card/formats/errors.ts';
+import { withCard, type CardArgs } from '../../card-session.ts';
+import { line, type CliContext } from '../../context.ts';
+import { EXIT, RefusedError } from '../../exit-codes.ts';
+import { readInputFile } from '../../files.ts';
+import { printJson } from '../../output.ts';
+import { withLogin, type PinArgs } from '../../pin-options.ts';
+import { SecretReader } from '../../secret-input.ts';
+import { keyRef } from './key-ref.ts';
+
+export async function runKeysUnwrap(args: CardArgs & PinArgs & { ref: number; file: string }, ctx: CliContext): Promise<number> {
+  const ref = keyRef(args.ref);
+  const file = parseWrappedKeyFile(await readInputFile(ctx, args.file, 'wrapped-key file'));
+  for (const w of file.warnings) line(ctx.stderr, `warning: ${args.file}: ${w}`);
+  const blob = decodeKeyBlob(file.blob);
+  const blobKcv = toHex(blob.kcv);
+  const replace = args.force === true;
+  const key = await withCard(args, ctx, async (card) => {
+    const dkek = await queryDkekStatus(card);
+    if (dkek.outstanding > 0) throw new RefusedError(`the device's DKEK is incomplete (${dkek.outstanding} share(s) missing)`, 'import the DKEK shares first: schsm dkek import-share');
+    if (dkek.kcv !== blobKcv) throw new KcvMismatchError(blobKcv, dkek.kcv, `${args.file}`);
+    const taken = await occupiedObjects(card, ref);
+    if (taken.length > 0 && !replace) throw new RefusedError(`key reference ${ref} is in use (${taken.join(', ')})`, 'choose a free --ref, or --force to delete them first');
+    return withLogin(card, new SecretReader(ctx), args, async () => {
+      await importWrappedKey(card, ref, file, { replace });
+      const info = await describeKey(card, ref);
+      const proof = info.publicKey === undefined ? undefined : await proveKeyPair(card, ref, info.publicKey);
+      return { ...info, proof };
+    });
+  });
+  const fp = key.publicKey === undefined ? undefined : spkiFingerprint(spkiDer(key.publicKey));
+  const proof = key.proof;
+  if (args.json === true) printJson(ctx, { ref, file: args.file, keyType: keyBlobTypeName(blob.keyType), kcv: blobKcv, label: key.label ?? null, publicKeyFingerprint: fp ?? null, replaced: replace, keyCheck: proof?.result ?? null });
+  else {
+    line(ctx.stdout, `${args.file} unwrapped into key ${ref} (${keyBlobTypeName(blob.keyType)}, DKEK KCV ${blobKcv})`);
+    line(ctx.stdout, `  PRKD ${file.prkd === undefined ? 'absent' : 'written'}, certificate ${file.certificate === undefined ? 'absent' : 'written'}${key.label === undefined ? '' : `, label "${key.label}"`}`);
+    if (fp !== undefined) line(ctx.stdout, `  public key SHA-256 ${fp}`);
+    if (proof !== undefined) line(ctx.stdout, `  key check: ${proof.result === 'not-checked' ? `not checked (${proof.reason})` : `${proof.method} ${proof.result === 'verified' ? 'verifies with the certificate\'s public key' : 'does NOT verify with the certificate\'s public key'}`}`);
+  }
+  if (proof?.result === 'mismatch') {
+    line(ctx.stderr, `error: the unwrapped key ${ref} does not match the certificate in ${args.file}`);
+    return EXIT.FAILED;
+  }
+  return EXIT.OK;
+}
