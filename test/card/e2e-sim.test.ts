@@ -73,14 +73,17 @@ test('RSA-2048: generate, list (PRKD like OpenSC, SHA-1 of modulus as ID), PKCS#
   t.deepEqual(removePkcs1Padding(block), secret);
 });
 
-test('EC keys: P-256 and brainpoolP384r1 ECDSA (DER and r‖s), ECDH against node', async (t) => {
+test('EC keys: P-256, brainpoolP384r1, P-521 ECDSA (DER and r‖s, 66-byte halves for P-521), ECDH against node', async (t) => {
   const card = await initialised();
   const p256 = await generateKey(card, { type: 'ec:P-256', label: 'ec' });
   const bp = await generateKey(card, { type: 'ec:brainpoolP384r1' });
-  t.deepEqual([p256.ref, bp.ref], [1, 2]);
+  const p521 = await generateKey(card, { type: 'ec:secp521r1' });
+  t.deepEqual([p256.ref, bp.ref, p521.ref], [1, 2, 3]);
   t.is(bp.curve, 'brainpoolP384r1');
+  t.is(p521.size, 521);
+  t.like((await listKeys(card))[2], { kind: 'ec', size: 521, curve: 'secp521r1' });
   const data = new TextEncoder().encode('ecdsa');
-  for (const k of [p256, bp]) {
+  for (const k of [p256, bp, p521]) {
     const fieldBytes = Math.ceil(k.size / 8);
     const { der, raw } = await signEcdsa(card, k.ref, data, { hash: 'sha256', fieldBytes });
     t.true(verify('sha256', data, k.publicKey!, der), `${k.curve} DER`);
