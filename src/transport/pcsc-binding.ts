@@ -1,0 +1,139 @@
+import type { EventEmitter } from 'node:events';
+import { PcscError, PcscUnavailableError, pcscErrorFrom } from './pcsc-errors.ts';
+
+/**
+ * The slice of the npm `pcsclite` binding that schsm uses (its own typings do not export these).
+ * Loaded lazily: `schsm --help`, the simulator and the trace tools must work without libpcsclite.
+ */
+export interface PcscReaderStatus {
+  readonly state: number;
+  readonly atr?: Buffer;
+}
+
+export interface PcscReader extends EventEmitter {
+  readonly name: string;
+  readonly connected: boolean;
+  readonly SCARD_SHARE_SHARED: number;
+  readonly SCARD_SHARE_EXCLUSIVE: number;
+  readonly SCARD_PROTOCOL_T0: number;
+  readonly SCARD_PROTOCOL_T1: number;
+  readonly SCARD_PROTOCOL_RAW: number;
+  readonly SCARD_LEAVE_CARD: number;
+  readonly SCARD_RESET_CARD: number;
+  readonly SCARD_UNPOWER_CARD: number;
+  connect(options: { share_mode: number; protocol: number }, cb: (err: Error | null | undefined, protocol?: number) => void): void;
+  disconnect(disposition: number, cb: (err: Error | null | undefined) => void): void;
+  transmit(data: Buffer, resLen: number, protocol: number, cb: (err: Error | null | undefined, response: Buffer) => void): void;
+  close(): void;
+}
+
+export interface PcscContext extends EventEmitter {
+  close(): void;
+}
+
+type PcscFactory = () => PcscContext;
+
+let factory: Promise<PcscFactory> | undefined;
+
+/** Import the binding once; a failure is a PcscUnavailableError saying what to install. */
+export async function loadPcsc(): Promise<PcscFactory> {
+  factory ??= import('pcsclite').then(
+    (mod: unknown) => {
+      const m = mod as { default?: PcscFactory };
+      if (typeof m.default !== 'function') throw new PcscUnavailableError(new Error('the pcsclite module has no default export'));
+      return m.default;
+    },
+    (error: unknown) => {
+      throw new PcscUnavailableError(error);
+    },
+  );
+  return factory;
+}
+
+/** SCARD_STATE_* bits (pcsclite.h); bits 16..31 are pcsc-lite's event counter. */
+export const SCARD_STATE = {
+  IGNORE: 0x0001,
+  CHANGED: 0x0002,
+  UNKNOWN: 0x0004,
+  UNAVAILABLE: 0x0008,
+  EMPTY: 0x0010,
+  PRESENT: 0x0020,
+  ATRMATCH: 0x0040,
+  EXCLUSIVE: 0x0080,
+  INUSE: 0x0100,
+  MUTE: 0x0200,
+  UNPOWERED: 0x0400,
+} as const;
+
+/** Names of the state bits that are set ("PRESENT", "INUSE", …), without CHANGED. */
+export function stateNames(state: number): string[] {
+  return Object.entries(SCARD_STATE)
+    .filter(([name, bit]) => name !== 'CHANGED' && (state & bit) !== 0)
+    .map(([name]) => name);
+}
+
+/** A reader as seen during discovery, with its latest status. */
+export interface WatchedReader {
+  readonly reader: PcscReader;
+  status: PcscReaderStatus | undefined;
+}
+
+/**
+ * A PC/SC context with its reader watchers (pcsclite starts one status thread per reader). Everything
+ * is released by `close()`; `changed` is called on every reader or status event.
+ */
+export interface Discovery {
+  readonly readers: Map<string, WatchedReader>;
+  /** The first context-level error (pcscd went away), if any. */
+  readonly failure: () => PcscError | undefined;
+  onChange(listener: () => void): () => void;
+  close(): void;
+}
+
+export async function startDiscovery(): Promise<Discovery> {
+  const pcsc = await loadPcsc();
+  let ctx: PcscContext;
+  try {
+    ctx = pcsc();
+  } catch (error) {
+    throw pcscErrorFrom(error, 'SCardEstablishContext');
+  }
+  const readers = new Map<string, WatchedReader>();
+  const listeners = new Set<() => void>();
+  const changed = (): void => listeners.forEach((l) => l());
+  let failure: PcscError | undefined;
+  ctx.on('error', (error: unknown) => {
+    failure ??= pcscErrorFrom(error, 'SCardListReaders');
+    changed();
+  });
+  ctx.on('reader', (reader: PcscReader) => {
+    const watched: WatchedReader = { reader, status: undefined };
+    readers.set(reader.name, watched);
+    reader.on('error', () => undefined); // status-thread errors show up as failed calls, with context
+    reader.on('status', (status: PcscReaderStatus) => {
+      watched.status = status;
+      changed();
+    });
+    reader.on('end', () => {
+      readers.delete(reader.name);
+      changed();
+    });
+    changed();
+  });
+  let closed = false;
+  return {
+    readers,
+    failure: () => failure,
+    onChange: (l) => {
+      listeners.add(l);
+      return () => listeners.delete(l);
+    },
+    close: () => {
+      if (closed) return;
+      closed = true;
+      listeners.clear();
+      for (const { reader } of readers.values()) reader.close();
+      ctx.close();
+    },
+  };
+}

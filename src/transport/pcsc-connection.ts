@@ -1,0 +1,163 @@
+import createDebug from 'debug';
+import type { Transport } from './transport.ts';
+import { TransportError, TransportTimeoutError } from './errors.ts';
+import { PcscError, pcscErrorFrom, PCSC_CODE } from './pcsc-errors.ts';
+import type { Discovery, PcscReader, WatchedReader } from './pcsc-binding.ts';
+
+const log = createDebug('schsm:transport');
+
+export interface PcscConnectOptions {
+  /** Connect EXCLUSIVE for the whole session (default SHARED). */
+  readonly exclusive?: boolean;
+  /** Cap on one SCardTransmit (default 180 s: RSA-4096 key generation on a real card takes minutes). */
+  readonly transmitTimeoutMs?: number;
+  /** Cap on SCardConnect / SCardDisconnect (default 10 s). */
+  readonly connectTimeoutMs?: number;
+  /** How long `exclusive(fn)` keeps retrying while another client holds the card (default 5 s). */
+  readonly exclusiveWaitMs?: number;
+}
+
+/**
+ * Receive buffer for SCardTransmit: Ne up to 65536 plus SW1 SW2. The binding allocates it per call
+ * (one malloc/free of 64 KiB; measured: no difference to a 258-byte buffer, see bench/transport).
+ */
+export const RECEIVE_BUFFER = 65536 + 2;
+
+/** Promise around a binding callback, bounded by `ms` (a hung pcscd must not hang schsm). */
+function call<T>(op: string, reader: string, ms: number, start: (cb: (err: Error | null | undefined, value?: T) => void) => void): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new TransportTimeoutError(`${op} on "${reader}"`, ms, 'the reader or pcscd stopped answering; re-plug the reader or restart pcscd')), ms);
+    start((err, value) => {
+      clearTimeout(timer);
+      if (err !== null && err !== undefined) reject(pcscErrorFrom(err, op, reader));
+      else resolve(value as T);
+    });
+  });
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+function protocolName(r: PcscReader, p: number): string {
+  if (p === r.SCARD_PROTOCOL_T0) return 'T=0';
+  if (p === r.SCARD_PROTOCOL_T1) return 'T=1';
+  if (p === r.SCARD_PROTOCOL_RAW) return 'RAW';
+  return `0x${p.toString(16)}`;
+}
+
+/** The connected transport over one reader of a discovery context (which it closes on `close`). */
+export async function connectReader(d: Discovery, watched: WatchedReader, options: PcscConnectOptions): Promise<Transport> {
+  const r = watched.reader;
+  const name = r.name;
+  const connectMs = options.connectTimeoutMs ?? 10_000;
+  const transmitMs = options.transmitTimeoutMs ?? 180_000;
+  const baseShare = options.exclusive === true ? r.SCARD_SHARE_EXCLUSIVE : r.SCARD_SHARE_SHARED;
+  let protocol = 0;
+  let share = baseShare;
+  let closed = false;
+  let removed: PcscError | undefined;
+  let exclusiveDepth = 0;
+
+  const connect = async (mode: number): Promise<void> => {
+    protocol = await call<number>('SCardConnect', name, connectMs, (cb) => r.connect({ share_mode: mode, protocol: r.SCARD_PROTOCOL_T0 | r.SCARD_PROTOCOL_T1 }, cb));
+    share = mode;
+  };
+  const disconnect = (disposition: number): Promise<void> => call<void>('SCardDisconnect', name, connectMs, (cb) => r.disconnect(disposition, cb));
+  const reconnect = async (disposition: number, mode: number): Promise<void> => {
+    await disconnect(disposition);
+    await connect(mode);
+  };
+
+  await connect(baseShare);
+  log('connected to "%s" (%s, %s)', name, protocolName(r, protocol), share === r.SCARD_SHARE_EXCLUSIVE ? 'exclusive' : 'shared');
+
+  const usable = (): void => {
+    if (closed) throw new TransportError(`the connection to "${name}" is closed`, 'ERR_SCHSM_TRANSPORT_CLOSED', { hint: 'open a new connection' });
+    if (removed !== undefined) throw removed;
+  };
+
+  const transmit = async (command: Uint8Array): Promise<Uint8Array> => {
+    usable();
+    const data = Buffer.from(command.buffer, command.byteOffset, command.byteLength);
+    try {
+      const res = await call<Buffer>('SCardTransmit', name, transmitMs, (cb) => r.transmit(data, RECEIVE_BUFFER, protocol, cb));
+      return new Uint8Array(res.buffer, res.byteOffset, res.byteLength);
+    } catch (error) {
+      await afterFailure(error);
+      throw error;
+    }
+  };
+
+  /** Card removed: the handle is dead for good. Reset by someone else: reconnect so the next call works. */
+  const afterFailure = async (error: unknown): Promise<void> => {
+    if (!(error instanceof PcscError)) return;
+    if (error.pcscCode === PCSC_CODE.SCARD_W_REMOVED_CARD || error.pcscCode === PCSC_CODE.SCARD_E_NO_SMARTCARD) removed = error;
+    if (error.pcscCode === PCSC_CODE.SCARD_W_RESET_CARD) await reconnect(r.SCARD_LEAVE_CARD, share).catch(() => undefined);
+  };
+
+  const exclusive = async <T>(fn: () => Promise<T>): Promise<T> => {
+    usable();
+    if (share === r.SCARD_SHARE_EXCLUSIVE) {
+      exclusiveDepth++;
+      try {
+        return await fn();
+      } finally {
+        exclusiveDepth--;
+      }
+    }
+    await takeExclusive();
+    exclusiveDepth++;
+    try {
+      return await fn();
+    } finally {
+      exclusiveDepth--;
+      if (exclusiveDepth === 0 && !closed && removed === undefined) await reconnect(r.SCARD_LEAVE_CARD, baseShare);
+    }
+  };
+
+  /** SCardConnect EXCLUSIVE fails while anyone else is connected: retry for a bounded time. */
+  const takeExclusive = async (): Promise<void> => {
+    const deadline = Date.now() + (options.exclusiveWaitMs ?? 5000);
+    await disconnect(r.SCARD_LEAVE_CARD);
+    for (;;) {
+      try {
+        await connect(r.SCARD_SHARE_EXCLUSIVE);
+        return;
+      } catch (error) {
+        const busy = error instanceof PcscError && error.pcscCode === PCSC_CODE.SCARD_E_SHARING_VIOLATION;
+        if (!busy || Date.now() >= deadline) {
+          await connect(baseShare).catch(() => undefined);
+          throw error;
+        }
+        await sleep(50);
+      }
+    }
+  };
+
+  return {
+    name,
+    get atr() {
+      return Uint8Array.from(watched.status?.atr ?? []);
+    },
+    get protocol() {
+      return protocolName(r, protocol);
+    },
+    transmit,
+    async reset() {
+      usable();
+      log('reset "%s" (SCardDisconnect RESET_CARD + SCardConnect)', name);
+      await reconnect(r.SCARD_RESET_CARD, share);
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      try {
+        if (r.connected && removed === undefined) await disconnect(r.SCARD_LEAVE_CARD);
+      } catch (error) {
+        log('disconnect on close failed: %s', (error as Error).message);
+      } finally {
+        d.close();
+      }
+    },
+    exclusive,
+  };
+}

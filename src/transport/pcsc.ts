@@ -1,0 +1,167 @@
+import createDebug from 'debug';
+import type { Transport } from './transport.ts';
+import { TransportTimeoutError } from './errors.ts';
+import { PcscError, PCSC_CODE } from './pcsc-errors.ts';
+import { SCARD_STATE, startDiscovery, stateNames, type Discovery, type WatchedReader } from './pcsc-binding.ts';
+import { connectReader, type PcscConnectOptions } from './pcsc-connection.ts';
+
+const log = createDebug('schsm:transport');
+
+/** A reader as `listReaders` reports it. */
+export interface PcscReaderInfo {
+  readonly name: string;
+  /** Position in pcscd's reader list (what `--reader 0` and `opensc-tool -r 0` mean). */
+  readonly index: number;
+  readonly cardPresent: boolean;
+  /** ATR of the card in the reader (empty without a card). */
+  readonly atr: Uint8Array;
+  /** SCARD_STATE_* flags that are set, e.g. ["PRESENT", "INUSE"]. */
+  readonly state: readonly string[];
+}
+
+export interface ListReadersOptions {
+  /** Hard cap on the whole discovery (default 3000 ms). */
+  readonly timeoutMs?: number;
+}
+
+/** Status events arrive per reader from their own threads: settle after this much quiet. */
+const QUIET_MS = 40;
+/** pcsclite says nothing at all when there are no readers: give up waiting for one after this. */
+const NO_READER_QUIET_MS = 300;
+
+/** Resolve once `done()` holds (checked on every event and poll), reject on a PC/SC failure or at `timeoutMs`. */
+function waitUntil(d: Discovery, done: () => boolean, timeoutMs: number, what: string): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const finish = (error?: Error): void => {
+      clearTimeout(cap);
+      clearInterval(poll);
+      off();
+      if (error === undefined) resolve();
+      else reject(error);
+    };
+    const check = (): void => {
+      const failure = d.failure();
+      if (failure !== undefined) finish(failure);
+      else if (done()) finish();
+    };
+    const cap = setTimeout(() => finish(new TransportTimeoutError(what, timeoutMs, 'is pcscd responsive? `schsm doctor` checks the PC/SC stack')), timeoutMs);
+    const poll = setInterval(check, 10);
+    const off = d.onChange(check);
+    check();
+  });
+}
+
+/** Wait until every reader pcscd announced has reported its status and nothing changed for a moment. */
+export async function settle(d: Discovery, timeoutMs: number): Promise<void> {
+  const started = Date.now();
+  let last = Date.now();
+  const off = d.onChange(() => (last = Date.now()));
+  try {
+    await waitUntil(d, () => {
+      const quiet = Date.now() - last;
+      if (d.readers.size === 0) return Date.now() - started >= NO_READER_QUIET_MS;
+      return [...d.readers.values()].every((r) => r.status !== undefined) && quiet >= QUIET_MS;
+    }, timeoutMs, 'listing PC/SC readers');
+  } finally {
+    off();
+  }
+}
+
+function cardIn(r: WatchedReader): boolean {
+  const s = r.status?.state ?? 0;
+  return (s & SCARD_STATE.PRESENT) !== 0 && (s & SCARD_STATE.MUTE) === 0;
+}
+
+function infoOf(r: WatchedReader, index: number): PcscReaderInfo {
+  const state = r.status?.state ?? 0;
+  return {
+    name: r.reader.name,
+    index,
+    cardPresent: (state & SCARD_STATE.PRESENT) !== 0,
+    atr: Uint8Array.from(r.status?.atr ?? []),
+    state: stateNames(state),
+  };
+}
+
+/** The readers pcscd knows, with card presence and ATR. Bounded: never waits longer than `timeoutMs`. */
+export async function listReaders(options: ListReadersOptions = {}): Promise<PcscReaderInfo[]> {
+  const d = await startDiscovery();
+  try {
+    await settle(d, options.timeoutMs ?? 3000);
+    return [...d.readers.values()].map(infoOf);
+  } finally {
+    d.close();
+  }
+}
+
+export interface OpenPcscOptions extends PcscConnectOptions {
+  /** Reader name, a unique part of it (case-insensitive), or its index. Default: the first reader with a card. */
+  readonly reader?: string;
+  /** Wait this long for a card to be inserted (default 0: fail at once). */
+  readonly waitForCardMs?: number;
+  /** Cap on reader discovery (default 3000 ms). */
+  readonly discoveryTimeoutMs?: number;
+}
+
+/** Pick the reader named by `selector` (exact name, index, or unique case-insensitive fragment). */
+export function selectReader(names: readonly string[], selector: string): string {
+  if (names.includes(selector)) return selector;
+  if (/^\d+$/.test(selector)) {
+    const byIndex = names[Number(selector)];
+    if (byIndex !== undefined) return byIndex;
+  }
+  const hits = names.filter((n) => n.toLowerCase().includes(selector.toLowerCase()));
+  const [only] = hits;
+  if (hits.length === 1 && only !== undefined) return only;
+  const list = names.map((n, i) => `${i}: ${n}`).join('; ') || 'none';
+  if (hits.length > 1) {
+    throw new PcscError(`reader "${selector}" is ambiguous: it matches ${hits.map((h) => `"${h}"`).join(', ')}`, undefined, {
+      code: 'ERR_SCHSM_PCSC_AMBIGUOUS_READER',
+      hint: `give more of the name, or the index (readers: ${list})`,
+    });
+  }
+  throw new PcscError(`no reader named "${selector}"`, PCSC_CODE.SCARD_E_UNKNOWN_READER, {
+    hint: names.length === 0 ? 'pcscd sees no readers: connect one (`schsm readers`)' : `readers: ${list}; pick one with --reader NAME|PART|INDEX`,
+  });
+}
+
+/** Wait for the reader to exist (and hold a card); return it. */
+async function chooseReader(d: Discovery, options: OpenPcscOptions): Promise<WatchedReader> {
+  await settle(d, options.discoveryTimeoutMs ?? 3000);
+  const names = (): string[] => [...d.readers.keys()];
+  if (d.readers.size === 0) throw new PcscError('no PC/SC readers found', PCSC_CODE.SCARD_E_NO_READERS_AVAILABLE);
+  const fixed = options.reader === undefined ? undefined : selectReader(names(), options.reader);
+  const pick = (): WatchedReader | undefined => {
+    if (fixed === undefined) return [...d.readers.values()].find(cardIn);
+    const r = d.readers.get(fixed);
+    return r !== undefined && cardIn(r) ? r : undefined;
+  };
+  const waitMs = options.waitForCardMs ?? 0;
+  if (pick() === undefined && waitMs > 0) {
+    log('waiting up to %d ms for a card in %s', waitMs, fixed ?? 'any reader');
+    await waitUntil(d, () => pick() !== undefined, waitMs, `waiting for a card in ${fixed === undefined ? 'any reader' : `"${fixed}"`}`).catch((error: unknown) => {
+      if (error instanceof TransportTimeoutError) return;
+      throw error;
+    });
+  }
+  const chosen = pick();
+  if (chosen !== undefined) return chosen;
+  const where = fixed === undefined ? `any of ${d.readers.size} reader(s) (${names().join(', ')})` : `reader "${fixed}"`;
+  throw new PcscError(`no card in ${where}`, PCSC_CODE.SCARD_E_NO_SMARTCARD);
+}
+
+/**
+ * Connect to the card in a reader: SHARED by default (other PC/SC clients keep working; use
+ * `transport.exclusive(fn)` around multi-APDU operations), EXCLUSIVE with `exclusive: true`.
+ */
+export async function openPcscTransport(options: OpenPcscOptions = {}): Promise<Transport> {
+  const d = await startDiscovery();
+  try {
+    const watched = await chooseReader(d, options);
+    log('connecting to "%s" (%s)', watched.reader.name, options.exclusive === true ? 'exclusive' : 'shared');
+    return await connectReader(d, watched, options);
+  } catch (error) {
+    d.close();
+    throw error;
+  }
+}
