@@ -38,23 +38,27 @@ function timeNaive() {
   return ((performance.now() - t0) * COMPRESSIONS) / NAIVE_ROUNDS;
 }
 
-/** Serve a fresh simulator on the first vpcd slot that pcscd polls (another card may hold a slot). */
-async function serveSimulator(sim, vpcd) {
-  for (const port of [vpcd.VPCD.PORT, vpcd.VPCD.PORT + 1]) {
-    let settle;
-    const ready = new Promise((resolve) => (settle = resolve));
-    const handle = vpcd.serveVpcd(new sim.SmartCardHsmSimulator(), {
-      port,
-      onEvent: (e) => {
-        if (e.kind === 'atr' || e.kind === 'power-on') settle(true);
-        if (e.kind === 'silent') settle(false);
-      },
-    });
-    const ok = await Promise.race([ready, new Promise((resolve) => setTimeout(() => resolve(false), 5000))]);
-    if (ok) return handle;
-    await handle.close();
-  }
-  return undefined;
+/**
+ * Serve a fresh simulator on both vpcd slots at once and keep the first one pcscd polls (other virtual
+ * cards may hold a slot for a while); the other connection is closed.
+ */
+async function serveSimulator(sim, vpcd, waitMs = 60_000) {
+  const handles = [];
+  const polled = new Promise((resolve) => {
+    for (const port of [vpcd.VPCD.PORT, vpcd.VPCD.PORT + 1]) {
+      const handle = vpcd.serveVpcd(new sim.SmartCardHsmSimulator(), {
+        port,
+        onEvent: (e) => {
+          if (e.kind === 'atr' || e.kind === 'power-on') resolve(handle);
+        },
+      });
+      handles.push(handle);
+    }
+    setTimeout(() => resolve(undefined), waitMs);
+  });
+  const winner = await polled;
+  await Promise.all(handles.filter((h) => h !== winner).map((h) => h.close()));
+  return winner;
 }
 
 /** sc-hsm-tool --create-dkek-share against the simulator; returns ms or a reason it could not run. */
