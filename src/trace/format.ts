@@ -1,0 +1,312 @@
+/**
+ * # The schsm trace format, version 1
+ *
+ * A trace records the APDUs exchanged with one card, readable by a person, diffable with any diff
+ * tool, and replayable in tests. Example:
+ *
+ * ```text
+ * # schsm APDU trace
+ * # trace-format: 1
+ * # reader: Virtual PCD 00 01
+ * # atr: 3B FE 18 00 00 81 31 FE 45 80 31 81 54 48 53 4D 31 73 80 21 40 81 07 FA
+ * # protocol: T=1
+ * # redacted: PINs, SO-PINs, DKEK shares, card random; masked bytes are shown as ..
+ *
+ * # select the SmartCard-HSM applet
+ * => 00 A4 04 00 0B E8 2B 06 01 04 01 81 C3 1F 02 01 00
+ * <= 62 22 81 02 00 00 82 01 01 83 02 00 00 84 0B 2B 06 01 04 01 81 C3 1F 02 01 30 8A 01 05 85 05 00 00 FF 06 06 90 00 @0.655ms
+ * => 00 20 00 81 06 .. .. .. .. .. ..  # redacted: PIN (VERIFY)
+ * <= 90 00
+ * => 80 68 01 73 00 00 20 .. * 02 00
+ * <= * 90 00
+ * reset 3B FE 18 00 00 81 31 FE 45 80 31 81 54 48 53 4D 31 73 80 21 40 81 07 FA
+ * ```
+ *
+ * ## Lines
+ * The text is UTF-8. Lines end with LF; a CR right before the LF is ignored. Blanks (space, tab) at
+ * the start and end of a line are ignored. Lines are numbered from 1; every error names the line.
+ * After trimming, a line is one of:
+ *
+ * | Line                          | Meaning |
+ * |-------------------------------|---------|
+ * | (empty)                       | nothing |
+ * | `# text`                      | comment |
+ * | `=> PATTERN [# note]`         | a command APDU sent to the card |
+ * | `<= PATTERN [@TIME] [# note]` | the response APDU (data ‖ SW1 SW2) the card returned |
+ * | `reset [ATR] [# note]`        | the card was reset (warm or cold); ATR, optional hex, is what it answered |
+ *
+ * `reset` is case-insensitive. Anything else is an error. A `#` on a `=>`, `<=` or `reset` line starts
+ * its note, which extends to the end of the line; a note carries no meaning for a reader.
+ *
+ * ## Patterns
+ * PATTERN is a sequence of tokens, optionally separated by blanks (blanks never split a token):
+ * - `HH` — one byte, two hex digits, either case;
+ * - `..` — any one byte ("masked": a redacted secret, or a byte that varies from run to run, like a
+ *   GET CHALLENGE answer or a signature);
+ * - `*` — any number of bytes, zero included (a signature or DER structure of varying length).
+ *
+ * A command pattern holds at least 4 byte tokens (`HH` or `..`), unless it contains a `*`. A response
+ * pattern ends with at least 2 byte tokens after its last `*` (SW1 SW2 are always there, possibly masked).
+ *
+ * ## Exchanges
+ * Every `=>` is followed by exactly one `<=`; comments and empty lines may come between them. A `<=`
+ * without a `=>` before it, a `=>` followed by another `=>` or by `reset`, and a `=>` at the end of the
+ * text are errors.
+ *
+ * ## Timing
+ * TIME is `@`, a decimal number and a unit `ms`, `us` or `s`, e.g. `@1.234ms`: the time from sending the
+ * command to receiving the response. schsm writes milliseconds with 3 decimals. Replay and diff ignore it.
+ *
+ * ## Header and metadata
+ * The header is the run of comment lines at the very start of the text, ending at the first line that
+ * is empty or not a comment. A header comment of the form `# key: value` — key = a letter followed by
+ * letters, digits, `-`, `_` or `.`; then `:` and at least one blank — is metadata. Keys are
+ * case-insensitive (exposed in lower case); values are trimmed; the values of a repeated key are joined
+ * with `; `. Comments after the header carry no meaning. Keys schsm writes:
+ * `trace-format` (`1`; a reader refuses any other value), `reader`, `atr` (hex), `protocol` (`T=0`,
+ * `T=1`), `schsm` (version), `date` (ISO 8601), `redacted` (what was masked, or a warning that nothing
+ * was), `source` and `imported-from` (for imported logs).
+ *
+ * ## Replay
+ * Records are used in order. A command matches a `=>` pattern when every `HH` equals the sent byte, each
+ * `..` consumes one byte of any value and each `*` any run of bytes; a strict replayer fails on the first
+ * command that does not match, naming the line. The response is the `<=` pattern with every `..` filled
+ * with 00 (or random bytes, when asked) and every `*` replaced by nothing. A `reset` record is consumed
+ * by a card reset; a replayer's ATR is the header's `atr` until a `reset ATR` replaces it.
+ *
+ * ## Canonical form (what schsm writes)
+ * The header lines as `# text`; an empty line; then each record: the comment lines that preceded it
+ * (after an empty line, except right after the header), then `=> ` and the bytes in upper-case hex
+ * separated by single blanks, `<= ` likewise followed by ` @x.xxxms` when timed, and `  # note` when
+ * there is a note; `reset`, a blank and the ATR when known. Trailing comments follow after an empty line.
+ * Parsing the canonical form and writing it again gives the same text.
+ */
+import { TraceParseError } from './errors.ts';
+import { formatPattern, parseHexPattern, type HexPattern } from './pattern.ts';
+import type { Trace, TraceExchange, TraceRecord, TraceReset } from './types.ts';
+
+export const TRACE_FORMAT_VERSION = '1';
+
+export interface ParseTraceOptions {
+  /** File name for error messages. */
+  readonly file?: string;
+}
+
+const META = /^([A-Za-z][A-Za-z0-9_.-]*):[ \t]+(.*)$/;
+const TIME = /^@[ \t]*(\d+(?:\.\d+)?)[ \t]*(ms|us|µs|s)$/;
+
+/** Parse trace text. Throws TraceParseError naming the source line. */
+export function parseTrace(text: string, options: ParseTraceOptions = {}): Trace {
+  return new Parser(text, options.file).run();
+}
+
+class Parser {
+  readonly text: string;
+  readonly file: string | undefined;
+  readonly records: TraceRecord[] = [];
+  readonly header: string[] = [];
+  readonly metadata: Record<string, string> = {};
+  inHeader = true;
+  comments: string[] | undefined;
+  cmd: HexPattern | undefined;
+  cmdLine = 0;
+  cmdNote: string | undefined;
+  cmdComments: string[] | undefined;
+  nextHash = -1;
+  nextAt = -1;
+
+  constructor(text: string, file: string | undefined) {
+    this.text = text;
+    this.file = file;
+  }
+
+  run(): Trace {
+    const text = this.text;
+    const len = text.length;
+    let pos = 0;
+    let lineNo = 0;
+    while (pos <= len) {
+      let eol = text.indexOf('\n', pos);
+      if (eol < 0) eol = len;
+      lineNo++;
+      let s = pos;
+      let e = eol;
+      pos = eol + 1;
+      while (s < e && isBlank(text.charCodeAt(s))) s++;
+      while (e > s && isBlankOrCr(text.charCodeAt(e - 1))) e--;
+      if (s === e) this.inHeader = false;
+      else this.line(s, e, lineNo);
+    }
+    if (this.cmd !== undefined) this.fail(`command at line ${this.cmdLine} has no response (<=) before the end`, this.cmdLine);
+    const version = this.metadata['trace-format'];
+    if (version !== undefined && version !== TRACE_FORMAT_VERSION) {
+      this.fail(`unsupported trace-format ${JSON.stringify(version)} (this schsm reads version ${TRACE_FORMAT_VERSION})`, 1);
+    }
+    return { metadata: this.metadata, header: this.header, records: this.records, trailer: this.comments ?? [], source: this.file };
+  }
+
+  line(s: number, e: number, lineNo: number): void {
+    const text = this.text;
+    const c0 = text.charCodeAt(s);
+    const c1 = s + 1 < e ? text.charCodeAt(s + 1) : 0;
+    if (c0 === 35 /* # */) return this.comment(text.slice(s + 1 < e && text.charCodeAt(s + 1) === 32 ? s + 2 : s + 1, e));
+    this.inHeader = false;
+    if (c0 === 61 /* = */ && c1 === 62 /* > */) return this.command(s + 2, e, lineNo);
+    if (c0 === 60 /* < */ && c1 === 61 /* = */) return this.response(s + 2, e, lineNo);
+    if ((c0 | 0x20) === 114 /* r */ && /^reset(?=$|[ \t#])/i.test(text.slice(s, Math.min(e, s + 6)))) return this.reset(s + 5, e, lineNo);
+    this.fail(`unexpected line ${JSON.stringify(text.slice(s, Math.min(e, s + 40)))}: expected "=> command", "<= response", "reset" or "# comment"`, lineNo);
+  }
+
+  comment(body: string): void {
+    if (this.inHeader) {
+      this.header.push(body);
+      const m = META.exec(body);
+      if (m !== null) {
+        const key = (m[1] ?? '').toLowerCase();
+        const value = (m[2] ?? '').trim();
+        const old = this.metadata[key];
+        this.metadata[key] = old === undefined ? value : `${old}; ${value}`;
+      }
+      return;
+    }
+    (this.comments ??= []).push(body);
+  }
+
+  /** Where the `# note` of the line [s, e) starts (e when none); amortised linear over the text. */
+  noteStart(s: number, e: number): number {
+    if (this.nextHash < s && this.nextHash !== -2) {
+      const h = this.text.indexOf('#', s);
+      this.nextHash = h < 0 ? -2 : h;
+    }
+    return this.nextHash >= 0 && this.nextHash < e ? this.nextHash : e;
+  }
+
+  timeStart(s: number, e: number): number {
+    if (this.nextAt < s && this.nextAt !== -2) {
+      const h = this.text.indexOf('@', s);
+      this.nextAt = h < 0 ? -2 : h;
+    }
+    return this.nextAt >= 0 && this.nextAt < e ? this.nextAt : e;
+  }
+
+  note(h: number, e: number): string | undefined {
+    return h < e ? this.text.slice(h + 1, e).trim() : undefined;
+  }
+
+  command(s: number, e: number, lineNo: number): void {
+    if (this.cmd !== undefined) this.fail(`command at line ${this.cmdLine} has no response (<=): another command follows`, lineNo);
+    const h = this.noteStart(s, e);
+    const p = parseHexPattern(this.text, s, h, lineNo, this.file);
+    if (p.bytes.length < 4 && p.stars === undefined) this.fail(`a command needs at least the 4 header bytes CLA INS P1 P2, got ${p.bytes.length}`, lineNo);
+    this.cmd = p;
+    this.cmdLine = lineNo;
+    this.cmdNote = this.note(h, e);
+    this.cmdComments = this.comments;
+    this.comments = undefined;
+  }
+
+  response(s: number, e: number, lineNo: number): void {
+    const cmd = this.cmd;
+    if (cmd === undefined) this.fail('response (<=) without a command (=>) before it', lineNo);
+    const h = this.noteStart(s, e);
+    const at = this.timeStart(s, h);
+    const p = parseHexPattern(this.text, s, at, lineNo, this.file);
+    const lastStar = p.stars?.[p.stars.length - 1] ?? 0;
+    if (p.bytes.length - lastStar < 2) this.fail('a response ends with SW1 SW2 (2 bytes, possibly masked ".." ..)', lineNo);
+    const exchange: TraceExchange = {
+      kind: 'exchange',
+      command: cmd as HexPattern,
+      response: p,
+      line: this.cmdLine,
+      responseLine: lineNo,
+      durationMs: at < h ? this.time(at, h, lineNo) : undefined,
+      note: this.cmdNote,
+      responseNote: this.note(h, e),
+      comments: mergeComments(this.cmdComments, this.comments),
+    };
+    this.records.push(exchange);
+    this.cmd = undefined;
+    this.comments = undefined;
+  }
+
+  time(at: number, h: number, lineNo: number): number {
+    const m = TIME.exec(this.text.slice(at, h).trim());
+    if (m === null) this.fail(`timing must look like @1.234ms (units ms, us, s), got ${JSON.stringify(this.text.slice(at, h).trim())}`, lineNo);
+    const v = Number(m?.[1]);
+    const unit = m?.[2];
+    return unit === 's' ? v * 1000 : unit === 'ms' ? v : v / 1000;
+  }
+
+  reset(s: number, e: number, lineNo: number): void {
+    if (this.cmd !== undefined) this.fail(`command at line ${this.cmdLine} has no response (<=): a reset follows`, lineNo);
+    const h = this.noteStart(s, e);
+    const p = parseHexPattern(this.text, s, h, lineNo, this.file);
+    if (p.masked !== undefined || p.stars !== undefined) this.fail('the ATR of a reset must be plain hex', lineNo);
+    const rec: TraceReset = { kind: 'reset', line: lineNo, atr: p.bytes.length > 0 ? p.bytes : undefined, note: this.note(h, e), comments: this.comments };
+    this.records.push(rec);
+    this.comments = undefined;
+  }
+
+  fail(message: string, lineNo: number): never {
+    throw new TraceParseError(message, lineNo, this.file);
+  }
+}
+
+function isBlank(c: number): boolean {
+  return c === 32 || c === 9;
+}
+
+function isBlankOrCr(c: number): boolean {
+  return c === 32 || c === 9 || c === 13;
+}
+
+function mergeComments(a: string[] | undefined, b: string[] | undefined): string[] | undefined {
+  if (a === undefined) return b;
+  return b === undefined ? a : [...a, ...b];
+}
+
+/** `# text` (or `#` for an empty comment). */
+export function formatComment(text: string): string {
+  return text === '' ? '#' : `# ${text}`;
+}
+
+/** Milliseconds as the canonical timing field. */
+export function formatDuration(ms: number): string {
+  return `@${ms.toFixed(3)}ms`;
+}
+
+/** The canonical lines of one record (comments first). `first` suppresses the blank line before comments. */
+export function formatRecord(rec: TraceRecord, first = false): string {
+  let out = '';
+  if (rec.comments !== undefined && rec.comments.length > 0) {
+    if (!first) out += '\n';
+    for (const c of rec.comments) out += `${formatComment(c)}\n`;
+  }
+  if (rec.kind === 'reset') {
+    out += rec.atr === undefined ? 'reset' : `reset ${formatPattern({ bytes: rec.atr, masked: undefined, stars: undefined })}`;
+    return `${out}${rec.note === undefined ? '' : `  # ${rec.note}`}\n`;
+  }
+  out += `=> ${formatPattern(rec.command)}${rec.note === undefined ? '' : `  # ${rec.note}`}\n`;
+  out += `<= ${formatPattern(rec.response)}`;
+  if (rec.durationMs !== undefined) out += ` ${formatDuration(rec.durationMs)}`;
+  return `${out}${rec.responseNote === undefined ? '' : `  # ${rec.responseNote}`}\n`;
+}
+
+/** The header comment block (plus the empty line that ends it), or '' for no header. */
+export function formatHeader(header: readonly string[]): string {
+  if (header.length === 0) return '';
+  return `${header.map(formatComment).join('\n')}\n\n`;
+}
+
+/** Canonical text of a trace. */
+export function formatTrace(trace: Trace): string {
+  const parts: string[] = [formatHeader(trace.header)];
+  // Without a header, comments at the very top would read back as a header: start with an empty line.
+  const afterHeader = trace.header.length > 0;
+  trace.records.forEach((r, i) => parts.push(formatRecord(r, i === 0 && afterHeader)));
+  if (trace.trailer.length > 0) {
+    const gap = trace.records.length > 0 || !afterHeader ? '\n' : '';
+    parts.push(`${gap}${trace.trailer.map(formatComment).join('\n')}\n`);
+  }
+  return parts.join('');
+}

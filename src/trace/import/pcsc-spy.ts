@@ -1,0 +1,168 @@
+import { TraceImportError } from '../errors.ts';
+import type { Trace } from '../types.ts';
+import { TraceBuilder } from './builder.ts';
+import { looseHex, spacedHex } from './hexdump.ts';
+import { splitFragments, type Fragment } from './spy-fragments.ts';
+
+/**
+ * Import `pcsc-spy` output (pcsc-lite's PC/SC call logger). Tested on pcsc-lite 1.9.9 `pcsc-spy -n`
+ * output, single-threaded and with two interleaved printer threads; the tolerances for other versions
+ * (ANSI colours of runs without `-n`, `pb…` parameter names, lower-case hex, `0000:` offsets) are
+ * inferred, not tested against real files.
+ *
+ * Each successful `SCardTransmit` becomes an exchange: `bSendBuffer` is the command, `bRecvBuffer` the
+ * response (data ‖ SW1 SW2), the seconds in the result line `[0.001438]` the timing. The byte counts
+ * of `bSendLength`/`bRecvLength` are checked. `SCardReconnect` with SCARD_RESET_CARD/UNPOWER_CARD, and
+ * `SCardDisconnect` with those dispositions, become resets. Reader, protocol and ATR come from
+ * `SCardConnect` and `SCardGetStatusChange`.
+ *
+ * Several client threads (or programs) are printed as separate threads whose relative order the log
+ * does not keep; their exchanges are put one thread after the other, in the order the threads first
+ * transmit, with a comment at each thread change.
+ */
+export function importPcscSpyLog(text: string, file?: string): Trace {
+  const lines = text.replace(/\u001b\[[0-9;]*m/g, '').split('\n');
+  const threads = new Map<number, SpyThread>();
+  const order: SpyThread[] = [];
+  const readers = new Map<string, { atr?: string }>();
+  for (let i = 0; i < lines.length; i++) {
+    const line = (lines[i] ?? '').replace(/\r$/, '');
+    if (/^Thread \d+\/\d+\s*$/.test(line) || /^Results sorted by total execution time/.test(line)) break;
+    for (const f of splitFragments(line, i + 1)) {
+      if (f.kind === 'other') continue;
+      let t = threads.get(f.thread);
+      if (t === undefined) threads.set(f.thread, (t = new SpyThread(f.thread, readers, file)));
+      t.fragment(f);
+      if (t.events.length > 0 && !order.includes(t)) order.push(t);
+    }
+  }
+  return assemble(order, readers, file);
+}
+
+type SpyEvent =
+  | { readonly type: 'exchange'; readonly cmd: number[]; readonly resp: number[]; readonly line: number; readonly respLine: number; readonly ms: number | undefined; readonly reader: string | undefined }
+  | { readonly type: 'comment'; readonly text: string }
+  | { readonly type: 'reset'; readonly line: number };
+
+interface Call {
+  readonly name: string;
+  readonly line: number;
+  readonly params: Map<string, string>;
+  send: number[];
+  recv: number[];
+  into: 'send' | 'recv' | undefined;
+  lastLine: number;
+}
+
+const RESETTING = /SCARD_(RESET|UNPOWER)_CARD/;
+
+class SpyThread {
+  readonly id: number;
+  readonly events: SpyEvent[] = [];
+  readonly readers: Map<string, { atr?: string }>;
+  readonly file: string | undefined;
+  readonly cards = new Map<string, { reader: string; protocol: string | undefined }>();
+  call: Call | undefined;
+  statusReader: string | undefined;
+  protocol: string | undefined;
+
+  constructor(id: number, readers: Map<string, { atr?: string }>, file: string | undefined) {
+    this.id = id;
+    this.readers = readers;
+    this.file = file;
+  }
+
+  fragment(f: Fragment): void {
+    if (f.kind === 'name') {
+      this.call = { name: f.body === 'SCarControl' ? 'SCardControl' : f.body, line: f.line, params: new Map(), send: [], recv: [], into: undefined, lastLine: f.line };
+      return;
+    }
+    const c = this.call;
+    if (c === undefined) return;
+    c.lastLine = f.line;
+    if (f.kind === 'rv') return this.finish(c, f.body);
+    if (f.dump !== undefined) {
+      if (c.into !== undefined) c[c.into].push(...f.dump);
+      return;
+    }
+    const body = f.body;
+    if (/^p?bSendBuffer\b/.test(body)) c.into = 'send';
+    else if (/^p?bRecvBuffer\b/.test(body)) c.into = 'recv';
+    const m = /^([A-Za-z_.]+)(?::\s*|\s+)(.*)$/.exec(body);
+    if (m === null) return;
+    const key = `${f.kind === 'in' ? 'i' : 'o'}:${m[1] ?? ''}`;
+    c.params.set(key, m[2] ?? '');
+    if (c.name === 'SCardGetStatusChange') this.statusParam(f.kind, m[1] ?? '', m[2] ?? '');
+  }
+
+  statusParam(dir: string, key: string, value: string): void {
+    if (key === 'szReader') this.statusReader = value;
+    else if (key === 'Atr' && dir === 'out' && this.statusReader !== undefined && /^[0-9A-Fa-f]{2}( [0-9A-Fa-f]{2})*$/.test(value.trim())) {
+      this.readers.set(this.statusReader, { atr: spacedHex(looseHex(value) ?? []) });
+    }
+  }
+
+  finish(c: Call, rv: string): void {
+    this.call = undefined;
+    const ok = /SCARD_S_SUCCESS|\[0x00000000\]/.test(rv);
+    const secs = /\[(\d+\.\d+)\]\s*$/.exec(rv);
+    if (c.name === 'SCardTransmit') return this.transmit(c, ok, rv, secs === null ? undefined : Number(secs[1]) * 1000);
+    if (!ok) return;
+    if (c.name === 'SCardConnect') {
+      const handle = firstWord(c.params.get('o:phCard'));
+      const reader = c.params.get('i:szReader');
+      const proto = /^(T=\d|RAW)/.exec(c.params.get('o:dwActiveProtocol') ?? '')?.[1];
+      if (handle !== undefined && reader !== undefined) this.cards.set(handle, { reader, protocol: proto });
+    } else if (c.name === 'SCardReconnect' && RESETTING.test(c.params.get('i:dwInitialization') ?? '')) {
+      this.events.push({ type: 'reset', line: c.line });
+    } else if (c.name === 'SCardDisconnect' && RESETTING.test(c.params.get('i:dwDisposition') ?? '')) {
+      this.events.push({ type: 'reset', line: c.line });
+    }
+  }
+
+  transmit(c: Call, ok: boolean, rv: string, ms: number | undefined): void {
+    if (!ok) {
+      this.events.push({ type: 'comment', text: `SCardTransmit at source line ${c.line} failed: ${rv}` });
+      return;
+    }
+    checkLength(c, 'i:bSendLength', c.send.length, this.file);
+    checkLength(c, 'o:bRecvLength', c.recv.length, this.file);
+    if (c.send.length < 4 || c.recv.length < 2) throw new TraceImportError(`SCardTransmit at line ${c.line}: no command or response bytes found`, c.line, this.file);
+    const card = this.cards.get(firstWord(c.params.get('i:hCard')) ?? '');
+    this.events.push({ type: 'exchange', cmd: c.send, resp: c.recv, line: c.line, respLine: c.lastLine, ms, reader: card?.reader });
+    if (card !== undefined) this.protocol ??= card.protocol;
+  }
+}
+
+function firstWord(v: string | undefined): string | undefined {
+  return v === undefined ? undefined : v.split(/\s+/)[0];
+}
+
+function checkLength(c: Call, key: string, got: number, file: string | undefined): void {
+  const v = c.params.get(key) ?? c.params.get(key.replace(':b', ':pcb'));
+  const m = v === undefined ? null : /\((\d+)\)/.exec(v);
+  if (m !== null && Number(m[1]) !== got) {
+    throw new TraceImportError(`SCardTransmit at line ${c.line}: ${key.slice(2)} says ${m[1]} bytes, the dump holds ${got}`, c.line, file);
+  }
+}
+
+function assemble(order: readonly SpyThread[], readers: Map<string, { atr?: string }>, file: string | undefined): Trace {
+  const b = new TraceBuilder('pcsc-spy output', file);
+  let reader: string | undefined;
+  for (const t of order) {
+    if (order.length > 1) b.comment(`pcsc-spy thread ${t.id + 1} of ${order.length} (the log does not keep the order between threads)`);
+    for (const e of t.events) {
+      if (e.type === 'comment') b.comment(e.text);
+      else if (e.type === 'reset') b.reset(e.line);
+      else {
+        if (e.reader !== undefined && reader !== undefined && e.reader !== reader) b.comment(`reader ${e.reader}`);
+        reader ??= e.reader;
+        b.exchange(e.cmd, e.resp, e.line, e.respLine, e.ms);
+      }
+    }
+    b.meta('protocol', t.protocol);
+  }
+  b.meta('reader', reader);
+  if (reader !== undefined) b.meta('atr', readers.get(reader)?.atr);
+  return b.build(file);
+}

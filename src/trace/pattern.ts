@@ -1,0 +1,233 @@
+import { randomFillSync } from 'node:crypto';
+import { TraceParseError } from './errors.ts';
+
+/**
+ * The byte patterns of trace lines: hex bytes, `..` = any one byte (a masked byte: a redacted secret or
+ * a byte that legitimately varies), `*` = any number of bytes, zero included (variable-length
+ * signatures, DER, generated keys). Whitespace may separate tokens but never splits a byte.
+ *
+ * Representation (one shape for every pattern, so the hot paths stay monomorphic):
+ * - `bytes`: the concrete bytes in order, a masked byte stored as 00;
+ * - `masked`: 1 per masked byte, or undefined when no byte is masked;
+ * - `stars`: offsets into `bytes` where a `*` stands (before the byte at that offset; `bytes.length`
+ *   for a trailing `*`), ascending, or undefined when there is none.
+ */
+export interface HexPattern {
+  readonly bytes: Uint8Array;
+  readonly masked: Uint8Array | undefined;
+  readonly stars: readonly number[] | undefined;
+}
+
+const HEX_VALUE = new Int8Array(128).fill(-1);
+for (let i = 0; i < 10; i++) HEX_VALUE[48 + i] = i;
+for (let i = 0; i < 6; i++) {
+  HEX_VALUE[65 + i] = 10 + i;
+  HEX_VALUE[97 + i] = 10 + i;
+}
+const DIGITS = '0123456789ABCDEF';
+const BYTE_HEX: string[] = Array.from({ length: 256 }, (_, b) => (DIGITS[b >> 4] ?? '') + (DIGITS[b & 15] ?? ''));
+
+let scratch = new Uint8Array(1024);
+let scratchMask = new Uint8Array(1024);
+
+function grow(): void {
+  const next = new Uint8Array(scratch.length * 2);
+  next.set(scratch);
+  scratch = next;
+  const nextMask = new Uint8Array(scratchMask.length * 2);
+  nextMask.set(scratchMask);
+  scratchMask = nextMask;
+}
+
+/** A pattern of concrete bytes (no masks). The array is used as is, not copied. */
+export function concretePattern(bytes: Uint8Array): HexPattern {
+  return { bytes, masked: undefined, stars: undefined };
+}
+
+/**
+ * Parse `text[start, end)` as a pattern. Errors name `line` (and `file`) and the column (1-based).
+ * Hot path of the trace parser: one pass over the characters, no intermediate strings.
+ */
+export function parseHexPattern(text: string, start: number, end: number, line?: number, file?: string): HexPattern {
+  let n = 0;
+  let anyMasked = false;
+  let stars: number[] | undefined;
+  let i = start;
+  const fail = (what: string): never => {
+    throw new TraceParseError(`${what} at column ${i - lineStart(text, start) + 1}`, line, file);
+  };
+  while (i < end) {
+    const c = text.charCodeAt(i);
+    if (c === 32 || c === 9) {
+      i++;
+      continue;
+    }
+    if (n >= scratch.length) grow();
+    const hi = c < 128 ? (HEX_VALUE[c] ?? -1) : -1;
+    if (hi >= 0) {
+      const c2 = i + 1 < end ? text.charCodeAt(i + 1) : 0;
+      const lo = c2 < 128 ? (HEX_VALUE[c2] ?? -1) : -1;
+      if (lo < 0) fail(`half a byte: hex digit ${JSON.stringify(text[i])} without its pair`);
+      scratch[n] = (hi << 4) | lo;
+      scratchMask[n++] = 0;
+      i += 2;
+    } else if (c === 46 /* . */) {
+      if (i + 1 >= end || text.charCodeAt(i + 1) !== 46) fail('a single "." (a masked byte is "..")');
+      scratch[n] = 0;
+      scratchMask[n++] = 1;
+      anyMasked = true;
+      i += 2;
+    } else if (c === 42 /* * */) {
+      (stars ??= []).push(n);
+      i++;
+    } else {
+      fail(`unexpected character ${JSON.stringify(text[i])} (bytes are hex pairs, ".." or "*")`);
+    }
+  }
+  return {
+    bytes: scratch.slice(0, n),
+    masked: anyMasked ? scratchMask.slice(0, n) : undefined,
+    stars,
+  };
+}
+
+function lineStart(text: string, pos: number): number {
+  return text.lastIndexOf('\n', pos - 1) + 1;
+}
+
+/** Parse a whole string as a pattern (convenience for tests and the CLI). */
+export function parsePattern(text: string): HexPattern {
+  return parseHexPattern(text, 0, text.length);
+}
+
+/** `00 A4 .. * 90 00`: upper-case bytes separated by `separator`. */
+export function formatPattern(p: HexPattern, separator = ' '): string {
+  const { bytes, masked, stars } = p;
+  if (masked === undefined && stars === undefined) {
+    let out = '';
+    for (let i = 0; i < bytes.length; i++) out += i === 0 ? BYTE_HEX[bytes[i] ?? 0] : separator + BYTE_HEX[bytes[i] ?? 0];
+    return out;
+  }
+  const parts: string[] = [];
+  let s = 0;
+  for (let i = 0; i <= bytes.length; i++) {
+    while (stars !== undefined && stars[s] === i) {
+      parts.push('*');
+      s++;
+    }
+    if (i < bytes.length) parts.push(masked?.[i] === 1 ? '..' : (BYTE_HEX[bytes[i] ?? 0] ?? ''));
+  }
+  return parts.join(separator);
+}
+
+/** True when the pattern is plain bytes. */
+export function isConcrete(p: HexPattern): boolean {
+  return p.masked === undefined && p.stars === undefined;
+}
+
+function segmentMatches(p: HexPattern, from: number, to: number, actual: Uint8Array, at: number): boolean {
+  const { bytes, masked } = p;
+  for (let k = from; k < to; k++) {
+    if (masked !== undefined && masked[k] === 1) continue;
+    if (bytes[k] !== actual[at + k - from]) return false;
+  }
+  return true;
+}
+
+/** Does `actual` match the pattern (`..` any byte, `*` any run of bytes)? */
+export function matchesPattern(p: HexPattern, actual: Uint8Array): boolean {
+  const { bytes, stars } = p;
+  if (stars === undefined) return actual.length === bytes.length && segmentMatches(p, 0, bytes.length, actual, 0);
+  if (actual.length < bytes.length) return false;
+  const first = stars[0] ?? 0;
+  const last = stars[stars.length - 1] ?? 0;
+  if (!segmentMatches(p, 0, first, actual, 0)) return false;
+  const tail = bytes.length - last;
+  if (!segmentMatches(p, last, bytes.length, actual, actual.length - tail)) return false;
+  let pos = first;
+  const limit = actual.length - tail;
+  for (let s = 1; s < stars.length; s++) {
+    const from = stars[s - 1] ?? 0;
+    const to = stars[s] ?? 0;
+    const len = to - from;
+    let at = pos;
+    while (at + len <= limit && !segmentMatches(p, from, to, actual, at)) at++;
+    if (at + len > limit) return false;
+    pos = at + len;
+  }
+  return true;
+}
+
+/** How replay turns masked response bytes into concrete ones. */
+export type MaskFill = 'zero' | 'random';
+
+/**
+ * Concrete bytes for a pattern: masked bytes become 00 (`zero`, the default: deterministic replays) or
+ * random bytes (`random`); a `*` contributes no bytes.
+ */
+export function fillPattern(p: HexPattern, fill: MaskFill = 'zero'): Uint8Array {
+  const out = Uint8Array.from(p.bytes);
+  if (p.masked === undefined) return out;
+  const random = fill === 'random' ? randomFillSync(new Uint8Array(out.length)) : undefined;
+  for (let i = 0; i < out.length; i++) if (p.masked[i] === 1) out[i] = random?.[i] ?? 0;
+  return out;
+}
+
+/** A copy of `p` with the bytes in [start, end) ranges masked as well. */
+export function maskRanges(p: HexPattern, ranges: readonly { readonly start: number; readonly end: number }[]): HexPattern {
+  if (ranges.length === 0) return p;
+  const bytes = Uint8Array.from(p.bytes);
+  const masked = p.masked === undefined ? new Uint8Array(bytes.length) : Uint8Array.from(p.masked);
+  for (const r of ranges) {
+    for (let i = Math.max(0, r.start); i < Math.min(bytes.length, r.end); i++) {
+      masked[i] = 1;
+      bytes[i] = 0;
+    }
+  }
+  return { bytes, masked, stars: p.stars };
+}
+
+/** Bytes masked in the pattern (count). */
+export function maskedCount(p: HexPattern): number {
+  let n = 0;
+  if (p.masked !== undefined) for (let i = 0; i < p.masked.length; i++) n += p.masked[i] ?? 0;
+  return n;
+}
+
+/**
+ * Could one byte string match both patterns? Exact for patterns without `*`; with a `*` on one side the
+ * other side's bytes are matched against it (its own masks match anything); with `*` on both sides only
+ * the parts before the first and after the last `*` are compared. Used by `diff`.
+ */
+export function patternsCompatible(a: HexPattern, b: HexPattern): boolean {
+  if (a.stars === undefined && b.stars === undefined) {
+    if (a.bytes.length !== b.bytes.length) return false;
+    for (let i = 0; i < a.bytes.length; i++) {
+      if (a.masked?.[i] === 1 || b.masked?.[i] === 1) continue;
+      if (a.bytes[i] !== b.bytes[i]) return false;
+    }
+    return true;
+  }
+  if (a.stars !== undefined && b.stars !== undefined) return edgesCompatible(a, b);
+  const [glob, plain] = a.stars !== undefined ? [a, b] : [b, a];
+  return matchesPattern(glob, plain.bytes) || (plain.masked !== undefined && edgesCompatible(glob, plain));
+}
+
+function edgesCompatible(a: HexPattern, b: HexPattern): boolean {
+  const head = Math.min(a.stars?.[0] ?? a.bytes.length, b.stars?.[0] ?? b.bytes.length);
+  for (let i = 0; i < head; i++) if (!byteCompatible(a, i, b, i)) return false;
+  const tailA = a.bytes.length - (a.stars?.[a.stars.length - 1] ?? 0);
+  const tailB = b.bytes.length - (b.stars?.[b.stars.length - 1] ?? 0);
+  const tail = Math.min(tailA, tailB);
+  for (let k = 1; k <= tail; k++) if (!byteCompatible(a, a.bytes.length - k, b, b.bytes.length - k)) return false;
+  return true;
+}
+
+function byteCompatible(a: HexPattern, i: number, b: HexPattern, j: number): boolean {
+  return a.masked?.[i] === 1 || b.masked?.[j] === 1 || a.bytes[i] === b.bytes[j];
+}
+
+/** Pattern equality (same bytes, masks and stars). */
+export function patternsEqual(a: HexPattern, b: HexPattern): boolean {
+  return formatPattern(a, '') === formatPattern(b, '');
+}
