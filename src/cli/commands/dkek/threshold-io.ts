@@ -9,7 +9,8 @@ import { line, type CliContext } from '../../context.ts';
 import { UsageError } from '../../exit-codes.ts';
 import { canPrompt, type SecretReader } from '../../secret-input.ts';
 
-const CLEAR_SCREEN = '\u001b[2J\u001b[H';
+/** Home, clear screen, clear scrollback (as sc-hsm-tool does, so no share stays in the terminal's history). */
+const CLEAR_SCREEN = '\u001b[H\u001b[2J\u001b[3J';
 
 /** The text block of share `i` (0-based): header line, then the three lines sc-hsm-tool prints. */
 export function shareBlock(split: PasswordSplit, i: number): string {
@@ -31,15 +32,15 @@ export async function presentShares(ctx: CliContext, reader: SecretReader, split
     for (let i = 0; i < n; i++) line(ctx.stdout, `\n${shareBlock(split, i)}`);
     return;
   }
-  line(ctx.stderr, intro);
-  await reader.ask('Press <enter> to show the first share (make sure nobody else can see the screen) ', 'confirmation');
+  line(ctx.stdout, intro);
+  line(ctx.stdout, 'Each custodian notes one share; make sure nobody else can see the screen.');
   for (let i = 0; i < n; i++) {
+    await reader.ask(`\nPress <enter> to display key share ${i + 1} of ${n}`, 'confirmation');
     ctx.stdout(CLEAR_SCREEN);
-    line(ctx.stdout, shareBlock(split, i));
-    line(ctx.stdout);
-    await reader.ask(`Give this share to custodian ${i + 1}, then press <enter>${i + 1 < n ? ' for the next one' : ''} `, 'confirmation');
+    line(ctx.stdout, `${shareBlock(split, i)}\n`);
+    await reader.ask('Please note ALL values above and press <enter> when finished', 'confirmation');
+    ctx.stdout(CLEAR_SCREEN);
   }
-  ctx.stdout(CLEAR_SCREEN);
 }
 
 export interface ShareSet {
