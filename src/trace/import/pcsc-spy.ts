@@ -51,7 +51,8 @@ interface Call {
   send: number[];
   recv: number[];
   into: 'send' | 'recv' | undefined;
-  lastLine: number;
+  /** Line of the first response dump line. */
+  recvLine: number;
 }
 
 const RESETTING = /SCARD_(RESET|UNPOWER)_CARD/;
@@ -74,14 +75,14 @@ class SpyThread {
 
   fragment(f: Fragment): void {
     if (f.kind === 'name') {
-      this.call = { name: f.body === 'SCarControl' ? 'SCardControl' : f.body, line: f.line, params: new Map(), send: [], recv: [], into: undefined, lastLine: f.line };
+      this.call = { name: f.body === 'SCarControl' ? 'SCardControl' : f.body, line: f.line, params: new Map(), send: [], recv: [], into: undefined, recvLine: f.line };
       return;
     }
     const c = this.call;
     if (c === undefined) return;
-    c.lastLine = f.line;
     if (f.kind === 'rv') return this.finish(c, f.body);
     if (f.dump !== undefined) {
+      if (c.into === 'recv' && c.recv.length === 0) c.recvLine = f.line;
       if (c.into !== undefined) c[c.into].push(...f.dump);
       return;
     }
@@ -129,7 +130,7 @@ class SpyThread {
     checkLength(c, 'o:bRecvLength', c.recv.length, this.file);
     if (c.send.length < 4 || c.recv.length < 2) throw new TraceImportError(`SCardTransmit at line ${c.line}: no command or response bytes found`, c.line, this.file);
     const card = this.cards.get(firstWord(c.params.get('i:hCard')) ?? '');
-    this.events.push({ type: 'exchange', cmd: c.send, resp: c.recv, line: c.line, respLine: c.lastLine, ms, reader: card?.reader });
+    this.events.push({ type: 'exchange', cmd: c.send, resp: c.recv, line: c.line, respLine: c.recvLine, ms, reader: card?.reader });
     if (card !== undefined) this.protocol ??= card.protocol;
   }
 }
