@@ -112,10 +112,20 @@ function compareAligned(x: TraceRecord, y: TraceRecord, i: number, j: number): D
   if (!patternsCompatible(sw(x.response), sw(y.response))) {
     return { kind: 'sw', a, b, detail: `status word ${formatPattern(sw(x.response), '')} ≠ ${formatPattern(sw(y.response), '')}` };
   }
-  if (!patternsCompatible(x.response, y.response)) {
-    return { kind: 'response', a, b, detail: `response data differs (${x.response.bytes.length - 2} vs ${y.response.bytes.length - 2} bytes)` };
-  }
+  if (!patternsCompatible(x.response, y.response)) return { kind: 'response', a, b, detail: dataDifference(x.response, y.response) };
   return undefined;
+}
+
+/** "response data differs at byte 32: 00 ≠ 01", or the lengths when they differ. */
+function dataDifference(x: HexPattern, y: HexPattern): string {
+  const lx = x.bytes.length - 2;
+  const ly = y.bytes.length - 2;
+  if (lx !== ly || x.stars !== undefined || y.stars !== undefined) return `response data differs (${lx} vs ${ly} bytes)`;
+  let i = 0;
+  while (i < lx && (x.masked?.[i] === 1 || y.masked?.[i] === 1 || x.bytes[i] === y.bytes[i])) i++;
+  const hx = formatPattern({ bytes: x.bytes.subarray(i, i + 1), masked: undefined, stars: undefined });
+  const hy = formatPattern({ bytes: y.bytes.subarray(i, i + 1), masked: undefined, stars: undefined });
+  return `response data differs at byte ${i}: ${hx} ≠ ${hy}`;
 }
 
 /** Compare two traces. */
