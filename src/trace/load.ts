@@ -6,11 +6,12 @@ import type { Trace } from './types.ts';
 /**
  * Read a trace file for replay, show or diff. A schsm trace is parsed as it is (it was redacted when it
  * was written, unless its author turned that off); any other supported log is imported and redacted
- * (see import/index.ts). Errors name the file and line.
+ * (see import/index.ts). Errors name the file (`name`, default `path`) and line.
  */
-export function loadTraceFile(path: string, options: Omit<ImportOptions, 'file'> = {}): Trace {
+export function loadTraceFile(path: string, options: Omit<ImportOptions, 'file'> & { readonly name?: string } = {}): Trace {
   const text = readFileSync(path, 'utf8');
   const format = options.format ?? detectLogFormat(text);
-  if (format === 'schsm') return parseTrace(text, { file: path });
-  return importLog(text, { ...options, file: path });
+  const file = options.name ?? path;
+  if (format === 'schsm') return parseTrace(text, { file });
+  return importLog(text, { ...options, file });
 }

@@ -8,6 +8,7 @@ import { keysCommand } from './keys/command.ts';
 import { backupCommand } from './backup/command.ts';
 import { cloneCommand } from './clone/command.ts';
 import { randomCommand } from './random/command.ts';
+import { traceCommand } from './trace/command.ts';
 
 /** Every top-level command, in the order `schsm --help` lists them. */
 export const COMMANDS: readonly CommandDef[] = [
@@ -20,4 +21,5 @@ export const COMMANDS: readonly CommandDef[] = [
   cloneCommand,
   pinCommand,
   randomCommand,
+  traceCommand,
 ];

@@ -1,0 +1,22 @@
+import { annotate } from '../../../../trace/annotate.ts';
+import type { LogFormat } from '../../../../trace/import/index.ts';
+import { renderAnnotations } from '../../../../trace/render.ts';
+import type { GlobalArgs } from '../../../command.ts';
+import type { CliContext } from '../../../context.ts';
+import { EXIT } from '../../../exit-codes.ts';
+import { printJson } from '../../../output.ts';
+import { loadForCli } from '../load.ts';
+
+export interface TraceShowArgs extends Partial<GlobalArgs> {
+  readonly file: string;
+  readonly format?: LogFormat | undefined;
+}
+
+/** Print the annotated trace (text, or `{metadata, annotations}` with --json). */
+export async function runTraceShow(args: TraceShowArgs, ctx: CliContext): Promise<number> {
+  const trace = loadForCli(ctx, args.file, { format: args.format, redact: args.redact });
+  const annotations = annotate(trace);
+  if (args.json === true) printJson(ctx, { file: args.file, metadata: trace.metadata, annotations });
+  else ctx.stdout(renderAnnotations(annotations, trace.metadata));
+  return EXIT.OK;
+}
