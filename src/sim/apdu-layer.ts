@@ -28,7 +28,7 @@ export function swBytes(sw: number): Uint8Array {
  * Returns undefined when the CLA is acceptable.
  */
 export function checkCla(cla: number): number | undefined {
-  if ((cla & 0x60) !== 0 || cla === 0xff) return SW.CLA_NOT_SUPPORTED;
+  if ((cla & 0x60) !== 0) return SW.CLA_NOT_SUPPORTED; // 20..7F, A0..FF: other classes
   if ((cla & CLA.SECURE_MESSAGING) !== 0) return 0x6882;
   if ((cla & CLA.CHANNEL) !== 0) return 0x6881;
   return undefined;

@@ -1,7 +1,7 @@
 import { SW } from '../../apdu/status-words.ts';
-import { decodeTlvs, type Tlv } from '../../apdu/tlv.ts';
 import { CardStatus } from '../card-status.ts';
 import { OPTION, PIN_LIMITS } from '../constants.ts';
+import { parseInitData } from '../initialize-data.ts';
 import { checkPin } from '../pin.ts';
 import { clearSession } from '../session.ts';
 import { wipeUserObjects } from '../state.ts';
@@ -44,45 +44,6 @@ export const initializeDevice: InsHandler = (cmd, ctx) => {
   clearSession(ctx.session, true);
   return { sw: SW.OK };
 };
-
-interface InitParams {
-  options: number;
-  userPin: Uint8Array;
-  soPin: Uint8Array;
-  retries: number;
-  shares: number | undefined;
-}
-
-function parseInitData(data: Uint8Array): InitParams {
-  let tlvs: Tlv[];
-  try {
-    tlvs = decodeTlvs(data);
-  } catch {
-    throw new CardStatus(SW.INCORRECT_DATA, 'malformed TLV');
-  }
-  const get = (tag: number): Uint8Array | undefined => tlvs.find((t) => t.tag === tag)?.value;
-  if (get(0x93) !== undefined) throw new CardStatus(SW.FUNCTION_NOT_SUPPORTED, 'public key authentication is not simulated');
-  const options = get(0x80);
-  const userPin = get(0x81);
-  const soPin = get(0x82);
-  const retries = get(0x91);
-  const shares = get(0x92);
-  const bad = (ok: boolean): void => {
-    if (!ok) throw new CardStatus(SW.INCORRECT_DATA);
-  };
-  bad(options === undefined || options.length === 2);
-  bad(userPin !== undefined && userPin.length >= PIN_LIMITS.USER_MIN && userPin.length <= PIN_LIMITS.USER_MAX);
-  bad(soPin !== undefined && soPin.length === PIN_LIMITS.SO_LENGTH);
-  bad(retries === undefined || (retries.length === 1 && (retries[0] ?? 0) >= 1 && (retries[0] ?? 0) <= PIN_LIMITS.USER_TRIES_MAX));
-  bad(shares === undefined || shares.length === 1);
-  return {
-    options: options === undefined ? 0 : ((options[0] ?? 0) << 8) | (options[1] ?? 0),
-    userPin: Uint8Array.from(userPin ?? []),
-    soPin: Uint8Array.from(soPin ?? []),
-    retries: retries?.[0] ?? PIN_LIMITS.USER_TRIES_DEFAULT,
-    shares: shares?.[0],
-  };
-}
 
 /** Tag 92: absent → no DKEK; 0 → a random DKEK generated on the card; n → n shares outstanding (§8.4). */
 function dkekFor(shares: number | undefined, ctx: SimContext): DkekState | undefined {
