@@ -1,5 +1,5 @@
 import test from 'ava';
-import { createPublicKey, verify } from 'node:crypto';
+import { createHash, createPublicKey, verify } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { EXIT } from '../../../src/cli/exit-codes.ts';
@@ -118,4 +118,17 @@ test('clone refuses a target that holds a different key at the same reference; k
   const second = await copy(['clone', '--from', 'reader A', '--to', 'reader B', '--pin-env', 'P', '--to-pin-env', 'P']);
   t.is(second.code, EXIT.OK);
   t.regex(second.stdout, /key 1: EC prime256v1 — present: already on the target \(same public key\)/);
+});
+
+test('backup verify of a file written by sc-hsm-tool --wrap-key (fixture): VERIFIED, with the key\'s own public key fingerprint', async (t) => {
+  const fixture = (name: string): string => path.join(path.dirname(PEER_SHARE.file), name);
+  const pem = readFileSync(fixture('sc-hsm-tool-wrapped-ec.pub.pem'), 'utf8');
+  const expected = createHash('sha256').update(createPublicKey(pem).export({ type: 'spki', format: 'der' })).digest('hex');
+  const r = await runWith(['backup', 'verify', fixture('sc-hsm-tool-wrapped-ec.bin'), '--share', PEER_SHARE.file, '--password-stdin', '--json'], { stdin: `${PEER_SHARE.password}\n` });
+  t.is(r.code, EXIT.OK, r.stderr);
+  const j = JSON.parse(r.stdout);
+  t.like(j, { container: 'wrapped-key-file', blobKcv: PEER_SHARE.kcv, kcvMatches: true, macValid: true, verified: true });
+  t.like(j.key, { kind: 'ec', curve: 'brainpoolP256r1', bits: 256, consistent: true, fingerprint: expected });
+  t.like(j.prkd, { label: 'fixture EC', keyReference: 1 });
+  t.like(j.certificate, { kind: 'cv-request', matchesKey: true, fingerprint: expected });
 });

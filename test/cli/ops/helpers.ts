@@ -6,6 +6,7 @@ import { PassThrough } from 'node:stream';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { ExecutionContext } from 'ava';
 import { runCli } from '../../../src/cli/main.ts';
 import type { CardSource, CliContext } from '../../../src/cli/context.ts';
@@ -109,9 +110,9 @@ export function newSim(): SmartCardHsmSimulator {
   return new SmartCardHsmSimulator();
 }
 
-/** The peer share file of the traces and what is known about it (brief): password, share, KCV. */
+/** The peer share file (made by sc-hsm-tool, fixtures/ops/README.md) and what is known about it: password, share, KCV. */
 export const PEER_SHARE = {
-  file: '/work/shared/traces/opensc-vs-independent-card/07-dkek-share-1.pbe',
+  file: fileURLToPath(new URL('../../../fixtures/ops/peer-dkek-share-1.pbe', import.meta.url)),
   password: 'Peer-DKEK-Pass-1',
   share: '2c985a6791c0fcd6a3357cde8d56b46ed82b0dbf58fb87d1e7e5340eac83bf35',
   kcv: '6C609824B9CA28EB',
