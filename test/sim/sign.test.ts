@@ -152,3 +152,12 @@ test('key use counter (tag 90): two uses, then 6984; refused uses do not count',
   t.is(record.useCounter, 0);
   t.is((await call(sign, ctx, SIGN(6, 0x33), MSG)).sw, 0x6984);
 });
+
+test('40 RSA-PSS also takes a DigestInfo (OpenSC 0.23 sends SHA256-RSA-PKCS-PSS that way)', async (t) => {
+  const di = unhex('3031300d060960864801650304020105000420' + hex(digest('sha256')));
+  const r = await call(sign, ctxWithKeys(), SIGN(1, 0x40), di);
+  t.is(r.sw, 0x9000);
+  t.true(verify('sha256', MSG, pss('sha256'), r.data));
+  const wrongOid = unhex('3031300d060960864801650304020205000420' + hex(digest('sha256')));
+  t.is((await call(sign, ctxWithKeys(), SIGN(1, 0x40), wrongOid)).sw, 0x6700, 'SHA-384 OID with a 32-byte value');
+});

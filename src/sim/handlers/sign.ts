@@ -3,17 +3,19 @@ import { CardStatus } from '../card-status.ts';
 import type { InsHandler, KeyRecord, SimContext } from '../types.ts';
 import { ecdsaSignHash } from '../crypto/ec-math.ts';
 import { ecPrivate, keyForUse, privateKeyObject, requireUserPin, spendUse } from '../crypto/key-access.ts';
-import { type HashName, HASH_LENGTH, digest, digestInfo, emsaPkcs1v15, emsaPssEncode, hashForLength } from '../crypto/rsa-padding.ts';
+import { bytesEqual, fromHex } from '../../apdu/hex.ts';
+import { type HashName, DIGEST_INFO_PREFIX, HASH_LENGTH, digest, digestInfo, emsaPkcs1v15, emsaPssEncode, hashForLength } from '../crypto/rsa-padding.ts';
 import { modulusBits, modulusBytes, rsaPrivateRaw } from '../crypto/rsa-raw.ts';
 
 /**
  * SIGN — `80 68 KeyId Algo Lc data Le` (§3.13, algorithm ids §4). Data is the padded block (`20`),
- * a DigestInfo (`30`), a hash (`40`, `70`; the hash is known by its length) or the message the card
- * hashes itself (`31..35`, `41..45`, `71..75`). RSA answers a modulus-length signature; ECDSA answers
- * DER `SEQUENCE { INTEGER r, INTEGER s }`. PSS uses MGF1 with the message hash and a salt as long as
- * the hash. Status words: 6982 PIN, 6A82 no key, 6A86 unknown algorithm, 6A81 algorithm not for this
- * key, 6984 use counter spent (CardContact's choices, §13), 6700 input of impossible length, 6A80
- * input that cannot be signed (raw block ≥ n, DigestInfo too long for the modulus).
+ * a DigestInfo (`30`), a hash (`40`, `70`; the hash is known by its length; `40` also takes a
+ * DigestInfo, which is what OpenSC sends) or the message the card hashes itself (`31..35`, `41..45`,
+ * `71..75`). RSA answers a modulus-length signature; ECDSA answers DER `SEQUENCE { INTEGER r,
+ * INTEGER s }`. PSS uses MGF1 with the message hash and a salt as long as the hash. Status words:
+ * 6982 PIN, 6A82 no key, 6A86 unknown algorithm, 6A81 algorithm not for this key, 6984 use counter
+ * spent (CardContact's choices, §13), 6700 input of impossible length, 6A80 input that cannot be
+ * signed (raw block ≥ n, DigestInfo too long for the modulus).
  */
 
 export const SIGN_ALGORITHM = {
@@ -45,6 +47,23 @@ function cardHash(algorithm: number): HashName | undefined {
   return HASHES[(algorithm & 0x0f) - 1];
 }
 
+/**
+ * Input of PSS `40`: a bare hash (known by its length) or a DigestInfo around it — OpenSC 0.23 sends
+ * SHA256-RSA-PKCS-PSS as `40` with the DER DigestInfo (observed through pcscd), RSA-PKCS-PSS with the
+ * bare hash.
+ */
+function pssHashInput(data: Uint8Array): { hash: HashName; mHash: Uint8Array } | undefined {
+  const bare = hashForLength(data.length);
+  if (bare !== undefined) return { hash: bare, mHash: data };
+  for (const hash of HASHES) {
+    const prefix = fromHex(DIGEST_INFO_PREFIX[hash]);
+    if (data.length === prefix.length + HASH_LENGTH[hash] && bytesEqual(data.subarray(0, prefix.length), prefix)) {
+      return { hash, mHash: data.slice(prefix.length) };
+    }
+  }
+  return undefined;
+}
+
 function rsaBlock(algorithm: number, data: Uint8Array, bits: number, ctx: SimContext): Uint8Array {
   const k = Math.ceil(bits / 8);
   if (algorithm === SIGN_ALGORITHM.RSA_RAW) {
@@ -58,9 +77,10 @@ function rsaBlock(algorithm: number, data: Uint8Array, bits: number, ctx: SimCon
     if (em === undefined) throw new CardStatus(SW.INCORRECT_DATA, 'DigestInfo too long for the modulus');
     return em;
   }
-  const hash = cardHash(algorithm) ?? hashForLength(data.length);
-  if (hash === undefined) throw new CardStatus(SW.WRONG_LENGTH, `PSS hash input of ${data.length} bytes is no known hash length`);
-  const mHash = cardHash(algorithm) === undefined ? data : digest(hash, data);
+  const onCard = cardHash(algorithm);
+  const input = onCard === undefined ? pssHashInput(data) : { hash: onCard, mHash: digest(onCard, data) };
+  if (input === undefined) throw new CardStatus(SW.WRONG_LENGTH, `PSS input of ${data.length} bytes is neither a hash nor a DigestInfo`);
+  const { hash, mHash } = input;
   const em = emsaPssEncode(hash, mHash, bits - 1, ctx.random(HASH_LENGTH[hash]));
   if (em === undefined) throw new CardStatus(SW.INCORRECT_DATA, 'modulus too small for PSS with this hash');
   const block = new Uint8Array(k);
