@@ -4,6 +4,9 @@
 // the same simulator (one opensc-tool call with many -s options). Imports ../dist (built by
 // `npm run bench`). Run alone: `npm run build && node bench/sim.bench.mjs`.
 import { execFile } from 'node:child_process';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 
 const hex = (s) => Uint8Array.from(Buffer.from(s.replace(/\s+/g, ''), 'hex'));
@@ -80,24 +83,58 @@ function run(cmd, args, timeoutMs) {
   });
 }
 
-/** Serve a simulator on both vpcd slots; keep the first slot pcscd polls, close the other. */
-async function serveOnFreeSlot(simModule, vpcd, waitMs = 30_000) {
-  const handles = [];
-  const polled = new Promise((resolve) => {
-    for (const port of [vpcd.VPCD.PORT, vpcd.VPCD.PORT + 1]) {
-      const handle = vpcd.serveVpcd(new simModule.SmartCardHsmSimulator(), {
-        port,
-        onEvent: (e) => {
-          if (e.kind === 'atr' || e.kind === 'power-on') resolve(handle);
-        },
-      });
-      handles.push(handle);
+function isAlive(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return err.code === 'EPERM';
+  }
+}
+
+/**
+ * The cross-process vpcd port lock of test/helpers/vpcd-lock.ts (same directory and owner file), so
+ * the bench never serves a card on a port a test is using: mkdir is atomic; a dead owner is stale.
+ */
+async function lockPort(ports, waitMs) {
+  const deadline = Date.now() + waitMs;
+  for (;;) {
+    for (const port of ports) {
+      const dir = path.join(tmpdir(), `schsm-vpcd-${port}.lock`);
+      try {
+        await mkdir(dir);
+        await writeFile(path.join(dir, 'owner.json'), JSON.stringify({ pid: process.pid, since: new Date().toISOString(), what: 'bench/sim.bench.mjs' }));
+        return { port, release: () => rm(dir, { recursive: true, force: true }) };
+      } catch (err) {
+        if (err.code !== 'EEXIST') throw err;
+        const owner = await readFile(path.join(dir, 'owner.json'), 'utf8').then(JSON.parse, () => undefined);
+        if (owner !== undefined && !isAlive(owner.pid)) await rm(dir, { recursive: true, force: true });
+      }
     }
-    setTimeout(() => resolve(undefined), waitMs);
+    if (Date.now() > deadline) return undefined;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+/** Lock a vpcd port and serve a fresh simulator there until pcscd polls it. */
+async function serveOnFreeSlot(simModule, vpcd, waitMs = 120_000) {
+  const lock = await lockPort([vpcd.VPCD.PORT, vpcd.VPCD.PORT + 1], waitMs);
+  if (lock === undefined) return undefined;
+  const linked = new Promise((resolve) => {
+    const handle = vpcd.serveVpcd(new simModule.SmartCardHsmSimulator(), {
+      port: lock.port,
+      onEvent: (e) => {
+        if (e.kind === 'atr' || e.kind === 'power-on') resolve(handle);
+      },
+    });
+    setTimeout(() => resolve(handle.close().then(() => undefined)), 15_000);
   });
-  const winner = await polled;
-  await Promise.all(handles.filter((h) => h !== winner).map((h) => h.close()));
-  return winner;
+  const handle = await linked;
+  if (handle === undefined) {
+    await lock.release();
+    return undefined;
+  }
+  return { readerName: handle.readerName, close: async () => (await handle.close(), await lock.release()) };
 }
 
 const median = (xs) => {
@@ -115,7 +152,7 @@ async function behindPcscd(simModule, log) {
     return { skipped: `vpcd/PC/SC modules not built (${err.code ?? err.message})` };
   }
   const handle = await serveOnFreeSlot(simModule, vpcd);
-  if (handle === undefined) return { skipped: 'no vpcd slot polled by pcscd (pcscd down or both slots taken)' };
+  if (handle === undefined) return { skipped: 'no vpcd port free or polled by pcscd within 2 min (pcscd down or both slots busy)' };
   try {
     const reader = handle.readerName;
     const transport = await pcsc.openPcscTransport({ reader, waitForCardMs: 10_000 });
