@@ -1,5 +1,6 @@
 import { createPrivateKey, type KeyObject } from 'node:crypto';
 import { SW } from '../../apdu/status-words.ts';
+import { requireUserPin } from '../access.ts';
 import { CardStatus } from '../card-status.ts';
 import type { KeyRecord, SimContext } from '../types.ts';
 import { type EcPrivate, decodeEcPkcs8 } from './ec-key.ts';
@@ -10,9 +11,7 @@ import { type EcPrivate, decodeEcPkcs8 } from './ec-key.ts';
  * (6A81) → use counter not exhausted (6984). The counter is spent only after the operation worked.
  */
 
-export function requireUserPin(ctx: SimContext): void {
-  if (!ctx.session.userAuthenticated) throw new CardStatus(SW.SECURITY_STATUS_NOT_SATISFIED, 'user PIN not verified');
-}
+export { requireUserPin };
 
 /** Look up key `keyId` for `algorithm` (P2, §4); `kinds` = key types the algorithm works with. */
 export function keyForUse(ctx: SimContext, keyId: number, algorithm: number, kinds: readonly KeyRecord['kind'][]): KeyRecord {
