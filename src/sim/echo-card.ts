@@ -12,6 +12,8 @@ import type { VirtualCard } from './virtual-card.ts';
  *   SET MODE      80 E0 mode chunk         → how later responses are delivered (see EchoMode)
  *   GET RESPONSE  00 C0 00 00 Le           → the next part of a held-back response
  *
+ * Command chaining (CLA | 0x10, ISO 7816-4 §5.1.1.1) works for ECHO: each chained part is answered
+ * 9000 and the last part echoes all the data; a part for another INS breaks the chain (6883).
  * Anything else: 6E00 (CLA), 6D00 (INS), 6700 (malformed length fields).
  */
 export const ECHO_CARD = {
@@ -73,6 +75,7 @@ export function createEchoCard(options: EchoCardOptions = {}): EchoCard {
   let mode: EchoMode = defaults.mode;
   let chunk = defaults.chunk;
   let pending: Uint8Array | undefined;
+  let chain: Uint8Array[] | undefined;
   let resets = 0;
   const received: Uint8Array[] = [];
 
@@ -94,7 +97,26 @@ export function createEchoCard(options: EchoCardOptions = {}): EchoCard {
     return withSw(part, pending === undefined ? 0x9000 : 0x6100 | (Math.min(pending.length, 256) % 256));
   }
 
-  function dispatch(cmd: ParsedCommand): Uint8Array {
+  /** Collect chained parts; the last part carries the whole data. 9000 for a part, 6883 for a broken chain. */
+  function unchain(cmd: ParsedCommand): ParsedCommand | Uint8Array {
+    const chained = (cmd.cla & 0x10) !== 0;
+    if (chain !== undefined && cmd.ins !== ECHO_CARD.INS.ECHO) {
+      chain = undefined;
+      return sw(0x6883);
+    }
+    if (chained) {
+      if (cmd.ins !== ECHO_CARD.INS.ECHO) return sw(0x6884);
+      (chain ??= []).push(Uint8Array.from(cmd.data));
+      return sw(0x9000);
+    }
+    if (chain === undefined) return cmd;
+    const data = Uint8Array.from(Buffer.concat([...chain, cmd.data]));
+    chain = undefined;
+    return { ...cmd, data };
+  }
+
+  function dispatch(cmd: ParsedCommand | Uint8Array): Uint8Array {
+    if (cmd instanceof Uint8Array) return cmd;
     const { INS } = ECHO_CARD;
     if (cmd.cla === 0x00 && cmd.ins === INS.SELECT) {
       if (cmd.p1 !== 0x04) return sw(0x6a86);
@@ -132,6 +154,7 @@ export function createEchoCard(options: EchoCardOptions = {}): EchoCard {
       mode = defaults.mode;
       chunk = defaults.chunk;
       pending = undefined;
+      chain = undefined;
     },
     async process(command: Uint8Array): Promise<Uint8Array> {
       received.push(Uint8Array.from(command));
@@ -143,7 +166,7 @@ export function createEchoCard(options: EchoCardOptions = {}): EchoCard {
       }
       if (cmd.ins !== ECHO_CARD.INS.GET_RESPONSE) pending = undefined;
       try {
-        return dispatch(cmd);
+        return dispatch(unchain(cmd));
       } catch {
         return sw(0x6f00);
       }

@@ -2,7 +2,7 @@ import createDebug from 'debug';
 import type { Transport } from './transport.ts';
 import { TransportError, TransportTimeoutError } from './errors.ts';
 import { PcscError, pcscErrorFrom, PCSC_CODE } from './pcsc-errors.ts';
-import type { Discovery, PcscReader, WatchedReader } from './pcsc-binding.ts';
+import { SCARD_STATE, type Discovery, type PcscReader, type WatchedReader } from './pcsc-binding.ts';
 
 const log = createDebug('schsm:transport');
 
@@ -36,6 +36,35 @@ function call<T>(op: string, reader: string, ms: number, start: (cb: (err: Error
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** Failures that mean "the card did not answer", which is also how a just-pulled card looks. */
+const LINK_FAILURES: ReadonlySet<number> = new Set([
+  PCSC_CODE.SCARD_E_NOT_TRANSACTED,
+  PCSC_CODE.SCARD_E_COMM_DATA_LOST,
+  PCSC_CODE.SCARD_F_COMM_ERROR,
+  PCSC_CODE.SCARD_W_UNPOWERED_CARD,
+  PCSC_CODE.SCARD_W_UNRESPONSIVE_CARD,
+]);
+
+/** pcscd polls reader presence a few times a second. */
+const REMOVAL_SETTLE_MS = 1500;
+
+/** Resolves true as soon as the reader reports no card, false after `ms`. */
+function cardGone(d: Discovery, watched: WatchedReader, ms: number): Promise<boolean> {
+  const empty = (): boolean => ((watched.status?.state ?? 0) & SCARD_STATE.PRESENT) === 0;
+  if (empty()) return Promise.resolve(true);
+  return new Promise((resolve) => {
+    const done = (v: boolean): void => {
+      clearTimeout(timer);
+      off();
+      resolve(v);
+    };
+    const timer = setTimeout(() => done(false), ms);
+    const off = d.onChange(() => {
+      if (empty()) done(true);
+    });
+  });
+}
 
 function protocolName(r: PcscReader, p: number): string {
   if (p === r.SCARD_PROTOCOL_T0) return 'T=0';
@@ -82,16 +111,25 @@ export async function connectReader(d: Discovery, watched: WatchedReader, option
       const res = await call<Buffer>('SCardTransmit', name, transmitMs, (cb) => r.transmit(data, RECEIVE_BUFFER, protocol, cb));
       return new Uint8Array(res.buffer, res.byteOffset, res.byteLength);
     } catch (error) {
-      await afterFailure(error);
-      throw error;
+      throw await explainFailure(error);
     }
   };
 
-  /** Card removed: the handle is dead for good. Reset by someone else: reconnect so the next call works. */
-  const afterFailure = async (error: unknown): Promise<void> => {
-    if (!(error instanceof PcscError)) return;
-    if (error.pcscCode === PCSC_CODE.SCARD_W_REMOVED_CARD || error.pcscCode === PCSC_CODE.SCARD_E_NO_SMARTCARD) removed = error;
-    if (error.pcscCode === PCSC_CODE.SCARD_W_RESET_CARD) await reconnect(r.SCARD_LEAVE_CARD, share).catch(() => undefined);
+  /**
+   * Card removed: the handle is dead for good. Reset by someone else: reconnect so the next call
+   * works. A failed exchange (pcscd says "transaction failed" until it polls the reader again): if
+   * the reader turns empty within a moment, the card was pulled out, and that is what we report.
+   */
+  const explainFailure = async (error: unknown): Promise<unknown> => {
+    if (!(error instanceof PcscError)) return error;
+    const code = error.pcscCode;
+    if (code === PCSC_CODE.SCARD_W_REMOVED_CARD || code === PCSC_CODE.SCARD_E_NO_SMARTCARD) removed = error;
+    if (code === PCSC_CODE.SCARD_W_RESET_CARD) await reconnect(r.SCARD_LEAVE_CARD, share).catch(() => undefined);
+    if (code !== undefined && LINK_FAILURES.has(code) && (await cardGone(d, watched, REMOVAL_SETTLE_MS))) {
+      removed = new PcscError(`SCardTransmit on "${name}": SCARD_W_REMOVED_CARD (the card was removed; pcscd first said ${error.pcscName})`, PCSC_CODE.SCARD_W_REMOVED_CARD, { cause: error });
+      return removed;
+    }
+    return error;
   };
 
   const exclusive = async <T>(fn: () => Promise<T>): Promise<T> => {

@@ -84,6 +84,7 @@ const ADVICE: Partial<Record<PcscCodeName, Advice>> = {
   SCARD_E_INSUFFICIENT_BUFFER: { code: 'ERR_SCHSM_PCSC_BUFFER', hint: 'the response is larger than the PC/SC buffer; report this as a bug' },
   SCARD_E_COMM_DATA_LOST: { code: 'ERR_SCHSM_PCSC_COMM', hint: 'communication with the card failed; re-insert it and try again' },
   SCARD_E_NOT_READY: { code: 'ERR_SCHSM_PCSC_COMM', hint: 'the reader or card is not ready; try again' },
+  SCARD_E_NOT_TRANSACTED: { code: 'ERR_SCHSM_PCSC_COMM', hint: 'the exchange with the card failed (card pulled out, or a reader problem); re-insert it and try again' },
 };
 
 /** A PC/SC call failed. `pcscCode`/`pcscName` are the WinSCard code, when the binding reported one. */

@@ -103,17 +103,18 @@ export interface OpenPcscOptions extends PcscConnectOptions {
   readonly discoveryTimeoutMs?: number;
 }
 
-/** Pick the reader named by `selector` (exact name, index, or unique case-insensitive fragment). */
+/** Pick the reader named by `selector`: exact name, index (all digits), or unique case-insensitive fragment. */
 export function selectReader(names: readonly string[], selector: string): string {
   if (names.includes(selector)) return selector;
+  const list = names.map((n, i) => `${i}: ${n}`).join('; ') || 'none';
   if (/^\d+$/.test(selector)) {
     const byIndex = names[Number(selector)];
     if (byIndex !== undefined) return byIndex;
+    throw new PcscError(`no reader with index ${selector} (pcscd lists ${names.length})`, PCSC_CODE.SCARD_E_UNKNOWN_READER, { hint: `readers: ${list}` });
   }
   const hits = names.filter((n) => n.toLowerCase().includes(selector.toLowerCase()));
   const [only] = hits;
   if (hits.length === 1 && only !== undefined) return only;
-  const list = names.map((n, i) => `${i}: ${n}`).join('; ') || 'none';
   if (hits.length > 1) {
     throw new PcscError(`reader "${selector}" is ambiguous: it matches ${hits.map((h) => `"${h}"`).join(', ')}`, undefined, {
       code: 'ERR_SCHSM_PCSC_AMBIGUOUS_READER',

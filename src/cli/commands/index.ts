@@ -9,9 +9,15 @@ import { backupCommand } from './backup/command.ts';
 import { cloneCommand } from './clone/command.ts';
 import { randomCommand } from './random/command.ts';
 import { traceCommand } from './trace/command.ts';
+import { readersCommand } from './readers/command.ts';
+import { doctorCommand } from './doctor/command.ts';
+import { apduCommand } from './apdu/command.ts';
+import { runCommand } from './run/command.ts';
 
 /** Every top-level command, in the order `schsm --help` lists them. */
 export const COMMANDS: readonly CommandDef[] = [
+  readersCommand,
+  doctorCommand,
   simCommand,
   statusCommand,
   initCommand,
@@ -21,5 +27,7 @@ export const COMMANDS: readonly CommandDef[] = [
   cloneCommand,
   pinCommand,
   randomCommand,
+  apduCommand,
+  runCommand,
   traceCommand,
 ];

@@ -1,0 +1,62 @@
+import { parseApduText, swMatches, type ParsedApdu } from '../../../apdu/script.ts';
+import { describeStatusWord, formatSw } from '../../../apdu/status-words.ts';
+import { toHex } from '../../../apdu/hex.ts';
+import { line, type CliContext } from '../../context.ts';
+import { EXIT } from '../../exit-codes.ts';
+import { printJson } from '../../output.ts';
+import { openApduSession, type ApduArgs } from './session.ts';
+
+export interface ApduCommandArgs extends ApduArgs {
+  readonly apdus: readonly string[];
+}
+
+/** One result line: what was asked, what came back, whether the expectation held. */
+export interface StepResult {
+  readonly input: string;
+  readonly sw: string;
+  readonly expected: string;
+  readonly ok: boolean;
+  readonly data?: string;
+}
+
+/** "expected 9000 or 61xx" / "expected 63Cx". */
+export function expectationText(apdu: ParsedApdu): string {
+  return apdu.expect === undefined ? '9000 or 61xx' : apdu.expect.text;
+}
+
+export function unmetText(sw: number, apdu: ParsedApdu): string {
+  const d = describeStatusWord(sw);
+  return `expected SW ${expectationText(apdu)}, got ${formatSw(sw)} (${d.name}: ${d.meaning})`;
+}
+
+/**
+ * `schsm apdu APDU…`: parse every argument first (a typo never sends half the list), then send them
+ * in order through the channel; stop at the first unmet expectation. `reset` as an argument resets.
+ */
+export async function runApdu(args: ApduCommandArgs, ctx: CliContext): Promise<number> {
+  const steps = args.apdus.map((text) => (text.trim().toLowerCase() === 'reset' ? ('reset' as const) : { text, apdu: parseApduText(text) }));
+  const session = await openApduSession(args, ctx);
+  const results: StepResult[] = [];
+  let failed = false;
+  try {
+    for (const step of steps) {
+      if (step === 'reset') {
+        await session.reset();
+        continue;
+      }
+      const res = await session.send(step.apdu);
+      const ok = swMatches(res.sw, step.apdu.expect);
+      results.push({ input: step.text, sw: formatSw(res.sw), expected: expectationText(step.apdu), ok, ...(res.data.length > 0 && args.json === true ? { data: toHex(res.data) } : {}) });
+      if (!ok) {
+        failed = true;
+        if (args.json !== true) line(ctx.stderr, `error: ${step.text}: ${unmetText(res.sw, step.apdu)}`);
+        break;
+      }
+      if (args.json !== true) line(ctx.stdout);
+    }
+  } finally {
+    await session.close();
+  }
+  if (args.json === true) printJson(ctx, { reader: session.transport.name, ok: !failed, results, exchanges: session.exchanges });
+  return failed ? EXIT.FAILED : EXIT.OK;
+}

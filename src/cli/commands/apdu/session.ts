@@ -1,0 +1,67 @@
+import { createChannel, type Channel } from '../../../apdu/channel.ts';
+import { encodeCommand, parseCommand, type CommandApdu } from '../../../apdu/command.ts';
+import { bytesEqual, toHex } from '../../../apdu/hex.ts';
+import { decodeResponse, type ResponseApdu } from '../../../apdu/response.ts';
+import type { ParsedApdu } from '../../../apdu/script.ts';
+import { observeTransport } from '../../../transport/observe.ts';
+import type { Transport } from '../../../transport/transport.ts';
+import { cardSource, type GlobalArgs } from '../../command.ts';
+import { line, type CliContext } from '../../context.ts';
+import { exchangeJson, renderExchange, type ExchangeJson } from './render.ts';
+
+/** Options shared by `schsm apdu` and `schsm run`. */
+export type ApduArgs = Partial<GlobalArgs> & { readonly simState?: string | undefined; readonly shortOnly?: boolean | undefined };
+
+/**
+ * An open card for raw APDUs: every exchange on the wire (GET RESPONSE and 6Cxx re-sends included)
+ * is printed as it happens, or collected for `--json`.
+ */
+export interface ApduSession {
+  readonly transport: Transport;
+  /** Exchanges so far (for --json). */
+  readonly exchanges: ExchangeJson[];
+  send(apdu: ParsedApdu): Promise<ResponseApdu>;
+  reset(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * The command to give the channel, or undefined when the bytes are not a well-formed ISO 7816-4 APDU
+ * (they are then sent exactly as given, without GET RESPONSE or chaining).
+ */
+function structured(apdu: ParsedApdu): CommandApdu | undefined {
+  if (apdu.command !== undefined) return apdu.command;
+  try {
+    const parsed = parseCommand(apdu.bytes);
+    return bytesEqual(encodeCommand(parsed), apdu.bytes) ? parsed : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export async function openApduSession(args: ApduArgs, ctx: CliContext): Promise<ApduSession> {
+  const json = args.json === true;
+  const options = { showSecrets: args.redact === false };
+  const exchanges: ExchangeJson[] = [];
+  const inner = await ctx.openTransport(cardSource(args));
+  const transport = observeTransport(inner, (command, response, micros) => {
+    if (json) exchanges.push(exchangeJson(command, response, micros, options));
+    else for (const l of renderExchange(command, response, micros, options)) line(ctx.stdout, l);
+  });
+  const channel: Channel = createChannel(transport, { shortOnly: args.shortOnly === true });
+  return {
+    transport,
+    exchanges,
+    async send(apdu) {
+      const cmd = structured(apdu);
+      if (cmd !== undefined) return channel.send(cmd);
+      line(ctx.stderr, `warning: ${toHex(apdu.bytes, ' ')} is not a well-formed ISO 7816-4 APDU (its length bytes do not match); sending it as given, without GET RESPONSE or chaining`);
+      return decodeResponse(await transport.transmit(apdu.bytes));
+    },
+    async reset() {
+      await transport.reset();
+      if (!json) line(ctx.stdout, `reset  ATR ${toHex(transport.atr, ' ')}`);
+    },
+    close: () => transport.close(),
+  };
+}

@@ -1,0 +1,81 @@
+import { createChannel, type Channel } from '../../../apdu/channel.ts';
+import { findTlv, decodeTlvs } from '../../../apdu/tlv.ts';
+import { describeStatusWord, formatSw, retriesLeft } from '../../../apdu/status-words.ts';
+import type { Transport } from '../../../transport/transport.ts';
+import { SchsmError } from '../../../transport/errors.ts';
+import { finding, type Finding } from './findings.ts';
+
+/** SmartCard-HSM AID (§2.2). */
+const SC_HSM_AID = Uint8Array.of(0xe8, 0x2b, 0x06, 0x01, 0x04, 0x01, 0x81, 0xc3, 0x1f, 0x02, 0x01);
+
+/** Tag 85 of the applet FCP: [options(2)] [type] [major] [minor]; versions < 2.0: [major] [minor] (§2.4). */
+export function describeVersionTag(v: Uint8Array): string {
+  const major = v[v.length - 2] ?? 0;
+  const minor = v[v.length - 1] ?? 0;
+  const type = v.length >= 3 ? v[v.length - 3] : undefined;
+  const kind = type === undefined ? 'SmartCard-HSM' : type === 0x00 ? 'SmartCard-HSM Applet for JCOP' : type === 0x01 ? 'SmartCard-HSM Demo Applet for JCOP' : 'SmartCard-HSM';
+  return `${kind} version ${major}.${minor}`;
+}
+
+/** Find tag 85 in the SELECT answer (inside an FCP 62 / FCI 6F template, or at top level). */
+export function versionTag(fcp: Uint8Array): Uint8Array | undefined {
+  try {
+    const tlvs = decodeTlvs(fcp);
+    return (findTlv(tlvs, 0x62, 0x85) ?? findTlv(tlvs, 0x6f, 0x85) ?? findTlv(tlvs, 0x85))?.value;
+  } catch {
+    return undefined;
+  }
+}
+
+/** SELECT the SmartCard-HSM applet exactly as OpenSC does: `00 A4 04 00 0B <AID> 00` (§2.3). */
+async function selectApplet(ch: Channel, reader: string, out: Finding[]): Promise<boolean> {
+  const res = await ch.send({ cla: 0x00, ins: 0xa4, p1: 0x04, p2: 0x00, data: SC_HSM_AID, ne: 256, form: 'short' });
+  if (res.sw !== 0x9000) {
+    const d = describeStatusWord(res.sw);
+    out.push(finding('SmartCard-HSM applet', 'warn', `SELECT E82B0601040181C31F0201 answered ${formatSw(res.sw)} (${d.name}): not a SmartCard-HSM`, 'schsm commands other than apdu/run/readers need a SmartCard-HSM or Nitrokey HSM', reader));
+    return false;
+  }
+  const tag = versionTag(res.data);
+  if (tag === undefined || tag.length < 2) {
+    out.push(finding('SmartCard-HSM applet', 'warn', 'applet selected, but its FCP has no version tag 85 (OpenSC will not bind to it, §2.1)', undefined, reader));
+  } else {
+    out.push(finding('SmartCard-HSM applet', 'ok', describeVersionTag(tag), undefined, reader));
+  }
+  return true;
+}
+
+/** GET CHALLENGE with Ne 512 in extended form (`00 84 00 00 00 02 00`): reader + card pass extended APDUs? */
+async function probeExtended(ch: Channel, reader: string, out: Finding[]): Promise<void> {
+  try {
+    const res = await ch.send({ cla: 0x00, ins: 0x84, p1: 0, p2: 0, ne: 512, form: 'extended' });
+    if (res.sw === 0x9000 && res.data.length === 512) out.push(finding('extended length', 'ok', 'a 512-byte response to an extended Le came back whole', undefined, reader));
+    else out.push(finding('extended length', 'warn', `GET CHALLENGE with extended Le 0200 answered ${formatSw(res.sw)} with ${res.data.length} bytes`, 'if schsm commands fail with large data, add --short-only', reader));
+  } catch (error) {
+    if (!(error instanceof SchsmError)) throw error;
+    out.push(finding('extended length', 'fail', `an extended APDU failed: ${error.message}`, 'this reader (or its driver) does not pass extended APDUs: use --short-only', reader));
+  }
+}
+
+/** VERIFY without data `00 20 00 81`: the PIN state, no try consumed (§3.6, §7). */
+async function pinState(ch: Channel, reader: string, out: Finding[]): Promise<void> {
+  const res = await ch.send({ cla: 0x00, ins: 0x20, p1: 0x00, p2: 0x81 });
+  const tries = retriesLeft(res.sw);
+  const add = (v: Finding['verdict'], d: string, h?: string): void => void out.push(finding('user PIN', v, d, h, reader));
+  if (res.sw === 0x9000) add('ok', 'verified in this session');
+  else if (tries !== undefined && tries > 1) add('ok', `set, not verified, ${tries} tries left`);
+  else if (tries !== undefined) add('warn', `set, not verified, only ${tries} try left`, 'one more wrong PIN blocks it; schsm refuses a PIN attempt now unless --force');
+  else if (res.sw === 0x6983) add('fail', 'blocked (6983)', 'unblock it with the SO-PIN: schsm pin unblock');
+  else if (res.sw === 0x6984) add('warn', 'transport PIN active (6984): it must be changed before use', 'schsm pin change');
+  else if (res.sw === 0x6a88) add('warn', 'device not initialised (6A88: no PIN set)', 'schsm init');
+  else add('warn', `status query answered ${formatSw(res.sw)} (${describeStatusWord(res.sw).name}); public key authentication may be active (§3.6)`);
+}
+
+/** Connect, protocol, SmartCard-HSM applet and version, extended length, PIN state. */
+export async function cardChecks(transport: Transport, reader: string): Promise<Finding[]> {
+  const out: Finding[] = [finding('connection', 'ok', `connected${transport.protocol === undefined ? '' : ` (${transport.protocol})`}`, undefined, reader)];
+  const ch = createChannel(transport);
+  const isHsm = await selectApplet(ch, reader, out);
+  await probeExtended(ch, reader, out);
+  if (isHsm) await pinState(ch, reader, out);
+  return out;
+}

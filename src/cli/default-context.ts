@@ -1,0 +1,53 @@
+import type { Transport } from '../transport/transport.ts';
+import { withTrafficLog } from '../transport/log.ts';
+import type { CardSource, CliContext } from './context.ts';
+import { UsageError } from './exit-codes.ts';
+
+/** --sim, --sim-state FILE or --reader sim: the built-in simulator instead of PC/SC. */
+export function wantsSimulator(source: CardSource): boolean {
+  return source.sim === true || source.simState !== undefined || source.reader?.toLowerCase() === 'sim';
+}
+
+/**
+ * The card a command asked for. PC/SC and the simulator are imported only here and only when used,
+ * so `schsm --help` and offline commands start fast and work without libpcsclite.
+ */
+export async function openDefaultTransport(source: CardSource): Promise<Transport> {
+  let transport: Transport;
+  if (wantsSimulator(source)) {
+    const { createSimulatorTransport } = await import('../sim/index.ts');
+    transport = await createSimulatorTransport(source.simState === undefined ? {} : { stateFile: source.simState });
+  } else {
+    const { openPcscTransport } = await import('../transport/pcsc.ts');
+    transport = await openPcscTransport({
+      ...(source.reader === undefined ? {} : { reader: source.reader }),
+      ...(source.exclusive === true ? { exclusive: true } : {}),
+    });
+  }
+  if (source.record !== undefined) {
+    // TODO(lead): wrap with src/trace/record.ts (recordTransport) here, honouring source.force and source.noRedact.
+    await transport.close();
+    throw new UsageError('--record is not wired up in this build yet');
+  }
+  return withTrafficLog(transport);
+}
+
+/** Colour when stdout is a terminal and NO_COLOR is unset or empty (https://no-color.org). */
+export function colorAllowed(isTTY: boolean, env: Readonly<Record<string, string | undefined>>): boolean {
+  return isTTY && (env.NO_COLOR === undefined || env.NO_COLOR === '') && env.TERM !== 'dumb';
+}
+
+/** The real process: stdout/stderr, environment, terminal detection, PC/SC or simulator. */
+export function defaultContext(): CliContext {
+  const isTTY = process.stdout.isTTY === true;
+  return {
+    stdout: (text) => void process.stdout.write(text),
+    stderr: (text) => void process.stderr.write(text),
+    stdin: process.stdin,
+    env: process.env,
+    cwd: process.cwd(),
+    isTTY,
+    color: colorAllowed(isTTY, process.env),
+    openTransport: openDefaultTransport,
+  };
+}

@@ -1,0 +1,29 @@
+import type { Transport } from './transport.ts';
+
+export interface TransportOverrides {
+  readonly transmit?: (command: Uint8Array) => Promise<Uint8Array>;
+  readonly reset?: () => Promise<void>;
+  readonly close?: () => Promise<void>;
+}
+
+/**
+ * A Transport that is `inner` with some methods replaced. `name`, `atr` and `protocol` stay live
+ * getters (the ATR is re-read after a reset); everything not overridden is forwarded.
+ */
+export function decorate(inner: Transport, overrides: TransportOverrides): Transport {
+  const t: Transport = {
+    get name() {
+      return inner.name;
+    },
+    get atr() {
+      return inner.atr;
+    },
+    transmit: overrides.transmit ?? ((command) => inner.transmit(command)),
+    reset: overrides.reset ?? (() => inner.reset()),
+    close: overrides.close ?? (() => inner.close()),
+    exclusive: (fn) => inner.exclusive(fn),
+  };
+  // `protocol` is optional: a getter typed string | undefined does not satisfy exactOptionalPropertyTypes.
+  Object.defineProperty(t, 'protocol', { get: () => inner.protocol, enumerable: true });
+  return t;
+}
