@@ -1,0 +1,74 @@
+/**
+ * `apdu …`: send one APDU written in the mini-language of src/apdu/script.ts — whole-APDU hex
+ * (`00 84 00 00 08`), hexdump (`00:84:00:00:08`) or structured `[CLA]INS[P1P2][:DATA][/LE][=SW]`
+ * (`84/08`, `80 58/0000`, `00A4040C:E82B0601040181C31F0201=9000`). 61xx is answered with GET
+ * RESPONSE by the channel. Without `=SW` anything but 9000/61xx counts as a failure (a script stops).
+ * PINs and shares in the APDU are masked in the echo, and such a line never enters the history.
+ */
+import { parseCommand } from '../../apdu/command.ts';
+import { hexdump } from '../../apdu/hex.ts';
+import { decodeResponse, type ResponseApdu } from '../../apdu/response.ts';
+import { parseApduText, swMatches, type ParsedApdu } from '../../apdu/script.ts';
+import { describeStatusWord, formatSw } from '../../apdu/status-words.ts';
+import { commandSecrets, redactedHex } from '../../transport/redact.ts';
+import { SchsmError } from '../../transport/errors.ts';
+import type { SmartCardHsm } from '../../card/sc-hsm.ts';
+import { ExplorerUsageError } from '../errors.ts';
+import type { ExplorerCommand } from '../types.ts';
+import type { Token } from '../tokenize.ts';
+
+/** The status word was not the expected one (or not success without an expectation). */
+export class ApduStatusError extends SchsmError {
+  override name = 'ApduStatusError';
+  readonly sw: number;
+  constructor(sw: number, expected: string) {
+    super(`the card answered ${formatSw(sw)} (${describeStatusWord(sw).meaning}), expected ${expected}`, 'ERR_SCHSM_EXPECTATION', {
+      hint: 'add =SW to the APDU to expect another status word, e.g. =6A82 or =63Cx',
+    });
+    this.sw = sw;
+  }
+}
+
+function parse(tokens: readonly Token[]): ParsedApdu {
+  if (tokens.length === 0) throw new ExplorerUsageError('missing APDU', 'usage: apdu HEX… (e.g. apdu 00 84 00 00 08, apdu 84/08, apdu 8058/0000)');
+  return parseApduText(tokens.map((t) => t.text).join(' '));
+}
+
+/** Send through the channel when the bytes parse as an APDU, else verbatim through the transport. */
+async function exchange(card: SmartCardHsm, bytes: Uint8Array): Promise<ResponseApdu> {
+  let cmd;
+  try {
+    cmd = parseCommand(bytes);
+  } catch {
+    return decodeResponse(await card.transport.transmit(bytes));
+  }
+  return card.send(cmd, { raw: true, operation: 'apdu' });
+}
+
+function spaced(hex: string): string {
+  return hex.replace(/(..)(?!$)/g, '$1 ');
+}
+
+export const apdu: ExplorerCommand = {
+  name: 'apdu',
+  args: 'APDU',
+  help: 'send an APDU: hex, hexdump or [CLA]INS[P1P2][:DATA][/LE][=SW]',
+  details: ['apdu 00 84 00 00 08          GET CHALLENGE, 8 bytes', 'apdu 8058/0000               ENUMERATE OBJECTS (extended Le)', 'apdu 00A4000C02DEAD=6A82     expect "file not found"'],
+  secrets(tokens) {
+    try {
+      return commandSecrets(parse(tokens).bytes).length > 0 ? 'drop' : [];
+    } catch {
+      return 'drop';
+    }
+  },
+  async run(session, tokens) {
+    const parsed = parse(tokens);
+    const card = await session.card();
+    session.print(`Sending: ${spaced(redactedHex(parsed.bytes, commandSecrets(parsed.bytes)))}`);
+    const res = await exchange(card, parsed.bytes);
+    const info = describeStatusWord(res.sw);
+    session.print(`Received (SW1=0x${formatSw(res.sw).slice(0, 2)}, SW2=0x${formatSw(res.sw).slice(2)}): ${info.name}, ${info.meaning}`);
+    if (res.data.length > 0) session.print(hexdump(res.data));
+    if (!swMatches(res.sw, parsed.expect)) throw new ApduStatusError(res.sw, parsed.expect?.text ?? '9000 or 61xx');
+  },
+};

@@ -1,0 +1,63 @@
+/**
+ * `dkek status` (`80 52 00 00 00`, §3.10) and `dkek import FILE [--password-env VAR]`: decrypt a
+ * `.pbe` share file on the host (§8.2; the password from the variable or a hidden prompt, never from
+ * the command line) and import the share `80 52 00 00 20 <share> 00`. The share is wiped afterwards.
+ */
+import { importDkekShare, queryDkekStatus, type DkekStatus } from '../../card/commands/import-dkek-share.ts';
+import { decryptDkekShare } from '../../card/formats/dkek-share-file.ts';
+import { arity, parseArgs } from '../args.ts';
+import { ExplorerRefusedError, ExplorerUsageError } from '../errors.ts';
+import { family } from '../family.ts';
+import { completePath, readLocalFile } from '../local-files.ts';
+import type { ExplorerSession } from '../session.ts';
+import type { Subcommand } from '../types.ts';
+
+function printDkek(session: ExplorerSession, d: DkekStatus): void {
+  session.print(`DKEK shares:          ${d.total}`);
+  if (d.outstanding > 0) session.print(`DKEK import pending:  ${d.outstanding} share(s) still missing`);
+  else session.print(`DKEK key check value: ${d.kcv}`);
+}
+
+const status: Subcommand = {
+  name: 'status',
+  args: '',
+  help: 'DKEK shares announced, still missing, and the key check value',
+  async run(session, tokens) {
+    arity(parseArgs(tokens), 0, 0, 'dkek status');
+    printDkek(session, await queryDkekStatus(await session.card()));
+  },
+};
+
+async function password(session: ExplorerSession, envVar: string | undefined, file: string): Promise<string> {
+  if (envVar === undefined) return session.askSecret(`Password of ${file}: `, 'share password', 'use --password-env VAR, or run the explorer on a terminal');
+  const v = session.env[envVar];
+  if (v === undefined || v === '') throw new ExplorerUsageError(`environment variable ${envVar} is not set`);
+  return v;
+}
+
+const importShare: Subcommand = {
+  name: 'import',
+  args: 'FILE [--password-env VAR]',
+  help: 'decrypt a .pbe DKEK share file (sc-hsm-tool format) and import the share',
+  timeoutMs: 180_000,
+  complete: (session, i, partial) => (i === 0 ? completePath(session, partial) : []),
+  async run(session, tokens) {
+    const args = parseArgs(tokens, { 'password-env': 'string' });
+    arity(args, 1, 1, 'dkek import FILE [--password-env VAR]');
+    const name = args.positional[0] ?? '';
+    const file = await readLocalFile(session, name, 'DKEK share file');
+    const card = await session.card();
+    const before = await queryDkekStatus(card);
+    if (before.outstanding === 0) throw new ExplorerRefusedError(`all ${before.total} DKEK share(s) are already imported (KCV ${before.kcv})`, 'a new DKEK needs a re-initialisation (`schsm init`)');
+    const pw = await password(session, args.values.get('password-env'), name);
+    session.print(`decrypting ${name} (3 × 10,000,000 MD5 rounds, a few seconds)…`);
+    const share = await decryptDkekShare(file, pw);
+    try {
+      printDkek(session, await importDkekShare(card, share));
+    } finally {
+      share.fill(0);
+    }
+  },
+};
+
+export const dkek = family('dkek', 'device key encryption key: status, import a share', [status, importShare]);

@@ -1,0 +1,43 @@
+/**
+ * `find [start [end]]`: SELECT every FID in the range (default 0000..FFFF) and list those that exist,
+ * as opensc-explorer does. Slow by nature (one APDU per FID); Ctrl-C stops it.
+ */
+import { selectFile } from '../../card/commands/select-file.ts';
+import { CardError, FileNotFoundError, KeyNotFoundError } from '../../card/errors.ts';
+import { formatSw } from '../../apdu/status-words.ts';
+import { arity, fidHex, parseArgs, parseFid } from '../args.ts';
+import { completeFid } from '../complete.ts';
+import { ExplorerUsageError } from '../errors.ts';
+import { objectKind } from '../objects.ts';
+import type { ExplorerCommand } from '../types.ts';
+
+export const find: ExplorerCommand = {
+  name: 'find',
+  args: '[start [end]]',
+  help: 'find files by selecting every FID from start to end (default 0000 FFFF)',
+  timeoutMs: 0,
+  complete: (session, i, partial) => (i < 2 ? completeFid(session, partial) : []),
+  async run(session, tokens) {
+    const args = parseArgs(tokens);
+    arity(args, 0, 2, 'find [start [end]]');
+    const start = parseFid(args.positional[0] ?? '0000');
+    const end = parseFid(args.positional[1] ?? 'FFFF');
+    if (end < start) throw new ExplorerUsageError(`end ${fidHex(end)} is before start ${fidHex(start)}`);
+    const card = await session.card();
+    let found = 0;
+    for (let fid = start; fid <= end; fid++) {
+      session.signal.throwIfAborted();
+      try {
+        const fi = await selectFile(card, fid);
+        session.print(`${session.style.cyan(fidHex(fid))}  ${objectKind(fid).padEnd(20)}  ${fi.size === undefined ? '?' : fi.size}`);
+        session.knownFids.add(fid);
+        found++;
+      } catch (err) {
+        if (err instanceof FileNotFoundError || err instanceof KeyNotFoundError) continue;
+        if (!(err instanceof CardError)) throw err;
+        session.print(`${fidHex(fid)}  SELECT answered ${formatSw(err.sw)}: ${err.message}`);
+      }
+    }
+    session.print(`${found} file(s) found in ${fidHex(start)}..${fidHex(end)}`);
+  },
+};

@@ -1,0 +1,95 @@
+/**
+ * `keys list|generate|sign|wrap|unwrap|delete`: the operator CLI's key commands inside the shell,
+ * composed from card/keys.ts, generate-key.ts, sign-message.ts and key-backup.ts (no second
+ * implementation). They use the PIN state of the shell: `verify user` first.
+ */
+import { toHex, fromHex } from '../../apdu/hex.ts';
+import { deleteKey, describeKey, listKeys, type KeyInfo } from '../../card/keys.ts';
+import { generateKey, parseKeyType } from '../../card/generate-key.ts';
+import { arity, parseArgs } from '../args.ts';
+import { hex2, keyRefArg } from './key-ref.ts';
+import { completeWords } from '../complete.ts';
+import { ExplorerRefusedError } from '../errors.ts';
+import { family } from '../family.ts';
+import type { ExplorerSession } from '../session.ts';
+import type { Subcommand } from '../types.ts';
+import { keySign } from './keys-sign.ts';
+import { keyUnwrap, keyWrap } from './keys-backup.ts';
+
+function typeText(k: KeyInfo): string {
+  const kind = k.kind === 'unknown' ? '?' : k.kind.toUpperCase();
+  return k.curve !== undefined ? `${kind} ${k.curve}` : `${kind}${k.size === undefined ? '' : ` ${k.size}`}`;
+}
+
+function printKeys(session: ExplorerSession, keys: readonly KeyInfo[]): void {
+  const s = session.style;
+  const rows = keys.map((k) => [String(k.ref).padStart(3), typeText(k), k.label ?? '', k.id === undefined ? '' : toHex(k.id), k.usage.join(',') || '-', k.certificate === 'cv-request' ? 'CV request' : k.certificate === 'x509' ? 'X.509' : '-']);
+  const head = ['Ref', 'Type', 'Label', 'ID', 'Usage', 'CExx'];
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  session.print(s.bold(head.map((h, i) => h.padEnd(widths[i] ?? 0)).join('  ').trimEnd()));
+  for (const r of rows) session.print(r.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ').trimEnd());
+}
+
+const list: Subcommand = {
+  name: 'list',
+  args: '',
+  help: 'keys with type, label, ID, usage and what CExx holds (CV request or X.509)',
+  async run(session, tokens) {
+    arity(parseArgs(tokens), 0, 0, 'keys list');
+    const keys = await listKeys(await session.card());
+    if (keys.length === 0) session.print('(no keys besides the device key)');
+    else printKeys(session, keys);
+  },
+};
+
+const KEY_TYPES = ['ec:prime256v1', 'ec:secp384r1', 'ec:secp521r1', 'ec:brainpoolP256r1', 'ec:brainpoolP384r1', 'ec:brainpoolP512r1', 'ec:secp256k1', 'rsa:2048', 'rsa:3072', 'rsa:4096', 'aes:128', 'aes:256'];
+
+const generate: Subcommand = {
+  name: 'generate',
+  args: 'TYPE [--label L] [--ref N] [--id HEX] [--force]',
+  help: 'generate a key on the card (rsa:2048, ec:prime256v1, aes:256 …) with an OpenSC-style PRKD',
+  timeoutMs: 600_000,
+  complete: (_s, i, partial) => (i === 0 ? completeWords(KEY_TYPES, partial) : completeWords(['--label', '--ref', '--id', '--force'], partial)),
+  async run(session, tokens) {
+    const args = parseArgs(tokens, { label: 'string', ref: 'string', id: 'string', force: 'boolean' });
+    arity(args, 1, 1, 'keys generate TYPE [--label L] [--ref N] [--id HEX] [--force]');
+    const type = parseKeyType(args.positional[0] ?? '');
+    const ref = args.values.get('ref');
+    const id = args.values.get('id');
+    const label = args.values.get('label');
+    const card = await session.card();
+    const k = await generateKey(card, {
+      type, replace: args.flags.has('force'),
+      ...(ref === undefined ? {} : { keyRef: keyRefArg(ref) }),
+      ...(id === undefined ? {} : { id: fromHex(id) }),
+      ...(label === undefined ? {} : { label }),
+    });
+    await session.refreshFids().catch(() => undefined);
+    session.print(`generated key ${k.ref}: ${k.kind.toUpperCase()} ${k.curve ?? k.size}${k.label === undefined ? '' : ` ${JSON.stringify(k.label)}`}, ID ${toHex(k.id)}`);
+    if (k.request !== undefined) session.print(`  CV request in CE${hex2(k.ref)} (${k.requestStoredBy === 'card' ? 'stored by the card' : 'written by schsm'}), PRKD in C4${hex2(k.ref)}`);
+  },
+};
+
+const del: Subcommand = {
+  name: 'delete',
+  args: 'REF [--force]',
+  help: 'delete a key with its PRKD and certificate (asks first; --force does not)',
+  async run(session, tokens) {
+    const args = parseArgs(tokens, { force: 'boolean' });
+    arity(args, 1, 1, 'keys delete REF [--force]');
+    const ref = keyRefArg(args.positional[0]);
+    const card = await session.card();
+    if (!args.flags.has('force')) {
+      const k = await describeKey(card, ref);
+      const what = `key ${ref}${k.label === undefined ? '' : ` ${JSON.stringify(k.label)}`} (CC${hex2(ref)}, C4${hex2(ref)}, CE${hex2(ref)})`;
+      if (!(await session.confirm(`delete ${what}? It cannot be undone without a wrapped backup.`))) {
+        throw new ExplorerRefusedError(`${what} not deleted`, `confirm at the prompt, or add --force: keys delete ${ref} --force`);
+      }
+    }
+    const gone = await deleteKey(card, ref);
+    for (const f of gone) session.knownFids.delete(f);
+    session.print(`deleted ${gone.map((f) => f.toString(16).toUpperCase()).join(', ')}`);
+  },
+};
+
+export const keys = family('keys', 'keys on the card: list, generate, sign, wrap, unwrap, delete', [list, generate, keySign, keyWrap, keyUnwrap, del]);

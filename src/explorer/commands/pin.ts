@@ -1,0 +1,119 @@
+/**
+ * PIN commands with opensc-explorer's names: `pin_info`, `verify`, `change`, `unblock` (§3.6–§3.8, §7).
+ * Every attempt passes the retry guard of card/pin-guard.ts first: VERIFY-status (never spends a try),
+ * then a refusal when only one try is left unless --force. PINs typed on the line are kept out of the
+ * history (see `secrets`); omitted ones are asked at a hidden prompt.
+ */
+import { PIN_REF, type PinRef } from '../../card/constants.ts';
+import { pinStatus, verifyPin } from '../../card/commands/verify-pin.ts';
+import { changeReferenceData } from '../../card/commands/change-reference-data.ts';
+import { resetRetryCounter } from '../../card/commands/reset-retry-counter.ts';
+import { LastPinTryError } from '../../card/host-errors.ts';
+import { describePinState, guardPinAttempt } from '../../card/pin-guard.ts';
+import { arity, parseArgs, positionalIndices, type ParsedArgs } from '../args.ts';
+import { completeWords } from '../complete.ts';
+import { ExplorerRefusedError, ExplorerUsageError } from '../errors.ts';
+import { newPinOptional, newPinOrPrompt, parsePinRef, pinLabel, pinOrPrompt, PIN_REF_WORDS } from '../pin-input.ts';
+import type { ExplorerCommand, SecretPolicy } from '../types.ts';
+import type { Token } from '../tokenize.ts';
+
+const FORCE = { force: 'boolean' } as const;
+
+/** Positional words after the reference are secret. */
+function secretPositionals(tokens: readonly Token[]): SecretPolicy {
+  return positionalIndices(tokens, FORCE).slice(1);
+}
+
+const completeRef = (_s: unknown, i: number, partial: string): string[] => (i === 0 ? completeWords(PIN_REF_WORDS, partial) : []);
+
+/** Run a PIN attempt; the guard's refusal becomes an explorer refusal naming --force. */
+async function guarded<T>(fn: () => Promise<T>, retry: string): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    if (err instanceof LastPinTryError) throw new ExplorerRefusedError(err.message, `make sure of the value, then: ${retry} --force`);
+    throw err;
+  }
+}
+
+function refOf(args: ParsedArgs, usage: string, max: number): PinRef {
+  arity(args, 1, max, usage);
+  const ref = parsePinRef(args.positional[0] ?? '');
+  return ref as PinRef;
+}
+
+export const pinInfo: ExplorerCommand = {
+  name: 'pin_info',
+  args: '[REF]',
+  help: 'PIN state and tries left, without spending a try (REF: user, so, 0x81, CHV129; default user)',
+  complete: completeRef,
+  async run(session, tokens) {
+    const args = parseArgs(tokens);
+    arity(args, 0, 1, 'pin_info [REF]');
+    const ref = parsePinRef(args.positional[0] ?? 'user', true);
+    const st = await pinStatus(await session.card(), ref);
+    const state = st.state === 'verified' ? 'logged in' : st.state === 'not-verified' ? `logged out, ${describePinState(st)}` : describePinState(st);
+    session.print(`${pinLabel(ref)}: ${state}`);
+  },
+};
+
+export const verify: ExplorerCommand = {
+  name: 'verify',
+  args: 'REF [PIN] [--force]',
+  help: 'present a PIN (asked hidden when omitted); refuses the last try unless --force',
+  details: ['verify user            asks for the user PIN without echo', 'verify CHV129 648219   opensc-explorer style', 'verify so              the SO-PIN (16 hex digits)'],
+  complete: completeRef,
+  secrets: secretPositionals,
+  async run(session, tokens) {
+    const args = parseArgs(tokens, FORCE);
+    const ref = refOf(args, 'verify REF [PIN] [--force]', 2);
+    const card = await session.card();
+    const before = await guarded(() => guardPinAttempt(card, ref, { force: args.flags.has('force') }), `verify ${args.positional[0] ?? ''}`);
+    const pin = await pinOrPrompt(session, args.positional[1], ref, ref === PIN_REF.SO ? 'SO-PIN' : 'User PIN');
+    await verifyPin(card, { ref, pin, force: true });
+    session.print(`Code correct: ${pinLabel(ref)} verified${before.state === 'verified' ? ' (it was already)' : ''}.`);
+  },
+};
+
+export const change: ExplorerCommand = {
+  name: 'change',
+  args: 'REF [[OLD] NEW] [--force]',
+  help: 'change a PIN or the SO-PIN (CHANGE REFERENCE DATA); also replaces a transport PIN',
+  complete: completeRef,
+  secrets: secretPositionals,
+  async run(session, tokens) {
+    const args = parseArgs(tokens, FORCE);
+    const ref = refOf(args, 'change REF [[OLD] NEW] [--force]', 3);
+    const [, a, b] = args.positional;
+    const [oldGiven, newGiven] = b === undefined ? [undefined, a] : [a, b];
+    const card = await session.card();
+    await guarded(() => guardPinAttempt(card, ref, { force: args.flags.has('force'), allowTransportPin: true }), `change ${args.positional[0] ?? ''}`);
+    const name = ref === PIN_REF.SO ? 'SO-PIN' : 'user PIN';
+    const oldPin = await pinOrPrompt(session, oldGiven, ref, `Current ${name}`);
+    const newPin = await newPinOrPrompt(session, newGiven, ref, `New ${name}`);
+    await changeReferenceData(card, ref === PIN_REF.SO ? { ref: PIN_REF.SO, oldPin, newPin } : { ref: PIN_REF.USER, oldPin, newPin });
+    session.print(`${pinLabel(ref)} changed.`);
+  },
+};
+
+export const unblock: ExplorerCommand = {
+  name: 'unblock',
+  args: 'user [SO-PIN [NEW-PIN]] [--force]',
+  help: 'reset the user PIN\'s retry counter with the SO-PIN, optionally setting a new PIN ("" keeps the PIN)',
+  complete: completeRef,
+  secrets: secretPositionals,
+  async run(session, tokens) {
+    const args = parseArgs(tokens, FORCE);
+    const ref = refOf(args, 'unblock user [SO-PIN [NEW-PIN]] [--force]', 3);
+    if (ref !== PIN_REF.USER) throw new ExplorerUsageError('only the user PIN can be unblocked; a blocked SO-PIN stays blocked (§7)');
+    const card = await session.card();
+    await guarded(() => guardPinAttempt(card, PIN_REF.SO, { force: args.flags.has('force') }), 'unblock user');
+    const soPin = await pinOrPrompt(session, args.positional[1], PIN_REF.SO, 'SO-PIN');
+    const given = args.positional[2];
+    // On the line: SO-PIN alone (or NEW-PIN "") only resets the counter; at the prompt, Enter does.
+    const lineOnly = args.positional[1] !== undefined && given === undefined;
+    const newPin = given === '' || lineOnly ? undefined : await newPinOptional(session, given, PIN_REF.USER, 'New user PIN', true);
+    await resetRetryCounter(card, newPin === undefined ? { soPin } : { soPin, newPin });
+    session.print(`${pinLabel(PIN_REF.USER)} unblocked${newPin === undefined ? ' (retry counter reset, PIN unchanged)' : ' and set to the new value'}.`);
+  },
+};

@@ -1,0 +1,85 @@
+/**
+ * Errors of the explorer shell itself (the card's own errors come from card/ and are printed as they
+ * are). Codes follow the CLI's families so `schsm explore --script` exits like the other commands.
+ */
+import { SchsmError } from '../transport/errors.ts';
+
+/** A command line the user can fix: wrong arguments, bad FID, unknown option. */
+export class ExplorerUsageError extends SchsmError {
+  override name = 'ExplorerUsageError';
+  constructor(message: string, hint?: string) {
+    super(message, 'ERR_SCHSM_USAGE', hint === undefined ? {} : { hint });
+  }
+}
+
+/** No command of that name or prefix. */
+export class UnknownCommandError extends SchsmError {
+  override name = 'UnknownCommandError';
+  readonly word: string;
+  constructor(word: string, what = 'command') {
+    super(`unknown ${what} ${JSON.stringify(word)}`, 'ERR_SCHSM_USAGE', { hint: what === 'command' ? '`help` lists the commands' : `\`help\` shows the ${what}s` });
+    this.word = word;
+  }
+}
+
+/** A prefix that matches more than one command (opensc-explorer's ambiguous_match). */
+export class AmbiguousCommandError extends SchsmError {
+  override name = 'AmbiguousCommandError';
+  readonly candidates: readonly string[];
+  constructor(word: string, candidates: readonly string[], what = 'command') {
+    super(`ambiguous ${what} ${JSON.stringify(word)}: it could be ${candidates.join(', ')}`, 'ERR_SCHSM_USAGE', { hint: 'type more letters' });
+    this.candidates = candidates;
+  }
+}
+
+/** A command ran longer than its time limit. */
+export class CommandTimeoutError extends SchsmError {
+  override name = 'CommandTimeoutError';
+  constructor(command: string, ms: number) {
+    super(`${command} did not finish within ${Math.round(ms / 1000)} s`, 'ERR_SCHSM_TIMEOUT', {
+      hint: 'the card or reader may hang; if the next command says an exchange is still in progress, wait or `reconnect`',
+    });
+  }
+}
+
+/** Ctrl-C while a command was running (or at a secret prompt). */
+export class CommandCancelledError extends SchsmError {
+  override name = 'CommandCancelledError';
+  constructor(what = 'command') {
+    super(`${what} cancelled`, 'ERR_SCHSM_CANCELLED', { hint: 'an APDU already sent is not undone' });
+  }
+}
+
+/** No card session (the card was removed, the reader went away, or connecting failed). */
+export class NoCardError extends SchsmError {
+  override name = 'NoCardError';
+  constructor(reason: string) {
+    super(`no card: ${reason}`, 'ERR_SCHSM_NO_CARD', { hint: 'insert the card (or plug the token in) and type `reconnect`; the next card command also retries' });
+  }
+}
+
+/** Refused to protect the card or the user's files; `--force` overrides. */
+export class ExplorerRefusedError extends SchsmError {
+  override name = 'ExplorerRefusedError';
+  constructor(message: string, hint: string) {
+    super(message, 'ERR_SCHSM_REFUSED', { hint });
+  }
+}
+
+/** A local file exists and `--force` was not given. */
+export class LocalFileExistsError extends SchsmError {
+  override name = 'LocalFileExistsError';
+  readonly path: string;
+  constructor(file: string) {
+    super(`${file} already exists; the explorer does not overwrite files`, 'ERR_SCHSM_EXISTS', { hint: 'choose another name, or add --force to replace it' });
+    this.path = file;
+  }
+}
+
+/** A secret was needed but there is no terminal to ask it on. */
+export class SecretNeededError extends SchsmError {
+  override name = 'SecretNeededError';
+  constructor(what: string, how: string) {
+    super(`no ${what} given and no terminal to ask for it`, 'ERR_SCHSM_USAGE', { hint: how });
+  }
+}

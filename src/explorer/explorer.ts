@@ -1,0 +1,82 @@
+/**
+ * `runExplorer`: connect, then either the interactive shell (a terminal and no script) or script
+ * mode, and release the card at the end. The transport comes from the caller's factory (the CLI
+ * decides between a PC/SC reader and the simulator), so this folder never imports PC/SC or sim/.
+ */
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { Transport } from '../transport/transport.ts';
+import { COMMANDS } from './commands/index.ts';
+import { Runner } from './dispatch.ts';
+import { ExplorerUsageError } from './errors.ts';
+import { runRepl } from './repl.ts';
+import { runScript } from './script.ts';
+import { ExplorerSession, type ExplorerIo } from './session.ts';
+import { terminalPrompter, type TerminalOutput } from './terminal.ts';
+
+export interface ExplorerOptions {
+  /** Opens the card transport (again on `reconnect` and after the card was lost). */
+  readonly openTransport: () => Promise<Transport>;
+  readonly stdout: (text: string) => void;
+  readonly stderr: (text: string) => void;
+  /** Script text source when there is neither a terminal nor `script`. */
+  readonly stdin: NodeJS.ReadableStream;
+  /** The terminal, when stdin and stdout are one: interactive shell (or hidden prompts in script mode). */
+  readonly terminal?: { readonly input: NodeJS.ReadableStream; readonly output: TerminalOutput } | undefined;
+  readonly color: boolean;
+  readonly cwd: string;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  /** Run this script file instead of the interactive shell. */
+  readonly script?: string | undefined;
+  readonly keepGoing?: boolean;
+  /** 1 = every APDU annotated (`-v`). */
+  readonly debugLevel?: number;
+  /** Interactive history file (undefined: in memory only). */
+  readonly historyFile?: string | undefined;
+  /** Record the session's APDUs from the start (`--record`). */
+  readonly record?: { readonly file: string; readonly force: boolean; readonly redact: boolean } | undefined;
+}
+
+async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
+  let text = '';
+  for await (const chunk of stream) text += typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
+  return text;
+}
+
+async function scriptText(o: ExplorerOptions): Promise<{ text: string; name: string }> {
+  if (o.script === undefined) return { text: await readAll(o.stdin), name: '<stdin>' };
+  try {
+    return { text: await readFile(path.resolve(o.cwd, o.script), 'utf8'), name: o.script };
+  } catch (err) {
+    throw new ExplorerUsageError(`cannot read the script ${o.script}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  }
+}
+
+function welcome(session: ExplorerSession): void {
+  const s = session.style;
+  session.print(`${s.bold('schsm explorer')}: type ${s.bold('help')} for the commands (any unique prefix works), Tab completes, Ctrl-D leaves.`);
+}
+
+/** Run the explorer; resolves with the exit code (0, or 1 when a script command failed). */
+export async function runExplorer(o: ExplorerOptions): Promise<number> {
+  const io: ExplorerIo = { out: o.stdout, err: o.stderr };
+  const interactive = o.terminal !== undefined && o.script === undefined;
+  const session = new ExplorerSession({
+    openTransport: o.openTransport, io, color: o.color, cwd: o.cwd, env: o.env, debugLevel: o.debugLevel ?? 0,
+    prompter: o.terminal === undefined ? undefined : terminalPrompter(o.terminal.input, o.terminal.output),
+  });
+  session.commands = COMMANDS;
+  const script = interactive ? undefined : await scriptText(o);
+  try {
+    const card = await session.connect();
+    if (o.record !== undefined) await session.link.startRecording({ file: path.resolve(o.cwd, o.record.file), force: o.record.force, redact: o.record.redact, header: { tool: 'schsm explore' }, warn: (m) => o.stderr(`${m}\n`) });
+    const runner = new Runner();
+    if (script !== undefined) return await runScript(session, runner, { ...script, keepGoing: o.keepGoing === true });
+    welcome(session);
+    session.print(`card: ${card.applet.typeName} ${card.applet.version.major}.${card.applet.version.minor} in ${card.transport.name}`);
+    await runRepl(session, runner, { input: o.terminal?.input ?? o.stdin, output: o.terminal?.output ?? process.stdout, historyFile: o.historyFile });
+    return 0;
+  } finally {
+    await session.close();
+  }
+}

@@ -1,0 +1,62 @@
+/**
+ * Files on the host that `get`, `put`, `random`, `keys wrap|unwrap|sign` and `dkek import` read and
+ * write. Everything written is created with mode 0600 (it may be a private data object, key material
+ * or a wrapped key) and an existing file is never replaced unless `--force`.
+ */
+import { readdirSync, statSync } from 'node:fs';
+import { chmod, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { ExplorerUsageError, LocalFileExistsError } from './errors.ts';
+import type { ExplorerSession } from './session.ts';
+
+export function resolveLocal(session: ExplorerSession, file: string): string {
+  const home = session.env.HOME;
+  const expanded = file.startsWith('~/') && home !== undefined ? path.join(home, file.slice(2)) : file;
+  return path.resolve(session.cwd, expanded);
+}
+
+/** Write with mode 0600; exclusive create unless `force`. */
+export async function writeLocalFile(session: ExplorerSession, file: string, data: Uint8Array, force: boolean): Promise<void> {
+  const full = resolveLocal(session, file);
+  try {
+    await writeFile(full, data, { mode: 0o600, flag: force ? 'w' : 'wx' });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST') throw new LocalFileExistsError(file);
+    throw new ExplorerUsageError(`cannot write ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  }
+  await chmod(full, 0o600);
+}
+
+export async function readLocalFile(session: ExplorerSession, file: string, what = 'file'): Promise<Uint8Array> {
+  try {
+    return new Uint8Array(await readFile(resolveLocal(session, file)));
+  } catch (err) {
+    throw new ExplorerUsageError(`cannot read the ${what} ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  }
+}
+
+/** Tab completion of local paths: entries of the directory part that start with the last part. */
+export function completePath(session: ExplorerSession, partial: string): string[] {
+  const slash = partial.lastIndexOf('/');
+  const dirPart = slash >= 0 ? partial.slice(0, slash + 1) : '';
+  const base = partial.slice(slash + 1);
+  let names: string[];
+  const dir = resolveLocal(session, dirPart === '' ? '.' : dirPart);
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return [];
+  }
+  return names
+    .filter((n) => n.startsWith(base) && (base.startsWith('.') || !n.startsWith('.')))
+    .map((n) => {
+      let isDir = false;
+      try {
+        isDir = statSync(path.join(dir, n)).isDirectory();
+      } catch {
+        // a dangling link completes as a file
+      }
+      return `${dirPart}${n}${isDir ? '/' : ''}`;
+    })
+    .sort();
+}

@@ -1,0 +1,42 @@
+/**
+ * The command table's entry (style.md practice 12): name, aliases, argument synopsis, help, optional
+ * completion, and `run`. One small file per command or per family in commands/.
+ */
+import type { Token } from './tokenize.ts';
+import type { ExplorerSession } from './session.ts';
+
+/** What history redaction does with a line of this command (see history.ts). */
+export type SecretPolicy =
+  /** Token indices (into the argument tokens) to leave out: the PIN of `verify user 648219`. */
+  | readonly number[]
+  /** Keep the line out of the history altogether. */
+  | 'drop';
+
+export interface ExplorerCommand {
+  readonly name: string;
+  readonly aliases?: readonly string[];
+  /** Synopsis of the arguments, opensc-explorer style: `{..|FID|aid:HEX}`, `[FID]`. */
+  readonly args: string;
+  /** One line for `help`. */
+  readonly help: string;
+  /** More lines for `help NAME` (examples, options). */
+  readonly details?: readonly string[];
+  /** Time limit in ms (default 60 s); 0 = none (the command checks `session.signal` itself). */
+  readonly timeoutMs?: number | ((args: readonly Token[]) => number);
+  /** Candidates for the word being completed; `index` is its position among the argument tokens. */
+  complete?(session: ExplorerSession, index: number, partial: string, before: readonly Token[]): readonly string[];
+  /** Which argument words are secret (kept out of the history file and of the trace comments). */
+  secrets?(args: readonly Token[]): SecretPolicy;
+  run(session: ExplorerSession, args: readonly Token[]): Promise<void>;
+}
+
+/** A family such as `keys list|generate|…`: the first argument picks the subcommand. */
+export interface Subcommand {
+  readonly name: string;
+  readonly args: string;
+  readonly help: string;
+  readonly timeoutMs?: number;
+  complete?(session: ExplorerSession, index: number, partial: string, before: readonly Token[]): readonly string[];
+  secrets?(args: readonly Token[]): SecretPolicy;
+  run(session: ExplorerSession, args: readonly Token[]): Promise<void>;
+}
