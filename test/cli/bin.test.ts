@@ -1,0 +1,94 @@
+// The real executable: build src/ into a private dist (so parallel builds in the checkout do not
+// race), put bin/schsm.js next to it, and run it as a subprocess.
+import test from 'ava';
+import { execFile } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { colorAllowed, defaultContext, openDefaultTransport, wantsSimulator } from '../../src/cli/default-context.ts';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+interface Run {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+function run(cmd: string, args: readonly string[], cwd: string, env: NodeJS.ProcessEnv = process.env): Promise<Run> {
+  return new Promise((resolve) => {
+    execFile(cmd, [...args], { cwd, env, timeout: 90_000 }, (error, stdout, stderr) => {
+      resolve({ code: error === null ? 0 : typeof error.code === 'number' ? error.code : 128, stdout: String(stdout), stderr: String(stderr) });
+    });
+  });
+}
+
+let built: Promise<string> | undefined;
+
+/** A package directory with bin/schsm.js, a fresh dist/ and node_modules linked to the checkout's. */
+function buildPackage(): Promise<string> {
+  built ??= (async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'schsm-bin-'));
+    const tsc = await run(process.execPath, [path.join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json', '--outDir', path.join(dir, 'dist')], root);
+    if (tsc.code !== 0) throw new Error(`build failed:\n${tsc.stdout}${tsc.stderr}`);
+    mkdirSync(path.join(dir, 'bin'));
+    copyFileSync(path.join(root, 'bin', 'schsm.js'), path.join(dir, 'bin', 'schsm.js'));
+    copyFileSync(path.join(root, 'package.json'), path.join(dir, 'package.json'));
+    symlinkSync(path.join(root, 'node_modules'), path.join(dir, 'node_modules'));
+    return dir;
+  })();
+  return built;
+}
+
+test('node bin/schsm.js: --help lists the commands and exit codes; apdu runs on the simulator; usage errors exit 2', async (t) => {
+  t.timeout(180_000);
+  const dir = await buildPackage();
+  const help = await run(process.execPath, ['bin/schsm.js', '--help'], dir);
+  t.is(help.code, 0, help.stderr);
+  for (const c of ['readers', 'doctor', 'apdu <apdus..>', 'run <file>']) t.true(help.stdout.includes(`schsm ${c}`), c);
+  t.regex(help.stdout, /Exit codes:\n {2}0 {2}success/);
+  const apdu = await run(process.execPath, ['bin/schsm.js', 'apdu', '--sim', '00A40400:E82B0601040181C31F0201/00'], dir);
+  t.is(apdu.code, 0, apdu.stderr);
+  t.regex(apdu.stdout, /^=> 00 A4 04 00 \| 0B \| E8 2B 06 01 04 01 81 C3 1F 02 01 \| 00\n/);
+  t.regex(apdu.stdout, /\| 90 00 {3}\(/);
+  t.notRegex(apdu.stdout, /\u001b\[/, 'no colour when stdout is not a terminal');
+  const unmet = await run(process.execPath, ['bin/schsm.js', 'apdu', '--sim', '00200081'], dir);
+  t.is(unmet.code, 1, 'applet not selected: 6E00 is not 9000');
+  const usage = await run(process.execPath, ['bin/schsm.js', 'apdu', '--sim', 'ZZ'], dir);
+  t.is(usage.code, 2);
+  t.regex(usage.stderr, /error: not hex/);
+  const unknown = await run(process.execPath, ['bin/schsm.js', 'frobnicate'], dir);
+  t.is(unknown.code, 2);
+});
+
+test('node bin/schsm.js -vv logs every APDU through debug, PIN redacted, with the one-time notice', async (t) => {
+  t.timeout(180_000);
+  const dir = await buildPackage();
+  const r = await run(process.execPath, ['bin/schsm.js', '-vv', 'apdu', '--sim', '00200081:363438323139=XXXX'], dir, { ...process.env, DEBUG_COLORS: '0' });
+  t.is(r.code, 0, r.stderr);
+  t.regex(r.stderr, /schsm: logging every APDU; PINs, SO-PINs and DKEK shares are shown as "\.\."/);
+  t.regex(r.stderr, /schsm:transport SEND 0020008106\.{12}/);
+  t.regex(r.stderr, /schsm:transport RECV SW=6E00 \(\d+\.\d ms\)/);
+  t.notRegex(r.stderr + r.stdout, /363438323139|36 34 38 32 31 39/);
+});
+
+test('default context: colour only on a terminal without NO_COLOR; --sim, --sim-state and --reader sim pick the simulator', (t) => {
+  t.true(colorAllowed(true, {}));
+  t.false(colorAllowed(false, {}));
+  t.false(colorAllowed(true, { NO_COLOR: '1' }));
+  t.true(colorAllowed(true, { NO_COLOR: '' }), 'an empty NO_COLOR does not count (no-color.org)');
+  t.false(colorAllowed(true, { TERM: 'dumb' }));
+  t.true(wantsSimulator({ sim: true }));
+  t.true(wantsSimulator({ reader: 'SIM' }));
+  t.true(wantsSimulator({ simState: '/tmp/x.json' }));
+  t.false(wantsSimulator({ reader: '0' }));
+  const ctx = defaultContext();
+  t.is(ctx.cwd, process.cwd());
+  t.is(ctx.openTransport, openDefaultTransport);
+});
+
+test('default context: --record is refused clearly until the recorder is wired in', async (t) => {
+  const err = await t.throwsAsync(openDefaultTransport({ sim: true, record: '/tmp/never-written.trace' }));
+  t.is((err as { code?: string }).code, 'ERR_SCHSM_USAGE');
+});
