@@ -13,9 +13,11 @@ import { readersCommand } from './readers/command.ts';
 import { doctorCommand } from './doctor/command.ts';
 import { apduCommand } from './apdu/command.ts';
 import { runCommand } from './run/command.ts';
+import { exploreCommand } from './explore/command.ts';
 
 /** Every top-level command, in the order `schsm --help` lists them. */
 export const COMMANDS: readonly CommandDef[] = [
+  exploreCommand,
   readersCommand,
   doctorCommand,
   simCommand,
