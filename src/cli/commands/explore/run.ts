@@ -77,7 +77,7 @@ async function chooseCard(args: ExploreArgs, ctx: CliContext): Promise<CardChoic
     first = await ctx.openTransport(base);
   } catch (err) {
     if (!noCard(err)) throw err;
-    const where = args.ephemeral === true ? 'in memory' : `state in ${args.simState ?? path.join(stateDir(ctx.env), 'sim.json')}`;
+    const where = `state in ${path.join(stateDir(ctx.env), 'sim.json')}`;
     line(ctx.stderr, `no card found (${(err as Error).message}); using the built-in SmartCard-HSM simulator (${where}) — pass --reader to choose a reader`);
     const source = await simulatorSource(args, ctx, base);
     return { open: () => ctx.openTransport(source) };
