@@ -81,7 +81,8 @@ export function promptHidden(ctx: CliContext, prompt: string, what: string, echo
       line(ctx.stderr);
     };
     const onData = (chunk: Buffer | string): void => {
-      for (const ch of typeof chunk === 'string' ? chunk : chunk.toString('utf8')) {
+      const chars = Array.from(typeof chunk === 'string' ? chunk : chunk.toString('utf8'));
+      for (const [i, ch] of chars.entries()) {
         const next = applyKey(buf, ch);
         if (typeof next === 'string') {
           if (echo) ctx.stderr(next.length > buf.length ? next.slice(buf.length) : '\b \b'.repeat(Array.from(buf).length - Array.from(next).length));
@@ -89,6 +90,9 @@ export function promptHidden(ctx: CliContext, prompt: string, what: string, echo
           continue;
         }
         finish();
+        // typed ahead (e.g. the confirmation already in the same chunk): give it back to the stream
+        const rest = chars.slice(i + 1).join('').replace(/^\n/, '');
+        if (rest !== '') (input as NodeJS.ReadableStream & { unshift?(c: Buffer): void }).unshift?.(Buffer.from(rest, 'utf8'));
         if (next.end === 'done') resolve(buf);
         else reject(new SecretInputAbortedError(what));
         return;

@@ -90,3 +90,19 @@ test('a new PIN is asked twice; a mismatch asks again; the entries are never sho
   t.false(r.stderr.includes('5555'));
   t.is((await runOn(sim, ['pin', 'verify', '--pin-env', 'P'], { env: { P: '55555577' } })).code, EXIT.OK);
 });
+
+test('typed-ahead input in one chunk (PIN and its confirmation) is not lost between prompts', async (t) => {
+  const sim = newSim();
+  await setupCard(sim);
+  const tty = new FakeTty();
+  let stderr = '';
+  const run = runWith(['pin', 'change'], {
+    stdinStream: tty, isTTY: true, open: async () => createSimulatorTransport({ simulator: sim }),
+    onStderr: (s: string) => (stderr += s),
+  });
+  typeAfter(tty, () => stderr, [[/Current user PIN: /, `${USER_PIN}\r\n77777777\r\n77777777\r\n`]]);
+  const r = await run;
+  t.is(r.code, EXIT.OK, r.stderr);
+  t.regex(r.stderr, /Repeat the new user PIN: /);
+  t.is((await runOn(sim, ['pin', 'verify', '--pin-env', 'P'], { env: { P: '77777777' } })).code, EXIT.OK);
+});
