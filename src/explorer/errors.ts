@@ -36,7 +36,7 @@ export class AmbiguousCommandError extends SchsmError {
 export class CommandTimeoutError extends SchsmError {
   override name = 'CommandTimeoutError';
   constructor(command: string, ms: number) {
-    super(`${command} did not finish within ${Math.round(ms / 1000)} s`, 'ERR_SCHSM_TIMEOUT', {
+    super(`${command} did not finish within ${ms < 1000 ? `${ms} ms` : `${Math.round(ms / 1000)} s`}`, 'ERR_SCHSM_TIMEOUT', {
       hint: 'the card or reader may hang; if the next command says an exchange is still in progress, wait or `reconnect`',
     });
   }

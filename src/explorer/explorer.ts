@@ -68,8 +68,8 @@ export async function runExplorer(o: ExplorerOptions): Promise<number> {
   session.commands = COMMANDS;
   const script = interactive ? undefined : await scriptText(o);
   try {
+    if (o.record !== undefined) session.recordOnConnect = { file: path.resolve(o.cwd, o.record.file), force: o.record.force, redact: o.record.redact, header: { tool: 'schsm explore' }, warn: (m) => o.stderr(`${m}\n`) };
     const card = await session.connect();
-    if (o.record !== undefined) await session.link.startRecording({ file: path.resolve(o.cwd, o.record.file), force: o.record.force, redact: o.record.redact, header: { tool: 'schsm explore' }, warn: (m) => o.stderr(`${m}\n`) });
     const runner = new Runner();
     if (script !== undefined) return await runScript(session, runner, { ...script, keepGoing: o.keepGoing === true });
     welcome(session);

@@ -43,6 +43,11 @@ export function pinValue(text: string): PinInput {
   return COLON_HEX.test(text) ? fromHex(text) : text;
 }
 
+/** "New user PIN" → "new user PIN". */
+function lowerFirst(s: string): string {
+  return s.charAt(0).toLowerCase() + s.slice(1);
+}
+
 function promptFor(ref: number, what: string): string {
   return ref === PIN_REF.SO ? `${what} (16 hex digits): ` : `${what}: `;
 }
@@ -56,7 +61,7 @@ export async function pinOrPrompt(session: ExplorerSession, given: string | unde
 /** A new PIN: given, or asked twice at hidden prompts. Warns about well-known values. */
 export async function newPinOrPrompt(session: ExplorerSession, given: string | undefined, ref: number, what: string): Promise<PinInput> {
   const pin = await newPinOptional(session, given, ref, what, false);
-  if (pin === undefined) throw new ExplorerUsageError(`no ${what.toLowerCase()} entered`, 'nothing was sent to the card');
+  if (pin === undefined) throw new ExplorerUsageError(`no ${lowerFirst(what)} entered`, 'nothing was sent to the card');
   return pin;
 }
 
@@ -67,8 +72,8 @@ export async function newPinOptional(session: ExplorerSession, given: string | u
   else {
     const first = await session.askSecret(promptFor(ref, allowEmpty ? `${what} (Enter: keep the current one)` : what), what, 'give it on the line (it is kept out of the history), or run the explorer on a terminal');
     if (first === '' && allowEmpty) return undefined;
-    const again = await session.askSecret(promptFor(ref, `Repeat ${what.toLowerCase()}`), what, '');
-    if (again !== first) throw new ExplorerUsageError(`the two entries of the ${what.toLowerCase()} differ`, 'nothing was sent to the card');
+    const again = await session.askSecret(promptFor(ref, `Repeat ${lowerFirst(what)}`), what, '');
+    if (again !== first) throw new ExplorerUsageError(`the two entries of the ${lowerFirst(what)} differ`, 'nothing was sent to the card');
     pin = first;
   }
   const weak = typeof pin === 'string' ? weakPinReason(ref, pin) : undefined;

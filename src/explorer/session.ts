@@ -10,6 +10,7 @@ import type { Transport } from '../transport/transport.ts';
 import { NoCardError, SecretNeededError } from './errors.ts';
 import { renderExchange } from './exchange-view.ts';
 import { CardLink } from './link.ts';
+import type { RecordOptions } from '../trace/record.ts';
 import { createStyle, type Style } from './style.ts';
 import type { ExplorerCommand } from './types.ts';
 
@@ -61,6 +62,8 @@ export class ExplorerSession {
   clock: CommandClock | undefined;
   /** Set by `quit`: the shell ends after this command. */
   quitRequested = false;
+  /** A recording to start as soon as the card transport is attached (so it sees the first SELECT). */
+  recordOnConnect: RecordOptions | undefined;
   /** The command table (for `help` and completion), set by the shell. */
   commands: readonly ExplorerCommand[] = [];
   #prompter: Prompter | undefined;
@@ -119,6 +122,10 @@ export class ExplorerSession {
     await this.link.detach();
     this.link.attach(await this.#open());
     try {
+      if (this.recordOnConnect !== undefined) {
+        await this.link.startRecording(this.recordOnConnect);
+        this.recordOnConnect = undefined;
+      }
       this.#card = await SmartCardHsm.open(this.link.transport);
     } catch (err) {
       await this.link.detach();

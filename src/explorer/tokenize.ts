@@ -70,9 +70,3 @@ function quoted(line: string, open: number, cur: Builder): number {
   if (i >= line.length) throw new ExplorerUsageError(`unterminated ${q === '"' ? 'double' : 'single'} quote`, `close the quote that starts at column ${open + 1}`);
   return i + 1;
 }
-
-/** Quote a word for display or history if it needs it. */
-export function quoteWord(word: string): string {
-  if (word !== '' && /^[^\s"'\\#]+$/.test(word)) return word;
-  return `"${word.replace(/(["\\])/g, '\\$1')}"`;
-}

@@ -19,9 +19,20 @@ import type { Token } from '../tokenize.ts';
 
 const FORCE = { force: 'boolean' } as const;
 
-/** Positional words after the reference are secret. */
+/** Positional words after the reference are secret; so is a "reference" that is none (a PIN typed in its place). */
 function secretPositionals(tokens: readonly Token[]): SecretPolicy {
-  return positionalIndices(tokens, FORCE).slice(1);
+  const pos = positionalIndices(tokens, FORCE);
+  const first = pos[0];
+  return first !== undefined && !isPinRef(tokens[first]?.text ?? '') ? pos : pos.slice(1);
+}
+
+function isPinRef(text: string): boolean {
+  try {
+    parsePinRef(text, true);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 const completeRef = (_s: unknown, i: number, partial: string): string[] => (i === 0 ? completeWords(PIN_REF_WORDS, partial) : []);
@@ -45,6 +56,7 @@ function refOf(args: ParsedArgs, usage: string, max: number): PinRef {
 export const pinInfo: ExplorerCommand = {
   name: 'pin_info',
   args: '[REF]',
+  secrets: secretPositionals,
   help: 'PIN state and tries left, without spending a try (REF: user, so, 0x81, CHV129; default user)',
   complete: completeRef,
   async run(session, tokens) {
