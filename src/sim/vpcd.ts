@@ -42,6 +42,11 @@ export interface VpcdOptions {
   readonly onEvent?: (event: VpcdEvent) => void;
   /** Reconnect back-off bounds in ms (default 50 → 1000). */
   readonly retryMs?: { readonly min: number; readonly max: number };
+  /**
+   * Set TCP_NODELAY and TCP_QUICKACK (default true). vpcd writes a frame's length and body in two
+   * writes; with delayed ACKs on our side its second write waits for our ACK. Off only to measure that.
+   */
+  readonly tcpTuning?: boolean;
 }
 
 export interface VpcdHandle {
@@ -64,6 +69,7 @@ export function serveVpcd(card: VirtualCard, options: VpcdOptions = {}): VpcdHan
   const port = options.port ?? VPCD.PORT;
   const emit = options.onEvent ?? (() => undefined);
   const retry = options.retryMs ?? { min: 50, max: 1000 };
+  const tune = options.tcpTuning !== false;
   let delay = retry.min;
   let socket: net.Socket | undefined;
   let closing = false;
@@ -72,10 +78,10 @@ export function serveVpcd(card: VirtualCard, options: VpcdOptions = {}): VpcdHan
   const connect = (): void => {
     const s = net.connect({ host, port });
     socket = s;
-    const link = createLink(s, card, emit);
+    const link = createLink(s, card, emit, tune);
     s.once('connect', () => {
       delay = retry.min;
-      s.setNoDelay(true);
+      if (tune) s.setNoDelay(true);
       log('vpcd %s:%d connected', host, port);
       emit({ kind: 'connected' });
     });
@@ -89,7 +95,7 @@ export function serveVpcd(card: VirtualCard, options: VpcdOptions = {}): VpcdHan
       delay = Math.min(retry.max, delay * 2);
     });
   };
-  void loadQuickAck();
+  if (tune) void loadQuickAck();
   connect();
 
   return {
@@ -109,12 +115,12 @@ export function serveVpcd(card: VirtualCard, options: VpcdOptions = {}): VpcdHan
 }
 
 /** Frame reassembly and in-order processing for one TCP connection. */
-function createLink(s: net.Socket, card: VirtualCard, emit: (e: VpcdEvent) => void): { stop(): void } {
+function createLink(s: net.Socket, card: VirtualCard, emit: (e: VpcdEvent) => void, tune: boolean): { stop(): void } {
   let buffered: Buffer = Buffer.alloc(0);
   let queue: Promise<void> = Promise.resolve();
   let silentTimer: NodeJS.Timeout | undefined = setTimeout(() => emit({ kind: 'silent', ms: SILENT_AFTER_MS }), SILENT_AFTER_MS);
   s.on('data', (chunk: Buffer) => {
-    quickAck(s);
+    if (tune) quickAck(s);
     if (silentTimer !== undefined) clearTimeout(silentTimer);
     silentTimer = undefined;
     buffered = buffered.length === 0 ? chunk : Buffer.concat([buffered, chunk]);

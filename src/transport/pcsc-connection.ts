@@ -15,6 +15,8 @@ export interface PcscConnectOptions {
   readonly connectTimeoutMs?: number;
   /** How long `exclusive(fn)` keeps retrying while another client holds the card (default 5 s). */
   readonly exclusiveWaitMs?: number;
+  /** SCardTransmit receive buffer (default RECEIVE_BUFFER; smaller only to measure its cost). */
+  readonly receiveBufferBytes?: number;
 }
 
 /**
@@ -79,6 +81,7 @@ export async function connectReader(d: Discovery, watched: WatchedReader, option
   const name = r.name;
   const connectMs = options.connectTimeoutMs ?? 10_000;
   const transmitMs = options.transmitTimeoutMs ?? 180_000;
+  const receiveBytes = options.receiveBufferBytes ?? RECEIVE_BUFFER;
   const baseShare = options.exclusive === true ? r.SCARD_SHARE_EXCLUSIVE : r.SCARD_SHARE_SHARED;
   let protocol = 0;
   let share = baseShare;
@@ -108,7 +111,7 @@ export async function connectReader(d: Discovery, watched: WatchedReader, option
     usable();
     const data = Buffer.from(command.buffer, command.byteOffset, command.byteLength);
     try {
-      const res = await call<Buffer>('SCardTransmit', name, transmitMs, (cb) => r.transmit(data, RECEIVE_BUFFER, protocol, cb));
+      const res = await call<Buffer>('SCardTransmit', name, transmitMs, (cb) => r.transmit(data, receiveBytes, protocol, cb));
       return new Uint8Array(res.buffer, res.byteOffset, res.byteLength);
     } catch (error) {
       throw await explainFailure(error);
