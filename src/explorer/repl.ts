@@ -97,6 +97,7 @@ export function runRepl(session: ExplorerSession, runner: Runner, o: ReplOptions
   });
   showPrompt();
   return new Promise((resolve) => rl.on('close', () => {
+    out.writeThrough('\n'); // Ctrl-D leaves the cursor after the prompt
     answer((p) => p.reject(new CommandCancelledError('input')));
     runner.cancel();
     session.prompter = undefined;

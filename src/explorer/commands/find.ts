@@ -26,6 +26,8 @@ export const find: ExplorerCommand = {
     const card = await session.card();
     let found = 0;
     for (let fid = start; fid <= end; fid++) {
+      // Let the terminal be read now and then (an in-process card never waits for I/O): Ctrl-C works.
+      if ((fid & 0xff) === 0) await new Promise((resolve) => setImmediate(resolve));
       session.signal.throwIfAborted();
       try {
         const fi = await selectFile(card, fid);
