@@ -12,6 +12,11 @@ import type { ExplorerCommand } from './types.ts';
 /** Default time limit of a command. */
 export const DEFAULT_TIMEOUT_MS = 60_000;
 
+/** How long a cancelled command may take to stop before the prompt comes back anyway. */
+const STOP_GRACE_MS = 2000;
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
 /** A parsed line: the command and its argument tokens; undefined for a blank or comment line. */
 export interface ParsedLine {
   readonly command: ExplorerCommand;
@@ -61,8 +66,14 @@ export class Runner {
     const stopped = new Promise<never>((_, reject) => ctl.signal.addEventListener('abort', () => reject(ctl.signal.reason as Error), { once: true }));
     stopped.catch(() => undefined);
     arm();
+    const work = fn();
     try {
-      await Promise.race([fn(), stopped]);
+      await Promise.race([work, stopped]);
+    } catch (err) {
+      // Cancelled or timed out: give the command a moment to notice and stop, so its last APDU does
+      // not collide with the next command on the channel.
+      if (ctl.signal.aborted) await Promise.race([work.catch(() => undefined), sleep(STOP_GRACE_MS)]);
+      throw err;
     } finally {
       clearTimeout(timer);
       session.clock = undefined;

@@ -6,7 +6,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
-import { COMMANDS, executeLine, ExplorerSession, Runner, runExplorer, type ExplorerOptions } from '../../src/explorer/index.ts';
+import { COMMANDS, executeLine, ExplorerSession, formatError, Runner, runExplorer, type ExplorerOptions } from '../../src/explorer/index.ts';
 import { createSimulatorTransport, SmartCardHsmSimulator } from '../../src/sim/index.ts';
 import type { Transport } from '../../src/transport/transport.ts';
 import { decorate } from '../../src/transport/decorate.ts';
@@ -95,12 +95,12 @@ export function asciiHex(text: string, sep = ''): string {
  * An ExplorerSession on `sim` whose prompter answers from `answers` (recording each prompt and
  * whether it was hidden), and `run(line)` to execute lines through the real dispatcher.
  */
-export async function sessionWithPrompter(sim: SmartCardHsmSimulator, answers: string[]) {
+export async function sessionWithPrompter(sim: SmartCardHsmSimulator, answers: string[], open?: () => Promise<Transport>) {
   const apdus: Uint8Array[] = [];
   const asked: Array<[string, boolean]> = [];
   let out = '';
   const session = new ExplorerSession({
-    openTransport: () => loggedSim(sim, apdus), io: { out: (s) => (out += s), err: (s) => (out += s) }, color: false, cwd: tempDir(), env: {},
+    openTransport: open ?? (() => loggedSim(sim, apdus)), io: { out: (s) => (out += s), err: (s) => (out += s) }, color: false, cwd: tempDir(), env: {},
     prompter: {
       ask: async (prompt, hidden) => {
         asked.push([prompt, hidden]);
@@ -113,5 +113,13 @@ export async function sessionWithPrompter(sim: SmartCardHsmSimulator, answers: s
   session.commands = COMMANDS;
   await session.connect();
   const runner = new Runner();
-  return { session, apdus, asked, runner, output: () => out, run: (line: string) => executeLine(session, runner, line) };
+  const run = async (line: string): Promise<void> => {
+    try {
+      await executeLine(session, runner, line);
+    } catch (err) {
+      out += formatError(err, session);
+      throw err;
+    }
+  };
+  return { session, apdus, asked, runner, output: () => out, run };
 }

@@ -24,11 +24,12 @@ export const find: ExplorerCommand = {
     const end = parseFid(args.positional[1] ?? 'FFFF');
     if (end < start) throw new ExplorerUsageError(`end ${fidHex(end)} is before start ${fidHex(start)}`);
     const card = await session.card();
+    const signal = session.signal; // this command's: the next command gets a new one
     let found = 0;
     for (let fid = start; fid <= end; fid++) {
       // Let the terminal be read now and then (an in-process card never waits for I/O): Ctrl-C works.
       if ((fid & 0xff) === 0) await new Promise((resolve) => setImmediate(resolve));
-      session.signal.throwIfAborted();
+      signal.throwIfAborted();
       try {
         const fi = await selectFile(card, fid);
         session.print(`${session.style.cyan(fidHex(fid))}  ${objectKind(fid).padEnd(20)}  ${fi.size === undefined ? '?' : fi.size}`);

@@ -85,6 +85,7 @@ export const ls: ExplorerCommand = {
   complete: (session, _i, partial) => completeFid(session, partial),
   async run(session, tokens) {
     const args = parseArgs(tokens);
+    const signal = session.signal;
     const card = await session.card();
     if (session.df.kind === 'mf') {
       session.print(`${toHex(SC_HSM_AID)}  DF  SmartCard-HSM applet (cd aid:${toHex(SC_HSM_AID)})`);
@@ -94,7 +95,7 @@ export const ls: ExplorerCommand = {
     const cache: PrkdCache = new Map();
     const rows: Row[] = [];
     for (const fid of fids) {
-      session.signal.throwIfAborted();
+      signal.throwIfAborted();
       rows.push(isKey(fid) ? await keyRow(card, fid, cache) : await efRow(card, fid, cache));
     }
     if (rows.length === 0) session.print(args.positional.length === 0 ? '(no objects)' : '(no object matches)');
