@@ -29,6 +29,13 @@ async function checkCard(ctx: CliContext, args: DoctorArgs, reader: string | und
   }
 }
 
+/** Machine-wide findings first, then each reader's findings together (stable, in order of first appearance). */
+function grouped(findings: Finding[]): void {
+  const order = new Map<string | undefined, number>([[undefined, 0]]);
+  for (const f of findings) if (!order.has(f.reader)) order.set(f.reader, order.size);
+  findings.sort((a, b) => (order.get(a.reader) ?? 0) - (order.get(b.reader) ?? 0));
+}
+
 function render(ctx: CliContext, findings: readonly Finding[]): void {
   const s = createStyle(ctx.color);
   const mark = { ok: s.green('ok  '), warn: s.yellow('warn'), fail: s.red('FAIL'), info: s.dim('info') };
@@ -61,6 +68,7 @@ export async function runDoctor(args: DoctorArgs, ctx: CliContext): Promise<numb
     unavailable = survey.unavailable;
     for (const r of survey.cards) findings.push(...(await checkCard(ctx, args, r.name)));
   }
+  grouped(findings);
   const failed = findings.some((f) => f.verdict === 'fail');
   const code = unavailable ? EXIT.NO_CARD : failed ? EXIT.FAILED : EXIT.OK;
   if (args.json === true) printJson(ctx, { ok: code === EXIT.OK, exitCode: code, findings });
