@@ -45,62 +45,108 @@ function remember(rl: Interface, session: ExplorerSession, file: string | undefi
   }
 }
 
-export function runRepl(session: ExplorerSession, runner: Runner, o: ReplOptions): Promise<void> {
-  const out = new MutableOutput(o.output);
-  const rl = createInterface({ input: o.input, output: out, terminal: true, historySize: 0, completer: (line: string) => completeLine(session, line) });
-  if (o.historyFile !== undefined) {
-    trimHistory(o.historyFile);
-    historyOf(rl).push(...loadHistory(o.historyFile));
-  }
-  let pending: PendingAnswer | undefined;
-  const answer = (fn: (p: PendingAnswer) => void): void => {
-    const p = pending;
-    pending = undefined;
-    out.muted = false;
-    if (p !== undefined) fn(p);
-  };
-  session.prompter = {
-    ask: (prompt, hidden) => new Promise<string>((resolve, reject) => {
-      pending = { hidden, resolve, reject };
-      rl.setPrompt(prompt);
-      rl.prompt();
-      out.muted = hidden;
-    }),
-  };
-  const showPrompt = (): void => {
-    rl.setPrompt(promptText(session));
-    rl.prompt();
-  };
-  const handle = async (line: string): Promise<void> => {
-    remember(rl, session, o.historyFile, line);
-    traceComment(session, line);
-    try {
-      await executeLine(session, runner, line);
-    } catch (err) {
-      session.io.err(formatError(err, session));
+/** One interactive shell on one readline interface. */
+class Repl {
+  readonly #session: ExplorerSession;
+  readonly #runner: Runner;
+  readonly #o: ReplOptions;
+  readonly #out: MutableOutput;
+  readonly #rl: Interface;
+  #pending: PendingAnswer | undefined;
+
+  constructor(session: ExplorerSession, runner: Runner, o: ReplOptions) {
+    this.#session = session;
+    this.#runner = runner;
+    this.#o = o;
+    this.#out = new MutableOutput(o.output);
+    this.#rl = createInterface({ input: o.input, output: this.#out, terminal: true, historySize: 0, completer: (line: string) => completeLine(session, line) });
+    if (o.historyFile !== undefined) {
+      trimHistory(o.historyFile);
+      historyOf(this.#rl).push(...loadHistory(o.historyFile));
     }
-    if (session.quitRequested) rl.close();
-    else showPrompt();
-  };
-  rl.on('line', (line) => {
-    if (pending !== undefined) return answer((p) => { if (p.hidden) out.writeThrough('\n'); p.resolve(line); });
-    if (runner.busy) return session.io.err(`${session.style.yellow('busy:')} \`${runner.what}\` is still running; wait for it or press Ctrl-C (input refused)\n`);
-    void handle(line);
-  });
-  rl.on('SIGINT', () => {
-    if (pending !== undefined) return answer((p) => { out.writeThrough('^C\n'); p.reject(new CommandCancelledError('input')); });
-    if (runner.busy) return runner.cancel();
-    out.writeThrough('^C\n');
-    rl.write(null, { ctrl: true, name: 'u' });
-    session.io.err(session.style.dim('(type quit or press Ctrl-D to leave)\n'));
-    showPrompt();
-  });
-  showPrompt();
-  return new Promise((resolve) => rl.on('close', () => {
-    out.writeThrough('\n'); // Ctrl-D leaves the cursor after the prompt
-    answer((p) => p.reject(new CommandCancelledError('input')));
-    runner.cancel();
-    session.prompter = undefined;
-    resolve();
-  }));
+    session.prompter = { ask: (prompt, hidden) => this.#ask(prompt, hidden) };
+    this.#rl.on('line', (line) => this.#onLine(line));
+    this.#rl.on('SIGINT', () => this.#onInterrupt());
+  }
+
+  /** Show the prompt and resolve when the user leaves (quit, Ctrl-D). */
+  run(): Promise<void> {
+    this.#showPrompt();
+    return new Promise((resolve) => this.#rl.on('close', () => {
+      this.#out.writeThrough('\n'); // Ctrl-D leaves the cursor after the prompt
+      this.#answer((p) => p.reject(new CommandCancelledError('input')));
+      this.#runner.cancel();
+      this.#session.prompter = undefined;
+      resolve();
+    }));
+  }
+
+  /** A question while a command runs; a hidden one mutes the echo until Enter. */
+  #ask(prompt: string, hidden: boolean): Promise<string> {
+    return new Promise<string>((resolve, reject) => {
+      this.#pending = { hidden, resolve, reject };
+      this.#rl.setPrompt(prompt);
+      this.#rl.prompt();
+      this.#out.muted = hidden;
+    });
+  }
+
+  #answer(fn: (p: PendingAnswer) => void): void {
+    const p = this.#pending;
+    this.#pending = undefined;
+    this.#out.muted = false;
+    if (p !== undefined) fn(p);
+  }
+
+  #showPrompt(): void {
+    this.#rl.setPrompt(promptText(this.#session));
+    this.#rl.prompt();
+  }
+
+  #onLine(line: string): void {
+    if (this.#pending !== undefined) {
+      this.#answer((p) => {
+        if (p.hidden) this.#out.writeThrough('\n');
+        p.resolve(line);
+      });
+    } else if (this.#runner.busy) {
+      this.#session.io.err(`${this.#session.style.yellow('busy:')} \`${this.#runner.what}\` is still running; wait for it or press Ctrl-C (input refused)\n`);
+    } else {
+      void this.#handle(line);
+    }
+  }
+
+  async #handle(line: string): Promise<void> {
+    remember(this.#rl, this.#session, this.#o.historyFile, line);
+    traceComment(this.#session, line);
+    try {
+      await executeLine(this.#session, this.#runner, line);
+    } catch (err) {
+      this.#session.io.err(formatError(err, this.#session));
+    }
+    if (this.#session.quitRequested) this.#rl.close();
+    else this.#showPrompt();
+  }
+
+  /** Ctrl-C: cancel a question or the running command; at the prompt, clear the line. */
+  #onInterrupt(): void {
+    if (this.#pending !== undefined) {
+      this.#answer((p) => {
+        this.#out.writeThrough('^C\n');
+        p.reject(new CommandCancelledError('input'));
+      });
+    } else if (this.#runner.busy) {
+      this.#runner.cancel();
+    } else {
+      this.#out.writeThrough('^C\n');
+      this.#rl.write(null, { ctrl: true, name: 'u' });
+      this.#session.io.err(this.#session.style.dim('(type quit or press Ctrl-D to leave)\n'));
+      this.#showPrompt();
+    }
+  }
+}
+
+/** Run the interactive shell until the user leaves. */
+export function runRepl(session: ExplorerSession, runner: Runner, o: ReplOptions): Promise<void> {
+  return new Repl(session, runner, o).run();
 }
