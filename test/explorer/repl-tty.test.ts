@@ -2,7 +2,9 @@
 // colour and NO_COLOR, Tab completion, hidden PIN prompt, busy guard, Ctrl-C, history across restarts
 // without the PIN. Needs tmux (CI provides it); builds dist/ first.
 import test from 'ava';
-import { ensureBuilt, tmuxMissing } from './tmux.ts';
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { ensureBuilt, ROOT, TmuxSession, tmuxMissing } from './tmux.ts';
 import { runReplScenario } from './repl-scenario.ts';
 import { tempDir } from './helpers.ts';
 
@@ -26,4 +28,26 @@ test('interactive session on the built-in simulator', async (t) => {
     cwd: state,
     cardLine: /card: SmartCard-HSM .* in simulator:.*\/schsm\/sim\.json/,
   });
+});
+
+test('script mode on a terminal asks an omitted PIN at a hidden prompt', async (t) => {
+  const missing = tmuxMissing();
+  if (missing !== undefined) {
+    if (process.env.CI !== undefined && process.env.CI !== '') return t.fail(`CI must provide tmux: ${missing}`);
+    t.log(`SKIPPED (not in CI): ${missing}`);
+    return t.pass();
+  }
+  const state = tempDir('schsm-repl-');
+  writeFileSync(path.join(state, 'login.txt'), '# log in, then show the PIN state\nverify user\npin_info\n');
+  const s = new TmuxSession(`node ${path.join(ROOT, 'bin', 'schsm.js')} explore --sim --script login.txt`, { XDG_STATE_HOME: state, TERM: 'xterm-256color', PATH: process.env.PATH ?? '' }, state);
+  try {
+    await s.waitFor(/^User PIN: *$/m);
+    s.type('648219');
+    s.keys('Enter');
+    const screen = await s.waitFor(/\[exit 0\]/);
+    t.regex(screen, /Code correct: user PIN \(0x81, CHV129\) verified\.\s+user PIN \(0x81, CHV129\): logged in$/m);
+    t.is(screen.split('648219').length - 1, 1, 'only the demo card note names the PIN; the typed one is not echoed');
+  } finally {
+    s.kill();
+  }
 });
