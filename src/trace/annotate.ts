@@ -26,7 +26,8 @@ export interface LengthInfo {
 }
 
 export interface CommandAnnotation {
-  readonly hex: string;
+  /** The recorded command (render or `annotationJson` for its hex). */
+  readonly pattern: HexPattern;
   readonly cla: ClaInfo;
   readonly ins: number;
   readonly name: string;
@@ -41,7 +42,8 @@ export interface CommandAnnotation {
 }
 
 export interface ResponseAnnotation {
-  readonly hex: string;
+  /** The recorded response. */
+  readonly pattern: HexPattern;
   readonly sw: string;
   readonly swName: string;
   readonly meaning: string;
@@ -76,32 +78,69 @@ export interface ResetAnnotation {
 
 export type Annotation = ExchangeAnnotation | ResetAnnotation;
 
+const CASE_INDEX: Readonly<Record<string, number>> = { '1': 1, '2S': 2, '3S': 3, '4S': 4, '2E': 5, '3E': 6, '4E': 7 };
+const lengthCache = new Map<number, LengthInfo>();
+
+/** One LengthInfo per (case, Nc, Ne): traces repeat the same few shapes, so the text is built once. */
+function shaped(kase: CommandCase, nc: number, ne: number): LengthInfo {
+  const key = (CASE_INDEX[kase] ?? 0) * 2 ** 34 + nc * 2 ** 17 + ne;
+  let info = lengthCache.get(key);
+  if (info === undefined) {
+    if (lengthCache.size > 100_000) lengthCache.clear();
+    const form = kase === '1' ? undefined : kase.endsWith('E') ? 'extended' : 'short';
+    info = { case: kase, form, nc, ne, dataStart: form === 'extended' ? 7 : 5, text: lengthText(kase, nc, ne) };
+    lengthCache.set(key, info);
+  }
+  return info;
+}
+
+function lengthText(kase: CommandCase, nc: number, ne: number): string {
+  const h4 = (v: number): string => {
+    const s = (v & 0xffff).toString(16).toUpperCase().padStart(4, '0');
+    return `${s.slice(0, 2)} ${s.slice(2)}`;
+  };
+  const lc = kase.endsWith('E') ? `Lc 00 ${h4(nc)} (Nc ${nc})` : `Lc ${hex2(nc)} (Nc ${nc})`;
+  const le = kase === '2E' ? `Le 00 ${h4(ne)} (Ne ${ne})` : kase.endsWith('E') ? `Le ${h4(ne)} (Ne ${ne})` : `Le ${hex2(ne & 0xff)} (Ne ${ne})`;
+  switch (kase) {
+    case '1':
+      return 'case 1 (no data, no Le)';
+    case '2S':
+    case '2E':
+      return `case ${kase} · ${le}`;
+    case '3S':
+    case '3E':
+      return `case ${kase} · ${lc}`;
+    default:
+      return `case ${kase} · ${lc} · ${le}`;
+  }
+}
+
+function malformed(form: 'short' | 'extended' | undefined, dataStart: number, text: string): LengthInfo {
+  return { case: 'malformed', form, nc: 0, ne: 0, dataStart, text: `malformed: ${text}` };
+}
+
 /** Lc/Le analysis of a command APDU (ISO 7816-4 §5.1; sc-hsm-protocol.md §1.1), without copying. */
 export function lengthInfo(b: Uint8Array): LengthInfo {
   const n = b.length;
-  if (n < 4) return { case: 'malformed', form: undefined, nc: 0, ne: 0, dataStart: n, text: `malformed: ${n} byte(s), a command needs CLA INS P1 P2` };
-  if (n === 4) return { case: '1', form: undefined, nc: 0, ne: 0, dataStart: 4, text: 'case 1 (no data, no Le)' };
+  if (n < 4) return malformed(undefined, n, `${n} byte(s), a command needs CLA INS P1 P2`);
+  if (n === 4) return shaped('1', 0, 0);
   const b4 = b[4] ?? 0;
-  if (n === 5) return { case: '2S', form: 'short', nc: 0, ne: b4 === 0 ? 256 : b4, dataStart: 5, text: `case 2S · Le ${hex2(b4)} (Ne ${b4 === 0 ? 256 : b4})` };
+  if (n === 5) return shaped('2S', 0, b4 === 0 ? 256 : b4);
   if (b4 !== 0) {
-    const lc = `Lc ${hex2(b4)} (Nc ${b4})`;
-    if (n === 5 + b4) return { case: '3S', form: 'short', nc: b4, ne: 0, dataStart: 5, text: `case 3S · ${lc}` };
+    if (n === 5 + b4) return shaped('3S', b4, 0);
     const le = b[n - 1] ?? 0;
-    if (n === 6 + b4) return { case: '4S', form: 'short', nc: b4, ne: le === 0 ? 256 : le, dataStart: 5, text: `case 4S · ${lc} · Le ${hex2(le)} (Ne ${le === 0 ? 256 : le})` };
-    return { case: 'malformed', form: 'short', nc: 0, ne: 0, dataStart: 5, text: `malformed: short Lc ${b4} but ${n - 5} byte(s) follow` };
+    if (n === 6 + b4) return shaped('4S', b4, le === 0 ? 256 : le);
+    return malformed('short', 5, `short Lc ${b4} but ${n - 5} byte(s) follow`);
   }
-  if (n < 7) return { case: 'malformed', form: undefined, nc: 0, ne: 0, dataStart: n, text: `malformed: ${n} bytes with 00 at offset 4` };
+  if (n < 7) return malformed(undefined, n, `${n} bytes with 00 at offset 4`);
   const w = ((b[5] ?? 0) << 8) | (b[6] ?? 0);
-  const w4 = w.toString(16).toUpperCase().padStart(4, '0');
-  if (n === 7) return { case: '2E', form: 'extended', nc: 0, ne: w === 0 ? 65536 : w, dataStart: 7, text: `case 2E · Le 00 ${w4.slice(0, 2)} ${w4.slice(2)} (Ne ${w === 0 ? 65536 : w})` };
-  const lc = `Lc 00 ${w4.slice(0, 2)} ${w4.slice(2)} (Nc ${w})`;
-  if (w !== 0 && n === 7 + w) return { case: '3E', form: 'extended', nc: w, ne: 0, dataStart: 7, text: `case 3E · ${lc}` };
+  if (n === 7) return shaped('2E', 0, w === 0 ? 65536 : w);
+  if (w !== 0 && n === 7 + w) return shaped('3E', w, 0);
   if (w !== 0 && n === 9 + w) {
     const le = ((b[n - 2] ?? 0) << 8) | (b[n - 1] ?? 0);
-    const le4 = le.toString(16).toUpperCase().padStart(4, '0');
-    return { case: '4E', form: 'extended', nc: w, ne: le === 0 ? 65536 : le, dataStart: 7, text: `case 4E · ${lc} · Le ${le4.slice(0, 2)} ${le4.slice(2)} (Ne ${le === 0 ? 65536 : le})` };
+    return shaped('4E', w, le === 0 ? 65536 : le);
   }
-  return { case: 'malformed', form: 'extended', nc: 0, ne: 0, dataStart: 7, text: `malformed: extended Lc ${w} but ${n - 7} byte(s) follow` };
+  return malformed('extended', 7, `extended Lc ${w} but ${n - 7} byte(s) follow`);
 }
 
 function countMasked(p: HexPattern, from: number, to: number): number {
@@ -115,47 +154,65 @@ function countMasked(p: HexPattern, from: number, to: number): number {
 /** Annotate one command APDU pattern. */
 export function annotateCommand(p: HexPattern): CommandAnnotation {
   const b = p.bytes;
-  const cla = b[0] ?? 0;
   const ins = b[1] ?? 0;
   const p1 = b[2] ?? 0;
   const p2 = b[3] ?? 0;
   const variable = p.stars !== undefined;
-  const lengths = variable
-    ? ({ case: 'malformed', form: undefined, nc: 0, ne: 0, dataStart: b.length, text: 'variable length (the recording has "*")' } as const)
-    : lengthInfo(b);
+  const lengths = variable ? VARIABLE : lengthInfo(b);
   const dataEnd = lengths.dataStart + lengths.nc;
-  const masked = countMasked(p, 0, b.length);
+  const masked = p.masked === undefined ? 0 : countMasked(p, 0, b.length);
   return {
-    hex: formatPattern(p),
-    cla: describeCla(cla),
+    pattern: p,
+    cla: describeCla(b[0] ?? 0),
     ins,
     name: INS_NAMES[ins] ?? `unknown instruction ${hex2(ins)}`,
     p1,
     p2,
     params: describeParams(ins, p1, p2, lengths.nc),
     lengths,
-    data: lengths.nc > 0 ? decodeCommandData(ins, p1, b.subarray(lengths.dataStart, dataEnd), countMasked(p, lengths.dataStart, dataEnd)) : undefined,
+    data: lengths.nc > 0 ? decodeCommandData(ins, p1, b.subarray(lengths.dataStart, dataEnd), masked === 0 ? 0 : countMasked(p, lengths.dataStart, dataEnd)) : undefined,
     masked,
     variable,
   };
+}
+
+const VARIABLE: LengthInfo = { case: 'malformed', form: undefined, nc: 0, ne: 0, dataStart: 0, text: 'variable length (the recording has "*")' };
+
+interface SwInfo {
+  readonly text: string;
+  readonly name: string;
+  readonly meaning: string;
+  readonly success: boolean;
+  readonly retriesLeft: number | undefined;
+}
+
+const swCache = new Map<number, SwInfo>();
+
+function swInfo(sw: number): SwInfo {
+  let info = swCache.get(sw);
+  if (info === undefined) {
+    const d = describeStatusWord(sw);
+    info = { text: formatSw(sw), name: d.name, meaning: d.meaning, success: d.success, retriesLeft: retriesLeft(sw) };
+    swCache.set(sw, info);
+  }
+  return info;
 }
 
 /** Annotate a response APDU pattern, given the instruction it answers. */
 export function annotateResponse(p: HexPattern, ins: number): ResponseAnnotation {
   const b = p.bytes;
   const n = b.length;
-  const sw = (((b[n - 2] ?? 0) << 8) | (b[n - 1] ?? 0)) >>> 0;
-  const swMasked = countMasked(p, n - 2, n) > 0;
-  const info = describeStatusWord(sw);
+  const swMasked = p.masked !== undefined && countMasked(p, n - 2, n) > 0;
+  const info = swMasked ? undefined : swInfo((((b[n - 2] ?? 0) << 8) | (b[n - 1] ?? 0)) >>> 0);
   const variable = p.stars !== undefined;
-  const dataMasked = countMasked(p, 0, n - 2);
+  const dataMasked = p.masked === undefined ? 0 : countMasked(p, 0, n - 2);
   return {
-    hex: formatPattern(p),
-    sw: swMasked ? formatPattern({ bytes: b.subarray(n - 2), masked: p.masked?.subarray(n - 2), stars: undefined }, '') : formatSw(sw),
-    swName: swMasked ? 'MASKED' : info.name,
-    meaning: swMasked ? 'status word masked in the recording' : info.meaning,
-    success: !swMasked && info.success,
-    retriesLeft: swMasked ? undefined : retriesLeft(sw),
+    pattern: p,
+    sw: info?.text ?? formatPattern({ bytes: b.subarray(n - 2), masked: p.masked?.subarray(n - 2), stars: undefined }, ''),
+    swName: info?.name ?? 'MASKED',
+    meaning: info?.meaning ?? 'status word masked in the recording',
+    success: info?.success ?? false,
+    retriesLeft: info?.retriesLeft,
     dataLength: n - 2,
     data: n > 2 && !variable ? decodeResponseData(ins, b.subarray(0, n - 2), dataMasked) : undefined,
     masked: dataMasked,

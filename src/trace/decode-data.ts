@@ -4,12 +4,13 @@ import { describeFid, hex2, hex4, INS, KNOWN_AIDS } from './ins-names.ts';
 
 /**
  * Decoding of command and response data fields where their format is known (sc-hsm-protocol.md §3,
- * §5): TLVs (FCP, CV requests, GAKP bodies) via apdu/tlv-print.ts, INITIALIZE DEVICE parameters, file
- * identifiers, ENUMERATE OBJECTS lists, DKEK status. Secrets (PINs, shares, card random) are never
+ * §5): TLVs (FCP, CV requests, GAKP bodies; structure checked here, tree printed on demand by
+ * `tlvLines` via apdu/tlv-print.ts), INITIALIZE DEVICE parameters, file identifiers, ENUMERATE
+ * OBJECTS lists, DKEK status. Secrets (PINs, shares, card random) are never
  * decoded, only their length is given, whatever the trace holds.
  */
 export type DataAnnotation =
-  | { readonly kind: 'tlv'; readonly what: string; readonly lines: readonly string[] }
+  | { readonly kind: 'tlv'; readonly what: string; readonly bytes: Uint8Array }
   | { readonly kind: 'fids'; readonly what: string; readonly entries: readonly { readonly fid: string; readonly meaning: string }[] }
   | { readonly kind: 'fields'; readonly what: string; readonly fields: readonly { readonly name: string; readonly value: string }[] }
   | { readonly kind: 'secret'; readonly what: string; readonly length: number }
@@ -37,12 +38,17 @@ export function tlvFits(b: Uint8Array): boolean {
   return i === b.length;
 }
 
+/** TLV data: checked here (the top level fills the field exactly); the tree is printed by `tlvLines`. */
 function tlv(what: string, data: Uint8Array): DataAnnotation | undefined {
-  if (!tlvFits(data)) return undefined;
+  return tlvFits(data) ? { kind: 'tlv', what, bytes: data } : undefined;
+}
+
+/** The TLV tree of a `tlv` annotation as text lines (apdu/tlv-print.ts `formatTlv`). */
+export function tlvLines(d: { readonly bytes: Uint8Array }): string[] {
   try {
-    return { kind: 'tlv', what, lines: formatTlv(data).split('\n') };
-  } catch {
-    return undefined;
+    return formatTlv(d.bytes).split('\n');
+  } catch (error) {
+    return [`(not TLV after all: ${error instanceof Error ? error.message : String(error)})`];
   }
 }
 

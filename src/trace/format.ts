@@ -82,7 +82,7 @@
  * Parsing the canonical form and writing it again gives the same text.
  */
 import { TraceParseError } from './errors.ts';
-import { formatPattern, parseHexPattern, type HexPattern } from './pattern.ts';
+import { formatPattern, lastPatternEnd, parseHexPattern, type HexPattern } from './pattern.ts';
 import type { Trace, TraceExchange, TraceRecord, TraceReset } from './types.ts';
 
 export const TRACE_FORMAT_VERSION = '1';
@@ -112,8 +112,6 @@ class Parser {
   cmdLine = 0;
   cmdNote: string | undefined;
   cmdComments: string[] | undefined;
-  nextHash = -1;
-  nextAt = -1;
 
   constructor(text: string, file: string | undefined) {
     this.text = text;
@@ -172,21 +170,16 @@ class Parser {
     (this.comments ??= []).push(body);
   }
 
-  /** Where the `# note` of the line [s, e) starts (e when none); amortised linear over the text. */
-  noteStart(s: number, e: number): number {
-    if (this.nextHash < s && this.nextHash !== -2) {
-      const h = this.text.indexOf('#', s);
-      this.nextHash = h < 0 ? -2 : h;
-    }
-    return this.nextHash >= 0 && this.nextHash < e ? this.nextHash : e;
+  /** Parse the pattern of [s, e) up to a `#` or `@`; returns it and where it stopped. */
+  pattern(s: number, e: number, lineNo: number): HexPattern {
+    return parseHexPattern(this.text, s, e, lineNo, this.file, true);
   }
 
-  timeStart(s: number, e: number): number {
-    if (this.nextAt < s && this.nextAt !== -2) {
-      const h = this.text.indexOf('@', s);
-      this.nextAt = h < 0 ? -2 : h;
-    }
-    return this.nextAt >= 0 && this.nextAt < e ? this.nextAt : e;
+  /** Index of the `#` that starts the note in [from, e), or e. */
+  noteAfter(from: number, e: number): number {
+    const text = this.text;
+    for (let i = from; i < e; i++) if (text.charCodeAt(i) === 35) return i;
+    return e;
   }
 
   note(h: number, e: number): string | undefined {
@@ -195,8 +188,9 @@ class Parser {
 
   command(s: number, e: number, lineNo: number): void {
     if (this.cmd !== undefined) this.fail(`command at line ${this.cmdLine} has no response (<=): another command follows`, lineNo);
-    const h = this.noteStart(s, e);
-    const p = parseHexPattern(this.text, s, h, lineNo, this.file);
+    const p = this.pattern(s, e, lineNo);
+    const h = lastPatternEnd();
+    if (h < e && this.text.charCodeAt(h) === 64) this.fail('timing (@…) belongs on the response line', lineNo);
     if (p.bytes.length < 4 && p.stars === undefined) this.fail(`a command needs at least the 4 header bytes CLA INS P1 P2, got ${p.bytes.length}`, lineNo);
     this.cmd = p;
     this.cmdLine = lineNo;
@@ -208,9 +202,9 @@ class Parser {
   response(s: number, e: number, lineNo: number): void {
     const cmd = this.cmd;
     if (cmd === undefined) this.fail('response (<=) without a command (=>) before it', lineNo);
-    const h = this.noteStart(s, e);
-    const at = this.timeStart(s, h);
-    const p = parseHexPattern(this.text, s, at, lineNo, this.file);
+    const p = this.pattern(s, e, lineNo);
+    const at = lastPatternEnd();
+    const h = at < e && this.text.charCodeAt(at) === 64 ? this.noteAfter(at, e) : at;
     const lastStar = p.stars?.[p.stars.length - 1] ?? 0;
     if (p.bytes.length - lastStar < 2) this.fail('a response ends with SW1 SW2 (2 bytes, possibly masked ".." ..)', lineNo);
     const exchange: TraceExchange = {
@@ -230,6 +224,8 @@ class Parser {
   }
 
   time(at: number, h: number, lineNo: number): number {
+    const fast = quickMs(this.text, at, h);
+    if (fast >= 0) return fast;
     const m = TIME.exec(this.text.slice(at, h).trim());
     if (m === null) this.fail(`timing must look like @1.234ms (units ms, us, s), got ${JSON.stringify(this.text.slice(at, h).trim())}`, lineNo);
     const v = Number(m?.[1]);
@@ -239,8 +235,9 @@ class Parser {
 
   reset(s: number, e: number, lineNo: number): void {
     if (this.cmd !== undefined) this.fail(`command at line ${this.cmdLine} has no response (<=): a reset follows`, lineNo);
-    const h = this.noteStart(s, e);
-    const p = parseHexPattern(this.text, s, h, lineNo, this.file);
+    const p = this.pattern(s, e, lineNo);
+    const h = lastPatternEnd();
+    if (h < e && this.text.charCodeAt(h) === 64) this.fail('timing (@…) belongs on a response line', lineNo);
     if (p.masked !== undefined || p.stars !== undefined) this.fail('the ATR of a reset must be plain hex', lineNo);
     const rec: TraceReset = { kind: 'reset', line: lineNo, atr: p.bytes.length > 0 ? p.bytes : undefined, note: this.note(h, e), comments: this.comments };
     this.records.push(rec);
@@ -250,6 +247,34 @@ class Parser {
   fail(message: string, lineNo: number): never {
     throw new TraceParseError(message, lineNo, this.file);
   }
+}
+
+/**
+ * `@<digits>[.<digits>]ms` followed only by blanks, read without allocating; -1 for anything else.
+ * One division of two exact integers, so the result is the double nearest to the decimal, as Number().
+ */
+function quickMs(text: string, at: number, end: number): number {
+  let i = at + 1;
+  let digits = 0;
+  let scale = 1;
+  let c = text.charCodeAt(i);
+  if (c < 48 || c > 57) return -1;
+  while (c >= 48 && c <= 57) {
+    digits = digits * 10 + (c - 48);
+    c = text.charCodeAt(++i);
+  }
+  if (c === 46) {
+    c = text.charCodeAt(++i);
+    if (c < 48 || c > 57) return -1;
+    while (c >= 48 && c <= 57) {
+      digits = digits * 10 + (c - 48);
+      scale *= 10;
+      c = text.charCodeAt(++i);
+    }
+  }
+  if (digits > Number.MAX_SAFE_INTEGER || c !== 109 || text.charCodeAt(i + 1) !== 115) return -1; // "ms"
+  for (i += 2; i < end; i++) if (!isBlank(text.charCodeAt(i))) return -1;
+  return digits / scale;
 }
 
 function isBlank(c: number): boolean {

@@ -15,5 +15,6 @@ export { ALGORITHMS, describeCla, describeFid, FID_PREFIXES, INS_NAMES, KNOWN_AI
 export * from './params.ts';
 export * from './decode-data.ts';
 export * from './annotate.ts';
+export * from './annotate-json.ts';
 export * from './render.ts';
 export * from './diff.ts';

@@ -150,6 +150,16 @@ const SM_NAMES = ['none', 'proprietary', 'iso', 'iso-header-authenticated'] as c
  * class (§3.0); 0xFF is invalid (PPS, PC/SC reader pseudo-APDUs).
  */
 export function describeCla(cla: number): ClaInfo {
+  const known = CLA_CACHE[cla & 0xff];
+  if (known !== undefined) return known;
+  const info = claInfo(cla & 0xff);
+  CLA_CACHE[cla & 0xff] = info;
+  return info;
+}
+
+const CLA_CACHE: (ClaInfo | undefined)[] = new Array<ClaInfo | undefined>(256).fill(undefined);
+
+function claInfo(cla: number): ClaInfo {
   if (cla === 0xff) return { value: cla, proprietary: true, chaining: false, secureMessaging: 'none', channel: 0, text: 'FF: invalid class (PPS or PC/SC reader pseudo-APDU)' };
   if (cla >= 0x20 && cla < 0x40) return { value: cla, proprietary: false, chaining: false, secureMessaging: 'none', channel: 0, text: `${hex2(cla)}: reserved class (RFU)` };
   const further = cla >= 0x40 && cla < 0x80;

@@ -93,8 +93,17 @@ const DESCRIBERS: ReadonlyMap<number, Describer> = new Map<number, Describer>([
   [INS.INITIALIZE_DEVICE, (p1, p2) => (p1 === 0 && p2 === 0 ? 'P1P2 0000' : both('unusual', 'unusual', p1, p2))],
 ]);
 
-/** P1/P2 in words for `ins`; `nc` is the command's data length. */
+const cache = new Map<number, string>();
+
+/** P1/P2 in words for `ins`; `nc` is the command's data length. Memoised: traces repeat headers. */
 export function describeParams(ins: number, p1: number, p2: number, nc: number): string {
-  const d = DESCRIBERS.get(ins);
-  return d === undefined ? `P1 ${hex2(p1)} · P2 ${hex2(p2)}` : d(p1, p2, nc);
+  const key = ins * 2 ** 17 + p1 * 2 ** 9 + p2 * 2 + (nc === 0 ? 1 : 0);
+  let text = cache.get(key);
+  if (text === undefined) {
+    if (cache.size > 100_000) cache.clear();
+    const d = DESCRIBERS.get(ins);
+    text = d === undefined ? `P1 ${hex2(p1)} · P2 ${hex2(p2)}` : d(p1, p2, nc);
+    cache.set(key, text);
+  }
+  return text;
 }

@@ -27,16 +27,23 @@ for (let i = 0; i < 6; i++) {
 const DIGITS = '0123456789ABCDEF';
 const BYTE_HEX: string[] = Array.from({ length: 256 }, (_, b) => (DIGITS[b >> 4] ?? '') + (DIGITS[b & 15] ?? ''));
 
-let scratch = new Uint8Array(1024);
+/**
+ * Parsed bytes go into a shared arena and patterns get views of it: a long trace then costs a few
+ * large allocations instead of one small ArrayBuffer per line (the parser's hot path; the views are
+ * never written to after parsing).
+ */
+const ARENA_SIZE = 1 << 20;
+let arena = new Uint8Array(ARENA_SIZE);
+let arenaPos = 0;
 let scratchMask = new Uint8Array(1024);
 
-function grow(): void {
-  const next = new Uint8Array(scratch.length * 2);
-  next.set(scratch);
-  scratch = next;
-  const nextMask = new Uint8Array(scratchMask.length * 2);
-  nextMask.set(scratchMask);
-  scratchMask = nextMask;
+/** Make room for `max` bytes at `arenaPos` (and as many mask flags). */
+function reserve(max: number): void {
+  if (arena.length - arenaPos < max) {
+    arena = new Uint8Array(Math.max(ARENA_SIZE, max));
+    arenaPos = 0;
+  }
+  if (scratchMask.length < max) scratchMask = new Uint8Array(max * 2);
 }
 
 /** A pattern of concrete bytes (no masks). The array is used as is, not copied. */
@@ -44,15 +51,26 @@ export function concretePattern(bytes: Uint8Array): HexPattern {
   return { bytes, masked: undefined, stars: undefined };
 }
 
+let stoppedAt = 0;
+
+/** Where the last `parseHexPattern` call with `stopAtMark` stopped: a `#` or `@`, or its `end`. */
+export function lastPatternEnd(): number {
+  return stoppedAt;
+}
+
 /**
  * Parse `text[start, end)` as a pattern. Errors name `line` (and `file`) and the column (1-based).
- * Hot path of the trace parser: one pass over the characters, no intermediate strings.
+ * With `stopAtMark`, parsing ends at the first `#` or `@` (see `lastPatternEnd`), so the trace parser
+ * finds a line's note and timing in the same pass. Hot path: one pass, no intermediate strings.
  */
-export function parseHexPattern(text: string, start: number, end: number, line?: number, file?: string): HexPattern {
+export function parseHexPattern(text: string, start: number, end: number, line?: number, file?: string, stopAtMark = false): HexPattern {
   let n = 0;
   let anyMasked = false;
   let stars: number[] | undefined;
   let i = start;
+  reserve((end - start + 1) >> 1);
+  const out = arena;
+  const base = arenaPos;
   const fail = (what: string): never => {
     throw new TraceParseError(`${what} at column ${i - lineStart(text, start) + 1}`, line, file);
   };
@@ -62,30 +80,33 @@ export function parseHexPattern(text: string, start: number, end: number, line?:
       i++;
       continue;
     }
-    if (n >= scratch.length) grow();
     const hi = c < 128 ? (HEX_VALUE[c] ?? -1) : -1;
     if (hi >= 0) {
       const c2 = i + 1 < end ? text.charCodeAt(i + 1) : 0;
       const lo = c2 < 128 ? (HEX_VALUE[c2] ?? -1) : -1;
       if (lo < 0) fail(`half a byte: hex digit ${JSON.stringify(text[i])} without its pair`);
-      scratch[n] = (hi << 4) | lo;
+      out[base + n] = (hi << 4) | lo;
       scratchMask[n++] = 0;
       i += 2;
     } else if (c === 46 /* . */) {
       if (i + 1 >= end || text.charCodeAt(i + 1) !== 46) fail('a single "." (a masked byte is "..")');
-      scratch[n] = 0;
+      out[base + n] = 0;
       scratchMask[n++] = 1;
       anyMasked = true;
       i += 2;
     } else if (c === 42 /* * */) {
       (stars ??= []).push(n);
       i++;
+    } else if (stopAtMark && (c === 35 /* # */ || c === 64) /* @ */) {
+      break;
     } else {
       fail(`unexpected character ${JSON.stringify(text[i])} (bytes are hex pairs, ".." or "*")`);
     }
   }
+  arenaPos = base + n;
+  stoppedAt = i < end ? i : end;
   return {
-    bytes: scratch.slice(0, n),
+    bytes: out.subarray(base, base + n),
     masked: anyMasked ? scratchMask.slice(0, n) : undefined,
     stars,
   };

@@ -1,5 +1,6 @@
 import type { Annotation, CommandAnnotation, ExchangeAnnotation, ResponseAnnotation } from './annotate.ts';
-import type { DataAnnotation } from './decode-data.ts';
+import { tlvLines, type DataAnnotation } from './decode-data.ts';
+import { formatPattern } from './pattern.ts';
 
 /**
  * Text rendering of annotations (`schsm trace show`):
@@ -43,12 +44,12 @@ export function renderData(d: DataAnnotation | undefined): string[] {
     case 'fids':
       return d.entries.length === 1 ? [`${d.what}: ${d.entries[0]?.fid} ${d.entries[0]?.meaning}`] : [`${d.what}:`, ...d.entries.map((e) => `  ${e.fid} ${e.meaning}`)];
     case 'tlv':
-      return [...d.lines];
+      return tlvLines(d);
   }
 }
 
 function commandLines(c: CommandAnnotation, note: string | undefined, perLine: number): string[] {
-  const out = wrapHex('=> ', c.hex, perLine);
+  const out = wrapHex('=> ', formatPattern(c.pattern), perLine);
   if (note !== undefined) out.push(`${INDENT}# ${note}`);
   out.push(`${INDENT}${c.name} · CLA ${c.cla.text} · ${c.params}`);
   out.push(`${INDENT}${c.lengths.text}${c.masked > 0 ? ` · ${c.masked} masked byte(s)` : ""}`);
@@ -57,7 +58,7 @@ function commandLines(c: CommandAnnotation, note: string | undefined, perLine: n
 }
 
 function responseLines(r: ResponseAnnotation, perLine: number): string[] {
-  const out = wrapHex('<= ', r.hex, perLine);
+  const out = wrapHex('<= ', formatPattern(r.pattern), perLine);
   const data = r.variable ? ' · variable-length data' : r.dataLength > 0 ? ` · ${r.dataLength} data bytes` : '';
   out.push(`${INDENT}${r.sw} ${r.swName}: ${r.meaning}${data}`);
   for (const l of renderData(r.data)) out.push(`${INDENT}${l}`);

@@ -1,5 +1,6 @@
 import test from 'ava';
 import { annotate, annotateCommand, annotateResponse, lengthInfo } from '../../src/trace/annotate.ts';
+import { annotationJson, dataJson } from '../../src/trace/annotate-json.ts';
 import { parseTrace } from '../../src/trace/format.ts';
 import { describeCla } from '../../src/trace/ins-names.ts';
 import { parsePattern } from '../../src/trace/pattern.ts';
@@ -18,7 +19,8 @@ test('SELECT the SmartCard-HSM applet and its FCP (bytes from 03-card-name.opens
   const r = resp('62 22 81 02 00 00 82 01 01 83 02 00 00 84 0B 2B 06 01 04 01 81 C3 1F 02 01 30 8A 01 05 85 05 00 00 FF 06 06 90 00', 0xa4);
   t.like(r, { sw: '9000', swName: 'OK', success: true, dataLength: 36, retriesLeft: undefined });
   t.is(r.data?.kind, 'tlv');
-  t.deepEqual(r.data?.kind === 'tlv' ? r.data.lines : [], [
+  const tree = dataJson(r.data);
+  t.deepEqual(tree?.kind === 'tlv' ? tree.lines : [], [
     '62 FCP template (34)',
     '  81 file size (total) (2): 0000',
     '  82 file descriptor (1): 01',
@@ -71,7 +73,7 @@ test('SIGN (4E) with ECDSA + SHA-256 and a DER signature answer', (t) => {
   t.like(c.lengths, { case: '4E', nc: 32, ne: 512, text: 'case 4E · Lc 00 00 20 (Nc 32) · Le 02 00 (Ne 512)' });
   t.deepEqual(c.data, { kind: 'bytes', what: 'input (hash, DigestInfo or padded block)', length: 32, masked: 0 });
   const r = resp('30 08 02 02 01 02 02 02 03 04 90 00', 0x68);
-  t.deepEqual(r.data, { kind: 'tlv', what: 'ECDSA signature (DER)', lines: ['30 SEQUENCE (8)', '  02 INTEGER (2): 0102', '  02 INTEGER (2): 0304'] });
+  t.deepEqual(dataJson(r.data), { kind: 'tlv', what: 'ECDSA signature (DER)', length: 10, lines: ['30 SEQUENCE (8)', '  02 INTEGER (2): 0102', '  02 INTEGER (2): 0304'] });
 });
 
 test('GENERATE ASYMMETRIC KEY PAIR: key ids in P1/P2', (t) => {
@@ -157,5 +159,7 @@ test('annotate numbers exchanges, keeps resets and line numbers; text rendering'
     ].join('\n'),
   );
   t.is(renderAnnotation(list[1]!), 'reset  ATR 3B 01  (line 5)');
+  const json = JSON.parse(JSON.stringify(annotationJson(list[0]!))) as { command: { hex: string; name: string }; response: { hex: string; retriesLeft: number } };
+  t.like(json, { command: { hex: '00 20 00 81', name: 'VERIFY' }, response: { hex: '63 C3', retriesLeft: 3 } });
   t.true(renderAnnotation(list[2]!).startsWith('# again\n#2  line 7\n'));
 });

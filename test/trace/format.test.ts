@@ -85,6 +85,7 @@ const ERRORS: readonly [string, string, number, RegExp][] = [
   ['bad timing', '=> 00 A4 04 00\n<= 90 00 @fast\n', 2, /timing must look like/],
   ['masked ATR', 'reset 3B ..\n', 1, /plain hex/],
   ['future format', '# trace-format: 2\n', 1, /unsupported trace-format "2"/],
+  ['timing on a command', '=> 00 A4 04 00 @1.000ms\n<= 90 00\n', 1, /belongs on the response line/],
 ];
 
 for (const [name, text, line, message] of ERRORS) {

@@ -1,4 +1,5 @@
 import { annotate } from '../../../../trace/annotate.ts';
+import { annotationJson } from '../../../../trace/annotate-json.ts';
 import type { LogFormat } from '../../../../trace/import/index.ts';
 import { renderAnnotations } from '../../../../trace/render.ts';
 import type { GlobalArgs } from '../../../command.ts';
@@ -16,7 +17,7 @@ export interface TraceShowArgs extends Partial<GlobalArgs> {
 export async function runTraceShow(args: TraceShowArgs, ctx: CliContext): Promise<number> {
   const trace = loadForCli(ctx, args.file, { format: args.format, redact: args.redact });
   const annotations = annotate(trace);
-  if (args.json === true) printJson(ctx, { file: args.file, metadata: trace.metadata, annotations });
+  if (args.json === true) printJson(ctx, { file: args.file, metadata: trace.metadata, annotations: annotations.map(annotationJson) });
   else ctx.stdout(renderAnnotations(annotations, trace.metadata));
   return EXIT.OK;
 }
