@@ -15,10 +15,6 @@ import { initialisedSim, sessionWithPrompter, tempDir, USER_PIN } from './helper
 import { ensureBuilt, tmuxMissing } from './tmux.ts';
 import { runReplScenario } from './repl-scenario.ts';
 
-test.serial.before(async () => {
-  if (tmuxMissing() === undefined) await ensureBuilt();
-});
-
 async function cli(argv: readonly string[], cwd: string): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = '';
   let stderr = '';
@@ -56,10 +52,11 @@ test.serial('interactive REPL on a pseudo-terminal through pcscd', async (t) => 
     t.log(`SKIPPED (not in CI): ${missing}`);
     return t.pass();
   }
+  const bin = await ensureBuilt(); // before taking the reader
   const sim = await initialisedSim();
   const state = tempDir('schsm-repl-pcscd-');
   await withVirtualCard(sim, async (reader) => {
-    await runReplScenario(t, { args: `--reader '${reader.readerName}'`, pin: USER_PIN, stateHome: state, cwd: state, cardLine: new RegExp(`card: SmartCard-HSM .* in ${reader.readerName}`) });
+    await runReplScenario(t, { bin, args: `--reader '${reader.readerName}'`, pin: USER_PIN, stateHome: state, cwd: state, cardLine: new RegExp(`card: SmartCard-HSM .* in ${reader.readerName}`) });
   });
 });
 

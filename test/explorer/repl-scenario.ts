@@ -6,9 +6,11 @@
 import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { ExecutionContext } from 'ava';
-import { ROOT, TmuxSession } from './tmux.ts';
+import { TmuxSession } from './tmux.ts';
 
 export interface ReplScenario {
+  /** bin/schsm.js of the build under test (ensureBuilt). */
+  readonly bin: string;
   /** Arguments after `explore`, e.g. `--sim` or `--reader 'Virtual PCD 00 01'`. */
   readonly args: string;
   /** The card's user PIN. */
@@ -33,7 +35,7 @@ function occurrences(text: string, needle: string): number {
 }
 
 async function firstSession(t: ExecutionContext, o: ReplScenario, env: Record<string, string>): Promise<void> {
-  const s = new TmuxSession(`node ${path.join(ROOT, 'bin', 'schsm.js')} explore ${o.args}`, env, o.cwd);
+  const s = new TmuxSession(`node ${o.bin} explore ${o.args}`, env, o.cwd);
   try {
     const start = await s.waitFor(/schsm \[E82B\/0601\/0401\/81C3\/1F02\/01\]>/);
     t.regex(start, o.cardLine);
@@ -88,7 +90,7 @@ async function firstSession(t: ExecutionContext, o: ReplScenario, env: Record<st
 }
 
 async function secondSession(t: ExecutionContext, o: ReplScenario, env: Record<string, string>): Promise<void> {
-  const s = new TmuxSession(`node ${path.join(ROOT, 'bin', 'schsm.js')} explore ${o.args}`, { ...env, NO_COLOR: '1' }, o.cwd);
+  const s = new TmuxSession(`node ${o.bin} explore ${o.args}`, { ...env, NO_COLOR: '1' }, o.cwd);
   try {
     await s.waitFor(/schsm \[E82B\/0601\/0401\/81C3\/1F02\/01\]>/);
     t.false(s.screen(true).includes('\u001b[1m'), 'NO_COLOR: no colour');

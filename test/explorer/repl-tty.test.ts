@@ -4,13 +4,10 @@
 import test from 'ava';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { ensureBuilt, ROOT, TmuxSession, tmuxMissing } from './tmux.ts';
+import { ensureBuilt, TmuxSession, tmuxMissing } from './tmux.ts';
 import { runReplScenario } from './repl-scenario.ts';
 import { tempDir } from './helpers.ts';
 
-test.before(async () => {
-  if (tmuxMissing() === undefined) await ensureBuilt();
-});
 
 test('interactive session on the built-in simulator', async (t) => {
   const missing = tmuxMissing();
@@ -22,6 +19,7 @@ test('interactive session on the built-in simulator', async (t) => {
   }
   const state = tempDir('schsm-repl-');
   await runReplScenario(t, {
+    bin: await ensureBuilt(),
     args: '--sim',
     pin: '648219', // the new default simulator card gets the documentation's example PIN
     stateHome: state,
@@ -39,7 +37,7 @@ test('script mode on a terminal asks an omitted PIN at a hidden prompt', async (
   }
   const state = tempDir('schsm-repl-');
   writeFileSync(path.join(state, 'login.txt'), '# log in, then show the PIN state\nverify user\npin_info\n');
-  const s = new TmuxSession(`node ${path.join(ROOT, 'bin', 'schsm.js')} explore --sim --script login.txt`, { XDG_STATE_HOME: state, TERM: 'xterm-256color', PATH: process.env.PATH ?? '' }, state);
+  const s = new TmuxSession(`node ${await ensureBuilt()} explore --sim --script login.txt`, { XDG_STATE_HOME: state, TERM: 'xterm-256color', PATH: process.env.PATH ?? '' }, state);
   try {
     await s.waitFor(/^User PIN: *$/m);
     s.type('648219');

@@ -1,10 +1,9 @@
 /**
  * Drive the real `node bin/schsm.js explore` on a pseudo-terminal with tmux: start it in a detached
- * session, send keys, read the screen, wait for text. And build dist/ first (once at a time across
- * ava's processes, skipped when dist is newer than every source file).
+ * session, send keys, read the screen, wait for text. The program is built first (`ensureBuilt`).
  */
 import { execFile, execFileSync } from 'node:child_process';
-import { mkdirSync, readdirSync, rmdirSync, statSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,45 +11,27 @@ import { fileURLToPath } from 'node:url';
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-function newest(dir: string): number {
-  let max = 0;
-  for (const name of readdirSync(dir)) {
-    const p = path.join(dir, name);
-    const st = statSync(p);
-    max = Math.max(max, st.isDirectory() ? newest(p) : name.endsWith('.ts') ? st.mtimeMs : 0);
-  }
-  return max;
-}
+let built: Promise<string> | undefined;
 
-function distTime(): number {
-  try {
-    return statSync(path.join(ROOT, 'dist', 'cli', 'main.js')).mtimeMs;
-  } catch {
-    return 0;
-  }
-}
-
-/** `npm run build` unless dist is up to date; serialised across processes with a lock directory. */
-export async function ensureBuilt(): Promise<void> {
-  const lock = path.join(tmpdir(), 'schsm-explorer-build.lock');
-  const deadline = Date.now() + 180_000;
-  for (;;) {
-    try {
-      mkdirSync(lock);
-      break;
-    } catch {
-      if (Date.now() > deadline) throw new Error(`build lock ${lock} held for 3 minutes (remove it if stale)`);
-      await sleep(250);
-    }
-  }
-  try {
-    if (distTime() > newest(path.join(ROOT, 'src'))) return;
-    await new Promise<void>((resolve, reject) => {
-      execFile('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: ROOT, maxBuffer: 16 << 20 }, (err, stdout) => (err === null ? resolve() : reject(new Error(`npm run build failed:\n${stdout}`))));
+/**
+ * Build src/ into a private package directory (dist/ + bin/schsm.js + package.json, node_modules
+ * linked), once per test process, so that parallel builds in the checkout never race with the run.
+ * Returns the path of its bin/schsm.js.
+ */
+export function ensureBuilt(): Promise<string> {
+  built ??= new Promise<string>((resolve, reject) => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'schsm-explorer-bin-'));
+    const tsc = path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
+    execFile(process.execPath, [tsc, '-p', 'tsconfig.build.json', '--outDir', path.join(dir, 'dist')], { cwd: ROOT, maxBuffer: 16 << 20 }, (err, stdout) => {
+      if (err !== null) return reject(new Error(`build failed:\n${stdout}`));
+      mkdirSync(path.join(dir, 'bin'));
+      copyFileSync(path.join(ROOT, 'bin', 'schsm.js'), path.join(dir, 'bin', 'schsm.js'));
+      copyFileSync(path.join(ROOT, 'package.json'), path.join(dir, 'package.json'));
+      symlinkSync(path.join(ROOT, 'node_modules'), path.join(dir, 'node_modules'));
+      resolve(path.join(dir, 'bin', 'schsm.js'));
     });
-  } finally {
-    rmdirSync(lock);
-  }
+  });
+  return built;
 }
 
 /** Is tmux installed? */
