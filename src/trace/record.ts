@@ -83,79 +83,96 @@ function headerLines(inner: Transport, options: RecordOptions, redacted: string)
  * header says so and a warning is printed. `close()` closes the inner transport and the file.
  */
 export async function recordTransport(inner: Transport, options: RecordOptions): Promise<RecordingTransport> {
-  const redact = options.redact !== false;
-  const unwrap = options.redactUnwrap === true;
   const fd = openTraceFile(options.file, options.force === true);
-  let open = true;
-  let recorded = 0;
-  let first = true;
-  const write = (text: string): void => {
-    if (open) writeSync(fd, text);
-  };
-  if (!redact) (options.warn ?? ((m: string) => process.stderr.write(`${m}\n`)))(NOT_REDACTED_WARNING);
-  write(formatHeader(headerLines(inner, options, redact ? redactionSummary(unwrap) : NOT_REDACTED)));
-  log('recording %s into %s (redaction %s)', inner.name, options.file, redact ? 'on' : 'OFF');
+  return new Recorder(inner, options, fd);
+}
 
-  const transport: RecordingTransport = {
-    name: inner.name,
-    get atr() {
-      return inner.atr;
-    },
-    ...(inner.protocol !== undefined ? { protocol: inner.protocol } : {}),
-    file: options.file,
-    get recorded() {
-      return recorded;
-    },
-    comment(text: string): void {
-      write(`${first ? '' : '\n'}${text.split('\n').map(formatComment).join('\n')}\n`);
-    },
-    async transmit(command: Uint8Array): Promise<Uint8Array> {
-      const t0 = performance.now();
-      let response: Uint8Array;
-      try {
-        response = await inner.transmit(command);
-      } catch (error) {
-        const shown = redact ? redactPair(concretePattern(command), concretePattern(Uint8Array.of(0x90, 0)), unwrap).command : concretePattern(command);
-        write(`${formatComment(`no response to ${formatPattern(shown)}: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`)}\n`);
-        throw error;
+/** The recording decorator; every write goes to the file before the call returns. */
+class Recorder implements RecordingTransport {
+  readonly name: string;
+  readonly protocol?: string;
+  readonly file: string;
+  private count = 0;
+  private readonly inner: Transport;
+  private readonly options: RecordOptions;
+  private readonly redact: boolean;
+  private readonly unwrap: boolean;
+  private fd: number | undefined;
+  private first = true;
+
+  constructor(inner: Transport, options: RecordOptions, fd: number) {
+    this.inner = inner;
+    this.options = options;
+    this.fd = fd;
+    this.name = inner.name;
+    if (inner.protocol !== undefined) this.protocol = inner.protocol;
+    this.file = options.file;
+    this.redact = options.redact !== false;
+    this.unwrap = options.redactUnwrap === true;
+    if (!this.redact) (options.warn ?? ((m: string) => process.stderr.write(`${m}\n`)))(NOT_REDACTED_WARNING);
+    this.write(formatHeader(headerLines(inner, options, this.redact ? redactionSummary(this.unwrap) : NOT_REDACTED)));
+    log('recording %s into %s (redaction %s)', inner.name, options.file, this.redact ? 'on' : 'OFF');
+  }
+
+  get atr(): Uint8Array {
+    return this.inner.atr;
+  }
+
+  get recorded(): number {
+    return this.count;
+  }
+
+  private write(text: string): void {
+    if (this.fd !== undefined) writeSync(this.fd, text);
+  }
+
+  comment(text: string): void {
+    this.write(`${this.first ? '' : '\n'}${text.split('\n').map(formatComment).join('\n')}\n`);
+  }
+
+  async transmit(command: Uint8Array): Promise<Uint8Array> {
+    const t0 = performance.now();
+    let response: Uint8Array;
+    try {
+      response = await this.inner.transmit(command);
+    } catch (error) {
+      const shown = this.redact ? redactPair(concretePattern(command), concretePattern(Uint8Array.of(0x90, 0)), this.unwrap).command : concretePattern(command);
+      this.write(`${formatComment(`no response to ${formatPattern(shown)}: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`)}\n`);
+      throw error;
+    }
+    const ms = performance.now() - t0;
+    const pair = this.redact ? redactPair(concretePattern(command), concretePattern(response), this.unwrap) : undefined;
+    const record = exchangeRecord({
+      command: pair?.command ?? concretePattern(command),
+      response: pair?.response ?? concretePattern(response),
+      durationMs: this.options.timing === false ? undefined : ms,
+      note: pair !== undefined && pair.what.length > 0 ? `redacted: ${pair.what.join(', ')}` : undefined,
+    });
+    this.write(formatRecord(record, true));
+    this.count++;
+    this.first = false;
+    return response;
+  }
+
+  async reset(): Promise<void> {
+    await this.inner.reset();
+    this.write(formatRecord(resetRecord({ atr: this.inner.atr.length > 0 ? this.inner.atr : undefined }), true));
+    this.first = false;
+  }
+
+  async close(): Promise<void> {
+    try {
+      await this.inner.close();
+    } finally {
+      if (this.fd !== undefined) {
+        closeSync(this.fd);
+        this.fd = undefined;
+        log('trace %s closed after %d exchange(s)', this.file, this.count);
       }
-      const ms = performance.now() - t0;
-      const pair = redact ? redactPair(concretePattern(command), concretePattern(response), unwrap) : undefined;
-      const note = pair !== undefined && pair.what.length > 0 ? `redacted: ${pair.what.join(', ')}` : undefined;
-      write(
-        formatRecord(
-          exchangeRecord({
-            command: pair?.command ?? concretePattern(command),
-            response: pair?.response ?? concretePattern(response),
-            durationMs: options.timing === false ? undefined : ms,
-            note,
-          }),
-          true,
-        ),
-      );
-      recorded++;
-      first = false;
-      return response;
-    },
-    async reset(): Promise<void> {
-      await inner.reset();
-      write(formatRecord(resetRecord({ atr: inner.atr.length > 0 ? inner.atr : undefined }), true));
-      first = false;
-    },
-    async close(): Promise<void> {
-      try {
-        await inner.close();
-      } finally {
-        if (open) {
-          open = false;
-          closeSync(fd);
-          log('trace %s closed after %d exchange(s)', options.file, recorded);
-        }
-      }
-    },
-    exclusive<T>(fn: () => Promise<T>): Promise<T> {
-      return inner.exclusive(fn);
-    },
-  };
-  return transport;
+    }
+  }
+
+  exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    return this.inner.exclusive(fn);
+  }
 }

@@ -55,69 +55,90 @@ function resolve(source: Trace | string): Trace {
  * responses are filled with 00 (or random bytes with `fill: 'random'`).
  */
 export function createReplayTransport(source: Trace | string, options: ReplayOptions = {}): ReplayTransport {
-  const trace = resolve(source);
-  const strict = options.strict !== false;
-  const fill = options.fill ?? 'zero';
-  const file = trace.source;
-  const records = trace.records;
-  const mismatches: TraceMismatchError[] = [];
-  let pos = 0;
-  let atr = trace.metadata.atr !== undefined ? fromHex(trace.metadata.atr) : new Uint8Array(0);
-  const lastLine = (): number | undefined => records[records.length - 1]?.line;
+  return new Replayer(resolve(source), options);
+}
 
-  const mismatch = (expected: string, actual: string): TraceMismatchError => {
-    const rec = records[pos];
-    return new TraceMismatchError(expected, actual, rec?.line ?? 0, pos, file);
-  };
+class Replayer implements ReplayTransport {
+  readonly name: string;
+  readonly protocol?: string;
+  readonly trace: Trace;
+  readonly mismatches: TraceMismatchError[] = [];
+  private currentAtr: Uint8Array;
+  private pos = 0;
+  private readonly strict: boolean;
+  private readonly fill: MaskFill;
+  private readonly records: readonly TraceRecord[];
+  private readonly file: string | undefined;
 
-  const transport: ReplayTransport = {
-    name: options.name ?? `replay:${file ?? 'trace'}`,
-    get atr() {
-      return atr;
-    },
-    ...(trace.metadata.protocol !== undefined ? { protocol: trace.metadata.protocol } : {}),
-    trace,
-    get position() {
-      return pos;
-    },
-    get remaining() {
-      return records.length - pos;
-    },
-    mismatches,
-    async transmit(command: Uint8Array): Promise<Uint8Array> {
-      if (!strict) while (records[pos]?.kind === 'reset') pos++;
-      const rec = records[pos];
-      if (rec === undefined) throw new TraceExhaustedError(toHex(command, ' '), pos, lastLine(), file);
-      if (rec.kind === 'reset') throw mismatch('reset', toHex(command, ' '));
-      if (!matchesPattern(rec.command, command)) {
-        const error = mismatch(formatPattern(rec.command), toHex(command, ' '));
-        if (strict) throw error;
-        mismatches.push(error);
-        log('replay: tolerated mismatch at line %d', rec.line);
-      }
-      pos++;
-      log('replay: line %d used (%d left)', rec.line, records.length - pos);
-      return fillPattern(rec.response, fill);
-    },
-    async reset(): Promise<void> {
-      const rec = records[pos];
-      if (rec?.kind === 'reset') {
-        pos++;
-        if (rec.atr !== undefined) atr = rec.atr;
-        return;
-      }
-      if (!strict) return;
-      if (rec === undefined) throw new TraceExhaustedError('reset', pos, lastLine(), file);
-      throw mismatch(describe(rec), 'reset');
-    },
-    async close(): Promise<void> {
-      // Nothing to release; a replay stays usable (a command may close and reopen its card).
-    },
-    exclusive: runUnshared,
-    assertConsumed(): void {
-      const rec = records[pos];
-      if (rec !== undefined) throw new TraceNotConsumedError(records.length - pos, rec.line, describe(rec), file);
-    },
-  };
-  return transport;
+  constructor(trace: Trace, options: ReplayOptions) {
+    this.trace = trace;
+    this.records = trace.records;
+    this.file = trace.source;
+    this.strict = options.strict !== false;
+    this.fill = options.fill ?? 'zero';
+    this.name = options.name ?? `replay:${this.file ?? 'trace'}`;
+    if (trace.metadata.protocol !== undefined) this.protocol = trace.metadata.protocol;
+    this.currentAtr = trace.metadata.atr !== undefined ? fromHex(trace.metadata.atr) : new Uint8Array(0);
+  }
+
+  get atr(): Uint8Array {
+    return this.currentAtr;
+  }
+
+  get position(): number {
+    return this.pos;
+  }
+
+  get remaining(): number {
+    return this.records.length - this.pos;
+  }
+
+  private lastLine(): number | undefined {
+    return this.records[this.records.length - 1]?.line;
+  }
+
+  private mismatch(expected: string, actual: string): TraceMismatchError {
+    return new TraceMismatchError(expected, actual, this.records[this.pos]?.line ?? 0, this.pos, this.file);
+  }
+
+  async transmit(command: Uint8Array): Promise<Uint8Array> {
+    if (!this.strict) while (this.records[this.pos]?.kind === 'reset') this.pos++;
+    const rec = this.records[this.pos];
+    if (rec === undefined) throw new TraceExhaustedError(toHex(command, ' '), this.pos, this.lastLine(), this.file);
+    if (rec.kind === 'reset') throw this.mismatch('reset', toHex(command, ' '));
+    if (!matchesPattern(rec.command, command)) {
+      const error = this.mismatch(formatPattern(rec.command), toHex(command, ' '));
+      if (this.strict) throw error;
+      this.mismatches.push(error);
+      log('replay: tolerated mismatch at line %d', rec.line);
+    }
+    this.pos++;
+    log('replay: line %d used (%d left)', rec.line, this.records.length - this.pos);
+    return fillPattern(rec.response, this.fill);
+  }
+
+  async reset(): Promise<void> {
+    const rec = this.records[this.pos];
+    if (rec?.kind === 'reset') {
+      this.pos++;
+      if (rec.atr !== undefined) this.currentAtr = rec.atr;
+      return;
+    }
+    if (!this.strict) return;
+    if (rec === undefined) throw new TraceExhaustedError('reset', this.pos, this.lastLine(), this.file);
+    throw this.mismatch(describe(rec), 'reset');
+  }
+
+  async close(): Promise<void> {
+    // Nothing to release; a replay stays usable (a command may close and reopen its card).
+  }
+
+  exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    return runUnshared(fn);
+  }
+
+  assertConsumed(): void {
+    const rec = this.records[this.pos];
+    if (rec !== undefined) throw new TraceNotConsumedError(this.records.length - this.pos, rec.line, describe(rec), this.file);
+  }
 }
