@@ -73,6 +73,24 @@ test('node bin/schsm.js -vv logs every APDU through debug, PIN redacted, with th
   t.notRegex(r.stderr + r.stdout, /363438323139|36 34 38 32 31 39/);
 });
 
+/** A module hook that makes `pcsclite` unloadable, as on a machine without libpcsclite. */
+const NO_PCSC_HOOK = `data:text/javascript,${encodeURIComponent(
+  "import { register } from 'node:module'; register('data:text/javascript,' + encodeURIComponent(\"export async function resolve(s, c, n) { if (s === 'pcsclite') throw new Error('libpcsclite.so.1: cannot open shared object file (test hook)'); return n(s, c); }\"));",
+)}`;
+
+test('without a loadable PC/SC library: --help and the simulator work; readers says what to install (exit 3)', async (t) => {
+  t.timeout(180_000);
+  const dir = await buildPackage();
+  const help = await run(process.execPath, ['--import', NO_PCSC_HOOK, 'bin/schsm.js', '--help'], dir);
+  t.is(help.code, 0, help.stderr);
+  const sim = await run(process.execPath, ['--import', NO_PCSC_HOOK, 'bin/schsm.js', 'apdu', '--sim', '00A40400:E82B0601040181C31F0201/00'], dir);
+  t.is(sim.code, 0, sim.stderr);
+  const readers = await run(process.execPath, ['--import', NO_PCSC_HOOK, 'bin/schsm.js', 'readers'], dir);
+  t.is(readers.code, 3);
+  t.regex(readers.stderr, /error: PC\/SC is not available: libpcsclite\.so\.1: cannot open shared object file \(test hook\)/);
+  t.regex(readers.stderr, /hint: install the PC\/SC library and daemon \(Debian\/Ubuntu: `apt-get install libpcsclite1 pcscd`/);
+});
+
 test('default context: colour only on a terminal without NO_COLOR; --sim, --sim-state and --reader sim pick the simulator', (t) => {
   t.true(colorAllowed(true, {}));
   t.false(colorAllowed(false, {}));
