@@ -35,6 +35,12 @@ export class TraceBuilder {
     else if (atr !== undefined) this.pendingReset.atr = atr;
   }
 
+  /** A held-back reset with no exchange after it (end of a thread or of the log) becomes a comment. */
+  settleReset(): void {
+    if (this.pendingReset !== undefined) this.comment(`card reset at source line ${this.pendingReset.line} (no exchange after it)`);
+    this.pendingReset = undefined;
+  }
+
   get exchangeCount(): number {
     let n = 0;
     for (const r of this.records) if (r.kind === 'exchange') n++;
@@ -65,7 +71,7 @@ export class TraceBuilder {
   }
 
   build(source: string | undefined): Trace {
-    if (this.pendingReset !== undefined) this.comment(`card reset at source line ${this.pendingReset.line} (no exchange after it)`);
+    this.settleReset();
     return makeTrace({ records: this.records, metadata: ordered(this.metadata), trailer: this.take() ?? [], source });
   }
 }

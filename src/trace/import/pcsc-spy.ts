@@ -5,16 +5,18 @@ import { looseHex, spacedHex } from './hexdump.ts';
 import { splitFragments, type Fragment } from './spy-fragments.ts';
 
 /**
- * Import `pcsc-spy` output (pcsc-lite's PC/SC call logger). Tested on pcsc-lite 1.9.9 `pcsc-spy -n`
- * output, single-threaded and with two interleaved printer threads; the tolerances for other versions
- * (ANSI colours of runs without `-n`, `pb…` parameter names, lower-case hex, `0000:` offsets) are
- * inferred, not tested against real files.
+ * Import `pcsc-spy` output (pcsc-lite's PC/SC call logger). Tested on pcsc-lite 1.9.9 output: real
+ * `pcsc-spy -n` logs of OpenSC sessions (single-threaded, and two printer threads interleaved), and
+ * the real pcsc-spy 1.9.9 run on a crafted raw spy stream in each mode: colours (no `-n`), `-t`
+ * (thread markers), `-d` (handles and times hidden). The tolerances for other versions (`pb…`
+ * parameter names, lower-case hex, `0000:` offsets) are inferred, not tested against real files.
  *
  * Each successful `SCardTransmit` becomes an exchange: `bSendBuffer` is the command, `bRecvBuffer` the
  * response (data ‖ SW1 SW2), the seconds in the result line `[0.001438]` the timing. The byte counts
- * of `bSendLength`/`bRecvLength` are checked. `SCardReconnect` with SCARD_RESET_CARD/UNPOWER_CARD, and
- * `SCardDisconnect` with those dispositions, become resets. Reader, protocol and ATR come from
- * `SCardConnect` and `SCardGetStatusChange`.
+ * of `bSendLength`/`bRecvLength` are checked. `SCardReconnect` with dwInitialization 1 or 2
+ * (SCARD_RESET_CARD, SCARD_UNPOWER_CARD), and `SCardDisconnect` with those dispositions, become resets
+ * (kept only when an exchange follows). Reader, protocol and ATR come from `SCardConnect`,
+ * `SCardStatus` and `SCardGetStatusChange`.
  *
  * Several client threads (or programs) are printed as separate threads whose relative order the log
  * does not keep; their exchanges are put one thread after the other, in the order the threads first
@@ -42,7 +44,7 @@ export function importPcscSpyLog(text: string, file?: string): Trace {
 type SpyEvent =
   | { readonly type: 'exchange'; readonly cmd: number[]; readonly resp: number[]; readonly line: number; readonly respLine: number; readonly ms: number | undefined; readonly reader: string | undefined }
   | { readonly type: 'comment'; readonly text: string }
-  | { readonly type: 'reset'; readonly line: number };
+  | { readonly type: 'reset'; readonly line: number; atr?: Uint8Array };
 
 interface Call {
   readonly name: string;
@@ -55,7 +57,13 @@ interface Call {
   recvLine: number;
 }
 
-const RESETTING = /SCARD_(RESET|UNPOWER)_CARD/;
+/** dwInitialization / dwDisposition: 1 = SCARD_RESET_CARD, 2 = SCARD_UNPOWER_CARD (printed as a number or a name). */
+function resets(value: string | undefined): boolean {
+  if (value === undefined) return false;
+  if (/SCARD_(RESET|UNPOWER)_CARD/.test(value)) return true;
+  const n = /^0x([0-9A-Fa-f]+)/.exec(value);
+  return n !== null && [1, 2].includes(parseInt(n[1] ?? '', 16));
+}
 
 class SpyThread {
   readonly id: number;
@@ -66,6 +74,9 @@ class SpyThread {
   call: Call | undefined;
   statusReader: string | undefined;
   protocol: string | undefined;
+  /** Reader of the last SCardConnect: used when handles are hidden (`-d`). */
+  lastReader: string | undefined;
+  lastProtocol: string | undefined;
 
   constructor(id: number, readers: Map<string, { atr?: string }>, file: string | undefined) {
     this.id = id;
@@ -96,9 +107,19 @@ class SpyThread {
     if (c.name === 'SCardGetStatusChange') this.statusParam(f.kind, m[1] ?? '', m[2] ?? '');
   }
 
+  /** SCardStatus: the reader's name and ATR. */
+  status(c: Call): void {
+    const reader = c.params.get('o:mszReaderName');
+    const atr = looseHex(c.params.get('o:bAtr') ?? '');
+    if (reader === undefined || atr === undefined || atr.length === 0) return;
+    if (!this.readers.has(reader)) this.readers.set(reader, { atr: spacedHex(atr) });
+    const last = this.events[this.events.length - 1];
+    if (last?.type === 'reset') last.atr = Uint8Array.from(atr);
+  }
+
   statusParam(dir: string, key: string, value: string): void {
     if (key === 'szReader') this.statusReader = value;
-    else if (key === 'Atr' && dir === 'out' && this.statusReader !== undefined && /^[0-9A-Fa-f]{2}( [0-9A-Fa-f]{2})*$/.test(value.trim())) {
+    else if (key === 'Atr' && dir === 'out' && this.statusReader !== undefined && !this.readers.has(this.statusReader) && /^[0-9A-Fa-f]{2}( [0-9A-Fa-f]{2})*$/.test(value.trim())) {
       this.readers.set(this.statusReader, { atr: spacedHex(looseHex(value) ?? []) });
     }
   }
@@ -107,16 +128,20 @@ class SpyThread {
     this.call = undefined;
     const ok = /SCARD_S_SUCCESS|\[0x00000000\]/.test(rv);
     const secs = /\[(\d+\.\d+)\]\s*$/.exec(rv);
-    if (c.name === 'SCardTransmit') return this.transmit(c, ok, rv, secs === null ? undefined : Number(secs[1]) * 1000);
+    if (c.name === 'SCardTransmit') return this.transmit(c, ok, rv, secs === null ? undefined : Math.round(Number(secs[1]) * 1e6) / 1000);
     if (!ok) return;
     if (c.name === 'SCardConnect') {
       const handle = firstWord(c.params.get('o:phCard'));
       const reader = c.params.get('i:szReader');
       const proto = /^(T=\d|RAW)/.exec(c.params.get('o:dwActiveProtocol') ?? '')?.[1];
       if (handle !== undefined && reader !== undefined) this.cards.set(handle, { reader, protocol: proto });
-    } else if (c.name === 'SCardReconnect' && RESETTING.test(c.params.get('i:dwInitialization') ?? '')) {
+      if (reader !== undefined) this.lastReader = reader;
+      this.lastProtocol = proto;
+    } else if (c.name === 'SCardStatus') {
+      this.status(c);
+    } else if (c.name === 'SCardReconnect' && resets(c.params.get('i:dwInitialization'))) {
       this.events.push({ type: 'reset', line: c.line });
-    } else if (c.name === 'SCardDisconnect' && RESETTING.test(c.params.get('i:dwDisposition') ?? '')) {
+    } else if (c.name === 'SCardDisconnect' && resets(c.params.get('i:dwDisposition'))) {
       this.events.push({ type: 'reset', line: c.line });
     }
   }
@@ -130,8 +155,8 @@ class SpyThread {
     checkLength(c, 'o:bRecvLength', c.recv.length, this.file);
     if (c.send.length < 4 || c.recv.length < 2) throw new TraceImportError(`SCardTransmit at line ${c.line}: no command or response bytes found`, c.line, this.file);
     const card = this.cards.get(firstWord(c.params.get('i:hCard')) ?? '');
-    this.events.push({ type: 'exchange', cmd: c.send, resp: c.recv, line: c.line, respLine: c.recvLine, ms, reader: card?.reader });
-    if (card !== undefined) this.protocol ??= card.protocol;
+    this.events.push({ type: 'exchange', cmd: c.send, resp: c.recv, line: c.line, respLine: c.recvLine, ms, reader: card?.reader ?? this.lastReader });
+    this.protocol ??= card === undefined ? this.lastProtocol : card.protocol;
   }
 }
 
@@ -151,10 +176,11 @@ function assemble(order: readonly SpyThread[], readers: Map<string, { atr?: stri
   const b = new TraceBuilder('pcsc-spy output', file);
   let reader: string | undefined;
   for (const t of order) {
+    b.settleReset();
     if (order.length > 1) b.comment(`pcsc-spy thread ${t.id + 1} of ${order.length} (the log does not keep the order between threads)`);
     for (const e of t.events) {
       if (e.type === 'comment') b.comment(e.text);
-      else if (e.type === 'reset') b.reset(e.line);
+      else if (e.type === 'reset') b.reset(e.line, e.atr);
       else {
         if (e.reader !== undefined && reader !== undefined && e.reader !== reader) b.comment(`reader ${e.reader}`);
         reader ??= e.reader;

@@ -4,7 +4,8 @@
  * pcsc-spy (pcsc-lite's `pcsc-spy`, Python) prints each call as a function name line, ` i ` (in) and
  * ` o ` (out) parameter lines, hex dumps ` i  0000 HH HH … ASCII`, and a result line ` => text [secs]`.
  * A program with several threads (or several programs sharing the spy FIFO) gets one printer thread per
- * client thread; thread N's lines are indented by 4 × (N − 1) blanks. The printer threads write a line
+ * client thread; thread N's lines are indented by 4 × (N − 1) blanks, followed with `-t` by a marker
+ * ` (tN-1) ` (pcsc-spy 1.9.9 `PCSCspy.__init__`). The printer threads write a line
  * and its line break separately, so with two threads a physical line can hold pieces of both
  * (`… (0x00000010)     o  0090 C0 5A …`) and some line breaks land elsewhere (empty lines). This
  * module recovers the pieces and their thread from any physical line: a piece starts with its indent
@@ -27,7 +28,8 @@ export interface Fragment {
   readonly line: number;
 }
 
-const NEXT_PIECE = / +(?=[io] |=> |SCard[A-Z]|SCarControl)/g;
+const NEXT_PIECE = / +(?=[io] |=> |SCard[A-Z]|SCarControl|\(t\d+\) )/g;
+const THREAD_MARK = /^\(t(\d+)\) /;
 const DUMP_HEAD = /^ ([0-9A-Fa-f]{4}):? /;
 
 function hexValue(c: number): number {
@@ -71,15 +73,22 @@ export function splitFragments(line: string, lineNo: number): Fragment[] {
     let k = pos;
     while (line.charCodeAt(k) === 32) k++;
     if (k >= line.length) break;
-    const spaces = k - pos;
+    let spaces = k - pos;
+    const mark = THREAD_MARK.exec(line.slice(k, k + 12));
+    if (mark !== null) {
+      k += mark[0].length;
+      spaces = 0;
+      while (line.charCodeAt(k) === 32) (k++, spaces++);
+    }
+    const marked = mark === null ? undefined : Number(mark[1]);
     const rest = line.slice(k, k + 3);
     const name = /^SCar[A-Za-z]+/.exec(line.slice(k, k + 40));
     if (name !== null && (spaces % 4 === 0 || pos > 0)) {
-      out.push({ kind: 'name', thread: Math.floor(spaces / 4), body: name[0], dump: undefined, line: lineNo });
+      out.push({ kind: 'name', thread: marked ?? Math.floor(spaces / 4), body: name[0], dump: undefined, line: lineNo });
       pos = k + name[0].length;
       continue;
     }
-    const thread = Math.max(0, Math.floor((spaces - 1) / 4));
+    const thread = marked ?? Math.max(0, Math.floor((spaces - 1) / 4));
     if (rest.startsWith('=>')) {
       const end = pieceEnd(line, k + 2);
       out.push({ kind: 'rv', thread, body: line.slice(k + 2, end).trim(), dump: undefined, line: lineNo });
