@@ -69,6 +69,31 @@ test('old OpenSC "APDU data [ N bytes] ====" dumps, with timing from the line ti
   t.is(trace.metadata.reader, 'Old Reader 00 00');
 });
 
+test('OpenSC: a reset (sc_reset, pcsc_reconnect) between exchanges becomes one reset record', (t) => {
+  const prefix = (time: string, where: string): string => `P:9; T:0x1 06:44:${time} [opensc-tool] ${where}`;
+  const log = [
+    prefix('10.000', 'reader-pcsc.c:326:pcsc_transmit: '),
+    'Outgoing APDU (4 bytes):',
+    '00 20 00 81 . ..',
+    '',
+    prefix('10.001', 'reader-pcsc.c:335:pcsc_transmit: '),
+    'Incoming APDU (2 bytes):',
+    '63 C3 c.',
+    '',
+    prefix('10.002', 'card.c:1520:sc_reset: called'),
+    prefix('10.002', 'reader-pcsc.c:560:pcsc_reconnect: Reconnecting to the card...'),
+    prefix('10.010', 'reader-pcsc.c:326:pcsc_transmit: '),
+    'Outgoing APDU (4 bytes):',
+    '00 20 00 81 . ..',
+    '',
+    prefix('10.011', 'reader-pcsc.c:335:pcsc_transmit: '),
+    'Incoming APDU (2 bytes):',
+    '63 C3 c.',
+  ].join('\n');
+  const trace = importLog(log);
+  t.deepEqual(trace.records.map((r) => [r.kind, r.line]), [['exchange', 2], ['reset', 9], ['exchange', 12]]);
+});
+
 test('an OpenSC dump cut short is an error naming the line', (t) => {
   const e = t.throws(() => importLog('Outgoing APDU (20 bytes):\n00 A4 04 00 0B E8 2B 06 01 04 01 81 C3 1F 02 01 ......+.........\n\nP:1; T:1 12:00:00.000 [x] a.c:1:f: y\n', { file: 'cut.log' }), { instanceOf: TraceImportError });
   t.is(e?.line, 3);

@@ -18,7 +18,9 @@ import { looseHex, openscDumpLineBytes, readHexGroups, spacedHex } from './hexdu
  *
  * Line prefixes `P:pid; T:tid [date] hh:mm:ss.mmm [app] file.c:line:function: ` give the timing (the
  * time between the lines that announce command and response), the process (several processes may
- * share one log file) and, from the messages, the reader name, the ATR and the protocol.
+ * share one log file) and, from the messages, the reader name, the ATR and the protocol. A card reset
+ * is read from `sc_reset:` lines and `pcsc_reconnect: Reconnecting to the card...` (message strings
+ * of libopensc 0.23; the real logs at hand hold no reset, so this part is not tested on a real file).
  */
 export function importOpenscLog(text: string, file?: string): Trace {
   const st = new OpenscImport(text.split('\n').map((l) => (l.endsWith('\r') ? l.slice(0, -1) : l)), file);
@@ -95,7 +97,7 @@ class OpenscImport {
     else if ((m = /match_atr_table: ATR\s+: ([0-9a-fA-F:]+)\s*$/.exec(message)) !== null) b.meta('atr', spacedHex(looseHex(m[1] ?? '') ?? []));
     else if ((m = /(?:Final|Initial) protocol: (T=\d|RAW)/.exec(message)) !== null) b.meta('protocol', m[1]);
     else if ((m = /opensc version: (\S+)/.exec(message)) !== null) b.meta('opensc', m[1]);
-    else if (/\b(?:sc_reset|pcsc_reset):/.test(message)) b.reset(lineNo);
+    else if (/\bsc_reset: |\bpcsc_reconnect: Reconnecting to the card/.test(message)) b.reset(lineNo);
     if (this.app !== undefined) b.meta('application', this.app);
   }
 
