@@ -1,7 +1,7 @@
 import { annotate } from '../../../../trace/annotate.ts';
 import { annotationJson } from '../../../../trace/annotate-json.ts';
 import type { LogFormat } from '../../../../trace/import/index.ts';
-import { renderAnnotations } from '../../../../trace/render.ts';
+import { renderAnnotation } from '../../../../trace/render.ts';
 import type { GlobalArgs } from '../../../command.ts';
 import type { CliContext } from '../../../context.ts';
 import { EXIT } from '../../../exit-codes.ts';
@@ -18,6 +18,11 @@ export async function runTraceShow(args: TraceShowArgs, ctx: CliContext): Promis
   const trace = loadForCli(ctx, args.file, { format: args.format, redact: args.redact });
   const annotations = annotate(trace);
   if (args.json === true) printJson(ctx, { file: args.file, metadata: trace.metadata, annotations: annotations.map(annotationJson) });
-  else ctx.stdout(renderAnnotations(annotations, trace.metadata));
+  else {
+    // One write per exchange: a long trace never becomes one huge string.
+    const meta = Object.entries(trace.metadata).map(([k, v]) => `${k}: ${v}\n`).join('');
+    if (meta !== '') ctx.stdout(`${meta}\n`);
+    annotations.forEach((a, i) => ctx.stdout(`${i === 0 ? '' : '\n'}${renderAnnotation(a)}\n`));
+  }
   return EXIT.OK;
 }
