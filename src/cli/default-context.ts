@@ -1,7 +1,6 @@
 import type { Transport } from '../transport/transport.ts';
 import { withTrafficLog } from '../transport/log.ts';
 import type { CardSource, CliContext } from './context.ts';
-import { UsageError } from './exit-codes.ts';
 
 /** --sim, --sim-state FILE or --reader sim: the built-in simulator instead of PC/SC. */
 export function wantsSimulator(source: CardSource): boolean {
@@ -24,12 +23,19 @@ export async function openDefaultTransport(source: CardSource): Promise<Transpor
       ...(source.exclusive === true ? { exclusive: true } : {}),
     });
   }
-  if (source.record !== undefined) {
-    // TODO(lead): wrap with src/trace/record.ts (recordTransport) here, honouring source.force and source.noRedact.
-    await transport.close();
-    throw new UsageError('--record is not wired up in this build yet');
+  const logged = withTrafficLog(transport);
+  if (source.record === undefined) return logged;
+  const { recordTransport } = await import('../trace/record.ts');
+  try {
+    return await recordTransport(logged, {
+      file: source.record,
+      ...(source.force === true ? { force: true } : {}),
+      ...(source.noRedact === true ? { redact: false } : {}),
+    });
+  } catch (error) {
+    await logged.close();
+    throw error;
   }
-  return withTrafficLog(transport);
 }
 
 /** Colour when stdout is a terminal and NO_COLOR is unset or empty (https://no-color.org). */
