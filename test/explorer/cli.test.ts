@@ -46,6 +46,7 @@ test('no card on PC/SC: falls back to the simulator, says so, and keeps its card
   t.is(first.code, 0, first.stderr);
   t.regex(first.stderr, /^no card found \(no card in any of 2 reader\(s\) \(Virtual PCD 00 00, Virtual PCD 00 01\)\); using the built-in SmartCard-HSM simulator \(state in .*\/schsm\/sim\.json\) — pass --reader to choose a reader$/m);
   t.regex(first.stderr, /a new simulated card was initialised with the sc-hsm-tool documentation's example PINs/);
+  t.false(first.stderr.includes('648219') || first.stderr.includes('3537363231383830'), 'the PINs themselves are never printed');
   const file = path.join(state, 'schsm', 'sim.json');
   t.is(statSync(file).mode & 0o777, 0o600);
   t.is(statSync(path.dirname(file)).mode & 0o777, 0o700);

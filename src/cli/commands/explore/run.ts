@@ -43,7 +43,8 @@ async function initDemoCard(ctx: CliContext, source: CardSource): Promise<void> 
   } finally {
     await t.close();
   }
-  line(ctx.stderr, `a new simulated card was initialised with the sc-hsm-tool documentation's example PINs: user PIN ${DEMO.userPin}, SO-PIN ${DEMO.soPin} (change them with \`change user\` / \`change so\`)`);
+  // The PINs are public example values, but schsm never prints a PIN: README names them.
+  line(ctx.stderr, "a new simulated card was initialised with the sc-hsm-tool documentation's example PINs (see README, \"The simulated card\"; change them with `change user` / `change so`)");
 }
 
 /** The simulator source: --sim-state, else the default state file (created and initialised on first use), else memory. */
