@@ -2,7 +2,7 @@
 // race), put bin/schsm.js next to it, and run it as a subprocess.
 import test from 'ava';
 import { execFile } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, symlinkSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, statSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -106,7 +106,17 @@ test('default context: colour only on a terminal without NO_COLOR; --sim, --sim-
   t.is(ctx.openTransport, openDefaultTransport);
 });
 
-test('default context: --record is refused clearly until the recorder is wired in', async (t) => {
-  const err = await t.throwsAsync(openDefaultTransport({ sim: true, record: '/tmp/never-written.trace' }));
-  t.is((err as { code?: string }).code, 'ERR_SCHSM_USAGE');
+test('default context: --record wraps the logged transport: a 0600 trace with the PIN as .., never overwritten', async (t) => {
+  const file = path.join(mkdtempSync(path.join(tmpdir(), 'schsm-rec-')), 'session.trace');
+  const tr = await openDefaultTransport({ sim: true, record: file });
+  await tr.transmit(Uint8Array.from(Buffer.from('00A404000BE82B0601040181C31F020100', 'hex')));
+  await tr.transmit(Uint8Array.from(Buffer.from('0020008106363438323139', 'hex'))); // VERIFY "648219"
+  await tr.close();
+  t.is(statSync(file).mode & 0o777, 0o600);
+  const text = readFileSync(file, 'utf8');
+  t.regex(text, /^=> 00 A4 04 00 0B E8 2B 06 01 04 01 81 C3 1F 02 01 00$/m);
+  t.regex(text, /^=> 00 20 00 81 06 \.\. \.\. \.\. \.\. \.\. \.\./m);
+  t.notRegex(text, /36 34 38 32 31 39/);
+  const again = await t.throwsAsync(openDefaultTransport({ sim: true, record: file }));
+  t.is((again as { code?: string }).code, 'ERR_SCHSM_EXISTS');
 });
