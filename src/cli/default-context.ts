@@ -2,9 +2,17 @@ import type { Transport } from '../transport/transport.ts';
 import { withTrafficLog } from '../transport/log.ts';
 import type { CardSource, CliContext } from './context.ts';
 
-/** --sim, --sim-state FILE or --reader sim: the built-in simulator instead of PC/SC. */
+/** --sim, --sim-state FILE, --reader sim or --reader sim:FILE: the built-in simulator instead of PC/SC. */
 export function wantsSimulator(source: CardSource): boolean {
-  return source.sim === true || source.simState !== undefined || source.reader?.toLowerCase() === 'sim';
+  const r = source.reader?.toLowerCase();
+  return source.sim === true || source.simState !== undefined || r === 'sim' || r?.startsWith('sim:') === true;
+}
+
+/** The simulator state file: --sim-state, or the FILE of `--reader sim:FILE` (so `clone --from sim:a.json` works). */
+export function simStateOf(source: CardSource): string | undefined {
+  if (source.simState !== undefined) return source.simState;
+  const r = source.reader;
+  return r !== undefined && r.toLowerCase().startsWith('sim:') && r.length > 4 ? r.slice(4) : undefined;
 }
 
 /**
@@ -15,7 +23,8 @@ export async function openDefaultTransport(source: CardSource): Promise<Transpor
   let transport: Transport;
   if (wantsSimulator(source)) {
     const { createSimulatorTransport } = await import('../sim/index.ts');
-    transport = await createSimulatorTransport(source.simState === undefined ? {} : { stateFile: source.simState });
+    const stateFile = simStateOf(source);
+    transport = await createSimulatorTransport(stateFile === undefined ? {} : { stateFile });
   } else {
     const { openPcscTransport } = await import('../transport/pcsc.ts');
     transport = await openPcscTransport({

@@ -24,7 +24,7 @@ export function reportError(error: unknown, ctx: CliContext, verbose: boolean): 
 
 function globalOptions(y: Argv): Argv<GlobalArgs> {
   return y
-    .option('reader', { alias: 'r', type: 'string', description: 'PC/SC reader: name, part of a name, index, or "sim"' })
+    .option('reader', { alias: 'r', type: 'string', description: 'PC/SC reader: name, part of a name, index; "sim" or "sim:FILE" for the simulator' })
     .option('sim', { type: 'boolean', default: false, description: 'use the built-in SmartCard-HSM simulator' })
     .option('sim-state', { type: 'string', description: 'simulator state file, kept between runs (mode 0600)' })
     .option('json', { type: 'boolean', default: false, description: 'machine-readable output' })

@@ -17,7 +17,7 @@ import { SchsmError } from '../../../transport/errors.ts';
 import type { Transport } from '../../../transport/transport.ts';
 import { cardSource, type GlobalArgs } from '../../command.ts';
 import { line, type CardSource, type CliContext } from '../../context.ts';
-import { wantsSimulator } from '../../default-context.ts';
+import { simStateOf, wantsSimulator } from '../../default-context.ts';
 
 export interface ExploreArgs extends Partial<GlobalArgs> {
   readonly simState?: string | undefined;
@@ -50,7 +50,8 @@ async function initDemoCard(ctx: CliContext, source: CardSource): Promise<void> 
 /** The simulator source: --sim-state, else the default state file (created and initialised on first use), else memory. */
 async function simulatorSource(args: ExploreArgs, ctx: CliContext, base: CardSource): Promise<CardSource> {
   if (args.ephemeral === true) return { ...base, sim: true };
-  if (args.simState !== undefined) return { ...base, sim: true, simState: args.simState };
+  const chosen = simStateOf({ ...base, ...(args.simState === undefined ? {} : { simState: args.simState }) });
+  if (chosen !== undefined) return { ...base, sim: true, simState: chosen };
   const dir = stateDir(ctx.env);
   const file = path.join(dir, 'sim.json');
   const source = { ...base, sim: true, simState: file };
