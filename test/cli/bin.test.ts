@@ -2,13 +2,11 @@
 // race), put bin/schsm.js next to it, and run it as a subprocess.
 import test from 'ava';
 import { execFile } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, statSync, symlinkSync } from 'node:fs';
+import { mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { colorAllowed, defaultContext, openDefaultTransport, wantsSimulator } from '../../src/cli/default-context.ts';
-
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+import { buildPackage } from '../helpers/package-build.ts';
 
 interface Run {
   readonly code: number;
@@ -22,23 +20,6 @@ function run(cmd: string, args: readonly string[], cwd: string, env: NodeJS.Proc
       resolve({ code: error === null ? 0 : typeof error.code === 'number' ? error.code : 128, stdout: String(stdout), stderr: String(stderr) });
     });
   });
-}
-
-let built: Promise<string> | undefined;
-
-/** A package directory with bin/schsm.js, a fresh dist/ and node_modules linked to the checkout's. */
-function buildPackage(): Promise<string> {
-  built ??= (async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'schsm-bin-'));
-    const tsc = await run(process.execPath, [path.join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json', '--outDir', path.join(dir, 'dist')], root);
-    if (tsc.code !== 0) throw new Error(`build failed:\n${tsc.stdout}${tsc.stderr}`);
-    mkdirSync(path.join(dir, 'bin'));
-    copyFileSync(path.join(root, 'bin', 'schsm.js'), path.join(dir, 'bin', 'schsm.js'));
-    copyFileSync(path.join(root, 'package.json'), path.join(dir, 'package.json'));
-    symlinkSync(path.join(root, 'node_modules'), path.join(dir, 'node_modules'));
-    return dir;
-  })();
-  return built;
 }
 
 test('node bin/schsm.js: --help lists the commands and exit codes; apdu runs on the simulator; usage errors exit 2', async (t) => {

@@ -2,36 +2,17 @@
  * Drive the real `node bin/schsm.js explore` on a pseudo-terminal with tmux: start it in a detached
  * session, send keys, read the screen, wait for text. The program is built first (`ensureBuilt`).
  */
-import { execFile, execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, symlinkSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { execFileSync } from 'node:child_process';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 
-export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+import { buildPackage, ROOT } from '../helpers/package-build.ts';
+
+export { ROOT };
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-let built: Promise<string> | undefined;
-
-/**
- * Build src/ into a private package directory (dist/ + bin/schsm.js + package.json, node_modules
- * linked), once per test process, so that parallel builds in the checkout never race with the run.
- * Returns the path of its bin/schsm.js.
- */
-export function ensureBuilt(): Promise<string> {
-  built ??= new Promise<string>((resolve, reject) => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'schsm-explorer-bin-'));
-    const tsc = path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
-    execFile(process.execPath, [tsc, '-p', 'tsconfig.build.json', '--outDir', path.join(dir, 'dist')], { cwd: ROOT, maxBuffer: 16 << 20 }, (err, stdout) => {
-      if (err !== null) return reject(new Error(`build failed:\n${stdout}`));
-      mkdirSync(path.join(dir, 'bin'));
-      copyFileSync(path.join(ROOT, 'bin', 'schsm.js'), path.join(dir, 'bin', 'schsm.js'));
-      copyFileSync(path.join(ROOT, 'package.json'), path.join(dir, 'package.json'));
-      symlinkSync(path.join(ROOT, 'node_modules'), path.join(dir, 'node_modules'));
-      resolve(path.join(dir, 'bin', 'schsm.js'));
-    });
-  });
-  return built;
+/** Build the program into a private package directory; returns the path of its bin/schsm.js. */
+export async function ensureBuilt(): Promise<string> {
+  return path.join(await buildPackage(), 'bin', 'schsm.js');
 }
 
 /** Is tmux installed? */

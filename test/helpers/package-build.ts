@@ -1,0 +1,30 @@
+/**
+ * The real executable for subprocess tests: build src/ into a private package directory (dist/,
+ * bin/schsm.js, package.json, node_modules linked to the checkout's), once per test process, so that
+ * parallel builds in the checkout never race with a running test. Returns the directory.
+ */
+import { execFile } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+let built: Promise<string> | undefined;
+
+export function buildPackage(): Promise<string> {
+  built ??= new Promise<string>((resolve, reject) => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'schsm-pkg-'));
+    const tsc = path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
+    execFile(process.execPath, [tsc, '-p', 'tsconfig.build.json', '--outDir', path.join(dir, 'dist')], { cwd: ROOT, maxBuffer: 16 << 20 }, (err, stdout, stderr) => {
+      if (err !== null) return reject(new Error(`build failed:\n${stdout}${stderr}`));
+      mkdirSync(path.join(dir, 'bin'));
+      copyFileSync(path.join(ROOT, 'bin', 'schsm.js'), path.join(dir, 'bin', 'schsm.js'));
+      copyFileSync(path.join(ROOT, 'package.json'), path.join(dir, 'package.json'));
+      symlinkSync(path.join(ROOT, 'node_modules'), path.join(dir, 'node_modules'));
+      resolve(dir);
+    });
+  });
+  return built;
+}
