@@ -1,6 +1,7 @@
 import type { Transport } from '../transport/transport.ts';
 import { withTrafficLog } from '../transport/log.ts';
 import type { CardSource, CliContext } from './context.ts';
+import { colorWanted } from './style.ts';
 
 /** --sim, --sim-state FILE, --reader sim or --reader sim:FILE: the built-in simulator instead of PC/SC. */
 export function wantsSimulator(source: CardSource): boolean {
@@ -49,7 +50,7 @@ export async function openDefaultTransport(source: CardSource): Promise<Transpor
 
 /** Colour when stdout is a terminal and NO_COLOR is unset or empty (https://no-color.org). */
 export function colorAllowed(isTTY: boolean, env: Readonly<Record<string, string | undefined>>): boolean {
-  return isTTY && (env.NO_COLOR === undefined || env.NO_COLOR === '') && env.TERM !== 'dumb';
+  return colorWanted(isTTY, env);
 }
 
 /** The real process: stdout/stderr, environment, terminal detection, PC/SC or simulator. */

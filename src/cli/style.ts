@@ -1,22 +1,5 @@
-/** Terminal styling that turns itself off without a TTY or with NO_COLOR (https://no-color.org). */
-export interface Style {
-  bold(s: string): string;
-  dim(s: string): string;
-  red(s: string): string;
-  green(s: string): string;
-  yellow(s: string): string;
-  cyan(s: string): string;
-}
-
-const wrap = (on: boolean, open: number, close: number) => (s: string) => (on ? `\u001b[${open}m${s}\u001b[${close}m` : s);
-
-export function createStyle(color: boolean): Style {
-  return {
-    bold: wrap(color, 1, 22),
-    dim: wrap(color, 2, 22),
-    red: wrap(color, 31, 39),
-    green: wrap(color, 32, 39),
-    yellow: wrap(color, 33, 39),
-    cyan: wrap(color, 36, 39),
-  };
-}
+/**
+ * Terminal styling for the CLI: the same as the explorer's (one definition of colours and of when
+ * they are on: a terminal, NO_COLOR unset or empty, TERM not "dumb").
+ */
+export { colorWanted, createStyle, type Style } from '../explorer/style.ts';

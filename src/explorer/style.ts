@@ -1,4 +1,4 @@
-/** Terminal colours for the explorer: on only for a terminal without NO_COLOR (https://no-color.org). */
+/** Terminal colours for the explorer and the CLI: on only for a terminal without NO_COLOR (https://no-color.org). */
 export interface Style {
   bold(s: string): string;
   dim(s: string): string;
