@@ -33,6 +33,8 @@ export interface CardStatus {
   /** Device serial = device CHR minus its 5-digit sequence (§10); undefined without EF 2F02. */
   readonly serial: string | undefined;
   readonly deviceChr: string | undefined;
+  /** Content of EF 2F02 (device CVC ‖ issuer CVC) as read for the serial; undefined without it. */
+  readonly deviceCertificates: Uint8Array | undefined;
   /** Number of keys besides the device key CC00. */
   readonly keyCount: number;
 }
@@ -46,15 +48,23 @@ export function decodeOptions(value: number): DecodedOptions {
   return { value, flags };
 }
 
-/** Device CHR from EF 2F02 (first CVC); undefined when the EF does not exist. */
-export async function readDeviceChr(card: CardSession): Promise<string | undefined> {
+/** EF 2F02 (device CVC ‖ issuer CVC); undefined when the EF does not exist. */
+export async function readDeviceCertificates(card: CardSession): Promise<Uint8Array | undefined> {
   try {
-    const chain = parseCvcChain(await readFile(card, FID.C_DEV_AUT));
-    return chain[0]?.body.chr;
+    return await readFile(card, FID.C_DEV_AUT);
   } catch (err) {
     if (err instanceof FileNotFoundError) return undefined;
     throw err;
   }
+}
+
+function chrOf(certificates: Uint8Array | undefined): string | undefined {
+  return certificates === undefined ? undefined : parseCvcChain(certificates)[0]?.body.chr;
+}
+
+/** Device CHR from EF 2F02 (first CVC); undefined when the EF does not exist. */
+export async function readDeviceChr(card: CardSession): Promise<string | undefined> {
+  return chrOf(await readDeviceCertificates(card));
 }
 
 const NO_DKEK_SW: ReadonlySet<number> = new Set([SW.INS_NOT_SUPPORTED, SW.WRONG_P1P2, SW.REFERENCED_DATA_NOT_FOUND, SW.CONDITIONS_OF_USE_NOT_SATISFIED]);
@@ -73,7 +83,8 @@ export async function readCardStatus(card: CardSession, applet: AppletInfo): Pro
   const userPin = await pinStatus(card, PIN_REF.USER);
   const soPin = await pinStatus(card, PIN_REF.SO);
   const dkek = await dkekOrUndefined(card);
-  const deviceChr = await readDeviceChr(card);
+  const deviceCertificates = await readDeviceCertificates(card);
+  const deviceChr = chrOf(deviceCertificates);
   const objects = await enumerateObjects(card);
   return {
     initialized: !(userPin.state === 'not-initialized' && soPin.state === 'not-initialized'),
@@ -83,6 +94,7 @@ export async function readCardStatus(card: CardSession, applet: AppletInfo): Pro
     appletType: applet.typeName,
     serial: deviceChr !== undefined && deviceChr.length > 5 ? deviceChr.slice(0, -5) : undefined,
     deviceChr,
+    deviceCertificates,
     keyCount: objects.filter((fid) => fid >> 8 === FID_PREFIX.KEY && (fid & 0xff) !== 0).length,
   };
 }

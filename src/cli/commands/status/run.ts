@@ -2,11 +2,8 @@
  * `schsm status`: read-only. VERIFY-status of both PINs (never spends a try), DKEK query, EF 2F02
  * (device CVC ‖ DICA CVC) with its signature chain, ENUMERATE OBJECTS for the key count (§7, §8.4, §10).
  */
-import { FID } from '../../../card/constants.ts';
-import { readFile } from '../../../card/commands/read-binary.ts';
 import type { CardStatus } from '../../../card/card-status.ts';
 import { verifyDeviceChain, type DeviceChainVerification } from '../../../card/cvc-verify.ts';
-import { FileNotFoundError } from '../../../card/errors.ts';
 import type { PinStatus } from '../../../card/commands/verify-pin.ts';
 import type { SmartCardHsm } from '../../../card/sc-hsm.ts';
 import { withCard, type CardArgs } from '../../card-session.ts';
@@ -22,11 +19,12 @@ export interface StatusReport {
   readonly chainError: string | undefined;
 }
 
-async function checkChain(card: SmartCardHsm): Promise<{ chain: DeviceChainVerification | undefined; chainError: string | undefined }> {
+/** Verify the device certificate chain from the EF 2F02 content `status()` already read. */
+function checkChain(certificates: Uint8Array | undefined): { chain: DeviceChainVerification | undefined; chainError: string | undefined } {
+  if (certificates === undefined) return { chain: undefined, chainError: 'no device certificate (EF 2F02 missing)' };
   try {
-    return { chain: verifyDeviceChain(await readFile(card, FID.C_DEV_AUT)), chainError: undefined };
+    return { chain: verifyDeviceChain(certificates), chainError: undefined };
   } catch (err) {
-    if (err instanceof FileNotFoundError) return { chain: undefined, chainError: 'no device certificate (EF 2F02 missing)' };
     if (err instanceof Error && 'code' in err) return { chain: undefined, chainError: err.message };
     throw err;
   }
@@ -35,7 +33,7 @@ async function checkChain(card: SmartCardHsm): Promise<{ chain: DeviceChainVerif
 /** Read everything `schsm status` shows. */
 export async function readStatusReport(card: SmartCardHsm): Promise<StatusReport> {
   const status = await card.status();
-  return { reader: card.transport.name, status, ...(await checkChain(card)) };
+  return { reader: card.transport.name, status, ...checkChain(status.deviceCertificates) };
 }
 
 function tries(s: PinStatus): string {
@@ -85,9 +83,10 @@ export function formatStatus(r: StatusReport): string[] {
 
 function jsonOf(r: StatusReport): unknown {
   const c = r.chain;
+  const { deviceCertificates: _raw, ...status } = r.status;
   return {
     reader: r.reader,
-    ...r.status,
+    ...status,
     dkek: r.status.dkek === undefined ? null : { total: r.status.dkek.total, outstanding: r.status.dkek.outstanding, kcv: r.status.dkek.outstanding === 0 ? r.status.dkek.kcv : null },
     deviceCertificate: c === undefined
       ? { error: r.chainError ?? null }
