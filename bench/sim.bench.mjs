@@ -4,10 +4,8 @@
 // the same simulator (one opensc-tool call with many -s options). Imports ../dist (built by
 // `npm run bench`). Run alone: `npm run build && node bench/sim.bench.mjs`.
 import { execFile } from 'node:child_process';
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { lockPort } from './vpcd-lock.mjs';
 
 const hex = (s) => Uint8Array.from(Buffer.from(s.replace(/\s+/g, ''), 'hex'));
 const SELECT_AID = hex('00A404000BE82B0601040181C31F020100');
@@ -83,42 +81,11 @@ function run(cmd, args, timeoutMs) {
   });
 }
 
-function isAlive(pid) {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return err.code === 'EPERM';
-  }
-}
 
-/**
- * The cross-process vpcd port lock of test/helpers/vpcd-lock.ts (same directory and owner file), so
- * the bench never serves a card on a port a test is using: mkdir is atomic; a dead owner is stale.
- */
-async function lockPort(ports, waitMs) {
-  const deadline = Date.now() + waitMs;
-  for (;;) {
-    for (const port of ports) {
-      const dir = path.join(tmpdir(), `schsm-vpcd-${port}.lock`);
-      try {
-        await mkdir(dir);
-        await writeFile(path.join(dir, 'owner.json'), JSON.stringify({ pid: process.pid, since: new Date().toISOString(), what: 'bench/sim.bench.mjs' }));
-        return { port, release: () => rm(dir, { recursive: true, force: true }) };
-      } catch (err) {
-        if (err.code !== 'EEXIST') throw err;
-        const owner = await readFile(path.join(dir, 'owner.json'), 'utf8').then(JSON.parse, () => undefined);
-        if (owner !== undefined && !isAlive(owner.pid)) await rm(dir, { recursive: true, force: true });
-      }
-    }
-    if (Date.now() > deadline) return undefined;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 /** Lock a vpcd port and serve a fresh simulator there until pcscd polls it. */
 async function serveOnFreeSlot(simModule, vpcd, waitMs = 120_000) {
-  const lock = await lockPort([vpcd.VPCD.PORT, vpcd.VPCD.PORT + 1], waitMs);
+  const lock = await lockPort([vpcd.VPCD.PORT, vpcd.VPCD.PORT + 1], waitMs, 'bench/sim.bench.mjs');
   if (lock === undefined) return undefined;
   const linked = new Promise((resolve) => {
     const handle = vpcd.serveVpcd(new simModule.SmartCardHsmSimulator(), {

@@ -9,10 +9,9 @@
 //  4. `schsm --help` start-up time as a ratio to `node -e 0`.
 // Imports ../dist (built by `npm run bench`). Run alone: `npm run bench -- transport`.
 import { execFile } from 'node:child_process';
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { lockPort } from './vpcd-lock.mjs';
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const SELECT_HEX = '00A404000AF0736368736D6563686F';
@@ -27,35 +26,7 @@ const run = (cmd, args, opts = {}) =>
   new Promise((resolve, reject) => {
     execFile(cmd, args, { timeout: 120_000, maxBuffer: 1 << 26, ...opts }, (err, stdout, stderr) => (err ? reject(Object.assign(err, { stdout, stderr })) : resolve({ stdout, stderr })));
   });
-const alive = (pid) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return err.code === 'EPERM';
-  }
-};
 
-/** The vpcd port lock of test/helpers/vpcd-lock.ts: same directory, same owner file, stale = dead pid. */
-async function lockPort(ports, waitMs) {
-  const deadline = Date.now() + waitMs;
-  for (;;) {
-    for (const port of ports) {
-      const dir = path.join(tmpdir(), `schsm-vpcd-${port}.lock`);
-      try {
-        await mkdir(dir);
-        await writeFile(path.join(dir, 'owner.json'), JSON.stringify({ pid: process.pid, since: new Date().toISOString(), what: 'bench/transport.bench.mjs' }));
-        return { port, release: () => rm(dir, { recursive: true, force: true }) };
-      } catch (err) {
-        if (err.code !== 'EEXIST') throw err;
-        const owner = await readFile(path.join(dir, 'owner.json'), 'utf8').then(JSON.parse, () => undefined);
-        if (owner !== undefined && !alive(owner.pid)) await rm(dir, { recursive: true, force: true });
-      }
-    }
-    if (Date.now() > deadline) return undefined;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 /** A card that notes when each APDU arrives (hrtime, ns). */
 function timedCard(card) {
@@ -83,7 +54,7 @@ function cadence(arrivals, count) {
 
 /** Serve `card` on a locked port until pcscd shows it; returns the handle and the reader. */
 async function serve(mods, card, tcpTuning, pinnedPort) {
-  const lock = pinnedPort === undefined ? await lockPort([35963, 35964], 180_000) : { port: pinnedPort, release: async () => undefined };
+  const lock = pinnedPort === undefined ? await lockPort([35963, 35964], 180_000, 'bench/transport.bench.mjs') : { port: pinnedPort, release: async () => undefined };
   if (lock === undefined) return undefined;
   const handle = mods.vpcd.serveVpcd(card, { port: lock.port, tcpTuning });
   for (let i = 0; i < 200; i++) {
