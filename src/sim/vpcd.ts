@@ -1,26 +1,13 @@
-import net from 'node:net';
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
 import createDebug from 'debug';
 import type { VirtualCard } from './virtual-card.ts';
+import { VPCD, type LinkConfig, type LinkMessage } from './vpcd-wire.ts';
+
+export { VPCD, loadQuickAck } from './vpcd-wire.ts';
 
 const log = createDebug('schsm:sim');
-
-/**
- * The vsmartcard `vpcd` protocol. pcscd's vpcd reader driver listens on 127.0.0.1:35963 (reader
- * "Virtual PCD 00 00"), :35964 ("Virtual PCD 00 01"), …; a virtual card connects to it as a TCP client.
- * Every frame in both directions is a 2-byte big-endian length followed by the payload. A 1-byte
- * payload from vpcd is a control code; anything longer is a command APDU, answered by the response.
- */
-export const VPCD = {
-  HOST: '127.0.0.1',
-  PORT: 35963, // first reader; reader n listens on PORT + n
-  CTRL: {
-    POWER_OFF: 0x00,
-    POWER_ON: 0x01,
-    RESET: 0x02,
-    GET_ATR: 0x04, // the only control that is answered: with the ATR
-  },
-  MAX_PAYLOAD: 0xffff,
-} as const;
 
 /** The PC/SC reader name pcscd gives the vpcd slot listening on `port`. */
 export function vpcdReaderName(port: number = VPCD.PORT): string {
@@ -38,7 +25,7 @@ export type VpcdEvent =
 export interface VpcdOptions {
   readonly host?: string;
   readonly port?: number;
-  /** Everything that happens on the link (tests and `schsm sim serve` show it). */
+  /** Everything that happens on the link (tests and `schsm sim serve` show it). Called on the main thread. */
   readonly onEvent?: (event: VpcdEvent) => void;
   /** Reconnect back-off bounds in ms (default 50 → 1000). */
   readonly retryMs?: { readonly min: number; readonly max: number };
@@ -57,160 +44,166 @@ export interface VpcdHandle {
   close(): Promise<void>;
 }
 
-/** vpcd polls the ATR a few times a second; this much silence means another card holds the slot. */
-const SILENT_AFTER_MS = 3000;
+/** After this long, a link thread that was asked to close is terminated. */
+const CLOSE_GRACE_MS = 2000;
+
+/** From dist/ the link thread is the compiled .js; under tsx it is the .ts source. */
+const WORKER_URL = new URL(import.meta.url.endsWith('.ts') ? './vpcd-worker.ts' : './vpcd-worker.js', import.meta.url);
+
+/** tsx's API module, as a URL a worker can import; undefined when tsx is not installed. */
+function tsxApi(): string | undefined {
+  try {
+    if (typeof import.meta.resolve === 'function') return import.meta.resolve('tsx/esm/api');
+    // tsx loaded this file as CommonJS (from a CJS entry point): no import.meta.resolve, and require
+    // finds the .cjs build of the API, whose register() cannot run from an ES module: take its .mjs twin.
+    const cjs = createRequire(import.meta.url).resolve('tsx/esm/api');
+    return pathToFileURL(cjs.replace(/\.cjs$/, '.mjs')).href;
+  } catch {
+    return undefined;
+  }
+}
 
 /**
- * Serve `card` to pcscd through vpcd. Connects at once and reconnects with back-off whenever the
- * link drops (pcscd restarted or not yet up) until `close()`.
+ * Start the link thread. A .ts worker needs tsx inside the worker, and on Node 20 `--import tsx` in
+ * the worker's execArgv is not enough (tsx registers its hooks on the main thread only): a one-line
+ * bootstrap registers tsx through its API, then imports the worker module.
+ */
+function startWorker(workerData: { vpcdLink: LinkConfig }): Worker {
+  const api = WORKER_URL.pathname.endsWith('.ts') ? tsxApi() : undefined;
+  if (api === undefined) return new Worker(WORKER_URL, { workerData }); // dist/, or another TS loader
+  const boot = `import(${JSON.stringify(api)}).then((tsx) => { (tsx.register ?? tsx.default.register)(); return import(${JSON.stringify(WORKER_URL.href)}); });`;
+  return new Worker(boot, { eval: true, workerData });
+}
+
+/**
+ * Serve `card` to pcscd through vpcd. The TCP link runs in a worker thread (src/sim/vpcd-worker.ts:
+ * WHY there) that connects at once and reconnects with back-off whenever the link drops (pcscd
+ * restarted or not yet up) until `close()`; command APDUs, resets and events come to this thread.
  */
 export function serveVpcd(card: VirtualCard, options: VpcdOptions = {}): VpcdHandle {
   const host = options.host ?? VPCD.HOST;
   const port = options.port ?? VPCD.PORT;
   const emit = options.onEvent ?? (() => undefined);
   const retry = options.retryMs ?? { min: 50, max: 1000 };
-  const tune = options.tcpTuning !== false;
-  let delay = retry.min;
-  let socket: net.Socket | undefined;
+  const atr = createAtrSync(card);
   let closing = false;
-  let retryTimer: NodeJS.Timeout | undefined;
+  let worker: Worker | undefined;
+  let exited: Promise<void> = Promise.resolve();
+  let restartDelay = retry.min;
+  let restartTimer: NodeJS.Timeout | undefined;
 
-  const connect = (): void => {
-    const s = net.connect({ host, port });
-    socket = s;
-    const link = createLink(s, card, emit, tune);
-    s.once('connect', () => {
-      delay = retry.min;
-      if (tune) s.setNoDelay(true);
-      log('vpcd %s:%d connected', host, port);
-      emit({ kind: 'connected' });
-    });
-    s.on('error', (error) => log('vpcd %s:%d: %s', host, port, error.message));
-    s.once('close', () => {
-      link.stop();
-      socket = undefined;
-      emit({ kind: 'disconnected', reason: closing ? 'closed' : 'link lost' });
-      if (closing) return;
-      retryTimer = setTimeout(connect, delay);
-      delay = Math.min(retry.max, delay * 2);
+  const start = (): void => {
+    const vpcdLink: LinkConfig = { host, port, retryMin: retry.min, retryMax: retry.max, tune: options.tcpTuning !== false, atr: atr.current() };
+    const w = startWorker({ vpcdLink });
+    worker = w;
+    const linked = serveCard(card, w, emit, atr);
+    w.on('error', (error) => emit({ kind: 'error', error: new Error(`vpcd link thread failed: ${error.message}`, { cause: error }) }));
+    exited = new Promise((resolve) => {
+      w.once('exit', (code) => {
+        worker = undefined;
+        resolve();
+        if (closing) return;
+        log('vpcd link thread exited (%d); restarting in %d ms', code, restartDelay);
+        if (linked()) {
+          restartDelay = retry.min; // it had worked: no reason to wait long
+          emit({ kind: 'disconnected', reason: 'link lost' });
+        }
+        restartTimer = setTimeout(start, restartDelay);
+        restartDelay = Math.min(retry.max, restartDelay * 2);
+      });
     });
   };
-  if (tune) void loadQuickAck();
-  connect();
+  start();
 
   return {
     readerName: vpcdReaderName(port),
     port,
     close: async () => {
       closing = true;
-      if (retryTimer !== undefined) clearTimeout(retryTimer);
-      const s = socket;
-      if (s === undefined || s.destroyed) return;
-      await new Promise<void>((resolve) => {
-        s.once('close', () => resolve());
-        s.destroy();
-      });
+      if (restartTimer !== undefined) clearTimeout(restartTimer);
+      const w = worker;
+      if (w === undefined) return;
+      w.postMessage({ close: true });
+      const kill = setTimeout(() => void w.terminate(), CLOSE_GRACE_MS);
+      await exited;
+      clearTimeout(kill);
     },
   };
 }
 
-/** Frame reassembly and in-order processing for one TCP connection. */
-function createLink(s: net.Socket, card: VirtualCard, emit: (e: VpcdEvent) => void, tune: boolean): { stop(): void } {
-  let buffered: Buffer = Buffer.alloc(0);
+interface AtrSync {
+  /** A copy of the ATR the link thread answers GET_ATR with. */
+  current(): Uint8Array;
+  /** Tell the link thread when the card's ATR changed (checked after every reset and APDU). */
+  sync(w: Worker): void;
+}
+
+function createAtrSync(card: VirtualCard): AtrSync {
+  let seen = card.atr;
+  let sent = Uint8Array.from(seen);
+  return {
+    current: () => Uint8Array.from(sent),
+    sync: (w) => {
+      const now = card.atr;
+      if (now === seen) return;
+      seen = now;
+      if (now.length === sent.length && now.every((b, i) => b === sent[i])) return;
+      sent = Uint8Array.from(now);
+      const copy = Uint8Array.from(now);
+      w.postMessage({ atr: copy.buffer }, [copy.buffer]);
+    },
+  };
+}
+
+/**
+ * The card's side on this thread: APDUs, resets and frame events in link order (one queue); link
+ * events at once. Returns whether the link is currently up.
+ */
+function serveCard(card: VirtualCard, w: Worker, emit: (e: VpcdEvent) => void, atr: AtrSync): () => boolean {
   let queue: Promise<void> = Promise.resolve();
-  let silentTimer: NodeJS.Timeout | undefined = setTimeout(() => emit({ kind: 'silent', ms: SILENT_AFTER_MS }), SILENT_AFTER_MS);
-  s.on('data', (chunk: Buffer) => {
-    if (tune) quickAck(s);
-    if (silentTimer !== undefined) clearTimeout(silentTimer);
-    silentTimer = undefined;
-    buffered = buffered.length === 0 ? chunk : Buffer.concat([buffered, chunk]);
-    while (buffered.length >= 2) {
-      const n = buffered.readUInt16BE(0);
-      if (buffered.length < 2 + n) break;
-      const payload = Uint8Array.from(buffered.subarray(2, 2 + n));
-      buffered = buffered.subarray(2 + n);
-      queue = queue.then(() => handleFrame(s, card, payload, emit));
+  let up = false;
+  const inOrder = (task: () => void | Promise<void>): void => {
+    queue = queue.then(task).catch((error: unknown) => emit({ kind: 'error', error: error instanceof Error ? error : new Error(String(error)) }));
+  };
+  w.on('message', (m: LinkMessage) => {
+    if (m instanceof ArrayBuffer) return inOrder(() => exchange(card, w, new Uint8Array(m), emit, atr));
+    switch (m.kind) {
+      case 'power-on':
+      case 'reset':
+        return inOrder(() => {
+          card.reset();
+          atr.sync(w);
+          emit(m);
+        });
+      case 'power-off':
+      case 'atr':
+        return inOrder(() => emit(m));
+      case 'error':
+        return emit({ kind: 'error', error: new Error(m.message) });
+      default:
+        if (m.kind === 'connected' || m.kind === 'disconnected') up = m.kind === 'connected';
+        return emit(m);
     }
   });
-  return {
-    stop: () => {
-      if (silentTimer !== undefined) clearTimeout(silentTimer);
-    },
-  };
+  return () => up;
 }
 
-async function handleFrame(s: net.Socket, card: VirtualCard, payload: Uint8Array, emit: (e: VpcdEvent) => void): Promise<void> {
-  if (payload.length === 1) {
-    handleControl(s, card, payload[0] ?? -1, emit);
-    return;
-  }
+async function exchange(card: VirtualCard, w: Worker, command: Uint8Array, emit: (e: VpcdEvent) => void, atr: AtrSync): Promise<void> {
   const started = process.hrtime.bigint();
-  let response = await card.process(payload);
+  let response: Uint8Array;
+  try {
+    response = await card.process(command);
+  } catch (error) {
+    emit({ kind: 'error', error: new Error(`the card threw instead of answering (answered 6F00): ${(error as Error).message}`, { cause: error }) });
+    response = Uint8Array.of(0x6f, 0x00);
+  }
   if (response.length > VPCD.MAX_PAYLOAD) {
     emit({ kind: 'error', error: new Error(`response of ${response.length} bytes does not fit a vpcd frame (max 65535); answered 6F00`) });
     response = Uint8Array.of(0x6f, 0x00);
   }
-  send(s, response);
-  emit({ kind: 'apdu', command: payload, response, micros: Number(process.hrtime.bigint() - started) / 1000 });
-}
-
-function handleControl(s: net.Socket, card: VirtualCard, code: number, emit: (e: VpcdEvent) => void): void {
-  switch (code) {
-    case VPCD.CTRL.GET_ATR:
-      send(s, card.atr);
-      emit({ kind: 'atr' });
-      return;
-    case VPCD.CTRL.POWER_ON:
-      card.reset(); // cold start: nothing volatile survives a power cycle
-      emit({ kind: 'power-on' });
-      return;
-    case VPCD.CTRL.RESET:
-      card.reset();
-      emit({ kind: 'reset' });
-      return;
-    case VPCD.CTRL.POWER_OFF:
-      emit({ kind: 'power-off' });
-      return;
-    default:
-      emit({ kind: 'error', error: new Error(`unknown vpcd control byte 0x${code.toString(16)}`) });
-  }
-}
-
-function send(s: net.Socket, payload: Uint8Array): void {
-  if (s.destroyed) return;
-  const frame = Buffer.allocUnsafe(2 + payload.length);
-  frame.writeUInt16BE(payload.length, 0);
-  frame.set(payload, 2);
-  s.write(frame);
-}
-
-/** Linux TCP_QUICKACK (IPPROTO_TCP 6, option 12). Reset by the kernel, so set again after each read. */
-const TCP = { IPPROTO_TCP: 6, TCP_QUICKACK: 12 } as const;
-type SetSockOpt = (socket: net.Socket, level: number, option: number, value: number) => void;
-let setsockopt: SetSockOpt | null | undefined; // undefined: not tried yet; null: unavailable
-
-/** Start loading `sockopt` (optional native package); until it is loaded, or without it, nothing happens. */
-export async function loadQuickAck(): Promise<boolean> {
-  if (setsockopt !== undefined) return setsockopt !== null;
-  try {
-    const mod = await import('sockopt');
-    setsockopt = (mod.setsockopt ?? (mod as unknown as { default: { setsockopt: SetSockOpt } }).default.setsockopt) as SetSockOpt;
-  } catch (error) {
-    log('sockopt unavailable (%s): vpcd round trips may take 40 ms longer', (error as Error).message);
-    setsockopt = null;
-  }
-  return setsockopt !== null;
-}
-
-function quickAck(s: net.Socket): void {
-  if (setsockopt === undefined) {
-    void loadQuickAck();
-    return;
-  }
-  if (setsockopt === null || process.platform !== 'linux') return;
-  try {
-    setsockopt(s, TCP.IPPROTO_TCP, TCP.TCP_QUICKACK, 1);
-  } catch {
-    // the socket has no fd any more (closing): nothing to speed up
-  }
+  const out = new Uint8Array(response.length); // a copy is transferred: the card may keep or reuse its array
+  out.set(response);
+  w.postMessage(out.buffer, [out.buffer]);
+  emit({ kind: 'apdu', command, response, micros: Number(process.hrtime.bigint() - started) / 1000 });
+  atr.sync(w);
 }

@@ -39,6 +39,36 @@ function call<T>(op: string, reader: string, ms: number, start: (cb: (err: Error
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
+/**
+ * Binding operations whose callback has not fired yet (a timed-out call's operation still runs in
+ * libuv's thread pool, holding the reader's mutex). WHY: the binding's `reader.close()` takes that
+ * mutex synchronously on the JS main thread. If the card is served from this very process (`serveVpcd`),
+ * the outstanding SCardTransmit waits for an answer that only the blocked main thread can give: a
+ * deadlock. So the discovery context is closed only once nothing is outstanding.
+ */
+function createOutstanding(): { wrap<T>(start: (cb: (err: Error | null | undefined, value?: T) => void) => void): typeof start; whenIdle(fn: () => void): void } {
+  let count = 0;
+  let idle: (() => void) | undefined;
+  return {
+    wrap: (start) => (cb) => {
+      count++;
+      start((err, value) => {
+        count--;
+        cb(err, value);
+        if (count === 0 && idle !== undefined) {
+          const fn = idle;
+          idle = undefined;
+          fn();
+        }
+      });
+    },
+    whenIdle: (fn) => {
+      if (count === 0) fn();
+      else idle = fn;
+    },
+  };
+}
+
 /** Failures that mean "the card did not answer", which is also how a just-pulled card looks. */
 const LINK_FAILURES: ReadonlySet<number> = new Set([
   PCSC_CODE.SCARD_E_NOT_TRANSACTED,
@@ -88,18 +118,24 @@ export async function connectReader(d: Discovery, watched: WatchedReader, option
   let closed = false;
   let removed: PcscError | undefined;
   let exclusiveDepth = 0;
+  const outstanding = createOutstanding();
 
   const connect = async (mode: number): Promise<void> => {
-    protocol = await call<number>('SCardConnect', name, connectMs, (cb) => r.connect({ share_mode: mode, protocol: r.SCARD_PROTOCOL_T0 | r.SCARD_PROTOCOL_T1 }, cb));
+    protocol = await call<number>('SCardConnect', name, connectMs, outstanding.wrap((cb) => r.connect({ share_mode: mode, protocol: r.SCARD_PROTOCOL_T0 | r.SCARD_PROTOCOL_T1 }, cb)));
     share = mode;
   };
-  const disconnect = (disposition: number): Promise<void> => call<void>('SCardDisconnect', name, connectMs, (cb) => r.disconnect(disposition, cb));
+  const disconnect = (disposition: number): Promise<void> => call<void>('SCardDisconnect', name, connectMs, outstanding.wrap((cb) => r.disconnect(disposition, cb)));
   const reconnect = async (disposition: number, mode: number): Promise<void> => {
     await disconnect(disposition);
     await connect(mode);
   };
 
-  await connect(baseShare);
+  try {
+    await connect(baseShare);
+  } catch (error) {
+    outstanding.whenIdle(() => d.close()); // a timed-out SCardConnect may still hold the reader
+    throw error;
+  }
   log('connected to "%s" (%s, %s)', name, protocolName(r, protocol), share === r.SCARD_SHARE_EXCLUSIVE ? 'exclusive' : 'shared');
 
   const usable = (): void => {
@@ -111,7 +147,7 @@ export async function connectReader(d: Discovery, watched: WatchedReader, option
     usable();
     const data = Buffer.from(command.buffer, command.byteOffset, command.byteLength);
     try {
-      const res = await call<Buffer>('SCardTransmit', name, transmitMs, (cb) => r.transmit(data, receiveBytes, protocol, cb));
+      const res = await call<Buffer>('SCardTransmit', name, transmitMs, outstanding.wrap((cb) => r.transmit(data, receiveBytes, protocol, cb)));
       return new Uint8Array(res.buffer, res.byteOffset, res.byteLength);
     } catch (error) {
       throw await explainFailure(error);
@@ -196,7 +232,7 @@ export async function connectReader(d: Discovery, watched: WatchedReader, option
       } catch (error) {
         log('disconnect on close failed: %s', (error as Error).message);
       } finally {
-        d.close();
+        outstanding.whenIdle(() => d.close());
       }
     },
     exclusive,

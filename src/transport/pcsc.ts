@@ -157,12 +157,13 @@ async function chooseReader(d: Discovery, options: OpenPcscOptions): Promise<Wat
  */
 export async function openPcscTransport(options: OpenPcscOptions = {}): Promise<Transport> {
   const d = await startDiscovery();
+  let watched: WatchedReader;
   try {
-    const watched = await chooseReader(d, options);
-    log('connecting to "%s" (%s)', watched.reader.name, options.exclusive === true ? 'exclusive' : 'shared');
-    return await connectReader(d, watched, options);
+    watched = await chooseReader(d, options);
   } catch (error) {
     d.close();
     throw error;
   }
+  log('connecting to "%s" (%s)', watched.reader.name, options.exclusive === true ? 'exclusive' : 'shared');
+  return connectReader(d, watched, options); // on failure it closes `d` itself, once nothing is outstanding
 }

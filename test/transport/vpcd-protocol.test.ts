@@ -66,6 +66,15 @@ function frameReader(s: net.Socket): () => Promise<Uint8Array> {
   };
 }
 
+/** Resolves once `done()` holds (polled), rejects after `ms`. */
+async function until(done: () => boolean, ms = 5000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!done()) {
+    if (Date.now() > deadline) throw new Error(`condition not met within ${ms} ms`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
 const frame = (payload: Uint8Array): Buffer => Buffer.concat([Buffer.from([payload.length >> 8, payload.length & 0xff]), Buffer.from(payload)]);
 
 test('reader names follow the vpcd port: 35963 → "Virtual PCD 00 00", 35964 → "… 00 01"', (t) => {
@@ -94,6 +103,8 @@ test('GET ATR control (04) is answered with the ATR; APDUs with data ‖ SW; pow
     s.write(frame(hex('00'))); // power off
     s.write(frame(hex('04')));
     t.is((await next()).length, 15);
+    // The link thread answers GET ATR itself; the reset reaches the card on this thread just after.
+    await until(() => events.filter((e) => e.kind === 'atr').length === 2);
     t.is(card.resets, 2, 'power-on and reset each reset the card');
     t.deepEqual(events.map((e) => e.kind).filter((k) => k !== 'apdu'), ['connected', 'atr', 'power-on', 'reset', 'power-off', 'atr']);
     const exchanged = events.filter((e) => e.kind === 'apdu');
