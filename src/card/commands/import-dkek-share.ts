@@ -1,6 +1,7 @@
 import { toHex } from '../../apdu/hex.ts';
 import { CLA, INS } from '../constants.ts';
 import { InvalidArgumentError, MalformedResponseError } from '../host-errors.ts';
+import { DKEK_STATUS, decodeRecord } from '../layouts.ts';
 import type { CardSession } from '../session.ts';
 
 /** DKEK state as IMPORT DKEK SHARE and its query answer it: `[total][outstanding][KCV(8)]…` (§3.10). */
@@ -18,7 +19,8 @@ export interface DkekStatus {
 /** Decode the ≥ 10-byte answer (OpenSC rejects fewer, §3.10). */
 export function parseDkekStatus(data: Uint8Array, operation = 'IMPORT DKEK SHARE'): DkekStatus {
   if (data.length < 10) throw new MalformedResponseError(operation, `expected at least 10 bytes [total][outstanding][KCV], got ${data.length}`);
-  return { total: data[0] ?? 0, outstanding: data[1] ?? 0, kcv: toHex(data.subarray(2, 10)), extra: data.slice(10) };
+  const { total, outstanding, kcv } = decodeRecord(DKEK_STATUS, data);
+  return { total, outstanding, kcv: toHex(kcv), extra: data.slice(DKEK_STATUS.span) };
 }
 
 /** Query the DKEK state without importing: `80 52 00 00 00` (case 2S, Le 00 mandatory, §1.3, §11.1). */

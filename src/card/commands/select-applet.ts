@@ -2,6 +2,7 @@ import { findTlv, decodeTlvs, type Tlv } from '../../apdu/tlv.ts';
 import { CLA, INS, SC_HSM_AID } from '../constants.ts';
 import { AppletNotFoundError } from '../errors.ts';
 import type { CardSession } from '../session.ts';
+import { APPLET_INFO, decodeRecord } from '../layouts.ts';
 
 /** What the applet says about itself in SELECT tag 85 (§2.4). */
 export interface AppletInfo {
@@ -34,8 +35,13 @@ export function parseAppletFcp(fcp: Uint8Array): AppletInfo | undefined {
   const p = tag85(fcp);
   if (p === undefined) return undefined;
   const n = p.length;
+  if (n >= APPLET_INFO.span) {
+    const r = decodeRecord(APPLET_INFO, p, n - APPLET_INFO.span);
+    return { version: { major: r.major, minor: r.minor }, options: r.options, type: r.type, typeName: TYPE_NAMES[r.type] ?? 'SmartCard-HSM', fcp };
+  }
+  // Older applets: 2 bytes (major, minor), 3 (type, major, minor) or 4 (options low byte first).
   const type = n >= 3 ? p[n - 3] : undefined;
-  const options = n >= 5 ? ((p[n - 5] ?? 0) << 8) | (p[n - 4] ?? 0) : n === 4 ? p[0] : undefined;
+  const options = n === 4 ? p[0] : undefined;
   const typeName = type === undefined ? 'SmartCard-HSM' : (TYPE_NAMES[type] ?? 'SmartCard-HSM');
   return { version: { major: p[n - 2] ?? 0, minor: p[n - 1] ?? 0 }, options, type, typeName, fcp };
 }

@@ -14,6 +14,7 @@ import { bytesEqual } from '../../apdu/hex.ts';
 import { DKEK_SHARE_ITERATIONS, evpBytesToKey, evpBytesToKeySync } from './evp-bytes-to-key.ts';
 import type { DerivationOptions, KeyAndIv, Password } from './evp-bytes-to-key.ts';
 import { FileFormatError, FormatInputError, WrongPasswordError } from './errors.ts';
+import { DKEK_SHARE_FILE_LAYOUT, decodeRecord } from '../layouts.ts';
 
 export const DKEK_SHARE_FILE = {
   MAGIC: Uint8Array.of(0x53, 0x61, 0x6c, 0x74, 0x65, 0x64, 0x5f, 0x5f), // "Salted__"
@@ -53,7 +54,8 @@ export function parseDkekShareFile(file: Uint8Array): DkekShareFileParts {
       hint: base64 ? 'this is the base64 printout; decode it first: openssl base64 -d -in FILE -out share.pbe' : 'not a .pbe file written by sc-hsm-tool --create-dkek-share',
     });
   }
-  return { salt: file.slice(8, 16), ciphertext: file.slice(16, 64), extraBytes: file.length - 64 };
+  const { salt, ciphertext } = decodeRecord(DKEK_SHARE_FILE_LAYOUT, file);
+  return { salt, ciphertext, extraBytes: file.length - DKEK_SHARE_FILE_LAYOUT.span };
 }
 
 function checkShare(share: Uint8Array): void {
@@ -69,10 +71,8 @@ function buildFile(share: Uint8Array, salt: Uint8Array, k: KeyAndIv): Uint8Array
   const cipher = createCipheriv('aes-256-cbc', k.key, k.iv).setAutoPadding(false);
   const ct = Buffer.concat([cipher.update(plain), cipher.final()]);
   plain.fill(0);
-  const out = new Uint8Array(DKEK_SHARE_FILE.LENGTH);
-  out.set(DKEK_SHARE_FILE.MAGIC, 0);
-  out.set(salt, 8);
-  out.set(ct, 16);
+  const out = new Uint8Array(DKEK_SHARE_FILE_LAYOUT.span);
+  DKEK_SHARE_FILE_LAYOUT.encode({ magic: DKEK_SHARE_FILE.MAGIC, salt, ciphertext: ct }, out);
   return out;
 }
 
