@@ -1,5 +1,4 @@
 import type { Transport } from '../transport/transport.ts';
-import { withTrafficLog } from '../transport/log.ts';
 import type { CardSource, CliContext } from './context.ts';
 import { colorWanted } from './style.ts';
 
@@ -17,8 +16,8 @@ export function simStateOf(source: CardSource): string | undefined {
 }
 
 /**
- * The card a command asked for. PC/SC and the simulator are imported only here and only when used,
- * so `schsm --help` and offline commands start fast and work without libpcsclite.
+ * The card a command asked for. PC/SC, the simulator and the traffic log are imported only here and
+ * only when used, so `schsm --help` and offline commands start fast and work without libpcsclite.
  */
 export async function openDefaultTransport(source: CardSource): Promise<Transport> {
   let transport: Transport;
@@ -33,6 +32,7 @@ export async function openDefaultTransport(source: CardSource): Promise<Transpor
       ...(source.exclusive === true ? { exclusive: true } : {}),
     });
   }
+  const { withTrafficLog } = await import('../transport/log.ts');
   const logged = withTrafficLog(transport);
   if (source.record === undefined) return logged;
   const { recordTransport } = await import('../trace/record.ts');

@@ -1,4 +1,3 @@
-import createDebug from 'debug';
 import yargs, { type Argv } from 'yargs';
 import { SchsmError } from '../transport/errors.ts';
 import type { CommandDef, GlobalArgs } from './command.ts';
@@ -49,7 +48,7 @@ function register(y: Argv<GlobalArgs>, def: CommandDef, ctx: CliContext, done: (
     handler: async (args) => {
       if (def.handler === undefined) return;
       try {
-        enableDebug(args.verbose, ctx);
+        await enableDebug(args.verbose, ctx);
         const code = await def.handler(args, ctx);
         done(code ?? EXIT.OK);
       } catch (error) {
@@ -59,8 +58,10 @@ function register(y: Argv<GlobalArgs>, def: CommandDef, ctx: CliContext, done: (
   });
 }
 
-function enableDebug(verbose: number, ctx: CliContext): void {
+/** -v / -vv: turn on the `schsm:*` debug namespaces (`debug` is loaded only then: it costs start-up time). */
+async function enableDebug(verbose: number, ctx: CliContext): Promise<void> {
   if (verbose <= 0) return;
+  const { default: createDebug } = await import('debug');
   createDebug.enable(verbose >= 2 ? 'schsm:*' : 'schsm:*,-schsm:transport');
   if (verbose >= 2) line(ctx.stderr, 'schsm: logging every APDU; PINs, SO-PINs and DKEK shares are shown as ".."');
 }

@@ -1,9 +1,8 @@
 /**
- * The user-PIN options every card command that needs a login shares, and the login itself:
+ * The login every card command that needs the user PIN shares (its flags are in pin-flags.ts):
  * guard (refuse on the last try unless --force) → read the PIN (env, stdin, flag or hidden prompt)
  * → later, inside the caller's exclusive section, VERIFY right before the command's own APDUs.
  */
-import type { Argv } from 'yargs';
 import { encodeUserPin } from '../card/pin.ts';
 import { guardPinAttempt, guardedVerifyPin } from '../card/pin-guard.ts';
 import { PIN_REF } from '../card/constants.ts';
@@ -16,14 +15,6 @@ export interface PinArgs {
   readonly pin?: string | undefined;
   readonly pinEnv?: string | undefined;
   readonly pinStdin?: boolean | undefined;
-}
-
-/** Adds --pin-env VAR, --pin-stdin and the discouraged literal --pin. */
-export function withPinOptions<T>(y: Argv<T>): Argv<T & { pin: string | undefined; 'pin-env': string | undefined; 'pin-stdin': boolean }> {
-  return y
-    .option('pin-env', { type: 'string', description: 'read the user PIN from this environment variable' })
-    .option('pin-stdin', { type: 'boolean', default: false, description: 'read the user PIN from a line of stdin' })
-    .option('pin', { type: 'string', description: 'the user PIN itself (leaks into shell history and ps; prefer the prompt, --pin-env or --pin-stdin)' });
 }
 
 /** Validation of a user PIN as text (6..16 printable ASCII, §7), as a usage error. */

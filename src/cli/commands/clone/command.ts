@@ -1,5 +1,5 @@
 import { defineCommand } from '../../command.ts';
-import { withPinOptions } from '../../pin-options.ts';
+import { withPinOptions } from '../../pin-flags.ts';
 
 /**
  * `schsm clone --from READER --to READER`: the device-replication runbook as one command: equal DKEK

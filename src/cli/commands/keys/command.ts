@@ -1,5 +1,5 @@
 import { defineCommand, defineGroup } from '../../command.ts';
-import { withPinOptions } from '../../pin-options.ts';
+import { withPinOptions } from '../../pin-flags.ts';
 
 const ref = { type: 'number', demandOption: true, description: 'key reference (1..255), as `schsm keys list` shows it' } as const;
 

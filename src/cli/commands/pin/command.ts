@@ -1,5 +1,5 @@
 import { defineCommand, defineGroup } from '../../command.ts';
-import { withPinOptions } from '../../pin-options.ts';
+import { withPinOptions } from '../../pin-flags.ts';
 
 const status = defineCommand({
   command: 'status',

@@ -5,9 +5,6 @@ import type { CliContext } from '../../context.ts';
 import { UsageError } from '../../exit-codes.ts';
 import { resolvePath } from '../../files.ts';
 
-/** The formats `--format` accepts (see trace/import/index.ts). */
-export const FORMAT_CHOICES = ['schsm', 'opensc', 'pcsc-spy', 'scriptor'] as const satisfies readonly LogFormat[];
-
 /**
  * Read a trace or any importable log named on the command line (relative to the context's cwd).
  * Foreign logs are redacted unless --no-redact; an unreadable file is a usage error (exit 2).

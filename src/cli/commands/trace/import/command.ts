@@ -1,5 +1,5 @@
 import { defineCommand } from '../../../command.ts';
-import { FORMAT_CHOICES } from '../load.ts';
+import { FORMAT_CHOICES } from '../formats.ts';
 
 /** `schsm trace import FILE [-o OUT]`: any supported log → schsm trace, secrets masked. */
 export const traceImportCommand = defineCommand({

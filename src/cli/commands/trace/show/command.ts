@@ -1,5 +1,5 @@
 import { defineCommand } from '../../../command.ts';
-import { FORMAT_CHOICES } from '../load.ts';
+import { FORMAT_CHOICES } from '../formats.ts';
 
 /** `schsm trace show FILE [--json]`: every exchange annotated. */
 export const traceShowCommand = defineCommand({
