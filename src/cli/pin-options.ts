@@ -3,7 +3,7 @@
  * guard (refuse on the last try unless --force) → read the PIN (env, stdin, flag or hidden prompt)
  * → later, inside the caller's exclusive section, VERIFY right before the command's own APDUs.
  */
-import { encodeUserPin } from '../card/pin.ts';
+import { encodeSoPin, encodeUserPin } from '../card/pin.ts';
 import { guardPinAttempt, guardedVerifyPin } from '../card/pin-guard.ts';
 import { PIN_REF } from '../card/constants.ts';
 import type { SmartCardHsm } from '../card/sc-hsm.ts';
@@ -23,6 +23,18 @@ export function validateUserPin(pin: string): void {
     encodeUserPin(pin);
   } catch (err) {
     throw new UsageError(err instanceof SchsmError ? err.message : String(err));
+  }
+}
+
+/**
+ * Validation of an SO-PIN as text (16 hex digits, §7), as a usage error with `hint` (the card
+ * layer's own hint names the documentation example, which is no advice for a new SO-PIN).
+ */
+export function validateSoPin(pin: string, hint?: string): void {
+  try {
+    encodeSoPin(pin);
+  } catch (err) {
+    throw new UsageError(err instanceof SchsmError ? err.message : String(err), hint);
   }
 }
 

@@ -8,18 +8,16 @@ import { FID } from '../../../card/constants.ts';
 import { initializeDevice } from '../../../card/commands/initialize-device.ts';
 import { updateBinary } from '../../../card/commands/update-binary.ts';
 import { verifyPin } from '../../../card/commands/verify-pin.ts';
-import { encodeSoPin } from '../../../card/pin.ts';
 import { guardPinAttempt, describePinState } from '../../../card/pin-guard.ts';
 import { pinStatus } from '../../../card/commands/verify-pin.ts';
 import { maxRetryCounter, weakPinReason } from '../../../card/pin-policy.ts';
 import type { SmartCardHsm } from '../../../card/sc-hsm.ts';
 import { encodeTokenInfo, TOKEN_LABEL_MAX } from '../../../card/token-info.ts';
-import { SchsmError } from '../../../transport/errors.ts';
 import { withCard, type CardArgs } from '../../card-session.ts';
 import { line, type CliContext } from '../../context.ts';
 import { EXIT, RefusedError, UsageError } from '../../exit-codes.ts';
 import { printJson } from '../../output.ts';
-import { userPinSpec, type PinArgs } from '../../pin-options.ts';
+import { userPinSpec, validateSoPin, type PinArgs } from '../../pin-options.ts';
 import { SecretReader } from '../../secret-input.ts';
 import { readStatusReport, formatStatus } from '../status/run.ts';
 
@@ -33,13 +31,7 @@ export interface InitArgs extends CardArgs, PinArgs {
   readonly label?: string | undefined;
 }
 
-function validateSoPin(v: string): void {
-  try {
-    encodeSoPin(v);
-  } catch (err) {
-    throw new UsageError(err instanceof SchsmError ? err.message : String(err), 'the SO-PIN is 16 hexadecimal digits (8 bytes), e.g. generated with `openssl rand -hex 8`');
-  }
-}
+const SO_PIN_HINT = 'the SO-PIN is 16 hexadecimal digits (8 bytes), e.g. generated with `openssl rand -hex 8`';
 
 function checkNumbers(args: InitArgs): void {
   const rc = args.retryCounter ?? 3;
@@ -61,7 +53,7 @@ async function readSecrets(ctx: CliContext, args: InitArgs, reinit: boolean): Pr
   const soPin = await reader.read({
     what: reinit ? 'current SO-PIN (16 hex digits)' : 'new SO-PIN (16 hex digits)',
     envVar: args.soPinEnv, stdin: args.soPinStdin === true, literal: args.soPin, literalFlag: '--so-pin',
-    flags: '--so-pin-env VAR or --so-pin-stdin', confirm: !reinit, validate: validateSoPin,
+    flags: '--so-pin-env VAR or --so-pin-stdin', confirm: !reinit, validate: (v) => validateSoPin(v, SO_PIN_HINT),
   });
   const userPin = await reader.read({ ...userPinSpec(args, 'new user PIN'), stdin: args.pinStdin === true || args.soPinStdin === true, confirm: true });
   const rc = args.retryCounter ?? 3;

@@ -6,15 +6,13 @@
 import { PIN_REF } from '../../../card/constants.ts';
 import { changeReferenceData } from '../../../card/commands/change-reference-data.ts';
 import { pinStatus } from '../../../card/commands/verify-pin.ts';
-import { encodeSoPin } from '../../../card/pin.ts';
 import { describePinState, guardPinAttempt, pinName } from '../../../card/pin-guard.ts';
 import { weakPinReason } from '../../../card/pin-policy.ts';
-import { SchsmError } from '../../../transport/errors.ts';
 import { withCard, type CardArgs } from '../../card-session.ts';
 import { line, type CliContext } from '../../context.ts';
-import { EXIT, UsageError } from '../../exit-codes.ts';
+import { EXIT } from '../../exit-codes.ts';
 import { printJson } from '../../output.ts';
-import { validateUserPin, type PinArgs } from '../../pin-options.ts';
+import { validateSoPin, validateUserPin, type PinArgs } from '../../pin-options.ts';
 import { SecretReader, type SecretSpec } from '../../secret-input.ts';
 
 export interface PinChangeArgs extends CardArgs, PinArgs {
@@ -23,17 +21,9 @@ export interface PinChangeArgs extends CardArgs, PinArgs {
   readonly newPin?: string | undefined;
 }
 
-function validateSo(v: string): void {
-  try {
-    encodeSoPin(v);
-  } catch (err) {
-    throw new UsageError(err instanceof SchsmError ? err.message : String(err));
-  }
-}
-
 function specs(args: PinChangeArgs, ref: number): [SecretSpec, SecretSpec] {
   const name = pinName(ref);
-  const validate = ref === PIN_REF.SO ? validateSo : validateUserPin;
+  const validate = ref === PIN_REF.SO ? validateSoPin : validateUserPin;
   const stdin = args.pinStdin === true;
   return [
     { what: `current ${name}`, envVar: args.pinEnv, stdin, literal: args.pin, literalFlag: '--pin', flags: '--pin-env VAR or --pin-stdin', validate },

@@ -6,15 +6,13 @@
 import { OPTION, PIN_REF } from '../../../card/constants.ts';
 import { resetRetryCounter } from '../../../card/commands/reset-retry-counter.ts';
 import { pinStatus } from '../../../card/commands/verify-pin.ts';
-import { encodeSoPin } from '../../../card/pin.ts';
 import { describePinState, guardPinAttempt } from '../../../card/pin-guard.ts';
 import { weakPinReason } from '../../../card/pin-policy.ts';
-import { SchsmError } from '../../../transport/errors.ts';
 import { withCard, type CardArgs } from '../../card-session.ts';
 import { line, type CliContext } from '../../context.ts';
-import { EXIT, RefusedError, UsageError } from '../../exit-codes.ts';
+import { EXIT, RefusedError } from '../../exit-codes.ts';
 import { printJson } from '../../output.ts';
-import { validateUserPin } from '../../pin-options.ts';
+import { validateSoPin, validateUserPin } from '../../pin-options.ts';
 import { SecretReader } from '../../secret-input.ts';
 
 export interface PinUnblockArgs extends CardArgs {
@@ -22,14 +20,6 @@ export interface PinUnblockArgs extends CardArgs {
   readonly newPinEnv?: string | undefined;
   readonly stdin?: boolean;
   readonly resetOnly?: boolean;
-}
-
-function validateSo(v: string): void {
-  try {
-    encodeSoPin(v);
-  } catch (err) {
-    throw new UsageError(err instanceof SchsmError ? err.message : String(err));
-  }
 }
 
 export async function runPinUnblock(args: PinUnblockArgs, ctx: CliContext): Promise<number> {
@@ -41,7 +31,7 @@ export async function runPinUnblock(args: PinUnblockArgs, ctx: CliContext): Prom
     const guard = { force: args.force === true };
     await guardPinAttempt(card, PIN_REF.SO, guard);
     const reader = new SecretReader(ctx);
-    const soPin = await reader.read({ what: 'SO-PIN', envVar: args.soPinEnv, stdin: args.stdin === true, flags: '--so-pin-env VAR or --stdin', validate: validateSo });
+    const soPin = await reader.read({ what: 'SO-PIN', envVar: args.soPinEnv, stdin: args.stdin === true, flags: '--so-pin-env VAR or --stdin', validate: validateSoPin });
     const newPin = args.resetOnly === true ? undefined : await reader.read({
       what: 'new user PIN', envVar: args.newPinEnv, stdin: args.stdin === true, flags: '--new-pin-env VAR or --stdin (second line)', validate: validateUserPin, confirm: true,
     });
