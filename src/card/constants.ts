@@ -47,6 +47,11 @@ export const PIN_REF = {
 } as const;
 export type PinRef = typeof PIN_REF.USER | typeof PIN_REF.SO;
 
+/** "user PIN", "SO-PIN", or "PIN 85" for another reference: the one name used in messages. */
+export function pinName(ref: number): string {
+  return ref === PIN_REF.SO ? 'SO-PIN' : ref === PIN_REF.USER ? 'user PIN' : `PIN ${ref.toString(16).toUpperCase()}`;
+}
+
 /** High byte of a 2-byte object identifier: the object class (§5). */
 export const FID_PREFIX = {
   KEY: 0xcc, // private / secret key (CC00 = PrK.DevAut)

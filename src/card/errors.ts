@@ -10,7 +10,7 @@
  */
 import { ApduError } from '../apdu/errors.ts';
 import { SW, describeStatusWord, formatSw, retriesLeft } from '../apdu/status-words.ts';
-import { INS, PIN_REF } from './constants.ts';
+import { INS, PIN_REF, pinName } from './constants.ts';
 
 /** What was being done when the status word came back; the INS decides the meaning of the SW. */
 export interface StatusContext {
@@ -42,10 +42,6 @@ export class CardError extends ApduError {
     this.operation = ctx.operation;
     if (ctx.cause !== undefined) Object.defineProperty(this, 'cause', { value: ctx.cause, enumerable: false, writable: true, configurable: true });
   }
-}
-
-function pinName(ref: number | undefined): string {
-  return ref === PIN_REF.SO ? 'SO-PIN' : ref === PIN_REF.USER ? 'user PIN' : `PIN ${(ref ?? 0).toString(16).toUpperCase()}`;
 }
 
 /** 63Cx: wrong PIN; `retriesLeft` tries remain (§3.6). */

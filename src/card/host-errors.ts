@@ -4,6 +4,7 @@
  * status-word errors are in errors.ts.
  */
 import { SchsmError } from '../transport/errors.ts';
+import { pinName } from './constants.ts';
 
 /** A caller-supplied value is out of range or malformed (PIN length, SO-PIN hex, key reference, …). */
 export class InvalidArgumentError extends SchsmError {
@@ -30,7 +31,7 @@ export class LastPinTryError extends SchsmError {
   readonly pinRef: number;
   readonly retriesLeft: number;
   constructor(pinRef: number, retriesLeft: number) {
-    super(`refusing to try the ${pinRef === 0x88 ? 'SO-PIN' : 'user PIN'}: only ${retriesLeft} try left, a wrong value would block it`, 'ERR_SCHSM_LAST_PIN_TRY', {
+    super(`refusing to try the ${pinName(pinRef)}: only ${retriesLeft} try left, a wrong value would block it`, 'ERR_SCHSM_LAST_PIN_TRY', {
       hint: 'make sure of the PIN, then retry with force',
     });
     this.pinRef = pinRef;

@@ -8,7 +8,7 @@
  * The PIN itself is never looked at here.
  */
 import { SW } from '../apdu/status-words.ts';
-import { INS, PIN_REF, type PinRef } from './constants.ts';
+import { INS, PIN_REF, pinName, type PinRef } from './constants.ts';
 import { NotInitializedError, PinBlockedError, TransportPinError } from './errors.ts';
 import { LastPinTryError } from './host-errors.ts';
 import { pinStatus, verifyPin, type PinStatus } from './commands/verify-pin.ts';
@@ -20,11 +20,6 @@ export interface PinGuardOptions {
   readonly force?: boolean;
   /** The attempt replaces a transport PIN (CHANGE REFERENCE DATA): the transport state is expected. */
   readonly allowTransportPin?: boolean;
-}
-
-/** "user PIN" / "SO-PIN". */
-export function pinName(ref: number): string {
-  return ref === PIN_REF.SO ? 'SO-PIN' : 'user PIN';
 }
 
 /** One line for people: "3 tries left", "verified", "BLOCKED", "not set (device not initialised)". */

@@ -1,5 +1,5 @@
 import { retriesLeft, SW } from '../../apdu/status-words.ts';
-import { CLA, INS, PIN_REF, type PinRef } from '../constants.ts';
+import { CLA, INS, PIN_REF, pinName, type PinRef } from '../constants.ts';
 import { errorFromStatus } from '../errors.ts';
 import { LastPinTryError } from '../host-errors.ts';
 import { encodeSoPin, encodeUserPin, type PinInput } from '../pin.ts';
@@ -15,14 +15,12 @@ export interface PinStatus {
   readonly retriesLeft: number | undefined;
 }
 
-const pinLabel = (ref: number): string => (ref === PIN_REF.SO ? 'SO-PIN' : ref === PIN_REF.USER ? 'user PIN' : `PIN ${ref.toString(16)}`);
-
 /**
  * VERIFY without data, `00 20 00 <ref>` (case 1): 9000 verified, 63Cx not verified with x tries,
  * 6983 blocked, 6984 transport PIN, 6A88 not initialised (§3.6). Never uses up a try.
  */
 export async function pinStatus(card: CardSession, ref: number = PIN_REF.USER): Promise<PinStatus> {
-  const operation = `VERIFY status of the ${pinLabel(ref)}`;
+  const operation = `VERIFY status of the ${pinName(ref)}`;
   const res = await card.send({ cla: CLA.ISO, ins: INS.VERIFY, p1: 0x00, p2: ref }, { operation, raw: true });
   const left = retriesLeft(res.sw);
   if (res.sw === SW.OK) return { ref, state: 'verified', retriesLeft: undefined };
@@ -53,5 +51,5 @@ export async function verifyPin(card: CardSession, options: VerifyPinOptions): P
     const status = await pinStatus(card, ref);
     if (status.state === 'not-verified' && status.retriesLeft !== undefined && status.retriesLeft <= 1) throw new LastPinTryError(ref, status.retriesLeft);
   }
-  await card.send({ cla: CLA.ISO, ins: INS.VERIFY, p1: 0x00, p2: ref, data }, { operation: `VERIFY ${pinLabel(ref)}` });
+  await card.send({ cla: CLA.ISO, ins: INS.VERIFY, p1: 0x00, p2: ref, data }, { operation: `VERIFY ${pinName(ref)}` });
 }

@@ -3,10 +3,10 @@
  * runs first (a transport PIN may be changed; the last try needs --force). Sources: --pin-env /
  * --new-pin-env, --pin-stdin (two lines: current, new), the literal flags, or hidden prompts.
  */
-import { PIN_REF } from '../../../card/constants.ts';
+import { PIN_REF, pinName } from '../../../card/constants.ts';
 import { changeReferenceData } from '../../../card/commands/change-reference-data.ts';
 import { pinStatus } from '../../../card/commands/verify-pin.ts';
-import { describePinState, guardPinAttempt, pinName } from '../../../card/pin-guard.ts';
+import { describePinState, guardPinAttempt } from '../../../card/pin-guard.ts';
 import { weakPinReason } from '../../../card/pin-policy.ts';
 import { withCard, type CardArgs } from '../../card-session.ts';
 import { line, type CliContext } from '../../context.ts';
