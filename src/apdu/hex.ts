@@ -31,6 +31,16 @@ export function fromHex(text: string): Uint8Array {
   return out;
 }
 
+/** A byte as two upper-case hex digits: `hex2(0x0a)` → "0A". */
+export function hex2(value: number): string {
+  return (value < 16 ? '0' : '') + value.toString(16).toUpperCase();
+}
+
+/** A 16-bit value as four upper-case hex digits: `hex4(0x2f02)` → "2F02". */
+export function hex4(value: number): string {
+  return value.toString(16).toUpperCase().padStart(4, '0');
+}
+
 /** Concatenate byte arrays. */
 export function concat(...parts: readonly Uint8Array[]): Uint8Array {
   let n = 0;

@@ -1,4 +1,4 @@
-import { toHex } from './hex.ts';
+import { hex2, toHex } from './hex.ts';
 import { decodeTlvs, type Tlv } from './tlv.ts';
 import { TEXT_TAGS, tagName } from './tlv-names.ts';
 import { formatOid } from './oid.ts';
@@ -22,7 +22,7 @@ function printLevel(tlvs: readonly Tlv[], depth: number, parent: number | undefi
   const pad = unit.repeat(depth);
   for (const t of tlvs) {
     const name = tagName(t.tag, parent);
-    const head = `${pad}${t.tag.toString(16).toUpperCase().padStart(2, '0')}${name === undefined ? '' : ` ${name}`} (${t.value.length})`;
+    const head = `${pad}${hex2(t.tag)}${name === undefined ? '' : ` ${name}`} (${t.value.length})`;
     if (!t.constructed) {
       out.push(`${head}: ${describeValue(t, o)}`);
       continue;

@@ -9,6 +9,7 @@
  * Errors found on the host (bad input, malformed answers) are in host-errors.ts and extend SchsmError.
  */
 import { ApduError } from '../apdu/errors.ts';
+import { hex2, hex4 } from '../apdu/hex.ts';
 import { SW, describeStatusWord, formatSw, retriesLeft } from '../apdu/status-words.ts';
 import { INS, PIN_REF, pinName } from './constants.ts';
 
@@ -116,7 +117,7 @@ export class FileNotFoundError extends CardError {
   override name = 'FileNotFoundError';
   readonly fid: number | undefined;
   constructor(sw: number, ctx: StatusContext) {
-    const f = ctx.fid === undefined ? 'file' : `EF ${ctx.fid.toString(16).toUpperCase().padStart(4, '0')}`;
+    const f = ctx.fid === undefined ? 'file' : `EF ${hex4(ctx.fid)}`;
     super(sw, ctx, 'ERR_SCHSM_FILE_NOT_FOUND', `${f} not found`);
     this.fid = ctx.fid;
   }
@@ -138,7 +139,7 @@ export class AlgorithmNotAllowedError extends CardError {
   readonly keyRef: number | undefined;
   readonly algorithm: number | undefined;
   constructor(sw: number, ctx: StatusContext) {
-    const a = ctx.p2 === undefined ? 'this algorithm' : `algorithm ${ctx.p2.toString(16).toUpperCase().padStart(2, '0')}`;
+    const a = ctx.p2 === undefined ? 'this algorithm' : `algorithm ${hex2(ctx.p2)}`;
     super(sw, ctx, 'ERR_SCHSM_ALGORITHM_NOT_ALLOWED', `${a} is not allowed for key ${ctx.keyRef ?? '?'} (or not supported by its type)`,
       'check the key type and the allowed-algorithm list given at key generation (tag 91)');
     this.keyRef = ctx.keyRef;

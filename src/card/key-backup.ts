@@ -6,6 +6,7 @@
  * exclusively around them. The PRKD is copied unchanged, like sc-hsm-tool (OpenSC takes the key
  * reference from the FID, §5.1, so a PRKD naming another reference still lists right).
  */
+import { hex2 } from '../apdu/hex.ts';
 import { FID_PREFIX } from './constants.ts';
 import { deleteIfExists, readFileIfExists, replaceFile } from './files.ts';
 import { InvalidArgumentError } from './host-errors.ts';
@@ -57,8 +58,4 @@ export async function importWrappedKey(card: CardSession, ref: number, file: Wra
   await unwrapKey(card, ref, file.blob);
   if (file.prkd !== undefined) await replaceFile(card, fidOf(FID_PREFIX.PRKD, ref), file.prkd);
   if (file.certificate !== undefined) await replaceFile(card, fidOf(FID_PREFIX.EE_CERTIFICATE, ref), file.certificate);
-}
-
-function hex2(n: number): string {
-  return n.toString(16).toUpperCase().padStart(2, '0');
 }

@@ -6,6 +6,7 @@
 import createDebug from 'debug';
 import type { Channel } from '../apdu/channel.ts';
 import type { CommandApdu } from '../apdu/command.ts';
+import { hex2, hex4 } from '../apdu/hex.ts';
 import type { ResponseApdu } from '../apdu/response.ts';
 import { isSuccess } from '../apdu/status-words.ts';
 import type { Transport } from '../transport/transport.ts';
@@ -55,7 +56,7 @@ const INS_NAMES: ReadonlyMap<number, string> = new Map(Object.entries(INS).map((
 
 /** "SIGN", "READ BINARY", or "INS 0x12" for unknown ones. */
 export function insName(ins: number): string {
-  return INS_NAMES.get(ins) ?? `INS ${ins.toString(16).toUpperCase().padStart(2, '0')}`;
+  return INS_NAMES.get(ins) ?? `INS ${hex2(ins)}`;
 }
 
 /** Build the error-mapping context of a command. */
@@ -79,5 +80,5 @@ export async function exchange(channel: Channel, cmd: CommandApdu, options: Send
 
 /** "EF C401". */
 export function fidName(fid: number): string {
-  return `EF ${fid.toString(16).toUpperCase().padStart(4, '0')}`;
+  return `EF ${hex4(fid)}`;
 }

@@ -2,7 +2,7 @@
  * Argument helpers shared by the commands: options (`--force`, `--label NAME`, `--label=NAME`) split
  * from positional words, FIDs, numbers, data given as hex or as a "string".
  */
-import { fromHex } from '../apdu/hex.ts';
+import { fromHex, hex4 } from '../apdu/hex.ts';
 import { ExplorerUsageError } from './errors.ts';
 import type { Token } from './tokenize.ts';
 
@@ -95,7 +95,7 @@ export function parseData(t: Token): Uint8Array {
 
 /** "C401" for 0xC401. */
 export function fidHex(fid: number): string {
-  return fid.toString(16).toUpperCase().padStart(4, '0');
+  return hex4(fid);
 }
 
 /** Require between min and max positional words. */

@@ -3,6 +3,7 @@
  * on the card, PIN names, subcommands, local paths). Never talks to the card: FIDs come from the
  * last ENUMERATE OBJECTS (at connect, `ls`, `find` and after changes).
  */
+import { hex4 } from '../apdu/hex.ts';
 import { FID } from '../card/constants.ts';
 import { parseLine } from './dispatch.ts';
 import type { ExplorerSession } from './session.ts';
@@ -39,7 +40,7 @@ export function completeLine(session: ExplorerSession, line: string): Completion
 export function completeFid(session: ExplorerSession, partial: string): string[] {
   const all = new Set<number>([...session.knownFids, FID.C_DEV_AUT]);
   const p = partial.toUpperCase();
-  return [...all].map((f) => f.toString(16).toUpperCase().padStart(4, '0')).filter((h) => h.startsWith(p)).sort();
+  return [...all].map(hex4).filter((h) => h.startsWith(p)).sort();
 }
 
 /** Words starting with `partial` (subcommands, PIN names, levels). */

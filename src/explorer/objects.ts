@@ -2,6 +2,7 @@
  * What an object of the SmartCard-HSM's flat namespace is, from its identifier (§5): the high byte
  * is the object class, the low byte the key reference or a free id.
  */
+import { hex2 } from '../apdu/hex.ts';
 import { FID, FID_PREFIX } from '../card/constants.ts';
 
 const BY_PREFIX: Readonly<Record<number, string>> = {
@@ -60,8 +61,4 @@ export function certificateForm(head: Uint8Array): string {
   if (head[0] === 0x7f && head[1] === 0x21) return 'CV certificate';
   if (head[0] === 0x30) return 'X.509 certificate';
   return 'unknown content';
-}
-
-export function hex2(n: number): string {
-  return n.toString(16).toUpperCase().padStart(2, '0');
 }

@@ -1,7 +1,8 @@
 import type { CommandCase } from '../apdu/command.ts';
+import { hex2, hex4 } from '../apdu/hex.ts';
 import { describeStatusWord, formatSw, retriesLeft } from '../apdu/status-words.ts';
 import { decodeCommandData, decodeResponseData, type DataAnnotation } from './decode-data.ts';
-import { describeCla, hex2, INS_NAMES, type ClaInfo } from './ins-names.ts';
+import { describeCla, INS_NAMES, type ClaInfo } from './ins-names.ts';
 import { describeParams } from './params.ts';
 import { formatPattern, type HexPattern } from './pattern.ts';
 import type { Trace, TraceExchange, TraceReset } from './types.ts';
@@ -96,7 +97,7 @@ function shaped(kase: CommandCase, nc: number, ne: number): LengthInfo {
 
 function lengthText(kase: CommandCase, nc: number, ne: number): string {
   const h4 = (v: number): string => {
-    const s = (v & 0xffff).toString(16).toUpperCase().padStart(4, '0');
+    const s = hex4(v & 0xffff);
     return `${s.slice(0, 2)} ${s.slice(2)}`;
   };
   const lc = kase.endsWith('E') ? `Lc 00 ${h4(nc)} (Nc ${nc})` : `Lc ${hex2(nc)} (Nc ${nc})`;

@@ -1,6 +1,6 @@
-import { toHex } from '../apdu/hex.ts';
+import { hex2, hex4, toHex } from '../apdu/hex.ts';
 import { formatTlv } from '../apdu/tlv-print.ts';
-import { describeFid, hex2, hex4, INS, KNOWN_AIDS } from './ins-names.ts';
+import { describeFid, INS, KNOWN_AIDS } from './ins-names.ts';
 
 /**
  * Decoding of command and response data fields where their format is known (sc-hsm-protocol.md §3,

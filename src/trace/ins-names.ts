@@ -3,6 +3,7 @@
  * sc-hsm-protocol.md §3.0), algorithm identifiers (§4), PIN references (§3.6), file identifier
  * prefixes and fixed files (§5), application identifiers (§2.2). Data only.
  */
+import { hex2 } from '../apdu/hex.ts';
 
 /** Instruction bytes by spec name. */
 export const INS = {
@@ -173,14 +174,4 @@ function claInfo(cla: number): ClaInfo {
   if (sm !== 'none') parts.push(`secure messaging (${sm})`);
   if (channel !== 0) parts.push(`logical channel ${channel}`);
   return { value: cla, proprietary, chaining, secureMessaging: sm, channel, text: `${hex2(cla)}: ${parts.join(', ')}` };
-}
-
-/** Two upper-case hex digits. */
-export function hex2(b: number): string {
-  return (b < 16 ? '0' : '') + b.toString(16).toUpperCase();
-}
-
-/** Four upper-case hex digits. */
-export function hex4(v: number): string {
-  return v.toString(16).toUpperCase().padStart(4, '0');
 }

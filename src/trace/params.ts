@@ -1,4 +1,5 @@
-import { ALGORITHMS, describeFid, hex2, hex4, INS, PIN_REFERENCES } from './ins-names.ts';
+import { hex2, hex4 } from '../apdu/hex.ts';
+import { ALGORITHMS, describeFid, INS, PIN_REFERENCES } from './ins-names.ts';
 
 /**
  * What P1 and P2 mean for each instruction (ISO/IEC 7816-4 and sc-hsm-protocol.md §3). Returns one

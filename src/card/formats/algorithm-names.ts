@@ -1,4 +1,5 @@
 /** Names of SmartCard-HSM algorithm ids (§4), for describing a key blob's allowed-algorithm list. */
+import { hex2 } from '../../apdu/hex.ts';
 
 export const ALGORITHM_NAMES: Readonly<Record<number, string>> = {
   0x10: 'AES-CBC encrypt',
@@ -41,8 +42,5 @@ export const ALGORITHM_NAMES: Readonly<Record<number, string>> = {
 
 /** "73 ECDSA SHA-256"-style names for each id in the list. */
 export function algorithmNames(ids: Uint8Array): string[] {
-  return Array.from(ids, (id) => {
-    const hex = id.toString(16).toUpperCase().padStart(2, '0');
-    return `${hex} ${ALGORITHM_NAMES[id] ?? 'unknown'}`;
-  });
+  return Array.from(ids, (id) => `${hex2(id)} ${ALGORITHM_NAMES[id] ?? 'unknown'}`);
 }

@@ -3,7 +3,7 @@
  * queries only, no PIN try spent), `reconnect` (open the card again, e.g. after it was pulled) and
  * `trace on FILE [--force] | off` (record this session's APDUs, secrets masked, with src/trace).
  */
-import { toHex } from '../../apdu/hex.ts';
+import { hex4, toHex } from '../../apdu/hex.ts';
 import { describePinState } from '../../card/pin-guard.ts';
 import { arity, parseArgs } from '../args.ts';
 import { completeWords } from '../complete.ts';
@@ -31,7 +31,7 @@ export const status: ExplorerCommand = {
     field(session, 'SO-PIN', describePinState(st.soPin));
     const d = st.dkek;
     field(session, 'DKEK', d === undefined ? 'none (keys cannot be wrapped)' : d.outstanding > 0 ? `${d.total - d.outstanding} of ${d.total} share(s) imported, ${d.outstanding} outstanding` : `${d.total === 0 ? 'random, made by the card (no shares: keys can be wrapped but not restored elsewhere)' : `complete (${d.total} share(s))`}, KCV ${d.kcv}`);
-    field(session, 'options', st.options === undefined ? '-' : `${st.options.value.toString(16).toUpperCase().padStart(4, '0')}${st.options.flags.length === 0 ? '' : ` (${st.options.flags.join(', ')})`}`);
+    field(session, 'options', st.options === undefined ? '-' : `${hex4(st.options.value)}${st.options.flags.length === 0 ? '' : ` (${st.options.flags.join(', ')})`}`);
     field(session, 'keys', String(st.keyCount));
   },
 };

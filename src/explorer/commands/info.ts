@@ -2,7 +2,7 @@
  * `info [FID]`: the FCI of an EF (SELECT `00 A4 00 00 02 <FID> 00`, §2.3/§2.4) in words; without a
  * FID, the current DF: the applet's FCP with its tag 85 (version, options, type), or the virtual MF.
  */
-import { toHex } from '../../apdu/hex.ts';
+import { hex2, hex4, toHex } from '../../apdu/hex.ts';
 import { formatTlv } from '../../apdu/tlv-print.ts';
 import { selectFile } from '../../card/commands/select-file.ts';
 import { decodeOptions } from '../../card/card-status.ts';
@@ -44,9 +44,9 @@ async function dfInfo(session: ExplorerSession): Promise<void> {
   }
   const a = card.applet;
   field(session, 'DF name (AID)', `${toHex(SC_HSM_AID)} (${dfText(session.df)})`);
-  field(session, 'application', `${a.typeName} ${a.version.major}.${a.version.minor}${a.type === undefined ? '' : ` (type byte ${a.type.toString(16).toUpperCase().padStart(2, '0')})`}`);
+  field(session, 'application', `${a.typeName} ${a.version.major}.${a.version.minor}${a.type === undefined ? '' : ` (type byte ${hex2(a.type)})`}`);
   const o = a.options === undefined ? undefined : decodeOptions(a.options);
-  field(session, 'options', o === undefined ? 'none reported (applet before 2.0)' : `${o.value.toString(16).toUpperCase().padStart(4, '0')}${o.flags.length === 0 ? '' : ` (${o.flags.join(', ')})`}`);
+  field(session, 'options', o === undefined ? 'none reported (applet before 2.0)' : `${hex4(o.value)}${o.flags.length === 0 ? '' : ` (${o.flags.join(', ')})`}`);
   field(session, 'reader', card.transport.name);
   if (card.transport.atr.length > 0) field(session, 'ATR', toHex(card.transport.atr, ' '));
   tree(session, a.fcp);
@@ -68,7 +68,7 @@ export const info: ExplorerCommand = {
     const role = objectRole(fid);
     field(session, 'file ID', fidHex(fid));
     field(session, 'object', `${objectKind(fid)}${role === '' ? '' : ` (${role})`}`);
-    if (fi.descriptor !== undefined) field(session, 'type', `${DESCRIPTORS[fi.descriptor] ?? 'file'} (descriptor ${fi.descriptor.toString(16).toUpperCase().padStart(2, '0')})`);
+    if (fi.descriptor !== undefined) field(session, 'type', `${DESCRIPTORS[fi.descriptor] ?? 'file'} (descriptor ${hex2(fi.descriptor)})`);
     field(session, 'size', fi.size === undefined ? 'not reported' : `${fi.size} bytes`);
     tree(session, fi.fci);
   },

@@ -4,7 +4,3 @@ import { parseNumber } from '../args.ts';
 export function keyRefArg(text: string | undefined): number {
   return parseNumber(text ?? '', 'key reference', 1, 255);
 }
-
-export function hex2(n: number): string {
-  return n.toString(16).toUpperCase().padStart(2, '0');
-}

@@ -3,7 +3,7 @@
  * hashes, the card signs (sign-message.ts, §3.13); the signature is checked with the key's public
  * key from CExx before it is shown or written.
  */
-import { fromHex, toHex } from '../../apdu/hex.ts';
+import { fromHex, hex2, toHex } from '../../apdu/hex.ts';
 import { curveOfKey } from '../../card/cvc-key.ts';
 import { ecdsaDerToRaw } from '../../card/formats/ecdsa-signature.ts';
 import { exportPublicKey } from '../../card/keys.ts';
@@ -42,7 +42,7 @@ export const keySign: Subcommand = {
     const der = await signMessage(card, ref, mech, data);
     const pub = await exportPublicKey(card, ref).catch(() => undefined);
     const ok = pub === undefined ? undefined : verifyMessageSignature(mech, data, der, pub);
-    if (ok === false) throw new ExplorerUsageError(`the signature of key ${ref} does not verify with the public key in CE${ref.toString(16).toUpperCase().padStart(2, '0')}`, 'the mechanism may not fit the key type');
+    if (ok === false) throw new ExplorerUsageError(`the signature of key ${ref} does not verify with the public key in CE${hex2(ref)}`, 'the mechanism may not fit the key type');
     const sig = args.flags.has('raw') && mech.family === 'ecdsa' && pub !== undefined ? ecdsaDerToRaw(der, Math.ceil(curveOfKey(pub).bits / 8)) : der;
     const out = args.values.get('out');
     if (out !== undefined) await writeLocalFile(session, out, sig, args.flags.has('force'));

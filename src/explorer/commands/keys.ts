@@ -3,11 +3,11 @@
  * composed from card/keys.ts, generate-key.ts, sign-message.ts and key-backup.ts (no second
  * implementation). They use the PIN state of the shell: `verify user` first.
  */
-import { toHex, fromHex } from '../../apdu/hex.ts';
+import { fromHex, hex2, hex4, toHex } from '../../apdu/hex.ts';
 import { deleteKey, describeKey, listKeys, type KeyInfo } from '../../card/keys.ts';
 import { generateKey, parseKeyType } from '../../card/generate-key.ts';
 import { arity, parseArgs } from '../args.ts';
-import { hex2, keyRefArg } from './key-ref.ts';
+import { keyRefArg } from './key-ref.ts';
 import { completeWords } from '../complete.ts';
 import { ExplorerRefusedError } from '../errors.ts';
 import { family } from '../family.ts';
@@ -88,7 +88,7 @@ const del: Subcommand = {
     }
     const gone = await deleteKey(card, ref);
     for (const f of gone) session.knownFids.delete(f);
-    session.print(`deleted ${gone.map((f) => f.toString(16).toUpperCase()).join(', ')}`);
+    session.print(`deleted ${gone.map(hex4).join(', ')}`);
   },
 };
 

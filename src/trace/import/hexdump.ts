@@ -4,6 +4,7 @@
  * look like hex (`41 42` prints `AB`), so the number of bytes on a line is never guessed from the
  * characters alone: it comes from the byte count the log states, or from the line's length.
  */
+import { hex2 } from '../../apdu/hex.ts';
 
 function hexValue(c: number): number {
   if (c >= 48 && c <= 57) return c - 48;
@@ -53,5 +54,5 @@ export function looseHex(text: string): number[] | undefined {
 
 /** Upper-case, blank-separated hex of a byte list (for metadata values). */
 export function spacedHex(bytes: readonly number[]): string {
-  return bytes.map((b) => b.toString(16).toUpperCase().padStart(2, '0')).join(' ');
+  return bytes.map(hex2).join(' ');
 }

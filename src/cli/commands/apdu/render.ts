@@ -1,3 +1,4 @@
+import { hex2 } from '../../../apdu/hex.ts';
 import { annotateCommand, annotateResponse, lengthInfo } from '../../../trace/annotate.ts';
 import { renderData } from '../../../trace/render.ts';
 import { concretePattern } from '../../../trace/pattern.ts';
@@ -18,7 +19,7 @@ import { commandSecrets, responseSecrets, type Redaction } from '../../../transp
  */
 const INLINE = 16;
 const INDENT = '   ';
-const BYTE = Array.from({ length: 256 }, (_, b) => b.toString(16).toUpperCase().padStart(2, '0'));
+const BYTE = Array.from({ length: 256 }, (_, b) => hex2(b));
 
 /** Is byte `i` inside one of the hidden ranges? */
 const hiddenAt = (ranges: readonly Redaction[], i: number): boolean => ranges.some((r) => i >= r.start && i < r.end);

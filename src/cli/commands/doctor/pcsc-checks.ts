@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { toHex } from '../../../apdu/hex.ts';
 import type { PcscReaderInfo } from '../../../transport/pcsc.ts';
 import { SchsmError } from '../../../transport/errors.ts';
 import { identifyAtr } from '../readers/identify-atr.ts';
@@ -56,7 +57,7 @@ export async function surveyPcsc(readerSelector: string | undefined): Promise<Pc
       continue;
     }
     const id = await identifyAtr(r.atr);
-    const atr = Array.from(r.atr, (b) => b.toString(16).toUpperCase().padStart(2, '0')).join(' ');
+    const atr = toHex(r.atr, ' ');
     findings.push(finding('card', 'ok', `ATR ${atr}${id === undefined ? ' (unknown ATR)' : ` — ${id.description[0] ?? ''}`}`, undefined, r.name));
   }
   const cards = readers.filter((r) => r.cardPresent);

@@ -1,5 +1,5 @@
 /** How `schsm keys list` shows a key: readable lines like pkcs15-tool -D, and the --json object. */
-import { toHex } from '../../../apdu/hex.ts';
+import { hex2, toHex } from '../../../apdu/hex.ts';
 import type { KeyInfo } from '../../../card/keys.ts';
 import { spkiDer, spkiFingerprint } from '../../../card/formats/public-key.ts';
 
@@ -14,8 +14,6 @@ export function typeText(k: KeyInfo): string {
 export function fingerprint(k: KeyInfo): string | undefined {
   return k.publicKey === undefined ? undefined : spkiFingerprint(spkiDer(k.publicKey));
 }
-
-const hex2 = (n: number): string => n.toString(16).toUpperCase().padStart(2, '0');
 
 /** Block of lines for one key. */
 export function keyLines(k: KeyInfo): string[] {

@@ -4,6 +4,7 @@
  * the key's public key (from CExx) before writing it, so a wrong key or mechanism never yields a file.
  */
 import { writeFile } from 'node:fs/promises';
+import { hex2 } from '../../../apdu/hex.ts';
 import { curveOfKey } from '../../../card/cvc-key.ts';
 import { ecdsaDerToRaw } from '../../../card/formats/ecdsa-signature.ts';
 import { readFileIfExists } from '../../../card/files.ts';
@@ -33,7 +34,7 @@ export interface SignArgs extends CardArgs, PinArgs {
 export class SignatureCheckError extends SchsmError {
   override name = 'SignatureCheckError';
   constructor(ref: number, alg: string) {
-    super(`the signature made by key ${ref} with ${alg} does not verify with the key's public key (CE${ref.toString(16).padStart(2, '0').toUpperCase()})`, 'ERR_SCHSM_SIGNATURE_CHECK', {
+    super(`the signature made by key ${ref} with ${alg} does not verify with the key's public key (CE${hex2(ref)})`, 'ERR_SCHSM_SIGNATURE_CHECK', {
       hint: 'the certificate file does not belong to the key, or the mechanism does not match the key type; nothing was written',
     });
   }

@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { toHex } from '../../../apdu/hex.ts';
 
 /**
  * What an ATR is: first the SmartCard-HSM ATRs schsm knows (sc-hsm-protocol.md §2.1), then pcsc-tools'
@@ -65,7 +66,7 @@ export function lookupSmartcardList(text: string, atrHex: string): string[] | un
 /** Identify an ATR (empty ATR: undefined). */
 export async function identifyAtr(atr: Uint8Array, listFile = SMARTCARD_LIST): Promise<AtrIdentity | undefined> {
   if (atr.length === 0) return undefined;
-  const hex = Array.from(atr, (b) => b.toString(16).toUpperCase().padStart(2, '0')).join('');
+  const hex = toHex(atr);
   const known = identifyKnownAtr(hex);
   if (known !== undefined) return known;
   const text = await readFile(listFile, 'utf8').catch(() => undefined);
