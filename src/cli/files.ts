@@ -36,16 +36,26 @@ export async function checkWritable(ctx: CliContext, file: string, force: boolea
   throw new FileExistsError(file);
 }
 
-/** Write `data` with mode 0600; exclusive create unless `force` (then replace and re-apply 0600). */
-export async function writeSecretFile(ctx: CliContext, file: string, data: Uint8Array, force: boolean): Promise<void> {
+/** Exclusive create (replace with `force`) with `mode` for a new file; FileExistsError, or a usage error. */
+async function writeOutputFile(ctx: CliContext, file: string, data: string | Uint8Array, force: boolean, mode: number): Promise<string> {
   const full = resolvePath(ctx, file);
   try {
-    await writeFile(full, data, { mode: 0o600, flag: force ? 'w' : 'wx' });
+    await writeFile(full, data, { mode, flag: force ? 'w' : 'wx' });
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'EEXIST') throw new FileExistsError(file);
     throw new UsageError(`cannot write ${file}: ${(err as Error).message}`);
   }
-  await chmod(full, 0o600);
+  return full;
+}
+
+/** Write `data` with mode 0600; exclusive create unless `force` (then replace and re-apply 0600). */
+export async function writeSecretFile(ctx: CliContext, file: string, data: Uint8Array, force: boolean): Promise<void> {
+  await chmod(await writeOutputFile(ctx, file, data, force, 0o600), 0o600);
+}
+
+/** Write a file anyone may read (a public key, a signature): mode 0644 when created, exclusive unless `force`. */
+export async function writePublicFile(ctx: CliContext, file: string, data: string | Uint8Array, force: boolean): Promise<void> {
+  await writeOutputFile(ctx, file, data, force, 0o644);
 }
 
 /** Read an input file; a missing or unreadable file is a usage error (exit 2). */

@@ -2,8 +2,7 @@ import { exportPublicKey } from '../../../card/keys.ts';
 import { withCard, type CardArgs } from '../../card-session.ts';
 import { line, type CliContext } from '../../context.ts';
 import { EXIT, UsageError } from '../../exit-codes.ts';
-import { checkWritable, resolvePath } from '../../files.ts';
-import { writeFile } from 'node:fs/promises';
+import { checkWritable, writePublicFile } from '../../files.ts';
 import { printJson } from '../../output.ts';
 import { spkiDer, spkiFingerprint } from '../../../card/formats/public-key.ts';
 import { keyRef } from './key-ref.ts';
@@ -17,9 +16,7 @@ export async function runKeysExportPub(args: CardArgs & { ref: number; out?: str
   const key = await withCard(args, ctx, (card) => exportPublicKey(card, ref));
   const der = spkiDer(key);
   const pem = key.export({ type: 'spki', format: 'pem' }).toString();
-  if (args.out !== undefined) {
-    await writeFile(resolvePath(ctx, args.out), format === 'pem' ? pem : der, { flag: args.force === true ? 'w' : 'wx', mode: 0o644 });
-  }
+  if (args.out !== undefined) await writePublicFile(ctx, args.out, format === 'pem' ? pem : der, args.force === true);
   if (args.json === true) printJson(ctx, { ref, file: args.out ?? null, format, fingerprint: spkiFingerprint(der), pem });
   else if (args.out === undefined) ctx.stdout(pem);
   else line(ctx.stderr, `public key of key ${ref} written to ${args.out} (${format.toUpperCase()}, SHA-256 ${spkiFingerprint(der)})`);

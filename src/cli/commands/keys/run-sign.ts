@@ -3,7 +3,6 @@
  * (sign-message.ts), right after VERIFY in the same exclusive section; then check the signature with
  * the key's public key (from CExx) before writing it, so a wrong key or mechanism never yields a file.
  */
-import { writeFile } from 'node:fs/promises';
 import { hex2 } from '../../../apdu/hex.ts';
 import { curveOfKey } from '../../../card/cvc-key.ts';
 import { ecdsaDerToRaw } from '../../../card/formats/ecdsa-signature.ts';
@@ -16,7 +15,7 @@ import type { KeyObject } from 'node:crypto';
 import { withCard, type CardArgs } from '../../card-session.ts';
 import { line, type CliContext } from '../../context.ts';
 import { EXIT, UsageError } from '../../exit-codes.ts';
-import { checkWritable, readInputFile, resolvePath } from '../../files.ts';
+import { checkWritable, readInputFile, writePublicFile } from '../../files.ts';
 import { printJson } from '../../output.ts';
 import { withLogin, type PinArgs } from '../../pin-options.ts';
 import { SecretReader } from '../../secret-input.ts';
@@ -76,7 +75,7 @@ export async function runKeysSign(args: SignArgs, ctx: CliContext): Promise<numb
   const verified = key === undefined ? undefined : verifyMessageSignature(mech, message, sig, key);
   if (verified === false) throw new SignatureCheckError(ref, mech.name);
   const out = encodeSignature(sig, mech, key, args.signatureFormat ?? 'der');
-  await writeFile(resolvePath(ctx, args.out), out, { flag: args.force === true ? 'w' : 'wx', mode: 0o644 });
+  await writePublicFile(ctx, args.out, out, args.force === true);
   const check = verified === true ? 'verified with the public key' : 'not checked (no public key or prepared input)';
   if (args.json === true) printJson(ctx, { ref, mechanism: mech.name, in: args.in, out: args.out, bytes: out.length, verified: verified ?? null });
   else line(ctx.stdout, `signed ${args.in} with key ${ref} (${mech.name}): ${out.length}-byte signature in ${args.out}, ${check}`);
