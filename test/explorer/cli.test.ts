@@ -4,39 +4,22 @@
 import test from 'ava';
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { PassThrough } from 'node:stream';
-import { runCli } from '../../src/cli/main.ts';
-import type { CardSource, CliContext } from '../../src/cli/context.ts';
+import type { CardSource } from '../../src/cli/context.ts';
 import { openDefaultTransport, wantsSimulator } from '../../src/cli/default-context.ts';
 import { PcscError } from '../../src/transport/pcsc-errors.ts';
+import { runCliCaptured, type CliResult } from '../helpers/cli.ts';
 import { tempDir } from './helpers.ts';
 
-interface CliRun {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-  readonly sources: readonly CardSource[];
-}
-
 /** runCli with the simulator for simulator sources and a PC/SC that has no card (or `pcsc`). */
-async function schsm(argv: readonly string[], o: { stdin?: string; env?: Record<string, string>; cwd?: string; pcsc?: (s: CardSource) => Promise<never> } = {}): Promise<CliRun> {
-  let stdout = '';
-  let stderr = '';
-  const sources: CardSource[] = [];
-  const stdin = new PassThrough();
-  stdin.end(o.stdin ?? '');
-  const ctx: CliContext = {
-    stdout: (s) => (stdout += s), stderr: (s) => (stderr += s), stdin,
-    env: o.env ?? {}, cwd: o.cwd ?? tempDir(), isTTY: false, color: false,
-    openTransport: async (source) => {
-      sources.push(source);
+function schsm(argv: readonly string[], o: { stdin?: string; env?: Record<string, string>; cwd?: string; pcsc?: (s: CardSource) => Promise<never> } = {}): Promise<CliResult> {
+  return runCliCaptured(argv, {
+    stdin: o.stdin ?? '', env: o.env ?? {}, cwd: o.cwd ?? tempDir(),
+    open: async (source) => {
       if (wantsSimulator(source)) return openDefaultTransport(source);
       if (o.pcsc !== undefined) return o.pcsc(source);
       throw new PcscError('no card in any of 2 reader(s) (Virtual PCD 00 00, Virtual PCD 00 01)', 0x8010000c, { code: 'ERR_SCHSM_PCSC_NO_CARD' });
     },
-  };
-  const code = await runCli(argv, ctx);
-  return { code, stdout, stderr, sources };
+  });
 }
 
 test('no card on PC/SC: falls back to the simulator, says so, and keeps its card in the state directory', async (t) => {

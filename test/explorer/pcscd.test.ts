@@ -4,24 +4,17 @@
 import test from 'ava';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { PassThrough } from 'node:stream';
 import { requirePcscd, waitForReader, withVirtualCard } from '../helpers/vpcd.ts';
 import { serveVpcd } from '../../src/sim/vpcd.ts';
 import { openPcscTransport } from '../../src/transport/pcsc.ts';
-import { runCli } from '../../src/cli/main.ts';
 import { openDefaultTransport } from '../../src/cli/default-context.ts';
-import type { CliContext } from '../../src/cli/context.ts';
+import { runCliCaptured, type CliResult } from '../helpers/cli.ts';
 import { initialisedSim, sessionWithPrompter, tempDir, USER_PIN } from './helpers.ts';
 import { ensureBuilt, tmuxMissing } from './tmux.ts';
 import { runReplScenario } from './repl-scenario.ts';
 
-async function cli(argv: readonly string[], cwd: string): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const stdin = new PassThrough();
-  stdin.end('');
-  const ctx: CliContext = { stdout: (s) => (stdout += s), stderr: (s) => (stderr += s), stdin, env: { XDG_STATE_HOME: cwd }, cwd, isTTY: false, color: false, openTransport: openDefaultTransport };
-  return { code: await runCli(argv, ctx), stdout, stderr };
+function cli(argv: readonly string[], cwd: string): Promise<CliResult> {
+  return runCliCaptured(argv, { cwd, env: { XDG_STATE_HOME: cwd }, open: openDefaultTransport });
 }
 
 test.serial('script session through pcscd: ls, verify, keys, cat, apdu, -v', async (t) => {

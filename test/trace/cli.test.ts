@@ -2,44 +2,18 @@ import test from 'ava';
 import { appendFileSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { PassThrough } from 'node:stream';
-import { runCli } from '../../src/cli/main.ts';
-import type { CliContext } from '../../src/cli/context.ts';
 import { createSimulatorTransport } from '../../src/sim/index.ts';
 import { parseTrace } from '../../src/trace/format.ts';
 import { recordTransport } from '../../src/trace/record.ts';
 import type { Transport } from '../../src/transport/transport.ts';
+import { runCliCaptured, type CliResult } from '../helpers/cli.ts';
 
 const LOGS = '/work/shared/traces/opensc-vs-independent-card/';
 const dir = mkdtempSync(path.join(tmpdir(), 'schsm-trace-cli-'));
 
-interface Run {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
 /** `schsm <argv>` with captured output; `open` supplies the card (default: none, so a card use fails the test). */
-async function run(argv: readonly string[], open?: () => Promise<Transport>): Promise<Run> {
-  let stdout = '';
-  let stderr = '';
-  const stdin = new PassThrough();
-  stdin.end();
-  const ctx: CliContext = {
-    stdout: (s) => (stdout += s),
-    stderr: (s) => (stderr += s),
-    stdin,
-    env: {},
-    cwd: dir,
-    isTTY: false,
-    color: false,
-    openTransport: async () => {
-      if (open === undefined) throw new Error('this test gives the command no card');
-      return open();
-    },
-  };
-  const code = await runCli(argv, ctx);
-  return { code, stdout, stderr };
+function run(argv: readonly string[], open?: () => Promise<Transport>): Promise<CliResult> {
+  return runCliCaptured(argv, { cwd: dir, ...(open === undefined ? {} : { open }) });
 }
 
 test('trace import -o writes a redacted trace with mode 0600 and refuses to overwrite it', async (t) => {
@@ -110,7 +84,7 @@ test('trace diff: exit 0 when the sessions match, 1 with a report when they diff
 });
 
 /** Record `schsm <argv>` against a fresh simulator into `file`. */
-async function record(file: string, argv: readonly string[]): Promise<Run> {
+async function record(file: string, argv: readonly string[]): Promise<CliResult> {
   return run(argv, async () => recordTransport(await createSimulatorTransport(), { file: path.join(dir, file) }));
 }
 

@@ -2,73 +2,23 @@
  * Test harness for the operator commands: run `runCli` against the in-process simulator (or any
  * transport factory) with captured stdout/stderr, a controlled environment, stdin and TTY flags.
  */
-import { PassThrough } from 'node:stream';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ExecutionContext } from 'ava';
-import { runCli } from '../../../src/cli/main.ts';
-import type { CardSource, CliContext } from '../../../src/cli/context.ts';
+import { runCliCaptured, type CliResult, type CliRunOptions } from '../../helpers/cli.ts';
 import { createSimulatorTransport, SmartCardHsmSimulator } from '../../../src/sim/index.ts';
-import type { Transport } from '../../../src/transport/transport.ts';
 import { fromHex } from '../../../src/apdu/hex.ts';
 import { SmartCardHsm } from '../../../src/card/sc-hsm.ts';
 import { initializeDevice } from '../../../src/card/commands/initialize-device.ts';
 import { importDkekShare } from '../../../src/card/commands/import-dkek-share.ts';
 
-export interface RunResult {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-  /** Every CardSource the command asked for. */
-  readonly sources: readonly CardSource[];
-}
+export type RunResult = CliResult;
+export type RunOptions = CliRunOptions;
 
-export interface RunOptions {
-  readonly env?: Record<string, string>;
-  /** Text fed to stdin (then end of input). */
-  readonly stdin?: string;
-  /** A stream to use as stdin (a fake TTY in prompt tests). */
-  readonly stdinStream?: NodeJS.ReadableStream;
-  readonly isTTY?: boolean;
-  readonly cwd?: string;
-  /** Transport factory; default: the simulator passed to `runOn`. */
-  readonly open?: (source: CardSource) => Promise<Transport>;
-  /** Also called with every stderr write as it happens (prompt tests wait for prompts). */
-  readonly onStderr?: (text: string) => void;
-}
-
-/** Run `schsm <argv>` with `open` providing the card. */
-export async function runWith(argv: readonly string[], options: RunOptions): Promise<RunResult> {
-  let stdout = '';
-  let stderr = '';
-  const sources: CardSource[] = [];
-  const stdin = options.stdinStream ?? (() => {
-    const s = new PassThrough();
-    s.end(options.stdin ?? '');
-    return s;
-  })();
-  const ctx: CliContext = {
-    stdout: (t) => (stdout += t),
-    stderr: (t) => {
-      stderr += t;
-      options.onStderr?.(t);
-    },
-    stdin,
-    env: options.env ?? {},
-    cwd: options.cwd ?? process.cwd(),
-    isTTY: options.isTTY ?? false,
-    color: false,
-    openTransport: async (source) => {
-      sources.push(source);
-      if (options.open === undefined) throw new Error('test context has no card');
-      return options.open(source);
-    },
-  };
-  const code = await runCli(argv, ctx);
-  return { code, stdout, stderr, sources };
-}
+/** Run `schsm <argv>` with `open` providing the card (test/helpers/cli.ts). */
+export const runWith = runCliCaptured;
 
 /** Run against a simulator instance (state kept across runs, like a card left in the reader). */
 export function runOn(sim: SmartCardHsmSimulator, argv: readonly string[], options: Omit<RunOptions, 'open'> & { apdus?: Uint8Array[] } = {}): Promise<RunResult> {
