@@ -78,6 +78,16 @@ async function dkekOrUndefined(card: CardSession): Promise<DkekStatus | undefine
   }
 }
 
+/** Initialised unless the user PIN and the SO-PIN both answer 6A88 (§7). */
+function initializedFrom(userPin: PinStatus, soPin: PinStatus): boolean {
+  return !(userPin.state === 'not-initialized' && soPin.state === 'not-initialized');
+}
+
+/** Has the device been initialised? Just the two VERIFY status queries `00 20 00 81|88` (no try spent, §3.6). */
+export async function isInitialized(card: CardSession): Promise<boolean> {
+  return initializedFrom(await pinStatus(card, PIN_REF.USER), await pinStatus(card, PIN_REF.SO));
+}
+
 /** Query everything; sends only status queries and reads (VERIFY without data, 80 52 query, READ, ENUMERATE). */
 export async function readCardStatus(card: CardSession, applet: AppletInfo): Promise<CardStatus> {
   const userPin = await pinStatus(card, PIN_REF.USER);
@@ -87,7 +97,7 @@ export async function readCardStatus(card: CardSession, applet: AppletInfo): Pro
   const deviceChr = chrOf(deviceCertificates);
   const objects = await enumerateObjects(card);
   return {
-    initialized: !(userPin.state === 'not-initialized' && soPin.state === 'not-initialized'),
+    initialized: initializedFrom(userPin, soPin),
     userPin, soPin, dkek,
     options: applet.options === undefined ? undefined : decodeOptions(applet.options),
     version: applet.version,

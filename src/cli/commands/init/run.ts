@@ -3,8 +3,8 @@
  * initialised, a new one twice otherwise) and the new user PIN; warn about published example PINs;
  * INITIALIZE DEVICE; with --label VERIFY the new PIN and write TokenInfo to EF 2F03 like OpenSC (§3.9).
  */
-import { PIN_REF } from '../../../card/constants.ts';
-import { FID } from '../../../card/constants.ts';
+import { isInitialized } from '../../../card/card-status.ts';
+import { FID, PIN_REF } from '../../../card/constants.ts';
 import { initializeDevice } from '../../../card/commands/initialize-device.ts';
 import { updateBinary } from '../../../card/commands/update-binary.ts';
 import { verifyPin } from '../../../card/commands/verify-pin.ts';
@@ -96,7 +96,7 @@ export async function runInit(args: InitArgs, ctx: CliContext): Promise<number> 
   }
   checkNumbers(args);
   return withCard(args, ctx, async (card) => {
-    const reinit = (await card.status()).initialized;
+    const reinit = await isInitialized(card);
     if (reinit) {
       await guardPinAttempt(card, PIN_REF.SO, { force: args.force === true });
       line(ctx.stderr, 'the device is initialised: re-initialising needs its current SO-PIN (the SO-PIN stays the same)');
