@@ -32,10 +32,13 @@ export async function exportWrappedKey(card: CardSession, ref: number): Promise<
   return { blob, prkd: hasPrkd ? prkd : undefined, certificate: hasPrkd && cert !== undefined && cert.length > 0 ? cert : undefined };
 }
 
-/** Which of CCxx / C4xx / CExx exist for `ref` (what an import would overwrite). */
-export async function occupiedObjects(card: CardSession, ref: number): Promise<string[]> {
+/**
+ * Which of CCxx / C4xx / CExx exist for `ref` (what an import would overwrite). `keyRefs`: the card's
+ * key references when the caller already has them (checking many references: one ENUMERATE).
+ */
+export async function occupiedObjects(card: CardSession, ref: number, keyRefs?: readonly number[]): Promise<string[]> {
   const out: string[] = [];
-  if ((await keyReferences(card)).includes(ref)) out.push(`key CC${hex2(ref)}`);
+  if ((keyRefs ?? (await keyReferences(card))).includes(ref)) out.push(`key CC${hex2(ref)}`);
   if ((await readFileIfExists(card, fidOf(FID_PREFIX.PRKD, ref))) !== undefined) out.push(`PRKD C4${hex2(ref)}`);
   if ((await readFileIfExists(card, fidOf(FID_PREFIX.EE_CERTIFICATE, ref))) !== undefined) out.push(`certificate CE${hex2(ref)}`);
   return out;

@@ -4,7 +4,7 @@
  */
 import { queryDkekStatus, type DkekStatus } from '../../../card/commands/import-dkek-share.ts';
 import { occupiedObjects } from '../../../card/key-backup.ts';
-import { describeKey, listKeys, type KeyInfo } from '../../../card/keys.ts';
+import { describeKey, keyReferences, listKeys, type KeyInfo } from '../../../card/keys.ts';
 import { spkiDer, spkiFingerprint } from '../../../card/formats/public-key.ts';
 import type { SmartCardHsm } from '../../../card/sc-hsm.ts';
 import { CardError } from '../../../card/errors.ts';
@@ -38,8 +38,8 @@ async function dkekOf(card: SmartCardHsm, which: string): Promise<DkekStatus> {
 
 const fp = (k: KeyInfo | undefined): string | undefined => (k?.publicKey === undefined ? undefined : spkiFingerprint(spkiDer(k.publicKey)));
 
-async function planKey(target: SmartCardHsm, key: KeyInfo): Promise<PlannedKey> {
-  const occupied = await occupiedObjects(target, key.ref);
+async function planKey(target: SmartCardHsm, key: KeyInfo, targetRefs: readonly number[]): Promise<PlannedKey> {
+  const occupied = await occupiedObjects(target, key.ref, targetRefs);
   const fingerprint = fp(key);
   if (occupied.length === 0) return { key, fingerprint, action: 'copy', occupied };
   const there = await describeKey(target, key.ref);
@@ -55,7 +55,9 @@ export async function makePlan(source: SmartCardHsm, target: SmartCardHsm): Prom
     throw new RefusedError(`the DKEKs differ: source KCV ${a.kcv}, target KCV ${b.kcv}`, 'keys wrapped on the source cannot be unwrapped on the target; import the same DKEK shares into both; nothing was changed');
   }
   const keys: PlannedKey[] = [];
-  for (const key of await listKeys(source)) keys.push(await planKey(target, key));
+  const sourceKeys = await listKeys(source);
+  const targetRefs = sourceKeys.length === 0 ? [] : await keyReferences(target);
+  for (const key of sourceKeys) keys.push(await planKey(target, key, targetRefs));
   const conflicts = keys.filter((k) => k.action === 'conflict');
   if (conflicts.length > 0) {
     const list = conflicts.map((k) => `${k.key.ref} (${k.occupied.join(', ')})`).join('; ');
