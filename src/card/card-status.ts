@@ -5,11 +5,11 @@
 import { SW } from '../apdu/status-words.ts';
 import { FID, FID_PREFIX, OPTION_NAMES, PIN_REF } from './constants.ts';
 import { parseCvcChain } from './cvc.ts';
-import { CardError, FileNotFoundError } from './errors.ts';
+import { CardError } from './errors.ts';
 import { enumerateObjects } from './commands/enumerate-objects.ts';
 import { queryDkekStatus, type DkekStatus } from './commands/import-dkek-share.ts';
-import { readFile } from './commands/read-binary.ts';
 import { pinStatus, type PinStatus } from './commands/verify-pin.ts';
+import { readFileIfExists } from './files.ts';
 import type { AppletInfo } from './commands/select-applet.ts';
 import type { CardSession } from './session.ts';
 
@@ -49,13 +49,8 @@ export function decodeOptions(value: number): DecodedOptions {
 }
 
 /** EF 2F02 (device CVC ‖ issuer CVC); undefined when the EF does not exist. */
-export async function readDeviceCertificates(card: CardSession): Promise<Uint8Array | undefined> {
-  try {
-    return await readFile(card, FID.C_DEV_AUT);
-  } catch (err) {
-    if (err instanceof FileNotFoundError) return undefined;
-    throw err;
-  }
+export function readDeviceCertificates(card: CardSession): Promise<Uint8Array | undefined> {
+  return readFileIfExists(card, FID.C_DEV_AUT);
 }
 
 function chrOf(certificates: Uint8Array | undefined): string | undefined {
