@@ -20,8 +20,3 @@ export function printJson(ctx: CliContext, value: unknown): void {
 export function field(label: string, value: string | number): string {
   return `${label.padEnd(21)}: ${value}`;
 }
-
-/** Print several `field` lines. */
-export function printFields(ctx: CliContext, rows: readonly (readonly [string, string | number])[]): void {
-  for (const [label, value] of rows) line(ctx.stdout, field(label, value));
-}

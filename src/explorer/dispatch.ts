@@ -3,7 +3,7 @@
  * limit with Ctrl-C cancelling, and turn a lost card into a disconnected (but living) shell.
  */
 import { SchsmError } from '../transport/errors.ts';
-import { CommandCancelledError, CommandTimeoutError, ExplorerUsageError } from './errors.ts';
+import { CommandCancelledError, CommandTimeoutError } from './errors.ts';
 import type { ExplorerSession } from './session.ts';
 import { resolveName } from './table.ts';
 import { tokenize, type Token } from './tokenize.ts';
@@ -110,9 +110,4 @@ export function formatError(err: unknown, session: ExplorerSession, where = ''):
   }
   if (session.debugLevel >= 2 && err instanceof Error && err.stack !== undefined) lines.push(s.dim(err.stack));
   return `${lines.join('\n')}\n`;
-}
-
-/** For commands that take no arguments. */
-export function noArgs(args: readonly Token[], usage: string): void {
-  if (args.length > 0) throw new ExplorerUsageError('too many arguments', `usage: ${usage}`);
 }
