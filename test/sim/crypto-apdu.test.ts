@@ -2,6 +2,7 @@ import test from 'ava';
 import { createPublicKey, verify } from 'node:crypto';
 import { decodeTlv, findTlv } from '../../src/apdu/tlv.ts';
 import { SmartCardHsmSimulator, createSimulatorTransport } from '../../src/sim/index.ts';
+import { GAKP_EC_P256_TEXT } from '../helpers/vectors.ts';
 import { hex, unhex } from './crypto-fixtures.ts';
 
 // The crypto half inside the whole simulator, driven with raw APDUs (hex literals from §11 and the
@@ -14,16 +15,7 @@ const INITIALIZE = '805000001C 8002 0001 8106 363438323139 8208 3537363231383830
 const SHARE = '2c985a6791c0fcd6a3357cde8d56b46ed82b0dbf58fb87d1e7e5340eac83bf35';
 const VERIFY = '0020008106363438323139';
 // §11.2: GAKP for secp256r1, CHR DENK010570200001, case 4E (Lc 000100, Le 0000).
-const GAKP_EC =
-  '00460100000100' +
-  '5F290100 4209555443413030303031 7F4981DA 060A04007F00070202020203' +
-  '8120 FFFFFFFF00000001000000000000000000000000FFFFFFFFFFFFFFFFFFFFFFFF' +
-  '8220 FFFFFFFF00000001000000000000000000000000FFFFFFFFFFFFFFFFFFFFFFFC' +
-  '8320 5AC635D8AA3A93E7B3EBBD55769886BC651D06B0CC53B0F63BCE3C3E27D2604B' +
-  '8441 046B17D1F2E12C4247F8BCE6E563A440F277037D812DEB33A0F4A13945D898C2964FE342E2FE1A7F9B8EE7EB4A7C0F9E162BCE33576B315ECECBB6406837BF51F5' +
-  '8520 FFFFFFFF00000000FFFFFFFFFFFFFFFFBCE6FAADA7179E84F3B9CAC2FC632551 870101' +
-  '5F2010 44454E4B303130353730323030303031' +
-  '0000';
+const GAKP_EC = `00460100000100 ${GAKP_EC_P256_TEXT} 0000`;
 const MSG = new TextEncoder().encode('The quick brown fox jumps over the lazy dog - pico-hsm peer test\n');
 
 async function session() {

@@ -2,6 +2,7 @@ import test from 'ava';
 import { decodeTlv, type Tlv } from '../../src/apdu/tlv.ts';
 import { simRootCertificate } from '../../src/sim/index.ts';
 import { hex } from '../helpers/apdu.ts';
+import { GAKP_EC_P256_TEXT, GAKP_RSA_2048_TEXT } from '../helpers/vectors.ts';
 import { ascii, child, cvcs, ecPublicKey, opensslCurve, rsaPublicKey, verifyEcdsa, whole } from './cvc-check.ts';
 import { initializedCard, type TestCard } from './sim-card.ts';
 import { verify } from 'node:crypto';
@@ -11,15 +12,8 @@ import { verify } from 'node:crypto';
 // signature verifies with the device key published in EF 2F02.
 
 const CHR = '44454E4B303130353730323030303031'; // "DENK010570200001"
-const RSA_2048 = `5F290100 4209555443413030303031 7F4915 060A04007F00070202020102 8203010001 02020800 5F2010${CHR}`;
-const P256 =
-  '5F290100 4209555443413030303031 7F4981DA 060A04007F00070202020203' +
-  '8120 FFFFFFFF00000001000000000000000000000000FFFFFFFFFFFFFFFFFFFFFFFF' +
-  '8220 FFFFFFFF00000001000000000000000000000000FFFFFFFFFFFFFFFFFFFFFFFC' +
-  '8320 5AC635D8AA3A93E7B3EBBD55769886BC651D06B0CC53B0F63BCE3C3E27D2604B' +
-  '8441 046B17D1F2E12C4247F8BCE6E563A440F277037D812DEB33A0F4A13945D898C2964FE342E2FE1A7F9B8EE7EB4A7C0F9E162BCE33576B315ECECBB6406837BF51F5' +
-  '8520 FFFFFFFF00000000FFFFFFFFFFFFFFFFBCE6FAADA7179E84F3B9CAC2FC632551 870101' +
-  `5F2010${CHR}`;
+const RSA_2048 = GAKP_RSA_2048_TEXT;
+const P256 = GAKP_EC_P256_TEXT;
 
 const h = (s: string): string => s.replace(/\s/g, '');
 /** `00 46 id 00 | 00 Lc(2) | data | Le 0000` — case 4E as OpenSC sends it. */

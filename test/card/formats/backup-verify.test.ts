@@ -12,6 +12,7 @@ import { decodeKeyBlob as simDecodeKeyBlob, encodeKeyBlob as simEncodeKeyBlob } 
 import { encodeKeyMaterial } from '../../../src/sim/crypto/key-components.ts';
 import type { KeyRecord } from '../../../src/sim/types.ts';
 import { ecFixture } from './key-fixtures.ts';
+import { GAKP_EC_P256_TEXT } from '../../helpers/vectors.ts';
 
 const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
 const bytes = (h: string): Uint8Array => new Uint8Array(Buffer.from(h.replace(/\s/g, ''), 'hex'));
@@ -37,14 +38,7 @@ async function simulatorExport(): Promise<{ blob: Uint8Array; request: Uint8Arra
   await send(select);
   await send(`8052000020 ${hex(PEER_SHARE)}`);
   await send('0020008106363438323139');
-  const gakp = `5F290100 4209555443413030303031 7F4981DA 060A04007F00070202020203
-    8120 FFFFFFFF00000001000000000000000000000000FFFFFFFFFFFFFFFFFFFFFFFF
-    8220 FFFFFFFF00000001000000000000000000000000FFFFFFFFFFFFFFFFFFFFFFFC
-    8320 5AC635D8AA3A93E7B3EBBD55769886BC651D06B0CC53B0F63BCE3C3E27D2604B
-    8441 046B17D1F2E12C4247F8BCE6E563A440F277037D812DEB33A0F4A13945D898C2964FE342E2FE1A7F9B8EE7EB4A7C0F9E162BCE33576B315ECECBB6406837BF51F5
-    8520 FFFFFFFF00000000FFFFFFFFFFFFFFFFBCE6FAADA7179E84F3B9CAC2FC632551
-    870101 5F2010 44454E4B303130353730323030303031`;
-  await send(`00460100000100 ${gakp} 0000`);
+  await send(`00460100000100 ${GAKP_EC_P256_TEXT} 0000`);
   const blob = await send('80720192000000');
   const request = await send('00B1CE010000045402000000 00');
   return { blob, request };
