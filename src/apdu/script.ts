@@ -1,6 +1,6 @@
 import { SchsmError } from '../transport/errors.ts';
-import { encodeCommand, type CommandApdu } from './command.ts';
-import { fromHex } from './hex.ts';
+import { encodeCommand, parseCommand, type CommandApdu } from './command.ts';
+import { bytesEqual, fromHex } from './hex.ts';
 
 /**
  * The APDU mini-language, one parser for `schsm apdu`, `schsm run FILE.apdu` and the explorer.
@@ -48,6 +48,21 @@ export interface ParsedApdu {
   /** Set for the structured form (the bytes were encoded from it). */
   readonly command?: CommandApdu;
   readonly expect?: SwPattern;
+}
+
+/**
+ * The command to give a channel (for GET RESPONSE, 6Cxx and chaining), or undefined when the bytes are
+ * not a well-formed ISO 7816-4 APDU, or one that would not re-encode to exactly these bytes: those are
+ * sent as given, so what the user typed is what goes on the wire.
+ */
+export function commandOfApdu(apdu: ParsedApdu): CommandApdu | undefined {
+  if (apdu.command !== undefined) return apdu.command;
+  try {
+    const parsed = parseCommand(apdu.bytes);
+    return bytesEqual(encodeCommand(parsed), apdu.bytes) ? parsed : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** `9000`, `61XX`, `63Cx`, `90 00`: four hex digits or wildcards (x, X, .) for any nibble. */

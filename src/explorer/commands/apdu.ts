@@ -5,10 +5,9 @@
  * RESPONSE by the channel. Without `=SW` anything but 9000/61xx counts as a failure (a script stops).
  * PINs and shares in the APDU are masked in the echo, and such a line never enters the history.
  */
-import { parseCommand } from '../../apdu/command.ts';
 import { hexdump } from '../../apdu/hex.ts';
 import { decodeResponse, type ResponseApdu } from '../../apdu/response.ts';
-import { parseApduText, swMatches, type ParsedApdu } from '../../apdu/script.ts';
+import { commandOfApdu, parseApduText, swMatches, type ParsedApdu } from '../../apdu/script.ts';
 import { describeStatusWord, formatSw } from '../../apdu/status-words.ts';
 import { commandSecrets, redactedHex } from '../../transport/redact.ts';
 import { SchsmError } from '../../transport/errors.ts';
@@ -34,14 +33,10 @@ function parse(tokens: readonly Token[]): ParsedApdu {
   return parseApduText(tokens.map((t) => t.text).join(' '));
 }
 
-/** Send through the channel when the bytes parse as an APDU, else verbatim through the transport. */
-async function exchange(card: SmartCardHsm, bytes: Uint8Array): Promise<ResponseApdu> {
-  let cmd;
-  try {
-    cmd = parseCommand(bytes);
-  } catch {
-    return decodeResponse(await card.transport.transmit(bytes));
-  }
+/** Send through the channel when the bytes are a well-formed APDU, else verbatim through the transport. */
+async function exchange(card: SmartCardHsm, apdu: ParsedApdu): Promise<ResponseApdu> {
+  const cmd = commandOfApdu(apdu);
+  if (cmd === undefined) return decodeResponse(await card.transport.transmit(apdu.bytes));
   return card.send(cmd, { raw: true, operation: 'apdu' });
 }
 
@@ -65,7 +60,7 @@ export const apdu: ExplorerCommand = {
     const parsed = parse(tokens);
     const card = await session.card();
     session.print(`Sending: ${spaced(redactedHex(parsed.bytes, commandSecrets(parsed.bytes)))}`);
-    const res = await exchange(card, parsed.bytes);
+    const res = await exchange(card, parsed);
     const info = describeStatusWord(res.sw);
     session.print(`Received (SW1=0x${formatSw(res.sw).slice(0, 2)}, SW2=0x${formatSw(res.sw).slice(2)}): ${info.name}, ${info.meaning}`);
     if (res.data.length > 0) session.print(hexdump(res.data));

@@ -1,8 +1,7 @@
 import { createChannel, type Channel } from '../../../apdu/channel.ts';
-import { encodeCommand, parseCommand, type CommandApdu } from '../../../apdu/command.ts';
-import { bytesEqual, toHex } from '../../../apdu/hex.ts';
+import { toHex } from '../../../apdu/hex.ts';
 import { decodeResponse, type ResponseApdu } from '../../../apdu/response.ts';
-import type { ParsedApdu } from '../../../apdu/script.ts';
+import { commandOfApdu, type ParsedApdu } from '../../../apdu/script.ts';
 import { observeTransport } from '../../../transport/observe.ts';
 import type { Transport } from '../../../transport/transport.ts';
 import { cardSource, type GlobalArgs } from '../../command.ts';
@@ -25,20 +24,6 @@ export interface ApduSession {
   close(): Promise<void>;
 }
 
-/**
- * The command to give the channel, or undefined when the bytes are not a well-formed ISO 7816-4 APDU
- * (they are then sent exactly as given, without GET RESPONSE or chaining).
- */
-function structured(apdu: ParsedApdu): CommandApdu | undefined {
-  if (apdu.command !== undefined) return apdu.command;
-  try {
-    const parsed = parseCommand(apdu.bytes);
-    return bytesEqual(encodeCommand(parsed), apdu.bytes) ? parsed : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 export async function openApduSession(args: ApduArgs, ctx: CliContext): Promise<ApduSession> {
   const json = args.json === true;
   const options = { showSecrets: args.redact === false };
@@ -53,7 +38,7 @@ export async function openApduSession(args: ApduArgs, ctx: CliContext): Promise<
     transport,
     exchanges,
     async send(apdu) {
-      const cmd = structured(apdu);
+      const cmd = commandOfApdu(apdu);
       if (cmd !== undefined) return channel.send(cmd);
       line(ctx.stderr, `warning: ${toHex(apdu.bytes, ' ')} is not a well-formed ISO 7816-4 APDU (its length bytes do not match); sending it as given, without GET RESPONSE or chaining`);
       return decodeResponse(await transport.transmit(apdu.bytes));
