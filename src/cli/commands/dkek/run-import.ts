@@ -68,10 +68,9 @@ async function thresholdPasswordFor(ctx: CliContext, reader: SecretReader, args:
   return reconstructPassword(set.prime, set.shares);
 }
 
-/** Decrypt one file; at a prompt a wrong password may be retried (3 attempts). */
-async function openShareFile(ctx: CliContext, reader: SecretReader, args: ImportShareArgs, index: number): Promise<Uint8Array> {
+/** Decrypt one file (`file`: its bytes); at a prompt a wrong password may be retried (3 attempts). */
+async function openShareFile(ctx: CliContext, reader: SecretReader, args: ImportShareArgs, index: number, file: Uint8Array): Promise<Uint8Array> {
   const name = args.files[index] ?? '';
-  const file = await readInputFile(ctx, name, 'DKEK share file');
   const parts = parseDkekShareFile(file);
   if (parts.extraBytes > 0) line(ctx.stderr, `warning: ${name} has ${parts.extraBytes} bytes after the 64-byte share; they are ignored (as sc-hsm-tool does)`);
   if (args.thresholdShares !== undefined || args.sharesFile !== undefined) {
@@ -107,13 +106,14 @@ async function importAll(card: SmartCardHsm, shares: readonly Uint8Array[]): Pro
 
 export async function runImportShare(args: ImportShareArgs, ctx: CliContext): Promise<number> {
   checkArgs(args);
-  for (const f of args.files) await readInputFile(ctx, f, 'DKEK share file'); // fail on a missing file before touching the card
+  const files: Uint8Array[] = [];
+  for (const f of args.files) files.push(await readInputFile(ctx, f, 'DKEK share file')); // a missing file fails before the card is touched
   return withCard(args, ctx, async (card) => {
     checkCard(await queryDkekStatus(card), args.files.length);
     const reader = new SecretReader(ctx);
     const shares: Uint8Array[] = [];
     try {
-      for (let i = 0; i < args.files.length; i++) shares.push(await openShareFile(ctx, reader, args, i));
+      for (const [i, file] of files.entries()) shares.push(await openShareFile(ctx, reader, args, i, file));
       const states = await importAll(card, shares);
       const last = states[states.length - 1];
       if (args.json === true) printJson(ctx, { imported: args.files, ...(last === undefined ? {} : (dkekJson(last) as object)) });
