@@ -4,9 +4,9 @@ import { line, type CliContext } from '../../context.ts';
 import { EXIT } from '../../exit-codes.ts';
 import { field, printJson } from '../../output.ts';
 
-/** sc-hsm-tool's lines (print_dkek_info): shares, then pending count or the KCV (§8.2). */
+/** sc-hsm-tool's lines (print_dkek_info): shares, then pending count or the KCV (§8.2); 0 shares: a card-made DKEK. */
 export function dkekLines(d: DkekStatus): string[] {
-  const out = [field('DKEK shares', d.total)];
+  const out = [field('DKEK shares', d.total === 0 ? '0 (random DKEK made by the card)' : d.total)];
   out.push(d.outstanding > 0 ? `DKEK import pending, ${d.outstanding} share(s) still missing` : field('DKEK key check value', d.kcv));
   return out;
 }

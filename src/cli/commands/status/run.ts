@@ -10,6 +10,7 @@ import { withCard, type CardArgs } from '../../card-session.ts';
 import { line, type CliContext } from '../../context.ts';
 import { EXIT } from '../../exit-codes.ts';
 import { field, printJson } from '../../output.ts';
+import { dkekLines } from '../dkek/run-status.ts';
 
 export interface StatusReport {
   readonly reader: string;
@@ -46,13 +47,8 @@ function tries(s: PinStatus): string {
   }
 }
 
-function dkekLines(s: CardStatus): string[] {
-  const d = s.dkek;
-  if (d === undefined) return [field('DKEK', 'none (initialised without --dkek-shares: keys cannot be wrapped)')];
-  const out = [field('DKEK shares', d.total === 0 ? '0 (random DKEK made by the card)' : d.total)];
-  if (d.outstanding > 0) out.push(`DKEK import pending, ${d.outstanding} share(s) still missing`);
-  else out.push(field('DKEK key check value', d.kcv));
-  return out;
+function dkekStatusLines(s: CardStatus): string[] {
+  return s.dkek === undefined ? [field('DKEK', 'none (initialised without --dkek-shares: keys cannot be wrapped)')] : dkekLines(s.dkek);
 }
 
 function chainLines(r: StatusReport): string[] {
@@ -75,7 +71,7 @@ export function formatStatus(r: StatusReport): string[] {
     ...opts.map((o) => `  ${o.charAt(0).toUpperCase()}${o.slice(1)}`),
     field('SO-PIN tries left', tries(s.soPin)),
     field('User PIN tries left', tries(s.userPin)),
-    ...dkekLines(s),
+    ...dkekStatusLines(s),
     field('Keys', s.keyCount),
     ...chainLines(r),
   ];
