@@ -84,12 +84,15 @@ export function responseSecrets(command: Uint8Array, response: Uint8Array): Reda
   return [];
 }
 
-/** Hex of `bytes` with every secret byte shown as `..` (the trace format's "any byte" mask). */
-export function redactedHex(bytes: Uint8Array, secrets: readonly Redaction[]): string {
-  let out = '';
-  for (let i = 0; i < bytes.length; i++) {
+/**
+ * Hex of bytes [from, to) with every secret byte shown as `..` (the trace format's "any byte" mask),
+ * `separator` between bytes.
+ */
+export function redactedHex(bytes: Uint8Array, secrets: readonly Redaction[], separator = '', from = 0, to = bytes.length): string {
+  const parts: string[] = [];
+  for (let i = from; i < to; i++) {
     const hidden = secrets.some((r) => i >= r.start && i < r.end);
-    out += hidden ? '..' : (bytes[i] ?? 0).toString(16).padStart(2, '0').toUpperCase();
+    parts.push(hidden ? '..' : (bytes[i] ?? 0).toString(16).padStart(2, '0').toUpperCase());
   }
-  return out;
+  return parts.join(separator);
 }

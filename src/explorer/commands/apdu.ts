@@ -40,10 +40,6 @@ async function exchange(card: SmartCardHsm, apdu: ParsedApdu): Promise<ResponseA
   return card.send(cmd, { raw: true, operation: 'apdu' });
 }
 
-function spaced(hex: string): string {
-  return hex.replace(/(..)(?!$)/g, '$1 ');
-}
-
 export const apdu: ExplorerCommand = {
   name: 'apdu',
   args: 'APDU',
@@ -59,7 +55,7 @@ export const apdu: ExplorerCommand = {
   async run(session, tokens) {
     const parsed = parse(tokens);
     const card = await session.card();
-    session.print(`Sending: ${spaced(redactedHex(parsed.bytes, commandSecrets(parsed.bytes)))}`);
+    session.print(`Sending: ${redactedHex(parsed.bytes, commandSecrets(parsed.bytes), ' ')}`);
     const res = await exchange(card, parsed);
     const info = describeStatusWord(res.sw);
     session.print(`Received (SW1=0x${formatSw(res.sw).slice(0, 2)}, SW2=0x${formatSw(res.sw).slice(2)}): ${info.name}, ${info.meaning}`);

@@ -1,8 +1,7 @@
-import { hex2 } from '../../../apdu/hex.ts';
 import { annotateCommand, annotateResponse, lengthInfo } from '../../../trace/annotate.ts';
 import { renderData } from '../../../trace/render.ts';
 import { concretePattern } from '../../../trace/pattern.ts';
-import { commandSecrets, responseSecrets, type Redaction } from '../../../transport/redact.ts';
+import { commandSecrets, redactedHex, responseSecrets, type Redaction } from '../../../transport/redact.ts';
 
 /**
  * The annotated hexdump `schsm apdu` and `schsm run` print for every exchange on the wire (GET
@@ -19,17 +18,12 @@ import { commandSecrets, responseSecrets, type Redaction } from '../../../transp
  */
 const INLINE = 16;
 const INDENT = '   ';
-const BYTE = Array.from({ length: 256 }, (_, b) => hex2(b));
 
 /** Is byte `i` inside one of the hidden ranges? */
 const hiddenAt = (ranges: readonly Redaction[], i: number): boolean => ranges.some((r) => i >= r.start && i < r.end);
 
 /** Bytes [from, to) as spaced hex with hidden bytes as `..`. */
-export function maskedHex(bytes: Uint8Array, hidden: readonly Redaction[], from = 0, to = bytes.length): string {
-  const out: string[] = [];
-  for (let i = from; i < to; i++) out.push(hiddenAt(hidden, i) ? '..' : (BYTE[bytes[i] ?? 0] ?? '??'));
-  return out.join(' ');
-}
+const maskedHex = (bytes: Uint8Array, hidden: readonly Redaction[], from = 0, to = bytes.length): string => redactedHex(bytes, hidden, ' ', from, to);
 
 /** 16 bytes per line with offset and ASCII column; hidden bytes as `..` / `.`. */
 export function maskedHexdump(bytes: Uint8Array, hidden: readonly Redaction[], from: number, to: number, indent: string): string[] {
