@@ -13,11 +13,11 @@ import { initializeDevice } from '../../../card/commands/initialize-device.ts';
 import { SmartCardHsm } from '../../../card/sc-hsm.ts';
 import { runExplorer } from '../../../explorer/explorer.ts';
 import { defaultHistoryFile, stateDir } from '../../../explorer/history.ts';
-import { SchsmError } from '../../../transport/errors.ts';
 import type { Transport } from '../../../transport/transport.ts';
 import { cardSource, type GlobalArgs } from '../../command.ts';
 import { line, type CardSource, type CliContext } from '../../context.ts';
 import { simStateOf, wantsSimulator } from '../../default-context.ts';
+import { EXIT, exitCodeFor } from '../../exit-codes.ts';
 
 export interface ExploreArgs extends Partial<GlobalArgs> {
   readonly simState?: string | undefined;
@@ -30,11 +30,8 @@ export interface ExploreArgs extends Partial<GlobalArgs> {
 /** The example PINs of the sc-hsm-tool documentation (§7): a new default simulator card gets them. */
 const DEMO = { userPin: '648219', soPin: '3537363231383830' } as const;
 
-/** PC/SC could not give us a card (no service, no reader, no card): the simulator steps in. */
-function noCard(err: unknown): boolean {
-  if (!(err instanceof SchsmError)) return false;
-  return err.code.startsWith('ERR_SCHSM_PCSC') || err.code.startsWith('ERR_SCHSM_TRANSPORT') || err.code === 'ERR_SCHSM_TIMEOUT' || err.code === 'ERR_SCHSM_NO_CARD';
-}
+/** PC/SC could not give us a card (no service, no reader, no card: what exits 3): the simulator steps in. */
+const noCard = (err: unknown): boolean => exitCodeFor(err) === EXIT.NO_CARD;
 
 async function initDemoCard(ctx: CliContext, source: CardSource): Promise<void> {
   const t = await ctx.openTransport(source);
