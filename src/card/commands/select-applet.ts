@@ -19,7 +19,7 @@ export interface AppletInfo {
 const TYPE_NAMES: Readonly<Record<number, string>> = { 0x00: 'SmartCard-HSM Applet for JCOP', 0x01: 'SmartCard-HSM Demo Applet for JCOP' };
 
 /** Tag 85 inside the FCP 62 (or FCI 6F, or at top level); OpenSC needs ≥ 2 bytes (§2.1). */
-function tag85(fcp: Uint8Array): Uint8Array | undefined {
+export function appletVersionTag(fcp: Uint8Array): Uint8Array | undefined {
   let tlvs: Tlv[];
   try {
     tlvs = decodeTlvs(fcp);
@@ -32,8 +32,12 @@ function tag85(fcp: Uint8Array): Uint8Array | undefined {
 
 /** Decode the applet FCP: `85 05 <options hi lo> <type> <major> <minor>` (§2.4); undefined without tag 85. */
 export function parseAppletFcp(fcp: Uint8Array): AppletInfo | undefined {
-  const p = tag85(fcp);
-  if (p === undefined) return undefined;
+  const p = appletVersionTag(fcp);
+  return p === undefined ? undefined : parseAppletVersionTag(p, fcp);
+}
+
+/** Decode the value of tag 85 (at least 2 bytes; `fcp`: the SELECT answer it came from, kept in the result). */
+export function parseAppletVersionTag(p: Uint8Array, fcp: Uint8Array = p): AppletInfo {
   const n = p.length;
   if (n >= APPLET_INFO.span) {
     const r = decodeRecord(APPLET_INFO, p, n - APPLET_INFO.span);

@@ -1,31 +1,19 @@
 import { createChannel, type Channel } from '../../../apdu/channel.ts';
-import { findTlv, decodeTlvs } from '../../../apdu/tlv.ts';
 import { describeStatusWord, formatSw, retriesLeft } from '../../../apdu/status-words.ts';
+import { appletVersionTag, parseAppletVersionTag } from '../../../card/commands/select-applet.ts';
+import { SC_HSM_AID } from '../../../card/constants.ts';
 import type { Transport } from '../../../transport/transport.ts';
 import { SchsmError } from '../../../transport/errors.ts';
 import { finding, type Finding } from './findings.ts';
 
-/** SmartCard-HSM AID (§2.2). */
-const SC_HSM_AID = Uint8Array.of(0xe8, 0x2b, 0x06, 0x01, 0x04, 0x01, 0x81, 0xc3, 0x1f, 0x02, 0x01);
-
 /** Tag 85 of the applet FCP: [options(2)] [type] [major] [minor]; versions < 2.0: [major] [minor] (§2.4). */
 export function describeVersionTag(v: Uint8Array): string {
-  const major = v[v.length - 2] ?? 0;
-  const minor = v[v.length - 1] ?? 0;
-  const type = v.length >= 3 ? v[v.length - 3] : undefined;
-  const kind = type === undefined ? 'SmartCard-HSM' : type === 0x00 ? 'SmartCard-HSM Applet for JCOP' : type === 0x01 ? 'SmartCard-HSM Demo Applet for JCOP' : 'SmartCard-HSM';
-  return `${kind} version ${major}.${minor}`;
+  const a = parseAppletVersionTag(v);
+  return `${a.typeName} version ${a.version.major}.${a.version.minor}`;
 }
 
-/** Find tag 85 in the SELECT answer (inside an FCP 62 / FCI 6F template, or at top level). */
-export function versionTag(fcp: Uint8Array): Uint8Array | undefined {
-  try {
-    const tlvs = decodeTlvs(fcp);
-    return (findTlv(tlvs, 0x62, 0x85) ?? findTlv(tlvs, 0x6f, 0x85) ?? findTlv(tlvs, 0x85))?.value;
-  } catch {
-    return undefined;
-  }
-}
+/** Tag 85 in the SELECT answer (inside an FCP 62 / FCI 6F template, or at top level; ≥ 2 bytes). */
+export const versionTag = appletVersionTag;
 
 /** SELECT the SmartCard-HSM applet exactly as OpenSC does: `00 A4 04 00 0B <AID> 00` (§2.3). */
 async function selectApplet(ch: Channel, reader: string, out: Finding[]): Promise<boolean> {
@@ -36,7 +24,7 @@ async function selectApplet(ch: Channel, reader: string, out: Finding[]): Promis
     return false;
   }
   const tag = versionTag(res.data);
-  if (tag === undefined || tag.length < 2) {
+  if (tag === undefined) {
     out.push(finding('SmartCard-HSM applet', 'warn', 'applet selected, but its FCP has no version tag 85 (OpenSC will not bind to it, §2.1)', undefined, reader));
   } else {
     out.push(finding('SmartCard-HSM applet', 'ok', describeVersionTag(tag), undefined, reader));
