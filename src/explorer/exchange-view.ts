@@ -5,16 +5,15 @@
  */
 import { annotateExchange } from '../trace/annotate.ts';
 import { concretePattern } from '../trace/pattern.ts';
-import { redactPair } from '../trace/redaction.ts';
+import { redactExchange } from '../trace/redaction.ts';
 import { renderAnnotation } from '../trace/render.ts';
 import { exchangeRecord } from '../trace/types.ts';
 import type { Style } from './style.ts';
 
 /** Text of exchange number `n` (no trailing newline). */
 export function renderExchange(n: number, command: Uint8Array, response: Uint8Array, micros: number, style: Style): string {
-  const pair = redactPair(concretePattern(command), concretePattern(response));
-  const note = pair.what.length > 0 ? `redacted: ${pair.what.join(', ')}` : undefined;
-  const annotation = annotateExchange(exchangeRecord({ command: pair.command, response: pair.response, durationMs: micros / 1000, note }), n);
+  const record = exchangeRecord({ command: concretePattern(command), response: concretePattern(response), durationMs: micros / 1000 });
+  const annotation = annotateExchange(redactExchange(record), n);
   const ok = annotation.response.success;
   const lines = renderAnnotation(annotation).split('\n').slice(1); // drop "#n  line 0  …": not from a file
   const head = style.bold(`#${n}`) + style.dim(`  ${(micros / 1000).toFixed(3)} ms`);

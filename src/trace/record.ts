@@ -6,7 +6,7 @@ import type { Transport } from '../transport/transport.ts';
 import { TraceFileExistsError } from './errors.ts';
 import { formatComment, formatHeader, formatRecord, TRACE_FORMAT_VERSION } from './format.ts';
 import { concretePattern, formatPattern } from './pattern.ts';
-import { NOT_REDACTED, NOT_REDACTED_WARNING, redactionSummary, redactPair, type TraceRedactOptions } from './redaction.ts';
+import { NOT_REDACTED, NOT_REDACTED_WARNING, redactExchange, redactionSummary, redactPair, type TraceRedactOptions } from './redaction.ts';
 import { exchangeRecord, resetRecord } from './types.ts';
 
 const log = createDebug('schsm:trace');
@@ -141,14 +141,8 @@ class Recorder implements RecordingTransport {
       throw error;
     }
     const ms = performance.now() - t0;
-    const pair = this.redact ? redactPair(concretePattern(command), concretePattern(response), this.unwrap) : undefined;
-    const record = exchangeRecord({
-      command: pair?.command ?? concretePattern(command),
-      response: pair?.response ?? concretePattern(response),
-      durationMs: this.options.timing === false ? undefined : ms,
-      note: pair !== undefined && pair.what.length > 0 ? `redacted: ${pair.what.join(', ')}` : undefined,
-    });
-    this.write(formatRecord(record, true));
+    const record = exchangeRecord({ command: concretePattern(command), response: concretePattern(response), durationMs: this.options.timing === false ? undefined : ms });
+    this.write(formatRecord(this.redact ? redactExchange(record, this.unwrap) : record, true));
     this.count++;
     this.first = false;
     return response;
