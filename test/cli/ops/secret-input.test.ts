@@ -2,7 +2,8 @@ import test from 'ava';
 import { PassThrough } from 'node:stream';
 import { EXIT } from '../../../src/cli/exit-codes.ts';
 import { createSimulatorTransport } from '../../../src/sim/index.ts';
-import { newSim, runOn, runWith, setupCard, USER_PIN } from './helpers.ts';
+import type { SmartCardHsmSimulator } from '../../../src/sim/index.ts';
+import { newSim, runOn, runWith, setupCard, USER_PIN, type RunResult } from './helpers.ts';
 
 /** A fake terminal on stdin: records raw-mode switches; keystrokes are pushed by the test. */
 class FakeTty extends PassThrough {
@@ -35,17 +36,22 @@ function countBefore(steps: readonly (readonly [RegExp, string])[], i: number, p
   return steps.slice(0, i).filter(([p]) => p.source === prompt.source).length;
 }
 
-test('hidden prompt: the PIN is read in raw mode, never echoed, backspace and Ctrl-U edit it', async (t) => {
-  const sim = newSim();
-  await setupCard(sim);
+/** Run `schsm <argv>` on `sim` with a fake terminal on stdin, typing each step's keys at its prompt. */
+async function atPrompts(sim: SmartCardHsmSimulator, argv: readonly string[], steps: readonly (readonly [RegExp, string])[]): Promise<{ r: RunResult; tty: FakeTty }> {
   const tty = new FakeTty();
   let stderr = '';
-  const run = runWith(['pin', 'verify'], {
+  const run = runWith(argv, {
     stdinStream: tty, isTTY: true, open: async () => createSimulatorTransport({ simulator: sim }),
     onStderr: (s: string) => (stderr += s),
   });
-  typeAfter(tty, () => stderr, [[/User PIN: /, `99\u0015${USER_PIN.slice(0, 3)}x\u007f${USER_PIN.slice(3)}\r`]]);
-  const r = await run;
+  typeAfter(tty, () => stderr, steps);
+  return { r: await run, tty };
+}
+
+test('hidden prompt: the PIN is read in raw mode, never echoed, backspace and Ctrl-U edit it', async (t) => {
+  const sim = newSim();
+  await setupCard(sim);
+  const { r, tty } = await atPrompts(sim, ['pin', 'verify'], [[/User PIN: /, `99\u0015${USER_PIN.slice(0, 3)}x\u007f${USER_PIN.slice(3)}\r`]]);
   t.is(r.code, EXIT.OK, r.stderr);
   t.regex(r.stderr, /^User PIN: \n$/m);
   t.false(r.stderr.includes(USER_PIN.slice(0, 3)), 'no typed character is echoed');
@@ -55,14 +61,7 @@ test('hidden prompt: the PIN is read in raw mode, never echoed, backspace and Ct
 test('hidden prompt: Ctrl-C cancels (exit 4, nothing sent)', async (t) => {
   const sim = newSim();
   await setupCard(sim);
-  const tty = new FakeTty();
-  let stderr = '';
-  const run = runWith(['pin', 'verify'], {
-    stdinStream: tty, isTTY: true, open: async () => createSimulatorTransport({ simulator: sim }),
-    onStderr: (s: string) => (stderr += s),
-  });
-  typeAfter(tty, () => stderr, [[/User PIN: /, '12\u0003']]);
-  const r = await run;
+  const { r } = await atPrompts(sim, ['pin', 'verify'], [[/User PIN: /, '12\u0003']]);
   t.is(r.code, EXIT.REFUSED);
   t.regex(r.stderr, /no user PIN entered \(input cancelled\)/);
   t.is(sim.state.userPin?.retries, 3);
@@ -71,20 +70,13 @@ test('hidden prompt: Ctrl-C cancels (exit 4, nothing sent)', async (t) => {
 test('a new PIN is asked twice; a mismatch asks again; the entries are never shown', async (t) => {
   const sim = newSim();
   await setupCard(sim);
-  const tty = new FakeTty();
-  let stderr = '';
-  const run = runWith(['pin', 'change'], {
-    stdinStream: tty, isTTY: true, open: async () => createSimulatorTransport({ simulator: sim }),
-    onStderr: (s: string) => (stderr += s),
-  });
-  typeAfter(tty, () => stderr, [
+  const { r } = await atPrompts(sim, ['pin', 'change'], [
     [/Current user PIN: /, `${USER_PIN}\r`],
     [/New user PIN: /, '55555555\r'],
     [/Repeat the new user PIN: /, '55555556\r'],
     [/New user PIN: /, '55555577\r'],
     [/Repeat the new user PIN: /, '55555577\r'],
   ]);
-  const r = await run;
   t.is(r.code, EXIT.OK, r.stderr);
   t.regex(r.stderr, /the two new user PIN entries differ; try again/);
   t.false(r.stderr.includes('5555'));
@@ -94,14 +86,7 @@ test('a new PIN is asked twice; a mismatch asks again; the entries are never sho
 test('typed-ahead input in one chunk (PIN and its confirmation) is not lost between prompts', async (t) => {
   const sim = newSim();
   await setupCard(sim);
-  const tty = new FakeTty();
-  let stderr = '';
-  const run = runWith(['pin', 'change'], {
-    stdinStream: tty, isTTY: true, open: async () => createSimulatorTransport({ simulator: sim }),
-    onStderr: (s: string) => (stderr += s),
-  });
-  typeAfter(tty, () => stderr, [[/Current user PIN: /, `${USER_PIN}\r\n77777777\r\n77777777\r\n`]]);
-  const r = await run;
+  const { r } = await atPrompts(sim, ['pin', 'change'], [[/Current user PIN: /, `${USER_PIN}\r\n77777777\r\n77777777\r\n`]]);
   t.is(r.code, EXIT.OK, r.stderr);
   t.regex(r.stderr, /Repeat the new user PIN: /);
   t.is((await runOn(sim, ['pin', 'verify', '--pin-env', 'P'], { env: { P: '77777777' } })).code, EXIT.OK);
