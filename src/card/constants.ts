@@ -6,34 +6,13 @@
 /** Applet AID E8 2B 06 01 04 01 81 C3 1F 02 01 (§2.2). */
 export const SC_HSM_AID = Uint8Array.of(0xe8, 0x2b, 0x06, 0x01, 0x04, 0x01, 0x81, 0xc3, 0x1f, 0x02, 0x01);
 
-/** Instruction bytes (§3.0). */
-export const INS = {
-  SELECT: 0xa4, // ISO 7816-4
-  READ_BINARY: 0xb1, // odd INS, offset TLV 54 (§3.2)
-  UPDATE_BINARY: 0xd7, // odd INS, TLVs 54 + 53 (§3.3)
-  DELETE_FILE: 0xe4, // §3.4
-  ENUMERATE_OBJECTS: 0x58, // §3.5
-  VERIFY: 0x20, // §3.6
-  CHANGE_REFERENCE_DATA: 0x24, // §3.7
-  RESET_RETRY_COUNTER: 0x2c, // §3.8
-  INITIALIZE_DEVICE: 0x50, // §3.9
-  IMPORT_DKEK_SHARE: 0x52, // §3.10 (MANAGE KEY DOMAIN)
-  GENERATE_ASYMMETRIC_KEY_PAIR: 0x46, // §3.11
-  GENERATE_SYMMETRIC_KEY: 0x48, // §3.12
-  SIGN: 0x68, // §3.13
-  DECIPHER: 0x62, // §3.14
-  CIPHER_SYMMETRIC: 0x78, // §3.15
-  DERIVE_EC_KEY: 0x76, // §3.16
-  WRAP_KEY: 0x72, // §3.17
-  UNWRAP_KEY: 0x74, // §3.18
-  GET_CHALLENGE: 0x84, // §3.19
-  MANAGE_SECURITY_ENVIRONMENT: 0x22, // §3.20
-  PSO_VERIFY_CERTIFICATE: 0x2a, // §3.20, P2 BE
-  PUBLIC_KEY_AUTHENTICATION: 0x54, // §3.20
-  EXTERNAL_AUTHENTICATE: 0x82, // §3.20
-  GENERAL_AUTHENTICATE: 0x86, // §3.21
-  GENERATE_SESSION_PIN: 0x5a, // §3.21
-} as const;
+/**
+ * Instruction bytes and algorithm ids: the one tables in apdu/ins.ts (§3.0) and apdu/algorithms.ts (§4),
+ * re-exported here so the card layer and the library's INS and ALGO names keep working. The
+ * SmartCard-HSM's file commands are the odd forms `INS.READ_BINARY_ODD` (B1) and `INS.UPDATE_BINARY_ODD` (D7).
+ */
+export { INS } from '../apdu/ins.ts';
+export { ALGO } from '../apdu/algorithms.ts';
 
 /** CLA used for each instruction by OpenSC (§3.0): 00 for ISO commands, 80 for proprietary ones. */
 export const CLA = { ISO: 0x00, PROPRIETARY: 0x80 } as const;
@@ -70,43 +49,6 @@ export const FID = {
   C_DEV_AUT: 0x2f02, // device CVC ‖ DICA CVC
   TOKEN_INFO: 0x2f03, // PKCS#15 TokenInfo
   UNWRAP_STAGING: 0x2f10, // key blob for UNWRAP KEY, OpenSC style (§3.18)
-} as const;
-
-/** Algorithm identifiers: P2 of SIGN / DECIPHER / CIPHER SYMMETRIC, entries of tag 91 (§4). */
-export const ALGO = {
-  AES_CBC_ENCRYPT: 0x10,
-  AES_CBC_DECRYPT: 0x11,
-  AES_CMAC: 0x18,
-  RSA_RAW: 0x20, // signature with host-side padding
-  RSA_DECRYPT_RAW: 0x21,
-  RSA_DECRYPT_PKCS1_V15: 0x22, // pico only
-  RSA_DECRYPT_OAEP_SHA256: 0x23, // pico only
-  RSA_PKCS1_V15: 0x30, // DigestInfo input
-  RSA_PKCS1_V15_SHA1: 0x31,
-  RSA_PKCS1_V15_SHA224: 0x32, // pico only
-  RSA_PKCS1_V15_SHA256: 0x33,
-  RSA_PKCS1_V15_SHA384: 0x34,
-  RSA_PKCS1_V15_SHA512: 0x35,
-  RSA_PSS: 0x40, // hash input
-  RSA_PSS_SHA1: 0x41,
-  RSA_PSS_SHA224: 0x42, // pico only
-  RSA_PSS_SHA256: 0x43,
-  RSA_PSS_SHA384: 0x44,
-  RSA_PSS_SHA512: 0x45,
-  ECDSA: 0x70, // hash input
-  ECDSA_SHA1: 0x71,
-  ECDSA_SHA224: 0x72,
-  ECDSA_SHA256: 0x73,
-  ECDSA_SHA384: 0x74,
-  ECDSA_SHA512: 0x75,
-  ECDH: 0x80,
-  WRAP: 0x92, // P2 of WRAP KEY; allowed-algorithm entry "exportable"
-  UNWRAP: 0x93, // P2 of UNWRAP KEY
-  EC_DERIVE: 0x98, // DERIVE EC KEY data tag
-  AES_DERIVE: 0x99,
-  AES_128: 0xb0, // P2 of GENERATE SYMMETRIC KEY
-  AES_192: 0xb1,
-  AES_256: 0xb2,
 } as const;
 
 /** Configuration option bits of INITIALIZE tag 80 and SELECT tag 85 (§3.9). */

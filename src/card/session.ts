@@ -7,10 +7,10 @@ import createDebug from 'debug';
 import type { Channel } from '../apdu/channel.ts';
 import type { CommandApdu } from '../apdu/command.ts';
 import { hex2, hex4 } from '../apdu/hex.ts';
+import { INS_NAMES } from '../apdu/ins.ts';
 import type { ResponseApdu } from '../apdu/response.ts';
 import { isSuccess } from '../apdu/status-words.ts';
 import type { Transport } from '../transport/transport.ts';
-import { INS } from './constants.ts';
 import { errorFromStatus, type StatusContext } from './errors.ts';
 
 const log = createDebug('schsm:card');
@@ -52,11 +52,9 @@ export const EXTENDED_LIMITS: CardLimits = { maxCommandData: 1024, maxResponseDa
 /** Short-APDU readers (§1.4 "Default PC/SC reader limits"). */
 export const SHORT_LIMITS: CardLimits = { maxCommandData: 255, maxResponseData: 256, shortOnly: true };
 
-const INS_NAMES: ReadonlyMap<number, string> = new Map(Object.entries(INS).map(([k, v]) => [v as number, k.replace(/_/g, ' ')]));
-
 /** "SIGN", "READ BINARY", or "INS 0x12" for unknown ones. */
 export function insName(ins: number): string {
-  return INS_NAMES.get(ins) ?? `INS ${hex2(ins)}`;
+  return INS_NAMES[ins] ?? `INS ${hex2(ins)}`;
 }
 
 /** Build the error-mapping context of a command. */

@@ -1,8 +1,9 @@
 import type { CommandCase } from '../apdu/command.ts';
 import { hex2, hex4 } from '../apdu/hex.ts';
+import { INS_NAMES } from '../apdu/ins.ts';
 import { describeStatusWord, formatSw, retriesLeft } from '../apdu/status-words.ts';
 import { decodeCommandData, decodeResponseData, type DataAnnotation } from './decode-data.ts';
-import { describeCla, INS_NAMES, type ClaInfo } from './ins-names.ts';
+import { describeCla, type ClaInfo } from './ins-names.ts';
 import { describeParams } from './params.ts';
 import { formatPattern, type HexPattern } from './pattern.ts';
 import type { Trace, TraceExchange, TraceReset } from './types.ts';

@@ -1,6 +1,7 @@
 import { hex2, hex4, toHex } from '../apdu/hex.ts';
+import { INS } from '../apdu/ins.ts';
 import { formatTlv } from '../apdu/tlv-print.ts';
-import { describeFid, INS, KNOWN_AIDS } from './ins-names.ts';
+import { describeFid, KNOWN_AIDS } from './ins-names.ts';
 
 /**
  * Decoding of command and response data fields where their format is known (sc-hsm-protocol.md §3,

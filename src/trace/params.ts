@@ -1,5 +1,7 @@
+import { ALGORITHM_NAMES } from '../apdu/algorithms.ts';
 import { hex2, hex4 } from '../apdu/hex.ts';
-import { ALGORITHMS, describeFid, INS, PIN_REFERENCES } from './ins-names.ts';
+import { INS } from '../apdu/ins.ts';
+import { describeFid, PIN_REFERENCES } from './ins-names.ts';
 
 /**
  * What P1 and P2 mean for each instruction (ISO/IEC 7816-4 and sc-hsm-protocol.md §3). Returns one
@@ -55,7 +57,7 @@ const DKEK_P1: Readonly<Record<number, string>> = {
   0x04: 'clear DKEK of the domain (pico)',
 };
 
-const algo = (p2: number): string => `algorithm ${ALGORITHMS[p2] ?? 'unknown'}`;
+const algo = (p2: number): string => `algorithm ${ALGORITHM_NAMES[p2] ?? 'unknown'}`;
 const key = (id: number): string => (id === 0 ? 'key 0 (device key)' : `key ${id}`);
 const pin = (p2: number): string => PIN_REFERENCES[p2] ?? 'unknown PIN reference';
 const both = (p1: string, p2: string, v1: number, v2: number): string => `P1 ${hex2(v1)}: ${p1} · P2 ${hex2(v2)}: ${p2}`;

@@ -29,6 +29,9 @@ export function commandDataRange(apdu: Uint8Array): { start: number; end: number
   return { start: 7, end: Math.min(apdu.length, 7 + lc) };
 }
 
+// INS bytes below are apdu/ins.ts's (VERIFY 20, CHANGE REFERENCE DATA 24, RESET RETRY COUNTER 2C, INITIALIZE
+// DEVICE 50, IMPORT DKEK SHARE 52, UNWRAP KEY 74, UPDATE BINARY odd D7, GET CHALLENGE 84), written out
+// because this layer may not import apdu/; test/transport/redact-ins.test.ts keeps the two equal.
 const WHOLE_DATA: Readonly<Record<number, string>> = {
   0x20: 'PIN (VERIFY)',
   0x24: 'old and new PIN (CHANGE REFERENCE DATA)',

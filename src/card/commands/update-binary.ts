@@ -10,7 +10,7 @@ const TLV_OVERHEAD = 8;
 /** One UPDATE BINARY: `00 D7 <FID> Lc 54 02 <offset> 53 <len> <data>` (§3.3). */
 async function updateChunk(card: CardSession, fid: number, offset: number, data: Uint8Array): Promise<void> {
   const body = concat(encodeTlv(0x54, u16(offset)), encodeTlv(0x53, data));
-  const cmd = { cla: CLA.ISO, ins: INS.UPDATE_BINARY, p1: fid >> 8, p2: fid & 0xff, data: body };
+  const cmd = { cla: CLA.ISO, ins: INS.UPDATE_BINARY_ODD, p1: fid >> 8, p2: fid & 0xff, data: body };
   await card.send(cmd, { operation: `UPDATE BINARY ${fidName(fid)} at ${offset}`, fid });
 }
 

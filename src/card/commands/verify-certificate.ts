@@ -10,6 +10,6 @@ import type { CardSession } from '../session.ts';
 export async function verifyCertificate(card: CardSession, cvc: Uint8Array): Promise<void> {
   const tlv = decodeTlv(cvc);
   if (tlv.tag !== 0x7f21) throw new InvalidArgumentError('PSO VERIFY CERTIFICATE needs a CV certificate (tag 7F21)');
-  const cmd = { cla: CLA.ISO, ins: INS.PSO_VERIFY_CERTIFICATE, p1: 0x00, p2: 0xbe, data: tlv.value.slice() };
+  const cmd = { cla: CLA.ISO, ins: INS.PERFORM_SECURITY_OPERATION, p1: 0x00, p2: 0xbe, data: tlv.value.slice() };
   await card.send(cmd, { operation: 'PSO VERIFY CERTIFICATE' });
 }
