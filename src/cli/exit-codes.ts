@@ -32,18 +32,5 @@ export function exitCodeFor(error: unknown): number {
   return EXIT.FAILED;
 }
 
-/** A command-line mistake the user can fix. */
-export class UsageError extends SchsmError {
-  override name = 'UsageError';
-  constructor(message: string, hint?: string) {
-    super(message, 'ERR_SCHSM_USAGE', hint === undefined ? {} : { hint });
-  }
-}
-
-/** schsm refuses to do something dangerous without an explicit flag. */
-export class RefusedError extends SchsmError {
-  override name = 'RefusedError';
-  constructor(message: string, hint: string) {
-    super(message, 'ERR_SCHSM_REFUSED', { hint });
-  }
-}
+/** The generic kinds live beside SchsmError (every layer raises them); re-exported for the commands. */
+export { RefusedError, UsageError } from '../transport/errors.ts';

@@ -6,19 +6,9 @@
 import { constants } from 'node:fs';
 import { access, chmod, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { SchsmError } from '../transport/errors.ts';
+import { FileExistsError } from '../transport/errors.ts';
 import type { CliContext } from './context.ts';
 import { UsageError } from './exit-codes.ts';
-
-/** The file exists and --force was not given. */
-export class FileExistsError extends SchsmError {
-  override name = 'FileExistsError';
-  readonly path: string;
-  constructor(file: string) {
-    super(`${file} already exists; schsm does not overwrite it`, 'ERR_SCHSM_EXISTS', { hint: 'choose another name, or pass --force to replace it' });
-    this.path = file;
-  }
-}
 
 /** Resolve a user-given path against the context's working directory. */
 export function resolvePath(ctx: CliContext, file: string): string {

@@ -7,14 +7,14 @@
  * A secret is never written to stdout/stderr, never logged and never part of an error message.
  */
 import { line, type CliContext } from './context.ts';
-import { UsageError } from './exit-codes.ts';
+import { RefusedError, UsageError } from './exit-codes.ts';
 import { SchsmError } from '../transport/errors.ts';
 
 /** Ctrl-C / Ctrl-D at a secret prompt. */
-export class SecretInputAbortedError extends SchsmError {
+export class SecretInputAbortedError extends RefusedError {
   override name = 'SecretInputAbortedError';
   constructor(what: string) {
-    super(`no ${what} entered (input cancelled)`, 'ERR_SCHSM_REFUSED', { hint: 'nothing was sent to the card' });
+    super(`no ${what} entered (input cancelled)`, 'nothing was sent to the card');
   }
 }
 

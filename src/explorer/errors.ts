@@ -1,33 +1,26 @@
 /**
  * Errors of the explorer shell itself (the card's own errors come from card/ and are printed as they
- * are). Codes follow the CLI's families so `schsm explore --script` exits like the other commands.
+ * are). Codes follow the CLI's families so `schsm explore --script` exits like the other commands; the
+ * generic kinds (UsageError, RefusedError, FileExistsError) are the shared ones of transport/errors.ts.
  */
-import { SchsmError } from '../transport/errors.ts';
-
-/** A command line the user can fix: wrong arguments, bad FID, unknown option. */
-export class ExplorerUsageError extends SchsmError {
-  override name = 'ExplorerUsageError';
-  constructor(message: string, hint?: string) {
-    super(message, 'ERR_SCHSM_USAGE', hint === undefined ? {} : { hint });
-  }
-}
+import { SchsmError, UsageError } from '../transport/errors.ts';
 
 /** No command of that name or prefix. */
-export class UnknownCommandError extends SchsmError {
+export class UnknownCommandError extends UsageError {
   override name = 'UnknownCommandError';
   readonly word: string;
   constructor(word: string, what = 'command') {
-    super(`unknown ${what} ${JSON.stringify(word)}`, 'ERR_SCHSM_USAGE', { hint: what === 'command' ? '`help` lists the commands' : `\`help\` shows the ${what}s` });
+    super(`unknown ${what} ${JSON.stringify(word)}`, what === 'command' ? '`help` lists the commands' : `\`help\` shows the ${what}s`);
     this.word = word;
   }
 }
 
 /** A prefix that matches more than one command (opensc-explorer's ambiguous_match). */
-export class AmbiguousCommandError extends SchsmError {
+export class AmbiguousCommandError extends UsageError {
   override name = 'AmbiguousCommandError';
   readonly candidates: readonly string[];
   constructor(word: string, candidates: readonly string[], what = 'command') {
-    super(`ambiguous ${what} ${JSON.stringify(word)}: it could be ${candidates.join(', ')}`, 'ERR_SCHSM_USAGE', { hint: 'type more letters' });
+    super(`ambiguous ${what} ${JSON.stringify(word)}: it could be ${candidates.join(', ')}`, 'type more letters');
     this.candidates = candidates;
   }
 }
@@ -58,28 +51,10 @@ export class NoCardError extends SchsmError {
   }
 }
 
-/** Refused to protect the card or the user's files; `--force` overrides. */
-export class ExplorerRefusedError extends SchsmError {
-  override name = 'ExplorerRefusedError';
-  constructor(message: string, hint: string) {
-    super(message, 'ERR_SCHSM_REFUSED', { hint });
-  }
-}
-
-/** A local file exists and `--force` was not given. */
-export class LocalFileExistsError extends SchsmError {
-  override name = 'LocalFileExistsError';
-  readonly path: string;
-  constructor(file: string) {
-    super(`${file} already exists; the explorer does not overwrite files`, 'ERR_SCHSM_EXISTS', { hint: 'choose another name, or add --force to replace it' });
-    this.path = file;
-  }
-}
-
 /** A secret was needed but there is no terminal to ask it on. */
-export class SecretNeededError extends SchsmError {
+export class SecretNeededError extends UsageError {
   override name = 'SecretNeededError';
   constructor(what: string, how: string) {
-    super(`no ${what} given and no terminal to ask for it`, 'ERR_SCHSM_USAGE', { hint: how });
+    super(`no ${what} given and no terminal to ask for it`, how);
   }
 }

@@ -8,7 +8,7 @@ import path from 'node:path';
 import type { Transport } from '../transport/transport.ts';
 import { COMMANDS } from './commands/index.ts';
 import { Runner } from './dispatch.ts';
-import { ExplorerUsageError } from './errors.ts';
+import { UsageError } from '../transport/errors.ts';
 import { runRepl } from './repl.ts';
 import { runScript } from './script.ts';
 import { ExplorerSession, type ExplorerIo } from './session.ts';
@@ -48,7 +48,7 @@ async function scriptText(o: ExplorerOptions): Promise<{ text: string; name: str
   try {
     return { text: await readFile(path.resolve(o.cwd, o.script), 'utf8'), name: o.script };
   } catch (err) {
-    throw new ExplorerUsageError(`cannot read the script ${o.script}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    throw new UsageError(`cannot read the script ${o.script}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
   }
 }
 

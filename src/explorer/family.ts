@@ -4,7 +4,7 @@
  */
 import { completeWords } from './complete.ts';
 import { DEFAULT_TIMEOUT_MS } from './dispatch.ts';
-import { ExplorerUsageError } from './errors.ts';
+import { UsageError } from '../transport/errors.ts';
 import { resolveName } from './table.ts';
 import type { Token } from './tokenize.ts';
 import type { ExplorerCommand, SecretPolicy, Subcommand } from './types.ts';
@@ -35,7 +35,7 @@ export function family(name: string, help: string, subs: readonly Subcommand[]):
     },
     async run(session, args) {
       const word = args[0]?.text;
-      if (word === undefined) throw new ExplorerUsageError(`${name} needs a subcommand`, `${name} ${subs.map((s) => s.name).join('|')} (\`help ${name}\` explains them)`);
+      if (word === undefined) throw new UsageError(`${name} needs a subcommand`, `${name} ${subs.map((s) => s.name).join('|')} (\`help ${name}\` explains them)`);
       await resolveName(subs, word, `${name} subcommand`).run(session, args.slice(1));
     },
   };

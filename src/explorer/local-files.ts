@@ -6,7 +6,7 @@
 import { readdirSync, statSync } from 'node:fs';
 import { chmod, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { ExplorerUsageError, LocalFileExistsError } from './errors.ts';
+import { FileExistsError, UsageError } from '../transport/errors.ts';
 import type { ExplorerSession } from './session.ts';
 
 export function resolveLocal(session: ExplorerSession, file: string): string {
@@ -21,8 +21,8 @@ export async function writeLocalFile(session: ExplorerSession, file: string, dat
   try {
     await writeFile(full, data, { mode: 0o600, flag: force ? 'w' : 'wx' });
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'EEXIST') throw new LocalFileExistsError(file);
-    throw new ExplorerUsageError(`cannot write ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST') throw new FileExistsError(file, 'the explorer does not overwrite files', 'choose another name, or add --force to replace it');
+    throw new UsageError(`cannot write ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
   }
   await chmod(full, 0o600);
 }
@@ -31,7 +31,7 @@ export async function readLocalFile(session: ExplorerSession, file: string, what
   try {
     return new Uint8Array(await readFile(resolveLocal(session, file)));
   } catch (err) {
-    throw new ExplorerUsageError(`cannot read the ${what} ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    throw new UsageError(`cannot read the ${what} ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
   }
 }
 

@@ -8,7 +8,7 @@ import { PIN_REF } from '../card/constants.ts';
 import { weakPinReason } from '../card/pin-policy.ts';
 import { fromHex } from '../apdu/hex.ts';
 import type { PinInput } from '../card/pin.ts';
-import { ExplorerUsageError } from './errors.ts';
+import { UsageError } from '../transport/errors.ts';
 import type { ExplorerSession } from './session.ts';
 
 const NAMED: Readonly<Record<string, number>> = { user: PIN_REF.USER, pin: PIN_REF.USER, 'user-pin': PIN_REF.USER, so: PIN_REF.SO, sopin: PIN_REF.SO, 'so-pin': PIN_REF.SO };
@@ -28,7 +28,7 @@ export function parsePinRef(text: string, allowBio = false): number {
   const hint = ref !== undefined && /^\d+$/.test(t) && valid.includes(parseInt(t, 16))
     ? `plain numbers are decimal as in opensc-explorer: did you mean 0x${t} (= ${parseInt(t, 16)})?`
     : 'PIN references: user (0x81, CHV129) and so (0x88, CHV136)';
-  throw new ExplorerUsageError(`${JSON.stringify(text)} is not a PIN reference of the SmartCard-HSM`, hint);
+  throw new UsageError(`${JSON.stringify(text)} is not a PIN reference of the SmartCard-HSM`, hint);
 }
 
 export function pinLabel(ref: number): string {
@@ -61,7 +61,7 @@ export async function pinOrPrompt(session: ExplorerSession, given: string | unde
 /** A new PIN: given, or asked twice at hidden prompts. Warns about well-known values. */
 export async function newPinOrPrompt(session: ExplorerSession, given: string | undefined, ref: number, what: string): Promise<PinInput> {
   const pin = await newPinOptional(session, given, ref, what, false);
-  if (pin === undefined) throw new ExplorerUsageError(`no ${lowerFirst(what)} entered`, 'nothing was sent to the card');
+  if (pin === undefined) throw new UsageError(`no ${lowerFirst(what)} entered`, 'nothing was sent to the card');
   return pin;
 }
 
@@ -73,7 +73,7 @@ export async function newPinOptional(session: ExplorerSession, given: string | u
     const first = await session.askSecret(promptFor(ref, allowEmpty ? `${what} (Enter: keep the current one)` : what), what, 'give it on the line (it is kept out of the history), or run the explorer on a terminal');
     if (first === '' && allowEmpty) return undefined;
     const again = await session.askSecret(promptFor(ref, `Repeat ${lowerFirst(what)}`), what, '');
-    if (again !== first) throw new ExplorerUsageError(`the two entries of the ${lowerFirst(what)} differ`, 'nothing was sent to the card');
+    if (again !== first) throw new UsageError(`the two entries of the ${lowerFirst(what)} differ`, 'nothing was sent to the card');
     pin = first;
   }
   const weak = typeof pin === 'string' ? weakPinReason(ref, pin) : undefined;

@@ -4,7 +4,7 @@
  * quotes); `#` at the start of a word starts a comment that runs to the end of the line. Every token
  * keeps its span in the line, so a history entry can drop a secret word without re-quoting the rest.
  */
-import { ExplorerUsageError } from './errors.ts';
+import { UsageError } from '../transport/errors.ts';
 
 export interface Token {
   /** The word after quote removal and escapes. */
@@ -22,7 +22,7 @@ interface Builder {
   quoted: boolean;
 }
 
-/** Split one line. Throws ExplorerUsageError for an unterminated quote or a trailing backslash. */
+/** Split one line. Throws UsageError for an unterminated quote or a trailing backslash. */
 export function tokenize(line: string): Token[] {
   const out: Token[] = [];
   let cur: Builder | undefined;
@@ -45,7 +45,7 @@ export function tokenize(line: string): Token[] {
       continue;
     }
     if (ch === '\\') {
-      if (i + 1 >= line.length) throw new ExplorerUsageError('the line ends with a lone backslash');
+      if (i + 1 >= line.length) throw new UsageError('the line ends with a lone backslash');
       cur.text += line[i + 1];
       i += 2;
       continue;
@@ -67,6 +67,6 @@ function quoted(line: string, open: number, cur: Builder): number {
     cur.text += line[i];
     i++;
   }
-  if (i >= line.length) throw new ExplorerUsageError(`unterminated ${q === '"' ? 'double' : 'single'} quote`, `close the quote that starts at column ${open + 1}`);
+  if (i >= line.length) throw new UsageError(`unterminated ${q === '"' ? 'double' : 'single'} quote`, `close the quote that starts at column ${open + 1}`);
   return i + 1;
 }

@@ -1,4 +1,4 @@
-import { SchsmError } from '../transport/errors.ts';
+import { FileExistsError, SchsmError } from '../transport/errors.ts';
 
 /**
  * Errors of the trace layer. Every one names the trace line it is about (source line numbers, counted
@@ -86,14 +86,10 @@ export class TraceNotConsumedError extends SchsmError {
   }
 }
 
-/** The recorder or `trace import -o` would overwrite an existing file. Code shared with every "file exists" refusal. */
-export class TraceFileExistsError extends SchsmError {
+/** The recorder or `trace import -o` would overwrite an existing file: the shared "file exists" refusal, in trace words. */
+export class TraceFileExistsError extends FileExistsError {
   override name = 'TraceFileExistsError';
-  readonly path: string;
   constructor(path: string) {
-    super(`${path} already exists; schsm never overwrites a trace file`, 'ERR_SCHSM_EXISTS', {
-      hint: 'choose another file name, or pass --force (library: {force: true}) to overwrite it',
-    });
-    this.path = path;
+    super(path, 'schsm never overwrites a trace file', 'choose another file name, or pass --force (library: {force: true}) to overwrite it');
   }
 }

@@ -40,3 +40,38 @@ export class TransportTimeoutError extends TransportError {
     super(`${what} did not complete within ${ms} ms`, 'ERR_SCHSM_TIMEOUT', hint === undefined ? {} : { hint });
   }
 }
+
+/*
+ * The generic refusal kinds every layer raises (the CLI maps their codes to exit codes in one place,
+ * cli/exit-codes.ts `exitCodeFor`): defined once here, at the bottom, so that cli/, explorer/ and
+ * trace/ share them instead of keeping look-alike copies.
+ */
+
+/** A mistake the user can fix: bad arguments, a bad input file. CLI exit code 2. */
+export class UsageError extends SchsmError {
+  override name = 'UsageError';
+  constructor(message: string, hint?: string) {
+    super(message, 'ERR_SCHSM_USAGE', hint === undefined ? {} : { hint });
+  }
+}
+
+/** schsm refuses to do something that could harm the card or the user's files without an explicit flag. CLI exit code 4. */
+export class RefusedError extends SchsmError {
+  override name = 'RefusedError';
+  constructor(message: string, hint: string) {
+    super(message, 'ERR_SCHSM_REFUSED', { hint });
+  }
+}
+
+/**
+ * A file to be written exists and `--force` was not given: "<path> already exists; <why>". CLI exit
+ * code 4. `path` is the file as the user named it.
+ */
+export class FileExistsError extends SchsmError {
+  override name = 'FileExistsError';
+  readonly path: string;
+  constructor(path: string, why = 'schsm does not overwrite it', hint = 'choose another name, or pass --force to replace it') {
+    super(`${path} already exists; ${why}`, 'ERR_SCHSM_EXISTS', { hint });
+    this.path = path;
+  }
+}

@@ -5,7 +5,8 @@ import { resolveName, namesStartingWith } from '../../src/explorer/table.ts';
 import { parseArgs, parseFid, parseNumber, parseData, positionalIndices } from '../../src/explorer/args.ts';
 import { parsePinRef } from '../../src/explorer/pin-input.ts';
 import { COMMANDS } from '../../src/explorer/commands/index.ts';
-import { AmbiguousCommandError, ExplorerUsageError, UnknownCommandError } from '../../src/explorer/errors.ts';
+import { AmbiguousCommandError, UnknownCommandError } from '../../src/explorer/errors.ts';
+import { UsageError as ExplorerUsageError } from '../../src/transport/errors.ts';
 
 const words = (line: string): string[] => tokenize(line).map((t) => t.text);
 

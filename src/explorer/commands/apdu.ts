@@ -10,9 +10,8 @@ import { decodeResponse, type ResponseApdu } from '../../apdu/response.ts';
 import { commandOfApdu, parseApduText, swMatches, type ParsedApdu } from '../../apdu/script.ts';
 import { describeStatusWord, formatSw } from '../../apdu/status-words.ts';
 import { commandSecrets, redactedHex } from '../../transport/redact.ts';
-import { SchsmError } from '../../transport/errors.ts';
+import { SchsmError, UsageError } from '../../transport/errors.ts';
 import type { SmartCardHsm } from '../../card/sc-hsm.ts';
-import { ExplorerUsageError } from '../errors.ts';
 import type { ExplorerCommand } from '../types.ts';
 import type { Token } from '../tokenize.ts';
 
@@ -29,7 +28,7 @@ export class ApduStatusError extends SchsmError {
 }
 
 function parse(tokens: readonly Token[]): ParsedApdu {
-  if (tokens.length === 0) throw new ExplorerUsageError('missing APDU', 'usage: apdu HEX… (e.g. apdu 00 84 00 00 08, apdu 84/08, apdu 8058/0000)');
+  if (tokens.length === 0) throw new UsageError('missing APDU', 'usage: apdu HEX… (e.g. apdu 00 84 00 00 08, apdu 84/08, apdu 8058/0000)');
   return parseApduText(tokens.map((t) => t.text).join(' '));
 }
 

@@ -7,7 +7,7 @@ import { hex4, toHex } from '../../apdu/hex.ts';
 import { describePinState } from '../../card/pin-guard.ts';
 import { arity, parseArgs } from '../args.ts';
 import { completeWords } from '../complete.ts';
-import { ExplorerUsageError } from '../errors.ts';
+import { UsageError } from '../../transport/errors.ts';
 import { completePath, resolveLocal } from '../local-files.ts';
 import type { ExplorerSession } from '../session.ts';
 import type { ExplorerCommand } from '../types.ts';
@@ -67,6 +67,6 @@ export const trace: ExplorerCommand = {
       await session.card();
       const r = await session.link.startRecording({ file: resolveLocal(session, file), force: args.flags.has('force'), header: { tool: 'schsm explore' } });
       session.print(`recording into ${r.file} (PINs, SO-PINs, DKEK shares and card random are masked)`);
-    } else throw new ExplorerUsageError('usage: trace on FILE [--force] | off');
+    } else throw new UsageError('usage: trace on FILE [--force] | off');
   },
 };

@@ -9,7 +9,7 @@ import { readFile } from '../../card/commands/read-binary.ts';
 import { arity, fidHex, parseArgs, parseFid } from '../args.ts';
 import { completeFid } from '../complete.ts';
 import { decodedView } from '../decode-view.ts';
-import { ExplorerUsageError } from '../errors.ts';
+import { UsageError } from '../../transport/errors.ts';
 import { isKey } from '../objects.ts';
 import type { ExplorerSession } from '../session.ts';
 import type { ExplorerCommand } from '../types.ts';
@@ -21,13 +21,13 @@ export function fidArgument(session: ExplorerSession, tokens: readonly Token[], 
   arity(args, 0, 1, usage);
   const text = args.positional[0];
   if (text !== undefined) return parseFid(text);
-  if (session.currentEf === undefined) throw new ExplorerUsageError('no current EF', `give a FID: ${usage}`);
+  if (session.currentEf === undefined) throw new UsageError('no current EF', `give a FID: ${usage}`);
   return session.currentEf;
 }
 
 /** Read an EF; keys get a clear explanation instead of the card's 6982. */
 export async function readEf(session: ExplorerSession, fid: number): Promise<Uint8Array> {
-  if (isKey(fid)) throw new ExplorerUsageError(`${fidHex(fid)} is a key: keys never leave the card`, '`info` shows its FCI, `keys list` its description and public key');
+  if (isKey(fid)) throw new UsageError(`${fidHex(fid)} is a key: keys never leave the card`, '`info` shows its FCI, `keys list` its description and public key');
   const data = await readFile(await session.card(), fid);
   session.currentEf = fid;
   return data;
@@ -68,7 +68,7 @@ export const asn1: ExplorerCommand = {
     try {
       session.print(formatTlv(data));
     } catch (err) {
-      throw new ExplorerUsageError(`${fidHex(fid)} is not BER-TLV: ${err instanceof Error ? err.message : String(err)}`, `\`cat ${fidHex(fid)}\` shows the bytes`);
+      throw new UsageError(`${fidHex(fid)} is not BER-TLV: ${err instanceof Error ? err.message : String(err)}`, `\`cat ${fidHex(fid)}\` shows the bytes`);
     }
     printDecoded(session, fid, data);
   },

@@ -6,7 +6,7 @@
 import { bytesEqual, fromHex } from '../../apdu/hex.ts';
 import { CLA, INS, SC_HSM_AID } from '../../card/constants.ts';
 import { arity, fidHex, parseArgs, parseFid } from '../args.ts';
-import { ExplorerUsageError } from '../errors.ts';
+import { UsageError } from '../../transport/errors.ts';
 import { completeWords } from '../complete.ts';
 import { dfText } from '../paths.ts';
 import type { ExplorerSession } from '../session.ts';
@@ -38,7 +38,7 @@ export const cd: ExplorerCommand = {
     arity(args, 1, 1, USAGE);
     const target = args.positional[0] ?? '';
     if (target === '..') {
-      if (session.df.kind === 'mf') throw new ExplorerUsageError('already at the MF 3F00');
+      if (session.df.kind === 'mf') throw new UsageError('already at the MF 3F00');
       session.df = { kind: 'mf' };
       return;
     }
@@ -48,7 +48,7 @@ export const cd: ExplorerCommand = {
       session.df = { kind: 'mf' };
       return;
     }
-    throw new ExplorerUsageError(`${fidHex(fid)} is not a DF`, 'the SmartCard-HSM keeps all files in one flat namespace inside its applet (§5): use cat/info/get on them directly');
+    throw new UsageError(`${fidHex(fid)} is not a DF`, 'the SmartCard-HSM keeps all files in one flat namespace inside its applet (§5): use cat/info/get on them directly');
   },
 };
 
@@ -57,8 +57,8 @@ function parseAid(text: string): Uint8Array {
   try {
     aid = fromHex(text);
   } catch {
-    throw new ExplorerUsageError(`${JSON.stringify(text)} is not an AID`, 'an AID is 5..16 bytes of hex, e.g. aid:E82B0601040181C31F0201');
+    throw new UsageError(`${JSON.stringify(text)} is not an AID`, 'an AID is 5..16 bytes of hex, e.g. aid:E82B0601040181C31F0201');
   }
-  if (aid.length < 5 || aid.length > 16) throw new ExplorerUsageError(`an AID is 5..16 bytes, got ${aid.length}`);
+  if (aid.length < 5 || aid.length > 16) throw new UsageError(`an AID is 5..16 bytes, got ${aid.length}`);
   return aid;
 }

@@ -6,7 +6,7 @@
 import { importDkekShare, queryDkekStatus, type DkekStatus } from '../../card/commands/import-dkek-share.ts';
 import { decryptDkekShare } from '../../card/formats/dkek-share-file.ts';
 import { arity, parseArgs } from '../args.ts';
-import { ExplorerRefusedError, ExplorerUsageError } from '../errors.ts';
+import { RefusedError, UsageError } from '../../transport/errors.ts';
 import { family } from '../family.ts';
 import { completePath, readLocalFile } from '../local-files.ts';
 import type { ExplorerSession } from '../session.ts';
@@ -31,7 +31,7 @@ const status: Subcommand = {
 async function password(session: ExplorerSession, envVar: string | undefined, file: string): Promise<string> {
   if (envVar === undefined) return session.askSecret(`Password of ${file}: `, 'share password', 'use --password-env VAR, or run the explorer on a terminal');
   const v = session.env[envVar];
-  if (v === undefined || v === '') throw new ExplorerUsageError(`environment variable ${envVar} is not set`);
+  if (v === undefined || v === '') throw new UsageError(`environment variable ${envVar} is not set`);
   return v;
 }
 
@@ -48,7 +48,7 @@ const importShare: Subcommand = {
     const file = await readLocalFile(session, name, 'DKEK share file');
     const card = await session.card();
     const before = await queryDkekStatus(card);
-    if (before.outstanding === 0) throw new ExplorerRefusedError(`all ${before.total} DKEK share(s) are already imported (KCV ${before.kcv})`, 'a new DKEK needs a re-initialisation (`schsm init`)');
+    if (before.outstanding === 0) throw new RefusedError(`all ${before.total} DKEK share(s) are already imported (KCV ${before.kcv})`, 'a new DKEK needs a re-initialisation (`schsm init`)');
     const pw = await password(session, args.values.get('password-env'), name);
     session.print(`decrypting ${name} (3 × 10,000,000 MD5 rounds, a few seconds)…`);
     const share = await decryptDkekShare(file, pw);

@@ -7,7 +7,7 @@ import { CardError, FileNotFoundError, KeyNotFoundError } from '../../card/error
 import { formatSw } from '../../apdu/status-words.ts';
 import { arity, fidHex, parseArgs, parseFid } from '../args.ts';
 import { completeFid } from '../complete.ts';
-import { ExplorerUsageError } from '../errors.ts';
+import { UsageError } from '../../transport/errors.ts';
 import { objectKind } from '../objects.ts';
 import type { ExplorerCommand } from '../types.ts';
 
@@ -22,7 +22,7 @@ export const find: ExplorerCommand = {
     arity(args, 0, 2, 'find [start [end]]');
     const start = parseFid(args.positional[0] ?? '0000');
     const end = parseFid(args.positional[1] ?? 'FFFF');
-    if (end < start) throw new ExplorerUsageError(`end ${fidHex(end)} is before start ${fidHex(start)}`);
+    if (end < start) throw new UsageError(`end ${fidHex(end)} is before start ${fidHex(start)}`);
     const card = await session.card();
     const signal = session.signal; // this command's: the next command gets a new one
     let found = 0;

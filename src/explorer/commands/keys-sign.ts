@@ -10,7 +10,7 @@ import { exportPublicKey } from '../../card/keys.ts';
 import { MECHANISM_NAMES, parseMechanism, signMessage, verifyMessageSignature } from '../../card/sign-message.ts';
 import { arity, parseArgs } from '../args.ts';
 import { completeWords } from '../complete.ts';
-import { ExplorerUsageError } from '../errors.ts';
+import { UsageError } from '../../transport/errors.ts';
 import { completePath, readLocalFile, writeLocalFile } from '../local-files.ts';
 import type { ExplorerSession } from '../session.ts';
 import type { Subcommand } from '../types.ts';
@@ -21,7 +21,7 @@ const SPEC = { in: 'string', text: 'string', hex: 'string', out: 'string', raw: 
 
 async function message(session: ExplorerSession, args: ParsedArgs): Promise<Uint8Array> {
   const given = (['in', 'text', 'hex'] as const).filter((k) => args.values.has(k));
-  if (given.length !== 1) throw new ExplorerUsageError('give the data to sign once: --in FILE, --text TEXT or --hex HEX');
+  if (given.length !== 1) throw new UsageError('give the data to sign once: --in FILE, --text TEXT or --hex HEX');
   const v = args.values.get(given[0] ?? 'in') ?? '';
   if (given[0] === 'in') return readLocalFile(session, v, 'input file');
   return given[0] === 'text' ? new TextEncoder().encode(v) : fromHex(v);
@@ -42,7 +42,7 @@ export const keySign: Subcommand = {
     const der = await signMessage(card, ref, mech, data);
     const pub = await exportPublicKey(card, ref).catch(() => undefined);
     const ok = pub === undefined ? undefined : verifyMessageSignature(mech, data, der, pub);
-    if (ok === false) throw new ExplorerUsageError(`the signature of key ${ref} does not verify with the public key in CE${hex2(ref)}`, 'the mechanism may not fit the key type');
+    if (ok === false) throw new UsageError(`the signature of key ${ref} does not verify with the public key in CE${hex2(ref)}`, 'the mechanism may not fit the key type');
     const sig = args.flags.has('raw') && mech.family === 'ecdsa' && pub !== undefined ? ecdsaDerToRaw(der, Math.ceil(curveOfKey(pub).bits / 8)) : der;
     const out = args.values.get('out');
     if (out !== undefined) await writeLocalFile(session, out, sig, args.flags.has('force'));

@@ -9,7 +9,7 @@ import { generateKey, parseKeyType } from '../../card/generate-key.ts';
 import { arity, parseArgs } from '../args.ts';
 import { keyRefArg } from './key-ref.ts';
 import { completeWords } from '../complete.ts';
-import { ExplorerRefusedError } from '../errors.ts';
+import { RefusedError } from '../../transport/errors.ts';
 import { family } from '../family.ts';
 import type { ExplorerSession } from '../session.ts';
 import type { Subcommand } from '../types.ts';
@@ -83,7 +83,7 @@ const del: Subcommand = {
       const k = await describeKey(card, ref);
       const what = `key ${ref}${k.label === undefined ? '' : ` ${JSON.stringify(k.label)}`} (CC${hex2(ref)}, C4${hex2(ref)}, CE${hex2(ref)})`;
       if (!(await session.confirm(`delete ${what}? It cannot be undone without a wrapped backup.`))) {
-        throw new ExplorerRefusedError(`${what} not deleted`, `confirm at the prompt, or add --force: keys delete ${ref} --force`);
+        throw new RefusedError(`${what} not deleted`, `confirm at the prompt, or add --force: keys delete ${ref} --force`);
       }
     }
     const gone = await deleteKey(card, ref);

@@ -12,7 +12,7 @@ import { LastPinTryError } from '../../card/host-errors.ts';
 import { describePinState, guardPinAttempt } from '../../card/pin-guard.ts';
 import { arity, parseArgs, positionalIndices, type ParsedArgs } from '../args.ts';
 import { completeWords } from '../complete.ts';
-import { ExplorerRefusedError, ExplorerUsageError } from '../errors.ts';
+import { RefusedError, UsageError } from '../../transport/errors.ts';
 import { newPinOptional, newPinOrPrompt, parsePinRef, pinLabel, pinOrPrompt, PIN_REF_WORDS } from '../pin-input.ts';
 import type { ExplorerCommand, SecretPolicy } from '../types.ts';
 import type { Token } from '../tokenize.ts';
@@ -42,7 +42,7 @@ async function guarded<T>(fn: () => Promise<T>, retry: string): Promise<T> {
   try {
     return await fn();
   } catch (err) {
-    if (err instanceof LastPinTryError) throw new ExplorerRefusedError(err.message, `make sure of the value, then: ${retry} --force`);
+    if (err instanceof LastPinTryError) throw new RefusedError(err.message, `make sure of the value, then: ${retry} --force`);
     throw err;
   }
 }
@@ -117,7 +117,7 @@ export const unblock: ExplorerCommand = {
   async run(session, tokens) {
     const args = parseArgs(tokens, FORCE);
     const ref = refOf(args, 'unblock user [SO-PIN [NEW-PIN]] [--force]', 3);
-    if (ref !== PIN_REF.USER) throw new ExplorerUsageError('only the user PIN can be unblocked; a blocked SO-PIN stays blocked (§7)');
+    if (ref !== PIN_REF.USER) throw new UsageError('only the user PIN can be unblocked; a blocked SO-PIN stays blocked (§7)');
     const card = await session.card();
     await guarded(() => guardPinAttempt(card, PIN_REF.SO, { force: args.flags.has('force') }), 'unblock user');
     const soPin = await pinOrPrompt(session, args.positional[1], PIN_REF.SO, 'SO-PIN');
