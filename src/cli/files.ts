@@ -4,9 +4,10 @@
  * "Secrets"); without it the command stops with exit code 4 before doing anything else.
  */
 import { constants } from 'node:fs';
-import { access, chmod, readFile, writeFile } from 'node:fs/promises';
+import { access, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { FileExistsError } from '../transport/errors.ts';
+import { writeSecretFile as writeSecret } from '../transport/secret-file.ts';
 import type { CliContext } from './context.ts';
 import { UsageError } from './exit-codes.ts';
 
@@ -26,26 +27,28 @@ export async function checkWritable(ctx: CliContext, file: string, force: boolea
   throw new FileExistsError(file);
 }
 
-/** Exclusive create (replace with `force`) with `mode` for a new file; FileExistsError, or a usage error. */
-async function writeOutputFile(ctx: CliContext, file: string, data: string | Uint8Array, force: boolean, mode: number): Promise<string> {
-  const full = resolvePath(ctx, file);
-  try {
-    await writeFile(full, data, { mode, flag: force ? 'w' : 'wx' });
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'EEXIST') throw new FileExistsError(file);
-    throw new UsageError(`cannot write ${file}: ${(err as Error).message}`);
-  }
-  return full;
+/** A write that failed for another reason than "exists" is a usage error (exit 2) naming the file. */
+function writeFailed(file: string, err: unknown): never {
+  if (err instanceof FileExistsError) throw err;
+  throw new UsageError(`cannot write ${file}: ${(err as Error).message}`);
 }
 
-/** Write `data` with mode 0600; exclusive create unless `force` (then replace and re-apply 0600). */
+/** Write `data` with mode 0600; exclusive create unless `force` (then replace, 0600 again): transport/secret-file.ts. */
 export async function writeSecretFile(ctx: CliContext, file: string, data: Uint8Array, force: boolean): Promise<void> {
-  await chmod(await writeOutputFile(ctx, file, data, force, 0o600), 0o600);
+  try {
+    await writeSecret(resolvePath(ctx, file), data, { force, exists: () => new FileExistsError(file) });
+  } catch (err) {
+    writeFailed(file, err);
+  }
 }
 
 /** Write a file anyone may read (a public key, a signature): mode 0644 when created, exclusive unless `force`. */
 export async function writePublicFile(ctx: CliContext, file: string, data: string | Uint8Array, force: boolean): Promise<void> {
-  await writeOutputFile(ctx, file, data, force, 0o644);
+  try {
+    await writeFile(resolvePath(ctx, file), data, { mode: 0o644, flag: force ? 'w' : 'wx' });
+  } catch (err) {
+    writeFailed(file, (err as NodeJS.ErrnoException).code === 'EEXIST' ? new FileExistsError(file) : err);
+  }
 }
 
 /** Read an input file; a missing or unreadable file is a usage error (exit 2). */

@@ -4,9 +4,10 @@
  * or a wrapped key) and an existing file is never replaced unless `--force`.
  */
 import { readdirSync, statSync } from 'node:fs';
-import { chmod, readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { FileExistsError, UsageError } from '../transport/errors.ts';
+import { writeSecretFile } from '../transport/secret-file.ts';
 import type { ExplorerSession } from './session.ts';
 
 export function resolveLocal(session: ExplorerSession, file: string): string {
@@ -15,16 +16,15 @@ export function resolveLocal(session: ExplorerSession, file: string): string {
   return path.resolve(session.cwd, expanded);
 }
 
-/** Write with mode 0600; exclusive create unless `force`. */
+/** Write with mode 0600; exclusive create unless `force` (transport/secret-file.ts). */
 export async function writeLocalFile(session: ExplorerSession, file: string, data: Uint8Array, force: boolean): Promise<void> {
-  const full = resolveLocal(session, file);
+  const exists = (): FileExistsError => new FileExistsError(file, 'the explorer does not overwrite files', 'choose another name, or add --force to replace it');
   try {
-    await writeFile(full, data, { mode: 0o600, flag: force ? 'w' : 'wx' });
+    await writeSecretFile(resolveLocal(session, file), data, { force, exists });
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'EEXIST') throw new FileExistsError(file, 'the explorer does not overwrite files', 'choose another name, or add --force to replace it');
+    if (err instanceof FileExistsError) throw err;
     throw new UsageError(`cannot write ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
   }
-  await chmod(full, 0o600);
 }
 
 export async function readLocalFile(session: ExplorerSession, file: string, what = 'file'): Promise<Uint8Array> {

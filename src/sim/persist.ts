@@ -1,7 +1,5 @@
-import { constants } from 'node:fs';
-import { open, readFile, rename, unlink } from 'node:fs/promises';
-import path from 'node:path';
-import { randomBytes } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { writeSecretFile } from '../transport/secret-file.ts';
 import { SimStateError } from './errors.ts';
 import { SmartCardHsmSimulator } from './sc-hsm.ts';
 import type { VirtualCard } from './virtual-card.ts';
@@ -35,22 +33,9 @@ export async function loadSimulator(file: string): Promise<SmartCardHsmSimulator
   }
 }
 
-/** Write `text` to `file` atomically with mode 0600. */
+/** Write `text` to `file` atomically with mode 0600, replacing it (transport/secret-file.ts). */
 export async function writeFileAtomic(file: string, text: string): Promise<void> {
-  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${randomBytes(6).toString('hex')}.tmp`);
-  const handle = await open(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o600);
-  try {
-    await handle.writeFile(text, 'utf8');
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  try {
-    await rename(tmp, file);
-  } catch (error) {
-    await unlink(tmp).catch(() => undefined);
-    throw error;
-  }
+  await writeSecretFile(file, text, { force: true, atomic: true });
 }
 
 /** Serialise the card's state into `file` (atomic, 0600). */

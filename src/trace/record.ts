@@ -1,7 +1,8 @@
-import { closeSync, fchmodSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { closeSync, readFileSync, writeSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import createDebug from 'debug';
 import { toHex } from '../apdu/hex.ts';
+import { openNewSecretFile } from '../transport/secret-file.ts';
 import type { Transport } from '../transport/transport.ts';
 import { TraceFileExistsError } from './errors.ts';
 import { formatComment, formatHeader, formatRecord, TRACE_FORMAT_VERSION } from './format.ts';
@@ -50,16 +51,9 @@ export function schsmVersion(): string {
   return versionCache;
 }
 
-/** Open the trace file: exclusive create (never overwrite) unless `force`, always mode 0600. */
+/** Open the trace file: exclusive create (never overwrite) unless `force`, always mode 0600 (transport/secret-file.ts). */
 export function openTraceFile(file: string, force: boolean): number {
-  try {
-    const fd = openSync(file, force ? 'w' : 'wx', 0o600);
-    if (force) fchmodSync(fd, 0o600);
-    return fd;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'EEXIST') throw new TraceFileExistsError(file);
-    throw error;
-  }
+  return openNewSecretFile(file, { force, exists: () => new TraceFileExistsError(file) });
 }
 
 function headerLines(inner: Transport, options: RecordOptions, redacted: string): string[] {
