@@ -35,9 +35,16 @@ type PcscFactory = () => PcscContext;
 
 let factory: Promise<PcscFactory> | undefined;
 
+/**
+ * The binding's package name, held in a variable so that TypeScript does not resolve it at build time:
+ * `pcsclite` is an optional dependency that npm leaves out where libpcsclite's headers are missing,
+ * and schsm must still build and run (simulator, traces, offline commands) there.
+ */
+const BINDING: string = 'pcsclite';
+
 /** Import the binding once; a failure is a PcscUnavailableError saying what to install. */
 export async function loadPcsc(): Promise<PcscFactory> {
-  factory ??= import('pcsclite').then(
+  factory ??= import(BINDING).then(
     (mod: unknown) => {
       const m = mod as { default?: PcscFactory };
       if (typeof m.default !== 'function') throw new PcscUnavailableError(new Error('the pcsclite module has no default export'));
