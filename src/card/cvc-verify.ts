@@ -2,15 +2,16 @@
  * Signature checks of CV certificates and requests (§10): ECDSA with plain r‖s or RSA PKCS#1 v1.5 /
  * PSS over the complete 7F4E TLV, the hash given by the signer key's id-TA OID (BSI TR-03110 part 3);
  * the outer signature of an authenticated request over 7F21 TLV ‖ 42 TLV; and the device chain of
- * EF 2F02 (device CVC ← DICA CVC ← root, the root not being on the card).
+ * EF 2F02 (device CVC ← DICA CVC ← root, the root not being on the card: the trusted roots are in
+ * trust-anchors.ts).
  */
-import { constants, createPublicKey, verify, type KeyObject } from 'node:crypto';
-import { fromHex } from '../apdu/hex.ts';
+import { constants, verify, type KeyObject } from 'node:crypto';
 import { formatOid } from '../apdu/oid.ts';
-import { curveByName, type CurveParams } from './curves.ts';
+import type { CurveParams } from './curves.ts';
 import { parseCvcChain, type AuthenticatedRequest, type CvCertificate, type CvcPublicKey } from './cvc.ts';
-import { curveOfKey, cvcPublicKeyToKeyObject, ecSpki } from './cvc-key.ts';
+import { curveOfKey, cvcPublicKeyToKeyObject } from './cvc-key.ts';
 import { CvcError } from './host-errors.ts';
+import { KNOWN_ROOTS, type KnownRoot } from './trust-anchors.ts';
 
 type Scheme = { readonly hash: string; readonly kind: 'ecdsa' | 'rsa-v1.5' | 'rsa-pss' };
 
@@ -77,73 +78,82 @@ export function verifyAuthenticatedRequest(req: AuthenticatedRequest, device?: C
   return { inner, outer: verifyTaSignature(outerSignedBytes, outerSignature, device.key, device.oid) };
 }
 
-/** A root CA public key the host trusts (roots are never on the card). */
-export interface KnownRoot {
-  readonly chr: string;
-  readonly key: KeyObject;
-  /** id-TA OID the root signs with. */
-  readonly oid: Uint8Array;
-  readonly description: string;
-}
-
-function ecRoot(chr: string, curve: string, point: string, description: string): KnownRoot {
-  const c = curveByName(curve);
-  if (c === undefined) throw new CvcError(`root ${chr}: curve ${curve} missing`);
-  const key = createPublicKey({ key: Buffer.from(ecSpki(c, fromHex(point))), format: 'der', type: 'spki' });
-  return { chr, key, oid: fromHex('04007F00070202020203'), description };
-}
+export { KNOWN_ROOTS, rootFromCertificate, type KnownRoot, type RootKind } from './trust-anchors.ts';
 
 /**
- * Roots known to schsm. Only the simulator's test root (src/sim/device-identity.ts, CHR UTSRCASIM00001,
- * brainpoolP256r1) is built in: it proves nothing but "made by the schsm simulator". CardContact's
- * roots (DESRCACC100001, UTSRCACC100001) can be passed by the caller.
+ * The signer of a certificate's public key under an issuer: an EC key without domain parameters
+ * (06 + 86 only, as real DICA and device certificates carry) takes the issuer key's curve, as
+ * CardContact's validator does (`dica.getPublicKey(srcapuk)`). Undefined when there is no curve to inherit.
  */
-export const KNOWN_ROOTS: readonly KnownRoot[] = [
-  ecRoot('UTSRCASIM00001', 'brainpoolP256r1',
-    '0419279AC6CBD107DFB006892CA4DC974CC9075FF52113525251E6811D77A1156D2DBE09AC659C7D9525D866638C632D92745392181064F65BC75F6283B4B26772',
-    'schsm simulator test root (not a CardContact root: proves only "simulated")'),
-];
+export function signerUnder(pk: CvcPublicKey, issuerCurve: CurveParams | undefined): CvcSigner | undefined {
+  if (pk.kind === 'ec' && pk.curve === undefined && issuerCurve === undefined) return undefined;
+  return signerOf(pk, issuerCurve);
+}
 
 export interface DeviceChainVerification {
   readonly device: CvCertificate;
   readonly dica: CvCertificate | undefined;
-  /** The device CVC verifies with the DICA's key. */
-  readonly deviceVerified: boolean;
+  /**
+   * The device CVC verifies with the DICA's key; undefined when that key cannot be built (its domain
+   * parameters are inherited from a root that is not known).
+   */
+  readonly deviceVerified: boolean | undefined;
   /** CHR of the root that issued the DICA (the DICA's CAR). */
   readonly rootChr: string | undefined;
-  /** The root is in the known list (built-in plus the caller's). */
+  /** The root is in the known list (the caller's first, then KNOWN_ROOTS). */
   readonly rootKnown: boolean;
+  /** The known root that issued the DICA (production, test, simulator or the caller's). */
+  readonly root: KnownRoot | undefined;
   /** The DICA CVC verifies with the known root key; undefined when the root is unknown. */
   readonly dicaVerified: boolean | undefined;
-  /** One line for humans, e.g. "verified up to DICA UTDICASIM00001; root UTSRCASIM00001 known, DICA verified". */
+  /** Device ← DICA ← known root all verify. */
+  readonly verified: boolean;
+  /** The device's own public key (PrK.DevAut), curve inherited root → DICA → device; undefined if not derivable. */
+  readonly deviceKey: CvcSigner | undefined;
+  /** One line for humans, e.g. "DENK040414400000 ← DEDINK0400001 ← DESRCACC100001 (CardContact production root): verified". */
   readonly summary: string;
+}
+
+function verdict(v: Omit<DeviceChainVerification, 'summary'>): string {
+  if (v.deviceVerified === false) return `device certificate does NOT verify with the key of DICA ${v.dica?.body.chr ?? '?'}`;
+  if (v.deviceVerified === undefined) return 'NOT verified: the DICA key inherits its domain parameters from an unknown root';
+  if (!v.rootKnown) return 'NOT verified to a known root (the device certificate verifies with the DICA key)';
+  if (v.dicaVerified !== true) return `DICA certificate does NOT verify with the key of root ${v.rootChr ?? '?'}`;
+  return 'verified';
 }
 
 function summarize(v: Omit<DeviceChainVerification, 'summary'>): string {
   if (v.dica === undefined) return `device ${v.device.body.chr}: no DICA certificate in EF 2F02`;
-  const head = v.deviceVerified ? `verified up to DICA ${v.dica.body.chr}` : `device certificate does NOT verify with DICA ${v.dica.body.chr}`;
-  if (!v.rootKnown) return `${head}; root ${v.rootChr ?? '?'} unknown`;
-  return `${head}; root ${v.rootChr ?? '?'} known, DICA ${v.dicaVerified === true ? 'verified' : 'does NOT verify'}`;
+  const label = v.root === undefined ? 'unknown root' : v.root.label;
+  return `${v.device.body.chr} ← ${v.dica.body.chr} ← ${v.rootChr ?? '?'} (${label}): ${verdict(v)}`;
 }
 
-/** Check EF 2F02 = device CVC ‖ DICA CVC against the known roots (§10). */
+/** The device key under the DICA key (for outer signatures of GAKP requests); undefined if its point is unusable. */
+function deviceKeyUnder(device: CvCertificate, dica: CvcSigner | undefined): CvcSigner | undefined {
+  try {
+    return signerUnder(device.body.publicKey, dica?.curve);
+  } catch (err) {
+    if (err instanceof CvcError) return undefined;
+    throw err;
+  }
+}
+
+/**
+ * Check EF 2F02 = device CVC ‖ DICA CVC against the known roots (§10): DICA ← root, device ← DICA,
+ * the domain parameters flowing root → DICA → device. `extraRoots` are searched before KNOWN_ROOTS,
+ * so a caller's root with a built-in CHR replaces the built-in one.
+ */
 export function verifyDeviceChain(ef2f02: Uint8Array, extraRoots: readonly KnownRoot[] = []): DeviceChainVerification {
   const [device, dica] = parseCvcChain(ef2f02);
   if (device === undefined) throw new CvcError('EF 2F02 holds no certificate');
   const root = dica === undefined ? undefined : [...extraRoots, ...KNOWN_ROOTS].find((r) => r.chr === dica.body.car);
-  const rootCurve = root !== undefined && root.key.asymmetricKeyType === 'ec' ? curveOfKey(root.key) : undefined;
-  const dicaSigner = dica === undefined ? undefined : signerOf(dica.body.publicKey, rootCurve ?? curveOfDevice(device));
+  const dicaSigner = dica === undefined ? undefined : signerUnder(dica.body.publicKey, root?.curve);
+  const deviceVerified = dica === undefined ? false : dicaSigner === undefined ? undefined : verifyCvc(device, dicaSigner);
+  const dicaVerified = root === undefined || dica === undefined ? undefined : verifyCvc(dica, root);
   const base = {
-    device, dica,
-    deviceVerified: dicaSigner !== undefined && verifyCvc(device, dicaSigner),
-    rootChr: dica?.body.car,
-    rootKnown: root !== undefined,
-    dicaVerified: root === undefined || dica === undefined ? undefined : verifyCvc(dica, root),
+    device, dica, deviceVerified, rootChr: dica?.body.car, rootKnown: root !== undefined, root, dicaVerified,
+    verified: deviceVerified === true && dicaVerified === true,
+    deviceKey: deviceKeyUnder(device, dicaSigner),
   };
   return { ...base, summary: summarize(base) };
-}
-
-/** Fallback curve for a DICA key without domain parameters: the device key's (same PKI). */
-function curveOfDevice(device: CvCertificate): CurveParams | undefined {
-  return device.body.publicKey.kind === 'ec' ? device.body.publicKey.curve : undefined;
 }

@@ -70,6 +70,31 @@ function need(tlvs: readonly Tlv[], tag: number, where: string): Tlv {
   return t;
 }
 
+/** Hex of an unsigned big-endian integer without leading zeros ('' for zero). */
+function canonical(b: Uint8Array): string {
+  const i = b.findIndex((v) => v !== 0);
+  return i < 0 ? '' : Buffer.from(b.subarray(i)).toString('hex');
+}
+
+/**
+ * The curve of an EC template with explicit domain parameters (81 p, 82 a, 83 b, 84 G, 85 n, 87 h),
+ * identified by p as the card does; every other parameter present must match that curve, so a key is
+ * never read on a curve its template does not describe. Undefined when the template has no 81: real
+ * DICA and device certificates carry only 06 + 86 and inherit the issuer's curve (cvc-verify.ts).
+ */
+function explicitCurve(tlvs: readonly Tlv[]): CurveParams | undefined {
+  const p = child(tlvs, 0x81);
+  if (p === undefined) return undefined;
+  const curve = curveByPrime(p.value);
+  if (curve === undefined) throw new CvcError('EC key on an unsupported curve (prime not in the curve table)');
+  const expected: readonly (readonly [number, Uint8Array, string])[] = [[0x82, curve.a, 'a'], [0x83, curve.b, 'b'], [0x84, curve.g, 'G'], [0x85, curve.n, 'order'], [0x87, curve.h, 'cofactor']];
+  for (const [tag, want, name] of expected) {
+    const got = child(tlvs, tag);
+    if (got !== undefined && canonical(got.value) !== canonical(want)) throw new CvcError(`EC domain parameter ${name} (tag ${tag.toString(16).toUpperCase()}) does not match ${curve.name}, the curve of its prime`);
+  }
+  return curve;
+}
+
 /** Decode a public key template 7F49 (value bytes). */
 export function parsePublicKeyTemplate(value: Uint8Array): CvcPublicKey {
   const tlvs = decodeTlvs(value);
@@ -78,12 +103,7 @@ export function parsePublicKeyTemplate(value: Uint8Array): CvcPublicKey {
   if (dotted.startsWith('0.4.0.127.0.7.2.2.2.1.')) {
     return { kind: 'rsa', oid, modulus: need(tlvs, 0x81, 'RSA key').value, exponent: need(tlvs, 0x82, 'RSA key').value };
   }
-  if (dotted.startsWith('0.4.0.127.0.7.2.2.2.2.')) {
-    const p = child(tlvs, 0x81);
-    const curve = p === undefined ? undefined : curveByPrime(p.value);
-    if (p !== undefined && curve === undefined) throw new CvcError('EC key on an unsupported curve (prime not in the curve table)');
-    return { kind: 'ec', oid, curve, point: child(tlvs, 0x86)?.value };
-  }
+  if (dotted.startsWith('0.4.0.127.0.7.2.2.2.2.')) return { kind: 'ec', oid, curve: explicitCurve(tlvs), point: child(tlvs, 0x86)?.value };
   throw new CvcError(`public key algorithm ${dotted} is not a TR-03110 id-TA RSA or ECDSA OID`);
 }
 

@@ -60,7 +60,7 @@ async function firstSession(t: ExecutionContext, o: ReplScenario, env: Record<st
     s.keys('Tab');
     await typed(s, /> cat 2F02$/);
     s.keys('Enter');
-    await s.waitFor(/chain: verified up to DICA/);
+    await s.waitFor(/chain: \S+ ← UTDICASIM00001 ← UTSRCASIM00001 \(schsm simulator root, simulated device\): verified/);
     s.type('find');
     s.keys('Enter');
     await new Promise((r) => setTimeout(r, 150));

@@ -80,7 +80,7 @@ const statusLines = (reader: string): string[] => [
   `Serial number        : ${SERIAL}`,
   'Version              : 3.5',
   `Device certificate   : ${SERIAL}00000 (issued by UTDICASIM00001)`,
-  'Certificate chain    : verified up to DICA UTDICASIM00001; root UTSRCASIM00001 known, DICA verified',
+  `Certificate chain    : ${SERIAL}00000 ← UTDICASIM00001 ← UTSRCASIM00001 (schsm simulator root, simulated device): verified`,
 ];
 
 /** What each replay must print. Keys are fixture names; every primary fixture needs one. */
@@ -195,7 +195,7 @@ const CHECKS: Record<string, Check> = {
       'options:        0001 (user PIN reset with SO-PIN enabled)',
       'user PIN (0x81, CHV129): logged out, 3 tries left', 'SO-PIN (0x88, CHV136): logged out, 15 tries left',
       `DKEK key check value: ${KCV}`, `  CHR:          ${SERIAL}00000`,
-      'chain: verified up to DICA UTDICASIM00001; root UTSRCASIM00001 known, DICA verified',
+      `chain: ${SERIAL}00000 ← UTDICASIM00001 ← UTSRCASIM00001 (schsm simulator root, simulated device): verified`,
       'CC02  key                  RSA 2048  key 2 "fixture RSA"',
       '  3  AES 128        fixture AES  03  encrypt,decrypt,derive    -',
     ]);

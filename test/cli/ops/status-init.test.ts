@@ -12,7 +12,7 @@ test('status of a fresh card: sc-hsm-tool\'s "never been initialized" line, seri
   t.regex(r.stdout, /^Reader {15}: simulator$/m);
   t.regex(r.stdout, new RegExp(`^Serial number {8}: ${sim.state.serial}$`, 'm'));
   t.regex(r.stdout, /never been initialized/);
-  t.regex(r.stdout, /^Certificate chain {4}: verified up to DICA UTDICASIM00001; root UTSRCASIM00001 known, DICA verified$/m);
+  t.regex(r.stdout, new RegExp(`^Certificate chain {4}: ${sim.state.serial}00000 ← UTDICASIM00001 ← UTSRCASIM00001 \\(schsm simulator root, simulated device\\): verified$`, 'm'));
   t.notRegex(r.stdout, /tries left/);
 });
 

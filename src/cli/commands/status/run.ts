@@ -86,17 +86,32 @@ function jsonOf(r: StatusReport): unknown {
     dkek: r.status.dkek === undefined ? null : { total: r.status.dkek.total, outstanding: r.status.dkek.outstanding, kcv: r.status.dkek.outstanding === 0 ? r.status.dkek.kcv : null },
     deviceCertificate: c === undefined
       ? { error: r.chainError ?? null }
-      : { chr: c.device.body.chr, dica: c.dica?.body.chr ?? null, root: c.rootChr ?? null, deviceVerified: c.deviceVerified, rootKnown: c.rootKnown, dicaVerified: c.dicaVerified ?? null, summary: c.summary },
+      : {
+          chr: c.device.body.chr, dica: c.dica?.body.chr ?? null, root: c.rootChr ?? null, rootKind: c.root?.kind ?? null,
+          deviceVerified: c.deviceVerified ?? null, rootKnown: c.rootKnown, dicaVerified: c.dicaVerified ?? null, verified: c.verified, summary: c.summary,
+        },
   };
+}
+
+/**
+ * What `schsm status` adds on stderr about the chain: an error (exit FAILED) when a signature in it is
+ * wrong, a warning when it reaches CardContact's test root; nothing for an unknown root (the summary says so).
+ */
+export function chainVerdict(chain: DeviceChainVerification | undefined): { readonly error?: string; readonly warning?: string } {
+  if (chain === undefined) return {};
+  if (chain.deviceVerified === false) return { error: 'the device certificate does not verify with its issuer (DICA): this may not be a genuine device' };
+  if (chain.dicaVerified === false) return { error: `the DICA certificate does not verify with root ${chain.rootChr ?? '?'}: this may not be a genuine device` };
+  if (chain.root?.kind === 'test') return { warning: `the device chains to CardContact's TEST root ${chain.root.chr}: it is not a production SmartCard-HSM` };
+  return {};
 }
 
 export async function runStatus(args: CardArgs & { json?: boolean }, ctx: CliContext): Promise<number> {
   const report = await withCard(args, ctx, readStatusReport);
   if (args.json === true) printJson(ctx, jsonOf(report));
   else for (const l of formatStatus(report)) line(ctx.stdout, l);
-  if (report.chain !== undefined && !report.chain.deviceVerified) {
-    line(ctx.stderr, 'error: the device certificate does not verify with its issuer (DICA): this may not be a genuine device');
-    return EXIT.FAILED;
-  }
-  return EXIT.OK;
+  const { error, warning } = chainVerdict(report.chain);
+  if (warning !== undefined) line(ctx.stderr, `warning: ${warning}`);
+  if (error === undefined) return EXIT.OK;
+  line(ctx.stderr, `error: ${error}`);
+  return EXIT.FAILED;
 }
