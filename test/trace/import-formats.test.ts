@@ -134,6 +134,32 @@ for (const mode of SPY_MODES) {
   });
 }
 
+// pcsc-lite 2.x's pcsc-spy prints the result line without the pcsc_stringify_error() text:
+// ` => SCARD_S_SUCCESS [0x00000000]  [0.046759]` where 1.9.9 prints
+// ` => Command successful. (SCARD_S_SUCCESS [0x00000000])  [0.046759]` (the pcsc-lite 2.2 demo in
+// Ludovic Rousseau's "PCSC API spy using LIBPCSCLITE_DELEGATE", 2024). Everything else is unchanged, so
+// the 2.x form of the real 1.9.9 logs is those logs with the result lines rewritten.
+const as2x = (text: string): string => text.replace(/=> [^()\n]*\((SCARD_\w+ \[0x[0-9A-F]{8}\])\)/g, '=> $1');
+
+for (const mode of ['plain', 'thread'] as const) {
+  test(`pcsc-spy 2.x result lines (${mode}): the same exchanges, timings and failures as 1.9.9`, (t) => {
+    const old = read(`pcsc-spy-1.9.9-${mode}.txt`);
+    const text = as2x(old);
+    t.not(text, old, 'the rewrite changed the result lines');
+    t.regex(text, /^ (\(t\d+\) {2})?=> SCARD_S_SUCCESS \[0x00000000\] {2}\[0\.000137\]$/m);
+    t.is(detectLogFormat(text), 'pcsc-spy');
+    const trace = importLog(text);
+    const bytes = (tr: typeof trace): string[][] =>
+      tr.records.map((r) => (r.kind === 'reset' ? ['reset'] : [formatPattern(r.command), formatPattern(r.response)]));
+    t.deepEqual(bytes(trace), bytes(importLog(old)));
+    t.is(bytes(trace).length, 6);
+    const ex = exchangesOf(trace);
+    t.is(ex[0]?.durationMs, 0.137);
+    t.regex(ex[3]?.comments?.join('|') ?? '', /SCardTransmit at source line \d+ failed: SCARD_W_REMOVED_CARD \[0x80100069\]/);
+    t.false(formatTrace(trace).includes('31 32 33 34 35 36'), 'the PIN is redacted');
+  });
+}
+
 const spyTransmit = (cmd: string, resp: string): string[] => [
   'SCardTransmit',
   ' i hCard: 0x1',

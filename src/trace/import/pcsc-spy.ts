@@ -8,8 +8,10 @@ import { splitFragments, type Fragment } from './spy-fragments.ts';
  * Import `pcsc-spy` output (pcsc-lite's PC/SC call logger). Tested on pcsc-lite 1.9.9 output: real
  * `pcsc-spy -n` logs of OpenSC sessions (single-threaded, and two printer threads interleaved), and
  * the real pcsc-spy 1.9.9 run on a crafted raw spy stream in each mode: colours (no `-n`), `-t`
- * (thread markers), `-d` (handles and times hidden). The tolerances for other versions (`pb…`
- * parameter names, lower-case hex, `0000:` offsets) are inferred, not tested against real files.
+ * (thread markers), `-d` (handles and times hidden). pcsc-lite 2.x prints the result line without the
+ * error text (` => SCARD_S_SUCCESS [0x00000000]  [0.046759]`); that form is tested on the 1.9.9 logs
+ * rewritten to it. The other tolerances (`pb…` parameter names, lower-case hex, `0000:` offsets) are
+ * inferred, not tested against real files.
  *
  * Each successful `SCardTransmit` becomes an exchange: `bSendBuffer` is the command, `bRecvBuffer` the
  * response (data ‖ SW1 SW2), the seconds in the result line `[0.001438]` the timing. The byte counts
