@@ -228,7 +228,10 @@ export async function connectReader(d: Discovery, watched: WatchedReader, option
       if (closed) return;
       closed = true;
       try {
-        if (r.connected && removed === undefined) await disconnect(r.SCARD_LEAVE_CARD);
+        // Also after the card was pulled: pcscd counts the handle on the reader until SCardDisconnect
+        // (the binding releases its context only when garbage-collected), and until then nobody, us
+        // included, gets the next card in that reader EXCLUSIVE.
+        if (r.connected) await disconnect(r.SCARD_LEAVE_CARD);
       } catch (error) {
         log('disconnect on close failed: %s', (error as Error).message);
       } finally {

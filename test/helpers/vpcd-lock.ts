@@ -80,3 +80,20 @@ export async function lockAnyPort(ports: readonly number[], what: string, timeou
     await new Promise((r) => setTimeout(r, 100 + Math.random() * 100));
   }
 }
+
+/**
+ * Take the locks on ALL of `ports`, always in the given order, waiting up to `timeoutMs` in total.
+ * Holders of one port never wait for another, and every taker of several ports takes them in the same
+ * order, so waiting while holding cannot deadlock. Released in reverse order.
+ */
+export async function lockAllPorts(ports: readonly number[], what: string, timeoutMs: number): Promise<PortLock[]> {
+  const deadline = Date.now() + timeoutMs;
+  const held: PortLock[] = [];
+  try {
+    for (const port of ports) held.push(await lockAnyPort([port], what, Math.max(1000, deadline - Date.now())));
+  } catch (error) {
+    for (const lock of held.reverse()) await lock.release();
+    throw error;
+  }
+  return held;
+}

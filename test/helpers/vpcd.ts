@@ -4,7 +4,7 @@ import type { ExecutionContext } from 'ava';
 import { serveVpcd, VPCD, type VpcdEvent, type VpcdHandle } from '../../src/sim/vpcd.ts';
 import type { VirtualCard } from '../../src/sim/virtual-card.ts';
 import { listReaders, type PcscReaderInfo } from '../../src/transport/pcsc.ts';
-import { lockAnyPort } from './vpcd-lock.ts';
+import { lockAllPorts, lockAnyPort, type PortLock } from './vpcd-lock.ts';
 
 /**
  * Tests against the REAL PC/SC stack: a virtual card served to pcscd through vpcd, reached by schsm's
@@ -54,8 +54,15 @@ function waitForLink(events: VpcdEvent[], timeoutMs: number): Promise<boolean> {
 }
 
 export interface WithVirtualCardOptions {
-  /** How long to wait for a free vpcd port (default 120 s). */
+  /** How long to wait for a free vpcd port (default 180 s). */
   readonly lockTimeoutMs?: number;
+  /**
+   * Hold BOTH vpcd readers, the other one left empty. For tests that run pkcs11-tool: OpenSC's PKCS#11
+   * module detects and connects to the card in every reader (card_detect_all) and SELECTs the applet
+   * there, which logs out a card another test is using and keeps a SHARED connection to it until the
+   * tool exits.
+   */
+  readonly allReaders?: boolean;
 }
 
 /** A vpcd slot that is ours: the port lock is held AND vpcd talks to our socket. */
@@ -69,16 +76,20 @@ interface Slot {
  * Lock a port and connect. A process that ignores the lock may still hold the port (vpcd then leaves
  * us in its listen backlog and never polls): give up that port after a while and try again.
  */
-async function acquireSlot(card: VirtualCard, timeoutMs: number): Promise<Slot> {
+async function acquireSlot(card: VirtualCard, timeoutMs: number, allReaders: boolean): Promise<Slot> {
   const deadline = Date.now() + timeoutMs;
-  const what = `withVirtualCard pid ${process.pid} ${process.argv[1] ?? ''}`;
+  const what = `withVirtualCard pid ${process.pid} ${process.argv[1] ?? ''}${allReaders ? ' (all readers)' : ''}`;
   for (let attempt = 0; ; attempt++) {
-    const lock = await lockAnyPort(VPCD_PORTS, what, Math.max(1000, deadline - Date.now()));
+    const wait = Math.max(1000, deadline - Date.now());
+    const locks: PortLock[] = allReaders ? await lockAllPorts(VPCD_PORTS, what, wait) : [await lockAnyPort(VPCD_PORTS, what, wait)];
+    const release = async (): Promise<void> => {
+      for (const lock of [...locks].reverse()) await lock.release();
+    };
     const events: VpcdEvent[] = [];
-    const vpcd = serveVpcd(card, { port: lock.port, onEvent: (e) => events.push(e) });
-    if (await waitForLink(events, 5000)) return { vpcd, events, release: () => lock.release() };
+    const vpcd = serveVpcd(card, { port: locks[0]!.port, onEvent: (e) => events.push(e) });
+    if (await waitForLink(events, 5000)) return { vpcd, events, release };
     await vpcd.close();
-    await lock.release();
+    await release();
     if (Date.now() > deadline) {
       throw new Error(`vpcd never polled the card on ports ${VPCD_PORTS.join('/')} (${attempt + 1} attempts): is pcscd running with vsmartcard-vpcd, or does a process that ignores the lock hold the ports? (\`ss -tnp | grep 3596\`)`);
     }
@@ -92,7 +103,7 @@ async function acquireSlot(card: VirtualCard, timeoutMs: number): Promise<Slot> 
  * the card and wait until pcscd reports the reader empty (so the next user starts clean).
  */
 export async function withVirtualCard<T>(card: VirtualCard, fn: (reader: VirtualReader) => Promise<T>, options: WithVirtualCardOptions = {}): Promise<T> {
-  const slot = await acquireSlot(card, options.lockTimeoutMs ?? 180_000);
+  const slot = await acquireSlot(card, options.lockTimeoutMs ?? 180_000, options.allReaders ?? false);
   const { vpcd, events } = slot;
   try {
     const info = await waitForReader(vpcd.readerName, (r) => r.cardPresent && sameBytes(r.atr, card.atr), 10_000, 'the virtual card');

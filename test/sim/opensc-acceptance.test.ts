@@ -196,7 +196,7 @@ test('OpenSC tools against the simulator behind pcscd: init, DKEK, keygen, sign,
       await blockAndUnblockPin(s);
       await explorer(s);
       await reinitializeWithTwoShares(s, fresh);
-    });
+    }, { allReaders: true }); // pkcs11-tool connects to the cards in every reader
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

@@ -2,10 +2,14 @@
 // Outside CI these tests pass vacuously with a loud warning when pcscd/vpcd are missing; in CI they fail.
 import test from 'ava';
 import { createEchoCard } from '../../src/sim/echo-card.ts';
+import { serveVpcd } from '../../src/sim/vpcd.ts';
 import { listReaders, openPcscTransport } from '../../src/transport/pcsc.ts';
 import { PcscError } from '../../src/transport/pcsc-errors.ts';
 import { createChannel } from '../../src/apdu/channel.ts';
-import { openscTool, requirePcscd, waitForReader, withVirtualCard } from '../helpers/vpcd.ts';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { openscTool, requirePcscd, VPCD_PORTS, waitForReader, withVirtualCard } from '../helpers/vpcd.ts';
+import { lockPath } from '../helpers/vpcd-lock.ts';
 import { apdu, hex, seq } from '../helpers/apdu.ts';
 
 const ECHO_ATR = hex('3B 8A 80 01 73 63 68 73 6D 2D 65 63 68 6F 41');
@@ -24,6 +28,20 @@ test.serial('listReaders: both vpcd readers; ours holds the echo card with its A
     t.deepEqual(ours?.atr, ECHO_ATR);
     t.true(ours?.state.includes('PRESENT'));
   });
+});
+
+test.serial('withVirtualCard allReaders: both port locks are ours and the other reader stays empty (pkcs11-tool sees one card)', async (t) => {
+  if (!(await requirePcscd(t))) return;
+  await withVirtualCard(createEchoCard(), async ({ readerName }) => {
+    t.is(readerName, 'Virtual PCD 00 00', 'the card goes into the first reader');
+    for (const port of VPCD_PORTS) {
+      const owner = JSON.parse(readFileSync(path.join(lockPath(port), 'owner.json'), 'utf8')) as { pid: number };
+      t.is(owner.pid, process.pid, `the lock on port ${port} is this process's`);
+    }
+    const readers = await listReaders();
+    t.deepEqual(readers.filter((r) => r.cardPresent).map((r) => r.name), ['Virtual PCD 00 00']);
+  }, { allReaders: true });
+  for (const port of VPCD_PORTS) t.false(existsSync(lockPath(port)) && JSON.parse(readFileSync(path.join(lockPath(port), 'owner.json'), 'utf8')).pid === process.pid, `port ${port} released`);
 });
 
 test.serial('connect shared by name, fragment and index; SELECT; extended APDUs both ways', async (t) => {
@@ -115,6 +133,32 @@ test.serial('card removed mid-session: SCARD_W_REMOVED_CARD-class error with a h
     const again = await t.throwsAsync(tr.transmit(SELECT_ECHO), { instanceOf: PcscError });
     t.is(again?.code, 'ERR_SCHSM_PCSC_CARD_REMOVED', 'a removed card stays removed for this connection');
     await tr.close();
+  });
+});
+
+test.serial('closing a connection to a pulled card releases its handle: the next card can be taken EXCLUSIVE at once', async (t) => {
+  if (!(await requirePcscd(t))) return;
+  await withVirtualCard(createEchoCard(), async ({ readerName, vpcd, port }) => {
+    const tr = await openPcscTransport({ reader: readerName });
+    t.deepEqual(await tr.transmit(SELECT_ECHO), hex('90 00'));
+    await vpcd.close(); // pull the card
+    await t.throwsAsync(tr.transmit(SELECT_ECHO), { instanceOf: PcscError });
+    await tr.close();
+    const next = serveVpcd(createEchoCard(), { port }); // insert another card
+    try {
+      await waitForReader(readerName, (r) => r.cardPresent, 10_000, 'the second card');
+      // pcscd counts every handle on a reader until SCardDisconnect, card present or not; the binding
+      // releases its context only when garbage-collected. A handle left behind makes this fail.
+      const ex = await openPcscTransport({ reader: readerName, exclusive: true, connectTimeoutMs: 5000 });
+      try {
+        t.deepEqual(await ex.transmit(SELECT_ECHO), hex('90 00'), 'EXCLUSIVE granted');
+      } finally {
+        await ex.close();
+      }
+    } finally {
+      await next.close();
+    }
+    t.truthy(tr, 'the old transport object is still alive here, so no garbage collection released its handle');
   });
 });
 

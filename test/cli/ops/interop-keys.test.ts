@@ -85,5 +85,5 @@ test.serial('schsm keys in pkcs15-tool -D and pkcs11-tool -O; wrap/unwrap with s
     t.is(b.code, EXIT.OK, b.stdout + b.stderr);
     t.regex(b.stdout, /^Result +: VERIFIED$/m);
     t.regex(b.stdout, /^Certificate +: cv-request .*, matches the key$/m);
-  });
+  }, { allReaders: true }); // pkcs11-tool connects to the cards in every reader
 });
