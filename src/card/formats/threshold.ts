@@ -11,6 +11,8 @@
  *   right x to sc-hsm-tool and to us. For k ≤ 9 this is exactly what sc-hsm-tool does.
  * - The reconstructed secret is left-padded to 8 bytes (the tool's BN_bn2bin drops a leading 00 byte,
  *   which breaks 1 in 128 passwords).
+ * - Our own passwords never start with 00 (first byte 01..7F): sc-hsm-tool would rebuild such a
+ *   password as 7 bytes and derive the wrong key, so 1 in 128 of our share sets would not open there.
  */
 import { generatePrimeSync, randomBytes } from 'node:crypto';
 import { FormatInputError } from './errors.ts';
@@ -53,13 +55,24 @@ export function bigintToBytes(value: bigint, length: number): Uint8Array {
 }
 
 /**
- * A fresh threshold password: 8 bytes with the first byte & 0x7F. sc-hsm-tool takes the bytes from the
- * card's GET CHALLENGE; pass them as `random` to do the same, else node's CSPRNG is used.
+ * A fresh threshold password: 8 bytes with the first byte & 0x7F, and that byte not 00 (see above).
+ * sc-hsm-tool takes the bytes from the card's GET CHALLENGE; pass them as `random` to do the same (bytes
+ * whose first byte masks to 00 are refused: draw again), else node's CSPRNG is used, drawing again
+ * until the first byte is 01..7F.
  */
-export function thresholdPassword(random: Uint8Array = new Uint8Array(randomBytes(8))): Uint8Array {
+export function thresholdPassword(random?: Uint8Array): Uint8Array {
+  if (random === undefined) {
+    for (;;) {
+      const drawn = new Uint8Array(randomBytes(THRESHOLD_PASSWORD_LENGTH));
+      if (((drawn[0] ?? 0) & 0x7f) !== 0) return thresholdPassword(drawn);
+    }
+  }
   if (random.length !== THRESHOLD_PASSWORD_LENGTH) throw new FormatInputError(`need 8 random bytes, got ${random.length}`);
   const pw = random.slice();
   pw[0] = (pw[0] ?? 0) & 0x7f;
+  if (pw[0] === 0) {
+    throw new FormatInputError("the password's first byte masks to 00: sc-hsm-tool would rebuild it as 7 bytes and derive another key; draw new random bytes");
+  }
   return pw;
 }
 

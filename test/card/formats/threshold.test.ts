@@ -58,6 +58,15 @@ test('thresholdPassword clears the top bit like sc-hsm-tool', (t) => {
   t.true(Array.from({ length: 50 }, () => thresholdPassword()[0] ?? 255).every((b) => b < 0x80));
 });
 
+test('thresholdPassword never starts with 00, which sc-hsm-tool would rebuild as 7 bytes', (t) => {
+  t.is(hex(thresholdPassword(bytes('0111111111111111'))), '0111111111111111');
+  for (const first of ['00', '80']) {
+    t.throws(() => thresholdPassword(bytes(`${first}a1b2c3d4e5f6a7`)), { message: /first byte masks to 00.*7 bytes/ });
+  }
+  // 2000 draws: with a 1-in-128 chance per draw, a 00 would show about 16 times if not drawn again
+  t.true(Array.from({ length: 2000 }, () => thresholdPassword()[0] ?? 0).every((b) => b >= 0x01 && b <= 0x7f));
+});
+
 test('a password starting with 00 comes back as 8 bytes (sc-hsm-tool would return 7)', (t) => {
   const password = bytes('0000a1b2c3d4e5f6');
   const split = splitPassword(password, 2, 3);
