@@ -1,6 +1,7 @@
 import test from 'ava';
 import { apdu, byteDifference, hex, seq } from '../helpers/apdu.ts';
 import { scripted, ScriptedTransportError } from '../helpers/scripted-transport.ts';
+import { showsSecret } from '../helpers/secrets.ts';
 
 // The test oracles themselves must be right: the apdu template and the strict scripted transport.
 
@@ -48,4 +49,15 @@ test('scripted transport fails on one command too many and on leftovers', async 
   t.throws(() => left.assertConsumed(), { instanceOf: ScriptedTransportError, message: /1 entry not consumed; next expected reset/ });
   const noReset = scripted([[hex('00A40400'), hex('9000')]]);
   await t.throwsAsync(noReset.reset(), { instanceOf: ScriptedTransportError, message: /unexpected reset/ });
+});
+
+test('showsSecret: a 6-digit PIN as a word of its own, not inside random hex; long secrets anywhere', (t) => {
+  t.true(showsSecret('PIN 648219 accepted', '648219'));
+  t.true(showsSecret('648219', '648219'));
+  t.true(showsSecret('pin=648219\n', '648219'));
+  t.false(showsSecret('KCV 9A648219C0FFEE01', '648219'), 'six digits inside a KCV are chance, not a leak');
+  t.false(showsSecret('id 0648219f', '648219'));
+  t.true(showsSecret('3537363231383830', '3537363231383830'));
+  t.true(showsSecret('AB3537363231383830CD', '3537363231383830'), 'a long secret counts anywhere');
+  t.true(showsSecret('xCustodian-1-passx', 'Custodian-1-pass'));
 });

@@ -97,11 +97,11 @@ test.serial('3000+ mutated valid APDUs: always a status word, no 6F00, SELECT wo
   const sim = await readyCard();
   sent = 0;
   await fc.assert(
-    fc.asyncProperty(fc.array(mutated, { minLength: 1, maxLength: 10 }), async (commands) => {
+    fc.asyncProperty(fc.array(mutated, { minLength: 5, maxLength: 10 }), async (commands) => {
       await checkAnswers(t, sim, commands);
       await sim.process(hex(VERIFY_PIN)); // re-verify (SELECT logged out) so PIN-protected paths stay reachable
     }),
-    { numRuns: 600 },
+    { numRuns: 600 }, // 600 runs of 5..10 APDUs: at least 3000
   );
   t.true(sent >= 3000, `${sent} APDUs`);
 });
@@ -111,10 +111,10 @@ test.serial('3000+ random APDUs against fresh and initialised cards: always a st
   const ready = await readyCard();
   sent = 0;
   await fc.assert(
-    fc.asyncProperty(fc.array(random, { minLength: 1, maxLength: 10 }), fc.boolean(), async (commands, useFresh) => {
+    fc.asyncProperty(fc.array(random, { minLength: 5, maxLength: 10 }), fc.boolean(), async (commands, useFresh) => {
       await checkAnswers(t, useFresh ? fresh : ready, commands);
     }),
-    { numRuns: 600 },
+    { numRuns: 600 }, // 600 runs of 5..10 APDUs: at least 3000
   );
   t.true(sent >= 3000, `${sent} APDUs`);
 });

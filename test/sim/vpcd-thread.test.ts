@@ -84,11 +84,13 @@ test.serial('RESET + GET ATR are answered while the main thread is blocked; the 
     await until(() => events.some((e) => e.kind === 'connected'));
     // vpcd's reset as pcscd sends it on SCardDisconnect(SCARD_RESET_CARD): 0001 02, then 0001 04.
     fake.worker.postMessage({ write: '000102 000104'.replace(/ /g, '') });
-    const [start, end] = blockMainThread(1500);
+    // Generous block, assertion only on what matters (answered while blocked): a loaded 2-core CI
+    // machine may schedule the link thread late, which must not fail the test.
+    const [start, end] = blockMainThread(4000);
     const got = await fake.next<FakeAnswer>();
     t.log(`main thread blocked ${end - start} ms; RESET + GET ATR sent at +${got.sent - start} ms, ATR back at +${got.answered - start} ms`);
     t.is(got.answer, '3b8a8001736368736d2d6563686f41', 'the echo card ATR');
-    t.true(got.answered < start + 1000, `answered ${got.answered - start} ms into a ${end - start} ms block of the main thread (must be well before its end)`);
+    t.true(got.answered < end - 1000, `answered ${got.answered - start} ms into a ${end - start} ms block of the main thread (must be well before its end)`);
     await until(() => events.filter((e) => e.kind === 'atr').length === 1);
     t.is(card.resets, 1, 'the reset was applied to the card once the main thread ran again');
     t.deepEqual(events.map((e) => e.kind), ['connected', 'reset', 'atr']);
@@ -181,13 +183,13 @@ test.serial('through pcscd: another client resets our card while this thread is 
       const resetsBefore = card.resets;
       const atrsBefore = events.filter((e) => e.kind === 'atr').length;
       await new Promise<void>((r) => peer.stdin.write('go\n', () => r()));
-      const [start, end] = blockMainThread(3000);
+      const [start, end] = blockMainThread(6000); // generous: only "done while blocked" is asserted
       await until(() => /reset \d+ \d+ \S+/.test(out), 20_000);
       const [, began, done, result] = /reset (\d+) (\d+) (\S+)/.exec(out) ?? [];
       t.log(`main thread blocked ${end - start} ms; peer's SCardDisconnect(RESET) from +${Number(began) - start} to +${Number(done) - start} ms`);
       t.is(result, 'ok', out);
-      t.true(Number(began) < start + 1000, `the peer asked ${Number(began) - start} ms into the block`);
-      t.true(Number(done) < start + 2000, `pcscd had the reset done ${Number(done) - start} ms into a ${end - start} ms block of our main thread (must be well before its end)`);
+      t.true(Number(began) < end - 3000, `the peer asked ${Number(began) - start} ms into the block`);
+      t.true(Number(done) < end - 250, `pcscd had the reset done ${Number(done) - start} ms into a ${end - start} ms block of our main thread (must be before its end)`);
       await until(() => card.resets > resetsBefore && events.filter((e) => e.kind === 'atr').length > atrsBefore);
       t.pass();
     } finally {

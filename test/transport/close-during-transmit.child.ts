@@ -12,13 +12,13 @@ import { waitForReader } from '../helpers/vpcd.ts';
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 const port = Number(process.argv[2]);
 const echo = createEchoCard();
-/** ECHO 80 EE 00 00 | 01 | 5A | 01: the card takes 1.5 s over this one. */
+/** ECHO 80 EE 00 00 | 01 | 5A | 01: the card takes 4 s over this one. */
 const SLOW = Uint8Array.from([0x80, 0xee, 0x00, 0x00, 0x01, 0x5a, 0x01]);
 const card: VirtualCard = {
   atr: echo.atr,
   reset: () => echo.reset(),
   process: async (c) => {
-    if (c.length === SLOW.length && c.every((b, i) => b === SLOW[i])) await sleep(1500);
+    if (c.length === SLOW.length && c.every((b, i) => b === SLOW[i])) await sleep(4000);
     return echo.process(c);
   },
 };

@@ -18,8 +18,8 @@ test.serial('close() during an outstanding transmit to a card served by the same
     t.is(run.code, 0, `the child deadlocked or failed (exit ${run.code}; killed after 40 s means deadlock):\n${run.stdout}${run.stderr}`);
     const result = JSON.parse(run.stdout.trim().split('\n').at(-1) ?? '{}') as { closedMs: number; answeredMs: number; response: string };
     t.log(`close() returned after ${result.closedMs} ms; the slow APDU was answered after ${result.answeredMs} ms`);
-    t.true(result.closedMs < 1400, 'close() did not wait for the 1.5 s APDU');
-    t.true(result.answeredMs >= 1500, 'the card took its 1.5 s');
+    t.true(result.closedMs < 3000, 'close() did not wait for the 4 s APDU (a generous margin for a loaded machine)');
+    t.true(result.answeredMs >= 4000, 'the card took its 4 s');
     t.is(result.response, '5a9000', 'ECHO answered data ‖ 9000 although the transport was closed meanwhile');
   } finally {
     await lock.release();

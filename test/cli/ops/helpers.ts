@@ -13,6 +13,7 @@ import { fromHex } from '../../../src/apdu/hex.ts';
 import { SmartCardHsm } from '../../../src/card/sc-hsm.ts';
 import { initializeDevice } from '../../../src/card/commands/initialize-device.ts';
 import { importDkekShare } from '../../../src/card/commands/import-dkek-share.ts';
+import { showsSecret } from '../../helpers/secrets.ts';
 
 export type RunResult = CliResult;
 export type RunOptions = CliRunOptions;
@@ -46,8 +47,8 @@ export function tempDir(prefix = 'schsm-ops-'): string {
 /** Fail if any of `secrets` appears anywhere in the output. */
 export function assertNoSecrets(t: ExecutionContext, r: RunResult, secrets: readonly string[]): void {
   for (const s of secrets) {
-    t.false(r.stdout.includes(s), `stdout must not contain the secret ${s.slice(0, 2)}…`);
-    t.false(r.stderr.includes(s), `stderr must not contain the secret ${s.slice(0, 2)}…`);
+    t.false(showsSecret(r.stdout, s), `stdout must not contain the secret ${s.slice(0, 2)}…`);
+    t.false(showsSecret(r.stderr, s), `stderr must not contain the secret ${s.slice(0, 2)}…`);
   }
 }
 
