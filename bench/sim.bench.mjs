@@ -101,7 +101,10 @@ async function serveOnFreeSlot(simModule, vpcd, waitMs = 120_000) {
     await lock.release();
     return undefined;
   }
-  return { readerName: handle.readerName, close: async () => (await handle.close(), await lock.release()) };
+  return { readerName: handle.readerName, close: async () => {
+      await handle.close();
+      await lock.release();
+    } };
 }
 
 const median = (xs) => {

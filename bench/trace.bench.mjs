@@ -49,7 +49,7 @@ function generateOpensc(n) {
     const lines = [];
     for (let o = 0; o < b.length; o += 16) {
       const row = b.subarray(o, o + 16);
-      const hx = spaced(row) + ' ';
+      const hx = `${spaced(row)} `;
       lines.push(`${b.length > 16 ? hx.padEnd(48) : hx}${[...row].map((x) => (x >= 32 && x < 127 ? String.fromCharCode(x) : '.')).join('')}`);
     }
     return { len: b.length, text: lines.join('\n') };

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The whole test suite, as README and .ci/run call it: type-check, then every ava test (TAP), then one
+// The whole test suite, as README and .ci/run call it: lint and format check (Biome), type-check, then every ava test (TAP), then one
 // plain summary line "N passed, N failed" that CI reads. Exit status 0 only when nothing failed.
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -31,6 +31,14 @@ function run(cmd, args, onLine) {
 let passed = 0;
 let failed = 0;
 let skipped = 0;
+
+process.stdout.write('# lint and format (biome ci)\n');
+const lintCode = await run(bin('biome'), ['ci', '--colors=off', '.'], (l) => process.stdout.write(`${l}\n`));
+if (lintCode === 0) passed++;
+else {
+  failed++;
+  process.stdout.write('not ok - lint or format drift: run `npm run format` and review the diff\n');
+}
 
 process.stdout.write('# type-check (tsc --noEmit)\n');
 const tscCode = await run(bin('tsc'), ['--noEmit', '-p', 'tsconfig.json'], (l) => process.stdout.write(`${l}\n`));

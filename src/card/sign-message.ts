@@ -26,7 +26,9 @@ const HASHES: readonly HashName[] = ['sha1', 'sha224', 'sha256', 'sha384', 'sha5
 
 function table(): Map<string, MessageMechanism> {
   const m = new Map<string, MessageMechanism>();
-  const add = (names: string[], mech: MessageMechanism): void => names.forEach((n) => m.set(n.toUpperCase(), mech));
+  const add = (names: string[], mech: MessageMechanism): void => {
+    for (const n of names) m.set(n.toUpperCase(), mech);
+  };
   for (const h of HASHES) {
     const H = h.toUpperCase();
     add([`ECDSA-${H}`], { name: `ECDSA-${H}`, family: 'ecdsa', hash: h });

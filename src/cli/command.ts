@@ -14,7 +14,7 @@ export interface GlobalArgs {
   redact: boolean;
 }
 
-export type Handler<A> = (args: ArgumentsCamelCase<A>, ctx: CliContext) => Promise<number | void>;
+export type Handler<A> = (args: ArgumentsCamelCase<A>, ctx: CliContext) => Promise<number | undefined>;
 
 /** A command module (angular-cli style): yargs definition, lazily imported logic, card scope. */
 export interface CommandDef {

@@ -12,7 +12,7 @@ export function wantsSimulator(source: CardSource): boolean {
 export function simStateOf(source: CardSource): string | undefined {
   if (source.simState !== undefined) return source.simState;
   const r = source.reader;
-  return r !== undefined && r.toLowerCase().startsWith('sim:') && r.length > 4 ? r.slice(4) : undefined;
+  return r?.toLowerCase().startsWith('sim:') && r.length > 4 ? r.slice(4) : undefined;
 }
 
 /**

@@ -49,7 +49,13 @@ export function ecPublicPoint(key: KeyObject, curve: Curve): Uint8Array {
   return new Uint8Array(spki.subarray(spki.length - (1 + 2 * curve.fieldBytes)));
 }
 
-const ECDSA_SHA256 = taScheme(TA_OID.ECDSA_SHA256)!;
+const ECDSA_SHA256 = requireScheme(TA_OID.ECDSA_SHA256);
+
+function requireScheme(oid: Uint8Array): NonNullable<ReturnType<typeof taScheme>> {
+  const scheme = taScheme(oid);
+  if (scheme === undefined) throw new Error('the simulator PKI\'s signature scheme is missing from the TA scheme table');
+  return scheme;
+}
 
 function issue(signer: KeyObject, car: string, subject: KeyObject, chr: string, role: number, effective: Date, expiry: Date): Uint8Array {
   const curve = pkiCurve();

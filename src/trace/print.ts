@@ -41,7 +41,7 @@ export function formatTrace(trace: Trace): string {
   const parts: string[] = [formatHeader(trace.header)];
   // Without a header, comments at the very top would read back as a header: start with an empty line.
   const afterHeader = trace.header.length > 0;
-  trace.records.forEach((r, i) => parts.push(formatRecord(r, i === 0 && afterHeader)));
+  for (const [i, r] of trace.records.entries()) parts.push(formatRecord(r, i === 0 && afterHeader));
   if (trace.trailer.length > 0) {
     const gap = trace.records.length > 0 || !afterHeader ? '\n' : '';
     parts.push(`${gap}${trace.trailer.map(formatComment).join('\n')}\n`);

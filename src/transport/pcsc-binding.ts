@@ -1,5 +1,5 @@
 import type { EventEmitter } from 'node:events';
-import { PcscError, PcscUnavailableError, pcscErrorFrom } from './pcsc-errors.ts';
+import { type PcscError, PcscUnavailableError, pcscErrorFrom } from './pcsc-errors.ts';
 
 /**
  * The slice of the npm `pcsclite` binding that schsm uses (its own typings do not export these).
@@ -107,7 +107,9 @@ export async function startDiscovery(): Promise<Discovery> {
   }
   const readers = new Map<string, WatchedReader>();
   const listeners = new Set<() => void>();
-  const changed = (): void => listeners.forEach((l) => l());
+  const changed = (): void => {
+    for (const l of listeners) l();
+  };
   let failure: PcscError | undefined;
   ctx.on('error', (error: unknown) => {
     failure ??= pcscErrorFrom(error, 'SCardListReaders');

@@ -156,7 +156,7 @@ test('parseApduText throws only ScriptError', (t) => {
 });
 
 test('parseScript throws only ScriptError', (t) => {
-  const line = fc.oneof(mini(HEXISH + '#\\', 30), fc.constantFrom('reset', 'exit', '# note', '\\', '00A4040000', '80 58 00 00 \\', '=9000', ''));
+  const line = fc.oneof(mini(`${HEXISH}#\\`, 30), fc.constantFrom('reset', 'exit', '# note', '\\', '00A4040000', '80 58 00 00 \\', '=9000', ''));
   const script = fc.oneof(fc.string({ unit: 'binary' }), fc.array(line, { maxLength: 8 }).map((l) => l.join('\n')));
   fc.assert(fc.property(script, (s) => onlyTyped(() => parseScript(s, 'fuzz.apdu'), ScriptError)), { numRuns: 1500 });
   t.pass();

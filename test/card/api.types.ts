@@ -5,9 +5,9 @@ import type { Transport } from '../../src/transport/transport.ts';
 import type { CommandApdu } from '../../src/apdu/command.ts';
 import type { ResponseApdu } from '../../src/apdu/response.ts';
 import {
-  SmartCardHsm, verifyPin, pinStatus, initializeDevice, generateKey, listKeys, sign, signEcdsa, decipher, ecdh, wrapKey,
-  unwrapKey, importDkekShare, queryDkekStatus, enumerateObjects, readFile, updateBinary, deleteKey, errorFromStatus,
-  PinIncorrectError, CardError, KeyNotFoundError, parsePrkd, encodePrkd, parseAuthenticatedRequest, verifyDeviceChain,
+  SmartCardHsm, verifyPin, type pinStatus, initializeDevice, generateKey, type listKeys, type sign, type signEcdsa, type decipher, type ecdh, type wrapKey,
+  type unwrapKey, type importDkekShare, type queryDkekStatus, type enumerateObjects, type readFile, type updateBinary, type deleteKey, type errorFromStatus,
+  type PinIncorrectError, type CardError, type KeyNotFoundError, type parsePrkd, type encodePrkd, parseAuthenticatedRequest, type verifyDeviceChain,
   type AppletInfo, type CardStatus, type PinStatus, type DkekStatus, type KeyInfo, type GeneratedKey, type CardSession,
   type SignMechanism, type PrivateKeyDescription, type DeviceChainVerification, type PinState,
 } from '../../src/card/index.ts';

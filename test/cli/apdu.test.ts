@@ -65,7 +65,7 @@ test('--short-only: 300 data bytes go out chained (CLA 90, 255 + 45), Ne 300 bec
   t.is(r.code, 0, r.stderr);
   t.deepEqual(card.received, [apdu`90 EE 00 00 | FF | ${data.subarray(0, 255)}`, apdu`80 EE 00 00 | 2D | ${data.subarray(255)} | 00`]);
   t.regex(r.stdout, /<= <256 data bytes> \| 90 00/);
-  t.regex(r.stdout, /\n {3}0000  00 01 02 03 04 05 06 07 08 09 0A 0B 0C 0D 0E 0F {2}\.{16}\n/);
+  t.regex(r.stdout, /\n {3}0000 {2}00 01 02 03 04 05 06 07 08 09 0A 0B 0C 0D 0E 0F {2}\.{16}\n/);
 });
 
 test('a malformed raw APDU is sent as given, with a warning', async (t) => {

@@ -45,7 +45,10 @@ export function tempDir(prefix = 'schsm-explorer-'): string {
 /** A transport to `sim` whose command APDUs are pushed to `log`. */
 export async function loggedSim(sim: SmartCardHsmSimulator, log: Uint8Array[]): Promise<Transport> {
   const t = await createSimulatorTransport({ simulator: sim });
-  return decorate(t, { transmit: (c) => (log.push(Uint8Array.from(c)), t.transmit(c)) });
+  return decorate(t, { transmit: (c) => {
+      log.push(Uint8Array.from(c));
+      return t.transmit(c);
+    } });
 }
 
 /** Run `script` (lines) in script mode against `sim`. */

@@ -63,7 +63,7 @@ test('history file: XDG_STATE_HOME, else ~/.local/state; directory 0700, file 06
 
 test('trimHistory keeps the newest lines', (t) => {
   const file = path.join(mkdtempSync(path.join(tmpdir(), 'schsm-hist-')), 'history');
-  writeFileSync(file, Array.from({ length: HISTORY_MAX + 5 }, (_, i) => `echo ${i}`).join('\n') + '\n');
+  writeFileSync(file, `${Array.from({ length: HISTORY_MAX + 5 }, (_, i) => `echo ${i}`).join('\n')}\n`);
   trimHistory(file);
   const lines = readFileSync(file, 'utf8').trim().split('\n');
   t.is(lines.length, HISTORY_MAX);

@@ -67,7 +67,7 @@ test('initialize → DKEK share → GAKP → SIGN 73 → WRAP (KCV 6C60…) → 
   t.is(sig2.sw, '9000');
   t.true(verify('sha256', MSG, pub, sig2.data));
 
-  const ecdsaRaw = await send(ext('80680270', unhex('00'.repeat(31) + '01')));
+  const ecdsaRaw = await send(ext('80680270', unhex(`${'00'.repeat(31)}01`)));
   t.is(ecdsaRaw.sw, '9000');
 });
 

@@ -137,7 +137,7 @@ async function wrapUnwrap(s: Session): Promise<void> {
   // Key 10 carries key 1's PRKD (same ID), so sign with it by reference: VERIFY + SIGN 33 in one opensc-tool run.
   const message = Buffer.from('signed by the unwrapped key 10');
   await writeFile(f('m10.txt'), message);
-  const apdus = ['00A404000B' + AID + '00', '0020008106' + Buffer.from(USER_PIN).toString('hex'), `80680A330000${message.length.toString(16).padStart(2, '0')}${message.toString('hex')}0200`];
+  const apdus = [`00A404000B${AID}00`, `0020008106${Buffer.from(USER_PIN).toString('hex')}`, `80680A330000${message.length.toString(16).padStart(2, '0')}${message.toString('hex')}0200`];
   const out = await x.run('opensc-tool', ['-r', String(reader.index), ...apdus.flatMap((a) => ['-s', colonHex(a)])]);
   const [, verified, signed] = openscToolResponses(out.stdout);
   t.is(verified?.sw, '9000');

@@ -28,8 +28,8 @@ const SIGN = (key: number, algo: number) => [0x80, 0x68, key, algo] as const;
 
 test('20 RSA raw: a full 256-byte PKCS#1 v1.5 block in, a 256-byte signature out', async (t) => {
   // 00 01 FF…FF 00 | DigestInfo(SHA-256) = 3031300d060960864801650304020105000420 ‖ hash
-  const t256 = '3031300d060960864801650304020105000420' + hex(digest('sha256'));
-  const block = unhex('0001' + 'ff'.repeat(256 - 3 - t256.length / 2) + '00' + t256);
+  const t256 = `3031300d060960864801650304020105000420${hex(digest('sha256'))}`;
+  const block = unhex(`0001${'ff'.repeat(256 - 3 - t256.length / 2)}00${t256}`);
   const r = await call(sign, ctxWithKeys(), SIGN(1, 0x20), block);
   t.is(r.sw, 0x9000);
   t.is(r.data.length, 256);
@@ -37,7 +37,7 @@ test('20 RSA raw: a full 256-byte PKCS#1 v1.5 block in, a 256-byte signature out
 });
 
 test('30 RSA PKCS#1 v1.5 with a DigestInfo input', async (t) => {
-  const di = unhex('3051300d060960864801650304020305000440' + hex(digest('sha512')));
+  const di = unhex(`3051300d060960864801650304020305000440${hex(digest('sha512'))}`);
   const r = await call(sign, ctxWithKeys(), SIGN(1, 0x30), di);
   t.is(r.sw, 0x9000);
   t.true(verify('sha512', MSG, rsa.publicKey, r.data));
@@ -154,10 +154,10 @@ test('key use counter (tag 90): two uses, then 6984; refused uses do not count',
 });
 
 test('40 RSA-PSS also takes a DigestInfo (OpenSC 0.23 sends SHA256-RSA-PKCS-PSS that way)', async (t) => {
-  const di = unhex('3031300d060960864801650304020105000420' + hex(digest('sha256')));
+  const di = unhex(`3031300d060960864801650304020105000420${hex(digest('sha256'))}`);
   const r = await call(sign, ctxWithKeys(), SIGN(1, 0x40), di);
   t.is(r.sw, 0x9000);
   t.true(verify('sha256', MSG, pss('sha256'), r.data));
-  const wrongOid = unhex('3031300d060960864801650304020205000420' + hex(digest('sha256')));
+  const wrongOid = unhex(`3031300d060960864801650304020205000420${hex(digest('sha256'))}`);
   t.is((await call(sign, ctxWithKeys(), SIGN(1, 0x40), wrongOid)).sw, 0x6700, 'SHA-384 OID with a 32-byte value');
 });

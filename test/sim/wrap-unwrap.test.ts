@@ -183,7 +183,7 @@ test('UNWRAP refusals: other DKEK, bad MAC, wrong OID for the type, inconsistent
   const bad = w.slice();
   bad[bad.length - 1] = (bad[bad.length - 1] ?? 0) ^ 1;
   t.is((await call(unwrapKey, ctx, UNWRAP(2), bad)).sw, 0x6a80);
-  t.is((await call(unwrapKey, ctx, UNWRAP(2), testBlob(15, '04007f00070202020102', '', unhex('0010' + '00'.repeat(16))))).sw, 0x6a80);
+  t.is((await call(unwrapKey, ctx, UNWRAP(2), testBlob(15, '04007f00070202020102', '', unhex(`0010${'00'.repeat(16)}`)))).sw, 0x6a80);
   const jwk = rsa.privateKey.export({ format: 'jwk' });
   const wrongE = unhex(`0800${lvHex(b64hex(jwk.d, 256))}${lvHex(b64hex(jwk.n, 256))}${lvHex('03')}`);
   t.is((await call(unwrapKey, ctx, UNWRAP(2), testBlob(5, '04007f00070202020102', '', wrongE))).sw, 0x6a80);

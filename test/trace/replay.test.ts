@@ -44,7 +44,7 @@ test('serves the recorded responses in order; masks in commands match any byte; 
 });
 
 test('random fill: masked response bytes become random, the SW stays', async (t) => {
-  const r = createReplayTransport('=> 00 84 00 00 20\n<= ' + '.. '.repeat(32) + '90 00\n', { fill: 'random' });
+  const r = createReplayTransport(`=> 00 84 00 00 20\n<= ${'.. '.repeat(32)}90 00\n`, { fill: 'random' });
   const out = await r.transmit(hex('0084000020'));
   t.is(out.length, 34);
   t.deepEqual([...out.subarray(32)], [0x90, 0x00]);

@@ -78,7 +78,10 @@ export function splitFragments(line: string, lineNo: number): Fragment[] {
     if (mark !== null) {
       k += mark[0].length;
       spaces = 0;
-      while (line.charCodeAt(k) === 32) (k++, spaces++);
+      while (line.charCodeAt(k) === 32) {
+        k++;
+        spaces++;
+      }
     }
     const marked = mark === null ? undefined : Number(mark[1]);
     const rest = line.slice(k, k + 3);

@@ -120,7 +120,7 @@ test('an X.509 certificate in the file is compared with the key (openssl makes t
       try {
         execFileSync('openssl', ['req', '-new', '-x509', '-keyform', 'DER', '-key', keyFile, '-subj', '/CN=schsm test', '-days', '1', '-outform', 'DER', '-out', path.join(dir, 'cert.der')], { stdio: 'ignore' });
       } catch (err) {
-        if ((err as NodeJS.ErrnoException).code !== 'ENOENT' || process.env['CI'] !== undefined) throw err;
+        if ((err as NodeJS.ErrnoException).code !== 'ENOENT' || process.env.CI !== undefined) throw err;
         return undefined;
       }
       return new Uint8Array(readFileSync(path.join(dir, 'cert.der')));

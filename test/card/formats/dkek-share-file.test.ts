@@ -23,7 +23,7 @@ function openssl(t: { log: (...m: string[]) => void }, args: string[], input?: U
   try {
     return execFileSync('openssl', args, { input: input === undefined ? undefined : Buffer.from(input), stdio: ['pipe', 'pipe', 'ignore'] });
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ENOENT' || process.env['CI'] !== undefined) throw err;
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT' || process.env.CI !== undefined) throw err;
     const note = 'SKIPPED openssl cross-check: openssl is not installed';
     t.log(note);
     console.warn(note);

@@ -29,7 +29,10 @@ export function runOn(sim: SmartCardHsmSimulator, argv: readonly string[], optio
     open: async () => {
       const t = await createSimulatorTransport({ simulator: sim });
       if (log === undefined) return t;
-      return { ...t, name: t.name, atr: t.atr, transmit: async (c: Uint8Array) => (log.push(Uint8Array.from(c)), t.transmit(c)), close: () => t.close(), reset: () => t.reset(), exclusive: t.exclusive };
+      return { ...t, name: t.name, atr: t.atr, transmit: async (c: Uint8Array) => {
+        log.push(Uint8Array.from(c));
+        return t.transmit(c);
+      }, close: () => t.close(), reset: () => t.reset(), exclusive: t.exclusive };
     },
   });
 }

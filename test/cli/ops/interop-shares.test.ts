@@ -47,7 +47,7 @@ test.serial('a share file made by sc-hsm-tool (the peer trace\'s 07-dkek-share-1
     t.regex(imp.stdout, new RegExp(`DKEK key check value : ${PEER_SHARE.kcv}`));
     const theirs = await scHsmToolStatus(reader.readerName);
     t.regex(theirs, new RegExp(`^DKEK key check value : ${PEER_SHARE.kcv}$`, 'm'));
-    t.regex(theirs, /^User PIN tries left  : 3$/m);
+    t.regex(theirs, /^User PIN tries left {2}: 3$/m);
     const status = await runPcsc(reader.readerName, ['status']);
     t.is(status.code, EXIT.OK);
     t.regex(status.stdout, new RegExp(`^DKEK key check value : ${PEER_SHARE.kcv}$`, 'm'));

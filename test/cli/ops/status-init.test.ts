@@ -149,5 +149,5 @@ test('init --label writes TokenInfo (EF 2F03) with the label', async (t) => {
   t.is(r.code, EXIT.OK, r.stderr);
   const ef = sim.state.files.get(0x2f03);
   // 30 10 | 02 01 00 | 80 07 "CA keys" | 03 02 05 20
-  t.is(Buffer.from(ef ?? []).toString('hex'), '3010020100' + '8007' + Buffer.from('CA keys').toString('hex') + '03020520');
+  t.is(Buffer.from(ef ?? []).toString('hex'), `30100201008007${Buffer.from('CA keys').toString('hex')}03020520`);
 });

@@ -78,7 +78,7 @@ export async function runCreateShare(args: CreateShareArgs, ctx: CliContext): Pr
       if (split !== undefined) await presentShares(ctx, reader, split);
       line(ctx.stdout, field('DKEK share file', `${args.file} (mode 0600)`));
       line(ctx.stdout, field('KCV of this share', `${kcv} (the device KCV if it is the only share)`));
-      line(ctx.stdout, 'keep the file and its password apart; print it with: openssl base64 -in ' + args.file);
+      line(ctx.stdout, `keep the file and its password apart; print it with: openssl base64 -in ${args.file}`);
     }
     return EXIT.OK;
   } finally {

@@ -22,7 +22,7 @@ export async function runTraceShow(args: TraceShowArgs, ctx: CliContext): Promis
     // One write per exchange: a long trace never becomes one huge string.
     const meta = Object.entries(trace.metadata).map(([k, v]) => `${k}: ${v}\n`).join('');
     if (meta !== '') ctx.stdout(`${meta}\n`);
-    annotations.forEach((a, i) => ctx.stdout(`${i === 0 ? '' : '\n'}${renderAnnotation(a)}\n`));
+    for (const [i, a] of annotations.entries()) ctx.stdout(`${i === 0 ? '' : '\n'}${renderAnnotation(a)}\n`);
   }
   return EXIT.OK;
 }
