@@ -18,7 +18,9 @@ const seconds = (ms) => (ms / 1000).toFixed(2);
 
 function run(cmd, args, timeoutMs) {
   return new Promise((resolve, reject) => {
-    execFile(cmd, args, { timeout: timeoutMs }, (err, stdout, stderr) => (err ? reject(Object.assign(err, { stdout, stderr })) : resolve(stdout)));
+    execFile(cmd, args, { timeout: timeoutMs }, (err, stdout, stderr) =>
+      err ? reject(Object.assign(err, { stdout, stderr })) : resolve(stdout),
+    );
   });
 }
 
@@ -83,7 +85,11 @@ async function timeScHsmTool(formats) {
   const dir = await mkdtemp(path.join(tmpdir(), 'schsm-bench-'));
   try {
     const reader = handle.readerName;
-    await run('sc-hsm-tool', ['-r', reader, '--initialize', '--so-pin', '3537363231383830', '--pin', '648219', '--dkek-shares', '1'], 60_000);
+    await run(
+      'sc-hsm-tool',
+      ['-r', reader, '--initialize', '--so-pin', '3537363231383830', '--pin', '648219', '--dkek-shares', '1'],
+      60_000,
+    );
     const file = path.join(dir, 'bench.pbe');
     const t0 = performance.now();
     await run('sc-hsm-tool', ['-r', reader, '--create-dkek-share', file, '--password', PASSWORD], 120_000);
@@ -105,7 +111,9 @@ export default async function dkekBench(options = {}) {
   const schsm = await timeSchsm(formats);
   log(`schsm (unrolled JS MD5, async slices):   ${seconds(schsm)} s   ${(COMPRESSIONS / schsm / 1000).toFixed(2)} M compressions/s`);
   const naive = timeNaive();
-  log(`node:crypto md5 loop (${NAIVE_ROUNDS / 1e6} M rounds, extrapolated): ${seconds(naive)} s   ratio schsm/naive ${(schsm / naive).toFixed(3)}`);
+  log(
+    `node:crypto md5 loop (${NAIVE_ROUNDS / 1e6} M rounds, extrapolated): ${seconds(naive)} s   ratio schsm/naive ${(schsm / naive).toFixed(3)}`,
+  );
   const tool = await timeScHsmTool(formats);
   const figures = { schsmMs: schsm, naiveMs: naive, compressionsPerSecond: COMPRESSIONS / (schsm / 1000) };
   if ('skipped' in tool) {
@@ -113,7 +121,9 @@ export default async function dkekBench(options = {}) {
     return { ...figures, scHsmToolMs: undefined, ratio: undefined };
   }
   const ratio = schsm / tool.ms;
-  log(`sc-hsm-tool --create-dkek-share (simulator on "${tool.reader}", whole command): ${seconds(tool.ms)} s   file read back by schsm: ${tool.readBack ? 'yes' : 'NO'}`);
+  log(
+    `sc-hsm-tool --create-dkek-share (simulator on "${tool.reader}", whole command): ${seconds(tool.ms)} s   file read back by schsm: ${tool.readBack ? 'yes' : 'NO'}`,
+  );
   log(`ratio schsm/sc-hsm-tool: ${ratio.toFixed(3)} (target ≤ 0.5)`);
   return { ...figures, scHsmToolMs: tool.ms, ratio };
 }

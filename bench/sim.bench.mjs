@@ -23,7 +23,8 @@ const GAKP_EC_BODY =
   '8441 046B17D1F2E12C4247F8BCE6E563A440F277037D812DEB33A0F4A13945D898C2964FE342E2FE1A7F9B8EE7EB4A7C0F9E162BCE33576B315ECECBB6406837BF51F5' +
   '8520 FFFFFFFF00000000FFFFFFFFFFFFFFFFBCE6FAADA7179E84F3B9CAC2FC632551 870101' +
   '5F2010 44454E4B303130353730323030303031';
-const GAKP_RSA_BODY = '5F290100 4209555443413030303031 7F4915 060A04007F00070202020102 8203010001 02020800 5F201044454E4B303130353730323030303031';
+const GAKP_RSA_BODY =
+  '5F290100 4209555443413030303031 7F4915 060A04007F00070202020102 8203010001 02020800 5F201044454E4B303130353730323030303031';
 
 /** Case 4E: header ‖ 00 Lc(2) ‖ data ‖ Le(2). */
 function ext(header, data, le = '0000') {
@@ -60,28 +61,46 @@ async function readySimulator(simModule) {
 
 async function inProcess(simModule, log) {
   const sim = await readySimulator(simModule);
-  const apdus = await rate(async (i) => {
-    await sim.process(i % 2 === 0 ? SELECT_2F02 : READ_2F02);
-  }, 1500, 1000);
+  const apdus = await rate(
+    async (i) => {
+      await sim.process(i % 2 === 0 ? SELECT_2F02 : READ_2F02);
+    },
+    1500,
+    1000,
+  );
   log(`in-process SELECT/READ BINARY (2F02, alternating): ${Math.round(apdus).toLocaleString('en')} APDUs/s (target ≥ 50,000)`);
   await expectOk(sim, ext('00460100', GAKP_EC_BODY), 'GAKP EC');
   await expectOk(sim, ext('00460200', GAKP_RSA_BODY), 'GAKP RSA');
   const ecSign = await rate(() => expectOk(sim, ext('80680170', MSG_HASH, '0200'), 'SIGN EC'), 1500, 20);
   const rsaSign = await rate(() => expectOk(sim, ext('80680233', MSG_HASH, '0200'), 'SIGN RSA'), 1500, 10);
   log(`SIGN ECDSA P-256 (70, hash input): ${ecSign.toFixed(0)}/s   SIGN RSA-2048 (33, PKCS#1 v1.5 SHA-256): ${rsaSign.toFixed(0)}/s`);
-  const ecGen = await rate((i) => expectOk(sim, ext(`0046${(10 + (i % 100)).toString(16).padStart(2, '0')}00`, GAKP_EC_BODY), 'GAKP EC'), 1500, 10);
-  const rsaGen = await rate((i) => expectOk(sim, ext(`0046${(120 + (i % 100)).toString(16).padStart(2, '0')}00`, GAKP_RSA_BODY), 'GAKP RSA'), 3000, 3);
+  const ecGen = await rate(
+    (i) => expectOk(sim, ext(`0046${(10 + (i % 100)).toString(16).padStart(2, '0')}00`, GAKP_EC_BODY), 'GAKP EC'),
+    1500,
+    10,
+  );
+  const rsaGen = await rate(
+    (i) => expectOk(sim, ext(`0046${(120 + (i % 100)).toString(16).padStart(2, '0')}00`, GAKP_RSA_BODY), 'GAKP RSA'),
+    3000,
+    3,
+  );
   log(`GAKP EC P-256: ${ecGen.toFixed(1)}/s   GAKP RSA-2048: ${rsaGen.toFixed(2)}/s (includes the device-key outer signature)`);
-  return { apdusPerSecond: apdus, ecSignPerSecond: ecSign, rsaSignPerSecond: rsaSign, ecKeygenPerSecond: ecGen, rsaKeygenPerSecond: rsaGen };
+  return {
+    apdusPerSecond: apdus,
+    ecSignPerSecond: ecSign,
+    rsaSignPerSecond: rsaSign,
+    ecKeygenPerSecond: ecGen,
+    rsaKeygenPerSecond: rsaGen,
+  };
 }
 
 function run(cmd, args, timeoutMs) {
   return new Promise((resolve, reject) => {
-    execFile(cmd, args, { timeout: timeoutMs, maxBuffer: 1 << 24 }, (err, stdout, stderr) => (err ? reject(Object.assign(err, { stdout, stderr })) : resolve(stdout)));
+    execFile(cmd, args, { timeout: timeoutMs, maxBuffer: 1 << 24 }, (err, stdout, stderr) =>
+      err ? reject(Object.assign(err, { stdout, stderr })) : resolve(stdout),
+    );
   });
 }
-
-
 
 /** Lock a vpcd port and serve a fresh simulator there until pcscd polls it. */
 async function serveOnFreeSlot(simModule, vpcd, waitMs = 120_000) {
@@ -101,10 +120,13 @@ async function serveOnFreeSlot(simModule, vpcd, waitMs = 120_000) {
     await lock.release();
     return undefined;
   }
-  return { readerName: handle.readerName, close: async () => {
+  return {
+    readerName: handle.readerName,
+    close: async () => {
       await handle.close();
       await lock.release();
-    } };
+    },
+  };
 }
 
 const median = (xs) => {
@@ -151,7 +173,9 @@ async function behindPcscd(simModule, log) {
     const many = median([await once(N + 1), await once(N + 1), await once(N + 1)]);
     const openscMs = (many - one) / N;
     log(`behind pcscd ("${reader}"): schsm PC/SC transport SELECT round trip median ${schsmMs.toFixed(3)} ms (500 APDUs)`);
-    log(`opensc-tool per APDU: ${openscMs.toFixed(3)} ms (one call with ${N + 1} -s minus one with 1 -s, medians of 3); ratio schsm/opensc-tool ${(schsmMs / openscMs).toFixed(2)}`);
+    log(
+      `opensc-tool per APDU: ${openscMs.toFixed(3)} ms (one call with ${N + 1} -s minus one with 1 -s, medians of 3); ratio schsm/opensc-tool ${(schsmMs / openscMs).toFixed(2)}`,
+    );
     return { pcscSelectMedianMs: schsmMs, openscToolPerApduMs: openscMs };
   } catch (err) {
     return { skipped: `PC/SC measurement failed: ${(err.stderr || err.message || String(err)).toString().trim().split('\n')[0]}` };

@@ -8,7 +8,11 @@
 import { randomBytes } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
 
-const spaced = (buf) => Buffer.from(buf).toString('hex').toUpperCase().replace(/(..)(?!$)/g, '$1 ');
+const spaced = (buf) =>
+  Buffer.from(buf)
+    .toString('hex')
+    .toUpperCase()
+    .replace(/(..)(?!$)/g, '$1 ');
 const h = (s) => Buffer.from(s.replace(/\s+/g, ''), 'hex');
 
 /** One PKCS#11-like cycle of 10 exchanges (command, response) with fresh data bytes. */
@@ -16,7 +20,10 @@ function cycle() {
   const cert = randomBytes(443);
   const sig = Buffer.concat([h('3044 0220'), randomBytes(32), h('0220'), randomBytes(32)]);
   return [
-    ['00 A4 04 00 0B E8 2B 06 01 04 01 81 C3 1F 02 01 00', '62 22 81 02 00 00 82 01 01 83 02 00 00 84 0B 2B 06 01 04 01 81 C3 1F 02 01 30 8A 01 05 85 05 00 01 FF 06 06 90 00'],
+    [
+      '00 A4 04 00 0B E8 2B 06 01 04 01 81 C3 1F 02 01 00',
+      '62 22 81 02 00 00 82 01 01 83 02 00 00 84 0B 2B 06 01 04 01 81 C3 1F 02 01 30 8A 01 05 85 05 00 01 FF 06 06 90 00',
+    ],
     ['00 A4 00 00 02 2F 02 00', '62 0E 81 02 01 BB 82 01 01 83 02 2F 02 8A 01 05 90 00'],
     ['00 B1 00 00 04 54 02 00 00 00', `7F 21 82 01 B6 ${spaced(cert.subarray(0, 251))} 90 00`],
     ['00 B1 00 00 04 54 02 01 00 00', `${spaced(cert.subarray(251, 438))} 90 00`],
@@ -50,7 +57,9 @@ function generateOpensc(n) {
     for (let o = 0; o < b.length; o += 16) {
       const row = b.subarray(o, o + 16);
       const hx = `${spaced(row)} `;
-      lines.push(`${b.length > 16 ? hx.padEnd(48) : hx}${[...row].map((x) => (x >= 32 && x < 127 ? String.fromCharCode(x) : '.')).join('')}`);
+      lines.push(
+        `${b.length > 16 ? hx.padEnd(48) : hx}${[...row].map((x) => (x >= 32 && x < 127 ? String.fromCharCode(x) : '.')).join('')}`,
+      );
     }
     return { len: b.length, text: lines.join('\n') };
   };
@@ -95,7 +104,8 @@ export default async function traceBench(options = {}) {
   trace.annotate(trace.parseTrace(generate(20_000)));
   const [parseMs, parsed] = time(() => trace.parseTrace(text));
   const [annotateMs, annotations] = time(() => trace.annotate(parsed));
-  if (parsed.records.length !== n || annotations.length !== n) throw new Error(`bench: parsed ${parsed.records.length}, annotated ${annotations.length}, expected ${n}`);
+  if (parsed.records.length !== n || annotations.length !== n)
+    throw new Error(`bench: parsed ${parsed.records.length}, annotated ${annotations.length}, expected ${n}`);
   const both = rate(n, parseMs + annotateMs);
   log(`parse ${fmt(rate(n, parseMs))}/s (${parseMs.toFixed(0)} ms), annotate ${fmt(rate(n, annotateMs))}/s (${annotateMs.toFixed(0)} ms)`);
   log(`import + annotate: ${fmt(both)} exchanges/s (target ≥ 200,000: ${both >= 200_000 ? 'met' : 'NOT MET'})`);
@@ -109,13 +119,26 @@ export default async function traceBench(options = {}) {
   });
   log(`render to text: ${fmt(rate(r, renderMs))} exchanges/s (${fmt(r)} exchanges, ${(chars / 1e6).toFixed(1)} MB of text)`);
   const [naiveMs] = time(() => naiveParse(text));
-  log(`peer, naive split + Buffer.from(hex) parse only: ${fmt(rate(n, naiveMs))}/s; ratio schsm parse/naive ${(naiveMs / parseMs).toFixed(2)}, schsm parse+annotate/naive ${(naiveMs / (parseMs + annotateMs)).toFixed(2)}`);
+  log(
+    `peer, naive split + Buffer.from(hex) parse only: ${fmt(rate(n, naiveMs))}/s; ratio schsm parse/naive ${(naiveMs / parseMs).toFixed(2)}, schsm parse+annotate/naive ${(naiveMs / (parseMs + annotateMs)).toFixed(2)}`,
+  );
   const m = Math.min(n, 100_000);
   const opensc = generateOpensc(m);
   const [openscMs, imported] = time(() => trace.importLog(opensc));
   if (trace.exchangesOf(imported).length !== m) throw new Error('bench: OpenSC import lost exchanges');
-  log(`OpenSC debug log import (with redaction): ${fmt(rate(m, openscMs))} exchanges/s (${(opensc.length / 1e6).toFixed(1)} MB, ${fmt(m)} exchanges)`);
-  return { exchanges: n, parsePerSecond: rate(n, parseMs), annotatePerSecond: rate(n, annotateMs), importAnnotatePerSecond: both, renderPerSecond: rate(r, renderMs), naiveParsePerSecond: rate(n, naiveMs), openscImportPerSecond: rate(m, openscMs) };
+  log(
+    `OpenSC debug log import (with redaction): ${fmt(rate(m, openscMs))} exchanges/s (${(opensc.length / 1e6).toFixed(1)} MB, ${fmt(m)} exchanges)`,
+  );
+  return {
+    exchanges: n,
+    parsePerSecond: rate(n, parseMs),
+    annotatePerSecond: rate(n, annotateMs),
+    importAnnotatePerSecond: both,
+    renderPerSecond: rate(r, renderMs),
+    naiveParsePerSecond: rate(n, naiveMs),
+    openscImportPerSecond: rate(m, openscMs),
+  };
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) await traceBench(process.argv[2] === undefined ? {} : { exchanges: Number(process.argv[2]) });
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href)
+  await traceBench(process.argv[2] === undefined ? {} : { exchanges: Number(process.argv[2]) });

@@ -24,9 +24,10 @@ const median = (xs) => {
 };
 const run = (cmd, args, opts = {}) =>
   new Promise((resolve, reject) => {
-    execFile(cmd, args, { timeout: 120_000, maxBuffer: 1 << 26, ...opts }, (err, stdout, stderr) => (err ? reject(Object.assign(err, { stdout, stderr })) : resolve({ stdout, stderr })));
+    execFile(cmd, args, { timeout: 120_000, maxBuffer: 1 << 26, ...opts }, (err, stdout, stderr) =>
+      err ? reject(Object.assign(err, { stdout, stderr })) : resolve({ stdout, stderr }),
+    );
   });
-
 
 /** A card that notes when each APDU arrives (hrtime, ns). */
 function timedCard(card) {
@@ -54,7 +55,10 @@ function cadence(arrivals, count) {
 
 /** Serve `card` on a locked port until pcscd shows it; returns the handle and the reader. */
 async function serve(mods, card, tcpTuning, pinnedPort) {
-  const lock = pinnedPort === undefined ? await lockPort([35963, 35964], 180_000, 'bench/transport.bench.mjs') : { port: pinnedPort, release: async () => undefined };
+  const lock =
+    pinnedPort === undefined
+      ? await lockPort([35963, 35964], 180_000, 'bench/transport.bench.mjs')
+      : { port: pinnedPort, release: async () => undefined };
   if (lock === undefined) return undefined;
   const handle = mods.vpcd.serveVpcd(card, { port: lock.port, tcpTuning });
   for (let i = 0; i < 200; i++) {
@@ -118,7 +122,9 @@ export default async function transportBench() {
     echo: await import('../dist/sim/echo-card.js'),
   };
   const s = await startup();
-  log(`schsm --help: median ${s.helpMs.toFixed(0)} ms; node -e 0: ${s.nodeMs.toFixed(0)} ms; ratio ${(s.helpMs / s.nodeMs).toFixed(2)} (11 runs each)`);
+  log(
+    `schsm --help: median ${s.helpMs.toFixed(0)} ms; node -e 0: ${s.nodeMs.toFixed(0)} ms; ratio ${(s.helpMs / s.nodeMs).toFixed(2)} (11 runs each)`,
+  );
   await mods.vpcd.loadQuickAck();
   const card = timedCard(mods.echo.createEchoCard());
   const served = await serve(mods, card, true);
@@ -140,9 +146,13 @@ export default async function transportBench() {
     }
     log(`reader "${reader.name}", echo card, ${N} SELECTs each (median per APDU):`);
     log(`  schsm PC/SC transport: ${schsm.card.toFixed(1)} µs between APDUs at the card (client round trip ${schsm.client.toFixed(1)} µs)`);
-    log(`  opensc-tool, one call with ${N} -s: ${opensc.card.toFixed(1)} µs between APDUs at the card (wall time incl. start-up ${opensc.wallPerApdu.toFixed(1)} µs/APDU)`);
+    log(
+      `  opensc-tool, one call with ${N} -s: ${opensc.card.toFixed(1)} µs between APDUs at the card (wall time incl. start-up ${opensc.wallPerApdu.toFixed(1)} µs/APDU)`,
+    );
     log(`  ratio schsm / opensc-tool: ${(schsm.card / opensc.card).toFixed(2)} (target ≤ 1.1)`);
-    log(`  receive buffer 65538 vs 258 bytes, 3 interleaved rounds: ${big.map((x) => x.toFixed(0)).join('/')} vs ${small.map((x) => x.toFixed(0)).join('/')} µs client round trip`);
+    log(
+      `  receive buffer 65538 vs 258 bytes, 3 interleaved rounds: ${big.map((x) => x.toFixed(0)).join('/')} vs ${small.map((x) => x.toFixed(0)).join('/')} µs client round trip`,
+    );
     result = { schsm, opensc, receiveBuffer: { big, small } };
   } finally {
     await handle.close();
@@ -155,7 +165,9 @@ export default async function transportBench() {
     if (again === undefined) log('  without TCP tuning: NOT MEASURED (the slot was not polled again)');
     else {
       const untuned = await schsmLoop(mods, again.reader.name, plain);
-      log(`  without TCP_NODELAY/TCP_QUICKACK: ${untuned.card.toFixed(1)} µs between APDUs (client ${untuned.client.toFixed(1)} µs) vs ${result.schsm.card.toFixed(1)} µs with`);
+      log(
+        `  without TCP_NODELAY/TCP_QUICKACK: ${untuned.card.toFixed(1)} µs between APDUs (client ${untuned.client.toFixed(1)} µs) vs ${result.schsm.card.toFixed(1)} µs with`,
+      );
       result.untuned = untuned;
     }
   } finally {

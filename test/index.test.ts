@@ -17,8 +17,15 @@ test('the library entry exposes the session, the simulator and the trace layer',
 
 test('the library entry does not load the PC/SC binding until a reader is used', async (t) => {
   const { execFileSync } = await import('node:child_process');
-  const out = execFileSync(process.execPath, ['--import', 'tsx', '-e',
-    "await import('./src/index.ts'); const loaded = Object.keys((await import('node:module')).createRequire(import.meta.url).cache).some((k) => k.includes('pcsclite')); console.log(loaded ? 'loaded' : 'not loaded');"],
-  { encoding: 'utf8', cwd: new URL('..', import.meta.url).pathname });
+  const out = execFileSync(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      '-e',
+      "await import('./src/index.ts'); const loaded = Object.keys((await import('node:module')).createRequire(import.meta.url).cache).some((k) => k.includes('pcsclite')); console.log(loaded ? 'loaded' : 'not loaded');",
+    ],
+    { encoding: 'utf8', cwd: new URL('..', import.meta.url).pathname },
+  );
   t.is(out.trim(), 'not loaded');
 });

@@ -43,11 +43,13 @@ test('every import respects the layer rules', (t) => {
         const target = path.relative(root, path.resolve(path.dirname(file), spec));
         const targetLayer = target.includes(path.sep) ? target.split(path.sep)[0]! : 'index';
         if (layer === 'index') {
-          if (targetLayer === 'cli' || targetLayer === 'explorer') violations.push(`${rel} → ${spec} (the library entry must not expose ${targetLayer}/)`);
+          if (targetLayer === 'cli' || targetLayer === 'explorer')
+            violations.push(`${rel} → ${spec} (the library entry must not expose ${targetLayer}/)`);
           continue;
         }
         const rule = ALLOWED[layer];
-        if (rule !== undefined && !rule.layers.includes(targetLayer)) violations.push(`${rel} → ${spec} (${layer}/ may not import ${targetLayer}/)`);
+        if (rule !== undefined && !rule.layers.includes(targetLayer))
+          violations.push(`${rel} → ${spec} (${layer}/ may not import ${targetLayer}/)`);
       } else if (layer !== 'index') {
         const rule = ALLOWED[layer];
         if (rule !== undefined && !rule.packages.test(spec)) violations.push(`${rel} → package ${spec} (not allowed in ${layer}/)`);

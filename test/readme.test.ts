@@ -21,7 +21,10 @@ test('the command reference in README is what the code generates (npm run docs r
 
 test('README names exactly two set-up commands, and .ci/run runs the same test command', (t) => {
   const setup = /## Set-up\n[\s\S]*?```sh\n([\s\S]*?)```/.exec(readme)?.[1] ?? '';
-  const commands = setup.split('\n').filter((l) => l.trim() !== '').map((l) => l.replace(/\s+#.*$/, ''));
+  const commands = setup
+    .split('\n')
+    .filter((l) => l.trim() !== '')
+    .map((l) => l.replace(/\s+#.*$/, ''));
   t.deepEqual(commands, ['npm ci && npm start', 'npm ci && npm test']);
   const ci = readFileSync(path.join(ROOT, '.ci', 'run'), 'utf8');
   t.regex(ci, /^npm ci\b/m);
@@ -59,5 +62,6 @@ test('the operator workflow block runs as written: custodians, keys, backup veri
   t.regex(out, /key 1: EC prime256v1 "signer" — already on the target/);
   t.regex(out, /key 2: RSA 2048 "tls" — copied: SHA256-RSA-PKCS signature over a random challenge: verified; public key equal/);
   t.regex(out, /Keys +: 2/);
-  for (const secret of ['648219', '3537363231383830', 'Custodian-1-pass', 'Custodian-2-pass']) t.false(showsSecret(out, secret), `${secret} never printed`);
+  for (const secret of ['648219', '3537363231383830', 'Custodian-1-pass', 'Custodian-2-pass'])
+    t.false(showsSecret(out, secret), `${secret} never printed`);
 });

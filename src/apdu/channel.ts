@@ -65,7 +65,10 @@ function getResponseProcessor(next: Processor, maxResponse: number): Processor {
       log('61%s: GET RESPONSE Le=%d (have %d bytes)', (res.sw & 0xff).toString(16).padStart(2, '0'), ne, total);
       res = await next({ cla: cmd.cla & 0x03, ins: 0xc0, p1: 0, p2: 0, ne, form: 'short' });
       if (res.data.length === 0 && res.sw >> 8 === 0x61) {
-        throw new ChannelProtocolError(`the card answered GET RESPONSE with SW=${formatSw(res.sw)} but no data`, 'the card (or simulator) breaks ISO 7816-4 §5.3.4; try another reader or report it');
+        throw new ChannelProtocolError(
+          `the card answered GET RESPONSE with SW=${formatSw(res.sw)} but no data`,
+          'the card (or simulator) breaks ISO 7816-4 §5.3.4; try another reader or report it',
+        );
       }
       parts.push(res.data);
       total += res.data.length;

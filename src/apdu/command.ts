@@ -62,7 +62,8 @@ export function encodeCommand(cmd: CommandApdu): Uint8Array {
     throw new ApduEncodeError(`form must be "short" or "extended", got ${JSON.stringify(cmd.form)}`);
   }
   const form = lengthFormOf(cmd);
-  if (form === 'short' && data.length > 255) throw new ApduEncodeError(`${data.length} data bytes do not fit a short APDU (max 255); use extended length or chaining`);
+  if (form === 'short' && data.length > 255)
+    throw new ApduEncodeError(`${data.length} data bytes do not fit a short APDU (max 255); use extended length or chaining`);
   if (form === 'short' && ne > 256) throw new ApduEncodeError(`Ne ${ne} does not fit a short APDU (max 256)`);
   const head = [cmd.cla, cmd.ins, cmd.p1, cmd.p2];
   const lc = data.length === 0 ? [] : form === 'short' ? [data.length] : [0, data.length >> 8, data.length & 0xff];

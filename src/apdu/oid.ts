@@ -33,9 +33,11 @@ export function formatOid(bytes: Uint8Array): string | undefined {
  * unless the first is 2 (X.690 §8.19.4). Anything else is an OidError.
  */
 export function encodeOid(dotted: string): Uint8Array {
-  if (!/^\d+(\.\d+)+$/.test(dotted)) throw new OidError(`not a dotted OID: ${JSON.stringify(dotted)} (expected e.g. "1.2.840.10045.3.1.7")`);
+  if (!/^\d+(\.\d+)+$/.test(dotted))
+    throw new OidError(`not a dotted OID: ${JSON.stringify(dotted)} (expected e.g. "1.2.840.10045.3.1.7")`);
   const [a = 0n, b = 0n, ...rest] = dotted.split('.').map((s) => BigInt(s));
-  if (a > 2n || (a < 2n && b >= 40n)) throw new OidError(`OID ${dotted} is invalid: the first arc must be 0, 1 or 2, and the second < 40 unless the first is 2`);
+  if (a > 2n || (a < 2n && b >= 40n))
+    throw new OidError(`OID ${dotted} is invalid: the first arc must be 0, 1 or 2, and the second < 40 unless the first is 2`);
   const out: number[] = [];
   for (const arc of [a * 40n + b, ...rest]) {
     const chunk: number[] = [];

@@ -16,7 +16,8 @@ export function decodeResponse(bytes: Uint8Array): ResponseApdu {
 
 /** Response to bytes (data ‖ SW1 SW2). */
 export function encodeResponse(res: ResponseApdu): Uint8Array {
-  if (!Number.isInteger(res.sw) || res.sw < 0 || res.sw > 0xffff) throw new ApduEncodeError(`a status word is 16 bits (0x0000..0xFFFF), got ${res.sw}`);
+  if (!Number.isInteger(res.sw) || res.sw < 0 || res.sw > 0xffff)
+    throw new ApduEncodeError(`a status word is 16 bits (0x0000..0xFFFF), got ${res.sw}`);
   const out = new Uint8Array(res.data.length + 2);
   out.set(res.data, 0);
   out[res.data.length] = (res.sw >> 8) & 0xff;

@@ -135,7 +135,8 @@ function parseStructured(text: string): CommandApdu {
   const lePart = slash >= 0 ? text.slice(slash + 1) : undefined;
   const main = slash >= 0 ? text.slice(0, slash) : text;
   const colon = main.indexOf(':');
-  if (colon >= 0 && main.includes(':', colon + 1)) throw new ScriptError(`${shown(text)}: only one ':' (between header and data) is allowed in the structured form`);
+  if (colon >= 0 && main.includes(':', colon + 1))
+    throw new ScriptError(`${shown(text)}: only one ':' (between header and data) is allowed in the structured form`);
   const header = fromHex(colon >= 0 ? main.slice(0, colon) : main);
   const data = colon >= 0 ? fromHex(main.slice(colon + 1)) : new Uint8Array(0);
   const h = [...header];
@@ -146,12 +147,14 @@ function parseStructured(text: string): CommandApdu {
     4: [h[0] ?? 0, h[1] ?? 0, h[2] ?? 0, h[3] ?? 0],
   };
   const f = fields[header.length];
-  if (f === undefined) throw new ScriptError(`APDU header must be INS, CLA INS, INS P1P2 or CLA INS P1P2 (1–4 bytes), got ${header.length} bytes`);
+  if (f === undefined)
+    throw new ScriptError(`APDU header must be INS, CLA INS, INS P1P2 or CLA INS P1P2 (1–4 bytes), got ${header.length} bytes`);
   const [cla, ins, p1, p2] = f;
   let ne = 0;
   let form: 'short' | 'extended' | undefined;
   if (lePart !== undefined) {
-    if (!/^([0-9a-fA-F]{2}|[0-9a-fA-F]{4})$/.test(lePart)) throw new ScriptError(`Le must be 2 (short) or 4 (extended) hex digits, got ${shown(lePart)}`);
+    if (!/^([0-9a-fA-F]{2}|[0-9a-fA-F]{4})$/.test(lePart))
+      throw new ScriptError(`Le must be 2 (short) or 4 (extended) hex digits, got ${shown(lePart)}`);
     const v = parseInt(lePart, 16);
     if (lePart.length === 2) ne = v === 0 ? 256 : v;
     else {

@@ -56,7 +56,10 @@ const TABLE: ReadonlyMap<number, readonly [string, string]> = new Map<number, re
   [SW.INCOMPATIBLE_FILE_STRUCTURE, ['INCOMPATIBLE_FILE_STRUCTURE', 'command incompatible with file structure']],
   [SW.SECURITY_STATUS_NOT_SATISFIED, ['SECURITY_STATUS_NOT_SATISFIED', 'security status not satisfied (user PIN not verified)']],
   [SW.AUTHENTICATION_METHOD_BLOCKED, ['AUTHENTICATION_METHOD_BLOCKED', 'authentication method blocked (PIN or SO-PIN blocked)']],
-  [SW.REFERENCE_DATA_NOT_USABLE, ['REFERENCE_DATA_NOT_USABLE', 'reference data not usable (transport PIN active, or key use counter expired)']],
+  [
+    SW.REFERENCE_DATA_NOT_USABLE,
+    ['REFERENCE_DATA_NOT_USABLE', 'reference data not usable (transport PIN active, or key use counter expired)'],
+  ],
   [SW.CONDITIONS_OF_USE_NOT_SATISFIED, ['CONDITIONS_OF_USE_NOT_SATISFIED', 'conditions of use not satisfied']],
   [SW.COMMAND_NOT_ALLOWED_NO_EF, ['COMMAND_NOT_ALLOWED_NO_EF', 'command not allowed (no current EF, or operation disabled)']],
   [0x6987, ['SM_DATA_OBJECTS_MISSING', 'expected secure messaging data objects missing']],
@@ -69,7 +72,10 @@ const TABLE: ReadonlyMap<number, readonly [string, string]> = new Map<number, re
   [0x6a85, ['NC_INCONSISTENT_WITH_TLV', 'Nc inconsistent with TLV structure']],
   [SW.INCORRECT_P1P2, ['INCORRECT_P1P2', 'incorrect parameters P1-P2']],
   [SW.LC_INCONSISTENT_WITH_P1P2, ['LC_INCONSISTENT_WITH_P1P2', 'Nc inconsistent with parameters P1-P2']],
-  [SW.REFERENCED_DATA_NOT_FOUND, ['REFERENCED_DATA_NOT_FOUND', 'referenced data not found (PIN not set: device not initialised; or no DKEK)']],
+  [
+    SW.REFERENCED_DATA_NOT_FOUND,
+    ['REFERENCED_DATA_NOT_FOUND', 'referenced data not found (PIN not set: device not initialised; or no DKEK)'],
+  ],
   [SW.FILE_ALREADY_EXISTS, ['FILE_ALREADY_EXISTS', 'file already exists']],
   [0x6a8a, ['DF_NAME_ALREADY_EXISTS', 'DF name already exists']],
   [SW.WRONG_P1P2, ['WRONG_P1P2', 'wrong parameters P1-P2']],
@@ -102,10 +108,16 @@ export function describeStatusWord(sw: number): StatusWordInfo {
   const sw2 = sw & 0xff;
   const known = TABLE.get(sw);
   if (known !== undefined) return { name: known[0], meaning: known[1], success: sw === SW.OK || sw === SW.END_OF_FILE };
-  if (sw1 === 0x61) return { name: 'BYTES_AVAILABLE', meaning: `${sw2 === 0 ? '256 or more' : sw2} response bytes still available (GET RESPONSE)`, success: true };
+  if (sw1 === 0x61)
+    return {
+      name: 'BYTES_AVAILABLE',
+      meaning: `${sw2 === 0 ? '256 or more' : sw2} response bytes still available (GET RESPONSE)`,
+      success: true,
+    };
   if (sw1 === 0x6c) return { name: 'WRONG_LE', meaning: `wrong Le: exactly ${sw2 === 0 ? 256 : sw2} bytes available`, success: false };
   const tries = retriesLeft(sw);
-  if (tries !== undefined) return { name: 'PIN_INCORRECT', meaning: `verification failed, ${tries} ${tries === 1 ? 'try' : 'tries'} left`, success: false };
+  if (tries !== undefined)
+    return { name: 'PIN_INCORRECT', meaning: `verification failed, ${tries} ${tries === 1 ? 'try' : 'tries'} left`, success: false };
   const family = FAMILIES.get(sw1);
   if (family !== undefined) return { name: family[0], meaning: family[1], success: false };
   return { name: 'UNKNOWN', meaning: 'status word not defined by ISO 7816-4 or the SmartCard-HSM', success: false };
@@ -118,5 +130,5 @@ export function retriesLeft(sw: number): number | undefined {
 
 /** 9000 or 61xx: the command completed. */
 export function isSuccess(sw: number): boolean {
-  return sw === SW.OK || (sw >> 8) === 0x61;
+  return sw === SW.OK || sw >> 8 === 0x61;
 }

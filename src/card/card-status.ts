@@ -62,7 +62,12 @@ export async function readDeviceChr(card: CardSession): Promise<string | undefin
   return chrOf(await readDeviceCertificates(card));
 }
 
-const NO_DKEK_SW: ReadonlySet<number> = new Set([SW.INS_NOT_SUPPORTED, SW.WRONG_P1P2, SW.REFERENCED_DATA_NOT_FOUND, SW.CONDITIONS_OF_USE_NOT_SATISFIED]);
+const NO_DKEK_SW: ReadonlySet<number> = new Set([
+  SW.INS_NOT_SUPPORTED,
+  SW.WRONG_P1P2,
+  SW.REFERENCED_DATA_NOT_FOUND,
+  SW.CONDITIONS_OF_USE_NOT_SATISFIED,
+]);
 
 async function dkekOrUndefined(card: CardSession): Promise<DkekStatus | undefined> {
   try {
@@ -93,7 +98,9 @@ export async function readCardStatus(card: CardSession, applet: AppletInfo): Pro
   const objects = await enumerateObjects(card);
   return {
     initialized: initializedFrom(userPin, soPin),
-    userPin, soPin, dkek,
+    userPin,
+    soPin,
+    dkek,
     options: applet.options === undefined ? undefined : decodeOptions(applet.options),
     version: applet.version,
     appletType: applet.typeName,

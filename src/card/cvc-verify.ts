@@ -17,11 +17,17 @@ type Scheme = { readonly hash: string; readonly kind: 'ecdsa' | 'rsa-v1.5' | 'rs
 
 /** id-TA-* OID (last two arcs) → signature scheme. */
 const SCHEMES: Readonly<Record<string, Scheme>> = {
-  '1.1': { hash: 'sha1', kind: 'rsa-v1.5' }, '1.2': { hash: 'sha256', kind: 'rsa-v1.5' },
-  '1.3': { hash: 'sha1', kind: 'rsa-pss' }, '1.4': { hash: 'sha256', kind: 'rsa-pss' },
-  '1.5': { hash: 'sha512', kind: 'rsa-v1.5' }, '1.6': { hash: 'sha512', kind: 'rsa-pss' },
-  '2.1': { hash: 'sha1', kind: 'ecdsa' }, '2.2': { hash: 'sha224', kind: 'ecdsa' }, '2.3': { hash: 'sha256', kind: 'ecdsa' },
-  '2.4': { hash: 'sha384', kind: 'ecdsa' }, '2.5': { hash: 'sha512', kind: 'ecdsa' },
+  '1.1': { hash: 'sha1', kind: 'rsa-v1.5' },
+  '1.2': { hash: 'sha256', kind: 'rsa-v1.5' },
+  '1.3': { hash: 'sha1', kind: 'rsa-pss' },
+  '1.4': { hash: 'sha256', kind: 'rsa-pss' },
+  '1.5': { hash: 'sha512', kind: 'rsa-v1.5' },
+  '1.6': { hash: 'sha512', kind: 'rsa-pss' },
+  '2.1': { hash: 'sha1', kind: 'ecdsa' },
+  '2.2': { hash: 'sha224', kind: 'ecdsa' },
+  '2.3': { hash: 'sha256', kind: 'ecdsa' },
+  '2.4': { hash: 'sha384', kind: 'ecdsa' },
+  '2.5': { hash: 'sha512', kind: 'ecdsa' },
 };
 
 /** The scheme a key with this id-TA OID signs with. */
@@ -35,8 +41,12 @@ export function taScheme(oid: Uint8Array): Scheme {
 /** Verify `signature` over `signed` made by `key`, the scheme given by the signer's id-TA OID. */
 export function verifyTaSignature(signed: Uint8Array, signature: Uint8Array, key: KeyObject, signerOid: Uint8Array): boolean {
   const s = taScheme(signerOid);
-  const opts = s.kind === 'ecdsa' ? { key, dsaEncoding: 'ieee-p1363' as const }
-    : s.kind === 'rsa-pss' ? { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: constants.RSA_PSS_SALTLEN_DIGEST } : { key };
+  const opts =
+    s.kind === 'ecdsa'
+      ? { key, dsaEncoding: 'ieee-p1363' as const }
+      : s.kind === 'rsa-pss'
+        ? { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: constants.RSA_PSS_SALTLEN_DIGEST }
+        : { key };
   try {
     return verify(s.hash, signed, opts, signature);
   } catch {
@@ -151,7 +161,13 @@ export function verifyDeviceChain(ef2f02: Uint8Array, extraRoots: readonly Known
   const deviceVerified = dica === undefined ? false : dicaSigner === undefined ? undefined : verifyCvc(device, dicaSigner);
   const dicaVerified = root === undefined || dica === undefined ? undefined : verifyCvc(dica, root);
   const base = {
-    device, dica, deviceVerified, rootChr: dica?.body.car, rootKnown: root !== undefined, root, dicaVerified,
+    device,
+    dica,
+    deviceVerified,
+    rootChr: dica?.body.car,
+    rootKnown: root !== undefined,
+    root,
+    dicaVerified,
     verified: deviceVerified === true && dicaVerified === true,
     deviceKey: deviceKeyUnder(device, dicaSigner),
   };

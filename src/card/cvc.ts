@@ -87,10 +87,19 @@ function explicitCurve(tlvs: readonly Tlv[]): CurveParams | undefined {
   if (p === undefined) return undefined;
   const curve = curveByPrime(p.value);
   if (curve === undefined) throw new CvcError('EC key on an unsupported curve (prime not in the curve table)');
-  const expected: readonly (readonly [number, Uint8Array, string])[] = [[0x82, curve.a, 'a'], [0x83, curve.b, 'b'], [0x84, curve.g, 'G'], [0x85, curve.n, 'order'], [0x87, curve.h, 'cofactor']];
+  const expected: readonly (readonly [number, Uint8Array, string])[] = [
+    [0x82, curve.a, 'a'],
+    [0x83, curve.b, 'b'],
+    [0x84, curve.g, 'G'],
+    [0x85, curve.n, 'order'],
+    [0x87, curve.h, 'cofactor'],
+  ];
   for (const [tag, want, name] of expected) {
     const got = child(tlvs, tag);
-    if (got !== undefined && canonical(got.value) !== canonical(want)) throw new CvcError(`EC domain parameter ${name} (tag ${tag.toString(16).toUpperCase()}) does not match ${curve.name}, the curve of its prime`);
+    if (got !== undefined && canonical(got.value) !== canonical(want))
+      throw new CvcError(
+        `EC domain parameter ${name} (tag ${tag.toString(16).toUpperCase()}) does not match ${curve.name}, the curve of its prime`,
+      );
   }
   return curve;
 }
@@ -169,7 +178,8 @@ export function parseCvcChain(bytes: Uint8Array): CvCertificate[] {
 export function parseAuthenticatedRequest(bytes: Uint8Array): AuthenticatedRequest {
   return wrap('authenticated request', () => {
     const top = decodeTlv(bytes);
-    if (top.tag === 0x7f21) return { request: certificateFrom(top, bytes), outerCar: undefined, outerSignature: undefined, outerSignedBytes: undefined, bytes };
+    if (top.tag === 0x7f21)
+      return { request: certificateFrom(top, bytes), outerCar: undefined, outerSignature: undefined, outerSignedBytes: undefined, bytes };
     if (top.tag !== 0x67) throw new CvcError(`expected tag 67 or 7F21, got ${top.tag.toString(16).toUpperCase()}`);
     const base = top.headerLength;
     const inner = decodeTlvs(top.value).map((t) => ({ ...t, offset: t.offset + base }));
@@ -177,6 +187,12 @@ export function parseAuthenticatedRequest(bytes: Uint8Array): AuthenticatedReque
     const car = child(inner, 0x42);
     const request = certificateFrom(cert, bytes);
     const outerSignedBytes = car === undefined ? undefined : bytes.slice(cert.offset, car.offset + car.headerLength + car.value.length);
-    return { request, outerCar: car === undefined ? undefined : latin1(car.value), outerSignature: child(inner, 0x5f37)?.value, outerSignedBytes, bytes };
+    return {
+      request,
+      outerCar: car === undefined ? undefined : latin1(car.value),
+      outerSignature: child(inner, 0x5f37)?.value,
+      outerSignedBytes,
+      bytes,
+    };
   });
 }

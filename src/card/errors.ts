@@ -41,7 +41,8 @@ export class CardError extends ApduError {
     this.message = `${ctx.operation}: ${what} (SW=${formatSw(sw)})`;
     this.hint = hint;
     this.operation = ctx.operation;
-    if (ctx.cause !== undefined) Object.defineProperty(this, 'cause', { value: ctx.cause, enumerable: false, writable: true, configurable: true });
+    if (ctx.cause !== undefined)
+      Object.defineProperty(this, 'cause', { value: ctx.cause, enumerable: false, writable: true, configurable: true });
   }
 }
 
@@ -64,9 +65,10 @@ export class PinBlockedError extends CardError {
   override name = 'PinBlockedError';
   readonly pinRef: number;
   constructor(sw: number, ctx: StatusContext, pinRef: number) {
-    const hint = pinRef === PIN_REF.SO
-      ? 'a blocked SO-PIN cannot be unblocked (§7); the device can no longer be re-initialised'
-      : 'unblock it with the SO-PIN (RESET RETRY COUNTER), if the device was initialised with that option';
+    const hint =
+      pinRef === PIN_REF.SO
+        ? 'a blocked SO-PIN cannot be unblocked (§7); the device can no longer be re-initialised'
+        : 'unblock it with the SO-PIN (RESET RETRY COUNTER), if the device was initialised with that option';
     super(sw, ctx, 'ERR_SCHSM_PIN_BLOCKED', `${pinName(pinRef)} is blocked`, hint);
     this.pinRef = pinRef;
   }
@@ -76,7 +78,13 @@ export class PinBlockedError extends CardError {
 export class TransportPinError extends CardError {
   override name = 'TransportPinError';
   constructor(sw: number, ctx: StatusContext) {
-    super(sw, ctx, 'ERR_SCHSM_TRANSPORT_PIN', 'the user PIN is still the transport PIN', 'change the PIN (CHANGE REFERENCE DATA) before using the device');
+    super(
+      sw,
+      ctx,
+      'ERR_SCHSM_TRANSPORT_PIN',
+      'the user PIN is still the transport PIN',
+      'change the PIN (CHANGE REFERENCE DATA) before using the device',
+    );
   }
 }
 
@@ -84,7 +92,13 @@ export class TransportPinError extends CardError {
 export class NotInitializedError extends CardError {
   override name = 'NotInitializedError';
   constructor(sw: number, ctx: StatusContext) {
-    super(sw, ctx, 'ERR_SCHSM_NOT_INITIALIZED', 'the device is not initialised (no PIN set)', 'initialise the device first (INITIALIZE DEVICE with SO-PIN and user PIN)');
+    super(
+      sw,
+      ctx,
+      'ERR_SCHSM_NOT_INITIALIZED',
+      'the device is not initialised (no PIN set)',
+      'initialise the device first (INITIALIZE DEVICE with SO-PIN and user PIN)',
+    );
   }
 }
 
@@ -108,7 +122,13 @@ export class AppletNotFoundError extends CardError {
 export class AppletNotSelectedError extends CardError {
   override name = 'AppletNotSelectedError';
   constructor(sw: number, ctx: StatusContext) {
-    super(sw, ctx, 'ERR_SCHSM_APPLET_NOT_SELECTED', 'the SmartCard-HSM applet is not selected', 'open the card again (this re-selects the applet and logs out)');
+    super(
+      sw,
+      ctx,
+      'ERR_SCHSM_APPLET_NOT_SELECTED',
+      'the SmartCard-HSM applet is not selected',
+      'open the card again (this re-selects the applet and logs out)',
+    );
   }
 }
 
@@ -140,8 +160,13 @@ export class AlgorithmNotAllowedError extends CardError {
   readonly algorithm: number | undefined;
   constructor(sw: number, ctx: StatusContext) {
     const a = ctx.p2 === undefined ? 'this algorithm' : `algorithm ${hex2(ctx.p2)}`;
-    super(sw, ctx, 'ERR_SCHSM_ALGORITHM_NOT_ALLOWED', `${a} is not allowed for key ${ctx.keyRef ?? '?'} (or not supported by its type)`,
-      'check the key type and the allowed-algorithm list given at key generation (tag 91)');
+    super(
+      sw,
+      ctx,
+      'ERR_SCHSM_ALGORITHM_NOT_ALLOWED',
+      `${a} is not allowed for key ${ctx.keyRef ?? '?'} (or not supported by its type)`,
+      'check the key type and the allowed-algorithm list given at key generation (tag 91)',
+    );
     this.keyRef = ctx.keyRef;
     this.algorithm = ctx.p2;
   }
@@ -152,7 +177,13 @@ export class KeyUseCounterExpiredError extends CardError {
   override name = 'KeyUseCounterExpiredError';
   readonly keyRef: number | undefined;
   constructor(sw: number, ctx: StatusContext) {
-    super(sw, ctx, 'ERR_SCHSM_KEY_USE_COUNTER', `the use counter of key ${ctx.keyRef ?? '?'} is exhausted`, 'the key can no longer be used; generate a new one');
+    super(
+      sw,
+      ctx,
+      'ERR_SCHSM_KEY_USE_COUNTER',
+      `the use counter of key ${ctx.keyRef ?? '?'} is exhausted`,
+      'the key can no longer be used; generate a new one',
+    );
     this.keyRef = ctx.keyRef;
   }
 }
@@ -173,7 +204,7 @@ export class DkekError extends CardError {
 
 const DKEK_TEXT: Readonly<Record<DkekFailure, readonly [string, string]>> = {
   'no-dkek': ['the device has no (complete) DKEK', 'initialise with DKEK shares (tag 92) and import all of them first'],
-  'kcv-mismatch': ['the key blob does not match this device\'s DKEK', 'import the same DKEK shares as on the device that wrapped the key'],
+  'kcv-mismatch': ["the key blob does not match this device's DKEK", 'import the same DKEK shares as on the device that wrapped the key'],
   'not-exportable': ['the key may not be exported', 'only keys generated with algorithm 92 (wrap) in their allowed list can be wrapped'],
   'all-shares-imported': ['all DKEK shares are already imported', 'nothing to do; re-initialise to start a new DKEK'],
 };
@@ -190,7 +221,13 @@ export class NotSupportedError extends CardError {
 export class InitializationCodeError extends CardError {
   override name = 'InitializationCodeError';
   constructor(sw: number, ctx: StatusContext) {
-    super(sw, ctx, 'ERR_SCHSM_INIT_CODE', 'the device refused the initialisation (wrong SO-PIN / initialization code?)', 'a re-initialisation needs the current SO-PIN');
+    super(
+      sw,
+      ctx,
+      'ERR_SCHSM_INIT_CODE',
+      'the device refused the initialisation (wrong SO-PIN / initialization code?)',
+      'a re-initialisation needs the current SO-PIN',
+    );
   }
 }
 
@@ -220,7 +257,13 @@ export class NotEnoughMemoryError extends CardError {
 
 const PIN_INS: ReadonlySet<number> = new Set([INS.VERIFY, INS.CHANGE_REFERENCE_DATA, INS.RESET_RETRY_COUNTER]);
 const CRYPTO_INS: ReadonlySet<number> = new Set([INS.SIGN, INS.DECIPHER, INS.CIPHER_SYMMETRIC, INS.DERIVE_EC_KEY]);
-const KEY_INS: ReadonlySet<number> = new Set([...CRYPTO_INS, INS.WRAP_KEY, INS.UNWRAP_KEY, INS.GENERATE_ASYMMETRIC_KEY_PAIR, INS.GENERATE_SYMMETRIC_KEY]);
+const KEY_INS: ReadonlySet<number> = new Set([
+  ...CRYPTO_INS,
+  INS.WRAP_KEY,
+  INS.UNWRAP_KEY,
+  INS.GENERATE_ASYMMETRIC_KEY_PAIR,
+  INS.GENERATE_SYMMETRIC_KEY,
+]);
 
 /** The PIN a PIN-command status refers to: P2 for VERIFY/CHANGE; RESET RETRY COUNTER checks the SO-PIN. */
 function pinRefOf(ctx: StatusContext): number {
@@ -251,7 +294,8 @@ function notAllowed(sw: number, ctx: StatusContext): CardError {
   if (ctx.ins === INS.WRAP_KEY && sw === SW.CONDITIONS_OF_USE_NOT_SATISFIED) return new DkekError(sw, ctx, 'not-exportable');
   if (ctx.ins === INS.IMPORT_DKEK_SHARE && sw === SW.COMMAND_NOT_ALLOWED_NO_EF) return new DkekError(sw, ctx, 'all-shares-imported');
   if (CRYPTO_INS.has(ctx.ins) && sw === SW.CONDITIONS_OF_USE_NOT_SATISFIED) return new AlgorithmNotAllowedError(sw, ctx);
-  if (ctx.ins === INS.RESET_RETRY_COUNTER) return new OperationNotAllowedError(sw, ctx, 'the device was initialised without option 0x0001 (reset retry counter)');
+  if (ctx.ins === INS.RESET_RETRY_COUNTER)
+    return new OperationNotAllowedError(sw, ctx, 'the device was initialised without option 0x0001 (reset retry counter)');
   return new OperationNotAllowedError(sw, ctx);
 }
 
@@ -265,18 +309,35 @@ function incorrect(sw: number, ctx: StatusContext): CardError {
 export function errorFromStatus(sw: number, ctx: StatusContext): CardError {
   if (retriesLeft(sw) !== undefined) return new PinIncorrectError(sw, ctx, pinRefOf(ctx));
   switch (sw) {
-    case SW.AUTHENTICATION_METHOD_BLOCKED: return new PinBlockedError(sw, ctx, pinRefOf(ctx));
-    case SW.SECURITY_STATUS_NOT_SATISFIED: return new SecurityStatusNotSatisfiedError(sw, ctx);
-    case SW.FILE_NOT_FOUND: return fileOrKeyNotFound(sw, ctx);
-    case SW.REFERENCE_DATA_NOT_USABLE: return notUsable(sw, ctx);
-    case SW.REFERENCED_DATA_NOT_FOUND: return referencedDataNotFound(sw, ctx);
-    case SW.FUNCTION_NOT_SUPPORTED: return CRYPTO_INS.has(ctx.ins) ? new AlgorithmNotAllowedError(sw, ctx) : new NotSupportedError(sw, ctx);
-    case SW.NOT_ENOUGH_MEMORY: return CRYPTO_INS.has(ctx.ins) ? new KeyUseCounterExpiredError(sw, ctx) : new NotEnoughMemoryError(sw, ctx);
-    case SW.COMMAND_NOT_ALLOWED: case SW.CONDITIONS_OF_USE_NOT_SATISFIED: case SW.COMMAND_NOT_ALLOWED_NO_EF: return notAllowed(sw, ctx);
-    case SW.INCORRECT_DATA: case SW.WRONG_LENGTH: case SW.INCORRECT_P1P2: case SW.WRONG_P1P2: return incorrect(sw, ctx);
-    case SW.INS_NOT_SUPPORTED: return notSupported(sw, ctx);
-    case SW.CLA_NOT_SUPPORTED: return ctx.ins === INS.SELECT && ctx.p1 === 0x04 ? new AppletNotFoundError(sw, ctx) : new AppletNotSelectedError(sw, ctx);
-    default: return new CardError(sw, ctx, 'ERR_SCHSM_SW');
+    case SW.AUTHENTICATION_METHOD_BLOCKED:
+      return new PinBlockedError(sw, ctx, pinRefOf(ctx));
+    case SW.SECURITY_STATUS_NOT_SATISFIED:
+      return new SecurityStatusNotSatisfiedError(sw, ctx);
+    case SW.FILE_NOT_FOUND:
+      return fileOrKeyNotFound(sw, ctx);
+    case SW.REFERENCE_DATA_NOT_USABLE:
+      return notUsable(sw, ctx);
+    case SW.REFERENCED_DATA_NOT_FOUND:
+      return referencedDataNotFound(sw, ctx);
+    case SW.FUNCTION_NOT_SUPPORTED:
+      return CRYPTO_INS.has(ctx.ins) ? new AlgorithmNotAllowedError(sw, ctx) : new NotSupportedError(sw, ctx);
+    case SW.NOT_ENOUGH_MEMORY:
+      return CRYPTO_INS.has(ctx.ins) ? new KeyUseCounterExpiredError(sw, ctx) : new NotEnoughMemoryError(sw, ctx);
+    case SW.COMMAND_NOT_ALLOWED:
+    case SW.CONDITIONS_OF_USE_NOT_SATISFIED:
+    case SW.COMMAND_NOT_ALLOWED_NO_EF:
+      return notAllowed(sw, ctx);
+    case SW.INCORRECT_DATA:
+    case SW.WRONG_LENGTH:
+    case SW.INCORRECT_P1P2:
+    case SW.WRONG_P1P2:
+      return incorrect(sw, ctx);
+    case SW.INS_NOT_SUPPORTED:
+      return notSupported(sw, ctx);
+    case SW.CLA_NOT_SUPPORTED:
+      return ctx.ins === INS.SELECT && ctx.p1 === 0x04 ? new AppletNotFoundError(sw, ctx) : new AppletNotSelectedError(sw, ctx);
+    default:
+      return new CardError(sw, ctx, 'ERR_SCHSM_SW');
   }
 }
 

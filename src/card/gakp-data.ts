@@ -42,7 +42,11 @@ export function checkRsaBits(bits: number): number {
 /** Curve by any name, or InvalidArgumentError listing what is supported. */
 export function requireCurve(name: string): CurveParams {
   const c = curveByName(name);
-  if (c === undefined) throw new InvalidArgumentError(`curve ${name} is not supported`, 'use prime256v1, secp384r1, secp521r1, brainpoolP256r1, brainpoolP384r1, brainpoolP512r1 or secp256k1');
+  if (c === undefined)
+    throw new InvalidArgumentError(
+      `curve ${name} is not supported`,
+      'use prime256v1, secp384r1, secp521r1, brainpoolP256r1, brainpoolP384r1, brainpoolP512r1 or secp256k1',
+    );
   return c;
 }
 
@@ -53,8 +57,15 @@ export function encodeKeyTemplate(key: AsymmetricKeySpec): Uint8Array {
     return concat(encodeTlv(0x06, TA_OID.RSA_V1_5_SHA_256), encodeTlv(0x82, Uint8Array.of(1, 0, 1)), encodeTlv(0x02, u16(bits)));
   }
   const c = requireCurve(key.curve);
-  return concat(encodeTlv(0x06, TA_OID.ECDSA_SHA_256), encodeTlv(0x81, c.p), encodeTlv(0x82, c.a), encodeTlv(0x83, c.b),
-    encodeTlv(0x84, c.g), encodeTlv(0x85, c.n), encodeTlv(0x87, c.h));
+  return concat(
+    encodeTlv(0x06, TA_OID.ECDSA_SHA_256),
+    encodeTlv(0x81, c.p),
+    encodeTlv(0x82, c.a),
+    encodeTlv(0x83, c.b),
+    encodeTlv(0x84, c.g),
+    encodeTlv(0x85, c.n),
+    encodeTlv(0x87, c.h),
+  );
 }
 
 function u32(v: number): Uint8Array {
@@ -68,7 +79,8 @@ function optionalTags(o: GakpDataOptions): Uint8Array[] {
   if (o.outerCar !== undefined) out.push(encodeTlv(0x45, text(o.outerCar)));
   if (o.keyUseCounter !== undefined) out.push(encodeTlv(0x90, u32(o.keyUseCounter)));
   if (o.algorithms !== undefined) {
-    if (o.algorithms.length === 0 || o.algorithms.length > 16) throw new InvalidArgumentError('the allowed-algorithm list must have 1..16 entries');
+    if (o.algorithms.length === 0 || o.algorithms.length > 16)
+      throw new InvalidArgumentError('the allowed-algorithm list must have 1..16 entries');
     out.push(encodeTlv(0x91, Uint8Array.from(o.algorithms)));
   }
   if (o.keyDomain !== undefined) out.push(encodeTlv(0x92, Uint8Array.of(o.keyDomain)));

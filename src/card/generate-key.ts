@@ -29,7 +29,10 @@ export function parseKeyType(type: string): KeySpec {
   if (kind === 'rsa') return { kind: 'rsa', bits: checkRsaBits(Number(arg)) };
   if (kind === 'ec') return { kind: 'ec', curve: requireCurve(arg).name };
   if (kind === 'aes' && (arg === '128' || arg === '192' || arg === '256')) return { kind: 'aes', bits: Number(arg) as 128 | 192 | 256 };
-  throw new InvalidArgumentError(`unknown key type ${JSON.stringify(type)}`, 'use rsa:1024..4096, ec:<curve> (prime256v1, secp384r1, secp521r1, brainpoolP256r1/P384r1/P512r1, secp256k1) or aes:128|192|256');
+  throw new InvalidArgumentError(
+    `unknown key type ${JSON.stringify(type)}`,
+    'use rsa:1024..4096, ec:<curve> (prime256v1, secp384r1, secp521r1, brainpoolP256r1/P384r1/P512r1, secp256k1) or aes:128|192|256',
+  );
 }
 
 export interface GenerateKeyOptions {
@@ -67,15 +70,20 @@ export interface GeneratedKey {
 async function pickRef(card: CardSession, o: GenerateKeyOptions): Promise<number> {
   const used = await keyReferences(card);
   if (o.keyRef === undefined) return freeKeyReference(used);
-  if (!Number.isInteger(o.keyRef) || o.keyRef < 1 || o.keyRef > 255) throw new InvalidArgumentError(`key reference must be 1..255, got ${o.keyRef}`);
-  if (used.includes(o.keyRef) && o.replace !== true) throw new InvalidArgumentError(`key ${o.keyRef} exists`, 'choose another reference, delete the key first, or pass replace');
+  if (!Number.isInteger(o.keyRef) || o.keyRef < 1 || o.keyRef > 255)
+    throw new InvalidArgumentError(`key reference must be 1..255, got ${o.keyRef}`);
+  if (used.includes(o.keyRef) && o.replace !== true)
+    throw new InvalidArgumentError(`key ${o.keyRef} exists`, 'choose another reference, delete the key first, or pass replace');
   return o.keyRef;
 }
 
 async function generateAsymmetric(card: CardSession, ref: number, key: AsymmetricKeySpec, o: GenerateKeyOptions) {
   const chr = o.chr ?? `${(await readDeviceChr(card))?.slice(0, -5) ?? 'UTDUMMY'}00001`;
   const kp = await generateAsymmetricKeyPair(card, {
-    keyRef: ref, key, chr, car: DEFAULT_GAKP_CAR,
+    keyRef: ref,
+    key,
+    chr,
+    car: DEFAULT_GAKP_CAR,
     ...(o.algorithms === undefined ? {} : { algorithms: o.algorithms }),
     ...(o.keyUseCounter === undefined ? {} : { keyUseCounter: o.keyUseCounter }),
   });
@@ -95,14 +103,42 @@ export async function generateKey(card: CardSession, options: GenerateKeyOptions
     const ref = await pickRef(card, options);
     let base: Omit<GeneratedKey, 'prkd' | 'label'>;
     if (spec.kind === 'aes') {
-      await generateSymmetricKey(card, { keyRef: ref, bits: spec.bits, ...(options.algorithms === undefined ? {} : { algorithms: options.algorithms }) });
-      base = { ref, kind: 'aes', size: spec.bits, curve: undefined, id: options.id ?? Uint8Array.of(ref), publicKey: undefined, request: undefined, requestStoredBy: undefined };
+      await generateSymmetricKey(card, {
+        keyRef: ref,
+        bits: spec.bits,
+        ...(options.algorithms === undefined ? {} : { algorithms: options.algorithms }),
+      });
+      base = {
+        ref,
+        kind: 'aes',
+        size: spec.bits,
+        curve: undefined,
+        id: options.id ?? Uint8Array.of(ref),
+        publicKey: undefined,
+        request: undefined,
+        requestStoredBy: undefined,
+      };
     } else {
       const g = await generateAsymmetric(card, ref, spec, options);
-      base = { ref, kind: spec.kind, size: g.size, curve: g.curve, id: options.id ?? intrinsicKeyId(g.kp.publicKey), publicKey: g.kp.publicKey, request: g.kp.request, requestStoredBy: g.requestStoredBy };
+      base = {
+        ref,
+        kind: spec.kind,
+        size: g.size,
+        curve: g.curve,
+        id: options.id ?? intrinsicKeyId(g.kp.publicKey),
+        publicKey: g.kp.publicKey,
+        request: g.kp.request,
+        requestStoredBy: g.requestStoredBy,
+      };
     }
-    const prkd = encodePrkd({ kind: base.kind, id: base.id, keyReference: ref, size: base.size,
-      ...(options.label === undefined ? {} : { label: options.label }), ...(options.usage === undefined ? {} : { usage: options.usage }) });
+    const prkd = encodePrkd({
+      kind: base.kind,
+      id: base.id,
+      keyReference: ref,
+      size: base.size,
+      ...(options.label === undefined ? {} : { label: options.label }),
+      ...(options.usage === undefined ? {} : { usage: options.usage }),
+    });
     await replaceFile(card, (FID_PREFIX.PRKD << 8) | ref, prkd);
     return { ...base, label: options.label, prkd };
   });

@@ -50,13 +50,22 @@ export interface ImportWrappedKeyOptions {
 }
 
 /** UNWRAP KEY into `ref`, then write the PRKD and certificate of the file (§3.18, §9.2). */
-export async function importWrappedKey(card: CardSession, ref: number, file: WrappedKeyFile, options: ImportWrappedKeyOptions = {}): Promise<void> {
+export async function importWrappedKey(
+  card: CardSession,
+  ref: number,
+  file: WrappedKeyFile,
+  options: ImportWrappedKeyOptions = {},
+): Promise<void> {
   checkRef(ref);
   if (options.replace === true) {
     for (const prefix of [FID_PREFIX.KEY, FID_PREFIX.PRKD, FID_PREFIX.EE_CERTIFICATE]) await deleteIfExists(card, fidOf(prefix, ref));
   } else {
     const taken = await occupiedObjects(card, ref);
-    if (taken.length > 0) throw new InvalidArgumentError(`key reference ${ref} is in use (${taken.join(', ')})`, 'choose a free reference, or replace (deletes them first)');
+    if (taken.length > 0)
+      throw new InvalidArgumentError(
+        `key reference ${ref} is in use (${taken.join(', ')})`,
+        'choose a free reference, or replace (deletes them first)',
+      );
   }
   await unwrapKey(card, ref, file.blob);
   if (file.prkd !== undefined) await replaceFile(card, fidOf(FID_PREFIX.PRKD, ref), file.prkd);

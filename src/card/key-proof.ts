@@ -32,7 +32,11 @@ export async function proveKeyPair(card: CardSession, ref: number, publicKey: Ke
 }
 
 /** A random challenge and its AES-CMAC by key `ref` (compare with `aesCmac` on the other card). */
-export async function aesFingerprint(card: CardSession, ref: number, challenge: Uint8Array = new Uint8Array(randomBytes(32))): Promise<{ challenge: Uint8Array; cmac: Uint8Array | undefined }> {
+export async function aesFingerprint(
+  card: CardSession,
+  ref: number,
+  challenge: Uint8Array = new Uint8Array(randomBytes(32)),
+): Promise<{ challenge: Uint8Array; cmac: Uint8Array | undefined }> {
   try {
     return { challenge, cmac: await aesCmac(card, ref, challenge) };
   } catch (err) {
@@ -42,7 +46,11 @@ export async function aesFingerprint(card: CardSession, ref: number, challenge: 
 }
 
 /** Compare an AES key on `card` with a CMAC computed by the original. */
-export async function proveAesKey(card: CardSession, ref: number, original: { challenge: Uint8Array; cmac: Uint8Array | undefined }): Promise<KeyProof> {
+export async function proveAesKey(
+  card: CardSession,
+  ref: number,
+  original: { challenge: Uint8Array; cmac: Uint8Array | undefined },
+): Promise<KeyProof> {
   if (original.cmac === undefined) return { result: 'not-checked', reason: 'the key does not allow AES-CMAC' };
   const mine = await aesFingerprint(card, ref, original.challenge);
   if (mine.cmac === undefined) return { result: 'not-checked', reason: 'the key does not allow AES-CMAC' };

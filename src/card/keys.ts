@@ -41,7 +41,10 @@ export interface KeyInfo {
 /** Key references present on the card (CCxx, xx ≠ 00 = not the device key), ascending. */
 export async function keyReferences(card: CardSession): Promise<number[]> {
   const objects = await enumerateObjects(card);
-  return objects.filter((f) => f >> 8 === FID_PREFIX.KEY && (f & 0xff) !== 0).map((f) => f & 0xff).sort((a, b) => a - b);
+  return objects
+    .filter((f) => f >> 8 === FID_PREFIX.KEY && (f & 0xff) !== 0)
+    .map((f) => f & 0xff)
+    .sort((a, b) => a - b);
 }
 
 /** The lowest unused key reference, starting at 1 (sc-hsm-embedded / scsh; OpenSC's search skips 0 in effect, §3.5). */
@@ -76,7 +79,8 @@ export async function describeKey(card: CardSession, ref: number): Promise<KeyIn
   const fromKey = sizeOf(pub?.publicKey);
   const kind = description?.kind ?? (pub?.publicKey.asymmetricKeyType === 'rsa' ? 'rsa' : pub !== undefined ? 'ec' : 'unknown');
   return {
-    ref, kind,
+    ref,
+    kind,
     label: description?.label,
     id: description?.id,
     size: fromKey.size ?? description?.size,
@@ -102,7 +106,11 @@ export async function listKeys(card: CardSession): Promise<KeyInfo[]> {
 export async function exportPublicKey(card: CardSession, ref: number): Promise<KeyObject> {
   const fid = (FID_PREFIX.EE_CERTIFICATE << 8) | ref;
   const pub = publicKeyFromCertificateFile(await readFile(card, fid));
-  if (pub === undefined) throw new MalformedResponseError(`export public key of key ${ref}`, `${fidName(fid)} holds neither a CV request nor an X.509 certificate`);
+  if (pub === undefined)
+    throw new MalformedResponseError(
+      `export public key of key ${ref}`,
+      `${fidName(fid)} holds neither a CV request nor an X.509 certificate`,
+    );
   return pub.publicKey;
 }
 
@@ -132,7 +140,8 @@ export async function deleteKey(card: CardSession, ref: number): Promise<number[
     if (!(err instanceof KeyNotFoundError || err instanceof FileNotFoundError)) throw err;
     missing = err;
   }
-  for (const p of [FID_PREFIX.PRKD, FID_PREFIX.EE_CERTIFICATE]) if (await deleteIfExists(card, (p << 8) | ref)) deleted.push((p << 8) | ref);
+  for (const p of [FID_PREFIX.PRKD, FID_PREFIX.EE_CERTIFICATE])
+    if (await deleteIfExists(card, (p << 8) | ref)) deleted.push((p << 8) | ref);
   if (deleted.length === 0) throw missing;
   return deleted;
 }

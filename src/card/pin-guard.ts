@@ -25,11 +25,16 @@ export interface PinGuardOptions {
 /** One line for people: "3 tries left", "verified", "BLOCKED", "not set (device not initialised)". */
 export function describePinState(s: PinStatus): string {
   switch (s.state) {
-    case 'verified': return 'verified in this session';
-    case 'not-verified': return s.retriesLeft === undefined ? 'not verified' : `${s.retriesLeft} ${s.retriesLeft === 1 ? 'try' : 'tries'} left`;
-    case 'blocked': return 'BLOCKED';
-    case 'transport-pin': return 'transport PIN (must be changed before first use)';
-    case 'not-initialized': return 'not set (device not initialised)';
+    case 'verified':
+      return 'verified in this session';
+    case 'not-verified':
+      return s.retriesLeft === undefined ? 'not verified' : `${s.retriesLeft} ${s.retriesLeft === 1 ? 'try' : 'tries'} left`;
+    case 'blocked':
+      return 'BLOCKED';
+    case 'transport-pin':
+      return 'transport PIN (must be changed before first use)';
+    case 'not-initialized':
+      return 'not set (device not initialised)';
   }
 }
 
@@ -41,7 +46,8 @@ export function checkPinAttempt(status: PinStatus, options: PinGuardOptions = {}
   const ctx = { ins: INS.VERIFY, p1: 0, p2: status.ref, operation: `VERIFY status of the ${pinName(status.ref)}` };
   if (status.state === 'blocked') throw new PinBlockedError(SW.AUTHENTICATION_METHOD_BLOCKED, ctx, status.ref);
   if (status.state === 'not-initialized') throw new NotInitializedError(SW.REFERENCED_DATA_NOT_FOUND, ctx);
-  if (status.state === 'transport-pin' && options.allowTransportPin !== true) throw new TransportPinError(SW.REFERENCE_DATA_NOT_USABLE, ctx);
+  if (status.state === 'transport-pin' && options.allowTransportPin !== true)
+    throw new TransportPinError(SW.REFERENCE_DATA_NOT_USABLE, ctx);
   if (status.state === 'not-verified' && status.retriesLeft !== undefined && status.retriesLeft <= 1 && options.force !== true) {
     throw new LastPinTryError(status.ref, status.retriesLeft);
   }
@@ -59,7 +65,11 @@ export async function guardPinAttempt(card: CardSession, ref: number, options: P
  * sent even when the status says "verified" (a verified PIN has its full counter, so a check is safe).
  * A wrong PIN throws PinIncorrectError with `retriesLeft` from the card's 63Cx.
  */
-export async function guardedVerifyPin(card: CardSession, pin: PinInput, options: PinGuardOptions & { readonly ref?: PinRef } = {}): Promise<PinStatus> {
+export async function guardedVerifyPin(
+  card: CardSession,
+  pin: PinInput,
+  options: PinGuardOptions & { readonly ref?: PinRef } = {},
+): Promise<PinStatus> {
   const ref = options.ref ?? PIN_REF.USER;
   const status = await guardPinAttempt(card, ref, options);
   await verifyPin(card, { ref, pin, force: true });

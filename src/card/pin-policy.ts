@@ -17,7 +17,7 @@ export function weakPinReason(ref: number, pin: string): string | undefined {
   const norm = ref === PIN_REF.SO ? pin.toLowerCase() : pin;
   if ((WELL_KNOWN[ref] ?? []).includes(norm)) {
     return ref === PIN_REF.SO
-      ? 'the SO-PIN is a published example/default value (e.g. the sc-hsm-tool documentation\'s); anyone can re-initialise or unblock with it'
+      ? "the SO-PIN is a published example/default value (e.g. the sc-hsm-tool documentation's); anyone can re-initialise or unblock with it"
       : 'the user PIN is a published example/default or trivial value; anyone can guess it';
   }
   if (/^(.)\1*$/.test(norm)) return `the ${ref === PIN_REF.SO ? 'SO-PIN' : 'user PIN'} repeats one character`;

@@ -28,7 +28,10 @@ export function encodeSoPin(soPin: PinInput, what = 'SO-PIN'): Uint8Array {
     return soPin;
   }
   if (!/^[0-9a-fA-F]{16}$/.test(soPin)) {
-    throw new InvalidArgumentError(`the ${what} must be exactly 16 hexadecimal digits`, 'e.g. 3537363231383830 (the sc-hsm-tool documentation example)');
+    throw new InvalidArgumentError(
+      `the ${what} must be exactly 16 hexadecimal digits`,
+      'e.g. 3537363231383830 (the sc-hsm-tool documentation example)',
+    );
   }
   const out = new Uint8Array(8);
   for (let i = 0; i < 8; i++) out[i] = parseInt(soPin.slice(2 * i, 2 * i + 2), 16);

@@ -10,7 +10,16 @@
 import { concat } from '../apdu/hex.ts';
 import { encodeTlv } from '../apdu/tlv.ts';
 import { InvalidArgumentError } from './host-errors.ts';
-import { ACCESS_FLAG_BITS, KEY_USAGE_BITS, OBJECT_FLAG_BITS, PRKD_TAG, type KeyAccessFlag, type KeyKind, type KeyUsage, type ObjectFlag } from './pkcs15.ts';
+import {
+  ACCESS_FLAG_BITS,
+  KEY_USAGE_BITS,
+  OBJECT_FLAG_BITS,
+  PRKD_TAG,
+  type KeyAccessFlag,
+  type KeyKind,
+  type KeyUsage,
+  type ObjectFlag,
+} from './pkcs15.ts';
 
 /** Usage OpenSC gave the keys of the peer traces: RSA decrypt+sign+signRecover (`03 02 04 70`), EC sign+signRecover+derive (`03 03 07 30 80`). */
 export const DEFAULT_USAGE: Readonly<Record<KeyKind, readonly KeyUsage[]>> = {

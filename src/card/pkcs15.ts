@@ -12,7 +12,18 @@ import { formatOid } from '../apdu/oid.ts';
 import { Pkcs15Error } from './host-errors.ts';
 
 /** KeyUsageFlags bit names, bit 0 first (PKCS#15 v1.1 §6.3.3). */
-export const KEY_USAGE_BITS = ['encrypt', 'decrypt', 'sign', 'signRecover', 'wrap', 'unwrap', 'verify', 'verifyRecover', 'derive', 'nonRepudiation'] as const;
+export const KEY_USAGE_BITS = [
+  'encrypt',
+  'decrypt',
+  'sign',
+  'signRecover',
+  'wrap',
+  'unwrap',
+  'verify',
+  'verifyRecover',
+  'derive',
+  'nonRepudiation',
+] as const;
 export type KeyUsage = (typeof KEY_USAGE_BITS)[number];
 /** KeyAccessFlags bit names. */
 export const ACCESS_FLAG_BITS = ['sensitive', 'extractable', 'alwaysSensitive', 'neverExtractable', 'local'] as const;
@@ -94,7 +105,12 @@ function typeAttributes(tlvs: readonly Tlv[]): { path: Uint8Array | undefined; s
   if (a1 === undefined) return { path: undefined, size: undefined };
   const inner = seq(decodeTlvs(a1.value)[0], 'type attributes');
   const pathSeq = inner.find((t) => t.tag === 0x30);
-  const path = pathSeq === undefined ? undefined : decodeTlvs(pathSeq.value).find((t) => t.tag === 0x04)?.value.slice();
+  const path =
+    pathSeq === undefined
+      ? undefined
+      : decodeTlvs(pathSeq.value)
+          .find((t) => t.tag === 0x04)
+          ?.value.slice();
   const int = inner.find((t) => t.tag === 0x02);
   return { path, size: int === undefined ? undefined : uint(int.value) };
 }
@@ -128,7 +144,8 @@ export function parsePrkd(bytes: Uint8Array): PrivateKeyDescription {
     const { size } = typeAttributes(parts);
     const rawSize = kind === 'aes' ? (secretKeyLength(parts) ?? size) : size;
     return {
-      kind, ...commonObject(seq(parts[0], 'CommonObjectAttributes')),
+      kind,
+      ...commonObject(seq(parts[0], 'CommonObjectAttributes')),
       id: key.find((t) => t.tag === 0x04)?.value.slice() ?? new Uint8Array(0),
       usage: bits[0] === undefined ? [] : decodeBits(bits[0].value, KEY_USAGE_BITS),
       accessFlags: bits[1] === undefined ? undefined : decodeBits(bits[1].value, ACCESS_FLAG_BITS),
@@ -169,7 +186,12 @@ export function parseDcod(bytes: Uint8Array): DataObjectDescription {
       ...commonObject(seq(parts[0], 'CommonObjectAttributes')),
       applicationName: name === undefined ? undefined : new TextDecoder().decode(name.value),
       applicationOid: oid === undefined ? undefined : formatOid(oid.value),
-      path: pathSeq === undefined ? undefined : decodeTlvs(pathSeq.value).find((t) => t.tag === 0x04)?.value.slice(),
+      path:
+        pathSeq === undefined
+          ? undefined
+          : decodeTlvs(pathSeq.value)
+              .find((t) => t.tag === 0x04)
+              ?.value.slice(),
       bytes: bytes.slice(),
     };
   });

@@ -60,7 +60,11 @@ export function insName(ins: number): string {
 /** Build the error-mapping context of a command. */
 function statusContext(cmd: CommandApdu, operation: string, res: ResponseApdu, o: SendOptions): StatusContext {
   return {
-    ins: cmd.ins, p1: cmd.p1, p2: cmd.p2, operation, data: res.data,
+    ins: cmd.ins,
+    p1: cmd.p1,
+    p2: cmd.p2,
+    operation,
+    data: res.data,
     ...(o.fid === undefined ? {} : { fid: o.fid }),
     ...(o.keyRef === undefined ? {} : { keyRef: o.keyRef }),
   };

@@ -49,7 +49,8 @@ export const MECHANISM_NAMES: readonly string[] = [...new Set([...MECHANISMS.val
 /** Look a mechanism up by name (case-insensitive). */
 export function parseMechanism(name: string): MessageMechanism {
   const m = MECHANISMS.get(name.trim().toUpperCase());
-  if (m === undefined) throw new InvalidArgumentError(`unknown signature mechanism ${JSON.stringify(name)}`, `use one of ${MECHANISM_NAMES.join(', ')}`);
+  if (m === undefined)
+    throw new InvalidArgumentError(`unknown signature mechanism ${JSON.stringify(name)}`, `use one of ${MECHANISM_NAMES.join(', ')}`);
   return m;
 }
 
@@ -57,10 +58,14 @@ export function parseMechanism(name: string): MessageMechanism {
 export function signInput(mech: MessageMechanism, message: Uint8Array): { mechanism: SignMechanism; data: Uint8Array } {
   const digest = mech.hash === undefined ? message : new Uint8Array(createHash(mech.hash).update(message).digest());
   switch (mech.family) {
-    case 'ecdsa': return { mechanism: { kind: 'ecdsa' }, data: digest };
-    case 'rsa-pss': return { mechanism: { kind: 'rsa-pss' }, data: digest };
-    case 'rsa-raw': return { mechanism: { kind: 'rsa-raw' }, data: message };
-    case 'rsa-pkcs1': return { mechanism: { kind: 'rsa-pkcs1' }, data: mech.hash === undefined ? message : digestInfo(mech.hash, digest) };
+    case 'ecdsa':
+      return { mechanism: { kind: 'ecdsa' }, data: digest };
+    case 'rsa-pss':
+      return { mechanism: { kind: 'rsa-pss' }, data: digest };
+    case 'rsa-raw':
+      return { mechanism: { kind: 'rsa-raw' }, data: message };
+    case 'rsa-pkcs1':
+      return { mechanism: { kind: 'rsa-pkcs1' }, data: mech.hash === undefined ? message : digestInfo(mech.hash, digest) };
   }
 }
 
@@ -74,11 +79,17 @@ export async function signMessage(card: CardSession, keyRef: number, mech: Messa
  * Check a signature made by `signMessage` with the public key (DER ECDSA as the card returns it).
  * Returns undefined when it cannot be checked host-side (prepared inputs without a known hash).
  */
-export function verifyMessageSignature(mech: MessageMechanism, message: Uint8Array, signature: Uint8Array, publicKey: KeyObject): boolean | undefined {
+export function verifyMessageSignature(
+  mech: MessageMechanism,
+  message: Uint8Array,
+  signature: Uint8Array,
+  publicKey: KeyObject,
+): boolean | undefined {
   if (mech.hash === undefined) return undefined;
-  const options = mech.family === 'rsa-pss'
-    ? { key: publicKey, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: constants.RSA_PSS_SALTLEN_DIGEST }
-    : { key: publicKey, dsaEncoding: 'der' as const };
+  const options =
+    mech.family === 'rsa-pss'
+      ? { key: publicKey, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: constants.RSA_PSS_SALTLEN_DIGEST }
+      : { key: publicKey, dsaEncoding: 'der' as const };
   try {
     return verify(mech.hash, message, options, signature);
   } catch {

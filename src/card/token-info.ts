@@ -20,7 +20,8 @@ export const TOKEN_LABEL_MAX = 32;
 /** Encode TokenInfo for EF 2F03 with `label`. */
 export function encodeTokenInfo(label: string): Uint8Array {
   const bytes = new TextEncoder().encode(label);
-  if (bytes.length === 0 || bytes.length > TOKEN_LABEL_MAX) throw new InvalidArgumentError(`the token label must be 1..${TOKEN_LABEL_MAX} bytes, got ${bytes.length}`);
+  if (bytes.length === 0 || bytes.length > TOKEN_LABEL_MAX)
+    throw new InvalidArgumentError(`the token label must be 1..${TOKEN_LABEL_MAX} bytes, got ${bytes.length}`);
   return encodeTlv(0x30, concat(encodeTlv(0x02, Uint8Array.of(0)), encodeTlv(0x80, bytes), encodeTlv(0x03, Uint8Array.of(0x05, 0x20))));
 }
 

@@ -81,8 +81,21 @@ export function rootFromCertificate(bytes: Uint8Array, kind: RootKind, label: st
   if (car !== chr) throw new CvcError(`root ${chr} is not self-issued (CAR ${car ?? 'missing'})`);
   if (publicKey.kind === 'ec' && publicKey.curve === undefined) throw new CvcError(`root ${chr} lacks its EC domain parameters`);
   const key = cvcPublicKeyToKeyObject(publicKey);
-  const dates = { ...(cert.body.effectiveDate === undefined ? {} : { validFrom: cert.body.effectiveDate }), ...(cert.body.expirationDate === undefined ? {} : { validTo: cert.body.expirationDate }) };
-  return { chr, key, oid: publicKey.oid, curve: publicKey.kind === 'ec' ? curveOfKey(key) : undefined, kind, label, description, certificate: cert.bytes, ...dates };
+  const dates = {
+    ...(cert.body.effectiveDate === undefined ? {} : { validFrom: cert.body.effectiveDate }),
+    ...(cert.body.expirationDate === undefined ? {} : { validTo: cert.body.expirationDate }),
+  };
+  return {
+    chr,
+    key,
+    oid: publicKey.oid,
+    curve: publicKey.kind === 'ec' ? curveOfKey(key) : undefined,
+    kind,
+    label,
+    description,
+    certificate: cert.bytes,
+    ...dates,
+  };
 }
 
 /** A root given only by its EC public point (no certificate at hand). */
@@ -99,12 +112,24 @@ function ecPointRoot(chr: string, curveName: string, point: string, kind: RootKi
  * brainpoolP256r1), which proves nothing but "made by the schsm simulator".
  */
 export const KNOWN_ROOTS: readonly KnownRoot[] = [
-  rootFromCertificate(fromHex(CARDCONTACT_PRODUCTION_ROOT_CVC), 'production', 'CardContact production root',
-    'CardContact Scheme Root CA DESRCACC100001: genuine SmartCard-HSM / Nitrokey HSM devices'),
-  rootFromCertificate(fromHex(CARDCONTACT_TEST_ROOT_CVC), 'test', 'CardContact TEST root, not a production device',
-    'CardContact test root UTSRCACC100001: test and development cards, not production devices'),
-  ecPointRoot('UTSRCASIM00001', 'brainpoolP256r1',
+  rootFromCertificate(
+    fromHex(CARDCONTACT_PRODUCTION_ROOT_CVC),
+    'production',
+    'CardContact production root',
+    'CardContact Scheme Root CA DESRCACC100001: genuine SmartCard-HSM / Nitrokey HSM devices',
+  ),
+  rootFromCertificate(
+    fromHex(CARDCONTACT_TEST_ROOT_CVC),
+    'test',
+    'CardContact TEST root, not a production device',
+    'CardContact test root UTSRCACC100001: test and development cards, not production devices',
+  ),
+  ecPointRoot(
+    'UTSRCASIM00001',
+    'brainpoolP256r1',
     '0419279AC6CBD107DFB006892CA4DC974CC9075FF52113525251E6811D77A1156D2DBE09AC659C7D9525D866638C632D92745392181064F65BC75F6283B4B26772',
-    'simulator', 'schsm simulator root, simulated device',
-    'schsm simulator test root (not a CardContact root: proves only "simulated")'),
+    'simulator',
+    'schsm simulator root, simulated device',
+    'schsm simulator test root (not a CardContact root: proves only "simulated")',
+  ),
 ];

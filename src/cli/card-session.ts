@@ -20,7 +20,8 @@ export async function withCardAt<T>(ctx: CliContext, source: CardSource, fn: (ca
     return await fn(card);
   } catch (err) {
     // The card layer's retry guard refused: a refusal to protect the card is exit code 4 (brief).
-    if (err instanceof LastPinTryError) throw new RefusedError(err.message, 'make sure of the PIN, then run the command again with --force');
+    if (err instanceof LastPinTryError)
+      throw new RefusedError(err.message, 'make sure of the PIN, then run the command again with --force');
     throw err;
   } finally {
     await transport.close();

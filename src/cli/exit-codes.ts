@@ -20,7 +20,15 @@ export const EXIT_CODES_HELP = [
   ' 70  internal error (please report)',
 ].join('\n');
 
-const USAGE_CODES = new Set(['ERR_SCHSM_USAGE', 'ERR_SCHSM_HEX', 'ERR_SCHSM_SCRIPT', 'ERR_SCHSM_APDU_ENCODE', 'ERR_SCHSM_TLV', 'ERR_SCHSM_FILE_FORMAT', 'ERR_SCHSM_TRACE_PARSE']);
+const USAGE_CODES = new Set([
+  'ERR_SCHSM_USAGE',
+  'ERR_SCHSM_HEX',
+  'ERR_SCHSM_SCRIPT',
+  'ERR_SCHSM_APDU_ENCODE',
+  'ERR_SCHSM_TLV',
+  'ERR_SCHSM_FILE_FORMAT',
+  'ERR_SCHSM_TRACE_PARSE',
+]);
 
 /** The exit code for an error thrown by a command. */
 export function exitCodeFor(error: unknown): number {
@@ -28,7 +36,13 @@ export function exitCodeFor(error: unknown): number {
   const code = error.code;
   if (USAGE_CODES.has(code)) return EXIT.USAGE;
   if (code === 'ERR_SCHSM_REFUSED' || code === 'ERR_SCHSM_EXISTS') return EXIT.REFUSED;
-  if (code.startsWith('ERR_SCHSM_PCSC') || code.startsWith('ERR_SCHSM_TRANSPORT') || code === 'ERR_SCHSM_TIMEOUT' || code === 'ERR_SCHSM_NO_CARD') return EXIT.NO_CARD;
+  if (
+    code.startsWith('ERR_SCHSM_PCSC') ||
+    code.startsWith('ERR_SCHSM_TRANSPORT') ||
+    code === 'ERR_SCHSM_TIMEOUT' ||
+    code === 'ERR_SCHSM_NO_CARD'
+  )
+    return EXIT.NO_CARD;
   return EXIT.FAILED;
 }
 

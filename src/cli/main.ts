@@ -23,7 +23,11 @@ export function reportError(error: unknown, ctx: CliContext, verbose: boolean): 
 
 function globalOptions(y: Argv): Argv<GlobalArgs> {
   return y
-    .option('reader', { alias: 'r', type: 'string', description: 'PC/SC reader: name, part of a name, index; "sim" or "sim:FILE" for the simulator' })
+    .option('reader', {
+      alias: 'r',
+      type: 'string',
+      description: 'PC/SC reader: name, part of a name, index; "sim" or "sim:FILE" for the simulator',
+    })
     .option('sim', { type: 'boolean', default: false, description: 'use the built-in SmartCard-HSM simulator' })
     .option('sim-state', { type: 'string', description: 'simulator state file, kept between runs (mode 0600)' })
     .option('json', { type: 'boolean', default: false, description: 'machine-readable output' })
@@ -31,7 +35,11 @@ function globalOptions(y: Argv): Argv<GlobalArgs> {
     .option('exclusive', { type: 'boolean', default: false, description: 'connect to the card exclusively' })
     .option('record', { type: 'string', description: 'record the APDU exchanges into this trace file' })
     .option('force', { type: 'boolean', default: false, description: 'overwrite existing files / override safety checks' })
-    .option('redact', { type: 'boolean', default: true, description: 'hide PINs and key shares in traces and logs (--no-redact to show them)' }) as unknown as Argv<GlobalArgs>;
+    .option('redact', {
+      type: 'boolean',
+      default: true,
+      description: 'hide PINs and key shares in traces and logs (--no-redact to show them)',
+    }) as unknown as Argv<GlobalArgs>;
 }
 
 function register(y: Argv<GlobalArgs>, def: CommandDef, ctx: CliContext, done: (code: number) => void): Argv<GlobalArgs> {

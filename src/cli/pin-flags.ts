@@ -10,5 +10,8 @@ export function withPinOptions<T>(y: Argv<T>): Argv<T & { pin: string | undefine
   return y
     .option('pin-env', { type: 'string', description: 'read the user PIN from this environment variable' })
     .option('pin-stdin', { type: 'boolean', default: false, description: 'read the user PIN from a line of stdin' })
-    .option('pin', { type: 'string', description: 'the user PIN itself (leaks into shell history and ps; prefer the prompt, --pin-env or --pin-stdin)' });
+    .option('pin', {
+      type: 'string',
+      description: 'the user PIN itself (leaks into shell history and ps; prefer the prompt, --pin-env or --pin-stdin)',
+    });
 }

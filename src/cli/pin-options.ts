@@ -55,7 +55,11 @@ export function userPinSpec(args: PinArgs, what = 'user PIN'): SecretSpec {
  * Before the operation: refuse early (before asking) when the user PIN is blocked or on its last try
  * without --force, then read it. Done outside the exclusive section, so nobody waits while a person types.
  */
-export async function askUserPin(card: SmartCardHsm, secrets: SecretReader, args: PinArgs & { readonly force?: boolean | undefined }): Promise<string> {
+export async function askUserPin(
+  card: SmartCardHsm,
+  secrets: SecretReader,
+  args: PinArgs & { readonly force?: boolean | undefined },
+): Promise<string> {
   await guardPinAttempt(card, PIN_REF.USER, { force: args.force === true });
   return secrets.read(userPinSpec(args));
 }
@@ -69,7 +73,12 @@ export async function verifyUserPin(card: SmartCardHsm, pin: string, args: { rea
  * The usual shape of a PIN-protected operation: guard and read the PIN, then one exclusive section
  * with VERIFY followed by `fn` (no other PC/SC client can slip an APDU in between).
  */
-export async function withLogin<T>(card: SmartCardHsm, secrets: SecretReader, args: PinArgs & { readonly force?: boolean | undefined }, fn: () => Promise<T>): Promise<T> {
+export async function withLogin<T>(
+  card: SmartCardHsm,
+  secrets: SecretReader,
+  args: PinArgs & { readonly force?: boolean | undefined },
+  fn: () => Promise<T>,
+): Promise<T> {
   const pin = await askUserPin(card, secrets, args);
   return card.exclusive(async () => {
     await verifyUserPin(card, pin, args);

@@ -85,13 +85,19 @@ export function promptHidden(ctx: CliContext, prompt: string, what: string, echo
       for (const [i, ch] of chars.entries()) {
         const next = applyKey(buf, ch);
         if (typeof next === 'string') {
-          if (echo) ctx.stderr(next.length > buf.length ? next.slice(buf.length) : '\b \b'.repeat(Array.from(buf).length - Array.from(next).length));
+          if (echo)
+            ctx.stderr(
+              next.length > buf.length ? next.slice(buf.length) : '\b \b'.repeat(Array.from(buf).length - Array.from(next).length),
+            );
           buf = next;
           continue;
         }
         finish();
         // typed ahead (e.g. the confirmation already in the same chunk): give it back to the stream
-        const rest = chars.slice(i + 1).join('').replace(/^\n/, '');
+        const rest = chars
+          .slice(i + 1)
+          .join('')
+          .replace(/^\n/, '');
         if (rest !== '') (input as NodeJS.ReadableStream & { unshift?(c: Buffer): void }).unshift?.(Buffer.from(rest, 'utf8'));
         if (next.end === 'done') resolve(buf);
         else reject(new SecretInputAbortedError(what));
@@ -190,7 +196,8 @@ export class SecretReader {
   async #nextLine(what: string): Promise<string> {
     this.#lines ??= new LineReader(this.#ctx.stdin);
     const text = await this.#lines.next();
-    if (text === undefined) throw new UsageError(`stdin ended before the ${what}`, 'give one value per line, in the order the command --help lists');
+    if (text === undefined)
+      throw new UsageError(`stdin ended before the ${what}`, 'give one value per line, in the order the command --help lists');
     return text;
   }
 
@@ -202,7 +209,10 @@ export class SecretReader {
     }
     if (spec.stdin === true) return this.#nextLine(spec.what);
     if (spec.literal !== undefined) {
-      line(this.#ctx.stderr, `warning: ${spec.literalFlag ?? 'a literal flag'} puts the ${spec.what} into your shell history and the process list (ps); prefer the prompt or ${spec.flags}`);
+      line(
+        this.#ctx.stderr,
+        `warning: ${spec.literalFlag ?? 'a literal flag'} puts the ${spec.what} into your shell history and the process list (ps); prefer the prompt or ${spec.flags}`,
+      );
       return spec.literal;
     }
     return undefined;

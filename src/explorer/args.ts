@@ -42,7 +42,10 @@ export function parseArgs(tokens: readonly Token[], spec: OptionSpec = {}): Pars
     const name = rawName.replace(/^--?/, '');
     const kind = spec[name];
     if (kind === undefined) {
-      const known = Object.keys(spec).map((k) => `--${k}`).join(', ') || 'none';
+      const known =
+        Object.keys(spec)
+          .map((k) => `--${k}`)
+          .join(', ') || 'none';
       throw new UsageError(`unknown option ${rawName}`, `options of this command: ${known}`);
     }
     if (kind === 'boolean') flags.add(name);
@@ -69,14 +72,16 @@ export function positionalIndices(tokens: readonly Token[], spec: OptionSpec = {
 /** A 2-byte file identifier: 4 hex digits ("C401", "c401", "0xC401"). */
 export function parseFid(text: string): number {
   const t = text.replace(/^0x/i, '');
-  if (!/^[0-9a-fA-F]{4}$/.test(t)) throw new UsageError(`${JSON.stringify(text)} is not a file identifier`, 'a FID is 4 hex digits, e.g. C401 or 2F02');
+  if (!/^[0-9a-fA-F]{4}$/.test(t))
+    throw new UsageError(`${JSON.stringify(text)} is not a file identifier`, 'a FID is 4 hex digits, e.g. C401 or 2F02');
   return parseInt(t, 16);
 }
 
 /** A non-negative integer, decimal or 0x-hex, within [min, max]. */
 export function parseNumber(text: string, what: string, min = 0, max = Number.MAX_SAFE_INTEGER): number {
   const n = /^0x[0-9a-f]+$/i.test(text) ? parseInt(text, 16) : /^\d+$/.test(text) ? Number(text) : NaN;
-  if (!Number.isSafeInteger(n) || n < min || n > max) throw new UsageError(`${what} must be a number ${min}..${max}, got ${JSON.stringify(text)}`);
+  if (!Number.isSafeInteger(n) || n < min || n > max)
+    throw new UsageError(`${what} must be a number ${min}..${max}, got ${JSON.stringify(text)}`);
   return n;
 }
 
@@ -89,7 +94,10 @@ export function parseData(t: Token): Uint8Array {
   try {
     return fromHex(t.text);
   } catch {
-    throw new UsageError(`${JSON.stringify(t.text)} is neither hex nor a "quoted string"`, 'write bytes as hex (00:A4:04 or 00A404) or text in double quotes');
+    throw new UsageError(
+      `${JSON.stringify(t.text)} is neither hex nor a "quoted string"`,
+      'write bytes as hex (00:A4:04 or 00A404) or text in double quotes',
+    );
   }
 }
 

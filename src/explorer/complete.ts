@@ -40,7 +40,10 @@ export function completeLine(session: ExplorerSession, line: string): Completion
 export function completeFid(session: ExplorerSession, partial: string): string[] {
   const all = new Set<number>([...session.knownFids, FID.C_DEV_AUT]);
   const p = partial.toUpperCase();
-  return [...all].map(hex4).filter((h) => h.startsWith(p)).sort();
+  return [...all]
+    .map(hex4)
+    .filter((h) => h.startsWith(p))
+    .sort();
 }
 
 /** Words starting with `partial` (subcommands, PIN names, levels). */

@@ -14,7 +14,11 @@ const day = (d: Date | undefined): string => (d === undefined ? '-' : d.toISOStr
 const quoted = (s: string | undefined): string => (s === undefined ? '(none)' : JSON.stringify(s));
 
 function common(c: CommonObjectAttributes): string[] {
-  return [`label:        ${quoted(c.label)}`, `flags:        ${c.flags.join(', ') || '-'}`, ...(c.authId === undefined ? [] : [`auth ID:      ${toHex(c.authId)}`])];
+  return [
+    `label:        ${quoted(c.label)}`,
+    `flags:        ${c.flags.join(', ') || '-'}`,
+    ...(c.authId === undefined ? [] : [`auth ID:      ${toHex(c.authId)}`]),
+  ];
 }
 
 export function prkdLines(bytes: Uint8Array): string[] {
@@ -60,7 +64,10 @@ export function x509Lines(bytes: Uint8Array): string[] {
   const c = new X509Certificate(Buffer.from(bytes));
   const k = c.publicKey;
   const details = k.asymmetricKeyDetails;
-  const key = k.asymmetricKeyType === 'rsa' ? `RSA ${details?.modulusLength ?? '?'} bits` : `${k.asymmetricKeyType?.toUpperCase() ?? '?'} ${details?.namedCurve ?? ''}`.trim();
+  const key =
+    k.asymmetricKeyType === 'rsa'
+      ? `RSA ${details?.modulusLength ?? '?'} bits`
+      : `${k.asymmetricKeyType?.toUpperCase() ?? '?'} ${details?.namedCurve ?? ''}`.trim();
   return [
     'X.509 certificate:',
     `  subject:      ${c.subject.replace(/\n/g, ', ')}`,
@@ -74,7 +81,12 @@ export function x509Lines(bytes: Uint8Array): string[] {
 
 function chainLines(bytes: Uint8Array): string[] {
   const v = verifyDeviceChain(bytes);
-  return ['device certificate (C_DevAut):', ...cvcLines(v.device, '  '), ...(v.dica === undefined ? [] : ['issuer (DICA) certificate:', ...cvcLines(v.dica, '  ')]), `chain: ${v.summary}`];
+  return [
+    'device certificate (C_DevAut):',
+    ...cvcLines(v.device, '  '),
+    ...(v.dica === undefined ? [] : ['issuer (DICA) certificate:', ...cvcLines(v.dica, '  ')]),
+    `chain: ${v.summary}`,
+  ];
 }
 
 function certificateLines(bytes: Uint8Array): string[] | undefined {
@@ -91,12 +103,25 @@ function decoderFor(fid: number): ((b: Uint8Array) => string[] | undefined) | un
   if (fid === FID.C_DEV_AUT) return chainLines;
   if (fid === FID.TOKEN_INFO) return (b) => [`token label: ${quoted(decodeTokenLabel(b))}`];
   switch (fid >> 8) {
-    case FID_PREFIX.PRKD: return prkdLines;
+    case FID_PREFIX.PRKD:
+      return prkdLines;
     case FID_PREFIX.EE_CERTIFICATE:
-    case FID_PREFIX.CA_CERTIFICATE: return certificateLines;
-    case FID_PREFIX.CD: return (b) => { const d = parseCd(b); return descriptionLines('CD (certificate description)', d, [`  ID:           ${toHex(d.id)}`, `  authority:    ${d.authority}`]); };
-    case FID_PREFIX.DCOD: return (b) => { const d = parseDcod(b); return descriptionLines('DCOD (data object description)', d, [`  application:  ${d.applicationName ?? '-'} ${d.applicationOid ?? ''}`.trimEnd()]); };
-    default: return undefined;
+    case FID_PREFIX.CA_CERTIFICATE:
+      return certificateLines;
+    case FID_PREFIX.CD:
+      return (b) => {
+        const d = parseCd(b);
+        return descriptionLines('CD (certificate description)', d, [`  ID:           ${toHex(d.id)}`, `  authority:    ${d.authority}`]);
+      };
+    case FID_PREFIX.DCOD:
+      return (b) => {
+        const d = parseDcod(b);
+        return descriptionLines('DCOD (data object description)', d, [
+          `  application:  ${d.applicationName ?? '-'} ${d.applicationOid ?? ''}`.trimEnd(),
+        ]);
+      };
+    default:
+      return undefined;
   }
 }
 

@@ -62,8 +62,16 @@ export class Runner {
       since = Date.now();
       if (timeoutMs > 0) timer = setTimeout(() => ctl.abort(new CommandTimeoutError(what, timeoutMs)), left);
     };
-    session.clock = { pause: () => { clearTimeout(timer); left -= Date.now() - since; }, resume: arm };
-    const stopped = new Promise<never>((_, reject) => ctl.signal.addEventListener('abort', () => reject(ctl.signal.reason as Error), { once: true }));
+    session.clock = {
+      pause: () => {
+        clearTimeout(timer);
+        left -= Date.now() - since;
+      },
+      resume: arm,
+    };
+    const stopped = new Promise<never>((_, reject) =>
+      ctl.signal.addEventListener('abort', () => reject(ctl.signal.reason as Error), { once: true }),
+    );
     stopped.catch(() => undefined);
     arm();
     const work = fn();
@@ -92,7 +100,10 @@ export async function executeLine(session: ExplorerSession, runner: Runner, line
   try {
     await runner.run(session, command.name, timeout, () => command.run(session, args));
   } catch (err) {
-    if (session.noteFailure(err)) session.warn('lost the card connection; the shell stays open: insert the card and type `reconnect` (the next card command retries too)');
+    if (session.noteFailure(err))
+      session.warn(
+        'lost the card connection; the shell stays open: insert the card and type `reconnect` (the next card command retries too)',
+      );
     throw err;
   }
   return true;

@@ -47,7 +47,9 @@ export class CommandCancelledError extends SchsmError {
 export class NoCardError extends SchsmError {
   override name = 'NoCardError';
   constructor(reason: string) {
-    super(`no card: ${reason}`, 'ERR_SCHSM_NO_CARD', { hint: 'insert the card (or plug the token in) and type `reconnect`; the next card command also retries' });
+    super(`no card: ${reason}`, 'ERR_SCHSM_NO_CARD', {
+      hint: 'insert the card (or plug the token in) and type `reconnect`; the next card command also retries',
+    });
   }
 }
 

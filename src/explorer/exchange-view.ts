@@ -17,5 +17,8 @@ export function renderExchange(n: number, command: Uint8Array, response: Uint8Ar
   const ok = annotation.response.success;
   const lines = renderAnnotation(annotation).split('\n').slice(1); // drop "#n  line 0  …": not from a file
   const head = style.bold(`#${n}`) + style.dim(`  ${(micros / 1000).toFixed(3)} ms`);
-  return [head, ...lines.map((l) => (l.startsWith('=> ') ? style.cyan(l) : l.startsWith('<= ') ? (ok ? style.green(l) : style.red(l)) : style.dim(l)))].join('\n');
+  return [
+    head,
+    ...lines.map((l) => (l.startsWith('=> ') ? style.cyan(l) : l.startsWith('<= ') ? (ok ? style.green(l) : style.red(l)) : style.dim(l))),
+  ].join('\n');
 }

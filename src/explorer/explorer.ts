@@ -54,7 +54,9 @@ async function scriptText(o: ExplorerOptions): Promise<{ text: string; name: str
 
 function welcome(session: ExplorerSession): void {
   const s = session.style;
-  session.print(`${s.bold('schsm explorer')}: type ${s.bold('help')} for the commands (any unique prefix works), Tab completes, Ctrl-D leaves.`);
+  session.print(
+    `${s.bold('schsm explorer')}: type ${s.bold('help')} for the commands (any unique prefix works), Tab completes, Ctrl-D leaves.`,
+  );
 }
 
 /** Run the explorer; resolves with the exit code (0, or 1 when a script command failed). */
@@ -62,19 +64,35 @@ export async function runExplorer(o: ExplorerOptions): Promise<number> {
   const io: ExplorerIo = { out: o.stdout, err: o.stderr };
   const interactive = o.terminal !== undefined && o.script === undefined;
   const session = new ExplorerSession({
-    openTransport: o.openTransport, io, color: o.color, cwd: o.cwd, env: o.env, debugLevel: o.debugLevel ?? 0,
+    openTransport: o.openTransport,
+    io,
+    color: o.color,
+    cwd: o.cwd,
+    env: o.env,
+    debugLevel: o.debugLevel ?? 0,
     prompter: o.terminal === undefined ? undefined : terminalPrompter(o.terminal.input, o.terminal.output),
   });
   session.commands = COMMANDS;
   const script = interactive ? undefined : await scriptText(o);
   try {
-    if (o.record !== undefined) session.recordOnConnect = { file: path.resolve(o.cwd, o.record.file), force: o.record.force, redact: o.record.redact, header: { tool: 'schsm explore' }, warn: (m) => o.stderr(`${m}\n`) };
+    if (o.record !== undefined)
+      session.recordOnConnect = {
+        file: path.resolve(o.cwd, o.record.file),
+        force: o.record.force,
+        redact: o.record.redact,
+        header: { tool: 'schsm explore' },
+        warn: (m) => o.stderr(`${m}\n`),
+      };
     const card = await session.connect();
     const runner = new Runner();
     if (script !== undefined) return await runScript(session, runner, { ...script, keepGoing: o.keepGoing === true });
     welcome(session);
     session.print(`card: ${card.applet.typeName} ${card.applet.version.major}.${card.applet.version.minor} in ${card.transport.name}`);
-    await runRepl(session, runner, { input: o.terminal?.input ?? o.stdin, output: o.terminal?.output ?? process.stdout, historyFile: o.historyFile });
+    await runRepl(session, runner, {
+      input: o.terminal?.input ?? o.stdin,
+      output: o.terminal?.output ?? process.stdout,
+      historyFile: o.historyFile,
+    });
     return 0;
   } finally {
     await session.close();

@@ -26,7 +26,11 @@ export function family(name: string, help: string, subs: readonly Subcommand[]):
     details: subs.map((s) => `${name} ${s.name}${s.args === '' ? '' : ` ${s.args}`}  —  ${s.help}`),
     timeoutMs: (args) => pick(args)?.timeoutMs ?? DEFAULT_TIMEOUT_MS,
     complete(session, index, partial, before) {
-      if (index === 0) return completeWords(subs.map((s) => s.name), partial);
+      if (index === 0)
+        return completeWords(
+          subs.map((s) => s.name),
+          partial,
+        );
       return pick(before)?.complete?.(session, index - 1, partial, before.slice(1)) ?? [];
     },
     secrets(args): SecretPolicy {
@@ -35,7 +39,8 @@ export function family(name: string, help: string, subs: readonly Subcommand[]):
     },
     async run(session, args) {
       const word = args[0]?.text;
-      if (word === undefined) throw new UsageError(`${name} needs a subcommand`, `${name} ${subs.map((s) => s.name).join('|')} (\`help ${name}\` explains them)`);
+      if (word === undefined)
+        throw new UsageError(`${name} needs a subcommand`, `${name} ${subs.map((s) => s.name).join('|')} (\`help ${name}\` explains them)`);
       await resolveName(subs, word, `${name} subcommand`).run(session, args.slice(1));
     },
   };

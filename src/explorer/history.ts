@@ -44,7 +44,10 @@ export function historyLine(table: readonly ExplorerCommand[], line: string): st
   if (policy === 'drop') return undefined;
   if (policy.length === 0) return line.trim();
   let out = line;
-  const spans = policy.map((i) => parsed.args[i]).filter((t) => t !== undefined).sort((a, b) => b.start - a.start);
+  const spans = policy
+    .map((i) => parsed.args[i])
+    .filter((t) => t !== undefined)
+    .sort((a, b) => b.start - a.start);
   for (const t of spans) out = out.slice(0, t.start) + out.slice(t.end);
   return out.replace(/\s+/g, ' ').trim();
 }
@@ -52,7 +55,11 @@ export function historyLine(table: readonly ExplorerCommand[], line: string): st
 /** Previous lines, newest first (readline's order); [] when there is no file yet. */
 export function loadHistory(file: string): string[] {
   try {
-    return readFileSync(file, 'utf8').split('\n').filter((l) => l.trim() !== '').reverse().slice(0, HISTORY_MAX);
+    return readFileSync(file, 'utf8')
+      .split('\n')
+      .filter((l) => l.trim() !== '')
+      .reverse()
+      .slice(0, HISTORY_MAX);
   } catch {
     return [];
   }
@@ -68,7 +75,9 @@ export function appendHistory(file: string, line: string): void {
 /** Keep only the newest HISTORY_MAX lines (called once at start-up). */
 export function trimHistory(file: string): void {
   try {
-    const lines = readFileSync(file, 'utf8').split('\n').filter((l) => l.trim() !== '');
+    const lines = readFileSync(file, 'utf8')
+      .split('\n')
+      .filter((l) => l.trim() !== '');
     if (lines.length <= HISTORY_MAX) return;
     writeFileSync(file, `${lines.slice(-HISTORY_MAX).join('\n')}\n`, { mode: 0o600 });
   } catch {

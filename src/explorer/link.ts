@@ -26,8 +26,12 @@ export class CardLink {
       return this.#base;
     };
     this.#view = {
-      get name() { return base().name; },
-      get atr() { return base().atr; },
+      get name() {
+        return base().name;
+      },
+      get atr() {
+        return base().atr;
+      },
       transmit: (c) => base().transmit(c),
       reset: () => base().reset(),
       close: async () => undefined,

@@ -18,7 +18,8 @@ export function resolveLocal(session: ExplorerSession, file: string): string {
 
 /** Write with mode 0600; exclusive create unless `force` (transport/secret-file.ts). */
 export async function writeLocalFile(session: ExplorerSession, file: string, data: Uint8Array, force: boolean): Promise<void> {
-  const exists = (): FileExistsError => new FileExistsError(file, 'the explorer does not overwrite files', 'choose another name, or add --force to replace it');
+  const exists = (): FileExistsError =>
+    new FileExistsError(file, 'the explorer does not overwrite files', 'choose another name, or add --force to replace it');
   try {
     await writeSecretFile(resolveLocal(session, file), data, { force, exists });
   } catch (err) {

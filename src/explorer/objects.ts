@@ -33,15 +33,24 @@ export function objectKind(fid: number): string {
 export function objectRole(fid: number): string {
   const id = fid & 0xff;
   switch (fid >> 8) {
-    case FID_PREFIX.KEY: return id === 0 ? 'PrK.DevAut, the device authentication key' : `private or secret key ${id}`;
-    case FID_PREFIX.PRKD: return `description of key ${id}`;
-    case FID_PREFIX.EE_CERTIFICATE: return `certificate or request of key ${id}`;
-    case FID_PREFIX.CA_CERTIFICATE: return `CA certificate ${id}`;
-    case FID_PREFIX.CD: return `description of CA certificate CA${hex2(id)}`;
-    case FID_PREFIX.DCOD: return `description of data object ${hex2(id)}`;
-    case FID_PREFIX.PRIVATE_DATA: return 'data object, readable after VERIFY';
-    case FID_PREFIX.PUBLIC_DATA: return 'data object';
-    default: break;
+    case FID_PREFIX.KEY:
+      return id === 0 ? 'PrK.DevAut, the device authentication key' : `private or secret key ${id}`;
+    case FID_PREFIX.PRKD:
+      return `description of key ${id}`;
+    case FID_PREFIX.EE_CERTIFICATE:
+      return `certificate or request of key ${id}`;
+    case FID_PREFIX.CA_CERTIFICATE:
+      return `CA certificate ${id}`;
+    case FID_PREFIX.CD:
+      return `description of CA certificate CA${hex2(id)}`;
+    case FID_PREFIX.DCOD:
+      return `description of data object ${hex2(id)}`;
+    case FID_PREFIX.PRIVATE_DATA:
+      return 'data object, readable after VERIFY';
+    case FID_PREFIX.PUBLIC_DATA:
+      return 'data object';
+    default:
+      break;
   }
   if (fid === FID.C_DEV_AUT) return 'C_DevAut: device CVC and issuer (DICA) CVC';
   if (fid === FID.TOKEN_INFO) return 'PKCS#15 TokenInfo (label)';

@@ -11,7 +11,14 @@ import type { PinInput } from '../card/pin.ts';
 import { UsageError } from '../transport/errors.ts';
 import type { ExplorerSession } from './session.ts';
 
-const NAMED: Readonly<Record<string, number>> = { user: PIN_REF.USER, pin: PIN_REF.USER, 'user-pin': PIN_REF.USER, so: PIN_REF.SO, sopin: PIN_REF.SO, 'so-pin': PIN_REF.SO };
+const NAMED: Readonly<Record<string, number>> = {
+  user: PIN_REF.USER,
+  pin: PIN_REF.USER,
+  'user-pin': PIN_REF.USER,
+  so: PIN_REF.SO,
+  sopin: PIN_REF.SO,
+  'so-pin': PIN_REF.SO,
+};
 
 /** Names offered by tab completion. */
 export const PIN_REF_WORDS = ['user', 'so', '0x81', '0x88', 'CHV129', 'CHV136'] as const;
@@ -25,9 +32,10 @@ export function parsePinRef(text: string, allowBio = false): number {
   if (ref === undefined && /^(chv)?\d{1,3}$/.test(t)) ref = Number(t.replace('chv', ''));
   const valid: number[] = [PIN_REF.USER, PIN_REF.SO, ...(allowBio ? [PIN_REF.BIO_1, PIN_REF.BIO_2] : [])];
   if (ref !== undefined && valid.includes(ref)) return ref;
-  const hint = ref !== undefined && /^\d+$/.test(t) && valid.includes(parseInt(t, 16))
-    ? `plain numbers are decimal as in opensc-explorer: did you mean 0x${t} (= ${parseInt(t, 16)})?`
-    : 'PIN references: user (0x81, CHV129) and so (0x88, CHV136)';
+  const hint =
+    ref !== undefined && /^\d+$/.test(t) && valid.includes(parseInt(t, 16))
+      ? `plain numbers are decimal as in opensc-explorer: did you mean 0x${t} (= ${parseInt(t, 16)})?`
+      : 'PIN references: user (0x81, CHV129) and so (0x88, CHV136)';
   throw new UsageError(`${JSON.stringify(text)} is not a PIN reference of the SmartCard-HSM`, hint);
 }
 
@@ -55,7 +63,11 @@ function promptFor(ref: number, what: string): string {
 /** The value given, or one asked at a hidden prompt. */
 export async function pinOrPrompt(session: ExplorerSession, given: string | undefined, ref: number, what: string): Promise<PinInput> {
   if (given !== undefined) return pinValue(given);
-  return session.askSecret(promptFor(ref, what), what, 'give it on the line (it is kept out of the history), or run the explorer on a terminal');
+  return session.askSecret(
+    promptFor(ref, what),
+    what,
+    'give it on the line (it is kept out of the history), or run the explorer on a terminal',
+  );
 }
 
 /** A new PIN: given, or asked twice at hidden prompts. Warns about well-known values. */
@@ -66,11 +78,21 @@ export async function newPinOrPrompt(session: ExplorerSession, given: string | u
 }
 
 /** Like newPinOrPrompt; with `allowEmpty`, an empty first entry at the prompt means "no new PIN". */
-export async function newPinOptional(session: ExplorerSession, given: string | undefined, ref: number, what: string, allowEmpty: boolean): Promise<PinInput | undefined> {
+export async function newPinOptional(
+  session: ExplorerSession,
+  given: string | undefined,
+  ref: number,
+  what: string,
+  allowEmpty: boolean,
+): Promise<PinInput | undefined> {
   let pin: PinInput;
   if (given !== undefined) pin = pinValue(given);
   else {
-    const first = await session.askSecret(promptFor(ref, allowEmpty ? `${what} (Enter: keep the current one)` : what), what, 'give it on the line (it is kept out of the history), or run the explorer on a terminal');
+    const first = await session.askSecret(
+      promptFor(ref, allowEmpty ? `${what} (Enter: keep the current one)` : what),
+      what,
+      'give it on the line (it is kept out of the history), or run the explorer on a terminal',
+    );
     if (first === '' && allowEmpty) return undefined;
     const again = await session.askSecret(promptFor(ref, `Repeat ${lowerFirst(what)}`), what, '');
     if (again !== first) throw new UsageError(`the two entries of the ${lowerFirst(what)} differ`, 'nothing was sent to the card');

@@ -59,7 +59,13 @@ class Repl {
     this.#runner = runner;
     this.#o = o;
     this.#out = new MutableOutput(o.output);
-    this.#rl = createInterface({ input: o.input, output: this.#out, terminal: true, historySize: 0, completer: (line: string) => completeLine(session, line) });
+    this.#rl = createInterface({
+      input: o.input,
+      output: this.#out,
+      terminal: true,
+      historySize: 0,
+      completer: (line: string) => completeLine(session, line),
+    });
     if (o.historyFile !== undefined) {
       trimHistory(o.historyFile);
       historyOf(this.#rl).push(...loadHistory(o.historyFile));
@@ -72,13 +78,15 @@ class Repl {
   /** Show the prompt and resolve when the user leaves (quit, Ctrl-D). */
   run(): Promise<void> {
     this.#showPrompt();
-    return new Promise((resolve) => this.#rl.on('close', () => {
-      this.#out.writeThrough('\n'); // Ctrl-D leaves the cursor after the prompt
-      this.#answer((p) => p.reject(new CommandCancelledError('input')));
-      this.#runner.cancel();
-      this.#session.prompter = undefined;
-      resolve();
-    }));
+    return new Promise((resolve) =>
+      this.#rl.on('close', () => {
+        this.#out.writeThrough('\n'); // Ctrl-D leaves the cursor after the prompt
+        this.#answer((p) => p.reject(new CommandCancelledError('input')));
+        this.#runner.cancel();
+        this.#session.prompter = undefined;
+        resolve();
+      }),
+    );
   }
 
   /** A question while a command runs; a hidden one mutes the echo until Enter. */
@@ -110,7 +118,9 @@ class Repl {
         p.resolve(line);
       });
     } else if (this.#runner.busy) {
-      this.#session.io.err(`${this.#session.style.yellow('busy:')} \`${this.#runner.what}\` is still running; wait for it or press Ctrl-C (input refused)\n`);
+      this.#session.io.err(
+        `${this.#session.style.yellow('busy:')} \`${this.#runner.what}\` is still running; wait for it or press Ctrl-C (input refused)\n`,
+      );
     } else {
       void this.#handle(line);
     }

@@ -8,10 +8,20 @@ export interface Style {
   cyan(s: string): string;
 }
 
-const wrap = (on: boolean, open: number, close: number) => (s: string): string => (on ? `\u001b[${open}m${s}\u001b[${close}m` : s);
+const wrap =
+  (on: boolean, open: number, close: number) =>
+  (s: string): string =>
+    on ? `\u001b[${open}m${s}\u001b[${close}m` : s;
 
 export function createStyle(color: boolean): Style {
-  return { bold: wrap(color, 1, 22), dim: wrap(color, 2, 22), red: wrap(color, 31, 39), green: wrap(color, 32, 39), yellow: wrap(color, 33, 39), cyan: wrap(color, 36, 39) };
+  return {
+    bold: wrap(color, 1, 22),
+    dim: wrap(color, 2, 22),
+    red: wrap(color, 31, 39),
+    green: wrap(color, 32, 39),
+    yellow: wrap(color, 33, 39),
+    cyan: wrap(color, 36, 39),
+  };
 }
 
 /** Colour allowed: the output is a terminal, NO_COLOR is unset or empty, TERM is not "dumb". */

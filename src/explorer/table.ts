@@ -17,12 +17,20 @@ export function resolveName<T extends Named>(table: readonly T[], word: string, 
   const hits = table.filter((c) => [c.name, ...(c.aliases ?? [])].some((n) => n.startsWith(w)));
   const [only] = hits;
   if (hits.length === 1 && only !== undefined) return only;
-  if (hits.length > 1) throw new AmbiguousCommandError(word, hits.map((c) => c.name), what);
+  if (hits.length > 1)
+    throw new AmbiguousCommandError(
+      word,
+      hits.map((c) => c.name),
+      what,
+    );
   throw new UnknownCommandError(word, what);
 }
 
 /** Names and aliases starting with `prefix` (tab completion). */
 export function namesStartingWith(table: readonly Named[], prefix: string): string[] {
   const p = prefix.toLowerCase();
-  return table.flatMap((c) => [c.name, ...(c.aliases ?? [])]).filter((n) => n.startsWith(p)).sort();
+  return table
+    .flatMap((c) => [c.name, ...(c.aliases ?? [])])
+    .filter((n) => n.startsWith(p))
+    .sort();
 }

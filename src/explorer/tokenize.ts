@@ -67,6 +67,7 @@ function quoted(line: string, open: number, cur: Builder): number {
     cur.text += line[i];
     i++;
   }
-  if (i >= line.length) throw new UsageError(`unterminated ${q === '"' ? 'double' : 'single'} quote`, `close the quote that starts at column ${open + 1}`);
+  if (i >= line.length)
+    throw new UsageError(`unterminated ${q === '"' ? 'double' : 'single'} quote`, `close the quote that starts at column ${open + 1}`);
   return i + 1;
 }

@@ -61,7 +61,14 @@ const text = (s: string): Uint8Array => new TextEncoder().encode(s);
 
 /** 7F49 for an EC key with explicit domain parameters 81..87 and, when known, the point 86 (§10). */
 export function ecPublicKeyTemplate(oid: Uint8Array, curve: Curve, point?: Uint8Array): Uint8Array {
-  const parts = [encodeTlv(0x06, oid), encodeTlv(0x81, curve.p), encodeTlv(0x82, curve.a), encodeTlv(0x83, curve.b), encodeTlv(0x84, curve.g), encodeTlv(0x85, curve.n)];
+  const parts = [
+    encodeTlv(0x06, oid),
+    encodeTlv(0x81, curve.p),
+    encodeTlv(0x82, curve.a),
+    encodeTlv(0x83, curve.b),
+    encodeTlv(0x84, curve.g),
+    encodeTlv(0x85, curve.n),
+  ];
   if (point !== undefined) parts.push(encodeTlv(0x86, point));
   parts.push(encodeTlv(0x87, Uint8Array.of(curve.h)));
   return encodeTlv(0x7f49, parts);
@@ -107,7 +114,9 @@ export function encodeCvcBody(f: CvcBodyFields): Uint8Array {
 export function cvSign(key: KeyObject, scheme: TaScheme, data: Uint8Array): Uint8Array {
   if (scheme.kind === 'ec') return new Uint8Array(cryptoSign(scheme.hash, data, { key, dsaEncoding: 'ieee-p1363' }));
   if (!scheme.pss) return new Uint8Array(cryptoSign(scheme.hash, data, key));
-  return new Uint8Array(cryptoSign(scheme.hash, data, { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: constants.RSA_PSS_SALTLEN_DIGEST }));
+  return new Uint8Array(
+    cryptoSign(scheme.hash, data, { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: constants.RSA_PSS_SALTLEN_DIGEST }),
+  );
 }
 
 /** 7F21 { body, 5F37 signature }. */

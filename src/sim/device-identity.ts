@@ -53,7 +53,7 @@ const ECDSA_SHA256 = requireScheme(TA_OID.ECDSA_SHA256);
 
 function requireScheme(oid: Uint8Array): NonNullable<ReturnType<typeof taScheme>> {
   const scheme = taScheme(oid);
-  if (scheme === undefined) throw new Error('the simulator PKI\'s signature scheme is missing from the TA scheme table');
+  if (scheme === undefined) throw new Error("the simulator PKI's signature scheme is missing from the TA scheme table");
   return scheme;
 }
 
@@ -105,7 +105,8 @@ export function randomSerial(): string {
  */
 export function createDeviceIdentity(options: { serial?: string; now?: Date } = {}): DeviceIdentity {
   const serial = options.serial ?? randomSerial();
-  if (!/^[A-Z]{2}[A-Z0-9]{1,9}$/.test(serial)) throw new RangeError(`device serial ${JSON.stringify(serial)} is not a CHR prefix (country + mnemonic, ≤ 11 characters)`);
+  if (!/^[A-Z]{2}[A-Z0-9]{1,9}$/.test(serial))
+    throw new RangeError(`device serial ${JSON.stringify(serial)} is not a CHR prefix (country + mnemonic, ≤ 11 characters)`);
   const curve = pkiCurve();
   const { privateKey } = generateKeyPairSync('ec', { namedCurve: curve.name });
   const now = options.now ?? new Date();

@@ -19,10 +19,21 @@ export function appletFcp(options: number): Uint8Array {
   let fcp = appletFcpCache.get(options);
   if (fcp === undefined) {
     fcp = Uint8Array.from([
-      0x62, 0x17,
-      0x82, 0x01, 0x38,
-      0x84, SC_HSM_AID.length, ...SC_HSM_AID,
-      0x85, 0x05, (options >> 8) & 0xff, options & 0xff, SIM_APPLET.TYPE, SIM_APPLET.MAJOR, SIM_APPLET.MINOR,
+      0x62,
+      0x17,
+      0x82,
+      0x01,
+      0x38,
+      0x84,
+      SC_HSM_AID.length,
+      ...SC_HSM_AID,
+      0x85,
+      0x05,
+      (options >> 8) & 0xff,
+      options & 0xff,
+      SIM_APPLET.TYPE,
+      SIM_APPLET.MAJOR,
+      SIM_APPLET.MINOR,
     ]);
     appletFcpCache.set(options, fcp);
   }

@@ -55,7 +55,13 @@ function uint(v: Uint8Array): number {
 
 function same(a: Uint8Array | undefined, b: Uint8Array): boolean {
   if (a === undefined) return false;
-  const strip = (x: Uint8Array): Uint8Array => x.subarray(Math.max(0, x.findIndex((y) => y !== 0)));
+  const strip = (x: Uint8Array): Uint8Array =>
+    x.subarray(
+      Math.max(
+        0,
+        x.findIndex((y) => y !== 0),
+      ),
+    );
   const x = strip(a);
   const y = strip(b);
   return x.length === y.length && x.every((v, i) => v === y[i]);
@@ -65,7 +71,11 @@ function ecSpec(t: ReadonlyMap<number, Uint8Array>): KeySpec {
   const p = t.get(0x81);
   const curve = p === undefined ? undefined : curveByPrime(p, t.get(0x82));
   if (curve === undefined) return bad('unknown curve');
-  const ok = same(t.get(0x83), curve.b) && same(t.get(0x84), curve.g) && same(t.get(0x85), curve.n) && (t.get(0x87) === undefined || same(t.get(0x87), Uint8Array.of(curve.h)));
+  const ok =
+    same(t.get(0x83), curve.b) &&
+    same(t.get(0x84), curve.g) &&
+    same(t.get(0x85), curve.n) &&
+    (t.get(0x87) === undefined || same(t.get(0x87), Uint8Array.of(curve.h)));
   if (!ok) bad('domain parameters do not match the curve of p');
   return { kind: 'ec', curve };
 }

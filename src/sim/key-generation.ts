@@ -46,7 +46,11 @@ export async function generateKeyFor(req: GakpRequest): Promise<GeneratedKey> {
   if (req.key.kind === 'rsa') {
     const jwk = createPublicKey(privateKey).export({ format: 'jwk' });
     const n = b64url(jwk.n);
-    return { privateKey, record: { kind: 'rsa', material, bits: bitLength(n), ...extra }, publicTemplate: rsaPublicKeyTemplate(req.oid, n, b64url(jwk.e)) };
+    return {
+      privateKey,
+      record: { kind: 'rsa', material, bits: bitLength(n), ...extra },
+      publicTemplate: rsaPublicKeyTemplate(req.oid, n, b64url(jwk.e)),
+    };
   }
   const curve = req.key.curve;
   const point = ecPublicPoint(privateKey, curve);

@@ -64,7 +64,11 @@ export type SaveErrorListener = (error: Error) => void;
  * effect that a crash could lose. A failed save is answered 6581 (memory failure), as a card whose
  * EEPROM write failed would, and reported to `onSaveError`.
  */
-export function persistentCard(sim: SmartCardHsmSimulator, file: string, onSaveError?: SaveErrorListener): VirtualCard & { flush(): Promise<void> } {
+export function persistentCard(
+  sim: SmartCardHsmSimulator,
+  file: string,
+  onSaveError?: SaveErrorListener,
+): VirtualCard & { flush(): Promise<void> } {
   let saved = JSON.stringify(sim.toJSON());
   let queue: Promise<void> = Promise.resolve();
   const saveIfChanged = async (): Promise<void> => {

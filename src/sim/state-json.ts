@@ -46,7 +46,8 @@ function keyToJson(k: KeyRecord): KeyJson {
   return out;
 }
 
-const pinToJson = (p: PinRecord | undefined): SimStateJson['userPin'] => (p === undefined ? null : { value: toHex(p.value), retries: p.retries, max: p.max });
+const pinToJson = (p: PinRecord | undefined): SimStateJson['userPin'] =>
+  p === undefined ? null : { value: toHex(p.value), retries: p.retries, max: p.max };
 
 export function stateToJson(s: SimState): SimStateJson {
   const keys: Record<string, KeyJson> = {};
@@ -147,8 +148,10 @@ function filesFromJson(v: unknown): Map<number, Uint8Array> {
 export function stateFromJson(json: unknown): SimState {
   const o = obj(json, 'state');
   if (o.format !== STATE_FORMAT) fail('format', `must be "${STATE_FORMAT}" (this is not a schsm simulator state)`);
-  if (o.version !== STATE_VERSION) fail('version', `${JSON.stringify(o.version)} is not supported (this schsm reads version ${STATE_VERSION})`);
-  if (typeof o.serial !== 'string' || !/^[A-Z]{2}[A-Z0-9]{1,9}$/.test(o.serial)) fail('serial', 'must be a device serial such as "UTSM0123456"');
+  if (o.version !== STATE_VERSION)
+    fail('version', `${JSON.stringify(o.version)} is not supported (this schsm reads version ${STATE_VERSION})`);
+  if (typeof o.serial !== 'string' || !/^[A-Z]{2}[A-Z0-9]{1,9}$/.test(o.serial))
+    fail('serial', 'must be a device serial such as "UTSM0123456"');
   return {
     serial: o.serial,
     deviceKey: keyFromJson(o.deviceKey, 'deviceKey'),

@@ -93,7 +93,14 @@ export function serveVpcd(card: VirtualCard, options: VpcdOptions = {}): VpcdHan
   let restartTimer: NodeJS.Timeout | undefined;
 
   const start = (): void => {
-    const vpcdLink: LinkConfig = { host, port, retryMin: retry.min, retryMax: retry.max, tune: options.tcpTuning !== false, atr: atr.current() };
+    const vpcdLink: LinkConfig = {
+      host,
+      port,
+      retryMin: retry.min,
+      retryMax: retry.max,
+      tune: options.tcpTuning !== false,
+      atr: atr.current(),
+    };
     const w = startWorker({ vpcdLink });
     worker = w;
     const linked = serveCard(card, w, emit, atr);
@@ -163,7 +170,9 @@ function serveCard(card: VirtualCard, w: Worker, emit: (e: VpcdEvent) => void, a
   let queue: Promise<void> = Promise.resolve();
   let up = false;
   const inOrder = (task: () => void | Promise<void>): void => {
-    queue = queue.then(task).catch((error: unknown) => emit({ kind: 'error', error: error instanceof Error ? error : new Error(String(error)) }));
+    queue = queue
+      .then(task)
+      .catch((error: unknown) => emit({ kind: 'error', error: error instanceof Error ? error : new Error(String(error)) }));
   };
   w.on('message', (m: LinkMessage) => {
     if (m instanceof ArrayBuffer) return inOrder(() => exchange(card, w, new Uint8Array(m), emit, atr));
@@ -194,7 +203,10 @@ async function exchange(card: VirtualCard, w: Worker, command: Uint8Array, emit:
   try {
     response = await card.process(command);
   } catch (error) {
-    emit({ kind: 'error', error: new Error(`the card threw instead of answering (answered 6F00): ${(error as Error).message}`, { cause: error }) });
+    emit({
+      kind: 'error',
+      error: new Error(`the card threw instead of answering (answered 6F00): ${(error as Error).message}`, { cause: error }),
+    });
     response = Uint8Array.of(0x6f, 0x00);
   }
   if (response.length > VPCD.MAX_PAYLOAD) {

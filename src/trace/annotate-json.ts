@@ -6,13 +6,18 @@ import { formatPattern } from './pattern.ts';
  * The JSON form of annotations (`schsm trace show --json`): the structure of annotate.ts with the
  * recorded bytes as hex (`..` masked, `*` any run) and TLV data expanded into its printed tree.
  */
-export type DataJson = Exclude<DataAnnotation, { kind: 'tlv' }> | { readonly kind: 'tlv'; readonly what: string; readonly length: number; readonly lines: readonly string[] };
+export type DataJson =
+  | Exclude<DataAnnotation, { kind: 'tlv' }>
+  | { readonly kind: 'tlv'; readonly what: string; readonly length: number; readonly lines: readonly string[] };
 
 export type CommandJson = Omit<CommandAnnotation, 'pattern' | 'data'> & { readonly hex: string; readonly data: DataJson | undefined };
 export type ResponseJson = Omit<ResponseAnnotation, 'pattern' | 'data'> & { readonly hex: string; readonly data: DataJson | undefined };
 
 export type AnnotationJson =
-  | (Omit<Extract<Annotation, { kind: 'exchange' }>, 'command' | 'response'> & { readonly command: CommandJson; readonly response: ResponseJson })
+  | (Omit<Extract<Annotation, { kind: 'exchange' }>, 'command' | 'response'> & {
+      readonly command: CommandJson;
+      readonly response: ResponseJson;
+    })
   | Extract<Annotation, { kind: 'reset' }>;
 
 export function dataJson(d: DataAnnotation | undefined): DataJson | undefined {

@@ -102,7 +102,8 @@ function lengthText(kase: CommandCase, nc: number, ne: number): string {
     return `${s.slice(0, 2)} ${s.slice(2)}`;
   };
   const lc = kase.endsWith('E') ? `Lc 00 ${h4(nc)} (Nc ${nc})` : `Lc ${hex2(nc)} (Nc ${nc})`;
-  const le = kase === '2E' ? `Le 00 ${h4(ne)} (Ne ${ne})` : kase.endsWith('E') ? `Le ${h4(ne)} (Ne ${ne})` : `Le ${hex2(ne & 0xff)} (Ne ${ne})`;
+  const le =
+    kase === '2E' ? `Le 00 ${h4(ne)} (Ne ${ne})` : kase.endsWith('E') ? `Le ${h4(ne)} (Ne ${ne})` : `Le ${hex2(ne & 0xff)} (Ne ${ne})`;
   switch (kase) {
     case '1':
       return 'case 1 (no data, no Le)';
@@ -172,13 +173,23 @@ export function annotateCommand(p: HexPattern): CommandAnnotation {
     p2,
     params: describeParams(ins, p1, p2, lengths.nc),
     lengths,
-    data: lengths.nc > 0 ? decodeCommandData(ins, p1, b.subarray(lengths.dataStart, dataEnd), masked === 0 ? 0 : countMasked(p, lengths.dataStart, dataEnd)) : undefined,
+    data:
+      lengths.nc > 0
+        ? decodeCommandData(ins, p1, b.subarray(lengths.dataStart, dataEnd), masked === 0 ? 0 : countMasked(p, lengths.dataStart, dataEnd))
+        : undefined,
     masked,
     variable,
   };
 }
 
-const VARIABLE: LengthInfo = { case: 'malformed', form: undefined, nc: 0, ne: 0, dataStart: 0, text: 'variable length (the recording has "*")' };
+const VARIABLE: LengthInfo = {
+  case: 'malformed',
+  form: undefined,
+  nc: 0,
+  ne: 0,
+  dataStart: 0,
+  text: 'variable length (the recording has "*")',
+};
 
 interface SwInfo {
   readonly text: string;
@@ -239,7 +250,12 @@ export function annotateExchange(rec: TraceExchange, number: number): ExchangeAn
 }
 
 function annotateReset(rec: TraceReset): ResetAnnotation {
-  return { kind: 'reset', line: rec.line, atr: rec.atr === undefined ? undefined : formatPattern({ bytes: rec.atr, masked: undefined, stars: undefined }), comments: rec.comments };
+  return {
+    kind: 'reset',
+    line: rec.line,
+    atr: rec.atr === undefined ? undefined : formatPattern({ bytes: rec.atr, masked: undefined, stars: undefined }),
+    comments: rec.comments,
+  };
 }
 
 /** Annotate every record of a trace. */

@@ -82,7 +82,8 @@ function initializeFields(data: Uint8Array): DataAnnotation {
     } else if (tag === 0x81) fields.push({ name: '81 initial user PIN', value: `secret, ${len} bytes` });
     else if (tag === 0x82) fields.push({ name: '82 SO-PIN (initialization code)', value: `secret, ${len} bytes` });
     else if (tag === 0x91) fields.push({ name: '91 user PIN retry counter', value: String(v[0] ?? 0) });
-    else if (tag === 0x92) fields.push({ name: '92 DKEK shares', value: v[0] === 0 ? '0 (card generates a random DKEK)' : String(v[0] ?? 0) });
+    else if (tag === 0x92)
+      fields.push({ name: '92 DKEK shares', value: v[0] === 0 ? '0 (card generates a random DKEK)' : String(v[0] ?? 0) });
     else if (tag === 0x93) fields.push({ name: '93 public key authentication', value: `${v[1] ?? 0} of ${v[0] ?? 0} keys required` });
     else if (tag === 0x97) fields.push({ name: '97 key domains', value: String(v[0] ?? 0) });
     else fields.push({ name: `${hex2(tag)}`, value: toHex(v) });
@@ -102,7 +103,11 @@ function fidList(data: Uint8Array): { fid: string; meaning: string }[] {
 function selectData(p1: number, data: Uint8Array): DataAnnotation | undefined {
   if (p1 === 0x04) {
     const aid = toHex(data);
-    return { kind: 'fields', what: 'DF name', fields: [{ name: 'AID', value: `${aid}${KNOWN_AIDS[aid] === undefined ? '' : ` (${KNOWN_AIDS[aid]})`}` }] };
+    return {
+      kind: 'fields',
+      what: 'DF name',
+      fields: [{ name: 'AID', value: `${aid}${KNOWN_AIDS[aid] === undefined ? '' : ` (${KNOWN_AIDS[aid]})`}` }],
+    };
   }
   if (p1 === 0x08 || p1 === 0x09) return { kind: 'fids', what: 'path', entries: fidList(data) };
   if (data.length === 2) return { kind: 'fids', what: 'file identifier', entries: fidList(data) };
@@ -184,7 +189,11 @@ export function decodeResponseData(ins: number, data: Uint8Array, masked: number
       };
     case INS.PUBLIC_KEY_AUTHENTICATION:
       if (data.length !== 4) return bytes('data', data, 0);
-      return { kind: 'fields', what: 'public key authentication status', fields: ['total keys', 'missing', 'required', 'authenticated'].map((name, i) => ({ name, value: String(data[i] ?? 0) })) };
+      return {
+        kind: 'fields',
+        what: 'public key authentication status',
+        fields: ['total keys', 'missing', 'required', 'authenticated'].map((name, i) => ({ name, value: String(data[i] ?? 0) })),
+      };
     case INS.SIGN:
       return (data[0] === 0x30 ? tlv('ECDSA signature (DER)', data) : undefined) ?? bytes('signature', data, 0);
     case INS.WRAP_KEY:

@@ -37,7 +37,10 @@ export interface TraceDiff {
   readonly differences: readonly DiffEntry[];
 }
 
-type Op = { readonly op: 'same'; readonly i: number; readonly j: number } | { readonly op: 'del'; readonly i: number } | { readonly op: 'ins'; readonly j: number };
+type Op =
+  | { readonly op: 'same'; readonly i: number; readonly j: number }
+  | { readonly op: 'del'; readonly i: number }
+  | { readonly op: 'ins'; readonly j: number };
 
 function sameCommand(x: TraceRecord, y: TraceRecord): boolean {
   if (x.kind === 'reset' || y.kind === 'reset') return x.kind === y.kind;
@@ -174,7 +177,9 @@ function sideLines(label: string, s: DiffSide | undefined, file: string): string
 /** Readable report of a diff (`schsm trace diff`). */
 export function renderDiff(d: TraceDiff, nameA = 'A', nameB = 'B'): string {
   if (d.equal) return `traces match: ${d.aRecords} record(s) each, masks respected, timing ignored\n`;
-  const lines = [`traces differ: ${d.differences.length} difference(s); ${d.aligned} record(s) aligned (A has ${d.aRecords}, B has ${d.bRecords})`];
+  const lines = [
+    `traces differ: ${d.differences.length} difference(s); ${d.aligned} record(s) aligned (A has ${d.aRecords}, B has ${d.bRecords})`,
+  ];
   d.differences.forEach((e, n) => {
     lines.push('', `${n === 0 ? 'first divergence' : `difference ${n + 1}`}: ${e.kind} — ${e.detail}`);
     lines.push(...sideLines('A', e.a, nameA), ...sideLines('B', e.b, nameB));

@@ -46,7 +46,9 @@ export class TraceMismatchError extends SchsmError {
     super(
       `${where(line, file)}replay mismatch at record ${index + 1}\n  expected: ${expected}\n  actual:   ${actual}`,
       'ERR_SCHSM_TRACE_MISMATCH',
-      { hint: 'the command differs from the recording: re-record the trace, or mask bytes that legitimately vary with ".." (one byte) or "*" (any number of bytes)' },
+      {
+        hint: 'the command differs from the recording: re-record the trace, or mask bytes that legitimately vary with ".." (one byte) or "*" (any number of bytes)',
+      },
     );
     this.expected = expected;
     this.actual = actual;
@@ -63,9 +65,13 @@ export class TraceExhaustedError extends SchsmError {
   readonly used: number;
   readonly line: number | undefined;
   constructor(actual: string, used: number, line: number | undefined, file?: string) {
-    super(`${where(line, file)}replay exhausted: all ${used} recorded record(s) were used, but the program sent ${actual}`, 'ERR_SCHSM_TRACE_EXHAUSTED', {
-      hint: 'the program sends more APDUs than the recording holds: re-record the trace',
-    });
+    super(
+      `${where(line, file)}replay exhausted: all ${used} recorded record(s) were used, but the program sent ${actual}`,
+      'ERR_SCHSM_TRACE_EXHAUSTED',
+      {
+        hint: 'the program sends more APDUs than the recording holds: re-record the trace',
+      },
+    );
     this.actual = actual;
     this.used = used;
     this.line = line;
@@ -90,6 +96,10 @@ export class TraceNotConsumedError extends SchsmError {
 export class TraceFileExistsError extends FileExistsError {
   override name = 'TraceFileExistsError';
   constructor(path: string) {
-    super(path, 'schsm never overwrites a trace file', 'choose another file name, or pass --force (library: {force: true}) to overwrite it');
+    super(
+      path,
+      'schsm never overwrites a trace file',
+      'choose another file name, or pass --force (library: {force: true}) to overwrite it',
+    );
   }
 }

@@ -154,7 +154,10 @@ class Parser {
     if (c0 === 61 /* = */ && c1 === 62 /* > */) return this.command(s + 2, e, lineNo);
     if (c0 === 60 /* < */ && c1 === 61 /* = */) return this.response(s + 2, e, lineNo);
     if ((c0 | 0x20) === 114 /* r */ && /^reset(?=$|[ \t#])/i.test(text.slice(s, Math.min(e, s + 6)))) return this.reset(s + 5, e, lineNo);
-    this.fail(`unexpected line ${JSON.stringify(text.slice(s, Math.min(e, s + 40)))}: expected "=> command", "<= response", "reset" or "# comment"`, lineNo);
+    this.fail(
+      `unexpected line ${JSON.stringify(text.slice(s, Math.min(e, s + 40)))}: expected "=> command", "<= response", "reset" or "# comment"`,
+      lineNo,
+    );
   }
 
   comment(body: string): void {
@@ -193,7 +196,8 @@ class Parser {
     const p = this.pattern(s, e, lineNo);
     const h = lastPatternEnd();
     if (h < e && this.text.charCodeAt(h) === 64) this.fail('timing (@…) belongs on the response line', lineNo);
-    if (p.bytes.length < 4 && p.stars === undefined) this.fail(`a command needs at least the 4 header bytes CLA INS P1 P2, got ${p.bytes.length}`, lineNo);
+    if (p.bytes.length < 4 && p.stars === undefined)
+      this.fail(`a command needs at least the 4 header bytes CLA INS P1 P2, got ${p.bytes.length}`, lineNo);
     this.cmd = p;
     this.cmdLine = lineNo;
     this.cmdNote = this.note(h, e);
@@ -229,7 +233,8 @@ class Parser {
     const fast = quickMs(this.text, at, h);
     if (fast >= 0) return fast;
     const m = TIME.exec(this.text.slice(at, h).trim());
-    if (m === null) this.fail(`timing must look like @1.234ms (units ms, us, s), got ${JSON.stringify(this.text.slice(at, h).trim())}`, lineNo);
+    if (m === null)
+      this.fail(`timing must look like @1.234ms (units ms, us, s), got ${JSON.stringify(this.text.slice(at, h).trim())}`, lineNo);
     const v = Number(m?.[1]);
     const unit = m?.[2];
     return unit === 's' ? v * 1000 : unit === 'ms' ? v : v / 1000;
@@ -241,7 +246,13 @@ class Parser {
     const h = lastPatternEnd();
     if (h < e && this.text.charCodeAt(h) === 64) this.fail('timing (@…) belongs on a response line', lineNo);
     if (p.masked !== undefined || p.stars !== undefined) this.fail('the ATR of a reset must be plain hex', lineNo);
-    const rec: TraceReset = { kind: 'reset', line: lineNo, atr: p.bytes.length > 0 ? p.bytes : undefined, note: this.note(h, e), comments: this.comments };
+    const rec: TraceReset = {
+      kind: 'reset',
+      line: lineNo,
+      atr: p.bytes.length > 0 ? p.bytes : undefined,
+      note: this.note(h, e),
+      comments: this.comments,
+    };
     this.records.push(rec);
     this.comments = undefined;
   }

@@ -11,7 +11,17 @@ export * from './import/index.ts';
 export { importOpenscLog } from './import/opensc.ts';
 export { importPcscSpyLog } from './import/pcsc-spy.ts';
 export { importScriptorLog } from './import/scriptor.ts';
-export { ALGORITHMS, describeCla, describeFid, FID_PREFIXES, INS_NAMES, KNOWN_AIDS, KNOWN_FIDS, PIN_REFERENCES, type ClaInfo } from './ins-names.ts';
+export {
+  ALGORITHMS,
+  describeCla,
+  describeFid,
+  FID_PREFIXES,
+  INS_NAMES,
+  KNOWN_AIDS,
+  KNOWN_FIDS,
+  PIN_REFERENCES,
+  type ClaInfo,
+} from './ins-names.ts';
 export * from './params.ts';
 export * from './decode-data.ts';
 export * from './annotate.ts';

@@ -88,8 +88,24 @@ export function describeCla(cla: number): ClaInfo {
 const CLA_CACHE: (ClaInfo | undefined)[] = new Array<ClaInfo | undefined>(256).fill(undefined);
 
 function claInfo(cla: number): ClaInfo {
-  if (cla === 0xff) return { value: cla, proprietary: true, chaining: false, secureMessaging: 'none', channel: 0, text: 'FF: invalid class (PPS or PC/SC reader pseudo-APDU)' };
-  if (cla >= 0x20 && cla < 0x40) return { value: cla, proprietary: false, chaining: false, secureMessaging: 'none', channel: 0, text: `${hex2(cla)}: reserved class (RFU)` };
+  if (cla === 0xff)
+    return {
+      value: cla,
+      proprietary: true,
+      chaining: false,
+      secureMessaging: 'none',
+      channel: 0,
+      text: 'FF: invalid class (PPS or PC/SC reader pseudo-APDU)',
+    };
+  if (cla >= 0x20 && cla < 0x40)
+    return {
+      value: cla,
+      proprietary: false,
+      chaining: false,
+      secureMessaging: 'none',
+      channel: 0,
+      text: `${hex2(cla)}: reserved class (RFU)`,
+    };
   const further = cla >= 0x40 && cla < 0x80;
   const proprietary = cla >= 0x80;
   const chaining = (cla & 0x10) !== 0;

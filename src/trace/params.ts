@@ -19,7 +19,8 @@ const SELECT_P1: Readonly<Record<number, string>> = {
 };
 
 function selectP2(p2: number): string {
-  const what = ({ 0x00: 'return FCI', 0x04: 'return FCP', 0x08: 'return FMD', 0x0c: 'no response data' } as Record<number, string>)[p2 & 0x0c] ?? '?';
+  const what =
+    ({ 0x00: 'return FCI', 0x04: 'return FCP', 0x08: 'return FMD', 0x0c: 'no response data' } as Record<number, string>)[p2 & 0x0c] ?? '?';
   const occurrence = (p2 & 0x03) === 0 ? '' : (p2 & 0x03) === 2 ? ', next occurrence' : ', RFU occurrence bits';
   return `${what}${occurrence}`;
 }
@@ -31,7 +32,14 @@ const MSE_P1: Readonly<Record<number, string>> = {
   0xf3: 'restore',
 };
 
-const MSE_P2: Readonly<Record<number, string>> = { 0xa4: 'AT (authentication template)', 0xa6: 'KAT', 0xaa: 'HT', 0xb4: 'CCT', 0xb6: 'DST (digital signature template)', 0xb8: 'CT' };
+const MSE_P2: Readonly<Record<number, string>> = {
+  0xa4: 'AT (authentication template)',
+  0xa6: 'KAT',
+  0xaa: 'HT',
+  0xb4: 'CCT',
+  0xb6: 'DST (digital signature template)',
+  0xb8: 'CT',
+};
 
 const PSO: Readonly<Record<number, string>> = {
   0x00be: 'VERIFY CERTIFICATE',
@@ -70,13 +78,20 @@ type Describer = (p1: number, p2: number, nc: number) => string;
 
 const DESCRIBERS: ReadonlyMap<number, Describer> = new Map<number, Describer>([
   [INS.SELECT, (p1, p2) => both(SELECT_P1[p1] ?? 'unknown selection', selectP2(p2), p1, p2)],
-  [INS.READ_BINARY, (p1, p2) => ((p1 & 0x80) !== 0 ? `P1 ${hex2(p1)}: short EF ${p1 & 0x1f} · P2 ${hex2(p2)}: offset ${p2}` : `P1P2: offset ${(p1 << 8) | p2}`)],
+  [
+    INS.READ_BINARY,
+    (p1, p2) =>
+      (p1 & 0x80) !== 0 ? `P1 ${hex2(p1)}: short EF ${p1 & 0x1f} · P2 ${hex2(p2)}: offset ${p2}` : `P1P2: offset ${(p1 << 8) | p2}`,
+  ],
   [INS.UPDATE_BINARY, (p1, p2) => `P1P2: offset ${(p1 << 8) | p2}`],
   [INS.READ_BINARY_ODD, fidParams],
   [INS.UPDATE_BINARY_ODD, fidParams],
   [INS.DELETE_FILE, (p1, p2) => both(p1 === 0x02 ? 'EF or key named by the data' : 'unusual', p2 === 0 ? '-' : 'unusual', p1, p2)],
   [INS.VERIFY, (p1, p2, nc) => both(p1 === 0 ? '-' : 'unusual', `${pin(p2)}${nc === 0 ? ' (status query: no PIN sent)' : ''}`, p1, p2)],
-  [INS.CHANGE_REFERENCE_DATA, (p1, p2) => both(p1 === 0 ? 'old and new value' : p1 === 1 ? 'new value only (implicit)' : 'unusual', pin(p2), p1, p2)],
+  [
+    INS.CHANGE_REFERENCE_DATA,
+    (p1, p2) => both(p1 === 0 ? 'old and new value' : p1 === 1 ? 'new value only (implicit)' : 'unusual', pin(p2), p1, p2),
+  ],
   [INS.RESET_RETRY_COUNTER, (p1, p2) => both(RRC_P1[p1] ?? 'unknown', pin(p2), p1, p2)],
   [INS.GENERATE_ASYMMETRIC_KEY_PAIR, (p1, p2) => both(`new ${key(p1)}`, `outer request signed by ${key(p2)}`, p1, p2)],
   [INS.GENERATE_SYMMETRIC_KEY, (p1, p2) => both(`new ${key(p1)}`, algo(p2), p1, p2)],

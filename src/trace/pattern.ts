@@ -104,7 +104,7 @@ export function parseHexPattern(text: string, start: number, end: number, line?:
     }
   }
   arenaPos = base + n;
-  stoppedAt = Math.min(i , end);
+  stoppedAt = Math.min(i, end);
   return {
     bytes: out.subarray(base, base + n),
     masked: anyMasked ? scratchMask.slice(0, n) : undefined,

@@ -130,12 +130,20 @@ class Recorder implements RecordingTransport {
     try {
       response = await this.inner.transmit(command);
     } catch (error) {
-      const shown = this.redact ? redactPair(concretePattern(command), concretePattern(Uint8Array.of(0x90, 0)), this.unwrap).command : concretePattern(command);
-      this.write(`${formatComment(`no response to ${formatPattern(shown)}: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`)}\n`);
+      const shown = this.redact
+        ? redactPair(concretePattern(command), concretePattern(Uint8Array.of(0x90, 0)), this.unwrap).command
+        : concretePattern(command);
+      this.write(
+        `${formatComment(`no response to ${formatPattern(shown)}: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`)}\n`,
+      );
       throw error;
     }
     const ms = performance.now() - t0;
-    const record = exchangeRecord({ command: concretePattern(command), response: concretePattern(response), durationMs: this.options.timing === false ? undefined : ms });
+    const record = exchangeRecord({
+      command: concretePattern(command),
+      response: concretePattern(response),
+      durationMs: this.options.timing === false ? undefined : ms,
+    });
     this.write(formatRecord(this.redact ? redactExchange(record, this.unwrap) : record, true));
     this.count++;
     this.first = false;

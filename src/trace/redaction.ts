@@ -43,7 +43,8 @@ export interface RedactedPair {
 /** Mask the secrets of one exchange. Patterns containing `*` are left as they are. */
 export function redactPair(command: HexPattern, response: HexPattern, unwrap = false): RedactedPair {
   const cmdSecrets: Redaction[] = command.stars === undefined ? commandSecrets(command.bytes, { unwrap }) : [];
-  const respSecrets: Redaction[] = command.stars === undefined && response.stars === undefined ? responseSecrets(command.bytes, response.bytes) : [];
+  const respSecrets: Redaction[] =
+    command.stars === undefined && response.stars === undefined ? responseSecrets(command.bytes, response.bytes) : [];
   if (cmdSecrets.length === 0 && respSecrets.length === 0) return { command, response, what: [] };
   const what = [...new Set([...cmdSecrets, ...respSecrets].map((r) => r.what))];
   return { command: maskRanges(command, cmdSecrets), response: maskRanges(response, respSecrets), what };
@@ -65,7 +66,9 @@ export function redactExchange(rec: TraceExchange, unwrap = false): TraceExchang
 export function redactTrace(trace: Trace, options: TraceRedactOptions = {}): Trace {
   const on = options.redact ?? true;
   const unwrap = options.redactUnwrap ?? false;
-  const records: TraceRecord[] = on ? trace.records.map((r) => (r.kind === 'exchange' ? redactExchange(r, unwrap) : r)) : [...trace.records];
+  const records: TraceRecord[] = on
+    ? trace.records.map((r) => (r.kind === 'exchange' ? redactExchange(r, unwrap) : r))
+    : [...trace.records];
   const value = on ? redactionSummary(unwrap) : NOT_REDACTED;
   const metadata = { ...trace.metadata, redacted: value };
   const header = trace.header.some((l) => /^redacted:/i.test(l))

@@ -42,7 +42,9 @@ export function renderData(d: DataAnnotation | undefined): string[] {
     case 'fields':
       return d.fields.map((f) => `${f.name}: ${f.value}`);
     case 'fids':
-      return d.entries.length === 1 ? [`${d.what}: ${d.entries[0]?.fid} ${d.entries[0]?.meaning}`] : [`${d.what}:`, ...d.entries.map((e) => `  ${e.fid} ${e.meaning}`)];
+      return d.entries.length === 1
+        ? [`${d.what}: ${d.entries[0]?.fid} ${d.entries[0]?.meaning}`]
+        : [`${d.what}:`, ...d.entries.map((e) => `  ${e.fid} ${e.meaning}`)];
     case 'tlv':
       return tlvLines(d);
   }
@@ -52,7 +54,7 @@ function commandLines(c: CommandAnnotation, note: string | undefined, perLine: n
   const out = wrapHex('=> ', formatPattern(c.pattern), perLine);
   if (note !== undefined) out.push(`${INDENT}# ${note}`);
   out.push(`${INDENT}${c.name} · CLA ${c.cla.text} · ${c.params}`);
-  out.push(`${INDENT}${c.lengths.text}${c.masked > 0 ? ` · ${c.masked} masked byte(s)` : ""}`);
+  out.push(`${INDENT}${c.lengths.text}${c.masked > 0 ? ` · ${c.masked} masked byte(s)` : ''}`);
   for (const l of renderData(c.data)) out.push(`${INDENT}${l}`);
   return out;
 }
@@ -80,7 +82,11 @@ export function renderAnnotation(a: Annotation, options: RenderOptions = {}): st
 }
 
 /** All annotations, separated by empty lines, after an optional metadata block. */
-export function renderAnnotations(list: readonly Annotation[], metadata: Readonly<Record<string, string>> = {}, options: RenderOptions = {}): string {
+export function renderAnnotations(
+  list: readonly Annotation[],
+  metadata: Readonly<Record<string, string>> = {},
+  options: RenderOptions = {},
+): string {
   const parts: string[] = [];
   const meta = Object.entries(metadata);
   if (meta.length > 0) parts.push(meta.map(([k, v]) => `${k}: ${v}`).join('\n'));

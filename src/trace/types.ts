@@ -68,7 +68,9 @@ export function exchangeRecord(fields: {
 }
 
 /** Build a reset record. */
-export function resetRecord(fields: { line?: number; atr?: Uint8Array | undefined; note?: string | undefined; comments?: readonly string[] | undefined } = {}): TraceReset {
+export function resetRecord(
+  fields: { line?: number; atr?: Uint8Array | undefined; note?: string | undefined; comments?: readonly string[] | undefined } = {},
+): TraceReset {
   return { kind: 'reset', line: fields.line ?? 0, atr: fields.atr, note: fields.note, comments: fields.comments };
 }
 

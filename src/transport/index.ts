@@ -1,7 +1,14 @@
 export * from './transport.ts';
 export * from './errors.ts';
 export * from './redact.ts';
-export { listReaders, openPcscTransport, selectReader, type PcscReaderInfo, type ListReadersOptions, type OpenPcscOptions } from './pcsc.ts';
+export {
+  listReaders,
+  openPcscTransport,
+  selectReader,
+  type PcscReaderInfo,
+  type ListReadersOptions,
+  type OpenPcscOptions,
+} from './pcsc.ts';
 export type { PcscConnectOptions } from './pcsc-connection.ts';
 export { PcscError, PcscUnavailableError, PCSC_CODE, pcscCodeName, type PcscCodeName } from './pcsc-errors.ts';
 export { withTrafficLog } from './log.ts';

@@ -26,9 +26,24 @@ export interface PcscConnectOptions {
 export const RECEIVE_BUFFER = 65536 + 2;
 
 /** Promise around a binding callback, bounded by `ms` (a hung pcscd must not hang schsm). */
-function call<T>(op: string, reader: string, ms: number, start: (cb: (err: Error | null | undefined, value?: T) => void) => void): Promise<T> {
+function call<T>(
+  op: string,
+  reader: string,
+  ms: number,
+  start: (cb: (err: Error | null | undefined, value?: T) => void) => void,
+): Promise<T> {
   return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new TransportTimeoutError(`${op} on "${reader}"`, ms, 'the reader or pcscd stopped answering; re-plug the reader or restart pcscd')), ms);
+    const timer = setTimeout(
+      () =>
+        reject(
+          new TransportTimeoutError(
+            `${op} on "${reader}"`,
+            ms,
+            'the reader or pcscd stopped answering; re-plug the reader or restart pcscd',
+          ),
+        ),
+      ms,
+    );
     start((err, value) => {
       clearTimeout(timer);
       if (err !== null && err !== undefined) reject(pcscErrorFrom(err, op, reader));
@@ -46,7 +61,10 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
  * the outstanding SCardTransmit waits for an answer that only the blocked main thread can give: a
  * deadlock. So the discovery context is closed only once nothing is outstanding.
  */
-function createOutstanding(): { wrap<T>(start: (cb: (err: Error | null | undefined, value?: T) => void) => void): typeof start; whenIdle(fn: () => void): void } {
+function createOutstanding(): {
+  wrap<T>(start: (cb: (err: Error | null | undefined, value?: T) => void) => void): typeof start;
+  whenIdle(fn: () => void): void;
+} {
   let count = 0;
   let idle: (() => void) | undefined;
   return {
@@ -121,10 +139,21 @@ export async function connectReader(d: Discovery, watched: WatchedReader, option
   const outstanding = createOutstanding();
 
   const connect = async (mode: number): Promise<void> => {
-    protocol = await call<number>('SCardConnect', name, connectMs, outstanding.wrap((cb) => r.connect({ share_mode: mode, protocol: r.SCARD_PROTOCOL_T0 | r.SCARD_PROTOCOL_T1 }, cb)));
+    protocol = await call<number>(
+      'SCardConnect',
+      name,
+      connectMs,
+      outstanding.wrap((cb) => r.connect({ share_mode: mode, protocol: r.SCARD_PROTOCOL_T0 | r.SCARD_PROTOCOL_T1 }, cb)),
+    );
     share = mode;
   };
-  const disconnect = (disposition: number): Promise<void> => call<void>('SCardDisconnect', name, connectMs, outstanding.wrap((cb) => r.disconnect(disposition, cb)));
+  const disconnect = (disposition: number): Promise<void> =>
+    call<void>(
+      'SCardDisconnect',
+      name,
+      connectMs,
+      outstanding.wrap((cb) => r.disconnect(disposition, cb)),
+    );
   const reconnect = async (disposition: number, mode: number): Promise<void> => {
     await disconnect(disposition);
     await connect(mode);
@@ -139,7 +168,8 @@ export async function connectReader(d: Discovery, watched: WatchedReader, option
   log('connected to "%s" (%s, %s)', name, protocolName(r, protocol), share === r.SCARD_SHARE_EXCLUSIVE ? 'exclusive' : 'shared');
 
   const usable = (): void => {
-    if (closed) throw new TransportError(`the connection to "${name}" is closed`, 'ERR_SCHSM_TRANSPORT_CLOSED', { hint: 'open a new connection' });
+    if (closed)
+      throw new TransportError(`the connection to "${name}" is closed`, 'ERR_SCHSM_TRANSPORT_CLOSED', { hint: 'open a new connection' });
     if (removed !== undefined) throw removed;
   };
 
@@ -147,7 +177,12 @@ export async function connectReader(d: Discovery, watched: WatchedReader, option
     usable();
     const data = Buffer.from(command.buffer, command.byteOffset, command.byteLength);
     try {
-      const res = await call<Buffer>('SCardTransmit', name, transmitMs, outstanding.wrap((cb) => r.transmit(data, receiveBytes, protocol, cb)));
+      const res = await call<Buffer>(
+        'SCardTransmit',
+        name,
+        transmitMs,
+        outstanding.wrap((cb) => r.transmit(data, receiveBytes, protocol, cb)),
+      );
       return new Uint8Array(res.buffer, res.byteOffset, res.byteLength);
     } catch (error) {
       throw await explainFailure(error);
@@ -165,7 +200,11 @@ export async function connectReader(d: Discovery, watched: WatchedReader, option
     if (code === PCSC_CODE.SCARD_W_REMOVED_CARD || code === PCSC_CODE.SCARD_E_NO_SMARTCARD) removed = error;
     if (code === PCSC_CODE.SCARD_W_RESET_CARD) await reconnect(r.SCARD_LEAVE_CARD, share).catch(() => undefined);
     if (code !== undefined && LINK_FAILURES.has(code) && (await cardGone(d, watched, REMOVAL_SETTLE_MS))) {
-      removed = new PcscError(`SCardTransmit on "${name}": SCARD_W_REMOVED_CARD (the card was removed; pcscd first said ${error.pcscName})`, PCSC_CODE.SCARD_W_REMOVED_CARD, { cause: error });
+      removed = new PcscError(
+        `SCardTransmit on "${name}": SCARD_W_REMOVED_CARD (the card was removed; pcscd first said ${error.pcscName})`,
+        PCSC_CODE.SCARD_W_REMOVED_CARD,
+        { cause: error },
+      );
       return removed;
     }
     return error;

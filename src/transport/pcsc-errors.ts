@@ -57,7 +57,8 @@ interface Advice {
   readonly hint?: string;
 }
 
-const START_PCSCD = 'start the PC/SC daemon: `sudo systemctl start pcscd.socket` (or run `pcscd -f &` as root); install it with `apt-get install pcscd`';
+const START_PCSCD =
+  'start the PC/SC daemon: `sudo systemctl start pcscd.socket` (or run `pcscd -f &` as root); install it with `apt-get install pcscd`';
 const PICK_READER = 'list readers with `schsm readers` and pick one with --reader NAME|PART|INDEX';
 const INSERT_CARD = 'insert the card (or plug in the token) and run the command again';
 
@@ -66,25 +67,46 @@ const ADVICE: Partial<Record<PcscCodeName, Advice>> = {
   SCARD_E_NO_SERVICE: { code: 'ERR_SCHSM_PCSC_NO_SERVICE', hint: START_PCSCD },
   SCARD_E_SERVICE_STOPPED: { code: 'ERR_SCHSM_PCSC_NO_SERVICE', hint: `pcscd stopped: ${START_PCSCD}` },
   SCARD_F_COMM_ERROR: { code: 'ERR_SCHSM_PCSC_NO_SERVICE', hint: `lost the connection to pcscd: ${START_PCSCD}` },
-  SCARD_E_NO_READERS_AVAILABLE: { code: 'ERR_SCHSM_PCSC_NO_READERS', hint: 'connect a card reader or USB token; `schsm readers` shows what pcscd sees' },
+  SCARD_E_NO_READERS_AVAILABLE: {
+    code: 'ERR_SCHSM_PCSC_NO_READERS',
+    hint: 'connect a card reader or USB token; `schsm readers` shows what pcscd sees',
+  },
   SCARD_E_UNKNOWN_READER: { code: 'ERR_SCHSM_PCSC_UNKNOWN_READER', hint: PICK_READER },
   SCARD_E_READER_UNAVAILABLE: { code: 'ERR_SCHSM_PCSC_UNKNOWN_READER', hint: `the reader went away; ${PICK_READER}` },
   SCARD_E_NO_SMARTCARD: { code: 'ERR_SCHSM_PCSC_NO_CARD', hint: INSERT_CARD },
   SCARD_W_REMOVED_CARD: { code: 'ERR_SCHSM_PCSC_CARD_REMOVED', hint: `the card was removed during the operation; ${INSERT_CARD}` },
-  SCARD_W_RESET_CARD: { code: 'ERR_SCHSM_PCSC_CARD_RESET', hint: 'another application reset the card, so any PIN verification is lost; run the command again' },
+  SCARD_W_RESET_CARD: {
+    code: 'ERR_SCHSM_PCSC_CARD_RESET',
+    hint: 'another application reset the card, so any PIN verification is lost; run the command again',
+  },
   SCARD_E_SHARING_VIOLATION: {
     code: 'ERR_SCHSM_PCSC_SHARING_VIOLATION',
     hint: 'another application holds the card exclusively (a browser, gpg-agent/scdaemon, a PKCS#11 module, another schsm --exclusive); close it and try again',
   },
   SCARD_E_TIMEOUT: { code: 'ERR_SCHSM_PCSC_TIMEOUT', hint: 'the reader did not answer in time; re-plug it' },
-  SCARD_W_UNRESPONSIVE_CARD: { code: 'ERR_SCHSM_PCSC_CARD_UNRESPONSIVE', hint: 'the card does not answer the reset: re-insert it (chip side, right way round)' },
+  SCARD_W_UNRESPONSIVE_CARD: {
+    code: 'ERR_SCHSM_PCSC_CARD_UNRESPONSIVE',
+    hint: 'the card does not answer the reset: re-insert it (chip side, right way round)',
+  },
   SCARD_W_UNPOWERED_CARD: { code: 'ERR_SCHSM_PCSC_CARD_UNRESPONSIVE', hint: 'the card lost power: re-insert it' },
-  SCARD_W_UNSUPPORTED_CARD: { code: 'ERR_SCHSM_PCSC_CARD_UNRESPONSIVE', hint: 'the reader cannot talk to this card (ATR/protocol conflict)' },
-  SCARD_E_PROTO_MISMATCH: { code: 'ERR_SCHSM_PCSC_PROTOCOL', hint: 'another application uses the card with a different protocol (T=0/T=1); close it' },
-  SCARD_E_INSUFFICIENT_BUFFER: { code: 'ERR_SCHSM_PCSC_BUFFER', hint: 'the response is larger than the PC/SC buffer; report this as a bug' },
+  SCARD_W_UNSUPPORTED_CARD: {
+    code: 'ERR_SCHSM_PCSC_CARD_UNRESPONSIVE',
+    hint: 'the reader cannot talk to this card (ATR/protocol conflict)',
+  },
+  SCARD_E_PROTO_MISMATCH: {
+    code: 'ERR_SCHSM_PCSC_PROTOCOL',
+    hint: 'another application uses the card with a different protocol (T=0/T=1); close it',
+  },
+  SCARD_E_INSUFFICIENT_BUFFER: {
+    code: 'ERR_SCHSM_PCSC_BUFFER',
+    hint: 'the response is larger than the PC/SC buffer; report this as a bug',
+  },
   SCARD_E_COMM_DATA_LOST: { code: 'ERR_SCHSM_PCSC_COMM', hint: 'communication with the card failed; re-insert it and try again' },
   SCARD_E_NOT_READY: { code: 'ERR_SCHSM_PCSC_COMM', hint: 'the reader or card is not ready; try again' },
-  SCARD_E_NOT_TRANSACTED: { code: 'ERR_SCHSM_PCSC_COMM', hint: 'the exchange with the card failed (card pulled out, or a reader problem); re-insert it and try again' },
+  SCARD_E_NOT_TRANSACTED: {
+    code: 'ERR_SCHSM_PCSC_COMM',
+    hint: 'the exchange with the card failed (card pulled out, or a reader problem); re-insert it and try again',
+  },
 };
 
 /** A PC/SC call failed. `pcscCode`/`pcscName` are the WinSCard code, when the binding reported one. */
@@ -120,7 +142,11 @@ export function pcscErrorFrom(error: unknown, operation: string, reader?: string
   const raw = error instanceof Error ? error.message : String(error);
   const code = codeInMessage(raw);
   const name = code === undefined ? undefined : (pcscCodeName(code) ?? `0x${code.toString(16).toUpperCase()}`);
-  const text = raw.replace(/^\w+ error: /, '').replace(/\(0x[0-9a-fA-F]{8}\)$/, '').replace(/\.$/, '').trim();
+  const text = raw
+    .replace(/^\w+ error: /, '')
+    .replace(/\(0x[0-9a-fA-F]{8}\)$/, '')
+    .replace(/\.$/, '')
+    .trim();
   const where = reader === undefined ? operation : `${operation} on "${reader}"`;
   const what = name === undefined ? text : `${name} (${text})`;
   return new PcscError(`${where}: ${what}`, code, { cause: error });

@@ -44,7 +44,10 @@ function waitUntil(d: Discovery, done: () => boolean, timeoutMs: number, what: s
       if (failure !== undefined) finish(failure);
       else if (done()) finish();
     };
-    const cap = setTimeout(() => finish(new TransportTimeoutError(what, timeoutMs, 'is pcscd responsive? `schsm doctor` checks the PC/SC stack')), timeoutMs);
+    const cap = setTimeout(
+      () => finish(new TransportTimeoutError(what, timeoutMs, 'is pcscd responsive? `schsm doctor` checks the PC/SC stack')),
+      timeoutMs,
+    );
     const poll = setInterval(check, 10);
     const off = d.onChange(check);
     check();
@@ -57,11 +60,16 @@ async function settle(d: Discovery, timeoutMs: number): Promise<void> {
   let last = Date.now();
   const off = d.onChange(() => (last = Date.now()));
   try {
-    await waitUntil(d, () => {
-      const quiet = Date.now() - last;
-      if (d.readers.size === 0) return Date.now() - started >= NO_READER_QUIET_MS;
-      return [...d.readers.values()].every((r) => r.status !== undefined) && quiet >= QUIET_MS;
-    }, timeoutMs, 'listing PC/SC readers');
+    await waitUntil(
+      d,
+      () => {
+        const quiet = Date.now() - last;
+        if (d.readers.size === 0) return Date.now() - started >= NO_READER_QUIET_MS;
+        return [...d.readers.values()].every((r) => r.status !== undefined) && quiet >= QUIET_MS;
+      },
+      timeoutMs,
+      'listing PC/SC readers',
+    );
   } finally {
     off();
   }
@@ -110,7 +118,9 @@ export function selectReader(names: readonly string[], selector: string): string
   if (/^\d+$/.test(selector)) {
     const byIndex = names[Number(selector)];
     if (byIndex !== undefined) return byIndex;
-    throw new PcscError(`no reader with index ${selector} (pcscd lists ${names.length})`, PCSC_CODE.SCARD_E_UNKNOWN_READER, { hint: `readers: ${list}` });
+    throw new PcscError(`no reader with index ${selector} (pcscd lists ${names.length})`, PCSC_CODE.SCARD_E_UNKNOWN_READER, {
+      hint: `readers: ${list}`,
+    });
   }
   const hits = names.filter((n) => n.toLowerCase().includes(selector.toLowerCase()));
   const [only] = hits;
@@ -122,7 +132,10 @@ export function selectReader(names: readonly string[], selector: string): string
     });
   }
   throw new PcscError(`no reader named "${selector}"`, PCSC_CODE.SCARD_E_UNKNOWN_READER, {
-    hint: names.length === 0 ? 'pcscd sees no readers: connect one (`schsm readers`)' : `readers: ${list}; pick one with --reader NAME|PART|INDEX`,
+    hint:
+      names.length === 0
+        ? 'pcscd sees no readers: connect one (`schsm readers`)'
+        : `readers: ${list}; pick one with --reader NAME|PART|INDEX`,
   });
 }
 
@@ -140,7 +153,12 @@ async function chooseReader(d: Discovery, options: OpenPcscOptions): Promise<Wat
   const waitMs = options.waitForCardMs ?? 0;
   if (pick() === undefined && waitMs > 0) {
     log('waiting up to %d ms for a card in %s', waitMs, fixed ?? 'any reader');
-    await waitUntil(d, () => pick() !== undefined, waitMs, `waiting for a card in ${fixed === undefined ? 'any reader' : `"${fixed}"`}`).catch((error: unknown) => {
+    await waitUntil(
+      d,
+      () => pick() !== undefined,
+      waitMs,
+      `waiting for a card in ${fixed === undefined ? 'any reader' : `"${fixed}"`}`,
+    ).catch((error: unknown) => {
       if (error instanceof TransportTimeoutError) return;
       throw error;
     });

@@ -65,8 +65,10 @@ function initializeSecrets(apdu: Uint8Array, range: { start: number; end: number
     const tag = apdu[i] ?? 0;
     let len = apdu[i + 1] ?? 0;
     let head = 2;
-    if (len === 0x81) { len = apdu[i + 2] ?? 0; head = 3; }
-    else if (len > 0x81) return [{ ...range, what: 'INITIALIZE DEVICE data (unparsable, hidden whole)' }];
+    if (len === 0x81) {
+      len = apdu[i + 2] ?? 0;
+      head = 3;
+    } else if (len > 0x81) return [{ ...range, what: 'INITIALIZE DEVICE data (unparsable, hidden whole)' }];
     const what = INITIALIZE_SECRET_TAGS[tag];
     const end = Math.min(range.end, i + head + len);
     if (what !== undefined) out.push({ start: i + head, end, what: `${what} (INITIALIZE DEVICE)` });

@@ -58,7 +58,9 @@ test('61xx answered by GET RESPONSE with 61xx and no data is a ChannelProtocolEr
     [apdu`00 B1 00 00 | 00`, apdu`61 10`],
     [apdu`00 C0 00 00 | 10`, apdu`61 10`],
   ]);
-  const err = await t.throwsAsync(createChannel(card).send({ cla: 0, ins: 0xb1, p1: 0, p2: 0, ne: 256 }), { instanceOf: ChannelProtocolError });
+  const err = await t.throwsAsync(createChannel(card).send({ cla: 0, ins: 0xb1, p1: 0, p2: 0, ne: 256 }), {
+    instanceOf: ChannelProtocolError,
+  });
   t.regex(err?.message ?? '', /SW=6110 but no data/);
   card.assertConsumed();
 });

@@ -93,7 +93,12 @@ for (const [nc, ne, kase, expected] of rows) {
 test('every Nc × Ne boundary pair is in the table', (t) => {
   const ncs = [0, 1, 0x7f, 0x80, 255, 256, 65535];
   const nes = [0, 1, 255, 256, 257, 65535, 65536];
-  for (const nc of ncs) for (const ne of nes) t.true(rows.some(([a, b]) => a === nc && b === ne), `missing Nc=${nc} Ne=${ne}`);
+  for (const nc of ncs)
+    for (const ne of nes)
+      t.true(
+        rows.some(([a, b]) => a === nc && b === ne),
+        `missing Nc=${nc} Ne=${ne}`,
+      );
   t.is(rows.length, ncs.length * nes.length);
 });
 
@@ -147,7 +152,9 @@ test('GENERATE ASYMMETRIC KEY PAIR: 4E with Le 0000 (§3.11, §11.2)', (t) => {
 });
 
 test('RSA-2048 GAKP body of §11.2 (58 bytes) goes out 4E because Ne is 65536', (t) => {
-  const body = hex('5F290100 4209555443413030303031 7F4915 060A04007F00070202020102 8203010001 02020800 5F201044454E4B303130353730323030303031');
+  const body = hex(
+    '5F290100 4209555443413030303031 7F4915 060A04007F00070202020102 8203010001 02020800 5F201044454E4B303130353730323030303031',
+  );
   t.is(body.length, 58);
   assertBytes(t, encodeCommand({ cla: 0, ins: 0x46, p1: 2, p2: 0, data: body, ne: 65536 }), apdu`00 46 02 00 | 00 00 3A | ${body} | 00 00`);
 });

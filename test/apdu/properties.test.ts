@@ -29,7 +29,10 @@ const BOUNDARY_NC = [0, 1, 0x7f, 0x80, 0xff, 0x100, 0xffff];
 const BOUNDARY_NE = [0, 1, 0xff, 0x100, 0x101, 0xffff, 0x10000];
 
 const nc = fc.oneof({ arbitrary: fc.constantFrom(...BOUNDARY_NC), weight: 1 }, { arbitrary: fc.integer({ min: 0, max: 700 }), weight: 4 });
-const ne = fc.oneof({ arbitrary: fc.constantFrom(...BOUNDARY_NE), weight: 1 }, { arbitrary: fc.integer({ min: 0, max: 0x10000 }), weight: 3 });
+const ne = fc.oneof(
+  { arbitrary: fc.constantFrom(...BOUNDARY_NE), weight: 1 },
+  { arbitrary: fc.integer({ min: 0, max: 0x10000 }), weight: 3 },
+);
 const form = fc.constantFrom<'short' | 'extended' | undefined>(undefined, 'short', 'extended');
 
 /** Every valid CommandApdu, in automatic and forced forms. */
@@ -50,7 +53,10 @@ test('parseCommand(encodeCommand(x)) returns x for every valid command, both for
       const data = cmd.data ?? new Uint8Array(0);
       const isCase1 = data.length === 0 && (cmd.ne ?? 0) === 0;
       return (
-        p.cla === cmd.cla && p.ins === cmd.ins && p.p1 === cmd.p1 && p.p2 === cmd.p2 &&
+        p.cla === cmd.cla &&
+        p.ins === cmd.ins &&
+        p.p1 === cmd.p1 &&
+        p.p2 === cmd.p2 &&
         p.ne === (cmd.ne ?? 0) &&
         byteDifference(p.data, data) === undefined &&
         // case 1 has no length field, so its form is not visible on the wire
@@ -65,10 +71,16 @@ test('parseCommand(encodeCommand(x)) returns x for every valid command, both for
 /** Bytes that look like APDUs: a header, then a tail built from length-ish bytes and data. */
 const apduLike = fc.oneof(
   fc.uint8Array({ maxLength: 12 }),
-  fc.tuple(fc.uint8Array({ minLength: 4, maxLength: 4 }), fc.constantFrom(0, 1, 2, 0xff), fc.uint8Array({ maxLength: 300 })).map(
-    ([h, b4, tail]) => Uint8Array.from([...h, b4, ...tail]),
-  ),
-  validCommand.map((c) => encodeCommand(c)).chain((b) => fc.integer({ min: -2, max: 2 }).map((cut) => (cut < 0 ? b.subarray(0, b.length + cut) : Uint8Array.from([...b, ...new Array<number>(cut).fill(0)])))),
+  fc
+    .tuple(fc.uint8Array({ minLength: 4, maxLength: 4 }), fc.constantFrom(0, 1, 2, 0xff), fc.uint8Array({ maxLength: 300 }))
+    .map(([h, b4, tail]) => Uint8Array.from([...h, b4, ...tail])),
+  validCommand
+    .map((c) => encodeCommand(c))
+    .chain((b) =>
+      fc
+        .integer({ min: -2, max: 2 })
+        .map((cut) => (cut < 0 ? b.subarray(0, b.length + cut) : Uint8Array.from([...b, ...new Array<number>(cut).fill(0)]))),
+    ),
 );
 
 test('parseCommand throws only ApduParseError, and whatever it accepts re-encodes to the same bytes', (t) => {
@@ -118,7 +130,9 @@ function onlyTyped(fn: () => unknown, typed: abstract new (...args: never[]) => 
 /** TLV-ish bytes: random, plus fragments with long tags and long-form lengths. */
 const tlvLike = fc.oneof(
   fc.uint8Array({ maxLength: 64 }),
-  fc.array(fc.oneof(byte, fc.constantFrom(0x1f, 0x5f, 0x7f, 0xff, 0x80, 0x81, 0x82, 0x83, 0x84, 0x00, 0x30, 0xa0)), { maxLength: 40 }).map((a) => Uint8Array.from(a)),
+  fc
+    .array(fc.oneof(byte, fc.constantFrom(0x1f, 0x5f, 0x7f, 0xff, 0x80, 0x81, 0x82, 0x83, 0x84, 0x00, 0x30, 0xa0)), { maxLength: 40 })
+    .map((a) => Uint8Array.from(a)),
 );
 
 test('decodeTlvs / decodeTlv / formatTlv throw only TlvError on arbitrary bytes', (t) => {
@@ -139,26 +153,46 @@ const mini = (chars: string, maxLength = 40): fc.Arbitrary<string> => fc.string(
 const HEXISH = '0123456789abcdefABCDEF :/=xX.\t';
 
 test('fromHex throws only HexError', (t) => {
-  fc.assert(fc.property(fc.oneof(fc.string({ unit: 'binary' }), mini(HEXISH)), (s) => onlyTyped(() => fromHex(s), HexError)), { numRuns: 800 });
+  fc.assert(
+    fc.property(fc.oneof(fc.string({ unit: 'binary' }), mini(HEXISH)), (s) => onlyTyped(() => fromHex(s), HexError)),
+    { numRuns: 800 },
+  );
   t.pass();
 });
 
 test('parseSwPattern throws only ScriptError', (t) => {
-  fc.assert(fc.property(fc.oneof(fc.string(), mini('09aFcCxX. =', 8)), (s) => onlyTyped(() => parseSwPattern(s), ScriptError)), { numRuns: 800 });
+  fc.assert(
+    fc.property(fc.oneof(fc.string(), mini('09aFcCxX. =', 8)), (s) => onlyTyped(() => parseSwPattern(s), ScriptError)),
+    { numRuns: 800 },
+  );
   t.pass();
 });
 
 test('parseApduText throws only ScriptError', (t) => {
-  fc.assert(fc.property(fc.oneof(fc.string({ unit: 'binary' }), mini(HEXISH, 60), mini('0A:/=8x ', 20)), (s) => onlyTyped(() => parseApduText(s), ScriptError)), {
-    numRuns: 1500,
-  });
+  fc.assert(
+    fc.property(fc.oneof(fc.string({ unit: 'binary' }), mini(HEXISH, 60), mini('0A:/=8x ', 20)), (s) =>
+      onlyTyped(() => parseApduText(s), ScriptError),
+    ),
+    {
+      numRuns: 1500,
+    },
+  );
   t.pass();
 });
 
 test('parseScript throws only ScriptError', (t) => {
-  const line = fc.oneof(mini(`${HEXISH}#\\`, 30), fc.constantFrom('reset', 'exit', '# note', '\\', '00A4040000', '80 58 00 00 \\', '=9000', ''));
-  const script = fc.oneof(fc.string({ unit: 'binary' }), fc.array(line, { maxLength: 8 }).map((l) => l.join('\n')));
-  fc.assert(fc.property(script, (s) => onlyTyped(() => parseScript(s, 'fuzz.apdu'), ScriptError)), { numRuns: 1500 });
+  const line = fc.oneof(
+    mini(`${HEXISH}#\\`, 30),
+    fc.constantFrom('reset', 'exit', '# note', '\\', '00A4040000', '80 58 00 00 \\', '=9000', ''),
+  );
+  const script = fc.oneof(
+    fc.string({ unit: 'binary' }),
+    fc.array(line, { maxLength: 8 }).map((l) => l.join('\n')),
+  );
+  fc.assert(
+    fc.property(script, (s) => onlyTyped(() => parseScript(s, 'fuzz.apdu'), ScriptError)),
+    { numRuns: 1500 },
+  );
   t.pass();
 });
 
@@ -167,9 +201,9 @@ test('parseScript throws only ScriptError', (t) => {
 const tag = fc.oneof(
   byte.filter((b) => (b & 0x1f) !== 0x1f),
   fc.tuple(fc.integer({ min: 0, max: 7 }), fc.integer({ min: 0x1f, max: 0x7f })).map(([hi, b1]) => (((hi << 5) | 0x1f) << 8) | b1),
-  fc.tuple(fc.integer({ min: 0, max: 7 }), fc.integer({ min: 0x81, max: 0xff }), fc.integer({ min: 0, max: 0x7f })).map(
-    ([hi, b1, b2]) => (((hi << 5) | 0x1f) << 16) | (b1 << 8) | b2,
-  ),
+  fc
+    .tuple(fc.integer({ min: 0, max: 7 }), fc.integer({ min: 0x81, max: 0xff }), fc.integer({ min: 0, max: 0x7f }))
+    .map(([hi, b1, b2]) => (((hi << 5) | 0x1f) << 16) | (b1 << 8) | b2),
 );
 const tlvLength = fc.oneof(fc.constantFrom(0, 1, 0x7f, 0x80, 0xff, 0x100, 0xffff, 0x10000), fc.integer({ min: 0, max: 400 }));
 

@@ -153,7 +153,16 @@ test('a scriptor-compatible script: comments, reset, continuation, expectations,
   const steps = parseScript(SCRIPT, 'hsm.apdu');
   t.deepEqual(
     steps.map((s) => [s.kind, s.line]),
-    [['apdu', 3], ['reset', 4], ['apdu', 5], ['apdu', 10], ['apdu', 11], ['apdu', 12], ['reset', 13], ['exit', 14]],
+    [
+      ['apdu', 3],
+      ['reset', 4],
+      ['apdu', 5],
+      ['apdu', 10],
+      ['apdu', 11],
+      ['apdu', 12],
+      ['reset', 13],
+      ['exit', 14],
+    ],
   );
   const bytesOf = (i: number): Uint8Array => {
     const s = steps[i];
@@ -172,7 +181,10 @@ test('a scriptor-compatible script: comments, reset, continuation, expectations,
 
 test('CRLF line endings and quit', (t) => {
   const steps = parseScript('84/08\r\n# c\r\nquit\r\n');
-  t.deepEqual(steps.map((s) => s.kind), ['apdu', 'exit']);
+  t.deepEqual(
+    steps.map((s) => s.kind),
+    ['apdu', 'exit'],
+  );
 });
 
 test('script errors name the file and the line where the statement starts', (t) => {
@@ -188,7 +200,10 @@ test('script errors name the file and the line where the statement starts', (t) 
 });
 
 test('a file that ends inside a continued line is an error at the statement start', (t) => {
-  const err = t.throws(() => parseScript('84\n00 A4 \\\n04 00 \\\n# end'), { instanceOf: ScriptError, message: /line 2: file ends inside a continued line/ });
+  const err = t.throws(() => parseScript('84\n00 A4 \\\n04 00 \\\n# end'), {
+    instanceOf: ScriptError,
+    message: /line 2: file ends inside a continued line/,
+  });
   t.is(err?.line, 2);
 });
 

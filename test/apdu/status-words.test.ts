@@ -44,7 +44,11 @@ test('the SW constants carry the ISO values', (t) => {
 });
 
 test('61xx: bytes available, 6100 means 256 or more; counted as success', (t) => {
-  t.deepEqual(describeStatusWord(0x6110), { name: 'BYTES_AVAILABLE', meaning: '16 response bytes still available (GET RESPONSE)', success: true });
+  t.deepEqual(describeStatusWord(0x6110), {
+    name: 'BYTES_AVAILABLE',
+    meaning: '16 response bytes still available (GET RESPONSE)',
+    success: true,
+  });
   t.regex(describeStatusWord(0x6100).meaning, /^256 or more response bytes/);
 });
 

@@ -109,8 +109,14 @@ test('TlvError.offset points at the TLV that failed, in decodeTlvs', (t) => {
 test('padding option skips 00 and FF between TLVs; without it they are an error', (t) => {
   const padded = apdu`00 FF | 80 01 AA | 00 00 | 81 00 | FF`;
   const tlvs = decodeTlvs(padded, { allowPadding: true });
-  t.deepEqual(tlvs.map((x) => x.tag), [0x80, 0x81]);
-  t.deepEqual(tlvs.map((x) => x.offset), [2, 7]);
+  t.deepEqual(
+    tlvs.map((x) => x.tag),
+    [0x80, 0x81],
+  );
+  t.deepEqual(
+    tlvs.map((x) => x.offset),
+    [2, 7],
+  );
   t.throws(() => decodeTlvs(padded), { instanceOf: TlvError });
   t.deepEqual(decodeTlvs(new Uint8Array(0)), []);
 });
@@ -144,15 +150,24 @@ test('PRKD read back in trace 17 decodes the same shape', (t) => {
 
 test('GAKP body of §11.2: 5F29, 42, 7F49 (81 DA) with explicit curve, 5F20', (t) => {
   const tlvs = decodeTlvs(GAKP_EC_BODY);
-  t.deepEqual(tlvs.map((x) => x.tag), [0x5f29, 0x42, 0x7f49, 0x5f20]);
+  t.deepEqual(
+    tlvs.map((x) => x.tag),
+    [0x5f29, 0x42, 0x7f49, 0x5f20],
+  );
   t.is(text(findTlv(tlvs, 0x42)?.value), 'UTCA00001');
   t.is(text(findTlv(tlvs, 0x5f20)?.value), 'DENK010570200001');
   const pk = findTlv(tlvs, 0x7f49);
   t.is(pk?.value.length, 0xda);
   t.is(pk?.headerLength, 4); // 7F 49 81 DA
   const inner = pk === undefined ? [] : childrenOf(pk);
-  t.deepEqual(inner.map((x) => x.tag), [0x06, 0x81, 0x82, 0x83, 0x84, 0x85, 0x87]);
-  t.deepEqual(inner.map((x) => x.value.length), [10, 32, 32, 32, 65, 32, 1]);
+  t.deepEqual(
+    inner.map((x) => x.tag),
+    [0x06, 0x81, 0x82, 0x83, 0x84, 0x85, 0x87],
+  );
+  t.deepEqual(
+    inner.map((x) => x.value.length),
+    [10, 32, 32, 32, 65, 32, 1],
+  );
   t.is(findTlv(tlvs, 0x7f49, 0x84)?.value[0], 0x04);
   t.is(findTlv(tlvs, 0x7f49, 0x86), undefined, 'the public point is not in a request');
   assertBytes(t, tlvBytes(GAKP_EC_BODY, tlvs[3] ?? tlvs[0]!), hex('5F2010 44454E4B303130353730323030303031'));

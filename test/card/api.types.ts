@@ -5,11 +5,43 @@ import type { Transport } from '../../src/transport/transport.ts';
 import type { CommandApdu } from '../../src/apdu/command.ts';
 import type { ResponseApdu } from '../../src/apdu/response.ts';
 import {
-  SmartCardHsm, verifyPin, type pinStatus, initializeDevice, generateKey, type listKeys, type sign, type signEcdsa, type decipher, type ecdh, type wrapKey,
-  type unwrapKey, type importDkekShare, type queryDkekStatus, type enumerateObjects, type readFile, type updateBinary, type deleteKey, type errorFromStatus,
-  type PinIncorrectError, type CardError, type KeyNotFoundError, type parsePrkd, type encodePrkd, parseAuthenticatedRequest, type verifyDeviceChain,
-  type AppletInfo, type CardStatus, type PinStatus, type DkekStatus, type KeyInfo, type GeneratedKey, type CardSession,
-  type SignMechanism, type PrivateKeyDescription, type DeviceChainVerification, type PinState,
+  SmartCardHsm,
+  verifyPin,
+  type pinStatus,
+  initializeDevice,
+  generateKey,
+  type listKeys,
+  type sign,
+  type signEcdsa,
+  type decipher,
+  type ecdh,
+  type wrapKey,
+  type unwrapKey,
+  type importDkekShare,
+  type queryDkekStatus,
+  type enumerateObjects,
+  type readFile,
+  type updateBinary,
+  type deleteKey,
+  type errorFromStatus,
+  type PinIncorrectError,
+  type CardError,
+  type KeyNotFoundError,
+  type parsePrkd,
+  type encodePrkd,
+  parseAuthenticatedRequest,
+  type verifyDeviceChain,
+  type AppletInfo,
+  type CardStatus,
+  type PinStatus,
+  type DkekStatus,
+  type KeyInfo,
+  type GeneratedKey,
+  type CardSession,
+  type SignMechanism,
+  type PrivateKeyDescription,
+  type DeviceChainVerification,
+  type PinState,
 } from '../../src/card/index.ts';
 
 type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
@@ -22,7 +54,12 @@ declare const card: SmartCardHsm;
 declare const bytes: Uint8Array;
 
 expectType<Equal<ReturnType<typeof SmartCardHsm.open>, Promise<SmartCardHsm>>>();
-expectType<Equal<Parameters<typeof SmartCardHsm.open>[1], { readonly shortOnly?: boolean; readonly maxCommandData?: number; readonly maxResponseData?: number } | undefined>>();
+expectType<
+  Equal<
+    Parameters<typeof SmartCardHsm.open>[1],
+    { readonly shortOnly?: boolean; readonly maxCommandData?: number; readonly maxResponseData?: number } | undefined
+  >
+>();
 expectType<Equal<typeof card.applet, AppletInfo>>();
 expectType<Equal<AppletInfo['version'], { readonly major: number; readonly minor: number }>>();
 expectType<Equal<ReturnType<typeof card.status>, Promise<CardStatus>>>();
@@ -59,7 +96,12 @@ expectType<Equal<PinIncorrectError['retriesLeft'], number>>();
 expectType<Equal<KeyNotFoundError['keyRef'], number | undefined>>();
 expectType<Equal<CardError['sw'], number>>();
 
-const mechanisms: SignMechanism[] = [{ kind: 'rsa-raw' }, { kind: 'rsa-pkcs1', hash: 'sha256' }, { kind: 'rsa-pss' }, { kind: 'ecdsa', hash: 'sha512' }];
+const mechanisms: SignMechanism[] = [
+  { kind: 'rsa-raw' },
+  { kind: 'rsa-pkcs1', hash: 'sha256' },
+  { kind: 'rsa-pss' },
+  { kind: 'ecdsa', hash: 'sha512' },
+];
 // @ts-expect-error rsa-raw takes no hash
 const badMechanism: SignMechanism = { kind: 'rsa-raw', hash: 'sha256' };
 // @ts-expect-error INITIALIZE needs the explicit confirmation flag

@@ -26,14 +26,20 @@ import { SIGN_EC_APDU, SIGN_EC_RESPONSE, SIGN_RSA_APDU, SIGN_RSA_RESPONSE, SIGNE
 const SHARE = hex('2C985A6791C0FCD6A3357CDE8D56B46ED82B0DBF58FB87D1E7E5340EAC83BF35'); // peer trace 07/08
 
 test('VERIFY "648219" after a status query (§11.1: 00200081 and 0020008106363438323139)', async (t) => {
-  const { card, tr } = await cardWithScript([[hex('00200081'), hex('63C3')], [hex('0020008106363438323139'), hex('9000')]]);
+  const { card, tr } = await cardWithScript([
+    [hex('00200081'), hex('63C3')],
+    [hex('0020008106363438323139'), hex('9000')],
+  ]);
   await verifyPin(card, { pin: '648219' });
   tr.assertConsumed();
   t.pass();
 });
 
 test('VERIFY refuses the last try unless forced; force sends the PIN without the status query', async (t) => {
-  const { card, tr } = await cardWithScript([[hex('00200081'), hex('63C1')], [hex('0020008106363438323139'), hex('63C0')]]);
+  const { card, tr } = await cardWithScript([
+    [hex('00200081'), hex('63C1')],
+    [hex('0020008106363438323139'), hex('63C0')],
+  ]);
   const err = await t.throwsAsync(verifyPin(card, { pin: '648219' }), { instanceOf: LastPinTryError });
   t.is(err?.retriesLeft, 1);
   await t.throwsAsync(verifyPin(card, { pin: '648219', force: true }));
@@ -42,8 +48,11 @@ test('VERIFY refuses the last try unless forced; force sends the PIN without the
 
 test('PIN status answers (§3.6): 9000, 63Cx, 6983, 6984, 6A88', async (t) => {
   const { card, tr } = await cardWithScript([
-    [hex('00200081'), hex('9000')], [hex('00200081'), hex('63C2')], [hex('00200081'), hex('6983')],
-    [hex('00200081'), hex('6984')], [hex('00200088'), hex('6A88')],
+    [hex('00200081'), hex('9000')],
+    [hex('00200081'), hex('63C2')],
+    [hex('00200081'), hex('6983')],
+    [hex('00200081'), hex('6984')],
+    [hex('00200088'), hex('6A88')],
   ]);
   t.deepEqual(await pinStatus(card), { ref: 0x81, state: 'verified', retriesLeft: undefined });
   t.deepEqual(await pinStatus(card), { ref: 0x81, state: 'not-verified', retriesLeft: 2 });
@@ -54,7 +63,9 @@ test('PIN status answers (§3.6): 9000, 63Cx, 6983, 6984, 6A88', async (t) => {
 });
 
 test('INITIALIZE DEVICE exactly as §11.1 (sc-hsm-tool --so-pin 3537363231383830 --pin 648219 --dkek-shares 1)', async (t) => {
-  const { card, tr } = await cardWithScript([[hex('805000001C 8002 0001 8106 363438323139 8208 3537363231383830 910103 920101'), hex('9000')]]);
+  const { card, tr } = await cardWithScript([
+    [hex('805000001C 8002 0001 8106 363438323139 8208 3537363231383830 910103 920101'), hex('9000')],
+  ]);
   await initializeDevice(card, { confirm: true, soPin: '3537363231383830', userPin: '648219', dkekShares: 1 });
   tr.assertConsumed();
   t.pass();
@@ -64,9 +75,15 @@ test('INITIALIZE refuses without confirm and validates the SO-PIN before sending
   const { card, tr } = await cardWithScript([]);
   // @ts-expect-error confirm must be the literal true
   await t.throwsAsync(initializeDevice(card, { soPin: '3537363231383830', userPin: '648219' }), { instanceOf: InvalidArgumentError });
-  await t.throwsAsync(initializeDevice(card, { confirm: true, soPin: '35373632313838', userPin: '648219' }), { instanceOf: InvalidArgumentError });
-  await t.throwsAsync(initializeDevice(card, { confirm: true, soPin: '353736323138383G', userPin: '648219' }), { instanceOf: InvalidArgumentError });
-  await t.throwsAsync(initializeDevice(card, { confirm: true, soPin: '3537363231383830', userPin: '12345' }), { instanceOf: InvalidArgumentError });
+  await t.throwsAsync(initializeDevice(card, { confirm: true, soPin: '35373632313838', userPin: '648219' }), {
+    instanceOf: InvalidArgumentError,
+  });
+  await t.throwsAsync(initializeDevice(card, { confirm: true, soPin: '353736323138383G', userPin: '648219' }), {
+    instanceOf: InvalidArgumentError,
+  });
+  await t.throwsAsync(initializeDevice(card, { confirm: true, soPin: '3537363231383830', userPin: '12345' }), {
+    instanceOf: InvalidArgumentError,
+  });
   tr.assertConsumed();
 });
 
@@ -135,10 +152,13 @@ test('READ BINARY: 00 B1 00 00 04 54 02 00 00 00 (peer trace), FID in P1P2, exte
 test('readFile reads in chunks of maxResponseData until a short read', async (t) => {
   const a = new Uint8Array(256).fill(0x11);
   const b = new Uint8Array(10).fill(0x22);
-  const { card, tr } = await cardWithScript([
-    [apdu`00 B1 2F 02 | 04 | 54 02 00 00 | 00`, new Uint8Array([...a, 0x90, 0x00])],
-    [apdu`00 B1 2F 02 | 04 | 54 02 01 00 | 00`, new Uint8Array([...b, 0x90, 0x00])],
-  ], { shortOnly: true });
+  const { card, tr } = await cardWithScript(
+    [
+      [apdu`00 B1 2F 02 | 04 | 54 02 00 00 | 00`, new Uint8Array([...a, 0x90, 0x00])],
+      [apdu`00 B1 2F 02 | 04 | 54 02 01 00 | 00`, new Uint8Array([...b, 0x90, 0x00])],
+    ],
+    { shortOnly: true },
+  );
   t.deepEqual(await readFile(card, 0x2f02), new Uint8Array([...a, ...b]));
   tr.assertConsumed();
 });
@@ -158,10 +178,13 @@ test('UPDATE BINARY: create 00 D7 CE 01 06 54 02 00 00 53 00 and the PRKD write 
 test('UPDATE BINARY splits into chunks that each carry their own offset (§3.3)', async (t) => {
   // short-only: maxCommandData 255 → chunks of 247 bytes (room for 54 02 xxxx 53 82 xxxx); Lc FE = 4 + 3 + 247
   const data = new Uint8Array(300).map((_, i) => i & 0xff);
-  const { card, tr } = await cardWithScript([
-    [apdu`00 D7 2F 10 | FE | 54 02 00 00 | 53 81 F7 ${data.subarray(0, 247)}`, hex('9000')],
-    [apdu`00 D7 2F 10 | 3B | 54 02 00 F7 | 53 35 ${data.subarray(247)}`, hex('9000')],
-  ], { shortOnly: true });
+  const { card, tr } = await cardWithScript(
+    [
+      [apdu`00 D7 2F 10 | FE | 54 02 00 00 | 53 81 F7 ${data.subarray(0, 247)}`, hex('9000')],
+      [apdu`00 D7 2F 10 | 3B | 54 02 00 F7 | 53 35 ${data.subarray(247)}`, hex('9000')],
+    ],
+    { shortOnly: true },
+  );
   await updateBinary(card, 0x2f10, data);
   tr.assertConsumed();
   t.pass();
@@ -177,8 +200,10 @@ test('DELETE FILE 00 E4 02 00 02 CE 01 (peer trace 14, §3.4)', async (t) => {
 test('GET CHALLENGE 00 84 00 00 08 / 20 (peer trace 07); > 1024 loops, > 256 extended Le', async (t) => {
   const r = (n: number): Uint8Array => new Uint8Array([...new Uint8Array(n).fill(0x5a), 0x90, 0x00]);
   const { card, tr } = await cardWithScript([
-    [hex('0084000008'), r(8)], [hex('0084000020'), r(32)],
-    [hex('00840000000400'), r(1024)], [hex("0084000010"), r(16)],
+    [hex('0084000008'), r(8)],
+    [hex('0084000020'), r(32)],
+    [hex('00840000000400'), r(1024)],
+    [hex('0084000010'), r(16)],
   ]);
   t.is((await getChallenge(card, 8)).length, 8);
   t.is((await getChallenge(card, 32)).length, 32);
@@ -209,7 +234,10 @@ test('RESET RETRY COUNTER: P1 00 SO-PIN‖new PIN, P1 01 SO-PIN only (§3.8)', a
 });
 
 test('SIGN: RSA raw (algo 20) and ECDSA-SHA256 (algo 73), both 4E with Le 0200, as in peer traces 18/19', async (t) => {
-  const { card, tr } = await cardWithScript([[hex(SIGN_RSA_APDU), hex(SIGN_RSA_RESPONSE)], [hex(SIGN_EC_APDU), hex(SIGN_EC_RESPONSE)]]);
+  const { card, tr } = await cardWithScript([
+    [hex(SIGN_RSA_APDU), hex(SIGN_RSA_RESPONSE)],
+    [hex(SIGN_EC_APDU), hex(SIGN_EC_RESPONSE)],
+  ]);
   const digest = hex('2B34C95A99805E06734CCB69931A97EE9A25C66F2217D2C7D066C78D8794E97C');
   const block = new Uint8Array([0x00, 0x01, ...new Uint8Array(202).fill(0xff), 0x00, ...digestInfo('sha256', digest)]);
   t.is((await sign(card, 1, { kind: 'rsa-raw' }, block)).length, 256);
@@ -276,7 +304,10 @@ test('UNWRAP KEY: blob in the command (80 74 <key> 93 Lc blob) or via EF 2F10 th
 });
 
 test('GENERATE SYMMETRIC KEY 00 48 <key> B2 with tag 91 (§3.12)', async (t) => {
-  const { card, tr } = await cardWithScript([[apdu`00 48 0A B2 | 06 | 91 04 10111899`, hex('9000')], [hex('00480BB0'), hex('9000')]]);
+  const { card, tr } = await cardWithScript([
+    [apdu`00 48 0A B2 | 06 | 91 04 10111899`, hex('9000')],
+    [hex('00480BB0'), hex('9000')],
+  ]);
   await generateSymmetricKey(card, { keyRef: 10, bits: 256, algorithms: [0x10, 0x11, 0x18, 0x99] });
   await generateSymmetricKey(card, { keyRef: 11, bits: 128 });
   tr.assertConsumed();

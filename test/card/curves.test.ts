@@ -19,7 +19,7 @@ function der(b: Uint8Array, i = 0): { tag: number; v: Uint8Array; next: number }
 }
 function children(b: Uint8Array): Uint8Array[] {
   const out: Uint8Array[] = [];
-  for (let i = 0; i < b.length;) {
+  for (let i = 0; i < b.length; ) {
     const t = der(b, i);
     out.push(t.v);
     i = t.next;
@@ -41,7 +41,8 @@ for (const curve of CURVES) {
   test(`${curve.name}: p, a, b, G, n, h equal openssl ecparam -param_enc explicit`, (t) => {
     if (!opensslAvailable()) {
       if (process.env.CI !== undefined) return t.fail('openssl is required in CI');
-      t.log('SKIPPED: openssl not found'); console.warn(`SKIPPED curve check ${curve.name}: openssl not found`);
+      t.log('SKIPPED: openssl not found');
+      console.warn(`SKIPPED curve check ${curve.name}: openssl not found`);
       return t.pass();
     }
     const out = new Uint8Array(execFileSync('openssl', ['ecparam', '-name', curve.name, '-param_enc', 'explicit', '-outform', 'DER']));

@@ -95,7 +95,10 @@ test('verifyDeviceChain with an unknown root says so (and still checks the devic
   t.false(v.rootKnown);
   t.is(v.dicaVerified, undefined);
   t.false(v.verified);
-  t.is(v.summary, `${device!.body.chr} ← UTDICASIM00001 ← UTSRCAXYZ00001 (unknown root): NOT verified to a known root (the device certificate verifies with the DICA key)`);
+  t.is(
+    v.summary,
+    `${device!.body.chr} ← UTDICASIM00001 ← UTSRCAXYZ00001 (unknown root): NOT verified to a known root (the device certificate verifies with the DICA key)`,
+  );
   const alone = verifyDeviceChain(device!.bytes);
   t.regex(alone.summary, /no DICA certificate/);
 });

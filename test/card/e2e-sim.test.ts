@@ -6,11 +6,41 @@ import { createCipheriv, createECDH, createHash, constants, generateKeyPairSync,
 import { hex } from '../helpers/apdu.ts';
 import { createSimulatorTransport } from '../../src/sim/index.ts';
 import {
-  SmartCardHsm, initializeDevice, importDkekShare, verifyPin, generateKey, listKeys, sign, signEcdsa, decipher,
-  removePkcs1Padding, ecdh, wrapKey, unwrapKey, deleteKey, aesCbcEncrypt, aesCbcDecrypt, aesCmac, getChallenge,
-  resetRetryCounter, changeReferenceData, pinStatus, exportPublicKey, readFile, verifyDeviceChain, verifyAuthenticatedRequest,
-  signerOf, parseCvcChain, PinIncorrectError, PinBlockedError, SecurityStatusNotSatisfiedError, KeyNotFoundError,
-  DkekError, LastPinTryError, intrinsicKeyId, rsaModulusOf,
+  SmartCardHsm,
+  initializeDevice,
+  importDkekShare,
+  verifyPin,
+  generateKey,
+  listKeys,
+  sign,
+  signEcdsa,
+  decipher,
+  removePkcs1Padding,
+  ecdh,
+  wrapKey,
+  unwrapKey,
+  deleteKey,
+  aesCbcEncrypt,
+  aesCbcDecrypt,
+  aesCmac,
+  getChallenge,
+  resetRetryCounter,
+  changeReferenceData,
+  pinStatus,
+  exportPublicKey,
+  readFile,
+  verifyDeviceChain,
+  verifyAuthenticatedRequest,
+  signerOf,
+  parseCvcChain,
+  PinIncorrectError,
+  PinBlockedError,
+  SecurityStatusNotSatisfiedError,
+  KeyNotFoundError,
+  DkekError,
+  LastPinTryError,
+  intrinsicKeyId,
+  rsaModulusOf,
 } from '../../src/card/index.ts';
 import { openKeyBlob } from '../../src/card/formats/key-blob.ts';
 
@@ -40,7 +70,10 @@ test('status of a fresh card, then after INITIALIZE and the DKEK share', async (
   t.is(before.deviceChr?.slice(0, -5), before.serial);
   await initializeDevice(card, { confirm: true, soPin: SO_PIN, userPin: PIN, dkekShares: 1 });
   const share = await importDkekShare(card, SHARE);
-  t.deepEqual({ total: share.total, outstanding: share.outstanding, kcv: share.kcv }, { total: 1, outstanding: 0, kcv: '6C609824B9CA28EB' });
+  t.deepEqual(
+    { total: share.total, outstanding: share.outstanding, kcv: share.kcv },
+    { total: 1, outstanding: 0, kcv: '6C609824B9CA28EB' },
+  );
   const after = await card.status();
   t.true(after.initialized);
   t.deepEqual(after.userPin, { ref: 0x81, state: 'not-verified', retriesLeft: 3 });
@@ -94,7 +127,9 @@ test('EC keys: P-256, brainpoolP384r1, P-521 ECDSA (DER and r‖s, 66-byte halve
   peer.generateKeys();
   const shared = await ecdh(card, 1, new Uint8Array(peer.getPublicKey()));
   const point = p256.publicKey!.export({ format: 'jwk' });
-  const expected = peer.computeSecret(Buffer.concat([Buffer.of(4), Buffer.from(point.x!, 'base64url'), Buffer.from(point.y!, 'base64url')]));
+  const expected = peer.computeSecret(
+    Buffer.concat([Buffer.of(4), Buffer.from(point.x!, 'base64url'), Buffer.from(point.y!, 'base64url')]),
+  );
   t.deepEqual(Buffer.from(shared.subarray(0, 32)), expected);
   t.deepEqual(p256.id, intrinsicKeyId(p256.publicKey!));
 });
@@ -148,7 +183,9 @@ test('PIN retry counter, last-try guard, blocking, reset with the SO-PIN (errors
   await t.throwsAsync(verifyPin(card, { pin: '000000', force: true }), { instanceOf: PinBlockedError });
   t.deepEqual(await pinStatus(card), { ref: 0x81, state: 'blocked', retriesLeft: 0 });
   await t.throwsAsync(verifyPin(card, { pin: PIN, force: true }), { instanceOf: PinBlockedError });
-  const wrongSo = await t.throwsAsync(resetRetryCounter(card, { soPin: '0000000000000000', newPin: '123456' }), { instanceOf: PinIncorrectError });
+  const wrongSo = await t.throwsAsync(resetRetryCounter(card, { soPin: '0000000000000000', newPin: '123456' }), {
+    instanceOf: PinIncorrectError,
+  });
   t.is(wrongSo?.pinRef, 0x88);
   await resetRetryCounter(card, { soPin: SO_PIN, newPin: '123456' });
   await verifyPin(card, { pin: '123456' });
@@ -178,7 +215,14 @@ test('generateKey refuses to overwrite an existing key unless replace is set', a
   const second = await generateKey(card, { type: 'ec:P-256', keyRef: first.ref, replace: true });
   t.false(second.publicKey!.equals(first.publicKey!));
   const rsa = generateKeyPairSync('rsa', { modulusLength: 1024 }); // unrelated: intrinsicKeyId of RSA = SHA-1(n)
-  t.deepEqual(intrinsicKeyId(rsa.publicKey), new Uint8Array(createHash('sha1').update(Buffer.from(rsa.publicKey.export({ format: 'jwk' }).n!, 'base64url')).digest()));
+  t.deepEqual(
+    intrinsicKeyId(rsa.publicKey),
+    new Uint8Array(
+      createHash('sha1')
+        .update(Buffer.from(rsa.publicKey.export({ format: 'jwk' }).n!, 'base64url'))
+        .digest(),
+    ),
+  );
 });
 
 test('short APDUs only (reader without extended length): chaining and GET RESPONSE carry RSA-2048 and wrap/unwrap', async (t) => {
@@ -194,7 +238,10 @@ test('short APDUs only (reader without extended length): chaining and GET RESPON
   t.true(blob.length > 256, 'an RSA-2048 blob needs more than one short response');
   await unwrapKey(card, 9, blob); // > 255 bytes: sent as a command chain, or via EF 2F10 in 247-byte chunks
   t.true(verify('sha256', data, rsa.publicKey!, await sign(card, 9, { kind: 'rsa-pkcs1', hash: 'sha256' }, data)));
-  t.like((await listKeys(card)).find((k) => k.ref === rsa.ref), { label: 'short', size: 2048 });
+  t.like(
+    (await listKeys(card)).find((k) => k.ref === rsa.ref),
+    { label: 'short', size: 2048 },
+  );
 });
 
 test('RSA-4096: the 512-byte signature fits Le 0200; its blob (> 1 APDU) is unwrapped via EF 2F10 by default', async (t) => {

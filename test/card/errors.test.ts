@@ -3,10 +3,26 @@ import test from 'ava';
 import { ApduError } from '../../src/apdu/errors.ts';
 import { SchsmError } from '../../src/transport/errors.ts';
 import {
-  errorFromStatus, CardError, PinIncorrectError, PinBlockedError, TransportPinError, NotInitializedError,
-  SecurityStatusNotSatisfiedError, AppletNotFoundError, AppletNotSelectedError, FileNotFoundError, KeyNotFoundError,
-  AlgorithmNotAllowedError, KeyUseCounterExpiredError, DkekError, NotSupportedError, InitializationCodeError,
-  OperationNotAllowedError, IncorrectParametersError, NotEnoughMemoryError, type StatusContext,
+  errorFromStatus,
+  CardError,
+  PinIncorrectError,
+  PinBlockedError,
+  TransportPinError,
+  NotInitializedError,
+  SecurityStatusNotSatisfiedError,
+  AppletNotFoundError,
+  AppletNotSelectedError,
+  FileNotFoundError,
+  KeyNotFoundError,
+  AlgorithmNotAllowedError,
+  KeyUseCounterExpiredError,
+  DkekError,
+  NotSupportedError,
+  InitializationCodeError,
+  OperationNotAllowedError,
+  IncorrectParametersError,
+  NotEnoughMemoryError,
+  type StatusContext,
 } from '../../src/card/errors.ts';
 
 type Ctor = abstract new (...args: never[]) => CardError;

@@ -32,12 +32,26 @@ test('RSA-2048 GAKP: 00 46 02 00 00 00 3A <§11.2 body> 00 00 (as in peer trace 
 });
 
 test('optional tags 90 / 91 / 92 follow 5F20 (§3.11)', (t) => {
-  const data = encodeGakpData({ key: { kind: 'rsa', bits: 2048 }, chr: 'DENK010570200001', keyUseCounter: 100, algorithms: [0x31, 0x92], keyDomain: 0 });
+  const data = encodeGakpData({
+    key: { kind: 'rsa', bits: 2048 },
+    chr: 'DENK010570200001',
+    keyUseCounter: 100,
+    algorithms: [0x31, 0x92],
+    keyDomain: 0,
+  });
   t.deepEqual(data, new Uint8Array([...RSA_2048_BODY, ...hex('9004 00000064 9102 3192 920100')]));
 });
 
 test('every supported curve encodes explicit parameters whose field elements have the field length', (t) => {
-  for (const [curve, bytes] of [['prime256v1', 32], ['secp384r1', 48], ['secp521r1', 66], ['brainpoolP256r1', 32], ['brainpoolP384r1', 48], ['brainpoolP512r1', 64], ['secp256k1', 32]] as const) {
+  for (const [curve, bytes] of [
+    ['prime256v1', 32],
+    ['secp384r1', 48],
+    ['secp521r1', 66],
+    ['brainpoolP256r1', 32],
+    ['brainpoolP384r1', 48],
+    ['brainpoolP512r1', 64],
+    ['secp256k1', 32],
+  ] as const) {
     const data = encodeGakpData({ key: { kind: 'ec', curve }, chr: 'X' });
     // 5F29 01 00 | 42 09 "UTCA00001" | 7F49 L… | 06 0A <oid> | 81 <len> p
     const i = data.indexOf(0x81, 4 + 11 + 3 + 12);
@@ -47,8 +61,14 @@ test('every supported curve encodes explicit parameters whose field elements hav
 
 test('GAKP input checks: key reference 1..255, RSA sizes, curve names', async (t) => {
   const { card, tr } = await cardWithScript([]);
-  await t.throwsAsync(generateAsymmetricKeyPair(card, { keyRef: 0, key: { kind: 'rsa', bits: 2048 }, chr: 'X' }), { instanceOf: InvalidArgumentError });
-  await t.throwsAsync(generateAsymmetricKeyPair(card, { keyRef: 1, key: { kind: 'rsa', bits: 1000 }, chr: 'X' }), { instanceOf: InvalidArgumentError });
-  await t.throwsAsync(generateAsymmetricKeyPair(card, { keyRef: 1, key: { kind: 'ec', curve: 'P-192' }, chr: 'X' }), { instanceOf: InvalidArgumentError });
+  await t.throwsAsync(generateAsymmetricKeyPair(card, { keyRef: 0, key: { kind: 'rsa', bits: 2048 }, chr: 'X' }), {
+    instanceOf: InvalidArgumentError,
+  });
+  await t.throwsAsync(generateAsymmetricKeyPair(card, { keyRef: 1, key: { kind: 'rsa', bits: 1000 }, chr: 'X' }), {
+    instanceOf: InvalidArgumentError,
+  });
+  await t.throwsAsync(generateAsymmetricKeyPair(card, { keyRef: 1, key: { kind: 'ec', curve: 'P-192' }, chr: 'X' }), {
+    instanceOf: InvalidArgumentError,
+  });
   tr.assertConsumed();
 });

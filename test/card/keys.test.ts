@@ -16,8 +16,10 @@ const ok = (h: string) => hex(`${h}9000`);
 test('listKeys on the peer card: PRKDs written by OpenSC, public keys from the CV requests', async (t) => {
   const { card, tr } = await cardWithScript([
     [hex('80580000000000'), hex('C400CC00CC02CC01C402C4019000')],
-    [read('C401'), ok(EF_C401)], [read('CE01'), ok(EF_CE01)],
-    [read('C402'), ok(EF_C402)], [read('CE02'), ok(EF_CE02)],
+    [read('C401'), ok(EF_C401)],
+    [read('CE01'), ok(EF_CE01)],
+    [read('C402'), ok(EF_C402)],
+    [read('CE02'), ok(EF_CE02)],
   ]);
   const keys = await listKeys(card);
   t.is(keys.length, 2, 'CC00, the device key, is not listed');
@@ -30,15 +32,23 @@ test('listKeys on the peer card: PRKDs written by OpenSC, public keys from the C
 });
 
 test('listKeys tolerates a key without PRKD and without CExx (6A82)', async (t) => {
-  const { card, tr } = await cardWithScript([[hex('80580000000000'), hex('CC079000')], [read('C407'), hex('6A82')], [read('CE07'), hex('6A82')]]);
+  const { card, tr } = await cardWithScript([
+    [hex('80580000000000'), hex('CC079000')],
+    [read('C407'), hex('6A82')],
+    [read('CE07'), hex('6A82')],
+  ]);
   t.like((await listKeys(card))[0], { ref: 7, kind: 'unknown', label: undefined, publicKey: undefined, certificate: undefined });
   tr.assertConsumed();
 });
 
 test('deleteKey deletes CCxx, C4xx, CExx and reports what existed; nothing at all is KeyNotFoundError', async (t) => {
   const { card, tr } = await cardWithScript([
-    [hex('00E4020002CC02'), hex('9000')], [hex('00E4020002C402'), hex('9000')], [hex('00E4020002CE02'), hex('6A82')],
-    [hex('00E4020002CC09'), hex('6A82')], [hex('00E4020002C409'), hex('6A82')], [hex('00E4020002CE09'), hex('6A82')],
+    [hex('00E4020002CC02'), hex('9000')],
+    [hex('00E4020002C402'), hex('9000')],
+    [hex('00E4020002CE02'), hex('6A82')],
+    [hex('00E4020002CC09'), hex('6A82')],
+    [hex('00E4020002C409'), hex('6A82')],
+    [hex('00E4020002CE09'), hex('6A82')],
   ]);
   t.deepEqual(await deleteKey(card, 2), [0xcc02, 0xc402]);
   const err = await t.throwsAsync(deleteKey(card, 9), { instanceOf: KeyNotFoundError });
@@ -47,7 +57,10 @@ test('deleteKey deletes CCxx, C4xx, CExx and reports what existed; nothing at al
 });
 
 test('exportPublicKey reads CExx; a missing CExx is FileNotFoundError naming the file', async (t) => {
-  const { card, tr } = await cardWithScript([[read('CE02'), ok(EF_CE02)], [read('CE03'), hex('6A82')]]);
+  const { card, tr } = await cardWithScript([
+    [read('CE02'), ok(EF_CE02)],
+    [read('CE03'), hex('6A82')],
+  ]);
   t.is((await exportPublicKey(card, 2)).asymmetricKeyType, 'ec');
   const err = await t.throwsAsync(exportPublicKey(card, 3), { instanceOf: FileNotFoundError });
   t.is(err?.fid, 0xce03);
@@ -65,5 +78,6 @@ test('key type strings', (t) => {
   t.deepEqual(parseKeyType('EC:P-384'), { kind: 'ec', curve: 'secp384r1' });
   t.deepEqual(parseKeyType('ec:brainpoolP512r1'), { kind: 'ec', curve: 'brainpoolP512r1' });
   t.deepEqual(parseKeyType('aes:128'), { kind: 'aes', bits: 128 });
-  for (const bad of ['rsa:1000', 'ec:P-192', 'aes:512', 'dsa:1024', '']) t.throws(() => parseKeyType(bad), { instanceOf: InvalidArgumentError }, bad);
+  for (const bad of ['rsa:1000', 'ec:P-192', 'aes:512', 'dsa:1024', ''])
+    t.throws(() => parseKeyType(bad), { instanceOf: InvalidArgumentError }, bad);
 });

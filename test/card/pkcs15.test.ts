@@ -55,7 +55,10 @@ test('peer trace C400 (pico default for the device key: no flags, no auth-id, no
 test('AES secret-key description A8: key length in the subclass attributes, round trip', (t) => {
   const bytes = encodePrkd({ kind: 'aes', label: 'aes', id: hex('0102'), keyReference: 200, size: 256 });
   // A8 { 30 {0C 03 "aes", 03 02 06 C0, 04 01 01}, 30 {04 02 0102, 03 03 07 C0 80, 02 02 00 C8}, A0 {30 {02 02 0100}}, A1 {30 {30 {04 00}}} }
-  t.deepEqual(bytes, hex('A8 2D 30 0C 0C03616573 030206C0 040101 30 0D 04020102 030307C080 020200C8 A0 06 3004 02020100 A1 06 3004 30020400'));
+  t.deepEqual(
+    bytes,
+    hex('A8 2D 30 0C 0C03616573 030206C0 040101 30 0D 04020102 030307C080 020200C8 A0 06 3004 02020100 A1 06 3004 30020400'),
+  );
   t.like(parsePrkd(bytes), { kind: 'aes', keyReference: 200, size: 256, label: 'aes' });
 });
 

@@ -46,9 +46,15 @@ test('tag 85 layouts: 5 bytes (options, type, version), 2 bytes (version < 2.0)'
 });
 
 test('send maps a failing SW through errorFromStatus; raw: true returns it', async (t) => {
-  const tr = scripted([[SELECT, FCP_PICO], [apdu`00 20 00 81 | 06 | 363438323130`, hex('63C2')], [apdu`00 20 00 81`, hex('63C2')]]);
+  const tr = scripted([
+    [SELECT, FCP_PICO],
+    [apdu`00 20 00 81 | 06 | 363438323130`, hex('63C2')],
+    [apdu`00 20 00 81`, hex('63C2')],
+  ]);
   const card = await SmartCardHsm.open(tr);
-  const err = await t.throwsAsync(card.send({ cla: 0, ins: 0x20, p1: 0, p2: 0x81, data: hex('363438323130') }), { instanceOf: PinIncorrectError });
+  const err = await t.throwsAsync(card.send({ cla: 0, ins: 0x20, p1: 0, p2: 0x81, data: hex('363438323130') }), {
+    instanceOf: PinIncorrectError,
+  });
   t.is(err?.retriesLeft, 2);
   const res = await card.send({ cla: 0, ins: 0x20, p1: 0, p2: 0x81 }, { raw: true });
   t.is(res.sw, 0x63c2);
@@ -56,7 +62,10 @@ test('send maps a failing SW through errorFromStatus; raw: true returns it', asy
 });
 
 test('logout re-selects the applet (and nothing else)', async (t) => {
-  const tr = scripted([[SELECT, FCP_PICO], [SELECT, FCP_PICO]]);
+  const tr = scripted([
+    [SELECT, FCP_PICO],
+    [SELECT, FCP_PICO],
+  ]);
   const card = await SmartCardHsm.open(tr);
   await card.logout();
   tr.assertConsumed();

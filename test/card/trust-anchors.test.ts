@@ -18,16 +18,24 @@ import { simRootCertificate, SmartCardHsmSimulator } from '../../src/sim/index.t
 const NITROKEY_2F02 = fromHex(readFileSync(new URL('../../fixtures/cvc/nitrokey-hsm2-ef2f02.hex', import.meta.url), 'utf8').trim());
 const REAL_SUMMARY = 'DENK040414400000 ← DEDINK0400001 ← DESRCACC100001 (CardContact production root): verified';
 /** The production root's public point (its 7F49 tag 86), as printed in smartcardhsm.js. */
-const PROD_ROOT_Q = '046D025A8026CDBA245F10DF1B72E9880FFF746DAB40A43A3D5C6BEBF27707C30F6DEA72430EE3287B0665C1EAA6EAA4FA26C46303001983F82BD1AA31E03DA062';
+const PROD_ROOT_Q =
+  '046D025A8026CDBA245F10DF1B72E9880FFF746DAB40A43A3D5C6BEBF27707C30F6DEA72430EE3287B0665C1EAA6EAA4FA26C46303001983F82BD1AA31E03DA062';
 const latin1 = (b: Uint8Array): string => Buffer.from(b).toString('latin1');
 const fromLatin1 = (s: string): Uint8Array => new Uint8Array(Buffer.from(s, 'latin1'));
 
 test('both CardContact roots are self-issued and their self-signatures verify (the bytes are intact)', (t) => {
-  for (const [hex, chr, kind] of [[CARDCONTACT_PRODUCTION_ROOT_CVC, 'DESRCACC100001', 'production'], [CARDCONTACT_TEST_ROOT_CVC, 'UTSRCACC100001', 'test']] as const) {
+  for (const [hex, chr, kind] of [
+    [CARDCONTACT_PRODUCTION_ROOT_CVC, 'DESRCACC100001', 'production'],
+    [CARDCONTACT_TEST_ROOT_CVC, 'UTSRCACC100001', 'test'],
+  ] as const) {
     const cert = parseCvc(fromHex(hex));
     t.is(cert.body.chr, chr);
     t.is(cert.body.car, chr);
-    t.is(cert.body.publicKey.kind === 'ec' ? cert.body.publicKey.curve?.name : undefined, 'brainpoolP256r1', 'explicit domain parameters 81..87');
+    t.is(
+      cert.body.publicKey.kind === 'ec' ? cert.body.publicKey.curve?.name : undefined,
+      'brainpoolP256r1',
+      'explicit domain parameters 81..87',
+    );
     t.deepEqual(cert.body.effectiveDate, new Date(Date.UTC(2012, 10, 9)));
     t.deepEqual(cert.body.expirationDate, new Date(Date.UTC(2032, 10, 8)));
     const signer = signerOf(cert.body.publicKey);
@@ -37,12 +45,22 @@ test('both CardContact roots are self-issued and their self-signatures verify (t
     t.true(known?.key.equals(signer.key));
   }
   const prod = parseCvc(fromHex(CARDCONTACT_PRODUCTION_ROOT_CVC));
-  t.false(verifyCvc(prod, signerOf(parseCvc(fromHex(CARDCONTACT_TEST_ROOT_CVC)).body.publicKey)), 'the test root key does not verify the production root');
+  t.false(
+    verifyCvc(prod, signerOf(parseCvc(fromHex(CARDCONTACT_TEST_ROOT_CVC)).body.publicKey)),
+    'the test root key does not verify the production root',
+  );
   t.is(toHex(ecPointOf(signerOf(prod.body.publicKey).key)), PROD_ROOT_Q);
 });
 
 test('KNOWN_ROOTS: production, TEST (labelled as not production) and the simulator root', (t) => {
-  t.deepEqual(KNOWN_ROOTS.map((r) => [r.chr, r.kind]), [['DESRCACC100001', 'production'], ['UTSRCACC100001', 'test'], ['UTSRCASIM00001', 'simulator']]);
+  t.deepEqual(
+    KNOWN_ROOTS.map((r) => [r.chr, r.kind]),
+    [
+      ['DESRCACC100001', 'production'],
+      ['UTSRCACC100001', 'test'],
+      ['UTSRCASIM00001', 'simulator'],
+    ],
+  );
   t.regex(KNOWN_ROOTS[1]?.label ?? '', /TEST root, not a production device/);
 });
 
@@ -93,7 +111,10 @@ test('one flipped bit in the device signature: the device certificate does not v
   t.false(v.deviceVerified);
   t.true(v.dicaVerified, 'the DICA is untouched');
   t.false(v.verified);
-  t.is(v.summary, 'DENK040414400000 ← DEDINK0400001 ← DESRCACC100001 (CardContact production root): device certificate does NOT verify with the key of DICA DEDINK0400001');
+  t.is(
+    v.summary,
+    'DENK040414400000 ← DEDINK0400001 ← DESRCACC100001 (CardContact production root): device certificate does NOT verify with the key of DICA DEDINK0400001',
+  );
 });
 
 test('one flipped bit in the DICA signature: the DICA does not verify with the root', (t) => {
@@ -109,11 +130,15 @@ test('one flipped bit in the DICA signature: the DICA does not verify with the r
 test('the same root CHR with another valid point (G instead of Q) does not verify: the key matters, not the name', (t) => {
   const g = toHex(curveByName('brainpoolP256r1')?.g ?? new Uint8Array());
   t.is(CARDCONTACT_PRODUCTION_ROOT_CVC.split(`8641${PROD_ROOT_Q}`).length, 2, 'Q occurs once, as tag 86');
-  const forged = rootFromCertificate(fromHex(CARDCONTACT_PRODUCTION_ROOT_CVC.replace(`8641${PROD_ROOT_Q}`, `8641${g}`)), 'production', 'forged');
+  const forged = rootFromCertificate(
+    fromHex(CARDCONTACT_PRODUCTION_ROOT_CVC.replace(`8641${PROD_ROOT_Q}`, `8641${g}`)),
+    'production',
+    'forged',
+  );
   t.is(forged.chr, 'DESRCACC100001');
   t.false(verifyCvc(parseCvc(forged.certificate ?? new Uint8Array()), forged), 'its self-signature fails');
   const v = verifyDeviceChain(NITROKEY_2F02, [forged]);
-  t.is(v.root, forged, 'the caller\'s root is searched first');
+  t.is(v.root, forged, "the caller's root is searched first");
   t.true(v.deviceVerified, 'same curve, so the DICA key is still built');
   t.false(v.dicaVerified);
   t.false(v.verified);
@@ -130,7 +155,10 @@ test('an unknown root is reported unknown, not verified (the DICA key cannot eve
   t.is(v.dicaVerified, undefined);
   t.false(v.verified);
   t.is(v.deviceKey, undefined);
-  t.is(v.summary, 'DENK040414400000 ← DEDINK0400001 ← DESRCAZZ100001 (unknown root): NOT verified: the DICA key inherits its domain parameters from an unknown root');
+  t.is(
+    v.summary,
+    'DENK040414400000 ← DEDINK0400001 ← DESRCAZZ100001 (unknown root): NOT verified: the DICA key inherits its domain parameters from an unknown root',
+  );
 });
 
 test('a DICA naming the CardContact TEST root is labelled as such (and does not verify: it was signed by the production root)', (t) => {
@@ -139,7 +167,10 @@ test('a DICA naming the CardContact TEST root is labelled as such (and does not 
   t.is(v.root?.kind, 'test');
   t.true(v.deviceVerified, 'brainpoolP256r1 inherited from the test root');
   t.false(v.dicaVerified);
-  t.is(v.summary, 'DENK040414400000 ← DEDINK0400001 ← UTSRCACC100001 (CardContact TEST root, not a production device): DICA certificate does NOT verify with the key of root UTSRCACC100001');
+  t.is(
+    v.summary,
+    'DENK040414400000 ← DEDINK0400001 ← UTSRCACC100001 (CardContact TEST root, not a production device): DICA certificate does NOT verify with the key of root UTSRCACC100001',
+  );
 });
 
 test('a fully verified chain to a test-kind root says "not a production device" in its summary', (t) => {
@@ -158,6 +189,9 @@ test('explicit domain parameters must all match the curve their prime names', (t
   const a = '82207D5A0975FC2C3057EEF67530417AFFE7FB8055C126DC5C6CE94A4B44F330B5D9';
   t.is(hex.split(a).length, 2);
   const badA = hex.replace(a, `${a.slice(0, -2)}D8`);
-  t.throws(() => parseCvc(fromHex(badA)), { instanceOf: CvcError, message: /domain parameter a \(tag 82\) does not match brainpoolP256r1/ });
+  t.throws(() => parseCvc(fromHex(badA)), {
+    instanceOf: CvcError,
+    message: /domain parameter a \(tag 82\) does not match brainpoolP256r1/,
+  });
   t.notThrows(() => parseCvc(simRootCertificate()), 'the simulator root (explicit parameters) still parses');
 });

@@ -94,13 +94,21 @@ test('--json: every exchange with hex, SW name and time; results with expectatio
   const card = createEchoCard({ mode: 'wrong-le' });
   const r = await withEcho(card)(['apdu', '--json', '80EE0000:C0FFEE/00']);
   t.is(r.code, 0, r.stderr);
-  const doc = JSON.parse(r.stdout) as { ok: boolean; reader: string; results: Array<{ sw: string; ok: boolean; data?: string }>; exchanges: Array<{ command: string; response: string; sw: string; swName: string }> };
+  const doc = JSON.parse(r.stdout) as {
+    ok: boolean;
+    reader: string;
+    results: Array<{ sw: string; ok: boolean; data?: string }>;
+    exchanges: Array<{ command: string; response: string; sw: string; swName: string }>;
+  };
   t.true(doc.ok);
   t.is(doc.reader, 'echo');
-  t.deepEqual(doc.exchanges.map((e) => [e.command, e.response, e.swName]), [
-    ['80EE000003C0FFEE00', '6C03', 'WRONG_LE'],
-    ['80EE000003C0FFEE03', 'C0FFEE9000', 'OK'],
-  ]);
+  t.deepEqual(
+    doc.exchanges.map((e) => [e.command, e.response, e.swName]),
+    [
+      ['80EE000003C0FFEE00', '6C03', 'WRONG_LE'],
+      ['80EE000003C0FFEE03', 'C0FFEE9000', 'OK'],
+    ],
+  );
   t.deepEqual(doc.results, [{ input: '80EE0000:C0FFEE/00', sw: '9000', expected: '9000 or 61xx', ok: true, data: 'C0FFEE' }]);
 });
 

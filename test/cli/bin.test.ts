@@ -17,7 +17,11 @@ interface Run {
 function run(cmd: string, args: readonly string[], cwd: string, env: NodeJS.ProcessEnv = process.env): Promise<Run> {
   return new Promise((resolve) => {
     execFile(cmd, [...args], { cwd, env, timeout: 90_000 }, (error, stdout, stderr) => {
-      resolve({ code: error === null ? 0 : typeof error.code === 'number' ? error.code : 128, stdout: String(stdout), stderr: String(stderr) });
+      resolve({
+        code: error === null ? 0 : typeof error.code === 'number' ? error.code : 128,
+        stdout: String(stdout),
+        stderr: String(stderr),
+      });
     });
   });
 }
@@ -46,7 +50,10 @@ test('node bin/schsm.js: --help lists the commands and exit codes; apdu runs on 
 test('node bin/schsm.js -vv logs every APDU through debug, PIN redacted, with the one-time notice', async (t) => {
   t.timeout(180_000);
   const dir = await buildPackage();
-  const r = await run(process.execPath, ['bin/schsm.js', '-vv', 'apdu', '--sim', '00200081:363438323139=XXXX'], dir, { ...process.env, DEBUG_COLORS: '0' });
+  const r = await run(process.execPath, ['bin/schsm.js', '-vv', 'apdu', '--sim', '00200081:363438323139=XXXX'], dir, {
+    ...process.env,
+    DEBUG_COLORS: '0',
+  });
   t.is(r.code, 0, r.stderr);
   t.regex(r.stderr, /schsm: logging every APDU; PINs, SO-PINs and DKEK shares are shown as "\.\."/);
   t.regex(r.stderr, /schsm:transport SEND 0020008106\.{12}/);
@@ -64,7 +71,11 @@ test('without a loadable PC/SC library: --help and the simulator work; readers s
   const dir = await buildPackage();
   const help = await run(process.execPath, ['--import', NO_PCSC_HOOK, 'bin/schsm.js', '--help'], dir);
   t.is(help.code, 0, help.stderr);
-  const sim = await run(process.execPath, ['--import', NO_PCSC_HOOK, 'bin/schsm.js', 'apdu', '--sim', '00A40400:E82B0601040181C31F0201/00'], dir);
+  const sim = await run(
+    process.execPath,
+    ['--import', NO_PCSC_HOOK, 'bin/schsm.js', 'apdu', '--sim', '00A40400:E82B0601040181C31F0201/00'],
+    dir,
+  );
   t.is(sim.code, 0, sim.stderr);
   const readers = await run(process.execPath, ['--import', NO_PCSC_HOOK, 'bin/schsm.js', 'readers'], dir);
   t.is(readers.code, 3);

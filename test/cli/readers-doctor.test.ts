@@ -22,7 +22,8 @@ test('the SmartCard-HSM ATRs of §2.1 are recognised; a JCOP 2.4.1 ATR only as a
 });
 
 test('smartcard_list.txt format: regular expressions over spaced hex, whole-ATR match, tab-indented text', (t) => {
-  const list = '# comment\n\n3B 8F 80 01 80 4F 0C A0 00 00 03 06 .. .. .. 00 00 00 00 ..\n\tPC/SC storage card\n\thttps://example\n\n3B 02 14 50\n\tSchlumberger Multiflex 3k\n';
+  const list =
+    '# comment\n\n3B 8F 80 01 80 4F 0C A0 00 00 03 06 .. .. .. 00 00 00 00 ..\n\tPC/SC storage card\n\thttps://example\n\n3B 02 14 50\n\tSchlumberger Multiflex 3k\n';
   t.deepEqual(lookupSmartcardList(list, '3B8F8001804F0CA000000306030001000000006A'), ['PC/SC storage card', 'https://example']);
   t.is(lookupSmartcardList(list, '3B021450AA'), undefined, 'a prefix is not a match');
   t.deepEqual(lookupSmartcardList(list, '3b021450'), ['Schlumberger Multiflex 3k']);
@@ -55,7 +56,10 @@ test('tag 85 of the FCP: 5-byte form [options][type][major][minor] and the 2-byt
 test('doctor --sim: applet version, extended length and PIN state of a fresh and an initialised simulator', async (t) => {
   const fresh = await runSchsm(['doctor', '--sim', '--json'], () => createSimulatorTransport());
   t.is(fresh.code, 0, fresh.stderr);
-  const doc = JSON.parse(fresh.stdout) as { ok: boolean; findings: Array<{ check: string; verdict: string; detail: string; hint?: string }> };
+  const doc = JSON.parse(fresh.stdout) as {
+    ok: boolean;
+    findings: Array<{ check: string; verdict: string; detail: string; hint?: string }>;
+  };
   const by = (check: string) => doc.findings.find((f) => f.check === check);
   t.is(by('SmartCard-HSM applet')?.detail, 'SmartCard-HSM Applet for JCOP version 3.5');
   t.is(by('extended length')?.verdict, 'ok');
@@ -113,13 +117,16 @@ test.serial('doctor through pcscd with the SmartCard-HSM simulator behind vpcd',
     t.is(r.code, 0, r.stdout + r.stderr);
     const doc = JSON.parse(r.stdout) as { findings: Array<{ check: string; verdict: string; detail: string; reader?: string }> };
     const mine = doc.findings.filter((f) => f.reader === readerName);
-    t.deepEqual(mine.map((f) => [f.check, f.verdict]), [
-      ['card', 'ok'],
-      ['connection', 'ok'],
-      ['SmartCard-HSM applet', 'ok'],
-      ['extended length', 'ok'],
-      ['user PIN', 'warn'],
-    ]);
+    t.deepEqual(
+      mine.map((f) => [f.check, f.verdict]),
+      [
+        ['card', 'ok'],
+        ['connection', 'ok'],
+        ['SmartCard-HSM applet', 'ok'],
+        ['extended length', 'ok'],
+        ['user PIN', 'warn'],
+      ],
+    );
     t.regex(mine[0]?.detail ?? '', /ATR 3B FE 18 00 00 81 31 FE 45 80 31 81 54 48 53 4D 31 73 80 21 40 81 07 FA — SmartCard-HSM/);
     t.is(mine[1]?.detail, 'connected (T=1)');
   });

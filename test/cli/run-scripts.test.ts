@@ -18,7 +18,11 @@ const SELECT_HSM = apdu`00 A4 04 00 | 0B | E8 2B 06 01 04 01 81 C3 1F 02 01 | 00
 /** Run a script against `sim`, recording every command that reached it. */
 async function runOnSim(file: string, sim = new SmartCardHsmSimulator()) {
   const sent: Uint8Array[] = [];
-  const r = await runSchsm(['run', file], async () => observeTransport(await createSimulatorTransport({ simulator: sim }), (c) => sent.push(Uint8Array.from(c))), root);
+  const r = await runSchsm(
+    ['run', file],
+    async () => observeTransport(await createSimulatorTransport({ simulator: sim }), (c) => sent.push(Uint8Array.from(c))),
+    root,
+  );
   return { ...r, sent };
 }
 
@@ -95,7 +99,13 @@ test('reset, continued lines and exit', async (t) => {
   t.deepEqual(card.received, [apdu`80 E0 02 00`, apdu`80 EE 00 00 | 02 | 0A 0B | 02`], 'nothing after exit');
   const doc = JSON.parse(r.stdout) as { ok: boolean; results: Array<{ line: number; sw: string }> };
   t.true(doc.ok);
-  t.deepEqual(doc.results.map((x) => [x.line, x.sw]), [[1, '9000'], [3, '9000']]);
+  t.deepEqual(
+    doc.results.map((x) => [x.line, x.sw]),
+    [
+      [1, '9000'],
+      [3, '9000'],
+    ],
+  );
 });
 
 test('a missing script file is a usage error (exit 2)', async (t) => {

@@ -34,6 +34,12 @@ test('schsm --help: no card layer, trace importers, simulator, PC/SC or debug in
   const { files, packages } = eagerGraph(['cli/main.ts', 'cli/default-context.ts']);
   const rel = [...files].map((f) => path.relative(src, f).split(path.sep).join('/'));
   t.true(rel.includes('cli/commands/keys/command.ts'), 'the walk reaches the command modules');
-  t.deepEqual(rel.filter((f) => /^(card|sim|trace|apdu)\//.test(f) || /\/run[^/]*\.ts$/.test(f) || f === 'transport/pcsc.ts'), []);
-  t.deepEqual([...packages].filter((p) => p !== 'yargs' && !p.startsWith('node:')), []);
+  t.deepEqual(
+    rel.filter((f) => /^(card|sim|trace|apdu)\//.test(f) || /\/run[^/]*\.ts$/.test(f) || f === 'transport/pcsc.ts'),
+    [],
+  );
+  t.deepEqual(
+    [...packages].filter((p) => p !== 'yargs' && !p.startsWith('node:')),
+    [],
+  );
 });

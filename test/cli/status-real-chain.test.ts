@@ -27,7 +27,12 @@ test('status of a card with the real Nitrokey EF 2F02: serial, device, chain ver
   t.is(r.code, EXIT.OK, r.stderr);
   t.regex(r.stdout, /^Serial number {8}: DENK0404144$/m);
   t.regex(r.stdout, /^Device certificate {3}: DENK040414400000 \(issued by DEDINK0400001\)$/m);
-  t.true(r.stdout.split('\n').includes('Certificate chain    : DENK040414400000 ← DEDINK0400001 ← DESRCACC100001 (CardContact production root): verified'), r.stdout);
+  t.true(
+    r.stdout
+      .split('\n')
+      .includes('Certificate chain    : DENK040414400000 ← DEDINK0400001 ← DESRCACC100001 (CardContact production root): verified'),
+    r.stdout,
+  );
   t.is(r.stderr, '');
 });
 
@@ -35,7 +40,16 @@ test('status --json of the real chain: root kind production, every link verified
   const r = await runOn(simWith2f02(NITROKEY_2F02), ['status', '--json']);
   t.is(r.code, EXIT.OK, r.stderr);
   const d = JSON.parse(r.stdout).deviceCertificate;
-  t.like(d, { chr: 'DENK040414400000', dica: 'DEDINK0400001', root: 'DESRCACC100001', rootKind: 'production', rootKnown: true, deviceVerified: true, dicaVerified: true, verified: true });
+  t.like(d, {
+    chr: 'DENK040414400000',
+    dica: 'DEDINK0400001',
+    root: 'DESRCACC100001',
+    rootKind: 'production',
+    rootKnown: true,
+    deviceVerified: true,
+    dicaVerified: true,
+    verified: true,
+  });
 });
 
 test('status fails when the DICA signature does not verify with the known root', async (t) => {

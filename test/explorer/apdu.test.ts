@@ -35,7 +35,11 @@ test('a PIN inside an APDU is masked in the echo (the card still gets it)', asyn
 
 test('malformed APDUs are usage errors naming the problem', async (t) => {
   const sim = await initialisedSim();
-  for (const [line, re] of [['apdu', /missing APDU/], ['apdu 00 A4 0', /odd number of hex digits/], ['apdu 84/123', /Le must be 2 \(short\) or 4 \(extended\) hex digits/]] as const) {
+  for (const [line, re] of [
+    ['apdu', /missing APDU/],
+    ['apdu 00 A4 0', /odd number of hex digits/],
+    ['apdu 84/123', /Le must be 2 \(short\) or 4 \(extended\) hex digits/],
+  ] as const) {
     const r = await explore(sim, line);
     t.is(r.code, 1, line);
     t.regex(r.stderr, re, line);

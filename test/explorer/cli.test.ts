@@ -11,13 +11,20 @@ import { runCliCaptured, type CliResult } from '../helpers/cli.ts';
 import { tempDir } from './helpers.ts';
 
 /** runCli with the simulator for simulator sources and a PC/SC that has no card (or `pcsc`). */
-function schsm(argv: readonly string[], o: { stdin?: string; env?: Record<string, string>; cwd?: string; pcsc?: (s: CardSource) => Promise<never> } = {}): Promise<CliResult> {
+function schsm(
+  argv: readonly string[],
+  o: { stdin?: string; env?: Record<string, string>; cwd?: string; pcsc?: (s: CardSource) => Promise<never> } = {},
+): Promise<CliResult> {
   return runCliCaptured(argv, {
-    stdin: o.stdin ?? '', env: o.env ?? {}, cwd: o.cwd ?? tempDir(),
+    stdin: o.stdin ?? '',
+    env: o.env ?? {},
+    cwd: o.cwd ?? tempDir(),
     open: async (source) => {
       if (wantsSimulator(source)) return openDefaultTransport(source);
       if (o.pcsc !== undefined) return o.pcsc(source);
-      throw new PcscError('no card in any of 2 reader(s) (Virtual PCD 00 00, Virtual PCD 00 01)', 0x8010000c, { code: 'ERR_SCHSM_PCSC_NO_CARD' });
+      throw new PcscError('no card in any of 2 reader(s) (Virtual PCD 00 00, Virtual PCD 00 01)', 0x8010000c, {
+        code: 'ERR_SCHSM_PCSC_NO_CARD',
+      });
     },
   });
 }
@@ -27,7 +34,10 @@ test('no card on PC/SC: falls back to the simulator, says so, and keeps its card
   const env = { XDG_STATE_HOME: state };
   const first = await schsm(['explore'], { env, stdin: 'verify user 648219\nkeys generate ec:prime256v1 --label kept\n' });
   t.is(first.code, 0, first.stderr);
-  t.regex(first.stderr, /^no card found \(no card in any of 2 reader\(s\) \(Virtual PCD 00 00, Virtual PCD 00 01\)\); using the built-in SmartCard-HSM simulator \(state in .*\/schsm\/sim\.json\) — pass --reader to choose a reader$/m);
+  t.regex(
+    first.stderr,
+    /^no card found \(no card in any of 2 reader\(s\) \(Virtual PCD 00 00, Virtual PCD 00 01\)\); using the built-in SmartCard-HSM simulator \(state in .*\/schsm\/sim\.json\) — pass --reader to choose a reader$/m,
+  );
   t.regex(first.stderr, /a new simulated card was initialised with the sc-hsm-tool documentation's example PINs/);
   t.false(first.stderr.includes('648219') || first.stderr.includes('3537363231383830'), 'the PINs themselves are never printed');
   const file = path.join(state, 'schsm', 'sim.json');
@@ -63,7 +73,12 @@ test('--reader R never falls back: the PC/SC error is the answer (exit 3)', asyn
 });
 
 test('another PC/SC failure than "no card" is not hidden by the fallback', async (t) => {
-  const r = await schsm(['explore'], { env: { XDG_STATE_HOME: tempDir() }, pcsc: async () => { throw new Error('binding exploded'); } });
+  const r = await schsm(['explore'], {
+    env: { XDG_STATE_HOME: tempDir() },
+    pcsc: async () => {
+      throw new Error('binding exploded');
+    },
+  });
   t.is(r.code, 70);
   t.regex(r.stderr, /binding exploded/);
 });
@@ -86,7 +101,11 @@ test('--script FILE and stdin scripts; a failing line exits 1; --keep-going runs
 
 test('-v shows every APDU annotated (PIN masked); --record writes a 0600 trace from the first SELECT', async (t) => {
   const dir = tempDir();
-  const r = await schsm(['explore', '--sim', '-v', '--record', 's.trace'], { env: { XDG_STATE_HOME: dir }, cwd: dir, stdin: 'verify user 648219\n' });
+  const r = await schsm(['explore', '--sim', '-v', '--record', 's.trace'], {
+    env: { XDG_STATE_HOME: dir },
+    cwd: dir,
+    stdin: 'verify user 648219\n',
+  });
   t.is(r.code, 0, r.stderr);
   t.regex(r.stderr, /^=> 00 A4 04 00 0B E8 2B 06 01 04 01 81 C3 1F 02 01 00$/m);
   t.regex(r.stderr, /^=> 00 20 00 81 06 \.\. \.\. \.\. \.\. \.\. \.\.$/m);
@@ -103,7 +122,8 @@ test('-v shows every APDU annotated (PIN masked); --record writes a 0600 trace f
 test('explore is registered with its options and examples', async (t) => {
   const r = await schsm(['explore', '--help']);
   t.is(r.code, 0);
-  for (const o of ['--script', '--keep-going', '--ephemeral', '--history', '--reader', '--sim', '--record', '--verbose']) t.true(r.stdout.includes(o), o);
+  for (const o of ['--script', '--keep-going', '--ephemeral', '--history', '--reader', '--sim', '--record', '--verbose'])
+    t.true(r.stdout.includes(o), o);
   const bad = await schsm(['explore', '--bogus']);
   t.is(bad.code, 2);
 });

@@ -6,7 +6,15 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
-import { COMMANDS, executeLine, ExplorerSession, formatError, Runner, runExplorer, type ExplorerOptions } from '../../src/explorer/index.ts';
+import {
+  COMMANDS,
+  executeLine,
+  ExplorerSession,
+  formatError,
+  Runner,
+  runExplorer,
+  type ExplorerOptions,
+} from '../../src/explorer/index.ts';
 import { createSimulatorTransport, SmartCardHsmSimulator } from '../../src/sim/index.ts';
 import type { Transport } from '../../src/transport/transport.ts';
 import { decorate } from '../../src/transport/decorate.ts';
@@ -45,10 +53,12 @@ export function tempDir(prefix = 'schsm-explorer-'): string {
 /** A transport to `sim` whose command APDUs are pushed to `log`. */
 export async function loggedSim(sim: SmartCardHsmSimulator, log: Uint8Array[]): Promise<Transport> {
   const t = await createSimulatorTransport({ simulator: sim });
-  return decorate(t, { transmit: (c) => {
+  return decorate(t, {
+    transmit: (c) => {
       log.push(Uint8Array.from(c));
       return t.transmit(c);
-    } });
+    },
+  });
 }
 
 /** Run `script` (lines) in script mode against `sim`. */
@@ -60,7 +70,10 @@ export async function explore(sim: SmartCardHsmSimulator, script: string | reado
   stdin.end(typeof script === 'string' ? script : script.join('\n'));
   const cwd = o.cwd ?? tempDir();
   const code = await runExplorer({
-    color: false, env: {}, ...o, cwd,
+    color: false,
+    env: {},
+    ...o,
+    cwd,
     openTransport: o.open ?? (() => loggedSim(sim, apdus)),
     stdout: (t) => (stdout += t),
     stderr: (t) => (stderr += t),
@@ -73,7 +86,13 @@ export async function explore(sim: SmartCardHsmSimulator, script: string | reado
 export async function initialisedSim(options: { dkekShares?: number; retryCounter?: number } = {}): Promise<SmartCardHsmSimulator> {
   const sim = new SmartCardHsmSimulator();
   const card = await SmartCardHsm.open(await createSimulatorTransport({ simulator: sim }));
-  await initializeDevice(card, { confirm: true, soPin: SO_PIN, userPin: USER_PIN, retryCounter: options.retryCounter ?? 3, ...(options.dkekShares === undefined ? {} : { dkekShares: options.dkekShares }) });
+  await initializeDevice(card, {
+    confirm: true,
+    soPin: SO_PIN,
+    userPin: USER_PIN,
+    retryCounter: options.retryCounter ?? 3,
+    ...(options.dkekShares === undefined ? {} : { dkekShares: options.dkekShares }),
+  });
   await card.close();
   return sim;
 }
@@ -91,7 +110,10 @@ export function sent(apdus: readonly Uint8Array[], literal: string): boolean {
 
 /** The ASCII bytes of a PIN as hex (what must never show up unmasked). */
 export function asciiHex(text: string, sep = ''): string {
-  return Buffer.from(text, 'latin1').toString('hex').toUpperCase().replace(/(..)(?!$)/g, `$1${sep}`);
+  return Buffer.from(text, 'latin1')
+    .toString('hex')
+    .toUpperCase()
+    .replace(/(..)(?!$)/g, `$1${sep}`);
 }
 
 /**
@@ -103,7 +125,11 @@ export async function sessionWithPrompter(sim: SmartCardHsmSimulator, answers: s
   const asked: Array<[string, boolean]> = [];
   let out = '';
   const session = new ExplorerSession({
-    openTransport: open ?? (() => loggedSim(sim, apdus)), io: { out: (s) => (out += s), err: (s) => (out += s) }, color: false, cwd: tempDir(), env: {},
+    openTransport: open ?? (() => loggedSim(sim, apdus)),
+    io: { out: (s) => (out += s), err: (s) => (out += s) },
+    color: false,
+    cwd: tempDir(),
+    env: {},
     prompter: {
       ask: async (prompt, hidden) => {
         asked.push([prompt, hidden]);

@@ -4,7 +4,15 @@ import test from 'ava';
 import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { appendHistory, defaultHistoryFile, HISTORY_MAX, historyLine, loadHistory, stateDir, trimHistory } from '../../src/explorer/history.ts';
+import {
+  appendHistory,
+  defaultHistoryFile,
+  HISTORY_MAX,
+  historyLine,
+  loadHistory,
+  stateDir,
+  trimHistory,
+} from '../../src/explorer/history.ts';
 import { COMMANDS } from '../../src/explorer/commands/index.ts';
 
 const h = (line: string): string | undefined => historyLine(COMMANDS, line);
@@ -49,7 +57,11 @@ test('unknown or ambiguous commands and broken lines are not kept (a typo may hi
 test('history file: XDG_STATE_HOME, else ~/.local/state; directory 0700, file 0600; newest first', (t) => {
   t.is(defaultHistoryFile({ XDG_STATE_HOME: '/x/state', HOME: '/home/u' }), '/x/state/schsm/history');
   t.is(defaultHistoryFile({ HOME: '/home/u' }), '/home/u/.local/state/schsm/history');
-  t.is(stateDir({ XDG_STATE_HOME: 'relative', HOME: '/home/u' }), '/home/u/.local/state/schsm', 'a relative XDG_STATE_HOME is ignored (XDG spec)');
+  t.is(
+    stateDir({ XDG_STATE_HOME: 'relative', HOME: '/home/u' }),
+    '/home/u/.local/state/schsm',
+    'a relative XDG_STATE_HOME is ignored (XDG spec)',
+  );
   const dir = mkdtempSync(path.join(tmpdir(), 'schsm-hist-'));
   const file = path.join(dir, 'deep', 'schsm', 'history');
   appendHistory(file, 'ls');

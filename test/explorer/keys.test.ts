@@ -20,7 +20,13 @@ async function publicKeyOf(sim: SmartCardHsmSimulator, ref: number) {
 
 test('keys generate and keys list', async (t) => {
   const sim = await initialisedSim();
-  const r = await explore(sim, [login, 'keys generate ec:prime256v1 --label signer', 'keys generate rsa:1024 --ref 5 --id 0A0B', 'keys generate aes:128 --label wrapkey', 'keys list']);
+  const r = await explore(sim, [
+    login,
+    'keys generate ec:prime256v1 --label signer',
+    'keys generate rsa:1024 --ref 5 --id 0A0B',
+    'keys generate aes:128 --label wrapkey',
+    'keys list',
+  ]);
   t.is(r.code, 0, r.stderr);
   t.regex(r.stdout, /generated key 1: EC prime256v1 "signer", ID [0-9A-F]{40}/);
   t.regex(r.stdout, /CV request in CE01 \(stored by the card\), PRKD in C401/);
@@ -44,16 +50,32 @@ test('keys sign: ECDSA and RSA signatures verify with node:crypto; --out writes 
   const sim = await initialisedSim();
   const dir = tempDir();
   writeFileSync(path.join(dir, 'msg.txt'), 'hello card');
-  const r = await explore(sim, [login, 'keys generate ec:prime256v1', 'keys generate rsa:1024',
-    'keys sign 1 ECDSA-SHA256 --in msg.txt --out ec.sig', 'keys sign 2 SHA256-RSA-PKCS --text "hello card" --out rsa.sig',
-    'keys sign 1 ecdsa-sha256 --hex 68656C6C6F2063617264 --raw'], { cwd: dir });
+  const r = await explore(
+    sim,
+    [
+      login,
+      'keys generate ec:prime256v1',
+      'keys generate rsa:1024',
+      'keys sign 1 ECDSA-SHA256 --in msg.txt --out ec.sig',
+      'keys sign 2 SHA256-RSA-PKCS --text "hello card" --out rsa.sig',
+      'keys sign 1 ecdsa-sha256 --hex 68656C6C6F2063617264 --raw',
+    ],
+    { cwd: dir },
+  );
   t.is(r.code, 0, r.stderr);
   const msg = Buffer.from('hello card');
   const ecSig = readFileSync(path.join(dir, 'ec.sig'));
   const ecKey = createPublicKey((await publicKeyOf(sim, 1)).export({ format: 'pem', type: 'spki' }));
   t.true(verify('sha256', msg, ecKey, ecSig));
   t.is(statSync(path.join(dir, 'ec.sig')).mode & 0o777, 0o600);
-  t.true(verify('sha256', msg, createPublicKey((await publicKeyOf(sim, 2)).export({ format: 'pem', type: 'spki' })), readFileSync(path.join(dir, 'rsa.sig'))));
+  t.true(
+    verify(
+      'sha256',
+      msg,
+      createPublicKey((await publicKeyOf(sim, 2)).export({ format: 'pem', type: 'spki' })),
+      readFileSync(path.join(dir, 'rsa.sig')),
+    ),
+  );
   t.regex(r.stdout, /ECDSA-SHA256 signature by key 1 \(\d+ bytes\), verified with the key's public key written to ec\.sig/);
   const raw = /ECDSA-SHA256 signature by key 1 \(64 bytes\), verified with the key's public key:\n([0-9A-F]{128})\n/.exec(r.stdout);
   t.truthy(raw, r.stdout);
@@ -67,7 +89,11 @@ test('keys sign: ECDSA and RSA signatures verify with node:crypto; --out writes 
 test('keys wrap and unwrap round-trip a key under the DKEK; delete asks, --force does not', async (t) => {
   const sim = await initialisedSim({ dkekShares: 0 });
   const dir = tempDir();
-  const r = await explore(sim, [login, 'keys generate ec:prime256v1 --label backup-me', 'keys wrap 1 key1.wrapped', 'keys wrap 1 key1.wrapped'], { cwd: dir, keepGoing: true });
+  const r = await explore(
+    sim,
+    [login, 'keys generate ec:prime256v1 --label backup-me', 'keys wrap 1 key1.wrapped', 'keys wrap 1 key1.wrapped'],
+    { cwd: dir, keepGoing: true },
+  );
   t.regex(r.stdout, /key 1 wrapped into key1\.wrapped \(\d+ bytes: key blob, PRKD, certificate\)/);
   t.regex(r.stderr, /key1\.wrapped already exists/);
   t.is(statSync(path.join(dir, 'key1.wrapped')).mode & 0o777, 0o600);
@@ -90,7 +116,11 @@ test('keys wrap and unwrap round-trip a key under the DKEK; delete asks, --force
 
 test('dkek status and dkek import of the peer share file (password from --password-env)', async (t) => {
   const sim = await initialisedSim({ dkekShares: 1 });
-  const r = await explore(sim, ['dkek status', `dkek import ${PEER_SHARE.file} --password-env PW`, 'dkek status', `dkek import ${PEER_SHARE.file} --password-env PW`], { env: { PW: PEER_SHARE.password }, keepGoing: true });
+  const r = await explore(
+    sim,
+    ['dkek status', `dkek import ${PEER_SHARE.file} --password-env PW`, 'dkek status', `dkek import ${PEER_SHARE.file} --password-env PW`],
+    { env: { PW: PEER_SHARE.password }, keepGoing: true },
+  );
   t.regex(r.stdout, /DKEK shares: +1\nDKEK import pending: +1 share\(s\) still missing/);
   t.regex(r.stdout, new RegExp(`DKEK key check value: ${PEER_SHARE.kcv}`));
   t.regex(r.stderr, /all 1 DKEK share\(s\) are already imported/);

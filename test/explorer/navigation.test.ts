@@ -16,7 +16,10 @@ test('ls lists what ENUMERATE OBJECTS returns with kind, size and owner; keys sh
   // ENUMERATE OBJECTS 80 58 00 00 | 00 00 00 (case 2E, §3.5) and SELECT of each EF 00 A4 00 00 02 FID 00 (§2.3)
   t.true(sent(r.apdus, '80 58 00 00 00 00 00'));
   t.true(sent(r.apdus, '00 A4 00 00 02 C4 01 00'));
-  const lines = r.stdout.trimEnd().split('\n').map((l) => l.replace(/\s+/g, ' '));
+  const lines = r.stdout
+    .trimEnd()
+    .split('\n')
+    .map((l) => l.replace(/\s+/g, ' '));
   t.deepEqual(lines, [
     'FID Type Size Description',
     '2F02 device certificates 884 C_DevAut: device CVC and issuer (DICA) CVC',
@@ -45,7 +48,14 @@ test('cd .. goes to the virtual MF (no APDU), ls there shows the applet; cd aid:
   t.regex(r.stdout, /DF: +3F00 \(MF; virtual/);
   t.regex(r.stderr, /script|<stdin>:4: already at the MF 3F00/);
   t.is(r.code, 1);
-  const r2 = await explore(sim, ['cd ..', `verify user ${USER_PIN}`, 'cd aid:E82B0601040181C31F0201', 'pin_info', 'cd 3F00', 'cd aid:e82b0601040181c31f0201']);
+  const r2 = await explore(sim, [
+    'cd ..',
+    `verify user ${USER_PIN}`,
+    'cd aid:E82B0601040181C31F0201',
+    'pin_info',
+    'cd 3F00',
+    'cd aid:e82b0601040181c31f0201',
+  ]);
   t.is(r2.code, 0, r2.stderr);
   // SELECT by AID 00 A4 04 00 | 0B | E82B0601040181C31F0201 | 00 (§2.3): at connect and at cd aid: (twice)
   t.is(r2.apdus.filter((a) => Buffer.from(a).toString('hex') === '00a404000be82b0601040181c31f020100').length, 3);

@@ -13,7 +13,7 @@ const words = (line: string): string[] => tokenize(line).map((t) => t.text);
 test('tokenize: blanks, double and single quotes, escapes, empty words', (t) => {
   t.deepEqual(words('  ls   CC*  '), ['ls', 'CC*']);
   t.deepEqual(words('update_binary CF01 0 "hello world"'), ['update_binary', 'CF01', '0', 'hello world']);
-  t.deepEqual(words("echo 'a \\b' \"c \\\" d\" e\\ f"), ['echo', 'a \\b', 'c " d', 'e f']);
+  t.deepEqual(words('echo \'a \\b\' "c \\" d" e\\ f'), ['echo', 'a \\b', 'c " d', 'e f']);
   t.deepEqual(words('unblock user "" ""'), ['unblock', 'user', '', '']);
   t.deepEqual(words('echo ab"cd"ef'), ['echo', 'abcdef']);
 });
@@ -54,7 +54,31 @@ test('commands resolve by exact name, alias or unique prefix; ambiguity lists th
 test('the table has unique names and every opensc-explorer command we promise', (t) => {
   const all = COMMANDS.flatMap((c) => [c.name, ...(c.aliases ?? [])]);
   t.is(new Set(all).size, all.length);
-  for (const name of ['cd', 'ls', 'cat', 'info', 'find', 'create', 'delete', 'rm', 'pin_info', 'verify', 'change', 'unblock', 'get', 'put', 'update_binary', 'random', 'apdu', 'asn1', 'debug', 'echo', 'help', 'quit', 'exit']) {
+  for (const name of [
+    'cd',
+    'ls',
+    'cat',
+    'info',
+    'find',
+    'create',
+    'delete',
+    'rm',
+    'pin_info',
+    'verify',
+    'change',
+    'unblock',
+    'get',
+    'put',
+    'update_binary',
+    'random',
+    'apdu',
+    'asn1',
+    'debug',
+    'echo',
+    'help',
+    'quit',
+    'exit',
+  ]) {
     t.true(all.includes(name), name);
   }
   for (const name of ['status', 'keys', 'dkek', 'trace', 'reconnect']) t.true(all.includes(name), name);
@@ -62,13 +86,20 @@ test('the table has unique names and every opensc-explorer command we promise', 
 });
 
 test('options: flags, values (--x v and --x=v), -f, unknown options, quoted dashes stay words', (t) => {
-  const a = parseArgs(tokenize('1 --label "my key" --force --ref=3 "--not-an-option"'), { label: 'string', ref: 'string', force: 'boolean' });
+  const a = parseArgs(tokenize('1 --label "my key" --force --ref=3 "--not-an-option"'), {
+    label: 'string',
+    ref: 'string',
+    force: 'boolean',
+  });
   t.deepEqual(a.positional, ['1', '--not-an-option']);
   t.is(a.values.get('label'), 'my key');
   t.is(a.values.get('ref'), '3');
   t.true(a.flags.has('force'));
   t.true(parseArgs(tokenize('x -f'), { force: 'boolean' }).flags.has('force'));
-  t.throws(() => parseArgs(tokenize('x --bogus'), { force: 'boolean' }), { instanceOf: ExplorerUsageError, message: 'unknown option --bogus' });
+  t.throws(() => parseArgs(tokenize('x --bogus'), { force: 'boolean' }), {
+    instanceOf: ExplorerUsageError,
+    message: 'unknown option --bogus',
+  });
   t.throws(() => parseArgs(tokenize('x --label'), { label: 'string' }), { message: '--label needs a value' });
   t.deepEqual(positionalIndices(tokenize('user --force 648219'), { force: 'boolean' }), [0, 2]);
   t.deepEqual(positionalIndices(tokenize('--in f 1 ECDSA'), { in: 'string' }), [2, 3]);

@@ -21,9 +21,12 @@ test.serial('script session through pcscd: ls, verify, keys, cat, apdu, -v', asy
   if (!(await requirePcscd(t))) return;
   const sim = await initialisedSim();
   const dir = tempDir();
-  writeFileSync(path.join(dir, 's.txt'), [
-    'pin_info', `verify user ${USER_PIN}`, 'keys generate ec:prime256v1 --label via-pcscd', 'ls', 'cat CE01', 'apdu 84/08', 'status',
-  ].join('\n'));
+  writeFileSync(
+    path.join(dir, 's.txt'),
+    ['pin_info', `verify user ${USER_PIN}`, 'keys generate ec:prime256v1 --label via-pcscd', 'ls', 'cat CE01', 'apdu 84/08', 'status'].join(
+      '\n',
+    ),
+  );
   await withVirtualCard(sim, async (reader) => {
     const r = await cli(['explore', '--reader', reader.readerName, '--script', 's.txt', '-v'], dir);
     t.is(r.code, 0, r.stderr);
@@ -49,7 +52,14 @@ test.serial('interactive REPL on a pseudo-terminal through pcscd', async (t) => 
   const sim = await initialisedSim();
   const state = tempDir('schsm-repl-pcscd-');
   await withVirtualCard(sim, async (reader) => {
-    await runReplScenario(t, { bin, args: `--reader '${reader.readerName}'`, pin: USER_PIN, stateHome: state, cwd: state, cardLine: new RegExp(`card: SmartCard-HSM .* in ${reader.readerName}`) });
+    await runReplScenario(t, {
+      bin,
+      args: `--reader '${reader.readerName}'`,
+      pin: USER_PIN,
+      stateHome: state,
+      cwd: state,
+      cardLine: new RegExp(`card: SmartCard-HSM .* in ${reader.readerName}`),
+    });
   });
 });
 
@@ -61,14 +71,20 @@ test.serial('card pulled out of the reader mid-session: the shell survives and r
     await run('pin_info');
     await reader.vpcd.close(); // the card leaves the reader
     await waitForReader(reader.readerName, (r) => !r.cardPresent, 10_000, 'the card removed');
-    const lost = await run('pin_info').then(() => undefined, (e: Error) => e);
+    const lost = await run('pin_info').then(
+      () => undefined,
+      (e: Error) => e,
+    );
     t.truthy(lost, 'the command fails');
     // pcscd reports the removal on the next transmit (or the reader as unavailable, depending on timing)
     t.regex((lost as { code?: string } | undefined)?.code ?? '', /^ERR_SCHSM_PCSC_(CARD_REMOVED|NO_CARD|UNKNOWN_READER|CARD_RESET)$/);
     t.regex(lost?.message ?? '', new RegExp(reader.readerName));
     t.false(session.connected);
     await run('echo still alive');
-    const none = await run('pin_info').then(() => undefined, (e: Error) => e);
+    const none = await run('pin_info').then(
+      () => undefined,
+      (e: Error) => e,
+    );
     t.regex(none?.message ?? '', /^no card: /);
     const back = serveVpcd(sim, { port: reader.port }); // put it back
     try {

@@ -10,7 +10,10 @@ test('pin_info asks VERIFY-status only (case 1), for user, SO-PIN and CHV number
   t.true(sent(r.apdus, '00 20 00 81'));
   t.true(sent(r.apdus, '00 20 00 88'));
   t.true(sent(r.apdus, '00 20 00 85'));
-  t.false(r.apdus.some((a) => a[1] === 0x20 && a.length > 4), 'no PIN was sent');
+  t.false(
+    r.apdus.some((a) => a[1] === 0x20 && a.length > 4),
+    'no PIN was sent',
+  );
   t.regex(r.stdout, /^user PIN \(0x81, CHV129\): logged out, 3 tries left$/m);
   t.regex(r.stdout, /^SO-PIN \(0x88, CHV136\): logged out, 15 tries left$/m);
   t.regex(r.stdout, /biometric template \(0x85, CHV133\): not set/);
@@ -46,7 +49,10 @@ test('the retry guard refuses the last try without sending the PIN; --force send
   t.is(refused.code, 1);
   t.regex(refused.stderr, /refusing to try the user PIN: only 1 try left/);
   t.regex(refused.stderr, /hint: make sure of the value, then: verify user --force/);
-  t.false(refused.apdus.some((a) => a[1] === 0x20 && a.length > 4), 'no VERIFY with data');
+  t.false(
+    refused.apdus.some((a) => a[1] === 0x20 && a.length > 4),
+    'no VERIFY with data',
+  );
   const ok = await explore(sim, `verify user ${USER_PIN} --force`);
   t.is(ok.code, 0, ok.stderr);
   t.regex(ok.stdout, /verified/);
@@ -73,18 +79,30 @@ test('omitted PINs are asked at hidden prompts (new ones twice); a mismatch send
   t.regex((err as Error).message, /the two entries of the new user PIN differ/);
   t.deepEqual(asked, [
     ['User PIN: ', true],
-    ['Current user PIN: ', true], ['New user PIN: ', true], ['Repeat new user PIN: ', true],
-    ['Current user PIN: ', true], ['New user PIN: ', true], ['Repeat new user PIN: ', true],
+    ['Current user PIN: ', true],
+    ['New user PIN: ', true],
+    ['Repeat new user PIN: ', true],
+    ['Current user PIN: ', true],
+    ['New user PIN: ', true],
+    ['Repeat new user PIN: ', true],
   ]);
   t.true(sent(apdus, `00 20 00 81 06 ${asciiHex(USER_PIN)}`));
   t.true(sent(apdus, `00 24 00 81 0C ${asciiHex(USER_PIN)} ${asciiHex('314159')}`));
-  t.false(apdus.some((a) => Buffer.from(a).toString('hex').includes(Buffer.from('271000').toString('hex'))), 'nothing sent after a mismatch');
+  t.false(
+    apdus.some((a) => Buffer.from(a).toString('hex').includes(Buffer.from('271000').toString('hex'))),
+    'nothing sent after a mismatch',
+  );
   await session.close();
 });
 
 test('change user sends old ‖ new; SO-PIN change sends 8 ‖ 8 bytes; the new PIN works', async (t) => {
   const sim = await initialisedSim();
-  const r = await explore(sim, [`change user ${USER_PIN} 314159`, 'verify user 314159', `change so ${SO_PIN} 0011223344556677`, 'pin_info so']);
+  const r = await explore(sim, [
+    `change user ${USER_PIN} 314159`,
+    'verify user 314159',
+    `change so ${SO_PIN} 0011223344556677`,
+    'pin_info so',
+  ]);
   t.is(r.code, 0, r.stderr);
   // CHANGE REFERENCE DATA 00 24 00 81 | 0C | old ‖ new (§3.7)
   t.true(sent(r.apdus, `00 24 00 81 0C ${asciiHex(USER_PIN)} ${asciiHex('314159')}`));

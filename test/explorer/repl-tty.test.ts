@@ -8,7 +8,6 @@ import { ensureBuilt, TmuxSession, tmuxMissing } from './tmux.ts';
 import { runReplScenario } from './repl-scenario.ts';
 import { tempDir } from './helpers.ts';
 
-
 test('interactive session on the built-in simulator', async (t) => {
   const missing = tmuxMissing();
   if (missing !== undefined) {
@@ -37,7 +36,11 @@ test('script mode on a terminal asks an omitted PIN at a hidden prompt', async (
   }
   const state = tempDir('schsm-repl-');
   writeFileSync(path.join(state, 'login.txt'), '# log in, then show the PIN state\nverify user\npin_info\n');
-  const s = new TmuxSession(`node ${await ensureBuilt()} explore --sim --script login.txt`, { XDG_STATE_HOME: state, TERM: 'xterm-256color', PATH: process.env.PATH ?? '' }, state);
+  const s = new TmuxSession(
+    `node ${await ensureBuilt()} explore --sim --script login.txt`,
+    { XDG_STATE_HOME: state, TERM: 'xterm-256color', PATH: process.env.PATH ?? '' },
+    state,
+  );
   try {
     await s.waitFor(/^User PIN: *$/m);
     s.type('648219');

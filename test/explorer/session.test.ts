@@ -13,12 +13,20 @@ import type { SmartCardHsmSimulator } from '../../src/sim/index.ts';
 /** A card that can be "pulled": while out, opening and transmitting fail like PC/SC does. */
 function pullableCard(sim: SmartCardHsmSimulator) {
   const state = { out: false, opened: 0 };
-  const removed = (): TransportError => new TransportError('SCardTransmit on "Test Reader": SCARD_W_REMOVED_CARD (card removed)', 'ERR_SCHSM_PCSC_CARD_REMOVED', { hint: 'insert the card' });
+  const removed = (): TransportError =>
+    new TransportError('SCardTransmit on "Test Reader": SCARD_W_REMOVED_CARD (card removed)', 'ERR_SCHSM_PCSC_CARD_REMOVED', {
+      hint: 'insert the card',
+    });
   const open = async (): Promise<Transport> => {
     if (state.out) throw new TransportError('no card in reader "Test Reader"', 'ERR_SCHSM_PCSC_NO_CARD');
     state.opened++;
     const t = await loggedSim(sim, []);
-    return decorate(t, { transmit: async (c) => { if (state.out) throw removed(); return t.transmit(c); } });
+    return decorate(t, {
+      transmit: async (c) => {
+        if (state.out) throw removed();
+        return t.transmit(c);
+      },
+    });
   };
   return { state, open };
 }
@@ -29,11 +37,18 @@ test('card pulled mid-session: clear message, shell alive, next command fails wh
   const { runExplorer } = await import('../../src/explorer/explorer.ts');
   const { PassThrough } = await import('node:stream');
   const stdin = new PassThrough();
-  stdin.end(['pin_info', 'echo pull', 'pin_info', 'echo still here', 'pin_info', 'echo insert', 'pin_info', 'reconnect', 'pin_info'].join('\n'));
+  stdin.end(
+    ['pin_info', 'echo pull', 'pin_info', 'echo still here', 'pin_info', 'echo insert', 'pin_info', 'reconnect', 'pin_info'].join('\n'),
+  );
   let stdout = '';
   let stderr = '';
   const code = await runExplorer({
-    openTransport: card.open, stdin, color: false, cwd: tempDir(), env: {}, keepGoing: true,
+    openTransport: card.open,
+    stdin,
+    color: false,
+    cwd: tempDir(),
+    env: {},
+    keepGoing: true,
     stdout: (s) => {
       stdout += s;
       if (s === 'pull\n') card.state.out = true; // the card leaves the reader between two lines
@@ -56,7 +71,9 @@ test('card pulled mid-session: clear message, shell alive, next command fails wh
 test('trace on FILE records the APDUs with the PIN masked and the command lines as comments; off closes it', async (t) => {
   const sim = await initialisedSim();
   const dir = tempDir();
-  const r = await explore(sim, ['trace', 'trace on s.trace', `verify user ${USER_PIN}`, 'trace', 'trace off', 'pin_info', 'trace off'], { cwd: dir });
+  const r = await explore(sim, ['trace', 'trace on s.trace', `verify user ${USER_PIN}`, 'trace', 'trace off', 'pin_info', 'trace off'], {
+    cwd: dir,
+  });
   t.is(r.code, 0, r.stderr);
   const file = path.join(dir, 's.trace');
   t.is(statSync(file).mode & 0o777, 0o600);
@@ -83,14 +100,19 @@ test('trace on FILE records the APDUs with the PIN masked and the command lines 
 test('--record records from the start and keeps recording across reconnect into the same file', async (t) => {
   const sim = await initialisedSim();
   const dir = tempDir();
-  const r = await explore(sim, ['pin_info', 'reconnect', 'pin_info'], { cwd: dir, record: { file: 'all.trace', force: false, redact: true } });
+  const r = await explore(sim, ['pin_info', 'reconnect', 'pin_info'], {
+    cwd: dir,
+    record: { file: 'all.trace', force: false, redact: true },
+  });
   t.is(r.code, 0, r.stderr);
   const text = readFileSync(path.join(dir, 'all.trace'), 'utf8');
   // SELECT applet at start and at reconnect (§2.3), each pin_info one VERIFY-status
   t.is(text.match(/^=> 00 A4 04 00 0B E8 2B 06 01 04 01 81 C3 1F 02 01 00$/gm)?.length, 2);
   t.is(text.match(/^=> 00 20 00 81$/gm)?.length, 2);
   writeFileSync(path.join(dir, 'exists.trace'), 'x');
-  const refused = await explore(sim, ['pin_info'], { cwd: dir, record: { file: 'exists.trace', force: false, redact: true } }).catch((e: Error) => e);
+  const refused = await explore(sim, ['pin_info'], { cwd: dir, record: { file: 'exists.trace', force: false, redact: true } }).catch(
+    (e: Error) => e,
+  );
   t.true(refused instanceof Error);
   t.is(readFileSync(path.join(dir, 'exists.trace'), 'utf8'), 'x', 'never overwritten without --force');
 });

@@ -101,7 +101,10 @@ test('time limit: a command that hangs fails with CommandTimeoutError; Ctrl-C ca
   const { session } = await sessionWithPrompter(sim, []);
   const runner = new Runner();
   const never = new Promise<void>(() => undefined);
-  await t.throwsAsync(runner.run(session, 'slow', 50, () => never), { instanceOf: CommandTimeoutError, message: 'slow did not finish within 50 ms' });
+  await t.throwsAsync(
+    runner.run(session, 'slow', 50, () => never),
+    { instanceOf: CommandTimeoutError, message: 'slow did not finish within 50 ms' },
+  );
   t.false(runner.busy);
   const p = runner.run(session, 'find', 0, () => never);
   t.true(runner.busy);
@@ -117,7 +120,11 @@ test('a prompt pauses the time limit', async (t) => {
   const { session } = await sessionWithPrompter(sim, []);
   session.prompter = { ask: () => new Promise((resolve) => setTimeout(() => resolve('x'), 150)) };
   const runner = new Runner();
-  await t.notThrowsAsync(runner.run(session, 'ask', 100, async () => { await session.askSecret('PIN: ', 'PIN', ''); }));
+  await t.notThrowsAsync(
+    runner.run(session, 'ask', 100, async () => {
+      await session.askSecret('PIN: ', 'PIN', '');
+    }),
+  );
   await session.close();
 });
 

@@ -33,9 +33,21 @@ export class TmuxSession {
 
   constructor(command: string, env: Readonly<Record<string, string>>, cwd: string) {
     this.name = `schsm-explorer-${process.pid}-${++counter}`;
-    const exports = Object.entries(env).map(([k, v]) => `${k}=${shellQuote(v)}`).join(' ');
+    const exports = Object.entries(env)
+      .map(([k, v]) => `${k}=${shellQuote(v)}`)
+      .join(' ');
     // Keep the pane after the program exits so its last words can be read.
-    execFileSync('tmux', ['new-session', '-d', '-s', this.name, '-x', '140', '-y', '50', `cd ${shellQuote(cwd)} && env ${exports} ${command}; echo "[exit $?]"; sleep 600`]);
+    execFileSync('tmux', [
+      'new-session',
+      '-d',
+      '-s',
+      this.name,
+      '-x',
+      '140',
+      '-y',
+      '50',
+      `cd ${shellQuote(cwd)} && env ${exports} ${command}; echo "[exit $?]"; sleep 600`,
+    ]);
   }
 
   /** Send keys (tmux key names like Enter, Tab, Up, C-c, or literal text with `literal`). */
@@ -50,7 +62,9 @@ export class TmuxSession {
 
   /** The visible screen plus scrollback; with `escapes`, colour sequences included. */
   screen(escapes = false): string {
-    return execFileSync('tmux', ['capture-pane', '-p', '-J', ...(escapes ? ['-e'] : []), '-S', '-200', '-t', this.name], { encoding: 'utf8' });
+    return execFileSync('tmux', ['capture-pane', '-p', '-J', ...(escapes ? ['-e'] : []), '-S', '-200', '-t', this.name], {
+      encoding: 'utf8',
+    });
   }
 
   /** Wait until the screen matches (polling); returns the screen. */

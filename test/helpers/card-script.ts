@@ -10,7 +10,10 @@ export const FCP_ANSWER = hex('62228102000082010183020000840B2B0601040181C31F020
  * A SmartCardHsm over a strict scripted transport: the SELECT of `open()` is answered first, then the
  * given exchanges must follow exactly. Call `tr.assertConsumed()` at the end of the test.
  */
-export async function cardWithScript(entries: readonly ScriptEntry[], options: OpenOptions = {}): Promise<{ card: SmartCardHsm; tr: ScriptedTransport }> {
+export async function cardWithScript(
+  entries: readonly ScriptEntry[],
+  options: OpenOptions = {},
+): Promise<{ card: SmartCardHsm; tr: ScriptedTransport }> {
   const tr = scripted([[SELECT_APPLET, FCP_ANSWER], ...entries]);
   const card = await SmartCardHsm.open(tr, options);
   return { card, tr };

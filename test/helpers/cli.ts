@@ -58,6 +58,10 @@ export async function runCliCaptured(argv: readonly string[], options: CliRunOpt
 }
 
 /** `runCliCaptured` with `open` providing the card, in `cwd`. */
-export function runSchsm(argv: readonly string[], open: (source: CardSource) => Promise<Transport>, cwd = process.cwd()): Promise<CliResult> {
+export function runSchsm(
+  argv: readonly string[],
+  open: (source: CardSource) => Promise<Transport>,
+  cwd = process.cwd(),
+): Promise<CliResult> {
   return runCliCaptured(argv, { open, cwd });
 }

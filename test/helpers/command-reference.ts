@@ -15,8 +15,13 @@ const GLOBAL = /^\s+(-r, --reader|--sim |--sim-state|--json |-v, --verbose|--exc
 async function help(argv: string[]): Promise<string> {
   let out = '';
   const ctx: CliContext = {
-    stdout: (s) => (out += s), stderr: (s) => (out += s), stdin: new PassThrough(), env: {}, cwd: process.cwd(),
-    isTTY: false, color: false,
+    stdout: (s) => (out += s),
+    stderr: (s) => (out += s),
+    stdin: new PassThrough(),
+    env: {},
+    cwd: process.cwd(),
+    isTTY: false,
+    color: false,
     openTransport: () => Promise.reject(new Error('no card while generating help')),
   };
   await runCli([...argv, '--help'], ctx);
@@ -28,12 +33,18 @@ function local(text: string): string {
   const lines: string[] = [];
   let skipping = false;
   for (const l of text.trimEnd().split('\n')) {
-    if (GLOBAL.test(l)) { skipping = true; continue; }
+    if (GLOBAL.test(l)) {
+      skipping = true;
+      continue;
+    }
     if (skipping && /^\s{8,}\S/.test(l) && !/^\s+-/.test(l)) continue;
     skipping = false;
     lines.push(l);
   }
-  return lines.join('\n').replace(/\nOptions:\n(?=\n|$)/, '\n').replace(/\n{3,}/g, '\n\n');
+  return lines
+    .join('\n')
+    .replace(/\nOptions:\n(?=\n|$)/, '\n')
+    .replace(/\n{3,}/g, '\n\n');
 }
 
 function walk(defs: readonly CommandDef[], prefix: string[]): string[][] {

@@ -17,14 +17,19 @@ export function buildPackage(): Promise<string> {
   built ??= new Promise<string>((resolve, reject) => {
     const dir = mkdtempSync(path.join(tmpdir(), 'schsm-pkg-'));
     const tsc = path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
-    execFile(process.execPath, [tsc, '-p', 'tsconfig.build.json', '--outDir', path.join(dir, 'dist')], { cwd: ROOT, maxBuffer: 16 << 20 }, (err, stdout, stderr) => {
-      if (err !== null) return reject(new Error(`build failed:\n${stdout}${stderr}`));
-      mkdirSync(path.join(dir, 'bin'));
-      copyFileSync(path.join(ROOT, 'bin', 'schsm.js'), path.join(dir, 'bin', 'schsm.js'));
-      copyFileSync(path.join(ROOT, 'package.json'), path.join(dir, 'package.json'));
-      symlinkSync(path.join(ROOT, 'node_modules'), path.join(dir, 'node_modules'));
-      resolve(dir);
-    });
+    execFile(
+      process.execPath,
+      [tsc, '-p', 'tsconfig.build.json', '--outDir', path.join(dir, 'dist')],
+      { cwd: ROOT, maxBuffer: 16 << 20 },
+      (err, stdout, stderr) => {
+        if (err !== null) return reject(new Error(`build failed:\n${stdout}${stderr}`));
+        mkdirSync(path.join(dir, 'bin'));
+        copyFileSync(path.join(ROOT, 'bin', 'schsm.js'), path.join(dir, 'bin', 'schsm.js'));
+        copyFileSync(path.join(ROOT, 'package.json'), path.join(dir, 'package.json'));
+        symlinkSync(path.join(ROOT, 'node_modules'), path.join(dir, 'node_modules'));
+        resolve(dir);
+      },
+    );
   });
   return built;
 }

@@ -90,7 +90,9 @@ export class ScriptedTransport implements Transport {
     const next = this.#queue[0];
     if (next === undefined) return;
     const what = next === 'reset' ? 'reset' : spaced(Array.isArray(next) ? (next[0] as Uint8Array) : (next as Exchange).expect);
-    throw new ScriptedTransportError(`scripted transport: ${this.#queue.length} entr${this.#queue.length === 1 ? 'y' : 'ies'} not consumed; next expected ${what}`);
+    throw new ScriptedTransportError(
+      `scripted transport: ${this.#queue.length} entr${this.#queue.length === 1 ? 'y' : 'ies'} not consumed; next expected ${what}`,
+    );
   }
 }
 

@@ -46,12 +46,18 @@ export async function tryLock(port: number, what: string): Promise<boolean> {
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
     const owner = await readOwner(dir);
-    const ageMs = await stat(dir).then((s) => Date.now() - s.mtimeMs, () => 0);
+    const ageMs = await stat(dir).then(
+      (s) => Date.now() - s.mtimeMs,
+      () => 0,
+    );
     const stale = owner === undefined ? ageMs > 10_000 : !alive(owner.pid);
     if (!stale) return false;
     // Rename first: only one of several waiters that saw the same stale lock gets to remove it.
     const grave = `${dir}.stale-${process.pid}-${Date.now()}`;
-    const moved = await rename(dir, grave).then(() => true, () => false);
+    const moved = await rename(dir, grave).then(
+      () => true,
+      () => false,
+    );
     if (moved) await rm(grave, { recursive: true, force: true });
     return false; // retry on the next round
   }
@@ -75,7 +81,9 @@ export async function lockAnyPort(ports: readonly number[], what: string, timeou
     }
     if (Date.now() > deadline) {
       const holders = await Promise.all(ports.map(async (p) => `${p}: ${await holderOf(p)}`));
-      throw new Error(`no vpcd port free within ${timeoutMs} ms (holders: ${holders.join('; ')}); lock dirs ${ports.map(lockPath).join(', ')}`);
+      throw new Error(
+        `no vpcd port free within ${timeoutMs} ms (holders: ${holders.join('; ')}); lock dirs ${ports.map(lockPath).join(', ')}`,
+      );
     }
     await new Promise((r) => setTimeout(r, 100 + Math.random() * 100));
   }

@@ -28,13 +28,21 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 const sameBytes = (a: Uint8Array, b: Uint8Array): boolean => a.length === b.length && a.every((x, i) => x === b[i]);
 
 /** Poll pcscd until `predicate` holds for the named reader; return that reader's info. */
-export async function waitForReader(readerName: string, predicate: (r: PcscReaderInfo) => boolean, timeoutMs: number, what: string): Promise<PcscReaderInfo> {
+export async function waitForReader(
+  readerName: string,
+  predicate: (r: PcscReaderInfo) => boolean,
+  timeoutMs: number,
+  what: string,
+): Promise<PcscReaderInfo> {
   const deadline = Date.now() + timeoutMs;
   let last: PcscReaderInfo | undefined;
   for (;;) {
     last = (await listReaders({ timeoutMs: 3000 })).find((r) => r.name === readerName);
     if (last !== undefined && predicate(last)) return last;
-    if (Date.now() > deadline) throw new Error(`pcscd did not report ${what} in "${readerName}" within ${timeoutMs} ms (last state: ${last === undefined ? 'no such reader' : last.state.join('|')})`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `pcscd did not report ${what} in "${readerName}" within ${timeoutMs} ms (last state: ${last === undefined ? 'no such reader' : last.state.join('|')})`,
+      );
     await sleep(50);
   }
 }
@@ -91,7 +99,9 @@ async function acquireSlot(card: VirtualCard, timeoutMs: number, allReaders: boo
     await vpcd.close();
     await release();
     if (Date.now() > deadline) {
-      throw new Error(`vpcd never polled the card on ports ${VPCD_PORTS.join('/')} (${attempt + 1} attempts): is pcscd running with vsmartcard-vpcd, or does a process that ignores the lock hold the ports? (\`ss -tnp | grep 3596\`)`);
+      throw new Error(
+        `vpcd never polled the card on ports ${VPCD_PORTS.join('/')} (${attempt + 1} attempts): is pcscd running with vsmartcard-vpcd, or does a process that ignores the lock hold the ports? (\`ss -tnp | grep 3596\`)`,
+      );
     }
     await sleep(200 + Math.random() * 300);
   }
@@ -102,7 +112,11 @@ async function acquireSlot(card: VirtualCard, timeoutMs: number, allReaders: boo
  * lock, connect to vpcd, wait until pcscd reports this card's ATR in the reader, run `fn`, then pull
  * the card and wait until pcscd reports the reader empty (so the next user starts clean).
  */
-export async function withVirtualCard<T>(card: VirtualCard, fn: (reader: VirtualReader) => Promise<T>, options: WithVirtualCardOptions = {}): Promise<T> {
+export async function withVirtualCard<T>(
+  card: VirtualCard,
+  fn: (reader: VirtualReader) => Promise<T>,
+  options: WithVirtualCardOptions = {},
+): Promise<T> {
   const slot = await acquireSlot(card, options.lockTimeoutMs ?? 180_000, options.allReaders ?? false);
   const { vpcd, events } = slot;
   try {
@@ -159,7 +173,12 @@ export interface ToolResult {
 }
 
 /** Run an OpenSC (or pcsc-tools) program, bounded by `timeoutMs`; never throws for a non-zero exit. */
-export function runTool(program: string, args: readonly string[], timeoutMs = 60_000, env: NodeJS.ProcessEnv = process.env): Promise<ToolResult> {
+export function runTool(
+  program: string,
+  args: readonly string[],
+  timeoutMs = 60_000,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<ToolResult> {
   return new Promise((resolve) => {
     execFile(program, [...args], { timeout: timeoutMs, killSignal: 'SIGKILL', env, maxBuffer: 64 << 20 }, (error, stdout, stderr) => {
       const code = error === null ? 0 : typeof error.code === 'number' ? error.code : 128;

@@ -25,7 +25,8 @@ test('CLA: 00/80 and their chaining forms accepted; SM bits → 6882; logical ch
 test('unknown INS → 6D00', async (t) => {
   const card = testCard();
   await card.ok(SELECT_APPLET);
-  for (const ins of ['00', '0E', '22', '2A', '54', '5A', '76', '82', '86', 'CA', 'FE']) t.is((await card.send(`00${ins}0000`)).sw, '6D00', ins);
+  for (const ins of ['00', '0E', '22', '2A', '54', '5A', '76', '82', '86', 'CA', 'FE'])
+    t.is((await card.send(`00${ins}0000`)).sw, '6D00', ins);
 });
 
 test('response longer than Ne → Ne bytes ‖ 61xx, GET RESPONSE serves the rest, then 6985', async (t) => {
@@ -48,7 +49,8 @@ test('a new command discards a pending GET RESPONSE', async (t) => {
 });
 
 // GAKP RSA-2048 with the exact §11.2 body, sent with a short Le 00 = 256 (the answer is ~680 bytes).
-const GAKP_RSA2048_SHORT_LE = '00460100 3A 5F290100 4209555443413030303031 7F4915 060A04007F00070202020102 8203010001 02020800 5F2010 44454E4B303130353730323030303031 00';
+const GAKP_RSA2048_SHORT_LE =
+  '00460100 3A 5F290100 4209555443413030303031 7F4915 060A04007F00070202020102 8203010001 02020800 5F2010 44454E4B303130353730323030303031 00';
 
 test('61xx says 00 while 256 or more bytes remain; the parts reassemble the stored request', async (t) => {
   const card = await initializedCard({ share: true, verified: true });

@@ -12,7 +12,9 @@ const CIPHER = (key: number, algo: number) => [0x80, 0x78, key, algo] as const;
 const GSK = (key: number, size: number) => [0x00, 0x48, key, size] as const;
 
 function opensslCmac(key: Uint8Array, data: Uint8Array): string {
-  const out = execFileSync('openssl', ['mac', '-cipher', `AES-${key.length * 8}-CBC`, '-macopt', `hexkey:${hex(key)}`, 'CMAC'], { input: data });
+  const out = execFileSync('openssl', ['mac', '-cipher', `AES-${key.length * 8}-CBC`, '-macopt', `hexkey:${hex(key)}`, 'CMAC'], {
+    input: data,
+  });
   return out.toString().trim().toLowerCase();
 }
 
@@ -50,7 +52,9 @@ test('99 derive = SP 800-108 counter KDF with AES-CMAC: CMAC(k, 00000001‖data)
   const info = new TextEncoder().encode('derivation context');
   const r = await call(cipherSymmetric, ctx, CIPHER(1, 0x99), info);
   t.is(r.sw, 0x9000);
-  const expected = opensslCmac(key.material, Buffer.concat([unhex('00000001'), info])) + opensslCmac(key.material, Buffer.concat([unhex('00000002'), info]));
+  const expected =
+    opensslCmac(key.material, Buffer.concat([unhex('00000001'), info])) +
+    opensslCmac(key.material, Buffer.concat([unhex('00000002'), info]));
   t.is(hex(r.data), expected);
 });
 

@@ -50,7 +50,10 @@ test.serial('schsm sim --state FILE: reader named, OpenSC sees a SmartCard-HSM, 
     const running = runSim({ port: lock.port, state: file }, ctx, stop.signal);
     const reader = `Virtual PCD 00 0${lock.port - VPCD_PORTS[0]!}`;
     t.true(await until(() => out().includes('card inserted'), 20_000), out());
-    t.regex(out(), new RegExp(`serving reader "${reader}" \\(vpcd 127\\.0\\.0\\.1:${lock.port}\\); state in ${file.replace(/[.]/g, '\\.')}`));
+    t.regex(
+      out(),
+      new RegExp(`serving reader "${reader}" \\(vpcd 127\\.0\\.0\\.1:${lock.port}\\); state in ${file.replace(/[.]/g, '\\.')}`),
+    );
     t.regex(out(), /serial UTSM\d{7} \(not initialised\)/);
     let name = '';
     for (let i = 0; i < 50 && !name.includes('SmartCard-HSM'); i++) {
@@ -58,7 +61,11 @@ test.serial('schsm sim --state FILE: reader named, OpenSC sees a SmartCard-HSM, 
       if (!name.includes('SmartCard-HSM')) await new Promise((r) => setTimeout(r, 200));
     }
     t.regex(name, /SmartCard-HSM/);
-    const init = await runTool('sc-hsm-tool', ['-r', String(await openscReaderIndex(reader)), '--initialize', '--so-pin', '3537363231383830', '--pin', '648219'], 60_000);
+    const init = await runTool(
+      'sc-hsm-tool',
+      ['-r', String(await openscReaderIndex(reader)), '--initialize', '--so-pin', '3537363231383830', '--pin', '648219'],
+      60_000,
+    );
     t.is(init.code, 0, init.stderr);
     stop.abort();
     t.is(await running, 0);

@@ -97,7 +97,9 @@ test('the allowed-algorithm list of GAKP tag 91 and the use counter of tag 90 re
   await send(`8052000020${SHARE}00`);
   await send(VERIFY);
   // Same request + 90 04 00000001 + 91 01 73: 256 + 6 + 3 = 265 bytes = 0x0109.
-  const gakp = GAKP_EC.replace(/\s+/g, '').replace(/^00460100000100/, '00460100000109').replace(/0000$/, '900400000001 910173 0000'.replace(/\s+/g, ''));
+  const gakp = GAKP_EC.replace(/\s+/g, '')
+    .replace(/^00460100000100/, '00460100000109')
+    .replace(/0000$/, '900400000001 910173 0000'.replace(/\s+/g, ''));
   t.is((await send(gakp)).sw, '9000');
   t.is((await send(ext('80680170', new Uint8Array(32)))).sw, '6a81');
   t.is((await send(ext('80680173', MSG))).sw, '9000');

@@ -51,7 +51,12 @@ export interface Reply {
 }
 
 /** Run `handler` on `cla ins p1 p2 data` (extended Le 0000 like OpenSC) and return data + SW. */
-export async function call(handler: InsHandler, ctx: SimContext, header: readonly [number, number, number, number], data: Uint8Array = new Uint8Array(0)): Promise<Reply> {
+export async function call(
+  handler: InsHandler,
+  ctx: SimContext,
+  header: readonly [number, number, number, number],
+  data: Uint8Array = new Uint8Array(0),
+): Promise<Reply> {
   const [cla, ins, p1, p2] = header;
   const cmd = parseCommand(encodeCommand({ cla, ins, p1, p2, data, ne: 65536, form: 'extended' }));
   try {

@@ -34,7 +34,10 @@ export function ecPublicKey(curve: string, point: Uint8Array): KeyObject {
 }
 
 export function rsaPublicKey(n: Uint8Array, e: Uint8Array): KeyObject {
-  return createPublicKey({ key: { kty: 'RSA', n: Buffer.from(n).toString('base64url'), e: Buffer.from(e).toString('base64url') }, format: 'jwk' });
+  return createPublicKey({
+    key: { kty: 'RSA', n: Buffer.from(n).toString('base64url'), e: Buffer.from(e).toString('base64url') },
+    format: 'jwk',
+  });
 }
 
 /**
@@ -43,7 +46,7 @@ export function rsaPublicKey(n: Uint8Array, e: Uint8Array): KeyObject {
  */
 export function whole(source: Uint8Array, t: Tlv): Uint8Array {
   const valueStart = t.value.byteOffset - source.byteOffset;
-  return source.subarray(valueStart - (t.headerLength), valueStart + t.value.length);
+  return source.subarray(valueStart - t.headerLength, valueStart + t.value.length);
 }
 
 export function child(t: Tlv, tag: number): Tlv {

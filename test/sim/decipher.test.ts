@@ -68,7 +68,10 @@ function expectedPoint(curve: keyof typeof ORDER, ownPrivate: Uint8Array, peerPr
   return hex(e.getPublicKey());
 }
 
-for (const [id, key, curve] of [[2, p256, 'prime256v1'], [3, bp256, 'brainpoolP256r1']] as const) {
+for (const [id, key, curve] of [
+  [2, p256, 'prime256v1'],
+  [3, bp256, 'brainpoolP256r1'],
+] as const) {
   test(`80 ECDH on ${curve}: answer 04‖X‖Y, X = node's ECDH secret, whole point = (d·e)·G`, async (t) => {
     const peer = createECDH(curve);
     peer.generateKeys();

@@ -73,12 +73,18 @@ const mutated = fc
 /** Random bytes with a plausible header (CLA 00/80/10/90, any INS) or entirely random. */
 const random = fc.oneof(
   fc.uint8Array({ maxLength: 300 }),
-  fc.tuple(fc.constantFrom(0x00, 0x80, 0x10, 0x90, 0x0c), fc.integer({ min: 0, max: 255 }), fc.uint8Array({ minLength: 2, maxLength: 270 })).map(([cla, ins, rest]) => Uint8Array.from([cla, ins, ...rest])),
+  fc
+    .tuple(fc.constantFrom(0x00, 0x80, 0x10, 0x90, 0x0c), fc.integer({ min: 0, max: 255 }), fc.uint8Array({ minLength: 2, maxLength: 270 }))
+    .map(([cla, ins, rest]) => Uint8Array.from([cla, ins, ...rest])),
 );
 
 let sent = 0;
 
-async function checkAnswers(t: { true: (v: boolean, m?: string) => void; is: (a: unknown, b: unknown, m?: string) => void }, sim: SmartCardHsmSimulator, commands: Uint8Array[]): Promise<void> {
+async function checkAnswers(
+  t: { true: (v: boolean, m?: string) => void; is: (a: unknown, b: unknown, m?: string) => void },
+  sim: SmartCardHsmSimulator,
+  commands: Uint8Array[],
+): Promise<void> {
   sent += commands.length;
   for (const c of commands) {
     const r = await sim.process(c);

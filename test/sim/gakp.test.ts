@@ -27,7 +27,12 @@ async function readyCard(): Promise<TestCard> {
 }
 
 /** Device CHR and public key from EF 2F02 (first CVC), and the outer signature check. */
-function checkOuter(t: { true: (v: boolean, m?: string) => void; is: (a: unknown, b: unknown, m?: string) => void }, card: TestCard, request: Uint8Array, req: Tlv): void {
+function checkOuter(
+  t: { true: (v: boolean, m?: string) => void; is: (a: unknown, b: unknown, m?: string) => void },
+  card: TestCard,
+  request: Uint8Array,
+  req: Tlv,
+): void {
   const devCvc = cvcs(card.sim.state.files.get(0x2f02)!)[0]!;
   const body = child(devCvc, 0x7f4e);
   const devChr = ascii(child(body, 0x5f20).value);
@@ -73,7 +78,8 @@ test('EC P-256 (§11.2 body): 7F49 returns the domain parameters and 86 Q; inner
   const body = child(inner, 0x7f4e);
   const key = child(body, 0x7f49);
   const sent = decodeTlv(hex(h(P256).slice(h(P256).indexOf('7F4981DA'), h(P256).indexOf('5F2010'))));
-  for (const tag of [0x06, 0x81, 0x82, 0x83, 0x84, 0x85, 0x87]) t.deepEqual(child(key, tag).value, child(sent, tag).value, `tag ${tag.toString(16)} as sent`);
+  for (const tag of [0x06, 0x81, 0x82, 0x83, 0x84, 0x85, 0x87])
+    t.deepEqual(child(key, tag).value, child(sent, tag).value, `tag ${tag.toString(16)} as sent`);
   const q = child(key, 0x86).value;
   t.is(q.length, 65);
   t.is(q[0], 0x04);
@@ -84,7 +90,14 @@ test('EC P-256 (§11.2 body): 7F49 returns the domain parameters and 86 Q; inner
   t.like(card.sim.state.keys.get(2), { kind: 'ec', bits: 256, curve: 'prime256v1' });
 });
 
-for (const [curve, bits] of [['secp384r1', 384], ['secp521r1', 521], ['brainpoolP256r1', 256], ['brainpoolP384r1', 384], ['brainpoolP512r1', 512], ['secp256k1', 256]] as const) {
+for (const [curve, bits] of [
+  ['secp384r1', 384],
+  ['secp521r1', 521],
+  ['brainpoolP256r1', 256],
+  ['brainpoolP384r1', 384],
+  ['brainpoolP512r1', 512],
+  ['secp256k1', 256],
+] as const) {
   test(`EC ${curve}: curve recognised from p, Q on it (inner signature verifies), bits ${bits}`, async (t) => {
     const c = opensslCurve(curve);
     const len = (n: number): string => (n < 0x80 ? '' : n < 0x100 ? '81' : '82') + n.toString(16).padStart(n < 0x100 ? 2 : 4, '0');
@@ -117,7 +130,8 @@ test('EF 2F02 chain: device CVC signed by UTDICASIM00001, DICA signed by the roo
     t.is(car(dica!), 'UTSRCASIM00001');
     t.is(car(device!), 'UTDICASIM00001');
     t.regex(chr(device!), /^UTSM\d{7}00000$/);
-    const signedBy = (cvc: Tlv, src: Uint8Array, issuer: Tlv) => verifyEcdsa(keyOf(issuer), whole(src, child(cvc, 0x7f4e)), child(cvc, 0x5f37).value);
+    const signedBy = (cvc: Tlv, src: Uint8Array, issuer: Tlv) =>
+      verifyEcdsa(keyOf(issuer), whole(src, child(cvc, 0x7f4e)), child(cvc, 0x5f37).value);
     t.true(signedBy(root, simRootCertificate(), root), 'root self-signed');
     t.true(signedBy(dica!, content, root), 'DICA by root');
     t.true(signedBy(device!, content, dica!), 'device by DICA');

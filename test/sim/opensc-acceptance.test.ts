@@ -33,7 +33,9 @@ const kcvOf = (dkek: Buffer): string => createHash('sha256').update(dkek).digest
 
 /** APDUs seen on the vpcd link since `from`. */
 function apdusSince(events: readonly VpcdEvent[], from: number): { command: string; response: Uint8Array }[] {
-  return events.slice(from).flatMap((e) => (e.kind === 'apdu' ? [{ command: Buffer.from(e.command).toString('hex').toUpperCase(), response: e.response }] : []));
+  return events
+    .slice(from)
+    .flatMap((e) => (e.kind === 'apdu' ? [{ command: Buffer.from(e.command).toString('hex').toUpperCase(), response: e.response }] : []));
 }
 
 async function initializeAndImportPeerShare(s: Session): Promise<{ fresh: Buffer }> {
@@ -65,12 +67,17 @@ async function initializeAndImportPeerShare(s: Session): Promise<{ fresh: Buffer
 async function generateKeys(s: Session): Promise<void> {
   const { t, tools: x } = s;
   const login = ['-l', '--pin', USER_PIN];
-  for (const [type, id, label] of [['rsa:2048', '01', 'rsa2048'], ['EC:prime256v1', '02', 'ec-p256'], ['EC:brainpoolP256r1', '03', 'ec-bp256']]) {
+  for (const [type, id, label] of [
+    ['rsa:2048', '01', 'rsa2048'],
+    ['EC:prime256v1', '02', 'ec-p256'],
+    ['EC:brainpoolP256r1', '03', 'ec-bp256'],
+  ]) {
     const r = await x.pkcs11([...login, '--keypairgen', '--key-type', type ?? '', '--id', id ?? '', '--label', label ?? '']);
     t.regex(r.stdout, /Key pair generated/);
   }
   const listed = (await x.pkcs11([...login, '-O'])).stdout;
-  for (const label of ['rsa2048', 'ec-p256', 'ec-bp256']) t.regex(listed, new RegExp(`Private Key Object;[^\\n]*\\n\\s+label:\\s+${label}`));
+  for (const label of ['rsa2048', 'ec-p256', 'ec-bp256'])
+    t.regex(listed, new RegExp(`Private Key Object;[^\\n]*\\n\\s+label:\\s+${label}`));
   t.regex(listed, /EC_PARAMS:\s+06082a8648ce3d030107/, 'prime256v1');
   t.regex(listed, /EC_PARAMS:\s+06092b2403030208010107/, 'brainpoolP256r1');
   const dump = (await x.run('pkcs15-tool', ['--reader', String(s.reader.index), '-D'])).stdout;
@@ -91,7 +98,13 @@ async function signAndVerify(s: Session): Promise<void> {
   await x.run('openssl', ['dgst', '-sha256', '-binary', '-out', f('data.sha256'), f('data.txt')]);
   const cases: ReadonlyArray<readonly [string, string[], string, string, string[]]> = [
     ['SHA256-RSA-PKCS', [], '01', 'data.txt', []],
-    ['RSA-PKCS-PSS', ['--hash-algorithm', 'SHA256', '--mgf', 'MGF1-SHA256'], '01', 'data.sha256', ['-sigopt', 'rsa_padding_mode:pss', '-sigopt', 'rsa_pss_saltlen:32']],
+    [
+      'RSA-PKCS-PSS',
+      ['--hash-algorithm', 'SHA256', '--mgf', 'MGF1-SHA256'],
+      '01',
+      'data.sha256',
+      ['-sigopt', 'rsa_padding_mode:pss', '-sigopt', 'rsa_pss_saltlen:32'],
+    ],
     ['SHA256-RSA-PKCS-PSS', [], '01', 'data.txt', ['-sigopt', 'rsa_padding_mode:pss', '-sigopt', 'rsa_pss_saltlen:32']],
     ['ECDSA-SHA256', ['--signature-format', 'openssl'], '02', 'data.txt', []],
     ['ECDSA-SHA256', ['--signature-format', 'openssl'], '03', 'data.txt', []],
@@ -110,10 +123,37 @@ async function decryptAndDerive(s: Session): Promise<void> {
   const login = ['-l', '--pin', USER_PIN];
   await writeFile(f('secret.txt'), 'a secret for the simulated card');
   await x.run('openssl', ['pkeyutl', '-encrypt', '-pubin', '-inkey', f('pub01.pem'), '-in', f('secret.txt'), '-out', f('ct-v15.bin')]);
-  t.is((await x.pkcs11([...login, '--decrypt', '-m', 'RSA-PKCS', '--id', '01', '-i', f('ct-v15.bin')])).stdout, 'a secret for the simulated card');
+  t.is(
+    (await x.pkcs11([...login, '--decrypt', '-m', 'RSA-PKCS', '--id', '01', '-i', f('ct-v15.bin')])).stdout,
+    'a secret for the simulated card',
+  );
   const oaep = ['-pkeyopt', 'rsa_padding_mode:oaep', '-pkeyopt', 'rsa_oaep_md:sha256', '-pkeyopt', 'rsa_mgf1_md:sha256'];
-  await x.run('openssl', ['pkeyutl', '-encrypt', '-pubin', '-inkey', f('pub01.pem'), ...oaep, '-in', f('secret.txt'), '-out', f('ct-oaep.bin')]);
-  const dec = await x.pkcs11([...login, '--decrypt', '-m', 'RSA-PKCS-OAEP', '--hash-algorithm', 'SHA256', '--mgf', 'MGF1-SHA256', '--id', '01', '-i', f('ct-oaep.bin')]);
+  await x.run('openssl', [
+    'pkeyutl',
+    '-encrypt',
+    '-pubin',
+    '-inkey',
+    f('pub01.pem'),
+    ...oaep,
+    '-in',
+    f('secret.txt'),
+    '-out',
+    f('ct-oaep.bin'),
+  ]);
+  const dec = await x.pkcs11([
+    ...login,
+    '--decrypt',
+    '-m',
+    'RSA-PKCS-OAEP',
+    '--hash-algorithm',
+    'SHA256',
+    '--mgf',
+    'MGF1-SHA256',
+    '--id',
+    '01',
+    '-i',
+    f('ct-oaep.bin'),
+  ]);
   t.is(dec.stdout, 'a secret for the simulated card');
   // ECDH: pkcs11-tool --derive (card answers 04‖X‖Y, OpenSC keeps X) = openssl's ECDH from the peer side.
   await x.run('openssl', ['genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256', '-out', f('peer.pem')]);
@@ -137,14 +177,21 @@ async function wrapUnwrap(s: Session): Promise<void> {
   // Key 10 carries key 1's PRKD (same ID), so sign with it by reference: VERIFY + SIGN 33 in one opensc-tool run.
   const message = Buffer.from('signed by the unwrapped key 10');
   await writeFile(f('m10.txt'), message);
-  const apdus = [`00A404000B${AID}00`, `0020008106${Buffer.from(USER_PIN).toString('hex')}`, `80680A330000${message.length.toString(16).padStart(2, '0')}${message.toString('hex')}0200`];
+  const apdus = [
+    `00A404000B${AID}00`,
+    `0020008106${Buffer.from(USER_PIN).toString('hex')}`,
+    `80680A330000${message.length.toString(16).padStart(2, '0')}${message.toString('hex')}0200`,
+  ];
   const out = await x.run('opensc-tool', ['-r', String(reader.index), ...apdus.flatMap((a) => ['-s', colonHex(a)])]);
   const [, verified, signed] = openscToolResponses(out.stdout);
   t.is(verified?.sw, '9000');
   t.is(signed?.sw, '9000');
   t.is(signed?.data.length, 256);
   await writeFile(f('sig10.bin'), signed?.data ?? new Uint8Array(0));
-  t.regex((await x.run('openssl', ['dgst', '-sha256', '-verify', f('pub01.pem'), '-signature', f('sig10.bin'), f('m10.txt')])).stdout, /Verified OK/);
+  t.regex(
+    (await x.run('openssl', ['dgst', '-sha256', '-verify', f('pub01.pem'), '-signature', f('sig10.bin'), f('m10.txt')])).stdout,
+    /Verified OK/,
+  );
 }
 
 async function blockAndUnblockPin(s: Session): Promise<void> {
@@ -155,7 +202,10 @@ async function blockAndUnblockPin(s: Session): Promise<void> {
   t.regex((await x.scHsmTool([])).stdout, /User PIN locked/);
   t.regex((await x.pkcs11(['-l', '--pin', USER_PIN, '-O'], false)).stderr, /CKR_PIN_LOCKED/);
   // C_InitPIN as SO = RESET RETRY COUNTER with the SO-PIN and the new PIN (§3.8).
-  t.regex((await x.pkcs11(['--login', '--login-type', 'so', '--so-pin', SO_PIN, '--init-pin', '--new-pin', USER_PIN])).stdout, /User PIN successfully initialized/);
+  t.regex(
+    (await x.pkcs11(['--login', '--login-type', 'so', '--so-pin', SO_PIN, '--init-pin', '--new-pin', USER_PIN])).stdout,
+    /User PIN successfully initialized/,
+  );
   t.regex((await x.scHsmTool([])).stdout, /User PIN tries left\s+: 3/);
   t.regex((await x.pkcs11(['-l', '--pin', USER_PIN, '-O'])).stdout, /label:\s+rsa2048/);
 }
@@ -174,7 +224,11 @@ async function explorer(s: Session): Promise<void> {
 async function reinitializeWithTwoShares(s: Session, fresh: Buffer): Promise<void> {
   const { t, tools: x, f } = s;
   await x.scHsmTool(['--initialize', '--so-pin', SO_PIN, '--pin', USER_PIN, '--dkek-shares', '2']);
-  t.notRegex((await x.run('pkcs15-tool', ['--reader', String(s.reader.index), '-D'])).stdout, /Private RSA Key/, 'INITIALIZE wiped the keys');
+  t.notRegex(
+    (await x.run('pkcs15-tool', ['--reader', String(s.reader.index), '-D'])).stdout,
+    /Private RSA Key/,
+    'INITIALIZE wiped the keys',
+  );
   t.regex((await x.scHsmTool(['--import-dkek-share', f('peer.pbe'), '--password', PEER_PASSWORD])).stdout, /1 share\(s\) still missing/);
   const last = await x.scHsmTool(['--import-dkek-share', f('fresh.pbe'), '--password', NEW_PASSWORD]);
   const dkek = Buffer.from(PEER_SHARE, 'hex').map((b, i) => b ^ (fresh[i] ?? 0));
@@ -186,17 +240,21 @@ test('OpenSC tools against the simulator behind pcscd: init, DKEK, keygen, sign,
   if (!(await requirePcscd(t))) return;
   const dir = await mkdtemp(path.join(tmpdir(), 'schsm-acceptance-'));
   try {
-    await withVirtualCard(new SmartCardHsmSimulator(), async (reader) => {
-      const s: Session = { t, reader, dir, tools: tools(t, reader.readerName, reader.index, SECRETS), f: (n) => path.join(dir, n) };
-      const { fresh } = await initializeAndImportPeerShare(s);
-      await generateKeys(s);
-      await signAndVerify(s);
-      await decryptAndDerive(s);
-      await wrapUnwrap(s);
-      await blockAndUnblockPin(s);
-      await explorer(s);
-      await reinitializeWithTwoShares(s, fresh);
-    }, { allReaders: true }); // pkcs11-tool connects to the cards in every reader
+    await withVirtualCard(
+      new SmartCardHsmSimulator(),
+      async (reader) => {
+        const s: Session = { t, reader, dir, tools: tools(t, reader.readerName, reader.index, SECRETS), f: (n) => path.join(dir, n) };
+        const { fresh } = await initializeAndImportPeerShare(s);
+        await generateKeys(s);
+        await signAndVerify(s);
+        await decryptAndDerive(s);
+        await wrapUnwrap(s);
+        await blockAndUnblockPin(s);
+        await explorer(s);
+        await reinitializeWithTwoShares(s, fresh);
+      },
+      { allReaders: true },
+    ); // pkcs11-tool connects to the cards in every reader
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

@@ -61,4 +61,5 @@ export function openscToolResponses(stdout: string): ToolApdu[] {
 }
 
 /** `AA:BB:…` for opensc-tool -s. */
-export const colonHex = (b: Uint8Array | string): string => (typeof b === 'string' ? b : Buffer.from(b).toString('hex')).replace(/\s+/g, '').replace(/(..)(?!$)/g, '$1:');
+export const colonHex = (b: Uint8Array | string): string =>
+  (typeof b === 'string' ? b : Buffer.from(b).toString('hex')).replace(/\s+/g, '').replace(/(..)(?!$)/g, '$1:');

@@ -20,7 +20,9 @@ interface Exchange {
 }
 
 function load(name: string): Exchange[] {
-  const lines = readFileSync(path.join(DIR, `${name}.trace`), 'utf8').split('\n').filter((l) => l.startsWith('=>') || l.startsWith('<='));
+  const lines = readFileSync(path.join(DIR, `${name}.trace`), 'utf8')
+    .split('\n')
+    .filter((l) => l.startsWith('=>') || l.startsWith('<='));
   const out: Exchange[] = [];
   for (let i = 0; i < lines.length; i += 2) out.push({ command: lines[i]!.slice(3), response: lines[i + 1]!.slice(3) });
   return out;
@@ -34,11 +36,27 @@ const STOP_AT = /^00A4000002C40[12]/;
 const DEVIATION: Record<string, { step: string; sw: string; data?: string }> = {
   '04:8052000000': { step: 'uninitialised DKEK query: peer 6B00', sw: '6D00' },
   '06:8052000000': { step: 'DKEK query without PIN: peer zeroes the KCV', sw: '9000', data: '010166687aadf862bd77' },
-  '08:80520000202C985A6791C0FCD6A3357CDE8D56B46ED82B0DBF58FB87D1E7E5340EAC83BF3500': { step: 'import: peer zeroes the KCV', sw: '9000', data: '01006c609824b9ca28eb' },
+  '08:80520000202C985A6791C0FCD6A3357CDE8D56B46ED82B0DBF58FB87D1E7E5340EAC83BF3500': {
+    step: 'import: peer zeroes the KCV',
+    sw: '9000',
+    data: '01006c609824b9ca28eb',
+  },
   '09:8052000000': { step: 'DKEK query without PIN: peer zeroes the KCV', sw: '9000', data: '01006c609824b9ca28eb' },
 };
 
-const STEPS = ['03-card-name', '04-status-uninitialized', '05-initialize', '06-status-after-init', '08-import-dkek-share', '09-status-after-dkek-import', '10-pkcs11-list-slots', '11-login-commits-dkek', '13-kcv-with-pin-raw', '14-keygen-rsa2048', '15-keygen-ec-p256'];
+const STEPS = [
+  '03-card-name',
+  '04-status-uninitialized',
+  '05-initialize',
+  '06-status-after-init',
+  '08-import-dkek-share',
+  '09-status-after-dkek-import',
+  '10-pkcs11-list-slots',
+  '11-login-commits-dkek',
+  '13-kcv-with-pin-raw',
+  '14-keygen-rsa2048',
+  '15-keygen-ec-p256',
+];
 
 test('OpenSC traffic of steps 03–15 gets the status words the peer gave, except its listed deviations', async (t) => {
   const card = testCard();

@@ -43,7 +43,13 @@ test('30 RSA PKCS#1 v1.5 with a DigestInfo input', async (t) => {
   t.true(verify('sha512', MSG, rsa.publicKey, r.data));
 });
 
-const PKCS1: ReadonlyArray<readonly [number, Hash]> = [[0x31, 'sha1'], [0x32, 'sha224'], [0x33, 'sha256'], [0x34, 'sha384'], [0x35, 'sha512']];
+const PKCS1: ReadonlyArray<readonly [number, Hash]> = [
+  [0x31, 'sha1'],
+  [0x32, 'sha224'],
+  [0x33, 'sha256'],
+  [0x34, 'sha384'],
+  [0x35, 'sha512'],
+];
 for (const [algo, hash] of PKCS1) {
   test(`${algo.toString(16)} RSA PKCS#1 v1.5 hashing with ${hash} on card`, async (t) => {
     const r = await call(sign, ctxWithKeys(), SIGN(1, algo), MSG);
@@ -63,7 +69,13 @@ for (const hash of ['sha1', 'sha256', 'sha384', 'sha512'] as const) {
   });
 }
 
-const PSS: ReadonlyArray<readonly [number, Hash]> = [[0x41, 'sha1'], [0x42, 'sha224'], [0x43, 'sha256'], [0x44, 'sha384'], [0x45, 'sha512']];
+const PSS: ReadonlyArray<readonly [number, Hash]> = [
+  [0x41, 'sha1'],
+  [0x42, 'sha224'],
+  [0x43, 'sha256'],
+  [0x44, 'sha384'],
+  [0x45, 'sha512'],
+];
 for (const [algo, hash] of PSS) {
   test(`${algo.toString(16)} RSA-PSS hashing with ${hash} on card, MGF1-${hash}`, async (t) => {
     const r = await call(sign, ctxWithKeys(), SIGN(1, algo), MSG);
@@ -74,7 +86,10 @@ for (const [algo, hash] of PSS) {
 }
 
 /** DER SEQUENCE { INTEGER r, INTEGER s }, minimal integers. */
-function assertDerEcdsa(t: { is: (a: unknown, b: unknown, m?: string) => void; true: (v: boolean, m?: string) => void }, sig: Uint8Array): void {
+function assertDerEcdsa(
+  t: { is: (a: unknown, b: unknown, m?: string) => void; true: (v: boolean, m?: string) => void },
+  sig: Uint8Array,
+): void {
   t.is(sig[0], 0x30, 'SEQUENCE');
   const long = sig[1] === 0x81;
   const bodyAt = long ? 3 : 2;
@@ -103,9 +118,19 @@ test('70 ECDSA with a SHA-512 hash on P-256 uses the leftmost 256 bits (SEC 1 tr
   t.true(verify('sha512', MSG, p256.publicKey, r.data));
 });
 
-const ECDSA: ReadonlyArray<readonly [number, Hash]> = [[0x71, 'sha1'], [0x72, 'sha224'], [0x73, 'sha256'], [0x74, 'sha384'], [0x75, 'sha512']];
+const ECDSA: ReadonlyArray<readonly [number, Hash]> = [
+  [0x71, 'sha1'],
+  [0x72, 'sha224'],
+  [0x73, 'sha256'],
+  [0x74, 'sha384'],
+  [0x75, 'sha512'],
+];
 for (const [algo, hash] of ECDSA) {
-  for (const [id, key, name] of [[2, p256, 'P-256'], [3, bp256, 'brainpoolP256r1'], [4, p521, 'P-521']] as const) {
+  for (const [id, key, name] of [
+    [2, p256, 'P-256'],
+    [3, bp256, 'brainpoolP256r1'],
+    [4, p521, 'P-521'],
+  ] as const) {
     test(`${algo.toString(16)} ECDSA-${hash} on ${name}`, async (t) => {
       const r = await call(sign, ctxWithKeys(), SIGN(id, algo), MSG);
       t.is(r.sw, 0x9000);

@@ -24,7 +24,11 @@ export const PEER_SHARE = '2c985a6791c0fcd6a3357cde8d56b46ed82b0dbf58fb87d1e7e53
 const toHex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
 
 export function answer(r: Uint8Array): Answer {
-  return { data: toHex(r.subarray(0, r.length - 2)), sw: toHex(r.subarray(r.length - 2)).toUpperCase(), bytes: r.subarray(0, r.length - 2) };
+  return {
+    data: toHex(r.subarray(0, r.length - 2)),
+    sw: toHex(r.subarray(r.length - 2)).toUpperCase(),
+    bytes: r.subarray(0, r.length - 2),
+  };
 }
 
 export interface TestCard {
@@ -35,7 +39,8 @@ export interface TestCard {
 }
 
 export function testCard(sim = new SmartCardHsmSimulator()): TestCard {
-  const send = async (command: string | Uint8Array): Promise<Answer> => answer(await sim.process(typeof command === 'string' ? hex(command) : command));
+  const send = async (command: string | Uint8Array): Promise<Answer> =>
+    answer(await sim.process(typeof command === 'string' ? hex(command) : command));
   return {
     sim,
     send,

@@ -70,7 +70,8 @@ function startFakeVpcd(): Promise<{ port: number; worker: Worker; next<T>(): Pro
   const inbox: unknown[] = [];
   const waiters: Array<(m: unknown) => void> = [];
   worker.on('message', (m) => (waiters.length > 0 ? waiters.shift()?.(m) : inbox.push(m)));
-  const next = <T>(): Promise<T> => (inbox.length > 0 ? Promise.resolve(inbox.shift() as T) : new Promise<T>((r) => waiters.push(r as (m: unknown) => void)));
+  const next = <T>(): Promise<T> =>
+    inbox.length > 0 ? Promise.resolve(inbox.shift() as T) : new Promise<T>((r) => waiters.push(r as (m: unknown) => void));
   return next<{ port: number }>().then(({ port }) => ({ port, worker, next }));
 }
 
@@ -88,12 +89,20 @@ test.serial('RESET + GET ATR are answered while the main thread is blocked; the 
     // machine may schedule the link thread late, which must not fail the test.
     const [start, end] = blockMainThread(4000);
     const got = await fake.next<FakeAnswer>();
-    t.log(`main thread blocked ${end - start} ms; RESET + GET ATR sent at +${got.sent - start} ms, ATR back at +${got.answered - start} ms`);
+    t.log(
+      `main thread blocked ${end - start} ms; RESET + GET ATR sent at +${got.sent - start} ms, ATR back at +${got.answered - start} ms`,
+    );
     t.is(got.answer, '3b8a8001736368736d2d6563686f41', 'the echo card ATR');
-    t.true(got.answered < end - 1000, `answered ${got.answered - start} ms into a ${end - start} ms block of the main thread (must be well before its end)`);
+    t.true(
+      got.answered < end - 1000,
+      `answered ${got.answered - start} ms into a ${end - start} ms block of the main thread (must be well before its end)`,
+    );
     await until(() => events.filter((e) => e.kind === 'atr').length === 1);
     t.is(card.resets, 1, 'the reset was applied to the card once the main thread ran again');
-    t.deepEqual(events.map((e) => e.kind), ['connected', 'reset', 'atr']);
+    t.deepEqual(
+      events.map((e) => e.kind),
+      ['connected', 'reset', 'atr'],
+    );
   } finally {
     await handle.close();
     fake.worker.postMessage({ close: true });
@@ -186,10 +195,15 @@ test.serial('through pcscd: another client resets our card while this thread is 
       const [start, end] = blockMainThread(6000); // generous: only "done while blocked" is asserted
       await until(() => /reset \d+ \d+ \S+/.test(out), 20_000);
       const [, began, done, result] = /reset (\d+) (\d+) (\S+)/.exec(out) ?? [];
-      t.log(`main thread blocked ${end - start} ms; peer's SCardDisconnect(RESET) from +${Number(began) - start} to +${Number(done) - start} ms`);
+      t.log(
+        `main thread blocked ${end - start} ms; peer's SCardDisconnect(RESET) from +${Number(began) - start} to +${Number(done) - start} ms`,
+      );
       t.is(result, 'ok', out);
       t.true(Number(began) < end - 3000, `the peer asked ${Number(began) - start} ms into the block`);
-      t.true(Number(done) < end - 250, `pcscd had the reset done ${Number(done) - start} ms into a ${end - start} ms block of our main thread (must be before its end)`);
+      t.true(
+        Number(done) < end - 250,
+        `pcscd had the reset done ${Number(done) - start} ms into a ${end - start} ms block of our main thread (must be before its end)`,
+      );
       await until(() => card.resets > resetsBefore && events.filter((e) => e.kind === 'atr').length > atrsBefore);
       t.pass();
     } finally {
@@ -199,19 +213,22 @@ test.serial('through pcscd: another client resets our card while this thread is 
   });
 });
 
-test.serial('a link thread that dies is reported as an error event (never an uncaught exception), restarted, and close() still ends it', async (t) => {
-  const events: VpcdEvent[] = [];
-  // Port 70000 makes net.connect throw inside the link thread: an unhandled error there.
-  const handle = serveVpcd(createEchoCard(), { port: 70_000, retryMs: { min: 20, max: 40 }, onEvent: (e) => events.push(e) });
-  try {
-    await until(() => events.filter((e) => e.kind === 'error').length >= 2, 20_000);
-    const errors = events.flatMap((e) => (e.kind === 'error' ? [e.error.message] : []));
-    t.regex(errors[0] ?? '', /^vpcd link thread failed: .*70000/);
-    t.is(errors.length, events.length, 'nothing but errors: it never connected');
-  } finally {
-    await handle.close();
-  }
-  const after = events.length;
-  await new Promise((r) => setTimeout(r, 300));
-  t.is(events.length, after, 'no restart after close()');
-});
+test.serial(
+  'a link thread that dies is reported as an error event (never an uncaught exception), restarted, and close() still ends it',
+  async (t) => {
+    const events: VpcdEvent[] = [];
+    // Port 70000 makes net.connect throw inside the link thread: an unhandled error there.
+    const handle = serveVpcd(createEchoCard(), { port: 70_000, retryMs: { min: 20, max: 40 }, onEvent: (e) => events.push(e) });
+    try {
+      await until(() => events.filter((e) => e.kind === 'error').length >= 2, 20_000);
+      const errors = events.flatMap((e) => (e.kind === 'error' ? [e.error.message] : []));
+      t.regex(errors[0] ?? '', /^vpcd link thread failed: .*70000/);
+      t.is(errors.length, events.length, 'nothing but errors: it never connected');
+    } finally {
+      await handle.close();
+    }
+    const after = events.length;
+    await new Promise((r) => setTimeout(r, 300));
+    t.is(events.length, after, 'no restart after close()');
+  },
+);

@@ -24,7 +24,10 @@ const p256 = ecKey('prime256v1', 256);
 const bp256 = ecKey('brainpoolP256r1', 256);
 
 function cmac(keyHex: string, data: Uint8Array): string {
-  return execFileSync('openssl', ['mac', '-cipher', 'AES-256-CBC', '-macopt', `hexkey:${keyHex}`, 'CMAC'], { input: data }).toString().trim().toLowerCase();
+  return execFileSync('openssl', ['mac', '-cipher', 'AES-256-CBC', '-macopt', `hexkey:${keyHex}`, 'CMAC'], { input: data })
+    .toString()
+    .trim()
+    .toLowerCase();
 }
 
 function aes256(keyHex: string, data: Uint8Array, encrypt: boolean): Uint8Array {
@@ -44,7 +47,13 @@ function openBlob(blob: Uint8Array) {
   }
   const mac = blob.subarray(blob.length - 16);
   const plain = aes256(KENC0, blob.subarray(off, blob.length - 16), false);
-  return { kcv: hex(blob.subarray(0, 8)), type: blob[8], fields, macOk: hex(mac) === cmac(KMAC0, blob.subarray(0, blob.length - 16)), plain: plain.subarray(8) };
+  return {
+    kcv: hex(blob.subarray(0, 8)),
+    type: blob[8],
+    fields,
+    macOk: hex(mac) === cmac(KMAC0, blob.subarray(0, blob.length - 16)),
+    plain: plain.subarray(8),
+  };
 }
 
 /** Key size then `count` len(2)‖value components. */
@@ -80,7 +89,15 @@ test('RSA-2048: blob is type 6 (CRT) with dP dQ p qInv q n e, MAC verifies; rest
   const jwk = rsa.privateKey.export({ format: 'jwk' });
   const c = components(b.plain, 7);
   t.is(c.size, 2048);
-  t.deepEqual(c.parts, [b64hex(jwk.dp, 128), b64hex(jwk.dq, 128), b64hex(jwk.p, 128), b64hex(jwk.qi, 128), b64hex(jwk.q, 128), b64hex(jwk.n, 256), '010001']);
+  t.deepEqual(c.parts, [
+    b64hex(jwk.dp, 128),
+    b64hex(jwk.dq, 128),
+    b64hex(jwk.p, 128),
+    b64hex(jwk.qi, 128),
+    b64hex(jwk.q, 128),
+    b64hex(jwk.n, 256),
+    '010001',
+  ]);
   t.is(hex(c.rest.subarray(0, 1)), '80', 'ISO 9797-1 method 2 padding');
   const s = await call(sign, ctx, [0x80, 0x68, 10, 0x33], MSG);
   t.true(verify('sha256', MSG, rsa.publicKey, s.data));
@@ -165,7 +182,8 @@ test('UNWRAP accepts pico-style EC components (secp256k1 with a = empty, b minim
   const jwk = k1.privateKey.export({ format: 'jwk' });
   const p = 'fffffffffffffffffffffffffffffffffffffffffffffffffffffffefffffc2f';
   const n = 'fffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141';
-  const g = '0479be667ef9dcbbac55a06295ce870b07029bfcdb2dce28d959f2815b16f81798483ada7726a3c4655da4fbfc0e1108a8fd17b448a68554199c47d08ffb10d4b8';
+  const g =
+    '0479be667ef9dcbbac55a06295ce870b07029bfcdb2dce28d959f2815b16f81798483ada7726a3c4655da4fbfc0e1108a8fd17b448a68554199c47d08ffb10d4b8';
   const data = unhex(`0100${lvHex('')}${lvHex('07')}${lvHex(p)}${lvHex(n)}${lvHex(g)}${lvHex(b64hex(jwk.d, 32))}${lvHex('')}`);
   const ctx = makeContext();
   t.is((await call(unwrapKey, ctx, UNWRAP(13), testBlob(12, '04007f00070202020203', '', data))).sw, 0x9000);
@@ -219,5 +237,12 @@ test('the 8 random bytes make two wraps of one key differ; both unwrap', async (
   t.is(hex(a.subarray(0, 27)), hex(b.subarray(0, 27)), 'same 27-byte header');
   t.is((await call(unwrapKey, ctx, UNWRAP(2), a)).sw, 0x9000);
   t.is((await call(unwrapKey, ctx, UNWRAP(3), b)).sw, 0x9000);
-  t.is(createHash('sha256').update(ctx.state.keys.get(2)?.material ?? new Uint8Array(0)).digest('hex'), createHash('sha256').update(ctx.state.keys.get(3)?.material ?? new Uint8Array(0)).digest('hex'));
+  t.is(
+    createHash('sha256')
+      .update(ctx.state.keys.get(2)?.material ?? new Uint8Array(0))
+      .digest('hex'),
+    createHash('sha256')
+      .update(ctx.state.keys.get(3)?.material ?? new Uint8Array(0))
+      .digest('hex'),
+  );
 });

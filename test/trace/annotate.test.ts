@@ -15,7 +15,11 @@ test('SELECT the SmartCard-HSM applet and its FCP (bytes from 03-card-name.opens
   t.is(c.cla.text, '00: ISO');
   t.is(c.params, 'P1 04: select by DF name (AID) · P2 00: return FCI');
   t.like(c.lengths, { case: '4S', form: 'short', nc: 11, ne: 256, text: 'case 4S · Lc 0B (Nc 11) · Le 00 (Ne 256)' });
-  t.deepEqual(c.data, { kind: 'fields', what: 'DF name', fields: [{ name: 'AID', value: 'E82B0601040181C31F0201 (SmartCard-HSM applet)' }] });
+  t.deepEqual(c.data, {
+    kind: 'fields',
+    what: 'DF name',
+    fields: [{ name: 'AID', value: 'E82B0601040181C31F0201 (SmartCard-HSM applet)' }],
+  });
   const r = resp('62 22 81 02 00 00 82 01 01 83 02 00 00 84 0B 2B 06 01 04 01 81 C3 1F 02 01 30 8A 01 05 85 05 00 00 FF 06 06 90 00', 0xa4);
   t.like(r, { sw: '9000', swName: 'OK', success: true, dataLength: 36, retriesLeft: undefined });
   t.is(r.data?.kind, 'tlv');
@@ -73,7 +77,12 @@ test('SIGN (4E) with ECDSA + SHA-256 and a DER signature answer', (t) => {
   t.like(c.lengths, { case: '4E', nc: 32, ne: 512, text: 'case 4E · Lc 00 00 20 (Nc 32) · Le 02 00 (Ne 512)' });
   t.deepEqual(c.data, { kind: 'bytes', what: 'input (hash, DigestInfo or padded block)', length: 32, masked: 0 });
   const r = resp('30 08 02 02 01 02 02 02 03 04 90 00', 0x68);
-  t.deepEqual(dataJson(r.data), { kind: 'tlv', what: 'ECDSA signature (DER)', length: 10, lines: ['30 SEQUENCE (8)', '  02 INTEGER (2): 0102', '  02 INTEGER (2): 0304'] });
+  t.deepEqual(dataJson(r.data), {
+    kind: 'tlv',
+    what: 'ECDSA signature (DER)',
+    length: 10,
+    lines: ['30 SEQUENCE (8)', '  02 INTEGER (2): 0102', '  02 INTEGER (2): 0304'],
+  });
 });
 
 test('GENERATE ASYMMETRIC KEY PAIR: key ids in P1/P2', (t) => {
@@ -117,7 +126,14 @@ test('READ/UPDATE BINARY with odd INS: FID in P1P2, offset and data TLVs', (t) =
   t.deepEqual(r.data, { kind: 'fields', what: 'offset', fields: [{ name: '54 offset', value: '256' }] });
   t.is(cmd('00 B1 CE 01 04 54 02 00 00 00').params, 'P1P2 CE01: certificate of key 1');
   const u = cmd('00 D7 C4 02 06 54 02 00 00 53 00');
-  t.deepEqual(u.data, { kind: 'fields', what: 'offset', fields: [{ name: '54 offset', value: '0' }, { name: '53 data', value: '0 bytes (creates an empty EF)' }] });
+  t.deepEqual(u.data, {
+    kind: 'fields',
+    what: 'offset',
+    fields: [
+      { name: '54 offset', value: '0' },
+      { name: '53 data', value: '0 bytes (creates an empty EF)' },
+    ],
+  });
   t.is(cmd('00 E4 02 00 02 CC 03').params, 'P1 02: EF or key named by the data · P2 00: -');
 });
 
@@ -146,7 +162,14 @@ test('length forms: 3E, malformed short and extended', (t) => {
 test('annotate numbers exchanges, keeps resets and line numbers; text rendering', (t) => {
   const trace = parseTrace('# atr: 3B 00\n\n=> 00 20 00 81\n<= 63 C3 @0.250ms\nreset 3B 01\n# again\n=> 00 20 00 81\n<= 63 C3\n');
   const list = annotate(trace);
-  t.deepEqual(list.map((a) => [a.kind, a.line, a.kind === 'exchange' ? a.number : 0]), [['exchange', 3, 1], ['reset', 5, 0], ['exchange', 7, 2]]);
+  t.deepEqual(
+    list.map((a) => [a.kind, a.line, a.kind === 'exchange' ? a.number : 0]),
+    [
+      ['exchange', 3, 1],
+      ['reset', 5, 0],
+      ['exchange', 7, 2],
+    ],
+  );
   t.is(
     renderAnnotation(list[0]!),
     [
@@ -159,7 +182,10 @@ test('annotate numbers exchanges, keeps resets and line numbers; text rendering'
     ].join('\n'),
   );
   t.is(renderAnnotation(list[1]!), 'reset  ATR 3B 01  (line 5)');
-  const json = JSON.parse(JSON.stringify(annotationJson(list[0]!))) as { command: { hex: string; name: string }; response: { hex: string; retriesLeft: number } };
+  const json = JSON.parse(JSON.stringify(annotationJson(list[0]!))) as {
+    command: { hex: string; name: string };
+    response: { hex: string; retriesLeft: number };
+  };
   t.like(json, { command: { hex: '00 20 00 81', name: 'VERIFY' }, response: { hex: '63 C3', retriesLeft: 3 } });
   t.true(renderAnnotation(list[2]!).startsWith('# again\n#2  line 7\n'));
 });

@@ -23,7 +23,11 @@ test('trace import -o writes a redacted trace with mode 0600 and refuses to over
   const file = path.join(dir, 'init.trace');
   t.is(statSync(file).mode & 0o777, 0o600);
   const text = readFileSync(file, 'utf8');
-  t.true(text.includes('\n=> 80 50 00 00 1C 80 02 00 01 81 06 .. .. .. .. .. .. 82 08 .. .. .. .. .. .. .. .. 91 01 03 92 01 01  # redacted: user PIN (INITIALIZE DEVICE), SO-PIN (INITIALIZE DEVICE)\n'));
+  t.true(
+    text.includes(
+      '\n=> 80 50 00 00 1C 80 02 00 01 81 06 .. .. .. .. .. .. 82 08 .. .. .. .. .. .. .. .. 91 01 03 92 01 01  # redacted: user PIN (INITIALIZE DEVICE), SO-PIN (INITIALIZE DEVICE)\n',
+    ),
+  );
   t.false(text.includes('36 34 38 32 31 39'));
   t.is(parseTrace(text).metadata['imported-from'], 'OpenSC debug log');
 
@@ -61,13 +65,24 @@ test('trace import: unknown format and missing file are usage errors (exit 2)', 
 test('trace show: annotated text, and --json gives the structure', async (t) => {
   const r = await run(['trace', 'show', `${LOGS}09-status-after-dkek-import.opensc.log`]);
   t.is(r.code, 0);
-  t.true(r.stdout.includes('=> 80 52 00 00 00\n   IMPORT DKEK SHARE / MANAGE KEY DOMAIN · CLA 80: proprietary · P1 00: import share / query status · P2 00: key domain 0\n   case 2S · Le 00 (Ne 256)\n'));
+  t.true(
+    r.stdout.includes(
+      '=> 80 52 00 00 00\n   IMPORT DKEK SHARE / MANAGE KEY DOMAIN · CLA 80: proprietary · P1 00: import share / query status · P2 00: key domain 0\n   case 2S · Le 00 (Ne 256)\n',
+    ),
+  );
   t.true(r.stdout.includes('   total shares: 1\n   outstanding shares: 0\n   key check value: 0000000000000000\n'));
   const j = await run(['trace', 'show', `${LOGS}09-status-after-dkek-import.opensc.log`, '--json']);
-  const doc = JSON.parse(j.stdout) as { metadata: Record<string, string>; annotations: { kind: string; command: { name: string; lengths: { case: string } }; response: { sw: string } }[] };
+  const doc = JSON.parse(j.stdout) as {
+    metadata: Record<string, string>;
+    annotations: { kind: string; command: { name: string; lengths: { case: string } }; response: { sw: string } }[];
+  };
   t.is(doc.metadata.reader, 'Virtual PCD 00 01');
   t.is(doc.annotations.length, 6);
-  t.like(doc.annotations[5], { kind: 'exchange', command: { name: 'IMPORT DKEK SHARE / MANAGE KEY DOMAIN', lengths: { case: '2S' } }, response: { sw: '9000' } });
+  t.like(doc.annotations[5], {
+    kind: 'exchange',
+    command: { name: 'IMPORT DKEK SHARE / MANAGE KEY DOMAIN', lengths: { case: '2S' } },
+    response: { sw: '9000' },
+  });
 });
 
 test('trace diff: exit 0 when the sessions match, 1 with a report when they differ', async (t) => {
@@ -78,7 +93,13 @@ test('trace diff: exit 0 when the sessions match, 1 with a report when they diff
   t.is(differ.code, 1);
   t.regex(differ.stdout, /^traces differ: /);
   t.regex(differ.stdout, /response data differs at byte 2: 00 ≠ 6C/); // the KCV appears once the PIN is verified
-  const json = await run(['trace', 'diff', `${LOGS}09-status-after-dkek-import.opensc.log`, `${LOGS}13-kcv-with-pin-raw.opensc.log`, '--json']);
+  const json = await run([
+    'trace',
+    'diff',
+    `${LOGS}09-status-after-dkek-import.opensc.log`,
+    `${LOGS}13-kcv-with-pin-raw.opensc.log`,
+    '--json',
+  ]);
   t.is(json.code, 1);
   t.false((JSON.parse(json.stdout) as { equal: boolean }).equal);
 });

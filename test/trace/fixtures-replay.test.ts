@@ -11,7 +11,15 @@ import { TraceMismatchError } from '../../src/trace/errors.ts';
 import { formatPattern } from '../../src/trace/pattern.ts';
 import type { Trace, TraceExchange } from '../../src/trace/types.ts';
 import {
-  FIXTURE_DIR, findSecrets, fixtureFiles, readFixture, replayFixture, ROOT, runFixtureCli, type FixtureInfo, type FixtureReplay,
+  FIXTURE_DIR,
+  findSecrets,
+  fixtureFiles,
+  readFixture,
+  replayFixture,
+  ROOT,
+  runFixtureCli,
+  type FixtureInfo,
+  type FixtureReplay,
 } from '../fixtures/trace-fixtures.ts';
 
 const SERIAL = 'UTSM0000001'; // the generator's factory card (header `setup:`)
@@ -57,7 +65,10 @@ function ecPoint(cvc: Uint8Array): Uint8Array {
 }
 
 function ecKey(point: Uint8Array): KeyObject {
-  return createPublicKey({ key: { kty: 'EC', crv: 'P-256', x: b64url(point.subarray(1, 33)), y: b64url(point.subarray(33, 65)) }, format: 'jwk' });
+  return createPublicKey({
+    key: { kty: 'EC', crv: 'P-256', x: b64url(point.subarray(1, 33)), y: b64url(point.subarray(33, 65)) },
+    format: 'jwk',
+  });
 }
 
 /** RSA-2048 public key from a CV request: 81 82 01 00 <modulus> 82 03 <exponent>. */
@@ -69,7 +80,10 @@ function rsaKey(cvc: Uint8Array): KeyObject {
   return createPublicKey({ key: { kty: 'RSA', n: b64url(n), e: b64url(e) }, format: 'jwk' });
 }
 
-const spkiSha256 = (key: KeyObject): string => createHash('sha256').update(key.export({ type: 'spki', format: 'der' })).digest('hex');
+const spkiSha256 = (key: KeyObject): string =>
+  createHash('sha256')
+    .update(key.export({ type: 'spki', format: 'der' }))
+    .digest('hex');
 
 const READ_CE01 = [0x00, 0xb1, 0xce, 0x01];
 const READ_CE02 = [0x00, 0xb1, 0xce, 0x02];
@@ -86,55 +100,95 @@ const statusLines = (reader: string): string[] => [
 /** What each replay must print. Keys are fixture names; every primary fixture needs one. */
 const CHECKS: Record<string, Check> = {
   'status-uninitialised.trace': (t, r, f) => {
-    hasLines(t, r.stdout, [...statusLines(path.relative(ROOT, f.file)), 'SmartCard-HSM has never been initialized. Please use `schsm init` to set SO-PIN and user PIN.']);
+    hasLines(t, r.stdout, [
+      ...statusLines(path.relative(ROOT, f.file)),
+      'SmartCard-HSM has never been initialized. Please use `schsm init` to set SO-PIN and user PIN.',
+    ]);
     t.false(r.stdout.includes('User PIN tries left'));
   },
   'status.trace': (t, r, f) => {
     hasLines(t, r.stdout, [
       ...statusLines(path.relative(ROOT, f.file)),
-      'SO-PIN tries left    : 15', 'User PIN tries left  : 3', 'DKEK shares          : 1', `DKEK key check value : ${KCV}`, 'Keys                 : 3',
+      'SO-PIN tries left    : 15',
+      'User PIN tries left  : 3',
+      'DKEK shares          : 1',
+      `DKEK key check value : ${KCV}`,
+      'Keys                 : 3',
     ]);
   },
   'init.trace': (t, r) => {
-    hasLines(t, r.stdout, [`device ${SERIAL} initialised`, 'SO-PIN tries left    : 15', 'User PIN tries left  : 3', 'DKEK import pending, 1 share(s) still missing', 'next: import 1 DKEK share(s) with `schsm dkek import-share FILE`']);
+    hasLines(t, r.stdout, [
+      `device ${SERIAL} initialised`,
+      'SO-PIN tries left    : 15',
+      'User PIN tries left  : 3',
+      'DKEK import pending, 1 share(s) still missing',
+      'next: import 1 DKEK share(s) with `schsm dkek import-share FILE`',
+    ]);
     t.regex(r.stderr, /warning: the SO-PIN is a published example\/default value/);
     t.regex(r.stderr, /warning: the user PIN is a published example\/default or trivial value/);
   },
-  'dkek-import-share.trace': (t, r) => t.is(r.stdout, `imported peer-dkek-share-1.pbe\nDKEK shares          : 1\nDKEK key check value : ${KCV}\n`),
+  'dkek-import-share.trace': (t, r) =>
+    t.is(r.stdout, `imported peer-dkek-share-1.pbe\nDKEK shares          : 1\nDKEK key check value : ${KCV}\n`),
   'dkek-status.trace': (t, r) => t.is(r.stdout, `DKEK shares          : 1\nDKEK key check value : ${KCV}\n`),
   'keys-generate-ec.trace': (t, r, f) => {
     const point = ecPoint(responseTo(f.trace, GAKP));
     // default ID: OpenSC's intrinsic ID, SHA-1 of the point's x-coordinate (PKCS#15 v1.1); fingerprint: SHA-256 of the SPKI
-    t.is(r.stdout, [
-      'Key reference        : 1', 'Type                 : EC prime256v1',
-      `ID                   : ${createHash('sha1').update(point.subarray(1, 33)).digest('hex')}`, 'Label                : signer',
-      `Public key SHA-256   : ${spkiSha256(ecKey(point))}`, '',
-    ].join('\n'));
+    t.is(
+      r.stdout,
+      [
+        'Key reference        : 1',
+        'Type                 : EC prime256v1',
+        `ID                   : ${createHash('sha1').update(point.subarray(1, 33)).digest('hex')}`,
+        'Label                : signer',
+        `Public key SHA-256   : ${spkiSha256(ecKey(point))}`,
+        '',
+      ].join('\n'),
+    );
   },
   'keys-generate-rsa.trace': (t, r, f) => {
-    t.is(r.stdout, [
-      'Key reference        : 1', 'Type                 : RSA 2048', 'ID                   : 02', 'Label                : web',
-      `Public key SHA-256   : ${spkiSha256(rsaKey(responseTo(f.trace, GAKP)))}`, '',
-    ].join('\n'));
+    t.is(
+      r.stdout,
+      [
+        'Key reference        : 1',
+        'Type                 : RSA 2048',
+        'ID                   : 02',
+        'Label                : web',
+        `Public key SHA-256   : ${spkiSha256(rsaKey(responseTo(f.trace, GAKP)))}`,
+        '',
+      ].join('\n'),
+    );
   },
-  'keys-generate-aes.trace': (t, r) => t.is(r.stdout, 'Key reference        : 1\nType                 : AES 256\nID                   : 01\nLabel                : vault\n'),
+  'keys-generate-aes.trace': (t, r) =>
+    t.is(r.stdout, 'Key reference        : 1\nType                 : AES 256\nID                   : 01\nLabel                : vault\n'),
   'keys-list.trace': (t, r, f) => {
     const keys = JSON.parse(r.stdout) as Array<Record<string, unknown>>;
-    t.deepEqual(keys.map((k) => [k.ref, k.kind, k.size, k.label, k.id, k.certificate]), [
-      [1, 'ec', 256, 'fixture EC', '01', 'cv-request'],
-      [2, 'rsa', 2048, 'fixture RSA', '02', 'cv-request'],
-      [3, 'aes', 128, 'fixture AES', '03', null],
-    ]);
+    t.deepEqual(
+      keys.map((k) => [k.ref, k.kind, k.size, k.label, k.id, k.certificate]),
+      [
+        [1, 'ec', 256, 'fixture EC', '01', 'cv-request'],
+        [2, 'rsa', 2048, 'fixture RSA', '02', 'cv-request'],
+        [3, 'aes', 128, 'fixture AES', '03', null],
+      ],
+    );
     const ec = ecKey(ecPoint(responseTo(f.trace, READ_CE01)));
     t.is(keys[0]?.publicKeyFingerprint, spkiSha256(ec));
     t.true(createPublicKey(String(keys[0]?.publicKeyPem)).equals(ec), 'key 1 PEM = the point in CE01');
-    t.true(createPublicKey(String(keys[1]?.publicKeyPem)).equals(rsaKey(responseTo(f.trace, READ_CE02))), 'key 2 PEM = the modulus in CE02');
+    t.true(
+      createPublicKey(String(keys[1]?.publicKeyPem)).equals(rsaKey(responseTo(f.trace, READ_CE02))),
+      'key 2 PEM = the modulus in CE02',
+    );
   },
   'keys-sign.trace': (t, r, f) => {
     const sig = readFileSync(path.join(r.dir, 'message.sig'));
-    t.is(r.stdout, `signed message.txt with key 1 (ECDSA-SHA256): ${sig.length}-byte signature in message.sig, verified with the public key\n`);
+    t.is(
+      r.stdout,
+      `signed message.txt with key 1 (ECDSA-SHA256): ${sig.length}-byte signature in message.sig, verified with the public key\n`,
+    );
     t.true(sig.length >= 68 && sig.length <= 72 && sig[0] === 0x30, 'a DER ECDSA-P256 signature');
-    t.true(verify('sha256', MESSAGE, ecKey(ecPoint(responseTo(f.trace, READ_CE01))), sig), 'node:crypto verifies the written signature with the point of CE01');
+    t.true(
+      verify('sha256', MESSAGE, ecKey(ecPoint(responseTo(f.trace, READ_CE01))), sig),
+      'node:crypto verifies the written signature with the point of CE01',
+    );
   },
   'keys-sign-rsa.trace': (t, r, f) => {
     t.is(r.stdout, 'signed message.txt with key 2 (SHA256-RSA-PKCS): 256-byte signature in message.sig, verified with the public key\n');
@@ -146,14 +200,18 @@ const CHECKS: Record<string, Check> = {
   },
   'keys-wrap.trace': (t, r, f) => {
     const file = readFileSync(path.join(r.dir, 'key1.wrapped'));
-    hasLines(t, r.stdout, [`key 1 wrapped into key1.wrapped (${file.length} bytes, mode 0600)`, `  EC, DKEK KCV ${KCV}; PRKD included, certificate included`]);
+    hasLines(t, r.stdout, [
+      `key 1 wrapped into key1.wrapped (${file.length} bytes, mode 0600)`,
+      `  EC, DKEK KCV ${KCV}; PRKD included, certificate included`,
+    ]);
     t.is(statSync(path.join(r.dir, 'key1.wrapped')).mode & 0o777, 0o600);
     const blob = responseTo(f.trace, [0x80, 0x72, 0x01]); // WRAP KEY of key 1 (§3.13)
     t.true(blob.length > 100 && indexOf(file, [...blob]) > 0, 'the file holds the blob WRAP KEY returned (§9.2)');
   },
   'keys-unwrap.trace': (t, r) => {
     hasLines(t, r.stdout, [
-      `key.wrapped unwrapped into key 5 (EC, DKEK KCV ${KCV})`, '  PRKD written, certificate written, label "fixture EC"',
+      `key.wrapped unwrapped into key 5 (EC, DKEK KCV ${KCV})`,
+      '  PRKD written, certificate written, label "fixture EC"',
       `  public key SHA-256 ${WRAPPED_EC_SPKI_SHA256}`,
       // replay-exit 1: the recorded signature is over the recording's random challenge, not this run's
       "  key check: ECDSA-SHA256 signature over a random challenge does NOT verify with the certificate's public key",
@@ -183,31 +241,49 @@ const CHECKS: Record<string, Check> = {
     t.regex(r.stdout, /\nenumerate\.apdu: 3 APDU\(s\), every expectation held\n$/);
   },
   'doctor.trace': (t, r, f) => {
-    t.is(r.stdout, [
-      '[info] PC/SC: skipped: checking the built-in simulator', `reader "replay:${path.relative(ROOT, f.file)}"`,
-      '  [ok  ] connection: connected (T=1)', '  [ok  ] SmartCard-HSM applet: SmartCard-HSM Applet for JCOP version 3.5',
-      '  [ok  ] extended length: a 512-byte response to an extended Le came back whole', '  [ok  ] user PIN: set, not verified, 3 tries left',
-      'no failures', '',
-    ].join('\n'));
+    t.is(
+      r.stdout,
+      [
+        '[info] PC/SC: skipped: checking the built-in simulator',
+        `reader "replay:${path.relative(ROOT, f.file)}"`,
+        '  [ok  ] connection: connected (T=1)',
+        '  [ok  ] SmartCard-HSM applet: SmartCard-HSM Applet for JCOP version 3.5',
+        '  [ok  ] extended length: a 512-byte response to an extended Le came back whole',
+        '  [ok  ] user PIN: set, not verified, 3 tries left',
+        'no failures',
+        '',
+      ].join('\n'),
+    );
   },
   'explore-script.trace': (t, r) => {
     hasLines(t, r.stdout, [
       'options:        0001 (user PIN reset with SO-PIN enabled)',
-      'user PIN (0x81, CHV129): logged out, 3 tries left', 'SO-PIN (0x88, CHV136): logged out, 15 tries left',
-      `DKEK key check value: ${KCV}`, `  CHR:          ${SERIAL}00000`,
+      'user PIN (0x81, CHV129): logged out, 3 tries left',
+      'SO-PIN (0x88, CHV136): logged out, 15 tries left',
+      `DKEK key check value: ${KCV}`,
+      `  CHR:          ${SERIAL}00000`,
       `chain: ${SERIAL}00000 ← UTDICASIM00001 ← UTSRCASIM00001 (schsm simulator root, simulated device): verified`,
       'CC02  key                  RSA 2048  key 2 "fixture RSA"',
       '  3  AES 128        fixture AES  03  encrypt,decrypt,derive    -',
     ]);
   },
   'clone-dry-run.trace': (t, r) => {
-    t.is(r.stdout, [
-      `DKEK KCV ${KCV} on both devices`, '  key 1: EC prime256v1 "fixture EC" — would be copied',
-      '  key 2: RSA 2048 "fixture RSA" — would be copied', '  key 3: AES 128 "fixture AES" — would be copied', '',
-    ].join('\n'));
+    t.is(
+      r.stdout,
+      [
+        `DKEK KCV ${KCV} on both devices`,
+        '  key 1: EC prime256v1 "fixture EC" — would be copied',
+        '  key 2: RSA 2048 "fixture RSA" — would be copied',
+        '  key 3: AES 128 "fixture AES" — would be copied',
+        '',
+      ].join('\n'),
+    );
   },
   'clone.trace': (t, r) => {
-    t.is(r.stdout, `DKEK KCV ${KCV} on both devices\n  key 1: AES 128 "cloned AES" — copied: AES-CMAC over a random challenge on both cards: verified\n`);
+    t.is(
+      r.stdout,
+      `DKEK KCV ${KCV} on both devices\n  key 1: AES 128 "cloned AES" — copied: AES-CMAC over a random challenge on both cards: verified\n`,
+    );
   },
 };
 
@@ -231,14 +307,19 @@ for (const f of primaries) {
     const r = await replayFixture(f);
     if (r.replayError !== undefined) t.fail(`the CLI no longer sends the recorded commands:\n${r.replayError.message}`);
     t.is(r.code, f.replayExit ?? f.exit ?? -1, `exit code\n${r.stderr}`);
-    for (const [reader, tr] of r.transports) t.notThrows(() => tr.assertConsumed(), `${reader || 'main card'}: recorded exchanges left unused`);
+    for (const [reader, tr] of r.transports)
+      t.notThrows(() => tr.assertConsumed(), `${reader || 'main card'}: recorded exchanges left unused`);
     CHECKS[f.name]?.(t, r, f);
   });
 }
 
 test('no PIN, SO-PIN, DKEK share or share password in any fixture file, and the secret-bearing commands are there, masked', (t) => {
-  const files = [...readdirSync(FIXTURE_DIR).map((n) => path.join(FIXTURE_DIR, n)), ...readdirSync(path.join(FIXTURE_DIR, 'files')).map((n) => path.join(FIXTURE_DIR, 'files', n))];
-  for (const file of files.filter((p) => statSync(p).isFile())) t.deepEqual(findSecrets(readFileSync(file, 'utf8')), [], path.relative(ROOT, file));
+  const files = [
+    ...readdirSync(FIXTURE_DIR).map((n) => path.join(FIXTURE_DIR, n)),
+    ...readdirSync(path.join(FIXTURE_DIR, 'files')).map((n) => path.join(FIXTURE_DIR, 'files', n)),
+  ];
+  for (const file of files.filter((p) => statSync(p).isFile()))
+    t.deepEqual(findSecrets(readFileSync(file, 'utf8')), [], path.relative(ROOT, file));
   const text = (n: string): string => readFileSync(path.join(FIXTURE_DIR, n), 'utf8');
   const dots = (n: number): string => Array(n).fill('..').join(' ');
   t.true(text('pin-verify.trace').includes(`=> 00 20 00 81 06 ${dots(6)}  # redacted: PIN (VERIFY)`));
@@ -250,10 +331,20 @@ test('no PIN, SO-PIN, DKEK share or share password in any fixture file, and the 
 });
 
 test('masks: only the clone proof and the unwrap key check carry host randomness, and their fixtures say so', (t) => {
-  const masked = (f: FixtureInfo): string[] => exchanges(f.trace).filter((e) => e.note?.includes('masked:') === true).map((e) => formatPattern(e.command).slice(0, 11));
+  const masked = (f: FixtureInfo): string[] =>
+    exchanges(f.trace)
+      .filter((e) => e.note?.includes('masked:') === true)
+      .map((e) => formatPattern(e.command).slice(0, 11));
   const byName = new Map(all.map((f) => [f.name, f]));
   for (const f of all) {
-    const expected = f.name === 'keys-unwrap.trace' ? ['80 68 05 70'] : f.name === 'clone.trace' ? ['80 78 01 18'] : f.name === 'clone.target.trace' ? ['80 78 01 18'] : [];
+    const expected =
+      f.name === 'keys-unwrap.trace'
+        ? ['80 68 05 70']
+        : f.name === 'clone.trace'
+          ? ['80 78 01 18']
+          : f.name === 'clone.target.trace'
+            ? ['80 78 01 18']
+            : [];
     t.deepEqual(masked(f), expected, f.name);
     t.is(/^none/.test(f.trace.metadata.masks ?? ''), expected.length === 0, `${f.name}: masks: header`);
   }

@@ -33,9 +33,21 @@ test('canonical text parses with source line numbers and formats back to the sam
   t.is(formatTrace(trace), CANONICAL);
   t.deepEqual(
     trace.records.map((r) => [r.kind, r.line, r.kind === 'exchange' ? r.responseLine : 0]),
-    [['exchange', 6, 7], ['exchange', 8, 9], ['exchange', 12, 13], ['reset', 14, 0], ['exchange', 15, 16]],
+    [
+      ['exchange', 6, 7],
+      ['exchange', 8, 9],
+      ['exchange', 12, 13],
+      ['reset', 14, 0],
+      ['exchange', 15, 16],
+    ],
   );
-  const [select, verify, sign, reset, challenge] = trace.records as [TraceExchange, TraceExchange, TraceExchange, TraceReset, TraceExchange];
+  const [select, verify, sign, reset, challenge] = trace.records as [
+    TraceExchange,
+    TraceExchange,
+    TraceExchange,
+    TraceReset,
+    TraceExchange,
+  ];
   t.is(select.durationMs, 0.655);
   t.is(verify.note, 'redacted: PIN (VERIFY)');
   t.deepEqual([...(verify.command.masked ?? [])], [0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1]);
@@ -60,13 +72,21 @@ test('blanks, tabs, CRLF, lower case and unspaced hex are all accepted', (t) => 
   const trace = parseTrace('\t=>00a4040c  02 2f02 \r\n   <=\t9000\r\n=> 00 B1 00 00 04 5402 0000 00\r\n<= 6282 @ 1.5 ms\r\n');
   t.deepEqual(
     trace.records.map((r) => (r.kind === 'exchange' ? [formatPattern(r.command), formatPattern(r.response), r.durationMs] : [])),
-    [['00 A4 04 0C 02 2F 02', '90 00', undefined], ['00 B1 00 00 04 54 02 00 00 00', '62 82', 1.5]],
+    [
+      ['00 A4 04 0C 02 2F 02', '90 00', undefined],
+      ['00 B1 00 00 04 54 02 00 00 00', '62 82', 1.5],
+    ],
   );
 });
 
 test('timing units: ms, us and s all read as milliseconds', (t) => {
-  const trace = parseTrace('=> 00 84 00 00 08\n<= .. .. .. .. .. .. .. .. 90 00 @250us\n=> 00 84 00 00 08\n<= .. .. .. .. .. .. .. .. 90 00 @0.002s\n');
-  t.deepEqual(trace.records.map((r) => (r.kind === 'exchange' ? r.durationMs : -1)), [0.25, 2]);
+  const trace = parseTrace(
+    '=> 00 84 00 00 08\n<= .. .. .. .. .. .. .. .. 90 00 @250us\n=> 00 84 00 00 08\n<= .. .. .. .. .. .. .. .. 90 00 @0.002s\n',
+  );
+  t.deepEqual(
+    trace.records.map((r) => (r.kind === 'exchange' ? r.durationMs : -1)),
+    [0.25, 2],
+  );
 });
 
 // Every error names the real line of the text (not a position computed from the exchange count).
@@ -99,9 +119,31 @@ for (const [name, text, line, message] of ERRORS) {
 }
 
 test('line numbers stay right with comments, blank lines and notes between exchanges', (t) => {
-  const lines = ['# h', '', '=> 00 A4 04 00', '', '# wait', '', '<= 90 00', '=> 00 B0 00 00 00', '<= 90 00', '# x', '', '', '=> 00 B0 00 00 00', '<= 6B 00'];
+  const lines = [
+    '# h',
+    '',
+    '=> 00 A4 04 00',
+    '',
+    '# wait',
+    '',
+    '<= 90 00',
+    '=> 00 B0 00 00 00',
+    '<= 90 00',
+    '# x',
+    '',
+    '',
+    '=> 00 B0 00 00 00',
+    '<= 6B 00',
+  ];
   const trace = parseTrace(lines.join('\n'));
-  t.deepEqual(trace.records.map((r) => (r.kind === 'exchange' ? [r.line, r.responseLine] : [])), [[3, 7], [8, 9], [13, 14]]);
+  t.deepEqual(
+    trace.records.map((r) => (r.kind === 'exchange' ? [r.line, r.responseLine] : [])),
+    [
+      [3, 7],
+      [8, 9],
+      [13, 14],
+    ],
+  );
   t.is(lines[12], '=> 00 B0 00 00 00');
 });
 
@@ -109,16 +151,28 @@ test('a built trace without header survives format → parse (comments do not tu
   const trace = makeTrace({
     header: [],
     records: [
-      exchangeRecord({ command: parsePattern('00 A4 04 00 02 .. ..'), response: parsePattern('* 90 00'), comments: ['first'], note: 'n', durationMs: 1 }),
+      exchangeRecord({
+        command: parsePattern('00 A4 04 00 02 .. ..'),
+        response: parsePattern('* 90 00'),
+        comments: ['first'],
+        note: 'n',
+        durationMs: 1,
+      }),
       resetRecord({ comments: ['power cycle'] }),
       exchangeRecord({ command: parsePattern('80 58 00 00 00 00 00'), response: parsePattern('CC 00 90 00') }),
     ],
     trailer: ['bye'],
   });
   const text = formatTrace(trace);
-  t.is(text, '\n# first\n=> 00 A4 04 00 02 .. ..  # n\n<= * 90 00 @1.000ms\n\n# power cycle\nreset\n=> 80 58 00 00 00 00 00\n<= CC 00 90 00\n\n# bye\n');
+  t.is(
+    text,
+    '\n# first\n=> 00 A4 04 00 02 .. ..  # n\n<= * 90 00 @1.000ms\n\n# power cycle\nreset\n=> 80 58 00 00 00 00 00\n<= CC 00 90 00\n\n# bye\n',
+  );
   const back = parseTrace(text);
   t.deepEqual(back.header, []);
   t.is(formatTrace(back), text);
-  t.deepEqual(back.records.map((r) => r.comments), [['first'], ['power cycle'], undefined]);
+  t.deepEqual(
+    back.records.map((r) => r.comments),
+    [['first'], ['power cycle'], undefined],
+  );
 });

@@ -27,10 +27,16 @@ test('scriptor 1.6.2 output (real): exchanges, multi-line responses, RESET with 
   ]);
   const reset = trace.records[5];
   t.is(reset?.kind, 'reset');
-  t.is(reset?.kind === 'reset' ? formatPattern({ bytes: reset.atr ?? new Uint8Array(0), masked: undefined, stars: undefined }) : '', '3B FE 18 00 00 81 31 FE 45 80 31 81 54 48 53 4D 31 73 80 21 40 81 07 FA');
+  t.is(
+    reset?.kind === 'reset' ? formatPattern({ bytes: reset.atr ?? new Uint8Array(0), masked: undefined, stars: undefined }) : '',
+    '3B FE 18 00 00 81 31 FE 45 80 31 81 54 48 53 4D 31 73 80 21 40 81 07 FA',
+  );
   t.is(trace.metadata.protocol, 'T=1');
   t.is(trace.metadata['imported-from'], 'scriptor output');
-  t.deepEqual(trace.records.map((r) => r.line), [3, 7, 10, 13, 18, 22, 24]);
+  t.deepEqual(
+    trace.records.map((r) => r.line),
+    [3, 7, 10, 13, 18, 22, 24],
+  );
   t.false(formatTrace(trace).includes('31 32 33 34 35 36'));
 });
 
@@ -49,7 +55,7 @@ test('opensc-tool -s output (real): data dump without SW plus the SW1/SW2 line',
 
 // The pre-0.20 OpenSC dump format (inferred from the old sc_apdu_log; no real file at hand).
 const OLD_OPENSC = [
-  '0x7f6bb4e15740 12:00:00.120 [opensc-pkcs11] reader-pcsc.c:213:pcsc_transmit: reader \'Old Reader 00 00\'',
+  "0x7f6bb4e15740 12:00:00.120 [opensc-pkcs11] reader-pcsc.c:213:pcsc_transmit: reader 'Old Reader 00 00'",
   '0x7f6bb4e15740 12:00:00.121 [opensc-pkcs11] reader-pcsc.c:214:pcsc_transmit: ',
   'Outgoing APDU data [   11 bytes] =====================================',
   '00 20 00 81 06 36 34 38 32 31 39 . ...648219',
@@ -91,11 +97,25 @@ test('OpenSC: a reset (sc_reset, pcsc_reconnect) between exchanges becomes one r
     '63 C3 c.',
   ].join('\n');
   const trace = importLog(log);
-  t.deepEqual(trace.records.map((r) => [r.kind, r.line]), [['exchange', 2], ['reset', 9], ['exchange', 12]]);
+  t.deepEqual(
+    trace.records.map((r) => [r.kind, r.line]),
+    [
+      ['exchange', 2],
+      ['reset', 9],
+      ['exchange', 12],
+    ],
+  );
 });
 
 test('an OpenSC dump cut short is an error naming the line', (t) => {
-  const e = t.throws(() => importLog('Outgoing APDU (20 bytes):\n00 A4 04 00 0B E8 2B 06 01 04 01 81 C3 1F 02 01 ......+.........\n\nP:1; T:1 12:00:00.000 [x] a.c:1:f: y\n', { file: 'cut.log' }), { instanceOf: TraceImportError });
+  const e = t.throws(
+    () =>
+      importLog(
+        'Outgoing APDU (20 bytes):\n00 A4 04 00 0B E8 2B 06 01 04 01 81 C3 1F 02 01 ......+.........\n\nP:1; T:1 12:00:00.000 [x] a.c:1:f: y\n',
+        { file: 'cut.log' },
+      ),
+    { instanceOf: TraceImportError },
+  );
   t.is(e?.line, 3);
   t.regex(e?.message ?? '', /^cut\.log:3: the APDU dump announced at line 1 \(20 bytes\) is cut short/);
 });
@@ -112,9 +132,16 @@ for (const mode of SPY_MODES) {
     t.is(detectLogFormat(text), 'pcsc-spy');
     const trace = importLog(text);
     t.deepEqual(
-      trace.records.map((r) => (r.kind === 'reset' ? ['reset', formatPattern({ bytes: r.atr ?? new Uint8Array(0), masked: undefined, stars: undefined })] : [formatPattern(r.command), formatPattern(r.response)])),
+      trace.records.map((r) =>
+        r.kind === 'reset'
+          ? ['reset', formatPattern({ bytes: r.atr ?? new Uint8Array(0), masked: undefined, stars: undefined })]
+          : [formatPattern(r.command), formatPattern(r.response)],
+      ),
       [
-        ['00 A4 04 00 0B E8 2B 06 01 04 01 81 C3 1F 02 01 00', '62 22 81 02 00 00 82 01 01 83 02 00 00 84 0B 2B 06 01 04 01 81 C3 1F 02 01 30 8A 01 05 85 05 00 00 FF 06 06 90 00'],
+        [
+          '00 A4 04 00 0B E8 2B 06 01 04 01 81 C3 1F 02 01 00',
+          '62 22 81 02 00 00 82 01 01 83 02 00 00 84 0B 2B 06 01 04 01 81 C3 1F 02 01 30 8A 01 05 85 05 00 00 FF 06 06 90 00',
+        ],
         ['00 20 00 81 06 .. .. .. .. .. ..', '63 C2'],
         ['reset', '3B FE 18 00 00 81 31 FE 45 80 31 81 54 48 53 4D 31 73 80 21 40 81 07 FA'],
         ['00 84 00 00 08', '.. .. .. .. .. .. .. .. 90 00'],
@@ -126,9 +153,16 @@ for (const mode of SPY_MODES) {
     t.is(ex[0]?.durationMs, mode === 'diffable' ? undefined : 0.137);
     t.deepEqual(ex[0]?.comments, ['pcsc-spy thread 1 of 2 (the log does not keep the order between threads)']);
     t.is(ex[3]?.comments?.length, 3);
-    t.regex(ex[3]?.comments?.join('|') ?? '', /SCardTransmit at source line \d+ failed: Card was removed\. \(SCARD_W_REMOVED_CARD \[0x80100069\]\)/);
+    t.regex(
+      ex[3]?.comments?.join('|') ?? '',
+      /SCardTransmit at source line \d+ failed: Card was removed\. \(SCARD_W_REMOVED_CARD \[0x80100069\]\)/,
+    );
     t.regex(ex[3]?.comments?.join('|') ?? '', /card reset at source line \d+ \(no exchange after it\)\|pcsc-spy thread 2 of 2/);
-    t.like(trace.metadata, { reader: 'Reader One 00 00', protocol: 'T=1', atr: '3B FE 18 00 00 81 31 FE 45 80 31 81 54 48 53 4D 31 73 80 21 40 81 07 FA' });
+    t.like(trace.metadata, {
+      reader: 'Reader One 00 00',
+      protocol: 'T=1',
+      atr: '3B FE 18 00 00 81 31 FE 45 80 31 81 54 48 53 4D 31 73 80 21 40 81 07 FA',
+    });
     t.false(formatTrace(trace).includes('31 32 33 34 35 36'));
     t.false(formatTrace(trace).includes('11 22 33 44'));
   });

@@ -26,7 +26,10 @@ const TRACE = [
   '<= .. .. .. .. 90 00', // 14
 ].join('\n');
 
-const bytes = async (p: Promise<Uint8Array>): Promise<string> => Buffer.from(await p).toString('hex').toUpperCase();
+const bytes = async (p: Promise<Uint8Array>): Promise<string> =>
+  Buffer.from(await p)
+    .toString('hex')
+    .toUpperCase();
 
 test('serves the recorded responses in order; masks in commands match any byte; masks in responses are zero-filled', async (t) => {
   const r = createReplayTransport(TRACE);
@@ -60,7 +63,10 @@ test('strict: a different command throws TraceMismatchError with expected, actua
   t.is(e?.actual, '00 20 00 88 08 31 32 33 34 35 36 37 38');
   t.is(e?.line, 7);
   t.is(e?.index, 1);
-  t.regex(e?.message ?? '', /line 7: replay mismatch at record 2\n {2}expected: 00 20 00 81 06 \.\. \.\. \.\. \.\. \.\. \.\.\n {2}actual: {3}00 20 00 88 08/);
+  t.regex(
+    e?.message ?? '',
+    /line 7: replay mismatch at record 2\n {2}expected: 00 20 00 81 06 \.\. \.\. \.\. \.\. \.\. \.\.\n {2}actual: {3}00 20 00 88 08/,
+  );
   t.is(r.position, 1, 'a mismatch does not consume the record');
 });
 

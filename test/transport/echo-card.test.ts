@@ -104,5 +104,8 @@ test('cardTransport: name, ATR, protocol, reset reaches the card, closed transpo
 
 test('the echo ATR has a correct TCK (XOR of T0..TCK is 0)', (t) => {
   const atr = hex('3B 8A 80 01 73 63 68 73 6D 2D 65 63 68 6F 41');
-  t.is(atr.subarray(1).reduce((x, b) => x ^ b, 0), 0);
+  t.is(
+    atr.subarray(1).reduce((x, b) => x ^ b, 0),
+    0,
+  );
 });

@@ -7,14 +7,56 @@ import { selectReader } from '../../src/transport/pcsc.ts';
 import { exitCodeFor, EXIT } from '../../src/cli/exit-codes.ts';
 
 const cases: Array<[string, number, string, string, RegExp]> = [
-  ['SCardEstablishContext error: Service not available.(0x8010001d)', 0x8010001d, 'SCARD_E_NO_SERVICE', 'ERR_SCHSM_PCSC_NO_SERVICE', /pcscd/],
-  ['SCardTransmit error: Card was removed.(0x80100069)', 0x80100069, 'SCARD_W_REMOVED_CARD', 'ERR_SCHSM_PCSC_CARD_REMOVED', /insert the card/],
-  ['SCardConnect error: Sharing violation.(0x8010000b)', 0x8010000b, 'SCARD_E_SHARING_VIOLATION', 'ERR_SCHSM_PCSC_SHARING_VIOLATION', /another application/],
-  ['SCardConnect error: No smart card inserted.(0x8010000c)', 0x8010000c, 'SCARD_E_NO_SMARTCARD', 'ERR_SCHSM_PCSC_NO_CARD', /insert the card/],
-  ['SCardTransmit error: Card was reset.(0x80100068)', 0x80100068, 'SCARD_W_RESET_CARD', 'ERR_SCHSM_PCSC_CARD_RESET', /PIN verification is lost/],
-  ['SCardListReaders error: Cannot find a smart card reader.(0x8010002e)', 0x8010002e, 'SCARD_E_NO_READERS_AVAILABLE', 'ERR_SCHSM_PCSC_NO_READERS', /reader/],
+  [
+    'SCardEstablishContext error: Service not available.(0x8010001d)',
+    0x8010001d,
+    'SCARD_E_NO_SERVICE',
+    'ERR_SCHSM_PCSC_NO_SERVICE',
+    /pcscd/,
+  ],
+  [
+    'SCardTransmit error: Card was removed.(0x80100069)',
+    0x80100069,
+    'SCARD_W_REMOVED_CARD',
+    'ERR_SCHSM_PCSC_CARD_REMOVED',
+    /insert the card/,
+  ],
+  [
+    'SCardConnect error: Sharing violation.(0x8010000b)',
+    0x8010000b,
+    'SCARD_E_SHARING_VIOLATION',
+    'ERR_SCHSM_PCSC_SHARING_VIOLATION',
+    /another application/,
+  ],
+  [
+    'SCardConnect error: No smart card inserted.(0x8010000c)',
+    0x8010000c,
+    'SCARD_E_NO_SMARTCARD',
+    'ERR_SCHSM_PCSC_NO_CARD',
+    /insert the card/,
+  ],
+  [
+    'SCardTransmit error: Card was reset.(0x80100068)',
+    0x80100068,
+    'SCARD_W_RESET_CARD',
+    'ERR_SCHSM_PCSC_CARD_RESET',
+    /PIN verification is lost/,
+  ],
+  [
+    'SCardListReaders error: Cannot find a smart card reader.(0x8010002e)',
+    0x8010002e,
+    'SCARD_E_NO_READERS_AVAILABLE',
+    'ERR_SCHSM_PCSC_NO_READERS',
+    /reader/,
+  ],
   ['SCardGetStatusChange error: Command timeout.(0x8010000a)', 0x8010000a, 'SCARD_E_TIMEOUT', 'ERR_SCHSM_PCSC_TIMEOUT', /re-plug/],
-  ['SCardConnect error: Unknown reader specified.(0x80100009)', 0x80100009, 'SCARD_E_UNKNOWN_READER', 'ERR_SCHSM_PCSC_UNKNOWN_READER', /--reader/],
+  [
+    'SCardConnect error: Unknown reader specified.(0x80100009)',
+    0x80100009,
+    'SCARD_E_UNKNOWN_READER',
+    'ERR_SCHSM_PCSC_UNKNOWN_READER',
+    /--reader/,
+  ],
 ];
 
 for (const [message, code, name, schsmCode, hint] of cases) {

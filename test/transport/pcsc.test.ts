@@ -30,19 +30,33 @@ test.serial('listReaders: both vpcd readers; ours holds the echo card with its A
   });
 });
 
-test.serial('withVirtualCard allReaders: both port locks are ours and the other reader stays empty (pkcs11-tool sees one card)', async (t) => {
-  if (!(await requirePcscd(t))) return;
-  await withVirtualCard(createEchoCard(), async ({ readerName }) => {
-    t.is(readerName, 'Virtual PCD 00 00', 'the card goes into the first reader');
-    for (const port of VPCD_PORTS) {
-      const owner = JSON.parse(readFileSync(path.join(lockPath(port), 'owner.json'), 'utf8')) as { pid: number };
-      t.is(owner.pid, process.pid, `the lock on port ${port} is this process's`);
-    }
-    const readers = await listReaders();
-    t.deepEqual(readers.filter((r) => r.cardPresent).map((r) => r.name), ['Virtual PCD 00 00']);
-  }, { allReaders: true });
-  for (const port of VPCD_PORTS) t.false(existsSync(lockPath(port)) && JSON.parse(readFileSync(path.join(lockPath(port), 'owner.json'), 'utf8')).pid === process.pid, `port ${port} released`);
-});
+test.serial(
+  'withVirtualCard allReaders: both port locks are ours and the other reader stays empty (pkcs11-tool sees one card)',
+  async (t) => {
+    if (!(await requirePcscd(t))) return;
+    await withVirtualCard(
+      createEchoCard(),
+      async ({ readerName }) => {
+        t.is(readerName, 'Virtual PCD 00 00', 'the card goes into the first reader');
+        for (const port of VPCD_PORTS) {
+          const owner = JSON.parse(readFileSync(path.join(lockPath(port), 'owner.json'), 'utf8')) as { pid: number };
+          t.is(owner.pid, process.pid, `the lock on port ${port} is this process's`);
+        }
+        const readers = await listReaders();
+        t.deepEqual(
+          readers.filter((r) => r.cardPresent).map((r) => r.name),
+          ['Virtual PCD 00 00'],
+        );
+      },
+      { allReaders: true },
+    );
+    for (const port of VPCD_PORTS)
+      t.false(
+        existsSync(lockPath(port)) && JSON.parse(readFileSync(path.join(lockPath(port), 'owner.json'), 'utf8')).pid === process.pid,
+        `port ${port} released`,
+      );
+  },
+);
 
 test.serial('connect shared by name, fragment and index; SELECT; extended APDUs both ways', async (t) => {
   if (!(await requirePcscd(t))) return;
@@ -89,7 +103,11 @@ test.serial('61xx and 6Cxx through pcscd are completed by the channel', async (t
       t.is(long.sw, 0x9000);
       t.deepEqual(long.data, data);
       // 100 bytes ‖ 61 C8, then GET RESPONSE Le C8 → 100 bytes ‖ 61 64, then Le 64 → 100 bytes ‖ 9000
-      t.deepEqual(card.received.slice(-3), [apdu`80 EE 00 00 | 00 01 2C | ${data} | 01 2C`, apdu`00 C0 00 00 | C8`, apdu`00 C0 00 00 | 64`]);
+      t.deepEqual(card.received.slice(-3), [
+        apdu`80 EE 00 00 | 00 01 2C | ${data} | 01 2C`,
+        apdu`00 C0 00 00 | C8`,
+        apdu`00 C0 00 00 | 64`,
+      ]);
       card.setMode('wrong-le');
       const short = await channel.send({ cla: 0x80, ins: 0xee, p1: 0, p2: 0, data: hex('0A 0B'), ne: 256 });
       t.deepEqual(short.data, hex('0A 0B'));

@@ -23,14 +23,22 @@ test('command data is secret for exactly VERIFY, CHANGE REFERENCE DATA, RESET RE
 });
 
 test('with unwrap redaction on, also UNWRAP KEY and UPDATE BINARY (odd INS) of EF 2F10', (t) => {
-  const expected = [INS.VERIFY, INS.CHANGE_REFERENCE_DATA, INS.RESET_RETRY_COUNTER, INS.INITIALIZE_DEVICE, INS.IMPORT_DKEK_SHARE,
-    INS.UNWRAP_KEY, INS.UPDATE_BINARY_ODD];
+  const expected = [
+    INS.VERIFY,
+    INS.CHANGE_REFERENCE_DATA,
+    INS.RESET_RETRY_COUNTER,
+    INS.INITIALIZE_DEVICE,
+    INS.IMPORT_DKEK_SHARE,
+    INS.UNWRAP_KEY,
+    INS.UPDATE_BINARY_ODD,
+  ];
   t.deepEqual(secretCommandIns(true), expected.sort((a, b) => a - b).map(hexByte));
 });
 
 test('response data is secret for exactly GET CHALLENGE', (t) => {
   const response = Uint8Array.of(0x01, 0x02, 0x03, 0x04, 0x90, 0x00);
   const secret: string[] = [];
-  for (let ins = 0; ins < 256; ins++) if (responseSecrets(Uint8Array.of(0x00, ins, 0x00, 0x00, 0x04), response).length > 0) secret.push(hexByte(ins));
+  for (let ins = 0; ins < 256; ins++)
+    if (responseSecrets(Uint8Array.of(0x00, ins, 0x00, 0x00, 0x04), response).length > 0) secret.push(hexByte(ins));
   t.deepEqual(secret, [hexByte(INS.GET_CHALLENGE)]);
 });

@@ -42,7 +42,10 @@ for (const atomic of [false, true]) {
   test(`writeSecretFile (${how}): the caller's refusal is thrown, with its words`, async (t) => {
     const file = publicFile(dir(), 'CF10.bin');
     const exists = (): FileExistsError => new FileExistsError('CF10.bin', 'the explorer does not overwrite files');
-    await t.throwsAsync(writeSecretFile(file, 'new', { atomic, exists }), { instanceOf: FileExistsError, message: 'CF10.bin already exists; the explorer does not overwrite files' });
+    await t.throwsAsync(writeSecretFile(file, 'new', { atomic, exists }), {
+      instanceOf: FileExistsError,
+      message: 'CF10.bin already exists; the explorer does not overwrite files',
+    });
   });
 
   test(`writeSecretFile (${how}): force replaces the content and resets the mode to 0600`, async (t) => {

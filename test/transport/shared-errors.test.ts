@@ -14,7 +14,11 @@ test('UsageError: ERR_SCHSM_USAGE, exit 2; the CLI and the explorer raise the sa
   t.is(err.hint, 'use 1..255');
   t.is(exitCodeFor(err), EXIT.USAGE);
   t.is(CliUsageError, UsageError);
-  for (const e of [new UnknownCommandError('frob'), new AmbiguousCommandError('c', ['cat', 'cd']), new SecretNeededError('PIN', '--pin-env')]) {
+  for (const e of [
+    new UnknownCommandError('frob'),
+    new AmbiguousCommandError('c', ['cat', 'cd']),
+    new SecretNeededError('PIN', '--pin-env'),
+  ]) {
     t.true(e instanceof UsageError, e.name);
     t.is(exitCodeFor(e), EXIT.USAGE, e.name);
   }

@@ -75,7 +75,8 @@ async function until(done: () => boolean, ms = 5000): Promise<void> {
   }
 }
 
-const frame = (payload: Uint8Array): Buffer => Buffer.concat([Buffer.from([payload.length >> 8, payload.length & 0xff]), Buffer.from(payload)]);
+const frame = (payload: Uint8Array): Buffer =>
+  Buffer.concat([Buffer.from([payload.length >> 8, payload.length & 0xff]), Buffer.from(payload)]);
 
 test('reader names follow the vpcd port: 35963 → "Virtual PCD 00 00", 35964 → "… 00 01"', (t) => {
   t.is(vpcdReaderName(35963), 'Virtual PCD 00 00');
@@ -106,7 +107,10 @@ test('GET ATR control (04) is answered with the ATR; APDUs with data ‖ SW; pow
     // The link thread answers GET ATR itself; the reset reaches the card on this thread just after.
     await until(() => events.filter((e) => e.kind === 'atr').length === 2);
     t.is(card.resets, 2, 'power-on and reset each reset the card');
-    t.deepEqual(events.map((e) => e.kind).filter((k) => k !== 'apdu'), ['connected', 'atr', 'power-on', 'reset', 'power-off', 'atr']);
+    t.deepEqual(
+      events.map((e) => e.kind).filter((k) => k !== 'apdu'),
+      ['connected', 'atr', 'power-on', 'reset', 'power-off', 'atr'],
+    );
     const exchanged = events.filter((e) => e.kind === 'apdu');
     t.is(exchanged.length, 2);
   } finally {

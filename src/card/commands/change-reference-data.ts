@@ -19,5 +19,8 @@ export async function changeReferenceData(card: CardSession, options: ChangeRefe
     ? concat(encodeSoPin(options.oldPin, 'current SO-PIN'), encodeSoPin(options.newPin, 'new SO-PIN'))
     : concat(encodeUserPin(options.oldPin, 'current PIN'), encodeUserPin(options.newPin, 'new PIN'));
   const ref = so ? PIN_REF.SO : PIN_REF.USER;
-  await card.send({ cla: CLA.ISO, ins: INS.CHANGE_REFERENCE_DATA, p1: 0x00, p2: ref, data }, { operation: `CHANGE REFERENCE DATA (${so ? 'SO-PIN' : 'user PIN'})` });
+  await card.send(
+    { cla: CLA.ISO, ins: INS.CHANGE_REFERENCE_DATA, p1: 0x00, p2: ref, data },
+    { operation: `CHANGE REFERENCE DATA (${so ? 'SO-PIN' : 'user PIN'})` },
+  );
 }

@@ -3,14 +3,24 @@ import { InvalidArgumentError } from '../host-errors.ts';
 import type { CardSession } from '../session.ts';
 
 /** CIPHER SYMMETRIC `80 78 <keyRef> <algo> Lc <data> Le` (§3.15): the raw card operation. */
-export async function cipherSymmetric(card: CardSession, keyRef: number, algorithm: number, data: Uint8Array, ne: number): Promise<Uint8Array> {
+export async function cipherSymmetric(
+  card: CardSession,
+  keyRef: number,
+  algorithm: number,
+  data: Uint8Array,
+  ne: number,
+): Promise<Uint8Array> {
   const cmd = { cla: CLA.PROPRIETARY, ins: INS.CIPHER_SYMMETRIC, p1: keyRef, p2: algorithm, data, ne };
-  const res = await card.send(cmd, { operation: `CIPHER SYMMETRIC with key ${keyRef} (algorithm ${algorithm.toString(16).toUpperCase()})`, keyRef });
+  const res = await card.send(cmd, {
+    operation: `CIPHER SYMMETRIC with key ${keyRef} (algorithm ${algorithm.toString(16).toUpperCase()})`,
+    keyRef,
+  });
   return res.data;
 }
 
 function blocks(data: Uint8Array, what: string): void {
-  if (data.length === 0 || data.length % 16 !== 0) throw new InvalidArgumentError(`${what} must be a non-empty multiple of 16 bytes, got ${data.length} (pad on the host)`);
+  if (data.length === 0 || data.length % 16 !== 0)
+    throw new InvalidArgumentError(`${what} must be a non-empty multiple of 16 bytes, got ${data.length} (pad on the host)`);
 }
 
 function xorInto(target: Uint8Array, iv: Uint8Array | undefined): Uint8Array {

@@ -20,7 +20,12 @@ async function decipherCommand(card: CardSession, keyRef: number, algo: number, 
  * DECIPHER `80 62 <keyRef> <21|22|23> 00 Lc(2) <cryptogram> 02 00` (case 4E, Le 0200, §3.14). With
  * `rsa-raw` the answer is the whole modulus-length block; remove the padding with `removePkcs1Padding`.
  */
-export async function decipher(card: CardSession, keyRef: number, cryptogram: Uint8Array, mechanism: DecipherMechanism = 'rsa-raw'): Promise<Uint8Array> {
+export async function decipher(
+  card: CardSession,
+  keyRef: number,
+  cryptogram: Uint8Array,
+  mechanism: DecipherMechanism = 'rsa-raw',
+): Promise<Uint8Array> {
   return decipherCommand(card, keyRef, ALGO_OF[mechanism], cryptogram, 'DECIPHER');
 }
 
@@ -37,6 +42,7 @@ export async function ecdh(card: CardSession, keyRef: number, peerPoint: Uint8Ar
 /** Remove PKCS#1 v1.5 type-2 padding `00 02 PS(≥8, non-zero) 00 M` from a raw RSA decryption (host side, like OpenSC). */
 export function removePkcs1Padding(block: Uint8Array): Uint8Array {
   const sep = block.indexOf(0, 2);
-  if (block[0] !== 0x00 || block[1] !== 0x02 || sep < 10) throw new MalformedResponseError('DECIPHER', 'the decrypted block has no valid PKCS#1 v1.5 padding (wrong key or not v1.5)');
+  if (block[0] !== 0x00 || block[1] !== 0x02 || sep < 10)
+    throw new MalformedResponseError('DECIPHER', 'the decrypted block has no valid PKCS#1 v1.5 padding (wrong key or not v1.5)');
   return block.slice(sep + 1);
 }

@@ -8,6 +8,12 @@ import type { CardSession } from '../session.ts';
  * parameter. No response data. The card's exact arithmetic is unconfirmed (pico adds param to d).
  */
 export async function deriveEcKey(card: CardSession, srcKeyRef: number, dstKeyRef: number, param: Uint8Array): Promise<void> {
-  const cmd = { cla: CLA.PROPRIETARY, ins: INS.DERIVE_EC_KEY, p1: srcKeyRef, p2: dstKeyRef, data: concat(Uint8Array.of(ALGO.EC_DERIVE), param) };
+  const cmd = {
+    cla: CLA.PROPRIETARY,
+    ins: INS.DERIVE_EC_KEY,
+    p1: srcKeyRef,
+    p2: dstKeyRef,
+    data: concat(Uint8Array.of(ALGO.EC_DERIVE), param),
+  };
   await card.send(cmd, { operation: `DERIVE EC KEY ${srcKeyRef} → ${dstKeyRef}`, keyRef: srcKeyRef });
 }

@@ -27,9 +27,18 @@ export interface GeneratedKeyPair {
  */
 export async function generateAsymmetricKeyPair(card: CardSession, options: GenerateKeyPairOptions): Promise<GeneratedKeyPair> {
   const { keyRef } = options;
-  if (!Number.isInteger(keyRef) || keyRef < 1 || keyRef > 255) throw new InvalidArgumentError(`key reference must be 1..255, got ${keyRef}`);
+  if (!Number.isInteger(keyRef) || keyRef < 1 || keyRef > 255)
+    throw new InvalidArgumentError(`key reference must be 1..255, got ${keyRef}`);
   const data = encodeGakpData(options);
-  const cmd = { cla: CLA.ISO, ins: INS.GENERATE_ASYMMETRIC_KEY_PAIR, p1: keyRef, p2: options.signKeyRef ?? 0, data, ne: 0x10000, form: 'extended' } as const;
+  const cmd = {
+    cla: CLA.ISO,
+    ins: INS.GENERATE_ASYMMETRIC_KEY_PAIR,
+    p1: keyRef,
+    p2: options.signKeyRef ?? 0,
+    data,
+    ne: 0x10000,
+    form: 'extended',
+  } as const;
   const res = await card.send(cmd, { operation: `GENERATE ASYMMETRIC KEY PAIR for key ${keyRef}`, keyRef });
   let request: AuthenticatedRequest;
   try {

@@ -37,7 +37,8 @@ function optionalData(o: GenerateSymmetricKeyOptions): Uint8Array {
 export async function generateSymmetricKey(card: CardSession, options: GenerateSymmetricKeyOptions): Promise<void> {
   const p2 = P2[options.bits];
   if (p2 === undefined) throw new InvalidArgumentError(`AES key size ${options.bits} is not 128, 192 or 256`);
-  if (!Number.isInteger(options.keyRef) || options.keyRef < 1 || options.keyRef > 255) throw new InvalidArgumentError(`key reference must be 1..255, got ${options.keyRef}`);
+  if (!Number.isInteger(options.keyRef) || options.keyRef < 1 || options.keyRef > 255)
+    throw new InvalidArgumentError(`key reference must be 1..255, got ${options.keyRef}`);
   const data = optionalData(options);
   const cmd = { cla: CLA.ISO, ins: INS.GENERATE_SYMMETRIC_KEY, p1: options.keyRef, p2, ...(data.length > 0 ? { data } : {}) };
   await card.send(cmd, { operation: `GENERATE SYMMETRIC KEY AES-${options.bits} for key ${options.keyRef}`, keyRef: options.keyRef });

@@ -18,7 +18,8 @@ export interface DkekStatus {
 
 /** Decode the ≥ 10-byte answer (OpenSC rejects fewer, §3.10). */
 export function parseDkekStatus(data: Uint8Array, operation = 'IMPORT DKEK SHARE'): DkekStatus {
-  if (data.length < 10) throw new MalformedResponseError(operation, `expected at least 10 bytes [total][outstanding][KCV], got ${data.length}`);
+  if (data.length < 10)
+    throw new MalformedResponseError(operation, `expected at least 10 bytes [total][outstanding][KCV], got ${data.length}`);
   const { total, outstanding, kcv } = decodeRecord(DKEK_STATUS, data);
   return { total, outstanding, kcv: toHex(kcv), extra: data.slice(DKEK_STATUS.span) };
 }

@@ -50,7 +50,8 @@ export function encodeInitializeData(o: Omit<InitializeDeviceOptions, 'confirm'>
  * InitializationCodeError.
  */
 export async function initializeDevice(card: CardSession, options: InitializeDeviceOptions): Promise<void> {
-  if (options.confirm !== true) throw new InvalidArgumentError('INITIALIZE DEVICE needs confirm: true', 'it erases every key and file on the device');
+  if (options.confirm !== true)
+    throw new InvalidArgumentError('INITIALIZE DEVICE needs confirm: true', 'it erases every key and file on the device');
   const data = encodeInitializeData(options);
   await card.send({ cla: CLA.PROPRIETARY, ins: INS.INITIALIZE_DEVICE, p1: 0, p2: 0, data }, { operation: 'INITIALIZE DEVICE' });
 }

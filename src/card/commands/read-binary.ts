@@ -17,7 +17,8 @@ export interface ReadBinaryResult {
  * `length` ≤ 256 (00 = 256), else extended. 6282 counts as success.
  */
 export async function readBinary(card: CardSession, fid: number, offset: number, length: number): Promise<ReadBinaryResult> {
-  if (!Number.isInteger(offset) || offset < 0 || offset > 0xffff) throw new InvalidArgumentError(`READ BINARY offset ${offset} is outside 0..65535`);
+  if (!Number.isInteger(offset) || offset < 0 || offset > 0xffff)
+    throw new InvalidArgumentError(`READ BINARY offset ${offset} is outside 0..65535`);
   const cmd = { cla: CLA.ISO, ins: INS.READ_BINARY_ODD, p1: fid >> 8, p2: fid & 0xff, data: encodeTlv(0x54, u16(offset)), ne: length };
   const allowEnd = offset > 0 ? [SW.END_OF_FILE, SW.WRONG_P1P2] : [SW.END_OF_FILE];
   const res = await card.send(cmd, { operation: `READ BINARY ${fidName(fid)} at ${offset}`, fid, accept: allowEnd });

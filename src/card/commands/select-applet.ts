@@ -41,7 +41,13 @@ export function parseAppletVersionTag(p: Uint8Array, fcp: Uint8Array = p): Apple
   const n = p.length;
   if (n >= APPLET_INFO.span) {
     const r = decodeRecord(APPLET_INFO, p, n - APPLET_INFO.span);
-    return { version: { major: r.major, minor: r.minor }, options: r.options, type: r.type, typeName: TYPE_NAMES[r.type] ?? 'SmartCard-HSM', fcp };
+    return {
+      version: { major: r.major, minor: r.minor },
+      options: r.options,
+      type: r.type,
+      typeName: TYPE_NAMES[r.type] ?? 'SmartCard-HSM',
+      fcp,
+    };
   }
   // Older applets: 2 bytes (major, minor), 3 (type, major, minor) or 4 (options low byte first).
   const type = n >= 3 ? p[n - 3] : undefined;
@@ -60,8 +66,11 @@ export async function selectApplet(card: CardSession): Promise<AppletInfo> {
   const res = await card.send(cmd, { operation: 'SELECT SmartCard-HSM applet' });
   const info = parseAppletFcp(res.data);
   if (info === undefined) {
-    throw new AppletNotFoundError(res.sw, { ins: INS.SELECT, p1: 0x04, operation: 'SELECT SmartCard-HSM applet', data: res.data },
-      'the selected application has no SmartCard-HSM version tag 85 in its FCP');
+    throw new AppletNotFoundError(
+      res.sw,
+      { ins: INS.SELECT, p1: 0x04, operation: 'SELECT SmartCard-HSM applet', data: res.data },
+      'the selected application has no SmartCard-HSM version tag 85 in its FCP',
+    );
   }
   return info;
 }

@@ -38,7 +38,8 @@ const DIGEST_INFO_PREFIX: Readonly<Record<HashName, string>> = {
 /** DigestInfo for `rsa-pkcs1` without `hash` (algorithm 30). */
 export function digestInfo(hash: HashName, digest: Uint8Array): Uint8Array {
   const prefix = fromHex(DIGEST_INFO_PREFIX[hash]);
-  if (digest.length !== prefix[prefix.length - 1]) throw new InvalidArgumentError(`a ${hash} digest is ${prefix[prefix.length - 1]} bytes, got ${digest.length}`);
+  if (digest.length !== prefix[prefix.length - 1])
+    throw new InvalidArgumentError(`a ${hash} digest is ${prefix[prefix.length - 1]} bytes, got ${digest.length}`);
   return concat(prefix, digest);
 }
 
@@ -58,7 +59,12 @@ export async function sign(card: CardSession, keyRef: number, mechanism: SignMec
  * ECDSA via SIGN (algorithm 70 with a hash as input, or 71..75 hashing on the card): the card's DER
  * SEQUENCE { r, s } and the same as r‖s, each half `fieldBytes` long (⌈bits/8⌉; 66 for P-521, §3.13).
  */
-export async function signEcdsa(card: CardSession, keyRef: number, data: Uint8Array, options: { readonly fieldBytes: number; readonly hash?: HashName }): Promise<{ der: Uint8Array; raw: Uint8Array }> {
+export async function signEcdsa(
+  card: CardSession,
+  keyRef: number,
+  data: Uint8Array,
+  options: { readonly fieldBytes: number; readonly hash?: HashName },
+): Promise<{ der: Uint8Array; raw: Uint8Array }> {
   const der = await sign(card, keyRef, options.hash === undefined ? { kind: 'ecdsa' } : { kind: 'ecdsa', hash: options.hash }, data);
   return { der, raw: ecdsaDerToRaw(der, options.fieldBytes) };
 }

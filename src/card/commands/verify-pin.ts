@@ -49,7 +49,8 @@ export async function verifyPin(card: CardSession, options: VerifyPinOptions): P
   const data = ref === PIN_REF.SO ? encodeSoPin(options.pin) : encodeUserPin(options.pin);
   if (options.force !== true) {
     const status = await pinStatus(card, ref);
-    if (status.state === 'not-verified' && status.retriesLeft !== undefined && status.retriesLeft <= 1) throw new LastPinTryError(ref, status.retriesLeft);
+    if (status.state === 'not-verified' && status.retriesLeft !== undefined && status.retriesLeft <= 1)
+      throw new LastPinTryError(ref, status.retriesLeft);
   }
   await card.send({ cla: CLA.ISO, ins: INS.VERIFY, p1: 0x00, p2: ref, data }, { operation: `VERIFY ${pinName(ref)}` });
 }

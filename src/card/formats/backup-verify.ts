@@ -83,7 +83,11 @@ function prkdOf(parts: Container): PrkdSummary | undefined {
   }
 }
 
-function certificatePublicKey(cert: Uint8Array): { kind: CertificateSummary['kind']; subject: string | undefined; key: KeyObject | undefined } {
+function certificatePublicKey(cert: Uint8Array): {
+  kind: CertificateSummary['kind'];
+  subject: string | undefined;
+  key: KeyObject | undefined;
+} {
   if (cert[0] === 0x30) {
     const x = new X509Certificate(cert);
     return { kind: 'x509', subject: x.subject.replace(/\n/g, ', '), key: x.publicKey };

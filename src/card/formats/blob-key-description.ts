@@ -109,7 +109,8 @@ export function describeBlobKey(blob: KeyBlob, plaintext: KeyBlobPlaintext): Blo
   const part = publicPart(plaintext.key);
   const spki = part.publicKey === undefined ? undefined : spkiDer(part.publicKey);
   const problems = [...part.problems];
-  if (plaintext.key.kind === 'aes' && plaintext.keySize !== plaintext.key.key.length) problems.push('AES key-size field disagrees with the key');
+  if (plaintext.key.kind === 'aes' && plaintext.keySize !== plaintext.key.key.length)
+    problems.push('AES key-size field disagrees with the key');
   return {
     kind: plaintext.key.kind === 'rsa-crt' ? 'rsa' : plaintext.key.kind,
     keyType: blob.keyType,

@@ -51,7 +51,9 @@ export function parseDkekShareFile(file: Uint8Array): DkekShareFileParts {
   if (!bytesEqual(file.subarray(0, 8), DKEK_SHARE_FILE.MAGIC)) {
     const base64 = new TextDecoder().decode(file.subarray(0, 10)) === 'U2FsdGVkX1';
     throw new FileFormatError(FORMAT, 'does not start with "Salted__"', {
-      hint: base64 ? 'this is the base64 printout; decode it first: openssl base64 -d -in FILE -out share.pbe' : 'not a .pbe file written by sc-hsm-tool --create-dkek-share',
+      hint: base64
+        ? 'this is the base64 printout; decode it first: openssl base64 -d -in FILE -out share.pbe'
+        : 'not a .pbe file written by sc-hsm-tool --create-dkek-share',
     });
   }
   const { salt, ciphertext } = decodeRecord(DKEK_SHARE_FILE_LAYOUT, file);

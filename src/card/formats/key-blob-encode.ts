@@ -53,7 +53,12 @@ function lengthPrefixed(value: Uint8Array, what: string): Uint8Array {
 }
 
 function header(key: KeyBlobKey, kcv: Uint8Array, options: EncodeKeyBlobOptions): Uint8Array[] {
-  const defaultOid = key.kind === 'aes' ? KEY_BLOB_DEFAULT_ALGORITHM.AES : key.kind === 'ec' ? KEY_BLOB_DEFAULT_ALGORITHM.EC : KEY_BLOB_DEFAULT_ALGORITHM.RSA;
+  const defaultOid =
+    key.kind === 'aes'
+      ? KEY_BLOB_DEFAULT_ALGORITHM.AES
+      : key.kind === 'ec'
+        ? KEY_BLOB_DEFAULT_ALGORITHM.EC
+        : KEY_BLOB_DEFAULT_ALGORITHM.RSA;
   const allowed = options.allowedAlgorithms ?? (key.kind === 'aes' ? KEY_BLOB_AES_DEFAULT_ALLOWED : new Uint8Array(0));
   return [
     kcv,

@@ -57,7 +57,10 @@ export function parseShareId(text: string, idBase: ShareIdBase = 'hex'): bigint 
   const digits = hex ? t.replace(/^0x/i, '') : t;
   const ok = hex ? /^[0-9a-f]+$/i.test(digits) : /^[0-9]+$/.test(digits);
   if (!ok) {
-    throw new FormatInputError(`share ID ${JSON.stringify(text)} is not a ${hex ? 'hex' : 'decimal'} number`, 'the share ID is the number printed as "Share ID" next to the share');
+    throw new FormatInputError(
+      `share ID ${JSON.stringify(text)} is not a ${hex ? 'hex' : 'decimal'} number`,
+      'the share ID is the number printed as "Share ID" next to the share',
+    );
   }
   const id = BigInt(hex ? `0x${digits}` : digits);
   if (id === 0n) throw new FormatInputError('share ID 0 does not exist (IDs start at 1)');
@@ -81,7 +84,8 @@ export interface ParsedShareText {
 
 function field(text: string, label: string): string {
   const m = new RegExp(`^\\s*${label}\\s*:(.*)$`, 'im').exec(text);
-  if (m === null) throw new FormatInputError(`no "${label} :" line in the share text`, 'paste the three lines Prime, Share ID and Share value');
+  if (m === null)
+    throw new FormatInputError(`no "${label} :" line in the share text`, 'paste the three lines Prime, Share ID and Share value');
   return m[1] ?? '';
 }
 

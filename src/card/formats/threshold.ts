@@ -71,7 +71,9 @@ export function thresholdPassword(random?: Uint8Array): Uint8Array {
   const pw = random.slice();
   pw[0] = (pw[0] ?? 0) & 0x7f;
   if (pw[0] === 0) {
-    throw new FormatInputError("the password's first byte masks to 00: sc-hsm-tool would rebuild it as 7 bytes and derive another key; draw new random bytes");
+    throw new FormatInputError(
+      "the password's first byte masks to 00: sc-hsm-tool would rebuild it as 7 bytes and derive another key; draw new random bytes",
+    );
   }
   return pw;
 }
@@ -117,7 +119,8 @@ function evaluate(coefficients: readonly bigint[], x: bigint, p: bigint): bigint
 /** Split an 8-byte password into `total` shares of which any `threshold` reconstruct it. */
 export function splitPassword(password: Uint8Array, threshold: number, total: number, options: SplitOptions = {}): PasswordSplit {
   checkSplitParameters(threshold, total);
-  if (password.length !== THRESHOLD_PASSWORD_LENGTH) throw new FormatInputError(`threshold password must be 8 bytes, got ${password.length}`);
+  if (password.length !== THRESHOLD_PASSWORD_LENGTH)
+    throw new FormatInputError(`threshold password must be 8 bytes, got ${password.length}`);
   const secret = bytesToBigint(password);
   const prime = options.prime ?? randomPrimeAbove(secret);
   if (prime <= secret) throw new FormatInputError('the prime must be larger than the secret');

@@ -75,7 +75,9 @@ export function parseWrappedKeyFile(bytes: Uint8Array): ParsedWrappedKeyFile {
   if (next < bytes.length) warnings.push(`${bytes.length - next} byte(s) after the SEQUENCE were ignored`);
   if (items.length > 3) warnings.push(`${items.length - 3} element(s) after the certificate were ignored`);
   if (prkd !== undefined && !(PRKD_TAGS as readonly number[]).includes(prkd.tag)) {
-    warnings.push(`second element has tag ${prkd.tag.toString(16).toUpperCase()}, not a PRKD (30, A0, A8); sc-hsm-tool would store it as the PRKD`);
+    warnings.push(
+      `second element has tag ${prkd.tag.toString(16).toUpperCase()}, not a PRKD (30, A0, A8); sc-hsm-tool would store it as the PRKD`,
+    );
   }
   return {
     blob: blob.value.slice(),
@@ -96,7 +98,9 @@ function checkSingleTlv(bytes: Uint8Array, tags: readonly number[], what: string
   }
   if (next !== bytes.length) throw new FormatInputError(`${what} has ${bytes.length - next} byte(s) after its TLV`);
   if (!tags.includes(tlv.tag)) {
-    throw new FormatInputError(`${what} has tag ${tlv.tag.toString(16).toUpperCase()}, expected one of ${tags.map((t) => t.toString(16).toUpperCase()).join(', ')}`);
+    throw new FormatInputError(
+      `${what} has tag ${tlv.tag.toString(16).toUpperCase()}, expected one of ${tags.map((t) => t.toString(16).toUpperCase()).join(', ')}`,
+    );
   }
 }
 
@@ -109,7 +113,10 @@ export function buildWrappedKeyFile(file: WrappedKeyFile): Uint8Array {
   }
   if (file.certificate !== undefined) {
     if (file.prkd === undefined) {
-      throw new FormatInputError('a certificate needs a PRKD before it', 'sc-hsm-tool reads the second element as the PRKD; include the key description (EF C4<N>)');
+      throw new FormatInputError(
+        'a certificate needs a PRKD before it',
+        'sc-hsm-tool reads the second element as the PRKD; include the key description (EF C4<N>)',
+      );
     }
     const tags = [WRAPPED_KEY_FILE_TAG.SEQUENCE, WRAPPED_KEY_FILE_TAG.CV_REQUEST, WRAPPED_KEY_FILE_TAG.CV_CERTIFICATE];
     checkSingleTlv(file.certificate, tags, 'certificate');

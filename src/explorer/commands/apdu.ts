@@ -43,7 +43,11 @@ export const apdu: ExplorerCommand = {
   name: 'apdu',
   args: 'APDU',
   help: 'send an APDU: hex, hexdump or [CLA]INS[P1P2][:DATA][/LE][=SW]',
-  details: ['apdu 00 84 00 00 08          GET CHALLENGE, 8 bytes', 'apdu 8058/0000               ENUMERATE OBJECTS (extended Le)', 'apdu 00A4000C02DEAD=6A82     expect "file not found"'],
+  details: [
+    'apdu 00 84 00 00 08          GET CHALLENGE, 8 bytes',
+    'apdu 8058/0000               ENUMERATE OBJECTS (extended Le)',
+    'apdu 00A4000C02DEAD=6A82     expect "file not found"',
+  ],
   secrets(tokens) {
     try {
       return commandSecrets(parse(tokens).bytes).length > 0 ? 'drop' : [];

@@ -24,14 +24,32 @@ export const status: ExplorerCommand = {
     arity(parseArgs(tokens), 0, 0, 'status');
     const card = await session.card();
     const st = await card.status();
-    field(session, 'device', `${st.appletType} ${st.version.major}.${st.version.minor}${st.serial === undefined ? '' : `, serial ${st.serial}`}`);
+    field(
+      session,
+      'device',
+      `${st.appletType} ${st.version.major}.${st.version.minor}${st.serial === undefined ? '' : `, serial ${st.serial}`}`,
+    );
     field(session, 'reader', `${card.transport.name}${card.transport.atr.length > 0 ? ` (ATR ${toHex(card.transport.atr, ' ')})` : ''}`);
     field(session, 'initialised', st.initialized ? 'yes' : 'no (run `schsm init` to initialise the device)');
     field(session, 'user PIN', describePinState(st.userPin));
     field(session, 'SO-PIN', describePinState(st.soPin));
     const d = st.dkek;
-    field(session, 'DKEK', d === undefined ? 'none (keys cannot be wrapped)' : d.outstanding > 0 ? `${d.total - d.outstanding} of ${d.total} share(s) imported, ${d.outstanding} outstanding` : `${d.total === 0 ? 'random, made by the card (no shares: keys can be wrapped but not restored elsewhere)' : `complete (${d.total} share(s))`}, KCV ${d.kcv}`);
-    field(session, 'options', st.options === undefined ? '-' : `${hex4(st.options.value)}${st.options.flags.length === 0 ? '' : ` (${st.options.flags.join(', ')})`}`);
+    field(
+      session,
+      'DKEK',
+      d === undefined
+        ? 'none (keys cannot be wrapped)'
+        : d.outstanding > 0
+          ? `${d.total - d.outstanding} of ${d.total} share(s) imported, ${d.outstanding} outstanding`
+          : `${d.total === 0 ? 'random, made by the card (no shares: keys can be wrapped but not restored elsewhere)' : `complete (${d.total} share(s))`}, KCV ${d.kcv}`,
+    );
+    field(
+      session,
+      'options',
+      st.options === undefined
+        ? '-'
+        : `${hex4(st.options.value)}${st.options.flags.length === 0 ? '' : ` (${st.options.flags.join(', ')})`}`,
+    );
     field(session, 'keys', String(st.keyCount));
   },
 };
@@ -52,20 +70,29 @@ export const trace: ExplorerCommand = {
   name: 'trace',
   args: 'on FILE [--force] | off',
   help: 'record the APDUs of this session into a trace file (PINs and shares masked, mode 0600)',
-  details: ['trace on session.trace   start (refuses to overwrite without --force)', 'trace off                stop and close the file', 'trace                    say whether a recording is on'],
+  details: [
+    'trace on session.trace   start (refuses to overwrite without --force)',
+    'trace off                stop and close the file',
+    'trace                    say whether a recording is on',
+  ],
   complete: (session, i, partial) => (i === 0 ? completeWords(['on', 'off'], partial) : i === 1 ? completePath(session, partial) : []),
   async run(session, tokens) {
     const args = parseArgs(tokens, { force: 'boolean' });
     arity(args, 0, 2, 'trace on FILE [--force] | off');
     const [what, file] = args.positional;
     const rec = session.link.recording;
-    if (what === undefined) session.print(rec === undefined ? 'not recording' : `recording into ${rec.file} (${rec.recorded} exchanges so far)`);
+    if (what === undefined)
+      session.print(rec === undefined ? 'not recording' : `recording into ${rec.file} (${rec.recorded} exchanges so far)`);
     else if (what === 'off') {
       const done = await session.link.stopRecording();
       session.print(done === undefined ? 'not recording' : `trace ${done.file} closed: ${done.recorded} exchange(s)`);
     } else if (what === 'on' && file !== undefined) {
       await session.card();
-      const r = await session.link.startRecording({ file: resolveLocal(session, file), force: args.flags.has('force'), header: { tool: 'schsm explore' } });
+      const r = await session.link.startRecording({
+        file: resolveLocal(session, file),
+        force: args.flags.has('force'),
+        header: { tool: 'schsm explore' },
+      });
       session.print(`recording into ${r.file} (PINs, SO-PINs, DKEK shares and card random are masked)`);
     } else throw new UsageError('usage: trace on FILE [--force] | off');
   },

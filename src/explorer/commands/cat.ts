@@ -27,7 +27,11 @@ export function fidArgument(session: ExplorerSession, tokens: readonly Token[], 
 
 /** Read an EF; keys get a clear explanation instead of the card's 6982. */
 export async function readEf(session: ExplorerSession, fid: number): Promise<Uint8Array> {
-  if (isKey(fid)) throw new UsageError(`${fidHex(fid)} is a key: keys never leave the card`, '`info` shows its FCI, `keys list` its description and public key');
+  if (isKey(fid))
+    throw new UsageError(
+      `${fidHex(fid)} is a key: keys never leave the card`,
+      '`info` shows its FCI, `keys list` its description and public key',
+    );
   const data = await readFile(await session.card(), fid);
   session.currentEf = fid;
   return data;
@@ -68,7 +72,10 @@ export const asn1: ExplorerCommand = {
     try {
       session.print(formatTlv(data));
     } catch (err) {
-      throw new UsageError(`${fidHex(fid)} is not BER-TLV: ${err instanceof Error ? err.message : String(err)}`, `\`cat ${fidHex(fid)}\` shows the bytes`);
+      throw new UsageError(
+        `${fidHex(fid)} is not BER-TLV: ${err instanceof Error ? err.message : String(err)}`,
+        `\`cat ${fidHex(fid)}\` shows the bytes`,
+      );
     }
     printDecoded(session, fid, data);
   },

@@ -22,7 +22,10 @@ async function selectAid(session: ExplorerSession, aid: Uint8Array): Promise<voi
     session.print('SmartCard-HSM applet selected (selecting it again resets the PIN verification)');
     return;
   }
-  await card.send({ cla: CLA.ISO, ins: INS.SELECT, p1: 0x04, p2: 0x00, data: aid, ne: 256, form: 'short' }, { operation: `SELECT AID ${dfText({ kind: 'aid', aid })}` });
+  await card.send(
+    { cla: CLA.ISO, ins: INS.SELECT, p1: 0x04, p2: 0x00, data: aid, ne: 256, form: 'short' },
+    { operation: `SELECT AID ${dfText({ kind: 'aid', aid })}` },
+  );
   session.df = { kind: 'aid', aid };
   session.warn('another application is selected: SmartCard-HSM commands fail until `cd aid:E82B0601040181C31F0201`');
 }
@@ -31,7 +34,10 @@ export const cd: ExplorerCommand = {
   name: 'cd',
   args: '{..|3F00|aid:HEX}',
   help: 'change to another DF: the MF, or an application by AID',
-  details: ['cd ..            to the (virtual) MF 3F00', 'cd aid:E82B0601040181C31F0201   select the SmartCard-HSM applet again (logs out)'],
+  details: [
+    'cd ..            to the (virtual) MF 3F00',
+    'cd aid:E82B0601040181C31F0201   select the SmartCard-HSM applet again (logs out)',
+  ],
   complete: (_s, index, partial) => (index === 0 ? completeWords(['..', '3F00', 'aid:E82B0601040181C31F0201'], partial) : []),
   async run(session, tokens) {
     const args = parseArgs(tokens);
@@ -48,7 +54,10 @@ export const cd: ExplorerCommand = {
       session.df = { kind: 'mf' };
       return;
     }
-    throw new UsageError(`${fidHex(fid)} is not a DF`, 'the SmartCard-HSM keeps all files in one flat namespace inside its applet (§5): use cat/info/get on them directly');
+    throw new UsageError(
+      `${fidHex(fid)} is not a DF`,
+      'the SmartCard-HSM keeps all files in one flat namespace inside its applet (§5): use cat/info/get on them directly',
+    );
   },
 };
 

@@ -29,7 +29,8 @@ const status: Subcommand = {
 };
 
 async function password(session: ExplorerSession, envVar: string | undefined, file: string): Promise<string> {
-  if (envVar === undefined) return session.askSecret(`Password of ${file}: `, 'share password', 'use --password-env VAR, or run the explorer on a terminal');
+  if (envVar === undefined)
+    return session.askSecret(`Password of ${file}: `, 'share password', 'use --password-env VAR, or run the explorer on a terminal');
   const v = session.env[envVar];
   if (v === undefined || v === '') throw new UsageError(`environment variable ${envVar} is not set`);
   return v;
@@ -48,7 +49,11 @@ const importShare: Subcommand = {
     const file = await readLocalFile(session, name, 'DKEK share file');
     const card = await session.card();
     const before = await queryDkekStatus(card);
-    if (before.outstanding === 0) throw new RefusedError(`all ${before.total} DKEK share(s) are already imported (KCV ${before.kcv})`, 'a new DKEK needs a re-initialisation (`schsm init`)');
+    if (before.outstanding === 0)
+      throw new RefusedError(
+        `all ${before.total} DKEK share(s) are already imported (KCV ${before.kcv})`,
+        'a new DKEK needs a re-initialisation (`schsm init`)',
+      );
     const pw = await password(session, args.values.get('password-env'), name);
     session.print(`decrypting ${name} (3 × 10,000,000 MD5 rounds, a few seconds)…`);
     const share = await decryptDkekShare(file, pw);

@@ -41,7 +41,8 @@ export const create: ExplorerCommand = {
     if (args.positional[1] !== undefined) parseNumber(args.positional[1], 'size', 0, 0xffff);
     refuseKeyFid(fid, 'cannot create it as a file');
     const card = await session.card();
-    if (await efExists(card, fid)) throw new UsageError(`${fidHex(fid)} exists`, `\`rm ${fidHex(fid)}\` first, or write it with put / update_binary`);
+    if (await efExists(card, fid))
+      throw new UsageError(`${fidHex(fid)} exists`, `\`rm ${fidHex(fid)}\` first, or write it with put / update_binary`);
     await createFile(card, fid);
     session.knownFids.add(fid);
     session.print(`created ${fidHex(fid)} (empty)`);
@@ -59,7 +60,10 @@ export const del: ExplorerCommand = {
     arity(args, 1, 1, 'delete FID [--force]');
     const fid = parseFid(args.positional[0] ?? '');
     if (isKey(fid) && !args.flags.has('force')) {
-      throw new RefusedError(`${fidHex(fid)} is key ${fid & 0xff}: deleting it destroys the key for good`, `\`keys delete ${fid & 0xff}\` also removes its PRKD and certificate; \`rm ${fidHex(fid)} --force\` deletes just the key`);
+      throw new RefusedError(
+        `${fidHex(fid)} is key ${fid & 0xff}: deleting it destroys the key for good`,
+        `\`keys delete ${fid & 0xff}\` also removes its PRKD and certificate; \`rm ${fidHex(fid)} --force\` deletes just the key`,
+      );
     }
     await deleteFile(await session.card(), fid);
     session.knownFids.delete(fid);

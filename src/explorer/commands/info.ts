@@ -44,9 +44,17 @@ async function dfInfo(session: ExplorerSession): Promise<void> {
   }
   const a = card.applet;
   field(session, 'DF name (AID)', `${toHex(SC_HSM_AID)} (${dfText(session.df)})`);
-  field(session, 'application', `${a.typeName} ${a.version.major}.${a.version.minor}${a.type === undefined ? '' : ` (type byte ${hex2(a.type)})`}`);
+  field(
+    session,
+    'application',
+    `${a.typeName} ${a.version.major}.${a.version.minor}${a.type === undefined ? '' : ` (type byte ${hex2(a.type)})`}`,
+  );
   const o = a.options === undefined ? undefined : decodeOptions(a.options);
-  field(session, 'options', o === undefined ? 'none reported (applet before 2.0)' : `${hex4(o.value)}${o.flags.length === 0 ? '' : ` (${o.flags.join(', ')})`}`);
+  field(
+    session,
+    'options',
+    o === undefined ? 'none reported (applet before 2.0)' : `${hex4(o.value)}${o.flags.length === 0 ? '' : ` (${o.flags.join(', ')})`}`,
+  );
   field(session, 'reader', card.transport.name);
   if (card.transport.atr.length > 0) field(session, 'ATR', toHex(card.transport.atr, ' '));
   tree(session, a.fcp);

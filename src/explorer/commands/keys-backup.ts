@@ -9,7 +9,8 @@ import { completePath, readLocalFile, writeLocalFile } from '../local-files.ts';
 import type { Subcommand } from '../types.ts';
 import { keyRefArg } from './key-ref.ts';
 
-const pathAt1 = (session: Parameters<typeof completePath>[0], i: number, partial: string): string[] => (i === 1 ? completePath(session, partial) : []);
+const pathAt1 = (session: Parameters<typeof completePath>[0], i: number, partial: string): string[] =>
+  i === 1 ? completePath(session, partial) : [];
 
 export const keyWrap: Subcommand = {
   name: 'wrap',
@@ -25,8 +26,14 @@ export const keyWrap: Subcommand = {
     const wrapped = await card.exclusive(() => exportWrappedKey(card, ref));
     const bytes = buildWrappedKeyFile(wrapped);
     await writeLocalFile(session, file, bytes, args.flags.has('force'));
-    const parts = ['key blob', ...(wrapped.prkd === undefined ? [] : ['PRKD']), ...(wrapped.certificate === undefined ? [] : ['certificate'])];
-    session.print(`key ${ref} wrapped into ${file} (${bytes.length} bytes: ${parts.join(', ')}); a device with the same DKEK can unwrap it`);
+    const parts = [
+      'key blob',
+      ...(wrapped.prkd === undefined ? [] : ['PRKD']),
+      ...(wrapped.certificate === undefined ? [] : ['certificate']),
+    ];
+    session.print(
+      `key ${ref} wrapped into ${file} (${bytes.length} bytes: ${parts.join(', ')}); a device with the same DKEK can unwrap it`,
+    );
   },
 };
 
@@ -43,6 +50,8 @@ export const keyUnwrap: Subcommand = {
     const card = await session.card();
     await card.exclusive(() => importWrappedKey(card, ref, file, { replace: args.flags.has('force') }));
     await session.refreshFids().catch(() => undefined);
-    session.print(`key ${ref} unwrapped${file.prkd === undefined ? '' : ' with its PRKD'}${file.certificate === undefined ? '' : ' and certificate'}`);
+    session.print(
+      `key ${ref} unwrapped${file.prkd === undefined ? '' : ' with its PRKD'}${file.certificate === undefined ? '' : ' and certificate'}`,
+    );
   },
 };

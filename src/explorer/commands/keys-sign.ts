@@ -31,7 +31,15 @@ export const keySign: Subcommand = {
   name: 'sign',
   args: 'REF ALG (--in FILE | --text TEXT | --hex HEX) [--out FILE] [--raw] [--force]',
   help: 'sign with a key (ECDSA-SHA256, SHA256-RSA-PKCS, RSA-PSS-SHA256 …); checked with its public key',
-  complete: (session, i, partial, before) => (i === 1 ? completeWords(MECHANISM_NAMES.map((m) => m.toLowerCase()), partial) : before[before.length - 1]?.text === '--in' || before[before.length - 1]?.text === '--out' ? completePath(session, partial) : []),
+  complete: (session, i, partial, before) =>
+    i === 1
+      ? completeWords(
+          MECHANISM_NAMES.map((m) => m.toLowerCase()),
+          partial,
+        )
+      : before[before.length - 1]?.text === '--in' || before[before.length - 1]?.text === '--out'
+        ? completePath(session, partial)
+        : [],
   async run(session, tokens) {
     const args = parseArgs(tokens, SPEC);
     arity(args, 2, 2, 'keys sign REF ALG (--in FILE | --text TEXT | --hex HEX) [--out FILE] [--raw]');
@@ -42,11 +50,18 @@ export const keySign: Subcommand = {
     const der = await signMessage(card, ref, mech, data);
     const pub = await exportPublicKey(card, ref).catch(() => undefined);
     const ok = pub === undefined ? undefined : verifyMessageSignature(mech, data, der, pub);
-    if (ok === false) throw new UsageError(`the signature of key ${ref} does not verify with the public key in CE${hex2(ref)}`, 'the mechanism may not fit the key type');
-    const sig = args.flags.has('raw') && mech.family === 'ecdsa' && pub !== undefined ? ecdsaDerToRaw(der, Math.ceil(curveOfKey(pub).bits / 8)) : der;
+    if (ok === false)
+      throw new UsageError(
+        `the signature of key ${ref} does not verify with the public key in CE${hex2(ref)}`,
+        'the mechanism may not fit the key type',
+      );
+    const sig =
+      args.flags.has('raw') && mech.family === 'ecdsa' && pub !== undefined ? ecdsaDerToRaw(der, Math.ceil(curveOfKey(pub).bits / 8)) : der;
     const out = args.values.get('out');
     if (out !== undefined) await writeLocalFile(session, out, sig, args.flags.has('force'));
-    session.print(`${mech.name} signature by key ${ref} (${sig.length} bytes)${ok === true ? ', verified with the key\'s public key' : ''}${out === undefined ? ':' : ` written to ${out}`}`);
+    session.print(
+      `${mech.name} signature by key ${ref} (${sig.length} bytes)${ok === true ? ", verified with the key's public key" : ''}${out === undefined ? ':' : ` written to ${out}`}`,
+    );
     if (out === undefined) session.print(toHex(sig));
   },
 };

@@ -23,11 +23,31 @@ function typeText(k: KeyInfo): string {
 
 function printKeys(session: ExplorerSession, keys: readonly KeyInfo[]): void {
   const s = session.style;
-  const rows = keys.map((k) => [String(k.ref).padStart(3), typeText(k), k.label ?? '', k.id === undefined ? '' : toHex(k.id), k.usage.join(',') || '-', k.certificate === 'cv-request' ? 'CV request' : k.certificate === 'x509' ? 'X.509' : '-']);
+  const rows = keys.map((k) => [
+    String(k.ref).padStart(3),
+    typeText(k),
+    k.label ?? '',
+    k.id === undefined ? '' : toHex(k.id),
+    k.usage.join(',') || '-',
+    k.certificate === 'cv-request' ? 'CV request' : k.certificate === 'x509' ? 'X.509' : '-',
+  ]);
   const head = ['Ref', 'Type', 'Label', 'ID', 'Usage', 'CExx'];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  session.print(s.bold(head.map((h, i) => h.padEnd(widths[i] ?? 0)).join('  ').trimEnd()));
-  for (const r of rows) session.print(r.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ').trimEnd());
+  session.print(
+    s.bold(
+      head
+        .map((h, i) => h.padEnd(widths[i] ?? 0))
+        .join('  ')
+        .trimEnd(),
+    ),
+  );
+  for (const r of rows)
+    session.print(
+      r
+        .map((c, i) => c.padEnd(widths[i] ?? 0))
+        .join('  ')
+        .trimEnd(),
+    );
 }
 
 const list: Subcommand = {
@@ -42,14 +62,28 @@ const list: Subcommand = {
   },
 };
 
-const KEY_TYPES = ['ec:prime256v1', 'ec:secp384r1', 'ec:secp521r1', 'ec:brainpoolP256r1', 'ec:brainpoolP384r1', 'ec:brainpoolP512r1', 'ec:secp256k1', 'rsa:2048', 'rsa:3072', 'rsa:4096', 'aes:128', 'aes:256'];
+const KEY_TYPES = [
+  'ec:prime256v1',
+  'ec:secp384r1',
+  'ec:secp521r1',
+  'ec:brainpoolP256r1',
+  'ec:brainpoolP384r1',
+  'ec:brainpoolP512r1',
+  'ec:secp256k1',
+  'rsa:2048',
+  'rsa:3072',
+  'rsa:4096',
+  'aes:128',
+  'aes:256',
+];
 
 const generate: Subcommand = {
   name: 'generate',
   args: 'TYPE [--label L] [--ref N] [--id HEX] [--force]',
   help: 'generate a key on the card (rsa:2048, ec:prime256v1, aes:256 …) with an OpenSC-style PRKD',
   timeoutMs: 600_000,
-  complete: (_s, i, partial) => (i === 0 ? completeWords(KEY_TYPES, partial) : completeWords(['--label', '--ref', '--id', '--force'], partial)),
+  complete: (_s, i, partial) =>
+    i === 0 ? completeWords(KEY_TYPES, partial) : completeWords(['--label', '--ref', '--id', '--force'], partial),
   async run(session, tokens) {
     const args = parseArgs(tokens, { label: 'string', ref: 'string', id: 'string', force: 'boolean' });
     arity(args, 1, 1, 'keys generate TYPE [--label L] [--ref N] [--id HEX] [--force]');
@@ -59,14 +93,20 @@ const generate: Subcommand = {
     const label = args.values.get('label');
     const card = await session.card();
     const k = await generateKey(card, {
-      type, replace: args.flags.has('force'),
+      type,
+      replace: args.flags.has('force'),
       ...(ref === undefined ? {} : { keyRef: keyRefArg(ref) }),
       ...(id === undefined ? {} : { id: fromHex(id) }),
       ...(label === undefined ? {} : { label }),
     });
     await session.refreshFids().catch(() => undefined);
-    session.print(`generated key ${k.ref}: ${k.kind.toUpperCase()} ${k.curve ?? k.size}${k.label === undefined ? '' : ` ${JSON.stringify(k.label)}`}, ID ${toHex(k.id)}`);
-    if (k.request !== undefined) session.print(`  CV request in CE${hex2(k.ref)} (${k.requestStoredBy === 'card' ? 'stored by the card' : 'written by schsm'}), PRKD in C4${hex2(k.ref)}`);
+    session.print(
+      `generated key ${k.ref}: ${k.kind.toUpperCase()} ${k.curve ?? k.size}${k.label === undefined ? '' : ` ${JSON.stringify(k.label)}`}, ID ${toHex(k.id)}`,
+    );
+    if (k.request !== undefined)
+      session.print(
+        `  CV request in CE${hex2(k.ref)} (${k.requestStoredBy === 'card' ? 'stored by the card' : 'written by schsm'}), PRKD in C4${hex2(k.ref)}`,
+      );
   },
 };
 
@@ -92,4 +132,11 @@ const del: Subcommand = {
   },
 };
 
-export const keys = family('keys', 'keys on the card: list, generate, sign, wrap, unwrap, delete', [list, generate, keySign, keyWrap, keyUnwrap, del]);
+export const keys = family('keys', 'keys on the card: list, generate, sign, wrap, unwrap, delete', [
+  list,
+  generate,
+  keySign,
+  keyWrap,
+  keyUnwrap,
+  del,
+]);

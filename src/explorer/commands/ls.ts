@@ -53,11 +53,17 @@ async function efRow(card: SmartCardHsm, fid: number, cache: PrkdCache): Promise
   const size = info.size === undefined ? '?' : String(info.size);
   const prefix = fid >> 8;
   const ref = fid & 0xff;
-  if (prefix === FID_PREFIX.PRKD) return { fid: fidHex(fid), kind: 'PRKD', size, text: `${objectRole(fid)}${label(await prkdOf(card, ref, cache))}` };
+  if (prefix === FID_PREFIX.PRKD)
+    return { fid: fidHex(fid), kind: 'PRKD', size, text: `${objectRole(fid)}${label(await prkdOf(card, ref, cache))}` };
   if (prefix === FID_PREFIX.EE_CERTIFICATE || prefix === FID_PREFIX.CA_CERTIFICATE) {
     const head = info.size === 0 ? new Uint8Array(0) : (await readBinary(card, fid, 0, 2)).data;
     const form = certificateForm(head);
-    return { fid: fidHex(fid), kind: form === 'unknown content' ? objectKind(fid) : form, size, text: prefix === FID_PREFIX.CA_CERTIFICATE ? objectRole(fid) : `of key ${ref}` };
+    return {
+      fid: fidHex(fid),
+      kind: form === 'unknown content' ? objectKind(fid) : form,
+      size,
+      text: prefix === FID_PREFIX.CA_CERTIFICATE ? objectRole(fid) : `of key ${ref}`,
+    };
   }
   return { fid: fidHex(fid), kind: objectKind(fid), size, text: objectRole(fid) };
 }
@@ -65,7 +71,16 @@ async function efRow(card: SmartCardHsm, fid: number, cache: PrkdCache): Promise
 /** `*` and `?` globs over the 4 hex digits, case-insensitive. */
 export function fidMatcher(patterns: readonly string[]): (fid: number) => boolean {
   if (patterns.length === 0) return () => true;
-  const res = patterns.map((p) => new RegExp(`^${p.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, 'i'));
+  const res = patterns.map(
+    (p) =>
+      new RegExp(
+        `^${p
+          .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+          .replace(/\*/g, '.*')
+          .replace(/\?/g, '.')}$`,
+        'i',
+      ),
+  );
   return (fid) => res.some((r) => r.test(fidHex(fid)));
 }
 

@@ -64,7 +64,8 @@ export const pinInfo: ExplorerCommand = {
     arity(args, 0, 1, 'pin_info [REF]');
     const ref = parsePinRef(args.positional[0] ?? 'user', true);
     const st = await pinStatus(await session.card(), ref);
-    const state = st.state === 'verified' ? 'logged in' : st.state === 'not-verified' ? `logged out, ${describePinState(st)}` : describePinState(st);
+    const state =
+      st.state === 'verified' ? 'logged in' : st.state === 'not-verified' ? `logged out, ${describePinState(st)}` : describePinState(st);
     session.print(`${pinLabel(ref)}: ${state}`);
   },
 };
@@ -73,14 +74,21 @@ export const verify: ExplorerCommand = {
   name: 'verify',
   args: 'REF [PIN] [--force]',
   help: 'present a PIN (asked hidden when omitted); refuses the last try unless --force',
-  details: ['verify user            asks for the user PIN without echo', 'verify CHV129 648219   opensc-explorer style', 'verify so              the SO-PIN (16 hex digits)'],
+  details: [
+    'verify user            asks for the user PIN without echo',
+    'verify CHV129 648219   opensc-explorer style',
+    'verify so              the SO-PIN (16 hex digits)',
+  ],
   complete: completeRef,
   secrets: secretPositionals,
   async run(session, tokens) {
     const args = parseArgs(tokens, FORCE);
     const ref = refOf(args, 'verify REF [PIN] [--force]', 2);
     const card = await session.card();
-    const before = await guarded(() => guardPinAttempt(card, ref, { force: args.flags.has('force') }), `verify ${args.positional[0] ?? ''}`);
+    const before = await guarded(
+      () => guardPinAttempt(card, ref, { force: args.flags.has('force') }),
+      `verify ${args.positional[0] ?? ''}`,
+    );
     const pin = await pinOrPrompt(session, args.positional[1], ref, ref === PIN_REF.SO ? 'SO-PIN' : 'User PIN');
     await verifyPin(card, { ref, pin, force: true });
     session.print(`Code correct: ${pinLabel(ref)} verified${before.state === 'verified' ? ' (it was already)' : ''}.`);
@@ -99,7 +107,10 @@ export const change: ExplorerCommand = {
     const [, a, b] = args.positional;
     const [oldGiven, newGiven] = b === undefined ? [undefined, a] : [a, b];
     const card = await session.card();
-    await guarded(() => guardPinAttempt(card, ref, { force: args.flags.has('force'), allowTransportPin: true }), `change ${args.positional[0] ?? ''}`);
+    await guarded(
+      () => guardPinAttempt(card, ref, { force: args.flags.has('force'), allowTransportPin: true }),
+      `change ${args.positional[0] ?? ''}`,
+    );
     const name = ref === PIN_REF.SO ? 'SO-PIN' : 'user PIN';
     const oldPin = await pinOrPrompt(session, oldGiven, ref, `Current ${name}`);
     const newPin = await newPinOrPrompt(session, newGiven, ref, `New ${name}`);
@@ -126,6 +137,8 @@ export const unblock: ExplorerCommand = {
     const lineOnly = args.positional[1] !== undefined && given === undefined;
     const newPin = given === '' || lineOnly ? undefined : await newPinOptional(session, given, PIN_REF.USER, 'New user PIN', true);
     await resetRetryCounter(card, newPin === undefined ? { soPin } : { soPin, newPin });
-    session.print(`${pinLabel(PIN_REF.USER)} unblocked${newPin === undefined ? ' (retry counter reset, PIN unchanged)' : ' and set to the new value'}.`);
+    session.print(
+      `${pinLabel(PIN_REF.USER)} unblocked${newPin === undefined ? ' (retry counter reset, PIN unchanged)' : ' and set to the new value'}.`,
+    );
   },
 };

@@ -29,9 +29,12 @@ export const help: ExplorerCommand = {
     const args = parseArgs(tokens);
     arity(args, 0, 1, 'help [pattern]');
     const pattern = args.positional[0]?.toLowerCase();
-    const list = pattern === undefined
-      ? session.commands
-      : session.commands.filter((c) => [c.name, ...(c.aliases ?? [])].some((n) => n.includes(pattern)) || c.help.toLowerCase().includes(pattern));
+    const list =
+      pattern === undefined
+        ? session.commands
+        : session.commands.filter(
+            (c) => [c.name, ...(c.aliases ?? [])].some((n) => n.includes(pattern)) || c.help.toLowerCase().includes(pattern),
+          );
     if (list.length === 0) {
       session.print(`no command matches ${JSON.stringify(pattern)}`);
       return;
@@ -50,7 +53,7 @@ export const echo: ExplorerCommand = {
   },
 };
 
-const LEVELS = ['0: quiet', '1: every APDU, annotated (PINs masked)', '2: also the library\'s own log (schsm:*) and stack traces'];
+const LEVELS = ['0: quiet', '1: every APDU, annotated (PINs masked)', "2: also the library's own log (schsm:*) and stack traces"];
 
 export const debug: ExplorerCommand = {
   name: 'debug',

@@ -5,7 +5,8 @@ import { createCipheriv, createDecipheriv } from 'node:crypto';
 export const AES_BLOCK = 16;
 
 function cbcName(key: Uint8Array): string {
-  if (key.length !== 16 && key.length !== 24 && key.length !== 32) throw new RangeError(`AES key must be 16, 24 or 32 bytes, got ${key.length}`);
+  if (key.length !== 16 && key.length !== 24 && key.length !== 32)
+    throw new RangeError(`AES key must be 16, 24 or 32 bytes, got ${key.length}`);
   return `aes-${key.length * 8}-cbc`;
 }
 

@@ -18,11 +18,13 @@ export function keyForUse(ctx: SimContext, keyId: number, algorithm: number, kin
   requireUserPin(ctx);
   const key = ctx.state.keys.get(keyId);
   if (key === undefined) throw new CardStatus(SW.FILE_NOT_FOUND, `no key ${keyId}`);
-  if (!kinds.includes(key.kind)) throw new CardStatus(SW.FUNCTION_NOT_SUPPORTED, `algorithm ${algorithm.toString(16)} does not fit a ${key.kind} key`);
+  if (!kinds.includes(key.kind))
+    throw new CardStatus(SW.FUNCTION_NOT_SUPPORTED, `algorithm ${algorithm.toString(16)} does not fit a ${key.kind} key`);
   if (key.algorithms !== undefined && key.algorithms.length > 0 && !key.algorithms.includes(algorithm)) {
     throw new CardStatus(SW.FUNCTION_NOT_SUPPORTED, `algorithm ${algorithm.toString(16)} not allowed for key ${keyId}`);
   }
-  if (key.useCounter !== undefined && key.useCounter <= 0) throw new CardStatus(SW.REFERENCE_DATA_NOT_USABLE, `key ${keyId} use counter exhausted`);
+  if (key.useCounter !== undefined && key.useCounter <= 0)
+    throw new CardStatus(SW.REFERENCE_DATA_NOT_USABLE, `key ${keyId} use counter exhausted`);
   return key;
 }
 

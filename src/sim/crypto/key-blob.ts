@@ -99,7 +99,8 @@ export function decodeKeyBlob(dkek: Uint8Array, blob: Uint8Array): KeyBlobDecode
   }
   const macAt = blob.length - MAC_LENGTH;
   const cipherLength = macAt - off;
-  if (cipherLength <= 0 || cipherLength % AES_BLOCK !== 0) return fail('format', `encrypted part of ${cipherLength} bytes is not whole AES blocks`);
+  if (cipherLength <= 0 || cipherLength % AES_BLOCK !== 0)
+    return fail('format', `encrypted part of ${cipherLength} bytes is not whole AES blocks`);
   if (!bytesEqual(aesCmac(dkekKmac(dkek), blob.subarray(0, macAt)), blob.subarray(macAt))) return fail('mac', 'CMAC does not verify');
   const plain = aesCbcZeroIv(dkekKenc(dkek), blob.subarray(off, macAt), 'decrypt');
   const [defaultAlgorithm, allowedAlgorithms, accessConditions, keyOid] = fields as [Uint8Array, Uint8Array, Uint8Array, Uint8Array];

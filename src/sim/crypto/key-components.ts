@@ -35,14 +35,22 @@ function rsaMaterial(key: KeyRecord): KeyMaterial {
 function ecMaterial(key: KeyRecord): KeyMaterial {
   const { curve: c, d, q } = decodeEcPkcs8(key.material);
   const parts = [c.a, c.b, c.p, c.n, c.g, d, q].map(lv);
-  return { type: KEY_BLOB_TYPE.EC, defaultAlgorithm: fromHex(KEY_BLOB_DEFAULT_ALGORITHM.EC), keyData: concat(u16(c.fieldBytes * 8), ...parts) };
+  return {
+    type: KEY_BLOB_TYPE.EC,
+    defaultAlgorithm: fromHex(KEY_BLOB_DEFAULT_ALGORITHM.EC),
+    keyData: concat(u16(c.fieldBytes * 8), ...parts),
+  };
 }
 
 /** The blob plaintext of a stored key. */
 export function encodeKeyMaterial(key: KeyRecord): KeyMaterial {
   if (key.kind === 'rsa') return rsaMaterial(key);
   if (key.kind === 'ec') return ecMaterial(key);
-  return { type: KEY_BLOB_TYPE.AES, defaultAlgorithm: fromHex(KEY_BLOB_DEFAULT_ALGORITHM.AES), keyData: concat(u16(key.material.length), key.material) };
+  return {
+    type: KEY_BLOB_TYPE.AES,
+    defaultAlgorithm: fromHex(KEY_BLOB_DEFAULT_ALGORITHM.AES),
+    keyData: concat(u16(key.material.length), key.material),
+  };
 }
 
 /** Split `count` length-prefixed components off `data` (after the 2-byte key size). */

@@ -30,7 +30,17 @@ export function decodeRsaPkcs8(der: Uint8Array): RsaPrivate {
   const jwk = createPrivateKey({ key: Buffer.from(der), format: 'der', type: 'pkcs8' }).export({ format: 'jwk' });
   if (jwk.kty !== 'RSA') throw new RangeError('not an RSA key');
   const n = num(jwk.n);
-  return { n, e: num(jwk.e), d: num(jwk.d), p: num(jwk.p), q: num(jwk.q), dp: num(jwk.dp), dq: num(jwk.dq), qi: num(jwk.qi), bits: bitLength(n) };
+  return {
+    n,
+    e: num(jwk.e),
+    d: num(jwk.d),
+    p: num(jwk.p),
+    q: num(jwk.q),
+    dp: num(jwk.dp),
+    dq: num(jwk.dq),
+    qi: num(jwk.qi),
+    bits: bitLength(n),
+  };
 }
 
 /** Complete the CRT form from n, e, d, p, q. Throws when the numbers do not make an RSA key. */

@@ -41,7 +41,8 @@ function run(algorithm: number, key: Uint8Array, data: Uint8Array): Uint8Array {
   switch (algorithm) {
     case CIPHER_ALGORITHM.AES_CBC_ENCRYPT:
     case CIPHER_ALGORITHM.AES_CBC_DECRYPT:
-      if (data.length === 0 || data.length % AES_BLOCK !== 0) throw new CardStatus(SW.INCORRECT_DATA, 'AES-CBC data must be whole 16-byte blocks');
+      if (data.length === 0 || data.length % AES_BLOCK !== 0)
+        throw new CardStatus(SW.INCORRECT_DATA, 'AES-CBC data must be whole 16-byte blocks');
       return aesCbcZeroIv(key, data, algorithm === CIPHER_ALGORITHM.AES_CBC_ENCRYPT ? 'encrypt' : 'decrypt');
     case CIPHER_ALGORITHM.AES_CMAC:
       return aesCmac(key, data);

@@ -2,7 +2,16 @@ import { SW } from '../../apdu/status-words.ts';
 import { requireUserPin } from '../access.ts';
 import { CardStatus } from '../card-status.ts';
 import { PREFIX } from '../constants.ts';
-import { cvSign, encodeAuthenticatedRequest, encodeCvc, encodeCvcBody, outerSignatureInput, TA_OID, taScheme, type TaScheme } from '../cvc.ts';
+import {
+  cvSign,
+  encodeAuthenticatedRequest,
+  encodeCvc,
+  encodeCvcBody,
+  outerSignatureInput,
+  TA_OID,
+  taScheme,
+  type TaScheme,
+} from '../cvc.ts';
 import { parseGakpRequest } from '../gakp-request.ts';
 import { generateKeyFor, keyObjectOf } from '../key-generation.ts';
 import type { InsHandler, KeyRecord, SimContext } from '../types.ts';
@@ -28,7 +37,11 @@ export const generateAsymmetricKeyPair: InsHandler = async (cmd, ctx) => {
   if ((req.domain ?? 0) !== 0) throw new CardStatus(SW.REFERENCED_DATA_NOT_FOUND, 'only key domain 0 exists');
   const signer = outerSigner(cmd.p2, req.outerCar, ctx);
   const generated = await generateKeyFor(req);
-  const body = encodeCvcBody({ ...(req.car === undefined ? {} : { car: req.car }), publicKey: generated.publicTemplate, chr: req.chr ?? defaultChr(cmd.p1, ctx) });
+  const body = encodeCvcBody({
+    ...(req.car === undefined ? {} : { car: req.car }),
+    publicKey: generated.publicTemplate,
+    chr: req.chr ?? defaultChr(cmd.p1, ctx),
+  });
   const inner = encodeCvc(body, cvSign(generated.privateKey, req.scheme, body));
   const outer = cvSign(keyObjectOf(signer.key), signer.scheme, outerSignatureInput(inner, signer.car));
   const request = encodeAuthenticatedRequest(inner, signer.car, outer);

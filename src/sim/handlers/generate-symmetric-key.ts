@@ -30,7 +30,8 @@ function parseOptions(data: Uint8Array): Pick<KeyRecord, 'algorithms' | 'useCoun
     if (t.tag === TAG.ALGORITHMS && v.length >= 1 && v.length <= 16) out.algorithms = v.slice();
     else if (t.tag === TAG.USE_COUNTER && v.length >= 1 && v.length <= 4) out.useCounter = v.reduce((n, b) => n * 256 + b, 0);
     else if (t.tag === TAG.DOMAIN && v.length === 1) out.domain = v[0] ?? 0;
-    else if (t.tag !== TAG.WRAPPING_KEY || v.length !== 1) throw new CardStatus(SW.INCORRECT_DATA, `GSK tag ${t.tag.toString(16)} not understood`);
+    else if (t.tag !== TAG.WRAPPING_KEY || v.length !== 1)
+      throw new CardStatus(SW.INCORRECT_DATA, `GSK tag ${t.tag.toString(16)} not understood`);
   }
   if (out.useCounter === 0) throw new CardStatus(SW.INCORRECT_DATA, 'a key use counter must be at least 1');
   return out;

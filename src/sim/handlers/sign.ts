@@ -4,7 +4,16 @@ import type { InsHandler, KeyRecord, SimContext } from '../types.ts';
 import { ecdsaSignHash } from '../crypto/ec-math.ts';
 import { ecPrivate, keyForUse, privateKeyObject, requireUserPin, spendUse } from '../crypto/key-access.ts';
 import { bytesEqual, fromHex } from '../../apdu/hex.ts';
-import { type HashName, DIGEST_INFO_PREFIX, HASH_LENGTH, digest, digestInfo, emsaPkcs1v15, emsaPssEncode, hashForLength } from '../crypto/rsa-padding.ts';
+import {
+  type HashName,
+  DIGEST_INFO_PREFIX,
+  HASH_LENGTH,
+  digest,
+  digestInfo,
+  emsaPkcs1v15,
+  emsaPssEncode,
+  hashForLength,
+} from '../crypto/rsa-padding.ts';
 import { modulusBits, modulusBytes, rsaPrivateRaw } from '../crypto/rsa-raw.ts';
 
 /**

@@ -24,7 +24,8 @@ const EMPTY = new Uint8Array(0);
 /** The final DKEK, or 6D00 when there is none yet (shared with UNWRAP KEY). */
 export function usableDkek(ctx: SimContext): Uint8Array {
   const dkek = ctx.state.dkek;
-  if (dkek === undefined || dkek.outstanding > 0) throw new CardStatus(SW.INS_NOT_SUPPORTED, 'no complete DKEK: card not initialized for key wrap');
+  if (dkek === undefined || dkek.outstanding > 0)
+    throw new CardStatus(SW.INS_NOT_SUPPORTED, 'no complete DKEK: card not initialized for key wrap');
   return dkek.value;
 }
 

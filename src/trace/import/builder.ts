@@ -47,7 +47,13 @@ export class TraceBuilder {
     return n;
   }
 
-  exchange(command: readonly number[] | Uint8Array, response: readonly number[] | Uint8Array, line: number, responseLine: number, durationMs?: number): void {
+  exchange(
+    command: readonly number[] | Uint8Array,
+    response: readonly number[] | Uint8Array,
+    line: number,
+    responseLine: number,
+    durationMs?: number,
+  ): void {
     if (this.pendingReset !== undefined) {
       this.records.push(resetRecord({ line: this.pendingReset.line, atr: this.pendingReset.atr, comments: this.take() }));
       this.pendingReset = undefined;

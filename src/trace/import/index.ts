@@ -48,7 +48,12 @@ export function importLogUnredacted(text: string, options: { format?: LogFormat;
     case 'schsm':
       return parseTrace(text, options.file === undefined ? {} : { file: options.file });
     case undefined:
-      throw new TraceImportError('not a log format schsm can import', undefined, options.file, `formats: ${LOG_FORMATS.join(', ')} (OpenSC debug log, pcsc-spy output, scriptor output, schsm/Ledger "=> / <=" text)`);
+      throw new TraceImportError(
+        'not a log format schsm can import',
+        undefined,
+        options.file,
+        `formats: ${LOG_FORMATS.join(', ')} (OpenSC debug log, pcsc-spy output, scriptor output, schsm/Ledger "=> / <=" text)`,
+      );
   }
 }
 

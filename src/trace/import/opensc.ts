@@ -23,7 +23,10 @@ import { looseHex, openscDumpLineBytes, readHexGroups, spacedHex } from './hexdu
  * of libopensc 0.23; the real logs at hand hold no reset, so this part is not tested on a real file).
  */
 export function importOpenscLog(text: string, file?: string): Trace {
-  const st = new OpenscImport(text.split('\n').map((l) => (l.endsWith('\r') ? l.slice(0, -1) : l)), file);
+  const st = new OpenscImport(
+    text.split('\n').map((l) => (l.endsWith('\r') ? l.slice(0, -1) : l)),
+    file,
+  );
   st.run();
   return st.builder.build(file);
 }
@@ -84,7 +87,8 @@ class OpenscImport {
     const pid = m[1];
     this.app = m[6];
     if (pid !== undefined && pid !== this.pid) {
-      if (this.pid !== undefined) this.builder.comment(`OpenSC process ${pid} [${this.app ?? '?'}] starts (the log holds several processes)`);
+      if (this.pid !== undefined)
+        this.builder.comment(`OpenSC process ${pid} [${this.app ?? '?'}] starts (the log holds several processes)`);
       this.pid = pid;
     }
   }
@@ -94,7 +98,8 @@ class OpenscImport {
     let m: RegExpExecArray | null;
     if ((m = /pcsc_transmit: reader '(.*)'$/.exec(message)) !== null) b.meta('reader', m[1]);
     else if ((m = /^Using reader with a card: (.+)$/.exec(message)) !== null) b.meta('reader', m[1]);
-    else if ((m = /match_atr_table: ATR\s+: ([0-9a-fA-F:]+)\s*$/.exec(message)) !== null) b.meta('atr', spacedHex(looseHex(m[1] ?? '') ?? []));
+    else if ((m = /match_atr_table: ATR\s+: ([0-9a-fA-F:]+)\s*$/.exec(message)) !== null)
+      b.meta('atr', spacedHex(looseHex(m[1] ?? '') ?? []));
     else if ((m = /(?:Final|Initial) protocol: (T=\d|RAW)/.exec(message)) !== null) b.meta('protocol', m[1]);
     else if ((m = /opensc version: (\S+)/.exec(message)) !== null) b.meta('opensc', m[1]);
     else if (/\bsc_reset: |\bpcsc_reconnect: Reconnecting to the card/.test(message)) b.reset(lineNo);
@@ -119,7 +124,8 @@ class OpenscImport {
   }
 
   command(bytes: number[], lineNo: number): void {
-    if (this.cmd !== undefined) this.builder.comment(`no response logged for the command at source line ${this.cmd.line} (transmit failed?)`);
+    if (this.cmd !== undefined)
+      this.builder.comment(`no response logged for the command at source line ${this.cmd.line} (transmit failed?)`);
     this.cmd = { bytes, line: lineNo, time: this.time };
   }
 
@@ -137,7 +143,8 @@ class OpenscImport {
 
   sending(i: number, message: string): number {
     const bytes = looseHex(message.slice('Sending: '.length));
-    if (bytes === undefined || bytes.length < 4) throw new TraceImportError('"Sending:" is not followed by an APDU in hex', i + 1, this.file);
+    if (bytes === undefined || bytes.length < 4)
+      throw new TraceImportError('"Sending:" is not followed by an APDU in hex', i + 1, this.file);
     this.sawToolOutput = true;
     this.time = undefined;
     this.command(bytes, i + 1);

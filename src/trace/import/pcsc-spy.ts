@@ -44,7 +44,15 @@ export function importPcscSpyLog(text: string, file?: string): Trace {
 }
 
 type SpyEvent =
-  | { readonly type: 'exchange'; readonly cmd: number[]; readonly resp: number[]; readonly line: number; readonly respLine: number; readonly ms: number | undefined; readonly reader: string | undefined }
+  | {
+      readonly type: 'exchange';
+      readonly cmd: number[];
+      readonly resp: number[];
+      readonly line: number;
+      readonly respLine: number;
+      readonly ms: number | undefined;
+      readonly reader: string | undefined;
+    }
   | { readonly type: 'comment'; readonly text: string }
   | { readonly type: 'reset'; readonly line: number; atr?: Uint8Array };
 
@@ -88,7 +96,15 @@ class SpyThread {
 
   fragment(f: Fragment): void {
     if (f.kind === 'name') {
-      this.call = { name: f.body === 'SCarControl' ? 'SCardControl' : f.body, line: f.line, params: new Map(), send: [], recv: [], into: undefined, recvLine: f.line };
+      this.call = {
+        name: f.body === 'SCarControl' ? 'SCardControl' : f.body,
+        line: f.line,
+        params: new Map(),
+        send: [],
+        recv: [],
+        into: undefined,
+        recvLine: f.line,
+      };
       return;
     }
     const c = this.call;
@@ -121,7 +137,13 @@ class SpyThread {
 
   statusParam(dir: string, key: string, value: string): void {
     if (key === 'szReader') this.statusReader = value;
-    else if (key === 'Atr' && dir === 'out' && this.statusReader !== undefined && !this.readers.has(this.statusReader) && /^[0-9A-Fa-f]{2}( [0-9A-Fa-f]{2})*$/.test(value.trim())) {
+    else if (
+      key === 'Atr' &&
+      dir === 'out' &&
+      this.statusReader !== undefined &&
+      !this.readers.has(this.statusReader) &&
+      /^[0-9A-Fa-f]{2}( [0-9A-Fa-f]{2})*$/.test(value.trim())
+    ) {
       this.readers.set(this.statusReader, { atr: spacedHex(looseHex(value) ?? []) });
     }
   }
@@ -155,9 +177,18 @@ class SpyThread {
     }
     checkLength(c, 'i:bSendLength', c.send.length, this.file);
     checkLength(c, 'o:bRecvLength', c.recv.length, this.file);
-    if (c.send.length < 4 || c.recv.length < 2) throw new TraceImportError(`SCardTransmit at line ${c.line}: no command or response bytes found`, c.line, this.file);
+    if (c.send.length < 4 || c.recv.length < 2)
+      throw new TraceImportError(`SCardTransmit at line ${c.line}: no command or response bytes found`, c.line, this.file);
     const card = this.cards.get(firstWord(c.params.get('i:hCard')) ?? '');
-    this.events.push({ type: 'exchange', cmd: c.send, resp: c.recv, line: c.line, respLine: c.recvLine, ms, reader: card?.reader ?? this.lastReader });
+    this.events.push({
+      type: 'exchange',
+      cmd: c.send,
+      resp: c.recv,
+      line: c.line,
+      respLine: c.recvLine,
+      ms,
+      reader: card?.reader ?? this.lastReader,
+    });
     this.protocol ??= card === undefined ? this.lastProtocol : card.protocol;
   }
 }

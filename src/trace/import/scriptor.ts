@@ -38,7 +38,8 @@ export function importScriptorLog(text: string, file?: string): Trace {
       while (!body.includes(' : ') && i + 1 < lines.length) body += ` ${lines[++i] ?? ''}`;
       const hex = body.split(' : ')[0] ?? '';
       const resp = looseHex(hex);
-      if (resp === undefined || resp.length < 2) throw new TraceImportError('a response must hold at least SW1 SW2 in hex', start + 1, file);
+      if (resp === undefined || resp.length < 2)
+        throw new TraceImportError('a response must hold at least SW1 SW2 in hex', start + 1, file);
       b.exchange(cmd.bytes, resp, cmd.line, start + 1);
       cmd = undefined;
     }

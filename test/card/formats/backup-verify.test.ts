@@ -57,7 +57,14 @@ test('simulator export (GAKP, WRAP KEY, EF CE01) verifies with the peer share, C
   t.like(r.certificate, { kind: 'cv-request', subject: 'DENK010570200001', matchesKey: true, fingerprint: r.key?.fingerprint });
 
   const wrongShare = verifyBackup({ file, shares: [new Uint8Array(32)] });
-  t.like(wrongShare, { blobKcv: '6C609824B9CA28EB', dkekKcv: '66687AADF862BD77', kcvMatches: false, macValid: undefined, key: undefined, verified: false });
+  t.like(wrongShare, {
+    blobKcv: '6C609824B9CA28EB',
+    dkekKcv: '66687AADF862BD77',
+    kcvMatches: false,
+    macValid: undefined,
+    key: undefined,
+    verified: false,
+  });
 
   const tampered = blob.slice();
   tampered[100] = (tampered[100] ?? 0) ^ 0x40;
@@ -69,12 +76,21 @@ test('simulator export (GAKP, WRAP KEY, EF CE01) verifies with the peer share, C
 test('bare blobs from the simulator encoder: RSA-2048 (CRT) and AES-256 under the peer DKEK', (t) => {
   const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 });
   const records: Array<[KeyRecord, string | undefined]> = [
-    [{ kind: 'rsa', material: new Uint8Array(rsa.privateKey.export({ format: 'der', type: 'pkcs8' })), bits: 2048 }, createHash('sha256').update(rsa.publicKey.export({ format: 'der', type: 'spki' })).digest('hex')],
+    [
+      { kind: 'rsa', material: new Uint8Array(rsa.privateKey.export({ format: 'der', type: 'pkcs8' })), bits: 2048 },
+      createHash('sha256')
+        .update(rsa.publicKey.export({ format: 'der', type: 'spki' }))
+        .digest('hex'),
+    ],
     [{ kind: 'aes', material: new Uint8Array(randomBytes(32)), bits: 256 }, undefined],
   ];
   for (const [record, fingerprint] of records) {
     const m = encodeKeyMaterial(record);
-    const blob = simEncodeKeyBlob(PEER_SHARE, { ...m, allowedAlgorithms: Uint8Array.of(0x10), accessConditions: new Uint8Array(0), keyOid: new Uint8Array(0) }, new Uint8Array(8));
+    const blob = simEncodeKeyBlob(
+      PEER_SHARE,
+      { ...m, allowedAlgorithms: Uint8Array.of(0x10), accessConditions: new Uint8Array(0), keyOid: new Uint8Array(0) },
+      new Uint8Array(8),
+    );
     const r = verifyBackup({ file: blob, dkek: PEER_SHARE });
     t.like(r, { container: 'key-blob', kcvMatches: true, macValid: true, verified: true, prkd: undefined, certificate: undefined });
     t.like(r.key, { kind: record.kind, bits: record.bits, fingerprint, consistent: true });
@@ -95,7 +111,15 @@ test('the simulator decoder accepts blobs from our encoder (EC P-384)', (t) => {
 test('without shares only the structure and the needed KCV are reported', (t) => {
   const blob = encodeKeyBlob({ kind: 'aes', key: new Uint8Array(16) }, ZERO_DKEK);
   const r = verifyBackup({ file: buildWrappedKeyFile({ blob, prkd: PRKD, certificate: undefined }) });
-  t.like(r, { blobKcv: '66687AADF862BD77', dkekKcv: undefined, kcvMatches: undefined, macValid: undefined, key: undefined, typeName: 'AES', verified: false });
+  t.like(r, {
+    blobKcv: '66687AADF862BD77',
+    dkekKcv: undefined,
+    kcvMatches: undefined,
+    macValid: undefined,
+    key: undefined,
+    typeName: 'AES',
+    verified: false,
+  });
   t.is(r.prkd?.label, 'btc-test');
 });
 
@@ -113,12 +137,37 @@ test('an X.509 certificate in the file is compared with the key (openssl makes t
   const dir = mkdtempSync(path.join(tmpdir(), 'schsm-cert-'));
   try {
     const certFor = (fixture: typeof f): Uint8Array | undefined => {
-      const sec1 = Buffer.concat([Buffer.from('3077020101', 'hex'), Buffer.from('0420', 'hex'), fixture.key.d,
-        Buffer.from('a00a06082a8648ce3d030107a144034200', 'hex'), fixture.key.publicPoint]);
+      const sec1 = Buffer.concat([
+        Buffer.from('3077020101', 'hex'),
+        Buffer.from('0420', 'hex'),
+        fixture.key.d,
+        Buffer.from('a00a06082a8648ce3d030107a144034200', 'hex'),
+        fixture.key.publicPoint,
+      ]);
       const keyFile = path.join(dir, 'key.der');
       writeFileSync(keyFile, sec1);
       try {
-        execFileSync('openssl', ['req', '-new', '-x509', '-keyform', 'DER', '-key', keyFile, '-subj', '/CN=schsm test', '-days', '1', '-outform', 'DER', '-out', path.join(dir, 'cert.der')], { stdio: 'ignore' });
+        execFileSync(
+          'openssl',
+          [
+            'req',
+            '-new',
+            '-x509',
+            '-keyform',
+            'DER',
+            '-key',
+            keyFile,
+            '-subj',
+            '/CN=schsm test',
+            '-days',
+            '1',
+            '-outform',
+            'DER',
+            '-out',
+            path.join(dir, 'cert.der'),
+          ],
+          { stdio: 'ignore' },
+        );
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code !== 'ENOENT' || process.env.CI !== undefined) throw err;
         return undefined;

@@ -21,7 +21,10 @@ const SHARE = bytes('2c985a6791c0fcd6a3357cde8d56b46ed82b0dbf58fb87d1e7e5340eac8
 /** openssl, when installed: outside CI a missing binary skips loudly, in CI it fails. */
 function openssl(t: { log: (...m: string[]) => void }, args: string[], input?: Uint8Array): Buffer | undefined {
   try {
-    return execFileSync('openssl', args, { input: input === undefined ? undefined : Buffer.from(input), stdio: ['pipe', 'pipe', 'ignore'] });
+    return execFileSync('openssl', args, {
+      input: input === undefined ? undefined : Buffer.from(input),
+      stdio: ['pipe', 'pipe', 'ignore'],
+    });
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT' || process.env.CI !== undefined) throw err;
     const note = 'SKIPPED openssl cross-check: openssl is not installed';

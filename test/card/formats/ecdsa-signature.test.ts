@@ -26,7 +26,11 @@ test('field sizes: P-256 32, P-384 48, P-521 66 bytes', (t) => {
   t.deepEqual([256, 384, 521, 512].map(ecdsaFieldBytes), [32, 48, 66, 64]);
 });
 
-for (const [curve, bits] of [['prime256v1', 256], ['secp521r1', 521], ['brainpoolP384r1', 384]] as const) {
+for (const [curve, bits] of [
+  ['prime256v1', 256],
+  ['secp521r1', 521],
+  ['brainpoolP384r1', 384],
+] as const) {
   test(`node signs DER on ${curve}; the converted r ‖ s verifies as IEEE P1363`, (t) => {
     const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: curve });
     for (let i = 0; i < 20; i++) {

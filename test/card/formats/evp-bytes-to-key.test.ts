@@ -1,11 +1,6 @@
 import test from 'ava';
 import { createHash } from 'node:crypto';
-import {
-  evpBytesToKey,
-  evpBytesToKeySync,
-  FormatInputError,
-  OperationAbortedError,
-} from '../../../src/card/formats/index.ts';
+import { evpBytesToKey, evpBytesToKeySync, FormatInputError, OperationAbortedError } from '../../../src/card/formats/index.ts';
 
 const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
 const bytes = (h: string): Uint8Array => new Uint8Array(Buffer.from(h, 'hex'));

@@ -1,11 +1,5 @@
 import test from 'ava';
-import {
-  assembleDkek,
-  deriveDkekKeys,
-  dkekKcv,
-  formatKcv,
-  FormatInputError,
-} from '../../../src/card/formats/index.ts';
+import { assembleDkek, deriveDkekKeys, dkekKcv, formatKcv, FormatInputError } from '../../../src/card/formats/index.ts';
 
 const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
 const bytes = (h: string): Uint8Array => new Uint8Array(Buffer.from(h, 'hex'));

@@ -55,9 +55,17 @@ export function ecFixture(curve: string): EcFixture {
   // ECPrivateKey { 1, privateKey OCTET STRING, [0] parameters, [1] publicKey BIT STRING }
   const sec1 = decodeTlv(new Uint8Array(privateKey.export({ type: 'sec1', format: 'der' })));
   const d = child(sec1, 1).value;
-  const bitString = child(childrenOf(sec1).find((c) => c.tag === 0xa1), 0).value;
+  const bitString = child(
+    childrenOf(sec1).find((c) => c.tag === 0xa1),
+    0,
+  ).value;
   const key = { kind: 'ec', ...params, d: pad(d, params.p.length), publicPoint: bitString.slice(1) } as const;
-  return { key, fingerprint: createHash('sha256').update(publicKey.export({ type: 'spki', format: 'der' })).digest('hex') };
+  return {
+    key,
+    fingerprint: createHash('sha256')
+      .update(publicKey.export({ type: 'spki', format: 'der' }))
+      .digest('hex'),
+  };
 }
 
 export interface RsaFixture {
@@ -74,6 +82,8 @@ export function rsaFixture(bits: number): RsaFixture {
   return {
     crt: { kind: 'rsa-crt', dP: fromB64(j.dp), dQ: fromB64(j.dq), p: fromB64(j.p), qInv: fromB64(j.qi), q: fromB64(j.q), n, e },
     plain: { kind: 'rsa', d: fromB64(j.d), n, e },
-    fingerprint: createHash('sha256').update(publicKey.export({ type: 'spki', format: 'der' })).digest('hex'),
+    fingerprint: createHash('sha256')
+      .update(publicKey.export({ type: 'spki', format: 'der' }))
+      .digest('hex'),
   };
 }

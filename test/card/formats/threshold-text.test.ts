@@ -51,22 +51,50 @@ test('our printouts of a 3-of-12 split parse back and reconstruct (IDs ≥ 10)',
   const password = bytes('1234567890abcdef');
   const split = splitPassword(password, 3, 12);
   const parsed = [9, 10, 11].map((i) => parsePasswordShareText(formatPasswordShare(split.prime, split.shares[i] as PasswordShare)));
-  t.deepEqual(parsed.map((p) => p.idText), ['10', '11', '12']);
-  t.is(Buffer.from(reconstructPassword(split.prime, parsed.map((p) => p.share))).toString('hex'), '1234567890abcdef');
+  t.deepEqual(
+    parsed.map((p) => p.idText),
+    ['10', '11', '12'],
+  );
+  t.is(
+    Buffer.from(
+      reconstructPassword(
+        split.prime,
+        parsed.map((p) => p.share),
+      ),
+    ).toString('hex'),
+    '1234567890abcdef',
+  );
 });
 
 test('sc-hsm-tool printouts (x = 1..n, decimal IDs) reconstruct when read as decimal', (t) => {
   // Shares of the secret 0x1234567890abcdef with x = 10, 11, 12 printed in decimal, as sc-hsm-tool does.
   const p = 0xffffffffffffffc5n;
   // f(x) = s + 5x + 7x² mod p, evaluated here; the tool's x = 10..12:
-  const toolText = [10n, 11n, 12n].map((x) =>
-    `Prime       : ${formatColonHex(p)}\nShare ID    : ${x.toString(10)}\nShare value : ${formatColonHex((0x1234567890abcdefn + 5n * x + 7n * x * x) % p)}`,
+  const toolText = [10n, 11n, 12n].map(
+    (x) =>
+      `Prime       : ${formatColonHex(p)}\nShare ID    : ${x.toString(10)}\nShare value : ${formatColonHex((0x1234567890abcdefn + 5n * x + 7n * x * x) % p)}`,
   );
   const asHex = toolText.map((s) => parsePasswordShareText(s));
   t.true(decimalReadingDiffers(asHex.map((s) => s.idText)));
-  t.not(Buffer.from(reconstructPassword(p, asHex.map((s) => s.share))).toString('hex'), '1234567890abcdef');
+  t.not(
+    Buffer.from(
+      reconstructPassword(
+        p,
+        asHex.map((s) => s.share),
+      ),
+    ).toString('hex'),
+    '1234567890abcdef',
+  );
   const asDecimal = toolText.map((s) => parsePasswordShareText(s, 'decimal'));
-  t.is(Buffer.from(reconstructPassword(p, asDecimal.map((s) => s.share))).toString('hex'), '1234567890abcdef');
+  t.is(
+    Buffer.from(
+      reconstructPassword(
+        p,
+        asDecimal.map((s) => s.share),
+      ),
+    ).toString('hex'),
+    '1234567890abcdef',
+  );
 });
 
 test('a share text without the labelled lines is rejected with a hint', (t) => {

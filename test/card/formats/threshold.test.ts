@@ -38,7 +38,13 @@ test('2-degree polynomial shares match values computed independently', (t) => {
   );
 });
 
-for (const [threshold, total] of [[2, 3], [3, 5], [2, 4], [4, 7], [5, 5]] as const) {
+for (const [threshold, total] of [
+  [2, 3],
+  [3, 5],
+  [2, 4],
+  [4, 7],
+  [5, 5],
+] as const) {
   test(`${threshold}-of-${total}: every ${threshold}-subset reconstructs, every ${threshold - 1}-subset does not`, (t) => {
     const password = thresholdPassword();
     const split = splitPassword(password, threshold, total);
@@ -90,7 +96,10 @@ test('share numbers ≥ 10 get IDs whose hex reads like the decimal number', (t)
   t.deepEqual([1, 9, 10, 12, 25, 100].map(shareIdForNumber), [1n, 9n, 0x10n, 0x12n, 0x25n, 0x100n]);
   const password = thresholdPassword();
   const split = splitPassword(password, 3, 12);
-  t.deepEqual(split.shares.map((s) => s.id.toString(16)), ['1', '2', '3', '4', '5', '6', '7', '8', '9', '10', '11', '12']);
+  t.deepEqual(
+    split.shares.map((s) => s.id.toString(16)),
+    ['1', '2', '3', '4', '5', '6', '7', '8', '9', '10', '11', '12'],
+  );
   t.is(hex(reconstructPassword(split.prime, split.shares.slice(9))), hex(password));
 });
 
@@ -106,6 +115,20 @@ test('split parameters follow sc-hsm-tool: total ≥ 3, 2 ≤ threshold ≤ tota
 test('reconstruction rejects duplicate, zero and too few shares', (t) => {
   const p = 0xffffffffffffffc5n;
   t.throws(() => reconstructPassword(p, [{ id: 1n, value: 5n }]), { instanceOf: FormatInputError, message: /at least 2/ });
-  t.throws(() => reconstructPassword(p, [{ id: 1n, value: 5n }, { id: 1n, value: 6n }]), { instanceOf: FormatInputError, message: /twice/ });
-  t.throws(() => reconstructPassword(p, [{ id: 0n, value: 5n }, { id: 1n, value: 6n }]), { instanceOf: FormatInputError });
+  t.throws(
+    () =>
+      reconstructPassword(p, [
+        { id: 1n, value: 5n },
+        { id: 1n, value: 6n },
+      ]),
+    { instanceOf: FormatInputError, message: /twice/ },
+  );
+  t.throws(
+    () =>
+      reconstructPassword(p, [
+        { id: 0n, value: 5n },
+        { id: 1n, value: 6n },
+      ]),
+    { instanceOf: FormatInputError },
+  );
 });

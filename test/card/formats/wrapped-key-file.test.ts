@@ -60,8 +60,20 @@ test('what sc-hsm-tool ignores is read but reported', (t) => {
 });
 
 test('building refuses a certificate without PRKD and malformed parts', (t) => {
-  t.throws(() => buildWrappedKeyFile({ blob: BLOB, prkd: undefined, certificate: REQUEST }), { instanceOf: FormatInputError, message: /needs a PRKD/ });
-  t.throws(() => buildWrappedKeyFile({ blob: BLOB, prkd: bytes('6703010203'), certificate: undefined }), { instanceOf: FormatInputError, message: /PRKD has tag 67/ });
-  t.throws(() => buildWrappedKeyFile({ blob: BLOB, prkd: bytes(`${hex(PRKD)}00`), certificate: undefined }), { instanceOf: FormatInputError, message: /after its TLV/ });
-  t.throws(() => buildWrappedKeyFile({ blob: BLOB, prkd: PRKD, certificate: bytes('0401') }), { instanceOf: FormatInputError, message: /not a well-formed TLV/ });
+  t.throws(() => buildWrappedKeyFile({ blob: BLOB, prkd: undefined, certificate: REQUEST }), {
+    instanceOf: FormatInputError,
+    message: /needs a PRKD/,
+  });
+  t.throws(() => buildWrappedKeyFile({ blob: BLOB, prkd: bytes('6703010203'), certificate: undefined }), {
+    instanceOf: FormatInputError,
+    message: /PRKD has tag 67/,
+  });
+  t.throws(() => buildWrappedKeyFile({ blob: BLOB, prkd: bytes(`${hex(PRKD)}00`), certificate: undefined }), {
+    instanceOf: FormatInputError,
+    message: /after its TLV/,
+  });
+  t.throws(() => buildWrappedKeyFile({ blob: BLOB, prkd: PRKD, certificate: bytes('0401') }), {
+    instanceOf: FormatInputError,
+    message: /not a well-formed TLV/,
+  });
 });

@@ -12,7 +12,9 @@ const PASSWORD = 'correct horse battery';
 
 async function cardAwaiting(shares: number) {
   const sim = newSim();
-  const r = await runOn(sim, ['init', '--yes', '--so-pin-env', 'SO', '--pin-env', 'P', '--dkek-shares', String(shares)], { env: { SO: SO_PIN, P: USER_PIN } });
+  const r = await runOn(sim, ['init', '--yes', '--so-pin-env', 'SO', '--pin-env', 'P', '--dkek-shares', String(shares)], {
+    env: { SO: SO_PIN, P: USER_PIN },
+  });
   if (r.code !== EXIT.OK) throw new Error(r.stderr);
   return sim;
 }
@@ -37,7 +39,7 @@ test('create-share writes a 64-byte "Salted__" file (0600) from host randomness;
   assertNoSecrets(t, i, [PASSWORD]);
 });
 
-test('import-share of the peer file: sc-hsm-tool\'s lines and the known KCV; then import is refused (exit 4) before asking anything', async (t) => {
+test("import-share of the peer file: sc-hsm-tool's lines and the known KCV; then import is refused (exit 4) before asking anything", async (t) => {
   const sim = await cardAwaiting(1);
   const r = await runOn(sim, ['dkek', 'import-share', PEER_SHARE.file, '--password-stdin'], { stdin: `${PEER_SHARE.password}\n` });
   t.is(r.code, EXIT.OK, r.stderr);
@@ -56,7 +58,10 @@ test('a wrong password is exit 1 and nothing reaches the card', async (t) => {
   const r = await runOn(sim, ['dkek', 'import-share', PEER_SHARE.file, '--password-env', 'PW'], { env: { PW: 'Peer-DKEK-Pass-2' }, apdus });
   t.is(r.code, EXIT.FAILED);
   t.regex(r.stderr, /wrong password/);
-  t.false(apdus.some((a) => a[1] === 0x52 && a.length > 5), 'no IMPORT DKEK SHARE with data');
+  t.false(
+    apdus.some((a) => a[1] === 0x52 && a.length > 5),
+    'no IMPORT DKEK SHARE with data',
+  );
   t.is(sim.state.dkek?.outstanding, 1);
 });
 
@@ -80,7 +85,7 @@ test('refusals before any derivation: more files than missing shares (4), existi
   t.regex(none.stderr, /DKEK/);
 });
 
-test('threshold 2-of-3: create prints three sc-hsm-tool style shares; any two (stdin in sc-hsm-tool\'s prompt order, or a printout file) open it', async (t) => {
+test("threshold 2-of-3: create prints three sc-hsm-tool style shares; any two (stdin in sc-hsm-tool's prompt order, or a printout file) open it", async (t) => {
   const dir = tempDir();
   const c = await runOn(newSim(), ['dkek', 'create-share', 't.pbe', '--threshold', '2', '--total', '3'], { cwd: dir });
   t.is(c.code, EXIT.OK, c.stderr);
@@ -91,13 +96,22 @@ test('threshold 2-of-3: create prints three sc-hsm-tool style shares; any two (s
     id: /^Share ID {4}: ([0-9a-f]+)$/m.exec(b)?.[1] ?? '',
     value: /^Share value : ([0-9a-f:]+)$/m.exec(b)?.[1] ?? '',
   }));
-  t.deepEqual(fields.map((f) => f.id), ['1', '2', '3']);
-  t.true(fields.every((f) => f.prime === fields[0]?.prime && /^([0-9a-f]{2}:){7}[0-9a-f]{2}$/.test(f.prime)), '64-bit prime as colon hex');
+  t.deepEqual(
+    fields.map((f) => f.id),
+    ['1', '2', '3'],
+  );
+  t.true(
+    fields.every((f) => f.prime === fields[0]?.prime && /^([0-9a-f]{2}:){7}[0-9a-f]{2}$/.test(f.prime)),
+    '64-bit prime as colon hex',
+  );
   const kcv = /KCV of this share +: ([0-9A-F]{16})/.exec(c.stdout)?.[1];
 
   const a = await cardAwaiting(1);
-  const [s1, s2, s3] = fields as [typeof fields[0], typeof fields[0], typeof fields[0]];
-  const viaStdin = await runOn(a, ['dkek', 'import-share', 't.pbe', '--threshold-shares', '2'], { cwd: dir, stdin: [s1.prime, s3.id, s3.value, s1.id, s1.value, ''].join('\n') });
+  const [s1, s2, s3] = fields as [(typeof fields)[0], (typeof fields)[0], (typeof fields)[0]];
+  const viaStdin = await runOn(a, ['dkek', 'import-share', 't.pbe', '--threshold-shares', '2'], {
+    cwd: dir,
+    stdin: [s1.prime, s3.id, s3.value, s1.id, s1.value, ''].join('\n'),
+  });
   t.is(viaStdin.code, EXIT.OK, viaStdin.stderr);
   t.regex(viaStdin.stdout, new RegExp(`DKEK key check value : ${kcv}`));
 
@@ -111,7 +125,10 @@ test('threshold 2-of-3: create prints three sc-hsm-tool style shares; any two (s
 
 test('threshold shares with different primes are a usage error before any derivation', async (t) => {
   const dir = tempDir();
-  writeFileSync(path.join(dir, 'mixed.txt'), 'Prime       : f5:63\nShare ID    : 1\nShare value : 01\n\nPrime       : f5:65\nShare ID    : 2\nShare value : 02\n');
+  writeFileSync(
+    path.join(dir, 'mixed.txt'),
+    'Prime       : f5:63\nShare ID    : 1\nShare value : 01\n\nPrime       : f5:65\nShare ID    : 2\nShare value : 02\n',
+  );
   const sim = await cardAwaiting(1);
   const r = await runOn(sim, ['dkek', 'import-share', PEER_SHARE.file, '--shares-file', 'mixed.txt'], { cwd: dir });
   t.is(r.code, EXIT.USAGE);

@@ -22,17 +22,29 @@ export type RunOptions = CliRunOptions;
 export const runWith = runCliCaptured;
 
 /** Run against a simulator instance (state kept across runs, like a card left in the reader). */
-export function runOn(sim: SmartCardHsmSimulator, argv: readonly string[], options: Omit<RunOptions, 'open'> & { apdus?: Uint8Array[] } = {}): Promise<RunResult> {
+export function runOn(
+  sim: SmartCardHsmSimulator,
+  argv: readonly string[],
+  options: Omit<RunOptions, 'open'> & { apdus?: Uint8Array[] } = {},
+): Promise<RunResult> {
   const log = options.apdus;
   return runWith(argv, {
     ...options,
     open: async () => {
       const t = await createSimulatorTransport({ simulator: sim });
       if (log === undefined) return t;
-      return { ...t, name: t.name, atr: t.atr, transmit: async (c: Uint8Array) => {
-        log.push(Uint8Array.from(c));
-        return t.transmit(c);
-      }, close: () => t.close(), reset: () => t.reset(), exclusive: t.exclusive };
+      return {
+        ...t,
+        name: t.name,
+        atr: t.atr,
+        transmit: async (c: Uint8Array) => {
+          log.push(Uint8Array.from(c));
+          return t.transmit(c);
+        },
+        close: () => t.close(),
+        reset: () => t.reset(),
+        exclusive: t.exclusive,
+      };
     },
   });
 }
@@ -77,10 +89,16 @@ export const PEER_SHARE = {
  * with SO_PIN / USER_PIN, and with `dkek` the peer share imported (KCV 6C609824B9CA28EB) without a
  * 10M-round derivation.
  */
-export async function setupCard(sim: SmartCardHsmSimulator, options: { dkek?: boolean; retryCounter?: number; options?: number } = {}): Promise<void> {
+export async function setupCard(
+  sim: SmartCardHsmSimulator,
+  options: { dkek?: boolean; retryCounter?: number; options?: number } = {},
+): Promise<void> {
   const card = await SmartCardHsm.open(await createSimulatorTransport({ simulator: sim }));
   await initializeDevice(card, {
-    confirm: true, soPin: SO_PIN, userPin: USER_PIN, retryCounter: options.retryCounter ?? 3,
+    confirm: true,
+    soPin: SO_PIN,
+    userPin: USER_PIN,
+    retryCounter: options.retryCounter ?? 3,
     ...(options.options === undefined ? {} : { options: options.options }),
     ...(options.dkek === true ? { dkekShares: 1 } : {}),
   });

@@ -56,7 +56,11 @@ test.serial('VERIFY and SIGN are one exclusive section: a concurrent opensc-tool
     const idx = String(await openscReaderIndex(reader.readerName));
     slow.setSlow(true);
     const started = Date.now();
-    const signing = runPcsc(reader.readerName, ['keys', 'sign', '--ref', '1', '--alg', 'ECDSA-SHA256', '--in', 'doc', '--out', 'doc.sig', '--pin-env', 'P'], { env: { P: USER_PIN }, cwd: dir });
+    const signing = runPcsc(
+      reader.readerName,
+      ['keys', 'sign', '--ref', '1', '--alg', 'ECDSA-SHA256', '--in', 'doc', '--out', 'doc.sig', '--pin-env', 'P'],
+      { env: { P: USER_PIN }, cwd: dir },
+    );
     await slow.verified;
     const competitorAt = Date.now() - started;
     // SELECT the applet (would reset the PIN state if it got between VERIFY and SIGN)
@@ -65,14 +69,16 @@ test.serial('VERIFY and SIGN are one exclusive section: a concurrent opensc-tool
     slow.setSlow(false);
 
     t.is(sign.code, EXIT.OK, sign.stderr);
-    t.true(verify('sha256', readFileSync(path.join(dir, 'doc')), { key: pub, dsaEncoding: 'der' }, readFileSync(path.join(dir, 'doc.sig'))));
+    t.true(
+      verify('sha256', readFileSync(path.join(dir, 'doc')), { key: pub, dsaEncoding: 'der' }, readFileSync(path.join(dir, 'doc.sig'))),
+    );
     const verifyAt = slow.log.findIndex((c) => c.startsWith('002000810') && c.length > 10);
     const signAt = slow.log.findIndex((c, i) => i > verifyAt && c.startsWith('806801'));
     t.true(verifyAt >= 0 && signAt > verifyAt, 'VERIFY then SIGN on the card');
     t.deepEqual(slow.log.slice(verifyAt + 1, signAt), [], 'nothing between VERIFY and SIGN');
     const competitorSelect = slow.log.lastIndexOf('00A404000BE82B0601040181C31F020100');
     if (other.code === 0) {
-      t.true(competitorSelect > signAt, 'opensc-tool\'s SELECT ran after the SIGN: it waited');
+      t.true(competitorSelect > signAt, "opensc-tool's SELECT ran after the SIGN: it waited");
       t.regex(other.stdout, /90 00/);
       t.log(`opensc-tool started ${competitorAt} ms into the signing and waited until the card was free`);
     } else {
@@ -97,7 +103,9 @@ test.serial('control: without the exclusive section the same competitor gets in 
       await verifyPin(card, { pin: USER_PIN });
       const other = await runTool('opensc-tool', ['-r', idx, '-s', '00A404000BE82B0601040181C31F020100']);
       t.is(other.code, 0, 'in shared mode the competitor reaches the card at once');
-      await t.throwsAsync(sign(card, 1, { kind: 'ecdsa', hash: 'sha256' }, Uint8Array.of(1, 2, 3)), { instanceOf: SecurityStatusNotSatisfiedError });
+      await t.throwsAsync(sign(card, 1, { kind: 'ecdsa', hash: 'sha256' }, Uint8Array.of(1, 2, 3)), {
+        instanceOf: SecurityStatusNotSatisfiedError,
+      });
     } finally {
       await card.close();
     }

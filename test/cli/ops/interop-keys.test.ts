@@ -23,67 +23,105 @@ function block(text: string, header: string): string {
   return text.slice(start, end < 0 ? undefined : end);
 }
 
-test.serial('schsm keys in pkcs15-tool -D and pkcs11-tool -O; wrap/unwrap with sc-hsm-tool both ways; backup verify of sc-hsm-tool\'s file', async (t) => {
-  if (!(await requirePcscd(t))) return;
-  const sim = newSim();
-  await setupCard(sim, { dkek: true });
-  const dir = tempDir();
-  writeFileSync(path.join(dir, 'msg'), 'interop message\n');
-  await withVirtualCard(sim, async (reader) => {
-    const run = (argv: string[]) => runPcsc(reader.readerName, argv, { env, cwd: dir });
-    const idx = String(await openscReaderIndex(reader.readerName));
-    t.is((await run(['keys', 'generate', '--type', 'ec:prime256v1', '--id', '4242', '--label', 'schsm EC', '--pin-env', 'P'])).code, EXIT.OK);
-    t.is((await run(['keys', 'generate', '--type', 'rsa:2048', '--id', '0102', '--label', 'schsm RSA', '--pin-env', 'P'])).code, EXIT.OK);
+test.serial(
+  "schsm keys in pkcs15-tool -D and pkcs11-tool -O; wrap/unwrap with sc-hsm-tool both ways; backup verify of sc-hsm-tool's file",
+  async (t) => {
+    if (!(await requirePcscd(t))) return;
+    const sim = newSim();
+    await setupCard(sim, { dkek: true });
+    const dir = tempDir();
+    writeFileSync(path.join(dir, 'msg'), 'interop message\n');
+    await withVirtualCard(
+      sim,
+      async (reader) => {
+        const run = (argv: string[]) => runPcsc(reader.readerName, argv, { env, cwd: dir });
+        const idx = String(await openscReaderIndex(reader.readerName));
+        t.is(
+          (await run(['keys', 'generate', '--type', 'ec:prime256v1', '--id', '4242', '--label', 'schsm EC', '--pin-env', 'P'])).code,
+          EXIT.OK,
+        );
+        t.is(
+          (await run(['keys', 'generate', '--type', 'rsa:2048', '--id', '0102', '--label', 'schsm RSA', '--pin-env', 'P'])).code,
+          EXIT.OK,
+        );
 
-    // pkcs15-tool -D: label, ID, key reference, type and size as OpenSC reads them back (§5.1)
-    const dump = await runTool('pkcs15-tool', ['--reader', idx, '-D']);
-    t.is(dump.code, 0, dump.stderr);
-    const ec = block(dump.stdout, 'Private EC Key [schsm EC]');
-    t.regex(ec, /FieldLength +: 256/);
-    t.regex(ec, /Key ref +: 1 \(0x01\)/);
-    t.regex(ec, /ID +: 4242/);
-    t.regex(ec, /Usage +: \[0x10C\], sign, signRecover, derive/);
-    const rsa = block(dump.stdout, 'Private RSA Key [schsm RSA]');
-    t.regex(rsa, /ModLength +: 2048/);
-    t.regex(rsa, /Key ref +: 2 \(0x02\)/);
-    t.regex(rsa, /ID +: 0102/);
+        // pkcs15-tool -D: label, ID, key reference, type and size as OpenSC reads them back (§5.1)
+        const dump = await runTool('pkcs15-tool', ['--reader', idx, '-D']);
+        t.is(dump.code, 0, dump.stderr);
+        const ec = block(dump.stdout, 'Private EC Key [schsm EC]');
+        t.regex(ec, /FieldLength +: 256/);
+        t.regex(ec, /Key ref +: 1 \(0x01\)/);
+        t.regex(ec, /ID +: 4242/);
+        t.regex(ec, /Usage +: \[0x10C\], sign, signRecover, derive/);
+        const rsa = block(dump.stdout, 'Private RSA Key [schsm RSA]');
+        t.regex(rsa, /ModLength +: 2048/);
+        t.regex(rsa, /Key ref +: 2 \(0x02\)/);
+        t.regex(rsa, /ID +: 0102/);
 
-    // pkcs11-tool -O: the private and public objects with label and ID
-    const objects = await runTool('pkcs11-tool', ['--module', PKCS11, '--slot-description', reader.readerName, '-O']);
-    t.is(objects.code, 0, objects.stderr);
-    t.regex(objects.stdout, /Public Key Object; EC {2}EC_POINT 256 bits[\s\S]*?label: +schsm EC\n +ID: +4242/);
-    t.regex(objects.stdout, /Public Key Object; RSA 2048 bits\n +label: +schsm RSA\n +ID: +0102/);
+        // pkcs11-tool -O: the private and public objects with label and ID
+        const objects = await runTool('pkcs11-tool', ['--module', PKCS11, '--slot-description', reader.readerName, '-O']);
+        t.is(objects.code, 0, objects.stderr);
+        t.regex(objects.stdout, /Public Key Object; EC {2}EC_POINT 256 bits[\s\S]*?label: +schsm EC\n +ID: +4242/);
+        t.regex(objects.stdout, /Public Key Object; RSA 2048 bits\n +label: +schsm RSA\n +ID: +0102/);
 
-    const pub = async (ref: number): Promise<KeyObject> => createPublicKey((await run(['keys', 'export-pub', '--ref', String(ref)])).stdout);
-    const signAndCheck = async (ref: number, alg: string, original: KeyObject, hash: string): Promise<void> => {
-      const out = `sig-${ref}`;
-      const s = await run(['keys', 'sign', '--ref', String(ref), '--alg', alg, '--in', 'msg', '--out', out, '--pin-env', 'P']);
-      t.is(s.code, EXIT.OK, s.stderr);
-      const opts = original.asymmetricKeyType === 'ec' ? { key: original, dsaEncoding: 'der' as const } : original;
-      t.true(verify(hash, readFileSync(path.join(dir, 'msg')), opts, readFileSync(path.join(dir, out))), `key ${ref} signs like the original`);
-    };
+        const pub = async (ref: number): Promise<KeyObject> =>
+          createPublicKey((await run(['keys', 'export-pub', '--ref', String(ref)])).stdout);
+        const signAndCheck = async (ref: number, alg: string, original: KeyObject, hash: string): Promise<void> => {
+          const out = `sig-${ref}`;
+          const s = await run(['keys', 'sign', '--ref', String(ref), '--alg', alg, '--in', 'msg', '--out', out, '--pin-env', 'P']);
+          t.is(s.code, EXIT.OK, s.stderr);
+          const opts = original.asymmetricKeyType === 'ec' ? { key: original, dsaEncoding: 'der' as const } : original;
+          t.true(
+            verify(hash, readFileSync(path.join(dir, 'msg')), opts, readFileSync(path.join(dir, out))),
+            `key ${ref} signs like the original`,
+          );
+        };
 
-    // sc-hsm-tool --wrap-key → schsm keys unwrap
-    const w1 = await runTool('sc-hsm-tool', ['-r', idx, '--wrap-key', path.join(dir, 'w1.bin'), '--key-reference', '1', '--pin', USER_PIN]);
-    t.is(w1.code, 0, w1.stdout + w1.stderr);
-    const u = await run(['keys', 'unwrap', 'w1.bin', '--ref', '3', '--pin-env', 'P']);
-    t.is(u.code, EXIT.OK, u.stderr);
-    t.regex(u.stdout, /label "schsm EC"/);
-    t.regex(u.stdout, /key check: ECDSA-SHA256 signature over a random challenge verifies/);
-    await signAndCheck(3, 'ECDSA-SHA256', await pub(1), 'sha256');
+        // sc-hsm-tool --wrap-key → schsm keys unwrap
+        const w1 = await runTool('sc-hsm-tool', [
+          '-r',
+          idx,
+          '--wrap-key',
+          path.join(dir, 'w1.bin'),
+          '--key-reference',
+          '1',
+          '--pin',
+          USER_PIN,
+        ]);
+        t.is(w1.code, 0, w1.stdout + w1.stderr);
+        const u = await run(['keys', 'unwrap', 'w1.bin', '--ref', '3', '--pin-env', 'P']);
+        t.is(u.code, EXIT.OK, u.stderr);
+        t.regex(u.stdout, /label "schsm EC"/);
+        t.regex(u.stdout, /key check: ECDSA-SHA256 signature over a random challenge verifies/);
+        await signAndCheck(3, 'ECDSA-SHA256', await pub(1), 'sha256');
 
-    // schsm keys wrap → sc-hsm-tool --unwrap-key
-    t.is((await run(['keys', 'wrap', '--ref', '2', 'w2.bin', '--pin-env', 'P'])).code, EXIT.OK);
-    const u2 = await runTool('sc-hsm-tool', ['-r', idx, '--unwrap-key', path.join(dir, 'w2.bin'), '--key-reference', '4', '--pin', USER_PIN]);
-    t.is(u2.code, 0, u2.stdout + u2.stderr);
-    await signAndCheck(4, 'SHA256-RSA-PKCS', await pub(2), 'sha256');
-    const after = await runTool('pkcs15-tool', ['--reader', idx, '-D']);
-    t.regex(after.stdout, /Private RSA Key \[schsm RSA\][\s\S]*?Key ref +: 4 \(0x04\)/, 'sc-hsm-tool wrote our PRKD to C404');
+        // schsm keys wrap → sc-hsm-tool --unwrap-key
+        t.is((await run(['keys', 'wrap', '--ref', '2', 'w2.bin', '--pin-env', 'P'])).code, EXIT.OK);
+        const u2 = await runTool('sc-hsm-tool', [
+          '-r',
+          idx,
+          '--unwrap-key',
+          path.join(dir, 'w2.bin'),
+          '--key-reference',
+          '4',
+          '--pin',
+          USER_PIN,
+        ]);
+        t.is(u2.code, 0, u2.stdout + u2.stderr);
+        await signAndCheck(4, 'SHA256-RSA-PKCS', await pub(2), 'sha256');
+        const after = await runTool('pkcs15-tool', ['--reader', idx, '-D']);
+        t.regex(after.stdout, /Private RSA Key \[schsm RSA\][\s\S]*?Key ref +: 4 \(0x04\)/, 'sc-hsm-tool wrote our PRKD to C404');
 
-    // backup verify of the file sc-hsm-tool wrote, offline, with the peer share
-    const b = await runPcsc(reader.readerName, ['backup', 'verify', 'w1.bin', '--share', PEER_SHARE.file, '--password-env', 'PW'], { env, cwd: dir });
-    t.is(b.code, EXIT.OK, b.stdout + b.stderr);
-    t.regex(b.stdout, /^Result +: VERIFIED$/m);
-    t.regex(b.stdout, /^Certificate +: cv-request .*, matches the key$/m);
-  }, { allReaders: true }); // pkcs11-tool connects to the cards in every reader
-});
+        // backup verify of the file sc-hsm-tool wrote, offline, with the peer share
+        const b = await runPcsc(reader.readerName, ['backup', 'verify', 'w1.bin', '--share', PEER_SHARE.file, '--password-env', 'PW'], {
+          env,
+          cwd: dir,
+        });
+        t.is(b.code, EXIT.OK, b.stdout + b.stderr);
+        t.regex(b.stdout, /^Result +: VERIFIED$/m);
+        t.regex(b.stdout, /^Certificate +: cv-request .*, matches the key$/m);
+      },
+      { allReaders: true },
+    ); // pkcs11-tool connects to the cards in every reader
+  },
+);

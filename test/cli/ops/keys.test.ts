@@ -28,7 +28,10 @@ test('generate: EC on three curves, RSA-2048 and AES-256, each described like Op
     const r = await run(['keys', 'generate', '--type', type, '--pin-env', 'P']);
     t.is(r.code, EXIT.OK, `${type}: ${r.stderr}`);
   }
-  t.is((await run(['keys', 'generate', '--type', 'rsa:2048', '--id', '0a0b', '--label', 'web', '--ref', '17', '--pin-env', 'P'])).code, EXIT.OK);
+  t.is(
+    (await run(['keys', 'generate', '--type', 'rsa:2048', '--id', '0a0b', '--label', 'web', '--ref', '17', '--pin-env', 'P'])).code,
+    EXIT.OK,
+  );
   const list = await run(['keys', 'list']);
   t.is(list.code, EXIT.OK);
   t.regex(list.stdout, /^Private key 1 \(0x01\): EC prime256v1 "signer"$/m);
@@ -38,7 +41,10 @@ test('generate: EC on three curves, RSA-2048 and AES-256, each described like Op
   t.regex(list.stdout, /^Secret key 5 \(0x05\): AES 256$/m);
   t.regex(list.stdout, /^Private key 17 \(0x11\): RSA 2048 "web"\n {2}Key ref {7}: 17 \(0x11\)\n {2}ID {12}: 0a0b$/m);
   const keys = JSON.parse((await run(['keys', 'list', '--json'])).stdout) as { ref: number; publicKeyFingerprint: string | null }[];
-  t.deepEqual(keys.map((k) => k.ref), [1, 2, 3, 4, 5, 17]);
+  t.deepEqual(
+    keys.map((k) => k.ref),
+    [1, 2, 3, 4, 5, 17],
+  );
   t.is(keys.find((k) => k.ref === 5)?.publicKeyFingerprint, null);
 });
 
@@ -52,7 +58,7 @@ test('generate: bad --type and bad --ref are usage errors (exit 2) before any PI
   t.regex(b.stderr, /key 0 is the device authentication key/);
 });
 
-test('sign a 4.4 kB file: ECDSA-SHA256 (DER and raw), SHA256-RSA-PKCS, RSA-PSS-SHA256 verify with export-pub\'s key', async (t) => {
+test("sign a 4.4 kB file: ECDSA-SHA256 (DER and raw), SHA256-RSA-PKCS, RSA-PSS-SHA256 verify with export-pub's key", async (t) => {
   const { run, dir } = await cardWithKeys();
   t.is((await run(['keys', 'generate', '--type', 'ec:prime256v1', '--pin-env', 'P'])).code, EXIT.OK);
   t.is((await run(['keys', 'generate', '--type', 'rsa:2048', '--pin-env', 'P'])).code, EXIT.OK);
@@ -85,7 +91,10 @@ test('sign: unknown mechanism (exit 2), existing output (exit 4), missing key (e
   t.is(a.code, EXIT.USAGE);
   t.regex(a.stderr, /unknown signature mechanism/);
   writeFileSync(path.join(dir, 'exists.sig'), 'x');
-  t.is((await run(['keys', 'sign', '--ref', '1', '--alg', 'SHA256-RSA-PKCS', '--in', 'msg', '--out', 'exists.sig', '--pin-env', 'P'])).code, EXIT.REFUSED);
+  t.is(
+    (await run(['keys', 'sign', '--ref', '1', '--alg', 'SHA256-RSA-PKCS', '--in', 'msg', '--out', 'exists.sig', '--pin-env', 'P'])).code,
+    EXIT.REFUSED,
+  );
   const missing = await run(['keys', 'sign', '--ref', '9', '--alg', 'ECDSA-SHA256', '--in', 'msg', '--out', 'm.sig', '--pin-env', 'P']);
   t.is(missing.code, EXIT.FAILED);
   t.regex(missing.stderr, /no key with reference 9/);
@@ -117,7 +126,7 @@ test('delete needs --yes (exit 4), then removes CCxx, C4xx and CExx', async (t) 
   t.false(sim.state.files.has(0xce01));
 });
 
-test('wrap → unwrap on another device with the same DKEK: same public key, and the restored key\'s signature verifies with the original', async (t) => {
+test("wrap → unwrap on another device with the same DKEK: same public key, and the restored key's signature verifies with the original", async (t) => {
   const { run, dir } = await cardWithKeys();
   t.is((await run(['keys', 'generate', '--type', 'ec:brainpoolP256r1', '--label', 'backup me', '--pin-env', 'P'])).code, EXIT.OK);
   const original = createPublicKey((await run(['keys', 'export-pub', '--ref', '1'])).stdout);
@@ -138,7 +147,11 @@ test('wrap → unwrap on another device with the same DKEK: same public key, and
   t.regex(u.stdout, /label "backup me"/);
   const restored = createPublicKey((await runOn(other, ['keys', 'export-pub', '--ref', '7'])).stdout);
   t.true(restored.equals(original));
-  const s = await runOn(other, ['keys', 'sign', '--ref', '7', '--alg', 'ECDSA-SHA256', '--in', 'msg', '--out', 'restored.sig', '--pin-env', 'P'], { env, cwd: dir });
+  const s = await runOn(
+    other,
+    ['keys', 'sign', '--ref', '7', '--alg', 'ECDSA-SHA256', '--in', 'msg', '--out', 'restored.sig', '--pin-env', 'P'],
+    { env, cwd: dir },
+  );
   t.is(s.code, EXIT.OK, s.stderr);
   t.true(verify('sha256', Buffer.from(MESSAGE), { key: original, dsaEncoding: 'der' }, readFileSync(path.join(dir, 'restored.sig'))));
 });
@@ -158,7 +171,9 @@ test('unwrap refuses an occupied reference (exit 4) unless --force, and a differ
 
   const stranger = newSim();
   await setupCard(stranger);
-  await runOn(stranger, ['init', '--yes', '--so-pin-env', 'SO', '--pin-env', 'P', '--dkek-shares', '0'], { env: { SO: SO_PIN, P: USER_PIN } });
+  await runOn(stranger, ['init', '--yes', '--so-pin-env', 'SO', '--pin-env', 'P', '--dkek-shares', '0'], {
+    env: { SO: SO_PIN, P: USER_PIN },
+  });
   const mismatch = await runOn(stranger, ['keys', 'unwrap', 'rsa.wrapped', '--ref', '1', '--pin-env', 'P'], { env, cwd: dir });
   t.is(mismatch.code, EXIT.FAILED);
   t.regex(mismatch.stderr, new RegExp(`wrapped under DKEK with KCV ${PEER_SHARE.kcv}`));

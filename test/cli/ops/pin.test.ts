@@ -83,7 +83,9 @@ test('pin unblock from stdin (SO-PIN, new PIN); --reset-only keeps the PIN', asy
 test('pin unblock: a wrong SO-PIN costs an SO-PIN try (exit 1); refused when the device lacks option 0x0001', async (t) => {
   const sim = newSim();
   await setupCard(sim);
-  const wrong = await runOn(sim, ['pin', 'unblock', '--so-pin-env', 'X', '--new-pin-env', 'NEW'], { env: { ...env, X: '0000000000000001' } });
+  const wrong = await runOn(sim, ['pin', 'unblock', '--so-pin-env', 'X', '--new-pin-env', 'NEW'], {
+    env: { ...env, X: '0000000000000001' },
+  });
   t.is(wrong.code, EXIT.FAILED);
   t.regex(wrong.stderr, /wrong SO-PIN, 14 tries left/);
   const noRrc = newSim();

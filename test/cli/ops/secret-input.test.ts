@@ -37,11 +37,17 @@ function countBefore(steps: readonly (readonly [RegExp, string])[], i: number, p
 }
 
 /** Run `schsm <argv>` on `sim` with a fake terminal on stdin, typing each step's keys at its prompt. */
-async function atPrompts(sim: SmartCardHsmSimulator, argv: readonly string[], steps: readonly (readonly [RegExp, string])[]): Promise<{ r: RunResult; tty: FakeTty }> {
+async function atPrompts(
+  sim: SmartCardHsmSimulator,
+  argv: readonly string[],
+  steps: readonly (readonly [RegExp, string])[],
+): Promise<{ r: RunResult; tty: FakeTty }> {
   const tty = new FakeTty();
   let stderr = '';
   const run = runWith(argv, {
-    stdinStream: tty, isTTY: true, open: async () => createSimulatorTransport({ simulator: sim }),
+    stdinStream: tty,
+    isTTY: true,
+    open: async () => createSimulatorTransport({ simulator: sim }),
     onStderr: (s: string) => (stderr += s),
   });
   typeAfter(tty, () => stderr, steps);
@@ -51,7 +57,11 @@ async function atPrompts(sim: SmartCardHsmSimulator, argv: readonly string[], st
 test('hidden prompt: the PIN is read in raw mode, never echoed, backspace and Ctrl-U edit it', async (t) => {
   const sim = newSim();
   await setupCard(sim);
-  const { r, tty } = await atPrompts(sim, ['pin', 'verify'], [[/User PIN: /, `99\u0015${USER_PIN.slice(0, 3)}x\u007f${USER_PIN.slice(3)}\r`]]);
+  const { r, tty } = await atPrompts(
+    sim,
+    ['pin', 'verify'],
+    [[/User PIN: /, `99\u0015${USER_PIN.slice(0, 3)}x\u007f${USER_PIN.slice(3)}\r`]],
+  );
   t.is(r.code, EXIT.OK, r.stderr);
   t.regex(r.stderr, /^User PIN: \n$/m);
   t.false(r.stderr.includes(USER_PIN.slice(0, 3)), 'no typed character is echoed');
@@ -70,13 +80,17 @@ test('hidden prompt: Ctrl-C cancels (exit 4, nothing sent)', async (t) => {
 test('a new PIN is asked twice; a mismatch asks again; the entries are never shown', async (t) => {
   const sim = newSim();
   await setupCard(sim);
-  const { r } = await atPrompts(sim, ['pin', 'change'], [
-    [/Current user PIN: /, `${USER_PIN}\r`],
-    [/New user PIN: /, '55555555\r'],
-    [/Repeat the new user PIN: /, '55555556\r'],
-    [/New user PIN: /, '55555577\r'],
-    [/Repeat the new user PIN: /, '55555577\r'],
-  ]);
+  const { r } = await atPrompts(
+    sim,
+    ['pin', 'change'],
+    [
+      [/Current user PIN: /, `${USER_PIN}\r`],
+      [/New user PIN: /, '55555555\r'],
+      [/Repeat the new user PIN: /, '55555556\r'],
+      [/New user PIN: /, '55555577\r'],
+      [/Repeat the new user PIN: /, '55555577\r'],
+    ],
+  );
   t.is(r.code, EXIT.OK, r.stderr);
   t.regex(r.stderr, /the two new user PIN entries differ; try again/);
   t.false(r.stderr.includes('5555'));

@@ -12,7 +12,13 @@ test('status of a fresh card: sc-hsm-tool\'s "never been initialized" line, seri
   t.regex(r.stdout, /^Reader {15}: simulator$/m);
   t.regex(r.stdout, new RegExp(`^Serial number {8}: ${sim.state.serial}$`, 'm'));
   t.regex(r.stdout, /never been initialized/);
-  t.regex(r.stdout, new RegExp(`^Certificate chain {4}: ${sim.state.serial}00000 ← UTDICASIM00001 ← UTSRCASIM00001 \\(schsm simulator root, simulated device\\): verified$`, 'm'));
+  t.regex(
+    r.stdout,
+    new RegExp(
+      `^Certificate chain {4}: ${sim.state.serial}00000 ← UTDICASIM00001 ← UTSRCASIM00001 \\(schsm simulator root, simulated device\\): verified$`,
+      'm',
+    ),
+  );
   t.notRegex(r.stdout, /tries left/);
 });
 
@@ -39,7 +45,14 @@ test('status text after init: options, tries, pending DKEK like sc-hsm-tool (06-
   t.is(init.code, EXIT.OK, init.stderr);
   const r = await runOn(sim, ['status']);
   // the lines of /work/shared/traces/opensc-vs-independent-card/06-status-after-init.out.txt
-  for (const l of ['Config options       : ', '  User PIN reset with SO-PIN enabled', 'SO-PIN tries left    : 15', 'User PIN tries left  : 3', 'DKEK shares          : 1', 'DKEK import pending, 1 share(s) still missing']) {
+  for (const l of [
+    'Config options       : ',
+    '  User PIN reset with SO-PIN enabled',
+    'SO-PIN tries left    : 15',
+    'User PIN tries left  : 3',
+    'DKEK shares          : 1',
+    'DKEK import pending, 1 share(s) still missing',
+  ]) {
     t.true(r.stdout.split('\n').includes(l), `missing line ${JSON.stringify(l)}`);
   }
 });
@@ -58,18 +71,24 @@ test('init without --yes: exit 4 and no INITIALIZE on the wire', async (t) => {
 test('init sends the §3.9 TLVs, honours --retry-counter and --dkek-shares, and never prints the PINs', async (t) => {
   const sim = newSim();
   const apdus: Uint8Array[] = [];
-  const r = await runOn(sim, ['init', '--yes', '--so-pin-env', 'SO', '--pin-env', 'P', '--dkek-shares', '2', '--retry-counter', '2'], { env, apdus });
+  const r = await runOn(sim, ['init', '--yes', '--so-pin-env', 'SO', '--pin-env', 'P', '--dkek-shares', '2', '--retry-counter', '2'], {
+    env,
+    apdus,
+  });
   t.is(r.code, EXIT.OK, r.stderr);
   const init = apdus.find((a) => a[1] === INITIALIZE);
   // 80 50 00 00 Lc | 80 02 0001 | 81 06 "271828" | 82 08 A1B2C3D4E5F60718 | 91 01 02 | 92 01 02
-  t.is(Buffer.from(init ?? []).toString('hex'), '805000001c' + '80020001' + '8106323731383238' + '8208a1b2c3d4e5f60718' + '910102' + '920102');
+  t.is(
+    Buffer.from(init ?? []).toString('hex'),
+    '805000001c' + '80020001' + '8106323731383238' + '8208a1b2c3d4e5f60718' + '910102' + '920102',
+  );
   t.is(sim.state.userPin?.max, 2);
   t.deepEqual([sim.state.dkek?.total, sim.state.dkek?.outstanding], [2, 2]);
   t.regex(r.stdout, /DKEK import pending, 2 share\(s\) still missing/);
   assertNoSecrets(t, r, [SO_PIN, USER_PIN]);
 });
 
-test('init warns about the documentation\'s example PINs without echoing them', async (t) => {
+test("init warns about the documentation's example PINs without echoing them", async (t) => {
   const sim = newSim();
   const r = await runOn(sim, ['init', '--yes', '--so-pin-env', 'SO', '--pin-env', 'P'], { env: { SO: '3537363231383830', P: '648219' } });
   t.is(r.code, EXIT.OK);
@@ -117,7 +136,9 @@ test('re-init needs the current SO-PIN: a wrong one is refused by the card (exit
   const sim = newSim();
   await setupCard(sim, { dkek: true });
   t.is((await runOn(sim, ['keys', 'generate', '--type', 'ec:prime256v1', '--pin-env', 'P'], { env })).code, EXIT.OK);
-  const wrong = await runOn(sim, ['init', '--yes', '--so-pin-env', 'SO', '--pin-env', 'P'], { env: { SO: '0000000000000001', P: USER_PIN } });
+  const wrong = await runOn(sim, ['init', '--yes', '--so-pin-env', 'SO', '--pin-env', 'P'], {
+    env: { SO: '0000000000000001', P: USER_PIN },
+  });
   t.is(wrong.code, EXIT.FAILED);
   t.regex(wrong.stderr, /current SO-PIN/);
   t.regex(wrong.stderr, /SO-PIN: 14 tries left/);
@@ -128,7 +149,7 @@ test('re-init needs the current SO-PIN: a wrong one is refused by the card (exit
   t.regex(right.stdout, /^Keys {17}: 0$/m);
 });
 
-test('re-init refuses on the SO-PIN\'s last try (exit 4) unless --force', async (t) => {
+test("re-init refuses on the SO-PIN's last try (exit 4) unless --force", async (t) => {
   const sim = newSim();
   await setupCard(sim);
   if (sim.state.soPin !== undefined) sim.state.soPin.retries = 1;

@@ -16,13 +16,19 @@ class FakeTty extends PassThrough {
   }
 }
 
-test('on a terminal each custodian\'s share gets its own screen: shown after <enter>, wiped (with scrollback) after the next', async (t) => {
+test("on a terminal each custodian's share gets its own screen: shown after <enter>, wiped (with scrollback) after the next", async (t) => {
   // prime and coefficient fixed so the expected screens can be written out: f(x) = 0x0102030405060708 + 5x mod p
   const split = splitPassword(Uint8Array.of(1, 2, 3, 4, 5, 6, 7, 8), 2, 3, { prime: 0xfffffffffffffe95n, coefficients: [5n] });
   const tty = new FakeTty();
   let out = '';
   const ctx: CliContext = {
-    stdout: (s) => (out += s), stderr: (s) => (out += s), stdin: tty, env: {}, cwd: '/', isTTY: true, color: false,
+    stdout: (s) => (out += s),
+    stderr: (s) => (out += s),
+    stdin: tty,
+    env: {},
+    cwd: '/',
+    isTTY: true,
+    color: false,
     openTransport: () => Promise.reject(new Error('no card')),
   };
   const timer = setInterval(() => {
@@ -38,9 +44,17 @@ test('on a terminal each custodian\'s share gets its own screen: shown after <en
   t.regex(screens[0] ?? '', /any 2 of them open the DKEK share file/);
   t.regex(screens[0] ?? '', /Press <enter> to display key share 1 of 3/);
   t.notRegex(screens[0] ?? '', /Share value/, 'nothing secret before the first <enter>');
-  for (const [i, x] of [[1, 1n], [3, 2n], [5, 3n]] as const) {
+  for (const [i, x] of [
+    [1, 1n],
+    [3, 2n],
+    [5, 3n],
+  ] as const) {
     const y = (0x0102030405060708n + 5n * x) % 0xfffffffffffffe95n;
-    t.true((screens[i] ?? '').startsWith(`Share ${x} of 3\n\nPrime       : ff:ff:ff:ff:ff:ff:fe:95\nShare ID    : ${x}\nShare value : ${y.toString(16).padStart(16, '0').match(/../g)?.join(':')}\n`));
+    t.true(
+      (screens[i] ?? '').startsWith(
+        `Share ${x} of 3\n\nPrime       : ff:ff:ff:ff:ff:ff:fe:95\nShare ID    : ${x}\nShare value : ${y.toString(16).padStart(16, '0').match(/../g)?.join(':')}\n`,
+      ),
+    );
     t.regex(screens[i] ?? '', /Please note ALL values above and press <enter> when finished/);
   }
   t.is(screens[6], '', 'the last share is wiped at the end');

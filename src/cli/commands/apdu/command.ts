@@ -7,8 +7,17 @@ export const apduCommand = defineCommand({
   needsCard: true,
   builder: (y) =>
     y
-      .positional('apdus', { type: 'string', array: true, demandOption: true, description: 'APDUs: hex, or [CLA]INS[P1P2][:DATA][/LE][=SW]; "reset" resets the card' })
-      .option('short-only', { type: 'boolean', default: false, description: 'short APDUs only: chain data over 255 bytes, get long responses by GET RESPONSE' })
+      .positional('apdus', {
+        type: 'string',
+        array: true,
+        demandOption: true,
+        description: 'APDUs: hex, or [CLA]INS[P1P2][:DATA][/LE][=SW]; "reset" resets the card',
+      })
+      .option('short-only', {
+        type: 'boolean',
+        default: false,
+        description: 'short APDUs only: chain data over 255 bytes, get long responses by GET RESPONSE',
+      })
       .example('schsm apdu 00A4040C0BE82B0601040181C31F0201', 'SELECT the SmartCard-HSM applet (whole APDU in hex)')
       .example('schsm apdu 00A40400:E82B0601040181C31F0201/00 0020 0081=63CX', 'SELECT, then the user-PIN status; expect 63Cx')
       .example('schsm apdu 84/0000 --short-only', 'GET CHALLENGE of 65536 bytes as Le 00 + GET RESPONSE')

@@ -23,7 +23,8 @@ const INDENT = '   ';
 const hiddenAt = (ranges: readonly Redaction[], i: number): boolean => ranges.some((r) => i >= r.start && i < r.end);
 
 /** Bytes [from, to) as spaced hex with hidden bytes as `..`. */
-const maskedHex = (bytes: Uint8Array, hidden: readonly Redaction[], from = 0, to = bytes.length): string => redactedHex(bytes, hidden, ' ', from, to);
+const maskedHex = (bytes: Uint8Array, hidden: readonly Redaction[], from = 0, to = bytes.length): string =>
+  redactedHex(bytes, hidden, ' ', from, to);
 
 /** 16 bytes per line with offset and ASCII column; hidden bytes as `..` / `.`. */
 export function maskedHexdump(bytes: Uint8Array, hidden: readonly Redaction[], from: number, to: number, indent: string): string[] {

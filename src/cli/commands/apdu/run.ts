@@ -34,7 +34,9 @@ export function unmetText(sw: number, apdu: ParsedApdu): string {
  * in order through the channel; stop at the first unmet expectation. `reset` as an argument resets.
  */
 export async function runApdu(args: ApduCommandArgs, ctx: CliContext): Promise<number> {
-  const steps = args.apdus.map((text) => (text.trim().toLowerCase() === 'reset' ? ('reset' as const) : { text, apdu: parseApduText(text) }));
+  const steps = args.apdus.map((text) =>
+    text.trim().toLowerCase() === 'reset' ? ('reset' as const) : { text, apdu: parseApduText(text) },
+  );
   const session = await openApduSession(args, ctx);
   const results: StepResult[] = [];
   let failed = false;
@@ -46,7 +48,13 @@ export async function runApdu(args: ApduCommandArgs, ctx: CliContext): Promise<n
       }
       const res = await session.send(step.apdu);
       const ok = swMatches(res.sw, step.apdu.expect);
-      results.push({ input: step.text, sw: formatSw(res.sw), expected: expectationText(step.apdu), ok, ...(res.data.length > 0 && args.json === true ? { data: toHex(res.data) } : {}) });
+      results.push({
+        input: step.text,
+        sw: formatSw(res.sw),
+        expected: expectationText(step.apdu),
+        ok,
+        ...(res.data.length > 0 && args.json === true ? { data: toHex(res.data) } : {}),
+      });
       if (!ok) {
         failed = true;
         if (args.json !== true) line(ctx.stderr, `error: ${step.text}: ${unmetText(res.sw, step.apdu)}`);

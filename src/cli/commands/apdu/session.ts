@@ -40,7 +40,10 @@ export async function openApduSession(args: ApduArgs, ctx: CliContext): Promise<
     async send(apdu) {
       const cmd = commandOfApdu(apdu);
       if (cmd !== undefined) return channel.send(cmd);
-      line(ctx.stderr, `warning: ${toHex(apdu.bytes, ' ')} is not a well-formed ISO 7816-4 APDU (its length bytes do not match); sending it as given, without GET RESPONSE or chaining`);
+      line(
+        ctx.stderr,
+        `warning: ${toHex(apdu.bytes, ' ')} is not a well-formed ISO 7816-4 APDU (its length bytes do not match); sending it as given, without GET RESPONSE or chaining`,
+      );
       return decodeResponse(await transport.transmit(apdu.bytes));
     },
     async reset() {

@@ -6,12 +6,28 @@ const verify = defineCommand({
   needsCard: false,
   builder: (y) =>
     y
-      .positional('file', { type: 'string', demandOption: true, description: 'wrapped-key file (sc-hsm-tool --wrap-key / schsm keys wrap) or a bare key blob' })
-      .option('share', { type: 'string', array: true, demandOption: true, description: 'DKEK share file (.pbe); repeat for every share of the device' })
-      .option('password-env', { type: 'string', array: true, description: 'environment variable with the password, once per --share in order' })
+      .positional('file', {
+        type: 'string',
+        demandOption: true,
+        description: 'wrapped-key file (sc-hsm-tool --wrap-key / schsm keys wrap) or a bare key blob',
+      })
+      .option('share', {
+        type: 'string',
+        array: true,
+        demandOption: true,
+        description: 'DKEK share file (.pbe); repeat for every share of the device',
+      })
+      .option('password-env', {
+        type: 'string',
+        array: true,
+        description: 'environment variable with the password, once per --share in order',
+      })
       .option('password-stdin', { type: 'boolean', default: false, description: 'read one password per share file from stdin lines' })
       .example('schsm backup verify key1.wrapped --share dkek-share-1.pbe', 'asks for the share password; no card needed')
-      .example('schsm backup verify k.wrapped --share a.pbe --share b.pbe --json', 'two shares, machine-readable; exit 0 only when everything checks out')
+      .example(
+        'schsm backup verify k.wrapped --share a.pbe --share b.pbe --json',
+        'two shares, machine-readable; exit 0 only when everything checks out',
+      )
       .strict(),
   handler: async (args, ctx) => (await import('./run-verify.ts')).runBackupVerify(args, ctx),
 });

@@ -29,7 +29,12 @@ async function openShares(ctx: CliContext, args: BackupVerifyArgs): Promise<Uint
   const reader = new SecretReader(ctx);
   const shares: Uint8Array[] = [];
   for (const [i, name] of args.share.entries()) {
-    const pw = await reader.read({ what: `password of ${name}`, envVar: args.passwordEnv?.[i], stdin: args.passwordStdin === true, flags: '--password-env VAR or --password-stdin' });
+    const pw = await reader.read({
+      what: `password of ${name}`,
+      envVar: args.passwordEnv?.[i],
+      stdin: args.passwordStdin === true,
+      flags: '--password-env VAR or --password-stdin',
+    });
     const progress = startProgress(ctx, `decrypting ${name}`);
     try {
       shares.push(await decryptDkekShare(files[i] ?? new Uint8Array(0), pw, { onProgress: (f) => progress.update(f) }));
@@ -40,7 +45,8 @@ async function openShares(ctx: CliContext, args: BackupVerifyArgs): Promise<Uint
   return shares;
 }
 
-const mark = (ok: boolean | undefined, yes: string, no: string, unknown = 'not checked'): string => (ok === undefined ? unknown : ok ? yes : no);
+const mark = (ok: boolean | undefined, yes: string, no: string, unknown = 'not checked'): string =>
+  ok === undefined ? unknown : ok ? yes : no;
 
 function keyText(v: BackupVerification): string {
   const k = v.key;
@@ -53,15 +59,30 @@ function reportLines(file: string, v: BackupVerification): string[] {
   const out = [
     field('File', `${file} (${v.container === 'wrapped-key-file' ? 'wrapped-key file' : 'key blob'})`),
     field('Blob KCV', v.blobKcv),
-    field('Shares KCV', `${v.dkekKcv ?? '?'} ${mark(v.kcvMatches, '(match)', '(DIFFERENT: these shares are not the DKEK of the exporting device)')}`),
+    field(
+      'Shares KCV',
+      `${v.dkekKcv ?? '?'} ${mark(v.kcvMatches, '(match)', '(DIFFERENT: these shares are not the DKEK of the exporting device)')}`,
+    ),
     field('MAC', mark(v.macValid, 'valid', 'INVALID: the blob was modified or damaged')),
     field('Key', keyText(v)),
   ];
   if (v.key?.fingerprint !== undefined) out.push(field('Public key SHA-256', v.key.fingerprint));
-  if (v.key !== undefined) out.push(field('Allowed algorithms', v.key.allowedAlgorithms.length === 0 ? 'any' : v.key.allowedAlgorithms.join(', ')));
-  if (v.prkd !== undefined) out.push(field('PRKD', `${v.prkd.label === undefined ? 'no label' : `label "${v.prkd.label}"`}, ID ${v.prkd.id?.toLowerCase() ?? '?'}, key ref ${v.prkd.keyReference ?? '?'}`));
+  if (v.key !== undefined)
+    out.push(field('Allowed algorithms', v.key.allowedAlgorithms.length === 0 ? 'any' : v.key.allowedAlgorithms.join(', ')));
+  if (v.prkd !== undefined)
+    out.push(
+      field(
+        'PRKD',
+        `${v.prkd.label === undefined ? 'no label' : `label "${v.prkd.label}"`}, ID ${v.prkd.id?.toLowerCase() ?? '?'}, key ref ${v.prkd.keyReference ?? '?'}`,
+      ),
+    );
   if (v.certificate !== undefined) {
-    out.push(field('Certificate', `${v.certificate.kind} ${v.certificate.subject ?? ''}, ${mark(v.certificate.matchesKey, 'matches the key', 'does NOT match the key')}`));
+    out.push(
+      field(
+        'Certificate',
+        `${v.certificate.kind} ${v.certificate.subject ?? ''}, ${mark(v.certificate.matchesKey, 'matches the key', 'does NOT match the key')}`,
+      ),
+    );
   }
   for (const w of v.warnings) out.push(`warning: ${w}`);
   out.push(field('Result', v.verified ? 'VERIFIED' : 'NOT VERIFIED'));
@@ -71,9 +92,29 @@ function reportLines(file: string, v: BackupVerification): string[] {
 function jsonOf(file: string, v: BackupVerification): unknown {
   const k = v.key;
   return {
-    file, container: v.container, blobKcv: v.blobKcv, sharesKcv: v.dkekKcv ?? null, kcvMatches: v.kcvMatches ?? null, macValid: v.macValid ?? null,
-    key: k === undefined ? null : { kind: k.kind, typeName: k.typeName, bits: k.bits, curve: k.curve?.name ?? null, fingerprint: k.fingerprint ?? null, allowedAlgorithms: k.allowedAlgorithms, consistent: k.consistent, problems: k.problems },
-    prkd: v.prkd ?? null, certificate: v.certificate ?? null, warnings: v.warnings, verified: v.verified,
+    file,
+    container: v.container,
+    blobKcv: v.blobKcv,
+    sharesKcv: v.dkekKcv ?? null,
+    kcvMatches: v.kcvMatches ?? null,
+    macValid: v.macValid ?? null,
+    key:
+      k === undefined
+        ? null
+        : {
+            kind: k.kind,
+            typeName: k.typeName,
+            bits: k.bits,
+            curve: k.curve?.name ?? null,
+            fingerprint: k.fingerprint ?? null,
+            allowedAlgorithms: k.allowedAlgorithms,
+            consistent: k.consistent,
+            problems: k.problems,
+          },
+    prkd: v.prkd ?? null,
+    certificate: v.certificate ?? null,
+    warnings: v.warnings,
+    verified: v.verified,
   };
 }
 

@@ -14,7 +14,10 @@ export const cloneCommand = defineCommand({
     withPinOptions(y)
       .option('from', { type: 'string', demandOption: true, description: 'source reader (name, part of it, or index)' })
       .option('to', { type: 'string', demandOption: true, description: 'target reader' })
-      .option('to-pin-env', { type: 'string', description: 'user PIN of the target from this environment variable (with --pin-stdin: the second line)' })
+      .option('to-pin-env', {
+        type: 'string',
+        description: 'user PIN of the target from this environment variable (with --pin-stdin: the second line)',
+      })
       .option('dry-run', { type: 'boolean', default: false, description: 'check DKEKs and list what would be copied; change nothing' })
       .example('schsm clone --from "PCD 00 00" --to "PCD 00 01" --dry-run', 'what would be copied')
       .example('SRC=… DST=… schsm clone --from 0 --to 1 --pin-env SRC --to-pin-env DST', 'copy all keys')

@@ -28,10 +28,18 @@ export interface ClonePlan {
 async function dkekOf(card: SmartCardHsm, which: string): Promise<DkekStatus> {
   try {
     const d = await queryDkekStatus(card);
-    if (d.outstanding > 0) throw new RefusedError(`the ${which} device's DKEK is incomplete (${d.outstanding} share(s) missing)`, 'import all DKEK shares into both devices first; nothing was changed');
+    if (d.outstanding > 0)
+      throw new RefusedError(
+        `the ${which} device's DKEK is incomplete (${d.outstanding} share(s) missing)`,
+        'import all DKEK shares into both devices first; nothing was changed',
+      );
     return d;
   } catch (err) {
-    if (err instanceof CardError) throw new RefusedError(`the ${which} device has no DKEK (${err.message})`, 'both devices need the same DKEK: initialise with --dkek-shares and import the same shares; nothing was changed');
+    if (err instanceof CardError)
+      throw new RefusedError(
+        `the ${which} device has no DKEK (${err.message})`,
+        'both devices need the same DKEK: initialise with --dkek-shares and import the same shares; nothing was changed',
+      );
     throw err;
   }
 }
@@ -52,7 +60,10 @@ export async function makePlan(source: SmartCardHsm, target: SmartCardHsm): Prom
   const a = await dkekOf(source, 'source');
   const b = await dkekOf(target, 'target');
   if (a.kcv !== b.kcv) {
-    throw new RefusedError(`the DKEKs differ: source KCV ${a.kcv}, target KCV ${b.kcv}`, 'keys wrapped on the source cannot be unwrapped on the target; import the same DKEK shares into both; nothing was changed');
+    throw new RefusedError(
+      `the DKEKs differ: source KCV ${a.kcv}, target KCV ${b.kcv}`,
+      'keys wrapped on the source cannot be unwrapped on the target; import the same DKEK shares into both; nothing was changed',
+    );
   }
   const keys: PlannedKey[] = [];
   const sourceKeys = await listKeys(source);
@@ -61,7 +72,10 @@ export async function makePlan(source: SmartCardHsm, target: SmartCardHsm): Prom
   const conflicts = keys.filter((k) => k.action === 'conflict');
   if (conflicts.length > 0) {
     const list = conflicts.map((k) => `${k.key.ref} (${k.occupied.join(', ')})`).join('; ');
-    throw new RefusedError(`the target already holds different objects at key reference(s) ${list}`, 'delete them on the target or clone onto a freshly initialised device; nothing was changed');
+    throw new RefusedError(
+      `the target already holds different objects at key reference(s) ${list}`,
+      'delete them on the target or clone onto a freshly initialised device; nothing was changed',
+    );
   }
   return { kcv: a.kcv, keys };
 }

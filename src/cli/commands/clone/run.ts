@@ -63,16 +63,21 @@ async function exportAll(card: SmartCardHsm, plan: ClonePlan): Promise<Exported[
 }
 
 function proofText(p: KeyProof, sameKey: boolean | undefined): { check: string; ok: boolean } {
-  if (p.result === 'not-checked') return { check: `copied, not proven (${p.reason})${sameKey === true ? '; public key equal' : ''}`, ok: sameKey !== false };
+  if (p.result === 'not-checked')
+    return { check: `copied, not proven (${p.reason})${sameKey === true ? '; public key equal' : ''}`, ok: sameKey !== false };
   const ok = p.result === 'verified' && sameKey !== false;
-  return { check: `${p.method}: ${p.result === 'verified' ? 'verified' : 'MISMATCH'}${sameKey === undefined ? '' : sameKey ? '; public key equal' : '; public key DIFFERS'}`, ok };
+  return {
+    check: `${p.method}: ${p.result === 'verified' ? 'verified' : 'MISMATCH'}${sameKey === undefined ? '' : sameKey ? '; public key equal' : '; public key DIFFERS'}`,
+    ok,
+  };
 }
 
 async function importOne(card: SmartCardHsm, e: Exported): Promise<{ check: string; ok: boolean }> {
   const { key, fingerprint } = e.planned;
   if (e.file === undefined) throw new Error('nothing to import');
   await importWrappedKey(card, key.ref, e.file);
-  if (key.kind === 'aes') return proofText(await proveAesKey(card, key.ref, e.aes ?? { challenge: new Uint8Array(0), cmac: undefined }), undefined);
+  if (key.kind === 'aes')
+    return proofText(await proveAesKey(card, key.ref, e.aes ?? { challenge: new Uint8Array(0), cmac: undefined }), undefined);
   if (key.publicKey === undefined) return { check: 'copied, not proven (the source key has no public key in CE)', ok: true };
   const there = await describeKey(card, key.ref);
   const sameKey = there.publicKey === undefined ? undefined : spkiFingerprint(spkiDer(there.publicKey)) === fingerprint;
@@ -97,52 +102,75 @@ async function importAll(card: SmartCardHsm, exported: readonly Exported[]): Pro
 }
 
 function presentOutcomes(plan: ClonePlan): KeyOutcome[] {
-  return plan.keys.filter((k) => k.action === 'present').map((k) => ({ ref: k.key.ref, type: typeText(k.key), label: k.key.label, result: 'present' as const, check: 'already on the target (same public key)', ok: true }));
+  return plan.keys
+    .filter((k) => k.action === 'present')
+    .map((k) => ({
+      ref: k.key.ref,
+      type: typeText(k.key),
+      label: k.key.label,
+      result: 'present' as const,
+      check: 'already on the target (same public key)',
+      ok: true,
+    }));
 }
 
 function report(ctx: CliContext, args: CloneArgs, plan: ClonePlan, outcomes: readonly KeyOutcome[] | undefined): void {
   if (args.json === true) {
-    const keys = outcomes ?? plan.keys.map((k) => ({ ref: k.key.ref, type: typeText(k.key), label: k.key.label ?? null, action: k.action }));
+    const keys =
+      outcomes ?? plan.keys.map((k) => ({ ref: k.key.ref, type: typeText(k.key), label: k.key.label ?? null, action: k.action }));
     printJson(ctx, { from: args.from, to: args.to, kcv: plan.kcv, dryRun: args.dryRun === true, keys });
     return;
   }
   line(ctx.stdout, `DKEK KCV ${plan.kcv} on both devices`);
   if (plan.keys.length === 0) line(ctx.stdout, 'the source has no keys to copy');
   if (outcomes === undefined) {
-    for (const k of plan.keys) line(ctx.stdout, `  key ${k.key.ref}: ${typeText(k.key)}${k.key.label === undefined ? '' : ` "${k.key.label}"`} — ${k.action === 'copy' ? 'would be copied' : 'already on the target'}`);
+    for (const k of plan.keys)
+      line(
+        ctx.stdout,
+        `  key ${k.key.ref}: ${typeText(k.key)}${k.key.label === undefined ? '' : ` "${k.key.label}"`} — ${k.action === 'copy' ? 'would be copied' : 'already on the target'}`,
+      );
     return;
   }
-  for (const o of outcomes) line(ctx.stdout, `  key ${o.ref}: ${o.type}${o.label === undefined ? '' : ` "${o.label}"`} — ${o.result}: ${o.check}`);
+  for (const o of outcomes)
+    line(ctx.stdout, `  key ${o.ref}: ${o.type}${o.label === undefined ? '' : ` "${o.label}"`} — ${o.result}: ${o.check}`);
 }
 
 /** Guard the target's user PIN, then read it (its own source flags; same reader as the source PIN). */
 async function targetPin(target: SmartCardHsm, reader: SecretReader, args: CloneArgs): Promise<string> {
   await guardPinAttempt(target, PIN_REF.USER, { force: args.force === true });
-  return reader.read({ what: 'user PIN of the target', envVar: args.toPinEnv, stdin: args.pinStdin === true, flags: '--to-pin-env VAR or --pin-stdin (second line)', validate: validateUserPin });
+  return reader.read({
+    what: 'user PIN of the target',
+    envVar: args.toPinEnv,
+    stdin: args.pinStdin === true,
+    flags: '--to-pin-env VAR or --pin-stdin (second line)',
+    validate: validateUserPin,
+  });
 }
 
 export async function runClone(args: CloneArgs, ctx: CliContext): Promise<number> {
   if (args.from === args.to) throw new UsageError('--from and --to name the same reader');
   const base = cardSource(args);
   const reader = new SecretReader(ctx);
-  return withCardAt(ctx, { ...base, reader: args.from }, (source) => withCardAt(ctx, { ...base, reader: args.to }, async (target) => {
-    const plan = await makePlan(source, target);
-    if (args.dryRun === true || plan.keys.every((k) => k.action !== 'copy')) {
-      report(ctx, args, plan, args.dryRun === true ? undefined : presentOutcomes(plan));
-      return EXIT.OK;
-    }
-    const sourcePin = await askUserPin(source, reader, args);
-    const destPin = await targetPin(target, reader, args);
-    const exported = await source.exclusive(async () => {
-      await verifyUserPin(source, sourcePin, args);
-      return exportAll(source, plan);
-    });
-    const outcomes = await target.exclusive(async () => {
-      await verifyUserPin(target, destPin, args);
-      return importAll(target, exported);
-    });
-    const all = [...presentOutcomes(plan), ...outcomes].sort((a, b) => a.ref - b.ref);
-    report(ctx, args, plan, all);
-    return all.every((o) => o.ok) ? EXIT.OK : EXIT.FAILED;
-  }));
+  return withCardAt(ctx, { ...base, reader: args.from }, (source) =>
+    withCardAt(ctx, { ...base, reader: args.to }, async (target) => {
+      const plan = await makePlan(source, target);
+      if (args.dryRun === true || plan.keys.every((k) => k.action !== 'copy')) {
+        report(ctx, args, plan, args.dryRun === true ? undefined : presentOutcomes(plan));
+        return EXIT.OK;
+      }
+      const sourcePin = await askUserPin(source, reader, args);
+      const destPin = await targetPin(target, reader, args);
+      const exported = await source.exclusive(async () => {
+        await verifyUserPin(source, sourcePin, args);
+        return exportAll(source, plan);
+      });
+      const outcomes = await target.exclusive(async () => {
+        await verifyUserPin(target, destPin, args);
+        return importAll(target, exported);
+      });
+      const all = [...presentOutcomes(plan), ...outcomes].sort((a, b) => a.ref - b.ref);
+      report(ctx, args, plan, all);
+      return all.every((o) => o.ok) ? EXIT.OK : EXIT.FAILED;
+    }),
+  );
 }

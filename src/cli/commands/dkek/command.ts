@@ -2,17 +2,28 @@ import { defineCommand, defineGroup } from '../../command.ts';
 
 const createShare = defineCommand({
   command: 'create-share <file>',
-  describe: 'create a DKEK share file (.pbe, sc-hsm-tool format) from 32 random bytes of this computer\'s CSPRNG',
+  describe: "create a DKEK share file (.pbe, sc-hsm-tool format) from 32 random bytes of this computer's CSPRNG",
   needsCard: false,
   builder: (y) =>
     y
-      .positional('file', { type: 'string', demandOption: true, description: 'the share file to create (mode 0600; never overwritten without --force)' })
+      .positional('file', {
+        type: 'string',
+        demandOption: true,
+        description: 'the share file to create (mode 0600; never overwritten without --force)',
+      })
       .option('password-env', { type: 'string', description: 'read the share password from this environment variable' })
       .option('password-stdin', { type: 'boolean', default: false, description: 'read the share password from the first line of stdin' })
-      .option('threshold', { type: 'number', description: 'split a random password into --total shares, any --threshold of which open the file (sc-hsm-tool --pwd-shares-threshold)' })
+      .option('threshold', {
+        type: 'number',
+        description:
+          'split a random password into --total shares, any --threshold of which open the file (sc-hsm-tool --pwd-shares-threshold)',
+      })
       .option('total', { type: 'number', description: 'number of password shares (≥ 3, sc-hsm-tool --pwd-shares-total)' })
       .example('schsm dkek create-share dkek-share-1.pbe', 'asks for the password twice (hidden); ~3 s of key derivation')
-      .example('schsm dkek create-share share.pbe --threshold 2 --total 3', 'password split 2-of-3; one share per custodian, one screen each')
+      .example(
+        'schsm dkek create-share share.pbe --threshold 2 --total 3',
+        'password split 2-of-3; one share per custodian, one screen each',
+      )
       .strict(),
   handler: async (args, ctx) => (await import('./run-create.ts')).runCreateShare(args, ctx),
 });
@@ -24,11 +35,26 @@ const importShare = defineCommand({
   builder: (y) =>
     y
       .positional('files', { type: 'string', array: true, demandOption: true, description: 'share files (.pbe) in any order' })
-      .option('password-env', { type: 'string', array: true, description: 'environment variable holding the password, once per file in order' })
+      .option('password-env', {
+        type: 'string',
+        array: true,
+        description: 'environment variable holding the password, once per file in order',
+      })
       .option('password-stdin', { type: 'boolean', default: false, description: 'read one password per file from stdin lines' })
-      .option('threshold-shares', { type: 'number', description: 'the file\'s password was split: enter the prime and this many (ID, value) shares (one file only)' })
-      .option('shares-file', { type: 'string', description: 'read the threshold shares from this text file (the printouts: Prime / Share ID / Share value)' })
-      .option('share-id-base', { choices: ['hex', 'decimal'] as const, default: 'hex' as const, description: 'how share IDs are read: hex (sc-hsm-tool import and schsm printouts) or decimal (sc-hsm-tool printouts of ≥ 10 shares)' })
+      .option('threshold-shares', {
+        type: 'number',
+        description: "the file's password was split: enter the prime and this many (ID, value) shares (one file only)",
+      })
+      .option('shares-file', {
+        type: 'string',
+        description: 'read the threshold shares from this text file (the printouts: Prime / Share ID / Share value)',
+      })
+      .option('share-id-base', {
+        choices: ['hex', 'decimal'] as const,
+        default: 'hex' as const,
+        description:
+          'how share IDs are read: hex (sc-hsm-tool import and schsm printouts) or decimal (sc-hsm-tool printouts of ≥ 10 shares)',
+      })
       .example('schsm dkek import-share dkek-share-1.pbe', 'asks for the password (hidden)')
       .example('schsm dkek import-share share.pbe --threshold-shares 2', 'asks for the prime and 2 shares like sc-hsm-tool')
       .example('schsm dkek import-share share.pbe --shares-file custodians.txt', 'shares from a file of printouts')
@@ -45,4 +71,8 @@ const status = defineCommand({
 });
 
 /** `schsm dkek …`: DKEK share files, their import, and the card's DKEK state (§8). */
-export const dkekCommand = defineGroup({ command: 'dkek', describe: 'DKEK shares: create share files, import them, show the DKEK state', subcommands: [createShare, importShare, status] });
+export const dkekCommand = defineGroup({
+  command: 'dkek',
+  describe: 'DKEK shares: create share files, import them, show the DKEK state',
+  subcommands: [createShare, importShare, status],
+});

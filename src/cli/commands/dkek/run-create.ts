@@ -39,7 +39,8 @@ function checkThreshold(args: CreateShareArgs): void {
   if (t === undefined || n === undefined) throw new UsageError('--threshold and --total go together');
   if (!Number.isInteger(n) || n < 3 || n > 255) throw new UsageError(`--total must be 3..255 (sc-hsm-tool needs at least 3), got ${n}`);
   if (!Number.isInteger(t) || t < 2 || t > n) throw new UsageError(`--threshold must be 2..${n}, got ${t}`);
-  if (args.passwordEnv !== undefined || args.passwordStdin === true) throw new UsageError('with --threshold the password is generated and split; --password-env/--password-stdin do not apply');
+  if (args.passwordEnv !== undefined || args.passwordStdin === true)
+    throw new UsageError('with --threshold the password is generated and split; --password-env/--password-stdin do not apply');
 }
 
 async function derive(ctx: CliContext, share: Uint8Array, password: string | Uint8Array): Promise<Uint8Array> {
@@ -55,7 +56,12 @@ async function derive(ctx: CliContext, share: Uint8Array, password: string | Uin
 }
 
 function splitJson(split: PasswordSplit): unknown {
-  return { threshold: split.threshold, total: split.shares.length, prime: formatColonHex(split.prime), shares: split.shares.map((s) => ({ id: formatShareId(s.id), value: formatColonHex(s.value) })) };
+  return {
+    threshold: split.threshold,
+    total: split.shares.length,
+    prime: formatColonHex(split.prime),
+    shares: split.shares.map((s) => ({ id: formatShareId(s.id), value: formatColonHex(s.value) })),
+  };
 }
 
 export async function runCreateShare(args: CreateShareArgs, ctx: CliContext): Promise<number> {
@@ -64,16 +70,24 @@ export async function runCreateShare(args: CreateShareArgs, ctx: CliContext): Pr
   await checkWritable(ctx, args.file, force);
   const reader = new SecretReader(ctx);
   const threshold = args.threshold !== undefined;
-  const password: string | Uint8Array = threshold ? thresholdPassword() : await reader.read({
-    what: 'share password', envVar: args.passwordEnv, stdin: args.passwordStdin === true, flags: '--password-env VAR or --password-stdin', confirm: true, validate: validateNewPassword,
-  });
+  const password: string | Uint8Array = threshold
+    ? thresholdPassword()
+    : await reader.read({
+        what: 'share password',
+        envVar: args.passwordEnv,
+        stdin: args.passwordStdin === true,
+        flags: '--password-env VAR or --password-stdin',
+        confirm: true,
+        validate: validateNewPassword,
+      });
   const split = threshold && password instanceof Uint8Array ? splitPassword(password, args.threshold ?? 2, args.total ?? 3) : undefined;
   const share = new Uint8Array(randomBytes(32));
   try {
     const file = await derive(ctx, share, password);
     await writeSecretFile(ctx, args.file, file, force);
     const kcv = formatKcv(dkekKcv(share));
-    if (args.json === true) printJson(ctx, { file: args.file, shareKcv: kcv, passwordShares: split === undefined ? null : splitJson(split) });
+    if (args.json === true)
+      printJson(ctx, { file: args.file, shareKcv: kcv, passwordShares: split === undefined ? null : splitJson(split) });
     else {
       if (split !== undefined) await presentShares(ctx, reader, split);
       line(ctx.stdout, field('DKEK share file', `${args.file} (mode 0600)`));

@@ -31,7 +31,8 @@ export interface ImportShareArgs extends CardArgs {
 function checkArgs(args: ImportShareArgs): void {
   const threshold = args.thresholdShares !== undefined || args.sharesFile !== undefined;
   if (threshold && args.files.length !== 1) throw new UsageError('threshold shares open one share file at a time: give exactly one FILE');
-  if (threshold && (args.passwordEnv !== undefined || args.passwordStdin === true)) throw new UsageError('--threshold-shares/--shares-file replace the password options');
+  if (threshold && (args.passwordEnv !== undefined || args.passwordStdin === true))
+    throw new UsageError('--threshold-shares/--shares-file replace the password options');
   const k = args.thresholdShares;
   if (k !== undefined && (!Number.isInteger(k) || k < 2 || k > 255)) throw new UsageError(`--threshold-shares must be 2..255, got ${k}`);
   if (args.passwordEnv !== undefined && args.passwordEnv.length !== args.files.length) {
@@ -41,8 +42,16 @@ function checkArgs(args: ImportShareArgs): void {
 
 /** Refuse before asking for any password when the card cannot take the shares. */
 function checkCard(d: DkekStatus, count: number): void {
-  if (d.outstanding === 0) throw new RefusedError(`all ${d.total} DKEK share(s) are already imported (KCV ${d.kcv})`, 'importing more would change nothing on a real card; re-initialise to start a new DKEK');
-  if (count > d.outstanding) throw new RefusedError(`${count} share files given, but only ${d.outstanding} share(s) are still missing`, 'import only the shares that belong to this device');
+  if (d.outstanding === 0)
+    throw new RefusedError(
+      `all ${d.total} DKEK share(s) are already imported (KCV ${d.kcv})`,
+      'importing more would change nothing on a real card; re-initialise to start a new DKEK',
+    );
+  if (count > d.outstanding)
+    throw new RefusedError(
+      `${count} share files given, but only ${d.outstanding} share(s) are still missing`,
+      'import only the shares that belong to this device',
+    );
 }
 
 async function decryptWithProgress(ctx: CliContext, file: Uint8Array, password: string | Uint8Array, name: string): Promise<Uint8Array> {
@@ -69,16 +78,27 @@ async function thresholdPasswordFor(ctx: CliContext, reader: SecretReader, args:
 }
 
 /** Decrypt one file (`file`: its bytes); at a prompt a wrong password may be retried (3 attempts). */
-async function openShareFile(ctx: CliContext, reader: SecretReader, args: ImportShareArgs, index: number, file: Uint8Array): Promise<Uint8Array> {
+async function openShareFile(
+  ctx: CliContext,
+  reader: SecretReader,
+  args: ImportShareArgs,
+  index: number,
+  file: Uint8Array,
+): Promise<Uint8Array> {
   const name = args.files[index] ?? '';
   const parts = parseDkekShareFile(file);
-  if (parts.extraBytes > 0) line(ctx.stderr, `warning: ${name} has ${parts.extraBytes} bytes after the 64-byte share; they are ignored (as sc-hsm-tool does)`);
+  if (parts.extraBytes > 0)
+    line(ctx.stderr, `warning: ${name} has ${parts.extraBytes} bytes after the 64-byte share; they are ignored (as sc-hsm-tool does)`);
   if (args.thresholdShares !== undefined || args.sharesFile !== undefined) {
     const pw = await thresholdPasswordFor(ctx, reader, args);
     try {
       return await decryptWithProgress(ctx, file, pw, name);
     } catch (err) {
-      if (err instanceof WrongPasswordError) throw new WrongPasswordError(`the password rebuilt from the shares does not open ${name}`, 'give at least the threshold number of correct shares of THIS file (and check the share-ID base)');
+      if (err instanceof WrongPasswordError)
+        throw new WrongPasswordError(
+          `the password rebuilt from the shares does not open ${name}`,
+          'give at least the threshold number of correct shares of THIS file (and check the share-ID base)',
+        );
       throw err;
     } finally {
       pw.fill(0);
@@ -86,7 +106,12 @@ async function openShareFile(ctx: CliContext, reader: SecretReader, args: Import
   }
   const interactive = args.passwordEnv === undefined && args.passwordStdin !== true && canPrompt(ctx);
   for (let attempt = 1; ; attempt++) {
-    const pw = await reader.read({ what: `password of ${name}`, envVar: args.passwordEnv?.[index], stdin: args.passwordStdin === true, flags: '--password-env VAR or --password-stdin' });
+    const pw = await reader.read({
+      what: `password of ${name}`,
+      envVar: args.passwordEnv?.[index],
+      stdin: args.passwordStdin === true,
+      flags: '--password-env VAR or --password-stdin',
+    });
     try {
       return await decryptWithProgress(ctx, file, pw, name);
     } catch (err) {
@@ -117,10 +142,11 @@ export async function runImportShare(args: ImportShareArgs, ctx: CliContext): Pr
       const states = await importAll(card, shares);
       const last = states[states.length - 1];
       if (args.json === true) printJson(ctx, { imported: args.files, ...(last === undefined ? {} : (dkekJson(last) as object)) });
-      else for (const [i, s] of states.entries()) {
-        line(ctx.stdout, `imported ${args.files[i]}`);
-        for (const l of dkekLines(s)) line(ctx.stdout, l);
-      }
+      else
+        for (const [i, s] of states.entries()) {
+          line(ctx.stdout, `imported ${args.files[i]}`);
+          for (const l of dkekLines(s)) line(ctx.stdout, l);
+        }
       return EXIT.OK;
     } finally {
       for (const s of shares) s.fill(0);

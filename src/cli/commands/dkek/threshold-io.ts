@@ -3,7 +3,14 @@
  * showing each custodian's share on its own cleared screen, and reading a prime plus K (ID, value)
  * pairs from prompts, stdin lines or a file of printouts.
  */
-import { formatPasswordShare, parseColonHex, parsePasswordShareText, parseShareId, decimalReadingDiffers, type ShareIdBase } from '../../../card/formats/threshold-text.ts';
+import {
+  formatPasswordShare,
+  parseColonHex,
+  parsePasswordShareText,
+  parseShareId,
+  decimalReadingDiffers,
+  type ShareIdBase,
+} from '../../../card/formats/threshold-text.ts';
 import type { PasswordShare, PasswordSplit } from '../../../card/formats/threshold.ts';
 import { line, type CliContext } from '../../context.ts';
 import { UsageError } from '../../exit-codes.ts';
@@ -51,10 +58,15 @@ export interface ShareSet {
 /** Blocks of a printout file: each starts at a "Prime :" line. */
 export function parseShareFileText(text: string, idBase: ShareIdBase): ShareSet {
   const starts = [...text.matchAll(/^\s*Prime\s*:/gim)].map((m) => m.index ?? 0);
-  if (starts.length === 0) throw new UsageError('the shares file has no "Prime :" line', 'it holds the printouts: Prime, Share ID and Share value lines per share');
+  if (starts.length === 0)
+    throw new UsageError(
+      'the shares file has no "Prime :" line',
+      'it holds the printouts: Prime, Share ID and Share value lines per share',
+    );
   const parsed = starts.map((s, i) => parsePasswordShareText(text.slice(s, starts[i + 1] ?? text.length), idBase));
   const prime = parsed[0]?.prime ?? 0n;
-  if (parsed.some((p) => p.prime !== prime)) throw new UsageError('the shares in the file have different primes: they belong to different share files');
+  if (parsed.some((p) => p.prime !== prime))
+    throw new UsageError('the shares in the file have different primes: they belong to different share files');
   return { prime, shares: parsed.map((p) => p.share) };
 }
 
@@ -76,7 +88,10 @@ export async function readShares(ctx: CliContext, reader: SecretReader, count: n
     shares.push({ id: parseShareId(idText, idBase), value });
   }
   if (idBase === 'hex' && decimalReadingDiffers(idTexts)) {
-    line(ctx.stderr, 'warning: share IDs ≥ 10 were read as hex (sc-hsm-tool\'s own reading); if sc-hsm-tool printed them, retry with --share-id-base decimal');
+    line(
+      ctx.stderr,
+      "warning: share IDs ≥ 10 were read as hex (sc-hsm-tool's own reading); if sc-hsm-tool printed them, retry with --share-id-base decimal",
+    );
   }
   return { prime, shares };
 }

@@ -20,12 +20,28 @@ async function selectApplet(ch: Channel, reader: string, out: Finding[]): Promis
   const res = await ch.send({ cla: 0x00, ins: 0xa4, p1: 0x04, p2: 0x00, data: SC_HSM_AID, ne: 256, form: 'short' });
   if (res.sw !== 0x9000) {
     const d = describeStatusWord(res.sw);
-    out.push(finding('SmartCard-HSM applet', 'warn', `SELECT E82B0601040181C31F0201 answered ${formatSw(res.sw)} (${d.name}): not a SmartCard-HSM`, 'schsm commands other than apdu/run/readers need a SmartCard-HSM or Nitrokey HSM', reader));
+    out.push(
+      finding(
+        'SmartCard-HSM applet',
+        'warn',
+        `SELECT E82B0601040181C31F0201 answered ${formatSw(res.sw)} (${d.name}): not a SmartCard-HSM`,
+        'schsm commands other than apdu/run/readers need a SmartCard-HSM or Nitrokey HSM',
+        reader,
+      ),
+    );
     return false;
   }
   const tag = versionTag(res.data);
   if (tag === undefined) {
-    out.push(finding('SmartCard-HSM applet', 'warn', 'applet selected, but its FCP has no version tag 85 (OpenSC will not bind to it, §2.1)', undefined, reader));
+    out.push(
+      finding(
+        'SmartCard-HSM applet',
+        'warn',
+        'applet selected, but its FCP has no version tag 85 (OpenSC will not bind to it, §2.1)',
+        undefined,
+        reader,
+      ),
+    );
   } else {
     out.push(finding('SmartCard-HSM applet', 'ok', describeVersionTag(tag), undefined, reader));
   }
@@ -36,11 +52,29 @@ async function selectApplet(ch: Channel, reader: string, out: Finding[]): Promis
 async function probeExtended(ch: Channel, reader: string, out: Finding[]): Promise<void> {
   try {
     const res = await ch.send({ cla: 0x00, ins: 0x84, p1: 0, p2: 0, ne: 512, form: 'extended' });
-    if (res.sw === 0x9000 && res.data.length === 512) out.push(finding('extended length', 'ok', 'a 512-byte response to an extended Le came back whole', undefined, reader));
-    else out.push(finding('extended length', 'warn', `GET CHALLENGE with extended Le 0200 answered ${formatSw(res.sw)} with ${res.data.length} bytes`, 'if schsm commands fail with large data, add --short-only', reader));
+    if (res.sw === 0x9000 && res.data.length === 512)
+      out.push(finding('extended length', 'ok', 'a 512-byte response to an extended Le came back whole', undefined, reader));
+    else
+      out.push(
+        finding(
+          'extended length',
+          'warn',
+          `GET CHALLENGE with extended Le 0200 answered ${formatSw(res.sw)} with ${res.data.length} bytes`,
+          'if schsm commands fail with large data, add --short-only',
+          reader,
+        ),
+      );
   } catch (error) {
     if (!(error instanceof SchsmError)) throw error;
-    out.push(finding('extended length', 'fail', `an extended APDU failed: ${error.message}`, 'this reader (or its driver) does not pass extended APDUs: use --short-only', reader));
+    out.push(
+      finding(
+        'extended length',
+        'fail',
+        `an extended APDU failed: ${error.message}`,
+        'this reader (or its driver) does not pass extended APDUs: use --short-only',
+        reader,
+      ),
+    );
   }
 }
 
@@ -51,16 +85,27 @@ async function pinState(ch: Channel, reader: string, out: Finding[]): Promise<vo
   const add = (v: Finding['verdict'], d: string, h?: string): void => void out.push(finding('user PIN', v, d, h, reader));
   if (res.sw === 0x9000) add('ok', 'verified in this session');
   else if (tries !== undefined && tries > 1) add('ok', `set, not verified, ${tries} tries left`);
-  else if (tries !== undefined) add('warn', `set, not verified, only ${tries} try left`, 'one more wrong PIN blocks it; schsm refuses a PIN attempt now unless --force');
+  else if (tries !== undefined)
+    add(
+      'warn',
+      `set, not verified, only ${tries} try left`,
+      'one more wrong PIN blocks it; schsm refuses a PIN attempt now unless --force',
+    );
   else if (res.sw === 0x6983) add('fail', 'blocked (6983)', 'unblock it with the SO-PIN: schsm pin unblock');
   else if (res.sw === 0x6984) add('warn', 'transport PIN active (6984): it must be changed before use', 'schsm pin change');
   else if (res.sw === 0x6a88) add('warn', 'device not initialised (6A88: no PIN set)', 'schsm init');
-  else add('warn', `status query answered ${formatSw(res.sw)} (${describeStatusWord(res.sw).name}); public key authentication may be active (§3.6)`);
+  else
+    add(
+      'warn',
+      `status query answered ${formatSw(res.sw)} (${describeStatusWord(res.sw).name}); public key authentication may be active (§3.6)`,
+    );
 }
 
 /** Connect, protocol, SmartCard-HSM applet and version, extended length, PIN state. */
 export async function cardChecks(transport: Transport, reader: string): Promise<Finding[]> {
-  const out: Finding[] = [finding('connection', 'ok', `connected${transport.protocol === undefined ? '' : ` (${transport.protocol})`}`, undefined, reader)];
+  const out: Finding[] = [
+    finding('connection', 'ok', `connected${transport.protocol === undefined ? '' : ` (${transport.protocol})`}`, undefined, reader),
+  ];
   const ch = createChannel(transport);
   const isHsm = await selectApplet(ch, reader, out);
   await probeExtended(ch, reader, out);

@@ -45,7 +45,10 @@ export async function surveyPcsc(readerSelector: string | undefined): Promise<Pc
   }
   if (readerSelector !== undefined) {
     try {
-      const name = pcsc.selectReader(readers.map((r) => r.name), readerSelector);
+      const name = pcsc.selectReader(
+        readers.map((r) => r.name),
+        readerSelector,
+      );
       readers = readers.filter((r) => r.name === name);
     } catch (error) {
       return fail('readers', error);
@@ -58,7 +61,9 @@ export async function surveyPcsc(readerSelector: string | undefined): Promise<Pc
     }
     const id = await identifyAtr(r.atr);
     const atr = toHex(r.atr, ' ');
-    findings.push(finding('card', 'ok', `ATR ${atr}${id === undefined ? ' (unknown ATR)' : ` — ${id.description[0] ?? ''}`}`, undefined, r.name));
+    findings.push(
+      finding('card', 'ok', `ATR ${atr}${id === undefined ? ' (unknown ATR)' : ` — ${id.description[0] ?? ''}`}`, undefined, r.name),
+    );
   }
   const cards = readers.filter((r) => r.cardPresent);
   if (cards.length === 0) findings.push(finding('card', 'fail', 'no card in any reader', 'insert the card or plug in the token'));

@@ -75,7 +75,12 @@ export async function runDoctor(args: DoctorArgs, ctx: CliContext): Promise<numb
   else {
     render(ctx, findings);
     const warnings = findings.filter((f) => f.verdict === 'warn').length;
-    const summary = code === EXIT.OK ? `no failures${warnings > 0 ? `, ${warnings} warning(s)` : ''}` : unavailable ? 'PC/SC, a reader or a card is missing' : 'some checks failed';
+    const summary =
+      code === EXIT.OK
+        ? `no failures${warnings > 0 ? `, ${warnings} warning(s)` : ''}`
+        : unavailable
+          ? 'PC/SC, a reader or a card is missing'
+          : 'some checks failed';
     line(ctx.stdout, summary);
   }
   return code;

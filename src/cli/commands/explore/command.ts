@@ -8,10 +8,25 @@ export const exploreCommand = defineCommand({
   needsCard: true,
   builder: (y) =>
     y
-      .option('script', { type: 'string', description: 'run the explorer commands in FILE (one per line, # comments) and exit; stops at the first failing line with exit 1' })
-      .option('keep-going', { type: 'boolean', default: false, description: 'script mode: run the remaining lines after a failure (opensc-explorer behaviour); still exit 1' })
-      .option('ephemeral', { type: 'boolean', default: false, description: 'simulator: a new, uninitialised card kept in memory only (default: the card in $XDG_STATE_HOME/schsm/sim.json)' })
-      .option('history', { type: 'boolean', default: true, description: 'keep the interactive history in $XDG_STATE_HOME/schsm/history, without PINs (--no-history: memory only)' })
+      .option('script', {
+        type: 'string',
+        description: 'run the explorer commands in FILE (one per line, # comments) and exit; stops at the first failing line with exit 1',
+      })
+      .option('keep-going', {
+        type: 'boolean',
+        default: false,
+        description: 'script mode: run the remaining lines after a failure (opensc-explorer behaviour); still exit 1',
+      })
+      .option('ephemeral', {
+        type: 'boolean',
+        default: false,
+        description: 'simulator: a new, uninitialised card kept in memory only (default: the card in $XDG_STATE_HOME/schsm/sim.json)',
+      })
+      .option('history', {
+        type: 'boolean',
+        default: true,
+        description: 'keep the interactive history in $XDG_STATE_HOME/schsm/history, without PINs (--no-history: memory only)',
+      })
       .example('schsm explore', 'the card in the first reader, else the simulator')
       .example('schsm explore --sim', 'the built-in simulator (its card persists in ~/.local/state/schsm/sim.json)')
       .example('schsm explore --reader 0 -v', 'reader 0, every APDU annotated')

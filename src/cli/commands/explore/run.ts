@@ -36,12 +36,21 @@ const noCard = (err: unknown): boolean => exitCodeFor(err) === EXIT.NO_CARD;
 async function initDemoCard(ctx: CliContext, source: CardSource): Promise<void> {
   const t = await ctx.openTransport(source);
   try {
-    await initializeDevice(await SmartCardHsm.open(t), { confirm: true, soPin: DEMO.soPin, userPin: DEMO.userPin, retryCounter: 3, dkekShares: 0 });
+    await initializeDevice(await SmartCardHsm.open(t), {
+      confirm: true,
+      soPin: DEMO.soPin,
+      userPin: DEMO.userPin,
+      retryCounter: 3,
+      dkekShares: 0,
+    });
   } finally {
     await t.close();
   }
   // The PINs are public example values, but schsm never prints a PIN: README names them.
-  line(ctx.stderr, "a new simulated card was initialised with the sc-hsm-tool documentation's example PINs (see README, \"The simulated card\"; change them with `change user` / `change so`)");
+  line(
+    ctx.stderr,
+    'a new simulated card was initialised with the sc-hsm-tool documentation\'s example PINs (see README, "The simulated card"; change them with `change user` / `change so`)',
+  );
 }
 
 /** The simulator source: --sim-state, else the default state file (created and initialised on first use), else memory. */
@@ -77,11 +86,20 @@ async function chooseCard(args: ExploreArgs, ctx: CliContext): Promise<CardChoic
   } catch (err) {
     if (!noCard(err)) throw err;
     const where = `state in ${path.join(stateDir(ctx.env), 'sim.json')}`;
-    line(ctx.stderr, `no card found (${(err as Error).message}); using the built-in SmartCard-HSM simulator (${where}) — pass --reader to choose a reader`);
+    line(
+      ctx.stderr,
+      `no card found (${(err as Error).message}); using the built-in SmartCard-HSM simulator (${where}) — pass --reader to choose a reader`,
+    );
     const source = await simulatorSource(args, ctx, base);
     return { open: () => ctx.openTransport(source) };
   }
-  return { open: async () => { const t = first ?? (await ctx.openTransport(base)); first = undefined; return t; } };
+  return {
+    open: async () => {
+      const t = first ?? (await ctx.openTransport(base));
+      first = undefined;
+      return t;
+    },
+  };
 }
 
 interface TtyStream extends NodeJS.ReadableStream {

@@ -10,17 +10,39 @@ export const initCommand = defineCommand({
   needsCard: true,
   builder: (y) =>
     y
-      .option('yes', { type: 'boolean', default: false, description: 'confirm that every key, certificate and file on the device may be erased' })
+      .option('yes', {
+        type: 'boolean',
+        default: false,
+        description: 'confirm that every key, certificate and file on the device may be erased',
+      })
       .option('so-pin-env', { type: 'string', description: 'read the SO-PIN (16 hex digits) from this environment variable' })
-      .option('so-pin-stdin', { type: 'boolean', default: false, description: 'read the SO-PIN from the first line of stdin (the user PIN from the next)' })
-      .option('so-pin', { type: 'string', description: 'the SO-PIN itself (leaks into shell history and ps; prefer the prompt or --so-pin-env)' })
+      .option('so-pin-stdin', {
+        type: 'boolean',
+        default: false,
+        description: 'read the SO-PIN from the first line of stdin (the user PIN from the next)',
+      })
+      .option('so-pin', {
+        type: 'string',
+        description: 'the SO-PIN itself (leaks into shell history and ps; prefer the prompt or --so-pin-env)',
+      })
       .option('pin-env', { type: 'string', description: 'read the new user PIN from this environment variable' })
       .option('pin-stdin', { type: 'boolean', default: false, description: 'read the new user PIN from a line of stdin' })
       .option('pin', { type: 'string', description: 'the new user PIN itself (leaks into shell history and ps)' })
-      .option('dkek-shares', { type: 'number', description: 'number of DKEK shares to import afterwards (0: the card makes a random DKEK; omit: no DKEK, keys can never be wrapped)' })
-      .option('retry-counter', { type: 'number', default: 3, description: 'user PIN tries before it blocks (1..10; ≤3 for 6-character PINs, ≤5 for 7)' })
+      .option('dkek-shares', {
+        type: 'number',
+        description:
+          'number of DKEK shares to import afterwards (0: the card makes a random DKEK; omit: no DKEK, keys can never be wrapped)',
+      })
+      .option('retry-counter', {
+        type: 'number',
+        default: 3,
+        description: 'user PIN tries before it blocks (1..10; ≤3 for 6-character PINs, ≤5 for 7)',
+      })
       .option('label', { type: 'string', description: 'token label written to EF 2F03 (what pkcs11-tool -L shows)' })
-      .example('SO_PIN=… PIN=… schsm init --so-pin-env SO_PIN --pin-env PIN --dkek-shares 1 --yes', 'initialise for one DKEK share (import it with `schsm dkek import-share`)')
+      .example(
+        'SO_PIN=… PIN=… schsm init --so-pin-env SO_PIN --pin-env PIN --dkek-shares 1 --yes',
+        'initialise for one DKEK share (import it with `schsm dkek import-share`)',
+      )
       .example('schsm init --dkek-shares 2 --label "CA key store" --yes', 'asks for the SO-PIN and the user PIN (hidden, twice)')
       .strict(),
   handler: async (args, ctx) => {

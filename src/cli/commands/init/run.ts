@@ -52,13 +52,25 @@ async function readSecrets(ctx: CliContext, args: InitArgs, reinit: boolean): Pr
   const reader = new SecretReader(ctx);
   const soPin = await reader.read({
     what: reinit ? 'current SO-PIN (16 hex digits)' : 'new SO-PIN (16 hex digits)',
-    envVar: args.soPinEnv, stdin: args.soPinStdin === true, literal: args.soPin, literalFlag: '--so-pin',
-    flags: '--so-pin-env VAR or --so-pin-stdin', confirm: !reinit, validate: (v) => validateSoPin(v, SO_PIN_HINT),
+    envVar: args.soPinEnv,
+    stdin: args.soPinStdin === true,
+    literal: args.soPin,
+    literalFlag: '--so-pin',
+    flags: '--so-pin-env VAR or --so-pin-stdin',
+    confirm: !reinit,
+    validate: (v) => validateSoPin(v, SO_PIN_HINT),
   });
-  const userPin = await reader.read({ ...userPinSpec(args, 'new user PIN'), stdin: args.pinStdin === true || args.soPinStdin === true, confirm: true });
+  const userPin = await reader.read({
+    ...userPinSpec(args, 'new user PIN'),
+    stdin: args.pinStdin === true || args.soPinStdin === true,
+    confirm: true,
+  });
   const rc = args.retryCounter ?? 3;
   if (rc > maxRetryCounter(userPin.length)) {
-    throw new UsageError(`--retry-counter ${rc} is too many guesses for a ${userPin.length}-character PIN (at most ${maxRetryCounter(userPin.length)})`, 'use a longer PIN or a smaller retry counter (sc-hsm-tool applies the same rule)');
+    throw new UsageError(
+      `--retry-counter ${rc} is too many guesses for a ${userPin.length}-character PIN (at most ${maxRetryCounter(userPin.length)})`,
+      'use a longer PIN or a smaller retry counter (sc-hsm-tool applies the same rule)',
+    );
   }
   return { soPin, userPin };
 }
@@ -72,7 +84,10 @@ async function initialise(card: SmartCardHsm, args: InitArgs, s: Secrets, reinit
   await card.exclusive(async () => {
     if (reinit) await guardPinAttempt(card, PIN_REF.SO, { force: args.force === true });
     await initializeDevice(card, {
-      confirm: true, soPin: s.soPin, userPin: s.userPin, retryCounter: args.retryCounter ?? 3,
+      confirm: true,
+      soPin: s.soPin,
+      userPin: s.userPin,
+      retryCounter: args.retryCounter ?? 3,
       ...(args.dkekShares === undefined ? {} : { dkekShares: args.dkekShares }),
     });
     if (args.label !== undefined) {
@@ -92,7 +107,10 @@ async function reportSoTries(ctx: CliContext, card: SmartCardHsm): Promise<void>
 
 export async function runInit(args: InitArgs, ctx: CliContext): Promise<number> {
   if (args.yes !== true) {
-    throw new RefusedError('INITIALIZE DEVICE erases every key, certificate and data file on the device', 'run it again with --yes if that is what you want');
+    throw new RefusedError(
+      'INITIALIZE DEVICE erases every key, certificate and data file on the device',
+      'run it again with --yes if that is what you want',
+    );
   }
   checkNumbers(args);
   return withCard(args, ctx, async (card) => {
@@ -111,11 +129,20 @@ export async function runInit(args: InitArgs, ctx: CliContext): Promise<number> 
     }
     await card.logout(); // re-SELECT: fresh options word (tag 85) and no verified PIN left behind
     const report = await readStatusReport(card);
-    if (args.json === true) printJson(ctx, { initialized: true, reinitialized: reinit, label: args.label ?? null, dkekShares: args.dkekShares ?? null, retryCounter: args.retryCounter ?? 3, serial: report.status.serial ?? null });
+    if (args.json === true)
+      printJson(ctx, {
+        initialized: true,
+        reinitialized: reinit,
+        label: args.label ?? null,
+        dkekShares: args.dkekShares ?? null,
+        retryCounter: args.retryCounter ?? 3,
+        serial: report.status.serial ?? null,
+      });
     else {
       line(ctx.stdout, `device ${report.status.serial ?? ''} ${reinit ? 're-' : ''}initialised`);
       for (const l of formatStatus(report)) line(ctx.stdout, l);
-      if (args.dkekShares !== undefined && args.dkekShares > 0) line(ctx.stdout, `next: import ${args.dkekShares} DKEK share(s) with \`schsm dkek import-share FILE\``);
+      if (args.dkekShares !== undefined && args.dkekShares > 0)
+        line(ctx.stdout, `next: import ${args.dkekShares} DKEK share(s) with \`schsm dkek import-share FILE\``);
     }
     return EXIT.OK;
   });

@@ -17,11 +17,20 @@ const generate = defineCommand({
   needsCard: true,
   builder: (y) =>
     withPinOptions(y)
-      .option('type', { type: 'string', demandOption: true, description: 'rsa:1024..4096 | ec:prime256v1|secp384r1|secp521r1|brainpoolP256r1|brainpoolP384r1|brainpoolP512r1|secp256k1 | aes:128|192|256' })
+      .option('type', {
+        type: 'string',
+        demandOption: true,
+        description:
+          'rsa:1024..4096 | ec:prime256v1|secp384r1|secp521r1|brainpoolP256r1|brainpoolP384r1|brainpoolP512r1|secp256k1 | aes:128|192|256',
+      })
       .option('id', { type: 'string', description: 'PKCS#15 / PKCS#11 ID in hex (default: SHA-1 of the public key, as OpenSC)' })
       .option('label', { type: 'string', description: 'key label' })
       .option('ref', { type: 'number', description: 'key reference (default: the lowest free one)' })
-      .option('algorithms', { type: 'string', description: 'allowed algorithm ids in hex, comma-separated (tag 91, §4); omit for no restriction. Without 92 the key cannot be wrapped' })
+      .option('algorithms', {
+        type: 'string',
+        description:
+          'allowed algorithm ids in hex, comma-separated (tag 91, §4); omit for no restriction. Without 92 the key cannot be wrapped',
+      })
       .example('schsm keys generate --type ec:prime256v1 --label signer', 'P-256 key, lowest free reference')
       .example('schsm keys generate --type rsa:2048 --id 01 --label web', 'RSA-2048 with ID 01')
       .strict(),
@@ -48,11 +57,23 @@ const sign = defineCommand({
   builder: (y) =>
     withPinOptions(y)
       .option('ref', ref)
-      .option('alg', { type: 'string', demandOption: true, description: 'ECDSA-SHA1..SHA512, SHA256-RSA-PKCS (…SHA1..SHA512), RSA-PSS-SHA256 (…), or ECDSA / RSA-PKCS / RSA-X-509 for prepared input' })
+      .option('alg', {
+        type: 'string',
+        demandOption: true,
+        description:
+          'ECDSA-SHA1..SHA512, SHA256-RSA-PKCS (…SHA1..SHA512), RSA-PSS-SHA256 (…), or ECDSA / RSA-PKCS / RSA-X-509 for prepared input',
+      })
       .option('in', { type: 'string', demandOption: true, description: 'file to sign ("-" for stdin)' })
       .option('out', { type: 'string', demandOption: true, description: 'signature file (never overwritten without --force)' })
-      .option('signature-format', { choices: ['der', 'raw'] as const, default: 'der' as const, description: 'ECDSA: DER SEQUENCE{r,s} (OpenSSL) or raw r‖s (PKCS#11)' })
-      .example('schsm keys sign --ref 1 --alg ECDSA-SHA256 --in doc.pdf --out doc.sig', 'verify with: openssl dgst -sha256 -verify pub.pem -signature doc.sig doc.pdf')
+      .option('signature-format', {
+        choices: ['der', 'raw'] as const,
+        default: 'der' as const,
+        description: 'ECDSA: DER SEQUENCE{r,s} (OpenSSL) or raw r‖s (PKCS#11)',
+      })
+      .example(
+        'schsm keys sign --ref 1 --alg ECDSA-SHA256 --in doc.pdf --out doc.sig',
+        'verify with: openssl dgst -sha256 -verify pub.pem -signature doc.sig doc.pdf',
+      )
       .example('schsm keys sign --ref 2 --alg SHA256-RSA-PKCS --in msg --out msg.sig', 'RSA PKCS#1 v1.5')
       .strict(),
   handler: async (args, ctx) => (await import('./run-sign.ts')).runKeysSign(args, ctx),
@@ -60,7 +81,7 @@ const sign = defineCommand({
 
 const exportPub = defineCommand({
   command: 'export-pub',
-  describe: 'write a key\'s public key (SubjectPublicKeyInfo) as PEM or DER',
+  describe: "write a key's public key (SubjectPublicKeyInfo) as PEM or DER",
   needsCard: true,
   builder: (y) =>
     y
@@ -99,4 +120,8 @@ const unwrap = defineCommand({
 });
 
 /** `schsm keys …`: the keys on the card. */
-export const keysCommand = defineGroup({ command: 'keys', describe: 'keys: list, generate, delete, sign, export-pub, wrap, unwrap', subcommands: [list, generate, del, sign, exportPub, wrap, unwrap] });
+export const keysCommand = defineGroup({
+  command: 'keys',
+  describe: 'keys: list, generate, delete, sign, export-pub, wrap, unwrap',
+  subcommands: [list, generate, del, sign, exportPub, wrap, unwrap],
+});

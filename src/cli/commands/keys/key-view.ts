@@ -25,7 +25,12 @@ export function keyLines(k: KeyInfo): string[] {
   if (k.usage.length > 0) row('Usage', k.usage.join(', '));
   if (k.description === undefined) row('PRKD', `none (no C4${hex2(k.ref)}: invisible to PKCS#11)`);
   const fp = fingerprint(k);
-  const from = k.certificate === 'x509' ? `X.509 certificate in CE${hex2(k.ref)}` : k.certificate === 'cv-request' ? `CV request in CE${hex2(k.ref)}` : undefined;
+  const from =
+    k.certificate === 'x509'
+      ? `X.509 certificate in CE${hex2(k.ref)}`
+      : k.certificate === 'cv-request'
+        ? `CV request in CE${hex2(k.ref)}`
+        : undefined;
   if (fp !== undefined) row('Public key', `SHA-256 ${fp} (${from ?? '?'})`);
   else if (k.kind !== 'aes') row('Public key', `unknown (no CE${hex2(k.ref)})`);
   return out;
@@ -33,8 +38,14 @@ export function keyLines(k: KeyInfo): string[] {
 
 export function keyJson(k: KeyInfo): unknown {
   return {
-    ref: k.ref, kind: k.kind, size: k.size ?? null, curve: k.curve ?? null, label: k.label ?? null,
-    id: k.id === undefined ? null : toHex(k.id).toLowerCase(), usage: k.usage, certificate: k.certificate ?? null,
+    ref: k.ref,
+    kind: k.kind,
+    size: k.size ?? null,
+    curve: k.curve ?? null,
+    label: k.label ?? null,
+    id: k.id === undefined ? null : toHex(k.id).toLowerCase(),
+    usage: k.usage,
+    certificate: k.certificate ?? null,
     publicKeyFingerprint: fingerprint(k) ?? null,
     publicKeyPem: k.publicKey === undefined ? null : k.publicKey.export({ type: 'spki', format: 'pem' }).toString(),
   };

@@ -11,7 +11,8 @@ import { keyRef } from './key-ref.ts';
 /** `schsm keys delete --ref N --yes`: DELETE FILE on CCxx, C4xx, CExx (§3.4) after login. */
 export async function runKeysDelete(args: CardArgs & PinArgs & { ref: number; yes?: boolean }, ctx: CliContext): Promise<number> {
   const ref = keyRef(args.ref);
-  if (args.yes !== true) throw new RefusedError(`deleting key ${ref} cannot be undone (unless you have a wrapped backup)`, 'run it again with --yes');
+  if (args.yes !== true)
+    throw new RefusedError(`deleting key ${ref} cannot be undone (unless you have a wrapped backup)`, 'run it again with --yes');
   const deleted = await withCard(args, ctx, (card) => withLogin(card, new SecretReader(ctx), args, () => deleteKey(card, ref)));
   if (args.json === true) printJson(ctx, { ref, deleted: deleted.map(hex4) });
   else line(ctx.stdout, `deleted key ${ref} (${deleted.map(hex4).join(', ')})`);

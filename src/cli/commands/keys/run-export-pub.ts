@@ -8,7 +8,10 @@ import { spkiDer, spkiFingerprint } from '../../../card/formats/public-key.ts';
 import { keyRef } from './key-ref.ts';
 
 /** `schsm keys export-pub --ref N [--out FILE] [--format pem|der]`: SPKI from CExx (no PIN, §5.1). */
-export async function runKeysExportPub(args: CardArgs & { ref: number; out?: string | undefined; format?: 'pem' | 'der' }, ctx: CliContext): Promise<number> {
+export async function runKeysExportPub(
+  args: CardArgs & { ref: number; out?: string | undefined; format?: 'pem' | 'der' },
+  ctx: CliContext,
+): Promise<number> {
   const ref = keyRef(args.ref);
   const format = args.format ?? 'pem';
   if (args.out === undefined && format === 'der') throw new UsageError('DER is binary: give --out FILE');

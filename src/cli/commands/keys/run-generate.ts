@@ -45,20 +45,30 @@ export async function runKeysGenerate(args: GenerateArgs, ctx: CliContext): Prom
     ...(args.label === undefined ? {} : { label: args.label }),
     ...(args.algorithms === undefined ? {} : { algorithms: parseAlgorithmList(args.algorithms) }),
   };
-  const g = await withCard(args, ctx, (card) => withLogin(card, new SecretReader(ctx), args, async () => {
-    const ticker = startTicker(ctx, `generating ${args.type} on the card`);
-    try {
-      const key = await generateKey(card, options);
-      ticker.done(`generated ${args.type}`);
-      return key;
-    } catch (err) {
-      ticker.done();
-      throw err;
-    }
-  }));
+  const g = await withCard(args, ctx, (card) =>
+    withLogin(card, new SecretReader(ctx), args, async () => {
+      const ticker = startTicker(ctx, `generating ${args.type} on the card`);
+      try {
+        const key = await generateKey(card, options);
+        ticker.done(`generated ${args.type}`);
+        return key;
+      } catch (err) {
+        ticker.done();
+        throw err;
+      }
+    }),
+  );
   const fp = g.publicKey === undefined ? undefined : spkiFingerprint(spkiDer(g.publicKey));
   if (args.json === true) {
-    printJson(ctx, { ref: g.ref, kind: g.kind, size: g.size, curve: g.curve ?? null, id: toHex(g.id).toLowerCase(), label: g.label ?? null, publicKeyFingerprint: fp ?? null });
+    printJson(ctx, {
+      ref: g.ref,
+      kind: g.kind,
+      size: g.size,
+      curve: g.curve ?? null,
+      id: toHex(g.id).toLowerCase(),
+      label: g.label ?? null,
+      publicKeyFingerprint: fp ?? null,
+    });
     return EXIT.OK;
   }
   line(ctx.stdout, field('Key reference', g.ref));

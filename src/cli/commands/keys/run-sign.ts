@@ -33,9 +33,13 @@ export interface SignArgs extends CardArgs, PinArgs {
 export class SignatureCheckError extends SchsmError {
   override name = 'SignatureCheckError';
   constructor(ref: number, alg: string) {
-    super(`the signature made by key ${ref} with ${alg} does not verify with the key's public key (CE${hex2(ref)})`, 'ERR_SCHSM_SIGNATURE_CHECK', {
-      hint: 'the certificate file does not belong to the key, or the mechanism does not match the key type; nothing was written',
-    });
+    super(
+      `the signature made by key ${ref} with ${alg} does not verify with the key's public key (CE${hex2(ref)})`,
+      'ERR_SCHSM_SIGNATURE_CHECK',
+      {
+        hint: 'the certificate file does not belong to the key, or the mechanism does not match the key type; nothing was written',
+      },
+    );
   }
 }
 
@@ -49,7 +53,8 @@ function mechanism(alg: string): MessageMechanism {
 
 async function readMessage(ctx: CliContext, args: SignArgs): Promise<Uint8Array> {
   if (args.in !== '-') return readInputFile(ctx, args.in, 'input file');
-  if (args.pinStdin === true) throw new UsageError('--in - and --pin-stdin both want stdin', 'pass the PIN with --pin-env VAR or the prompt');
+  if (args.pinStdin === true)
+    throw new UsageError('--in - and --pin-stdin both want stdin', 'pass the PIN with --pin-env VAR or the prompt');
   const chunks: Buffer[] = [];
   for await (const c of ctx.stdin) chunks.push(typeof c === 'string' ? Buffer.from(c) : c);
   return new Uint8Array(Buffer.concat(chunks));
@@ -57,7 +62,7 @@ async function readMessage(ctx: CliContext, args: SignArgs): Promise<Uint8Array>
 
 function encodeSignature(sig: Uint8Array, mech: MessageMechanism, key: KeyObject | undefined, format: 'der' | 'raw'): Uint8Array {
   if (mech.family !== 'ecdsa' || format === 'der') return sig;
-  if (key === undefined) throw new UsageError('--signature-format raw needs the key\'s curve, but the key has no public key on the card');
+  if (key === undefined) throw new UsageError("--signature-format raw needs the key's curve, but the key has no public key on the card");
   return ecdsaDerToRaw(sig, curveOfKey(key).fieldBytes);
 }
 
@@ -77,7 +82,8 @@ export async function runKeysSign(args: SignArgs, ctx: CliContext): Promise<numb
   const out = encodeSignature(sig, mech, key, args.signatureFormat ?? 'der');
   await writePublicFile(ctx, args.out, out, args.force === true);
   const check = verified === true ? 'verified with the public key' : 'not checked (no public key or prepared input)';
-  if (args.json === true) printJson(ctx, { ref, mechanism: mech.name, in: args.in, out: args.out, bytes: out.length, verified: verified ?? null });
+  if (args.json === true)
+    printJson(ctx, { ref, mechanism: mech.name, in: args.in, out: args.out, bytes: out.length, verified: verified ?? null });
   else line(ctx.stdout, `signed ${args.in} with key ${ref} (${mech.name}): ${out.length}-byte signature in ${args.out}, ${check}`);
   return EXIT.OK;
 }

@@ -33,10 +33,18 @@ export async function runKeysUnwrap(args: CardArgs & PinArgs & { ref: number; fi
   const replace = args.force === true;
   const key = await withCard(args, ctx, async (card) => {
     const dkek = await queryDkekStatus(card);
-    if (dkek.outstanding > 0) throw new RefusedError(`the device's DKEK is incomplete (${dkek.outstanding} share(s) missing)`, 'import the DKEK shares first: schsm dkek import-share');
+    if (dkek.outstanding > 0)
+      throw new RefusedError(
+        `the device's DKEK is incomplete (${dkek.outstanding} share(s) missing)`,
+        'import the DKEK shares first: schsm dkek import-share',
+      );
     if (dkek.kcv !== blobKcv) throw new KcvMismatchError(blobKcv, dkek.kcv, `${args.file}`);
     const taken = await occupiedObjects(card, ref);
-    if (taken.length > 0 && !replace) throw new RefusedError(`key reference ${ref} is in use (${taken.join(', ')})`, 'choose a free --ref, or --force to delete them first');
+    if (taken.length > 0 && !replace)
+      throw new RefusedError(
+        `key reference ${ref} is in use (${taken.join(', ')})`,
+        'choose a free --ref, or --force to delete them first',
+      );
     return withLogin(card, new SecretReader(ctx), args, async () => {
       await importWrappedKey(card, ref, file, { replace });
       const info = await describeKey(card, ref);
@@ -46,12 +54,29 @@ export async function runKeysUnwrap(args: CardArgs & PinArgs & { ref: number; fi
   });
   const fp = key.publicKey === undefined ? undefined : spkiFingerprint(spkiDer(key.publicKey));
   const proof = key.proof;
-  if (args.json === true) printJson(ctx, { ref, file: args.file, keyType: keyBlobTypeName(blob.keyType), kcv: blobKcv, label: key.label ?? null, publicKeyFingerprint: fp ?? null, replaced: replace, keyCheck: proof?.result ?? null });
+  if (args.json === true)
+    printJson(ctx, {
+      ref,
+      file: args.file,
+      keyType: keyBlobTypeName(blob.keyType),
+      kcv: blobKcv,
+      label: key.label ?? null,
+      publicKeyFingerprint: fp ?? null,
+      replaced: replace,
+      keyCheck: proof?.result ?? null,
+    });
   else {
     line(ctx.stdout, `${args.file} unwrapped into key ${ref} (${keyBlobTypeName(blob.keyType)}, DKEK KCV ${blobKcv})`);
-    line(ctx.stdout, `  PRKD ${file.prkd === undefined ? 'absent' : 'written'}, certificate ${file.certificate === undefined ? 'absent' : 'written'}${key.label === undefined ? '' : `, label "${key.label}"`}`);
+    line(
+      ctx.stdout,
+      `  PRKD ${file.prkd === undefined ? 'absent' : 'written'}, certificate ${file.certificate === undefined ? 'absent' : 'written'}${key.label === undefined ? '' : `, label "${key.label}"`}`,
+    );
     if (fp !== undefined) line(ctx.stdout, `  public key SHA-256 ${fp}`);
-    if (proof !== undefined) line(ctx.stdout, `  key check: ${proof.result === 'not-checked' ? `not checked (${proof.reason})` : `${proof.method} ${proof.result === 'verified' ? 'verifies with the certificate\'s public key' : 'does NOT verify with the certificate\'s public key'}`}`);
+    if (proof !== undefined)
+      line(
+        ctx.stdout,
+        `  key check: ${proof.result === 'not-checked' ? `not checked (${proof.reason})` : `${proof.method} ${proof.result === 'verified' ? "verifies with the certificate's public key" : "does NOT verify with the certificate's public key"}`}`,
+      );
   }
   if (proof?.result === 'mismatch') {
     line(ctx.stderr, `error: the unwrapped key ${ref} does not match the certificate in ${args.file}`);

@@ -25,11 +25,22 @@ export async function runKeysWrap(args: CardArgs & PinArgs & { ref: number; file
   const bytes = buildWrappedKeyFile(wrapped);
   await writeSecretFile(ctx, args.file, bytes, force);
   const blob = decodeKeyBlob(wrapped.blob);
-  const info = { ref, file: args.file, bytes: bytes.length, kcv: toHex(blob.kcv), keyType: keyBlobTypeName(blob.keyType), prkd: wrapped.prkd !== undefined, certificate: wrapped.certificate !== undefined };
+  const info = {
+    ref,
+    file: args.file,
+    bytes: bytes.length,
+    kcv: toHex(blob.kcv),
+    keyType: keyBlobTypeName(blob.keyType),
+    prkd: wrapped.prkd !== undefined,
+    certificate: wrapped.certificate !== undefined,
+  };
   if (args.json === true) printJson(ctx, info);
   else {
     line(ctx.stdout, `key ${ref} wrapped into ${args.file} (${bytes.length} bytes, mode 0600)`);
-    line(ctx.stdout, `  ${info.keyType}, DKEK KCV ${info.kcv}; PRKD ${info.prkd ? 'included' : 'absent'}, certificate ${info.certificate ? 'included' : 'absent'}`);
+    line(
+      ctx.stdout,
+      `  ${info.keyType}, DKEK KCV ${info.kcv}; PRKD ${info.prkd ? 'included' : 'absent'}, certificate ${info.certificate ? 'included' : 'absent'}`,
+    );
   }
   return EXIT.OK;
 }

@@ -32,7 +32,11 @@ const change = defineCommand({
   needsCard: true,
   builder: (y) =>
     withPinOptions(y)
-      .option('so-pin', { type: 'boolean', default: false, description: 'change the SO-PIN (16 hex digits); --pin-env/--new-pin-env/--pin-stdin then carry SO-PINs' })
+      .option('so-pin', {
+        type: 'boolean',
+        default: false,
+        description: 'change the SO-PIN (16 hex digits); --pin-env/--new-pin-env/--pin-stdin then carry SO-PINs',
+      })
       .option('new-pin-env', { type: 'string', description: 'read the new PIN from this environment variable' })
       .option('new-pin', { type: 'string', description: 'the new PIN itself (leaks into shell history and ps)' })
       .example('schsm pin change', 'asks for the current PIN, then the new one twice (hidden)')
@@ -44,14 +48,18 @@ const change = defineCommand({
 
 const unblock = defineCommand({
   command: 'unblock',
-  describe: 'reset the user PIN\'s retry counter with the SO-PIN and set a new PIN (RESET RETRY COUNTER)',
+  describe: "reset the user PIN's retry counter with the SO-PIN and set a new PIN (RESET RETRY COUNTER)",
   needsCard: true,
   builder: (y) =>
     y
       .option('so-pin-env', { type: 'string', description: 'read the SO-PIN from this environment variable' })
       .option('new-pin-env', { type: 'string', description: 'read the new user PIN from this environment variable' })
       .option('stdin', { type: 'boolean', default: false, description: 'read the SO-PIN and then the new user PIN as lines of stdin' })
-      .option('reset-only', { type: 'boolean', default: false, description: 'only reset the counter, keep the PIN (P1 01; not every card allows it)' })
+      .option('reset-only', {
+        type: 'boolean',
+        default: false,
+        description: 'only reset the counter, keep the PIN (P1 01; not every card allows it)',
+      })
       .example('schsm pin unblock', 'asks for the SO-PIN and a new user PIN (hidden)')
       .example('SO=… NEW=… schsm pin unblock --so-pin-env SO --new-pin-env NEW', 'unattended')
       .strict(),
@@ -59,4 +67,8 @@ const unblock = defineCommand({
 });
 
 /** `schsm pin …`: PIN status, verify, change, unblock — every attempt behind the retry guard. */
-export const pinCommand = defineGroup({ command: 'pin', describe: 'user PIN and SO-PIN: status, verify, change, unblock', subcommands: [status, verify, change, unblock] });
+export const pinCommand = defineGroup({
+  command: 'pin',
+  describe: 'user PIN and SO-PIN: status, verify, change, unblock',
+  subcommands: [status, verify, change, unblock],
+});

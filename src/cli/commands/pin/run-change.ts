@@ -26,8 +26,25 @@ function specs(args: PinChangeArgs, ref: number): [SecretSpec, SecretSpec] {
   const validate = ref === PIN_REF.SO ? validateSoPin : validateUserPin;
   const stdin = args.pinStdin === true;
   return [
-    { what: `current ${name}`, envVar: args.pinEnv, stdin, literal: args.pin, literalFlag: '--pin', flags: '--pin-env VAR or --pin-stdin', validate },
-    { what: `new ${name}`, envVar: args.newPinEnv, stdin, literal: args.newPin, literalFlag: '--new-pin', flags: '--new-pin-env VAR or --pin-stdin (second line)', validate, confirm: true },
+    {
+      what: `current ${name}`,
+      envVar: args.pinEnv,
+      stdin,
+      literal: args.pin,
+      literalFlag: '--pin',
+      flags: '--pin-env VAR or --pin-stdin',
+      validate,
+    },
+    {
+      what: `new ${name}`,
+      envVar: args.newPinEnv,
+      stdin,
+      literal: args.newPin,
+      literalFlag: '--new-pin',
+      flags: '--new-pin-env VAR or --pin-stdin (second line)',
+      validate,
+      confirm: true,
+    },
   ];
 }
 
@@ -44,10 +61,14 @@ export async function runPinChange(args: PinChangeArgs, ctx: CliContext): Promis
     if (weak !== undefined) line(ctx.stderr, `warning: ${weak}`);
     await card.exclusive(async () => {
       await guardPinAttempt(card, ref, guard);
-      await changeReferenceData(card, ref === PIN_REF.SO ? { ref: PIN_REF.SO, oldPin: current, newPin: next } : { oldPin: current, newPin: next });
+      await changeReferenceData(
+        card,
+        ref === PIN_REF.SO ? { ref: PIN_REF.SO, oldPin: current, newPin: next } : { oldPin: current, newPin: next },
+      );
     });
     const after = await pinStatus(card, ref);
-    if (args.json === true) printJson(ctx, { changed: ref === PIN_REF.SO ? 'so-pin' : 'user-pin', state: after.state, retriesLeft: after.retriesLeft ?? null });
+    if (args.json === true)
+      printJson(ctx, { changed: ref === PIN_REF.SO ? 'so-pin' : 'user-pin', state: after.state, retriesLeft: after.retriesLeft ?? null });
     else line(ctx.stdout, `${pinName(ref)} changed (${describePinState(after)})`);
     return EXIT.OK;
   });

@@ -10,7 +10,8 @@ import { field, printJson } from '../../output.ts';
 export async function runPinStatus(args: CardArgs & { soPin?: boolean }, ctx: CliContext): Promise<number> {
   const ref = args.soPin === true ? PIN_REF.SO : PIN_REF.USER;
   const s = await withCard(args, ctx, (card) => pinStatus(card, ref));
-  if (args.json === true) printJson(ctx, { pin: ref === PIN_REF.SO ? 'so-pin' : 'user-pin', state: s.state, retriesLeft: s.retriesLeft ?? null });
+  if (args.json === true)
+    printJson(ctx, { pin: ref === PIN_REF.SO ? 'so-pin' : 'user-pin', state: s.state, retriesLeft: s.retriesLeft ?? null });
   else line(ctx.stdout, field(ref === PIN_REF.SO ? 'SO-PIN' : 'User PIN', describePinState(s)));
   return EXIT.OK;
 }

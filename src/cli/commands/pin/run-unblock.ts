@@ -26,15 +26,32 @@ export async function runPinUnblock(args: PinUnblockArgs, ctx: CliContext): Prom
   return withCard(args, ctx, async (card) => {
     const opts = card.applet.options;
     if (opts !== undefined && (opts & OPTION.RESET_RETRY_COUNTER_ENABLED) === 0) {
-      throw new RefusedError('this device was initialised without "user PIN reset with SO-PIN" (option 0x0001): RESET RETRY COUNTER is refused by the card', 're-initialise (erases everything) to enable it; no SO-PIN try was spent');
+      throw new RefusedError(
+        'this device was initialised without "user PIN reset with SO-PIN" (option 0x0001): RESET RETRY COUNTER is refused by the card',
+        're-initialise (erases everything) to enable it; no SO-PIN try was spent',
+      );
     }
     const guard = { force: args.force === true };
     await guardPinAttempt(card, PIN_REF.SO, guard);
     const reader = new SecretReader(ctx);
-    const soPin = await reader.read({ what: 'SO-PIN', envVar: args.soPinEnv, stdin: args.stdin === true, flags: '--so-pin-env VAR or --stdin', validate: validateSoPin });
-    const newPin = args.resetOnly === true ? undefined : await reader.read({
-      what: 'new user PIN', envVar: args.newPinEnv, stdin: args.stdin === true, flags: '--new-pin-env VAR or --stdin (second line)', validate: validateUserPin, confirm: true,
+    const soPin = await reader.read({
+      what: 'SO-PIN',
+      envVar: args.soPinEnv,
+      stdin: args.stdin === true,
+      flags: '--so-pin-env VAR or --stdin',
+      validate: validateSoPin,
     });
+    const newPin =
+      args.resetOnly === true
+        ? undefined
+        : await reader.read({
+            what: 'new user PIN',
+            envVar: args.newPinEnv,
+            stdin: args.stdin === true,
+            flags: '--new-pin-env VAR or --stdin (second line)',
+            validate: validateUserPin,
+            confirm: true,
+          });
     const weak = newPin === undefined ? undefined : weakPinReason(PIN_REF.USER, newPin);
     if (weak !== undefined) line(ctx.stderr, `warning: ${weak}`);
     await card.exclusive(async () => {
@@ -42,7 +59,8 @@ export async function runPinUnblock(args: PinUnblockArgs, ctx: CliContext): Prom
       await resetRetryCounter(card, newPin === undefined ? { soPin } : { soPin, newPin });
     });
     const after = await pinStatus(card, PIN_REF.USER);
-    if (args.json === true) printJson(ctx, { unblocked: true, newPinSet: newPin !== undefined, state: after.state, retriesLeft: after.retriesLeft ?? null });
+    if (args.json === true)
+      printJson(ctx, { unblocked: true, newPinSet: newPin !== undefined, state: after.state, retriesLeft: after.retriesLeft ?? null });
     else line(ctx.stdout, `user PIN unblocked${newPin === undefined ? '' : ' and set'} (${describePinState(after)})`);
     return EXIT.OK;
   });

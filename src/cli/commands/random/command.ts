@@ -3,7 +3,7 @@ import { defineCommand } from '../../command.ts';
 /** `schsm random N [--out FILE]`: N bytes from the card's RNG (GET CHALLENGE, §3.19). */
 export const randomCommand = defineCommand({
   command: 'random <bytes>',
-  describe: 'random bytes from the card\'s RNG (GET CHALLENGE): hex on stdout, or raw into a file',
+  describe: "random bytes from the card's RNG (GET CHALLENGE): hex on stdout, or raw into a file",
   needsCard: true,
   builder: (y) =>
     y

@@ -8,7 +8,11 @@ export const readersCommand = defineCommand({
   needsCard: false,
   builder: (y) =>
     y
-      .option('smartcard-list', { type: 'string', description: 'ATR list of pcsc-tools to identify other cards', default: '/usr/share/pcsc/smartcard_list.txt' })
+      .option('smartcard-list', {
+        type: 'string',
+        description: 'ATR list of pcsc-tools to identify other cards',
+        default: '/usr/share/pcsc/smartcard_list.txt',
+      })
       .example('schsm readers', 'every reader, with card and ATR')
       .example('schsm readers --json', 'the same as JSON')
       .example('schsm readers --reader 1', 'only reader 1')

@@ -20,11 +20,19 @@ interface Known {
 
 /** ATRs as compact upper-case hex (§2.1; checksums verified there). */
 const KNOWN: readonly Known[] = [
-  { pattern: /^3BFE1800008131FE458031815448534D31738021408107FA$/, text: 'SmartCard-HSM (CardContact), contact interface, T=1 (also pico-hsm)', scHsm: 'yes' },
+  {
+    pattern: /^3BFE1800008131FE458031815448534D31738021408107FA$/,
+    text: 'SmartCard-HSM (CardContact), contact interface, T=1 (also pico-hsm)',
+    scHsm: 'yes',
+  },
   { pattern: /^3B8E80018031815448534D3173802140810718$/, text: 'SmartCard-HSM (CardContact), contactless interface', scHsm: 'yes' },
   { pattern: /^3BDE18FF8191FE1FC38031815448534D317380214081071C$/, text: 'SmartCard-HSM 4K USB-Token (JCOP 3)', scHsm: 'yes' },
   { pattern: /^3BDE96FF8191FE1FC38031815448534D3173802140810792$/, text: 'SmartCard-HSM (JCOP 3, faster TA1)', scHsm: 'yes' },
-  { pattern: /^3BF81300008131FE454A434F5076323431B7$/, text: 'JCOP v2.4.1 card: may carry the SmartCard-HSM applet (SELECT decides)', scHsm: 'maybe' },
+  {
+    pattern: /^3BF81300008131FE454A434F5076323431B7$/,
+    text: 'JCOP v2.4.1 card: may carry the SmartCard-HSM applet (SELECT decides)',
+    scHsm: 'maybe',
+  },
   { pattern: /^3B80800101$/, text: 'SmartCard-HSM SoC sample card (SELECT decides)', scHsm: 'maybe' },
   { pattern: /^3B8[4-9A-F]8001476F4944/, text: 'Bundesdruckerei GoID (SmartCard-HSM SoC variant; SELECT decides)', scHsm: 'maybe' },
   { pattern: /^3B8A8001736368736D2D6563686F41$/, text: 'schsm echo test card (virtual, src/sim/echo-card.ts)', scHsm: 'no' },
@@ -72,5 +80,9 @@ export async function identifyAtr(atr: Uint8Array, listFile = SMARTCARD_LIST): P
   const text = await readFile(listFile, 'utf8').catch(() => undefined);
   const found = text === undefined ? undefined : lookupSmartcardList(text, hex);
   if (found === undefined) return undefined;
-  return { source: 'smartcard_list.txt', description: found, scHsm: found.some((d) => /smart ?card-hsm|nitrokey hsm/i.test(d)) ? 'maybe' : 'no' };
+  return {
+    source: 'smartcard_list.txt',
+    description: found,
+    scHsm: found.some((d) => /smart ?card-hsm|nitrokey hsm/i.test(d)) ? 'maybe' : 'no',
+  };
 }

@@ -20,12 +20,13 @@ export async function readerReports(args: ReadersArgs): Promise<ReaderReport[]> 
   const { listReaders, selectReader } = await import('../../../transport/pcsc.ts');
   let readers = await listReaders();
   if (args.reader !== undefined) {
-    const name = selectReader(readers.map((r) => r.name), args.reader);
+    const name = selectReader(
+      readers.map((r) => r.name),
+      args.reader,
+    );
     readers = readers.filter((r) => r.name === name);
   }
-  return Promise.all(
-    readers.map(async (r) => ({ ...r, atr: toHex(r.atr), identity: await identifyAtr(r.atr, args.smartcardList) })),
-  );
+  return Promise.all(readers.map(async (r) => ({ ...r, atr: toHex(r.atr), identity: await identifyAtr(r.atr, args.smartcardList) })));
 }
 
 /** `schsm readers`: every PC/SC reader, whether a card is in it, its ATR and what that ATR is. */
@@ -36,7 +37,9 @@ export async function runReaders(args: ReadersArgs, ctx: CliContext): Promise<nu
     return reports.length === 0 ? EXIT.NO_CARD : EXIT.OK;
   }
   if (reports.length === 0) {
-    throw new PcscError('pcscd sees no readers', 0x8010002e, { hint: 'plug in the reader or token; for the simulator use --sim, or serve it to pcscd with `schsm sim`' });
+    throw new PcscError('pcscd sees no readers', 0x8010002e, {
+      hint: 'plug in the reader or token; for the simulator use --sim, or serve it to pcscd with `schsm sim`',
+    });
   }
   const s = createStyle(ctx.color);
   for (const r of reports) {
@@ -49,7 +52,12 @@ export async function runReaders(args: ReadersArgs, ctx: CliContext): Promise<nu
     line(ctx.stdout, `   ATR ${r.atr.replace(/(..)(?!$)/g, '$1 ')}`);
     const id = r.identity;
     if (id === undefined) line(ctx.stdout, `   ${s.dim('unknown ATR (not a SmartCard-HSM ATR; install pcsc-tools for its ATR list)')}`);
-    else for (const d of id.description) line(ctx.stdout, `   ${id.scHsm === 'yes' ? s.green(d) : d}${id.source === 'smartcard_list.txt' ? s.dim('  [smartcard_list.txt]') : ''}`);
+    else
+      for (const d of id.description)
+        line(
+          ctx.stdout,
+          `   ${id.scHsm === 'yes' ? s.green(d) : d}${id.source === 'smartcard_list.txt' ? s.dim('  [smartcard_list.txt]') : ''}`,
+        );
   }
   return EXIT.OK;
 }

@@ -8,10 +8,16 @@ export const runCommand = defineCommand({
   builder: (y) =>
     y
       .positional('file', { type: 'string', demandOption: true, description: 'the .apdu script' })
-      .option('short-only', { type: 'boolean', default: false, description: 'short APDUs only: chain data over 255 bytes, get long responses by GET RESPONSE' })
+      .option('short-only', {
+        type: 'boolean',
+        default: false,
+        description: 'short APDUs only: chain data over 255 bytes, get long responses by GET RESPONSE',
+      })
       .example('schsm run apdu/select.apdu', 'select the SmartCard-HSM applet and check the answer')
       .example('schsm run apdu/pin/status.apdu --reader sim', 'the same against the built-in simulator')
-      .epilogue('Script lines: one APDU per line (hex, or [CLA]INS[P1P2][:DATA][/LE]), optional =SW expectation, # comments,\na trailing \\ continues a line, "reset" resets the card, "exit" ends the script.')
+      .epilogue(
+        'Script lines: one APDU per line (hex, or [CLA]INS[P1P2][:DATA][/LE]), optional =SW expectation, # comments,\na trailing \\ continues a line, "reset" resets the card, "exit" ends the script.',
+      )
       .strict(),
   handler: async (args, ctx) => (await import('./run.ts')).runScript({ ...args, file: String(args.file) }, ctx),
 });

@@ -16,7 +16,10 @@ async function readScript(ctx: CliContext, file: string): Promise<string> {
   try {
     return await readFile(path.resolve(ctx.cwd, file), 'utf8');
   } catch (error) {
-    throw new UsageError(`cannot read APDU script ${file}: ${(error as Error).message}`, 'give the path of an .apdu file (see apdu/ for examples)');
+    throw new UsageError(
+      `cannot read APDU script ${file}: ${(error as Error).message}`,
+      'give the path of an .apdu file (see apdu/ for examples)',
+    );
   }
 }
 
@@ -52,7 +55,15 @@ export async function runScript(args: RunScriptArgs, ctx: CliContext): Promise<n
   } finally {
     await session.close();
   }
-  if (json) printJson(ctx, { file: args.file, reader: session.transport.name, ok: failure === undefined, failure, results, exchanges: session.exchanges });
+  if (json)
+    printJson(ctx, {
+      file: args.file,
+      reader: session.transport.name,
+      ok: failure === undefined,
+      failure,
+      results,
+      exchanges: session.exchanges,
+    });
   else if (failure !== undefined) line(ctx.stderr, `error: ${failure}`);
   else line(ctx.stdout, `${args.file}: ${results.length} APDU(s), every expectation held`);
   return failure === undefined ? EXIT.OK : EXIT.FAILED;

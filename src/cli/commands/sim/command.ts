@@ -10,8 +10,15 @@ export const simCommand = defineCommand({
   needsCard: false,
   builder: (y) =>
     y
-      .option('port', { type: 'number', default: 35963, description: 'vpcd port: 35963 = "Virtual PCD 00 00", 35964 = "Virtual PCD 00 01"' })
-      .option('state', { type: 'string', description: 'keep the card in this file (created if missing, saved after every change, mode 0600)' })
+      .option('port', {
+        type: 'number',
+        default: 35963,
+        description: 'vpcd port: 35963 = "Virtual PCD 00 00", 35964 = "Virtual PCD 00 01"',
+      })
+      .option('state', {
+        type: 'string',
+        description: 'keep the card in this file (created if missing, saved after every change, mode 0600)',
+      })
       .example('schsm sim', 'a fresh, uninitialised card in reader "Virtual PCD 00 00" for as long as it runs')
       .example('schsm sim --port 35964 --state card.json', 'a persistent card in "Virtual PCD 00 01"')
       .strict(),

@@ -31,7 +31,8 @@ function reportEvent(ctx: CliContext, event: VpcdEvent, reader: string): void {
   // APDUs are not printed: they carry PINs and key shares.
   if (event.kind === 'connected') line(ctx.stdout, `card inserted into "${reader}"`);
   else if (event.kind === 'disconnected' && event.reason !== 'closed') line(ctx.stderr, `link to pcscd lost; reconnecting…`);
-  else if (event.kind === 'silent') line(ctx.stderr, `warning: pcscd does not poll "${reader}": is pcscd running with vpcd, or does another virtual card hold this slot?`);
+  else if (event.kind === 'silent')
+    line(ctx.stderr, `warning: pcscd does not poll "${reader}": is pcscd running with vpcd, or does another virtual card hold this slot?`);
   else if (event.kind === 'error') line(ctx.stderr, `warning: ${event.error.message}`);
 }
 
@@ -40,15 +41,23 @@ function reportEvent(ctx: CliContext, event: VpcdEvent, reader: string): void {
  * loaded from / created in that file and every change is saved before the card answers.
  */
 export async function runSim(args: SimArgs, ctx: CliContext, stop?: AbortSignal): Promise<number> {
-  if (!Number.isInteger(args.port) || args.port < 1 || args.port > 65535) throw new UsageError(`--port ${args.port} is not a TCP port`, 'vpcd listens on 35963 (reader "Virtual PCD 00 00") and 35964 ("Virtual PCD 00 01")');
+  if (!Number.isInteger(args.port) || args.port < 1 || args.port > 65535)
+    throw new UsageError(
+      `--port ${args.port} is not a TCP port`,
+      'vpcd listens on 35963 (reader "Virtual PCD 00 00") and 35964 ("Virtual PCD 00 01")',
+    );
   const sim = args.state === undefined ? new SmartCardHsmSimulator() : await openSimulatorState(args.state);
   let card: VirtualCard & { flush?: () => Promise<void> } = sim;
-  if (args.state !== undefined) card = persistentCard(sim, args.state, (e) => line(ctx.stderr, `error: saving ${args.state}: ${e.message} (the card answered 6581)`));
+  if (args.state !== undefined)
+    card = persistentCard(sim, args.state, (e) => line(ctx.stderr, `error: saving ${args.state}: ${e.message} (the card answered 6581)`));
   let reader = '';
   const handle = serveVpcd(card, { port: args.port, onEvent: (e) => reportEvent(ctx, e, reader) });
   reader = handle.readerName;
   line(ctx.stdout, `SmartCard-HSM simulator, serial ${sim.state.serial}${sim.state.initialized ? '' : ' (not initialised)'}`);
-  line(ctx.stdout, `serving reader "${reader}" (vpcd 127.0.0.1:${args.port})${args.state === undefined ? '; state is not kept' : `; state in ${args.state}`}`);
+  line(
+    ctx.stdout,
+    `serving reader "${reader}" (vpcd 127.0.0.1:${args.port})${args.state === undefined ? '; state is not kept' : `; state in ${args.state}`}`,
+  );
   line(ctx.stdout, 'press Ctrl-C to stop');
   const why = await waitForStop(stop);
   await handle.close();

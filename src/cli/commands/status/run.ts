@@ -39,11 +39,16 @@ export async function readStatusReport(card: SmartCardHsm): Promise<StatusReport
 
 function tries(s: PinStatus): string {
   switch (s.state) {
-    case 'not-verified': return String(s.retriesLeft ?? '?');
-    case 'verified': return 'verified';
-    case 'blocked': return '0 (BLOCKED)';
-    case 'transport-pin': return 'transport PIN set, change it before first use';
-    case 'not-initialized': return 'not set';
+    case 'not-verified':
+      return String(s.retriesLeft ?? '?');
+    case 'verified':
+      return 'verified';
+    case 'blocked':
+      return '0 (BLOCKED)';
+    case 'transport-pin':
+      return 'transport PIN set, change it before first use';
+    case 'not-initialized':
+      return 'not set';
   }
 }
 
@@ -60,7 +65,12 @@ function chainLines(r: StatusReport): string[] {
 /** The human-readable report, sc-hsm-tool's lines first. */
 export function formatStatus(r: StatusReport): string[] {
   const s = r.status;
-  const head = [field('Reader', r.reader), field('Serial number', s.serial ?? 'unknown'), field('Version', `${s.version.major}.${s.version.minor}`), field('Applet', s.appletType)];
+  const head = [
+    field('Reader', r.reader),
+    field('Serial number', s.serial ?? 'unknown'),
+    field('Version', `${s.version.major}.${s.version.minor}`),
+    field('Applet', s.appletType),
+  ];
   if (!s.initialized) {
     return [...head, 'SmartCard-HSM has never been initialized. Please use `schsm init` to set SO-PIN and user PIN.', ...chainLines(r)];
   }
@@ -83,13 +93,28 @@ function jsonOf(r: StatusReport): unknown {
   return {
     reader: r.reader,
     ...status,
-    dkek: r.status.dkek === undefined ? null : { total: r.status.dkek.total, outstanding: r.status.dkek.outstanding, kcv: r.status.dkek.outstanding === 0 ? r.status.dkek.kcv : null },
-    deviceCertificate: c === undefined
-      ? { error: r.chainError ?? null }
-      : {
-          chr: c.device.body.chr, dica: c.dica?.body.chr ?? null, root: c.rootChr ?? null, rootKind: c.root?.kind ?? null,
-          deviceVerified: c.deviceVerified ?? null, rootKnown: c.rootKnown, dicaVerified: c.dicaVerified ?? null, verified: c.verified, summary: c.summary,
-        },
+    dkek:
+      r.status.dkek === undefined
+        ? null
+        : {
+            total: r.status.dkek.total,
+            outstanding: r.status.dkek.outstanding,
+            kcv: r.status.dkek.outstanding === 0 ? r.status.dkek.kcv : null,
+          },
+    deviceCertificate:
+      c === undefined
+        ? { error: r.chainError ?? null }
+        : {
+            chr: c.device.body.chr,
+            dica: c.dica?.body.chr ?? null,
+            root: c.rootChr ?? null,
+            rootKind: c.root?.kind ?? null,
+            deviceVerified: c.deviceVerified ?? null,
+            rootKnown: c.rootKnown,
+            dicaVerified: c.dicaVerified ?? null,
+            verified: c.verified,
+            summary: c.summary,
+          },
   };
 }
 
@@ -99,9 +124,12 @@ function jsonOf(r: StatusReport): unknown {
  */
 export function chainVerdict(chain: DeviceChainVerification | undefined): { readonly error?: string; readonly warning?: string } {
   if (chain === undefined) return {};
-  if (chain.deviceVerified === false) return { error: 'the device certificate does not verify with its issuer (DICA): this may not be a genuine device' };
-  if (chain.dicaVerified === false) return { error: `the DICA certificate does not verify with root ${chain.rootChr ?? '?'}: this may not be a genuine device` };
-  if (chain.root?.kind === 'test') return { warning: `the device chains to CardContact's TEST root ${chain.root.chr}: it is not a production SmartCard-HSM` };
+  if (chain.deviceVerified === false)
+    return { error: 'the device certificate does not verify with its issuer (DICA): this may not be a genuine device' };
+  if (chain.dicaVerified === false)
+    return { error: `the DICA certificate does not verify with root ${chain.rootChr ?? '?'}: this may not be a genuine device` };
+  if (chain.root?.kind === 'test')
+    return { warning: `the device chains to CardContact's TEST root ${chain.root.chr}: it is not a production SmartCard-HSM` };
   return {};
 }
 

@@ -7,6 +7,6 @@ import { traceShowCommand } from './show/command.ts';
 /** `schsm trace …`: APDU traces (format: src/trace/format.ts). Offline; `replay` runs another command against a trace. */
 export const traceCommand = defineGroup({
   command: 'trace',
-  describe: 'APDU traces: import other tools\' logs, show them annotated, diff two sessions, replay one',
+  describe: "APDU traces: import other tools' logs, show them annotated, diff two sessions, replay one",
   subcommands: [traceImportCommand, traceShowCommand, traceDiffCommand, traceReplayCommand],
 });

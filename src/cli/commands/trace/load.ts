@@ -9,7 +9,11 @@ import { resolvePath } from '../../files.ts';
  * Read a trace or any importable log named on the command line (relative to the context's cwd).
  * Foreign logs are redacted unless --no-redact; an unreadable file is a usage error (exit 2).
  */
-export function loadForCli(ctx: CliContext, file: string, options: { format?: LogFormat | undefined; redact?: boolean | undefined; redactUnwrap?: boolean | undefined } = {}): Trace {
+export function loadForCli(
+  ctx: CliContext,
+  file: string,
+  options: { format?: LogFormat | undefined; redact?: boolean | undefined; redactUnwrap?: boolean | undefined } = {},
+): Trace {
   const full = resolvePath(ctx, file);
   try {
     return loadTraceFile(full, {

@@ -9,7 +9,11 @@ export const traceReplayCommand = defineCommand({
     y
       .positional('file', { type: 'string', demandOption: true, description: 'the trace (or any importable log) to answer from' })
       .positional('command', { type: 'string', array: true, description: 'the schsm command to run, after --' })
-      .option('strict', { type: 'boolean', default: true, description: 'fail on a command that differs from the recording (--no-strict: answer in order anyway)' })
+      .option('strict', {
+        type: 'boolean',
+        default: true,
+        description: 'fail on a command that differs from the recording (--no-strict: answer in order anyway)',
+      })
       .example('schsm trace replay fixtures/traces/sim/status.trace -- status', 'exit 0 when status sends exactly the recorded APDUs')
       .example('schsm trace replay session.trace -- keys list --json', 'any command, any options')
       .parserConfiguration({ 'populate--': true })

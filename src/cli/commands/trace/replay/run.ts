@@ -18,12 +18,16 @@ export interface TraceReplayArgs extends Partial<GlobalArgs> {
  */
 export async function runTraceReplay(args: TraceReplayArgs, ctx: CliContext): Promise<number> {
   const rest = [...(args.command ?? []), ...(args['--'] ?? [])].map(String);
-  if (rest.length === 0) throw new UsageError('name the schsm command to replay after --', 'e.g. schsm trace replay status.trace -- status');
+  if (rest.length === 0)
+    throw new UsageError('name the schsm command to replay after --', 'e.g. schsm trace replay status.trace -- status');
   const transport = createReplayTransport(loadForCli(ctx, args.file), { strict: args.strict !== false });
   const { runCli } = await import('../../../main.ts');
   const code = await runCli(rest, { ...ctx, openTransport: async () => transport });
   if (code !== EXIT.OK) {
-    line(ctx.stderr, `replay: "schsm ${rest.join(' ')}" exited with ${code} after ${transport.position} of ${transport.trace.records.length} recorded record(s)`);
+    line(
+      ctx.stderr,
+      `replay: "schsm ${rest.join(' ')}" exited with ${code} after ${transport.position} of ${transport.trace.records.length} recorded record(s)`,
+    );
     return code;
   }
   transport.assertConsumed();

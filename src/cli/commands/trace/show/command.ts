@@ -9,7 +9,7 @@ export const traceShowCommand = defineCommand({
   builder: (y) =>
     y
       .positional('file', { type: 'string', demandOption: true, description: 'a schsm trace or any importable log' })
-      .option('format', { choices: FORMAT_CHOICES, description: 'the log\'s format, when detection guesses wrong' })
+      .option('format', { choices: FORMAT_CHOICES, description: "the log's format, when detection guesses wrong" })
       .example('schsm trace show session.trace', 'one block per exchange')
       .example('schsm trace show opensc-debug.log --json', 'the annotations as JSON (kind: exchange | reset)')
       .strict(),

@@ -20,7 +20,9 @@ export async function runTraceShow(args: TraceShowArgs, ctx: CliContext): Promis
   if (args.json === true) printJson(ctx, { file: args.file, metadata: trace.metadata, annotations: annotations.map(annotationJson) });
   else {
     // One write per exchange: a long trace never becomes one huge string.
-    const meta = Object.entries(trace.metadata).map(([k, v]) => `${k}: ${v}\n`).join('');
+    const meta = Object.entries(trace.metadata)
+      .map(([k, v]) => `${k}: ${v}\n`)
+      .join('');
     if (meta !== '') ctx.stdout(`${meta}\n`);
     for (const [i, a] of annotations.entries()) ctx.stdout(`${i === 0 ? '' : '\n'}${renderAnnotation(a)}\n`);
   }
