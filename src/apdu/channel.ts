@@ -6,6 +6,7 @@ import { ApduEncodeError, ChannelProtocolError } from './errors.ts';
 import { formatSw } from './status-words.ts';
 import { concat } from './hex.ts';
 import { decodeResponse, type ResponseApdu } from './response.ts';
+import type { SecureMessagingLayer } from './sm/layer.ts';
 
 const log = createDebug('schsm:channel');
 
@@ -13,6 +14,12 @@ const log = createDebug('schsm:channel');
 export interface Channel {
   send(cmd: CommandApdu): Promise<ResponseApdu>;
   readonly transport: Transport;
+  /**
+   * The secure-messaging slot (empty = plain). A layer installed here protects every later command;
+   * it sits below everything that must see plain commands and above chaining/61xx/6Cxx, which work on
+   * the protected APDUs (OpenSC does GET RESPONSE outside SM too, `sm.c` `sc_sm_single_transmit`).
+   */
+  secureMessaging: SecureMessagingLayer | undefined;
 }
 
 export interface ChannelOptions {
@@ -32,7 +39,8 @@ export interface ChannelOptions {
   readonly maxResponse?: number;
 }
 
-type Processor = (cmd: CommandApdu) => Promise<ResponseApdu>;
+/** One stage of the chain: a command in, its complete response out. */
+export type Processor = (cmd: CommandApdu) => Promise<ResponseApdu>;
 
 /** The bottom of the chain: encode, transmit, decode. */
 function baseProcessor(transport: Transport): Processor {
@@ -109,12 +117,33 @@ function singleFlight(next: Processor): Processor {
   };
 }
 
-/** Assemble the processor chain over a transport. */
+/**
+ * Assemble the processor chain over a transport. Top to bottom:
+ *
+ *   single-flight lock
+ *   → (guards that must see the plain command — PIN retry guard, INITIALIZE confirmation — go here)
+ *   → secure-messaging slot (`channel.secureMessaging`; plain above, protected below)
+ *   → command chaining (short-only readers) → GET RESPONSE on 61xx → re-send on 6Cxx → transport
+ */
 export function createChannel(transport: Transport, options: ChannelOptions = {}): Channel {
   let p = baseProcessor(transport);
   if (options.fixWrongLe !== false) p = wrongLeProcessor(p);
   if (options.getResponse !== false) p = getResponseProcessor(p, options.maxResponse ?? 0x10000 + 4096);
   if (options.shortOnly === true) p = shortOnlyProcessor(p);
-  const send = singleFlight(p);
-  return { send, transport };
+  const lower = p;
+  let sm: SecureMessagingLayer | undefined;
+  let smProcessor: Processor | undefined;
+  const send = singleFlight((cmd) => (smProcessor ?? lower)(cmd));
+  return {
+    send,
+    transport,
+    get secureMessaging() {
+      return sm;
+    },
+    set secureMessaging(layer: SecureMessagingLayer | undefined) {
+      sm = layer;
+      smProcessor = layer?.wrap(lower);
+      log(layer === undefined ? 'secure messaging off' : `secure messaging on (${layer.protocol})`);
+    },
+  };
 }

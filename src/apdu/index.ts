@@ -11,3 +11,6 @@ export * from './tlv-names.ts';
 export * from './oid.ts';
 export * from './channel.ts';
 export * from './script.ts';
+export * from './sm/codec.ts';
+export * from './sm/errors.ts';
+export * from './sm/layer.ts';

@@ -11,11 +11,26 @@
 import { createChannel, type Channel } from '../apdu/channel.ts';
 import type { CommandApdu } from '../apdu/command.ts';
 import type { ResponseApdu } from '../apdu/response.ts';
+import { createSecureMessaging, type PlainObserver } from '../apdu/sm/layer.ts';
 import type { Transport } from '../transport/transport.ts';
 import { readCardStatus, type CardStatus } from './card-status.ts';
 import { CLA, INS } from './constants.ts';
 import { selectApplet, type AppletInfo } from './commands/select-applet.ts';
-import { EXTENDED_LIMITS, SHORT_LIMITS, exchange, type CardLimits, type CardSession, type SendOptions } from './session.ts';
+import { performChipAuthentication, type ChipAuthenticationOptions } from './secure-messaging/chip-authentication.ts';
+import {
+  EXTENDED_LIMITS,
+  SHORT_LIMITS,
+  exchange,
+  type CardLimits,
+  type CardSession,
+  type SecureChannelInfo,
+  type SendOptions,
+} from './session.ts';
+
+export interface OpenSecureChannelOptions extends ChipAuthenticationOptions {
+  /** Sees every plain command and response inside the channel (secrets included: mask before writing). */
+  readonly observer?: PlainObserver;
+}
 
 export interface OpenOptions {
   /** The reader takes short APDUs only (chaining and GET RESPONSE instead of extended lengths). */
@@ -41,6 +56,8 @@ export class SmartCardHsm implements CardSession {
   #applet: AppletInfo;
   /** INITIALIZE DEVICE succeeded since the last SELECT: tag 85 (options) is out of date. */
   #appletStale = false;
+  #secureChannel: SecureChannelInfo | undefined;
+  #secureOptions: OpenSecureChannelOptions | undefined;
 
   private constructor(transport: Transport, channel: Channel, limits: CardLimits, applet: AppletInfo) {
     this.transport = transport;
@@ -85,7 +102,44 @@ export class SmartCardHsm implements CardSession {
   fallBackToShortApdus(): void {
     if (this.#limits.shortOnly) return;
     this.#limits = { maxCommandData: Math.min(this.#limits.maxCommandData, 248), maxResponseData: 256, shortOnly: true };
+    const sm = this.#channel.secureMessaging;
     this.#channel = createChannel(this.transport, { shortOnly: true });
+    this.#channel.secureMessaging = sm;
+  }
+
+  /**
+   * Open a secure channel (§3.21): chip authentication with the device key after verifying its
+   * certificate chain, then every command and response is protected with AES secure messaging. The
+   * card binds the PIN state to the channel: a plain command ends it and logs the user out.
+   */
+  async openSecureChannel(options: OpenSecureChannelOptions = {}): Promise<SecureChannelInfo> {
+    this.closeSecureChannel();
+    const ca = await performChipAuthentication(this, options);
+    this.#channel.secureMessaging = createSecureMessaging(ca.keys, {
+      protocol: ca.protocol,
+      ...(options.observer === undefined ? {} : { observer: options.observer }),
+    });
+    this.#secureOptions = options;
+    this.#secureChannel = {
+      protocol: ca.protocol,
+      device: ca.chain.device.body.chr,
+      chain: ca.chain.summary,
+      rootKind: ca.chain.root?.kind,
+    };
+    return this.#secureChannel;
+  }
+
+  /** Forget the session keys; the card ends its side with the next (plain) command. */
+  closeSecureChannel(): void {
+    this.#channel.secureMessaging = undefined;
+    this.#secureChannel = undefined;
+    this.#secureOptions = undefined;
+  }
+
+  /** The open secure channel, or undefined (also after the card or a MAC check ended it). */
+  get secureChannel(): SecureChannelInfo | undefined {
+    if (this.#secureChannel !== undefined && this.#channel.secureMessaging?.open !== true) this.closeSecureChannel();
+    return this.#secureChannel;
   }
 
   /**
@@ -98,10 +152,17 @@ export class SmartCardHsm implements CardSession {
     return readCardStatus(this, this.#applet);
   }
 
-  /** Log out: re-SELECT the applet, which resets the PIN verification state (§2.3). */
+  /**
+   * Log out: re-SELECT the applet, which resets the PIN verification state (§2.3). Inside a secure
+   * channel the SELECT goes in plain (as OpenSC's `sc_hsm_logout` stops SM first), which ends the
+   * channel on the card; a new one is opened afterwards so the session stays protected.
+   */
   async logout(): Promise<void> {
+    const reopen = this.#secureChannel === undefined ? undefined : this.#secureOptions;
+    this.closeSecureChannel();
     this.#applet = await selectApplet(this);
     this.#appletStale = false;
+    if (reopen !== undefined) await this.openSecureChannel(reopen);
   }
 
   /** Run a multi-APDU operation holding the card exclusively (PC/SC transaction), e.g. VERIFY then SIGN. */

@@ -38,6 +38,17 @@ export interface CardLimits {
   readonly shortOnly: boolean;
 }
 
+/** An open secure channel (§3.21). */
+export interface SecureChannelInfo {
+  readonly protocol: string;
+  /** CHR of the device certificate whose key authenticated the channel. */
+  readonly device: string;
+  /** One line: device ← DICA ← root (kind): verified. */
+  readonly chain: string;
+  /** production, test, simulator or other (trust-anchors.ts). */
+  readonly rootKind: string | undefined;
+}
+
 /** What a card command needs from the session. */
 export interface CardSession {
   send(cmd: CommandApdu, options?: SendOptions): Promise<ResponseApdu>;
@@ -45,6 +56,8 @@ export interface CardSession {
   readonly transport: Transport;
   /** Switch the rest of the session to short APDUs (after an extended APDU failed in transport). */
   fallBackToShortApdus?(): void;
+  /** The open secure channel, if any (commands adapt: JCOP's SM needs case 2 where plain uses case 1). */
+  readonly secureChannel?: SecureChannelInfo | undefined;
 }
 
 /** Conservative defaults: within every JCOP APDU buffer (1232..1462 bytes, §1.4). */

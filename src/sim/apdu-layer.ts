@@ -21,15 +21,17 @@ export function swBytes(sw: number): Uint8Array {
 /**
  * CLA check. Accepted: 00 and 80 (interindustry and proprietary class, §3.0; no INS checks its class,
  * OpenSC itself sends VERIFY with 80 on some variants), each optionally with the chaining bit 10.
- * Logical channel bits → 6881 (the ATR announces no logical channels, §2.1). Secure-messaging bits →
- * 6882: the real card only speaks SM after chip authentication, which the simulator does not offer,
- * so "SM not supported" is the truthful answer (pico's 6E00 would make CardContact hosts re-select
- * in a loop, §2.3). Any other class byte (e.g. FF, 40..7F) → 6E00.
+ * Logical channel bits → 6881 (the ATR announces no logical channels, §2.1). Secure-messaging bits:
+ * `0C` (header authenticated, ISO/IEC 7816-4 SM) is what the card speaks after chip authentication
+ * (§3.21) and is accepted here; `04` (proprietary SM) and `08` (header not authenticated) → 6882
+ * (pico's 6E00 would make CardContact hosts re-select in a loop, §2.3). Any other class byte
+ * (e.g. FF, 40..7F) → 6E00.
  * Returns undefined when the CLA is acceptable.
  */
 export function checkCla(cla: number): number | undefined {
   if ((cla & 0x60) !== 0) return SW.CLA_NOT_SUPPORTED; // 20..7F, A0..FF: other classes
-  if ((cla & CLA.SECURE_MESSAGING) !== 0) return 0x6882;
+  const sm = cla & CLA.SECURE_MESSAGING;
+  if (sm !== 0 && sm !== CLA.SECURE_MESSAGING) return 0x6882;
   if ((cla & CLA.CHANNEL) !== 0) return 0x6881;
   return undefined;
 }

@@ -22,12 +22,13 @@ export const SIM_APPLET = { TYPE: 0x00, MAJOR: 3, MINOR: 5 } as const;
 /** Instruction bytes (§3.0). */
 export const INS = {
   VERIFY: 0x20, // §3.6
-  MANAGE_SE: 0x22, // §3.20 (not simulated)
+  MANAGE_SE: 0x22, // §3.20 (PKA: not simulated), §3.21 (SET AT for chip authentication)
   CHANGE_REFERENCE_DATA: 0x24, // §3.7
   RESET_RETRY_COUNTER: 0x2c, // §3.8
   GENERATE_ASYMMETRIC_KEY_PAIR: 0x46, // §3.11
   GENERATE_SYMMETRIC_KEY: 0x48, // §3.12
   INITIALIZE_DEVICE: 0x50, // §3.9
+  GENERATE_SESSION_PIN: 0x5a, // §3.21
   IMPORT_DKEK_SHARE: 0x52, // §3.10
   ENUMERATE_OBJECTS: 0x58, // §3.5
   DECIPHER: 0x62, // §3.14
@@ -36,12 +37,19 @@ export const INS = {
   UNWRAP_KEY: 0x74, // §3.18
   CIPHER_SYMMETRIC: 0x78, // §3.15
   GET_CHALLENGE: 0x84, // §3.19
+  GENERAL_AUTHENTICATE: 0x86, // §3.21
   SELECT: 0xa4, // §3.1
   READ_BINARY: 0xb0, // §3.2 (even INS: offset in P1P2)
   READ_BINARY_ODD: 0xb1, // §3.2 (odd INS: offset TLV 54)
   GET_RESPONSE: 0xc0, // §1.2
   UPDATE_BINARY_ODD: 0xd7, // §3.3
   DELETE_FILE: 0xe4, // §3.4
+} as const;
+
+/** Chip authentication protocols (BSI TR-03110 part 3 A.1.1.2), DER content of the OID. */
+export const CA_PROTOCOL = {
+  /** id-CA-ECDH-AES-CBC-CMAC-128 = 0.4.0.127.0.7.2.2.3.2.2 */
+  AES_CMAC_128: Uint8Array.from([0x04, 0x00, 0x7f, 0x00, 0x07, 0x02, 0x02, 0x03, 0x02, 0x02]),
 } as const;
 
 /** CLA bits (ISO/IEC 7816-4 §5.4.1). */

@@ -16,6 +16,9 @@ import { sign } from './handlers/sign.ts';
 import { unwrapKey } from './handlers/unwrap-key.ts';
 import { updateBinary } from './handlers/update-binary.ts';
 import { verify } from './handlers/verify.ts';
+import { generalAuthenticate } from './handlers/general-authenticate.ts';
+import { generateSessionPin } from './handlers/generate-session-pin.ts';
+import { manageSecurityEnvironment } from './handlers/manage-security-environment.ts';
 import { wrapKey } from './handlers/wrap-key.ts';
 import type { InsHandler } from './types.ts';
 
@@ -26,6 +29,9 @@ import type { InsHandler } from './types.ts';
  */
 export const DISPATCH: ReadonlyMap<number, InsHandler> = new Map<number, InsHandler>([
   [INS.VERIFY, verify], // §3.6
+  [INS.MANAGE_SE, manageSecurityEnvironment], // §3.21 (SET AT for chip authentication)
+  [INS.GENERAL_AUTHENTICATE, generalAuthenticate], // §3.21
+  [INS.GENERATE_SESSION_PIN, generateSessionPin], // §3.21
   [INS.CHANGE_REFERENCE_DATA, changeReferenceData], // §3.7
   [INS.RESET_RETRY_COUNTER, resetRetryCounter], // §3.8
   [INS.GENERATE_ASYMMETRIC_KEY_PAIR, generateAsymmetricKeyPair], // §3.11

@@ -3,9 +3,10 @@ import { type ParsedCommand, parseCommand } from '../apdu/command.ts';
 import { SW } from '../apdu/status-words.ts';
 import { applyChaining, checkCla, getResponse, shapeResponse, swBytes } from './apdu-layer.ts';
 import { CardStatus } from './card-status.ts';
-import { INS, SC_HSM_ATR } from './constants.ts';
+import { CLA, INS, SC_HSM_ATR } from './constants.ts';
 import { DISPATCH } from './dispatch.ts';
-import { clearSession, newSession } from './session.ts';
+import { clearSession, endSecureMessaging, newSession } from './session.ts';
+import { protectReply, unprotectCommand } from './sm/secure-channel.ts';
 import { createSimState, type NewCardOptions } from './state.ts';
 import { stateFromJson, stateToJson, type SimStateJson } from './state-json.ts';
 import type { InsHandler, SimContext, SimReply, SimSession, SimState } from './types.ts';
@@ -89,9 +90,30 @@ export class SmartCardHsmSimulator implements VirtualCard {
     const chained = applyChaining(cmd, session);
     if ('sw' in chained) return swBytes(chained.sw);
     cmd = chained.cmd;
+    if ((cmd.cla & CLA.SECURE_MESSAGING) !== 0) return this.#processProtected(cmd);
+    if (session.sm !== undefined) endSecureMessaging(session); // a plain command ends the channel (§3.21)
     const handler = this.#handlers.get(cmd.ins);
     if (handler === undefined) return swBytes(SW.INS_NOT_SUPPORTED);
     return shapeResponse(await this.#run(handler, cmd), cmd.ne, session);
+  }
+
+  /**
+   * A command under secure messaging (§3.21): no channel → 6882; an SM error → the plain 6987/6988
+   * and the channel ends; otherwise the plain command runs and its reply is protected with the
+   * channel it came in on (a GENERAL AUTHENTICATE inside the channel answers under the old keys).
+   */
+  async #processProtected(cmd: ParsedCommand): Promise<Uint8Array> {
+    const session = this.session;
+    const sm = session.sm;
+    if (sm === undefined) return swBytes(0x6882);
+    const plain = unprotectCommand(cmd, sm);
+    if ('sw' in plain) {
+      endSecureMessaging(session);
+      return swBytes(plain.sw);
+    }
+    const handler = this.#handlers.get(plain.cmd.ins);
+    const reply = handler === undefined ? { sw: SW.INS_NOT_SUPPORTED } : await this.#run(handler, plain.cmd);
+    return shapeResponse(protectReply(reply, plain.cmd.ne, sm), cmd.ne, session);
   }
 
   async #run(handler: InsHandler, cmd: ParsedCommand): Promise<SimReply> {

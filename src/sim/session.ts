@@ -9,6 +9,9 @@ export function newSession(): SimSession {
     currentEf: undefined,
     pendingResponse: undefined,
     chain: undefined,
+    caSelected: false,
+    sm: undefined,
+    sessionPin: undefined,
   };
 }
 
@@ -24,4 +27,19 @@ export function clearSession(session: SimSession, appletSelected: boolean): void
   session.currentEf = undefined;
   session.pendingResponse = undefined;
   session.chain = undefined;
+  session.caSelected = false;
+  session.sm = undefined;
+  if (!appletSelected) session.sessionPin = undefined; // option 0004: "cleared on reset"
+}
+
+/**
+ * End the secure channel: a plain command arrived, or an SM error occurred (§3.21). The SmartCard-HSM
+ * binds the authentication state to the channel ("The first plain APDU terminates the secure channel
+ * and resets the authentication state", smartcard-hsm.com, release 2.1 notes), so the PINs are no
+ * longer verified.
+ */
+export function endSecureMessaging(session: SimSession): void {
+  session.sm = undefined;
+  session.userAuthenticated = false;
+  session.soAuthenticated = false;
 }

@@ -1,4 +1,5 @@
 import type { ParsedCommand } from '../apdu/command.ts';
+import type { SimSmState } from './sm/secure-channel.ts';
 
 /**
  * The simulator's data model, shared by every instruction handler (one file per INS in handlers/).
@@ -72,6 +73,12 @@ export interface SimSession {
   pendingResponse: Uint8Array | undefined;
   /** Command chaining buffer (CLA bit 0x10). */
   chain: { readonly header: number; data: Uint8Array } | undefined;
+  /** MSE SET AT for chip authentication done, GENERAL AUTHENTICATE may follow (§3.21). */
+  caSelected?: boolean | undefined;
+  /** The secure channel's keys and counter; absent = plain. Any plain command ends it (§3.21). */
+  sm?: SimSmState | undefined;
+  /** The generated session PIN (GENERATE SESSION PIN); cleared on reset, kept by a re-SELECT. */
+  sessionPin?: Uint8Array | undefined;
 }
 
 export interface SimContext {

@@ -17,11 +17,14 @@ export interface PinStatus {
 
 /**
  * VERIFY without data, `00 20 00 <ref>` (case 1): 9000 verified, 63Cx not verified with x tries,
- * 6983 blocked, 6984 transport PIN, 6A88 not initialised (§3.6). Never uses up a try.
+ * 6983 blocked, 6984 transport PIN, 6A88 not initialised (§3.6). Never uses up a try. Inside a secure
+ * channel it goes as case 2 (`00 20 00 <ref> 00`): "JCOP's SM accelerator is incapable of using case 1
+ * APDU in SM" (OpenSC `card-sc-hsm.c` `sc_hsm_pin_cmd`, §3.21).
  */
 export async function pinStatus(card: CardSession, ref: number = PIN_REF.USER): Promise<PinStatus> {
   const operation = `VERIFY status of the ${pinName(ref)}`;
-  const res = await card.send({ cla: CLA.ISO, ins: INS.VERIFY, p1: 0x00, p2: ref }, { operation, raw: true });
+  const caseTwo = card.secureChannel === undefined ? {} : ({ ne: 256, form: 'short' } as const);
+  const res = await card.send({ cla: CLA.ISO, ins: INS.VERIFY, p1: 0x00, p2: ref, ...caseTwo }, { operation, raw: true });
   const left = retriesLeft(res.sw);
   if (res.sw === SW.OK) return { ref, state: 'verified', retriesLeft: undefined };
   if (left !== undefined) return { ref, state: 'not-verified', retriesLeft: left };

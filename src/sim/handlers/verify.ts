@@ -1,3 +1,4 @@
+import { timingSafeEqual } from 'node:crypto';
 import { SW } from '../../apdu/status-words.ts';
 import { CardStatus } from '../card-status.ts';
 import { PIN_LIMITS, PIN_REF } from '../constants.ts';
@@ -15,6 +16,8 @@ import type { InsHandler, SimContext, SimReply } from '../types.ts';
  * - A user PIN outside 6..16 bytes, or an SO-PIN that is not 8 bytes, cannot be right: 6A80 without
  *   using a try (sc-hsm-embedded maps VERIFY 6A80 to CKR_PIN_LEN_RANGE).
  * - P1 ≠ 00 → 6A86.
+ * - A session PIN from GENERATE SESSION PIN (§3.21) is accepted for 81 in place of the user PIN until
+ *   the card is reset, plain or inside a secure channel; it uses no try of the user PIN.
  */
 export const verify: InsHandler = (cmd, ctx) => {
   if (cmd.p1 !== 0x00) throw new CardStatus(SW.INCORRECT_P1P2);
@@ -30,6 +33,10 @@ function verifyUser(data: Uint8Array, ctx: SimContext): SimReply {
   if (state.transportPin === true) return { sw: SW.REFERENCE_DATA_NOT_USABLE };
   if (data.length === 0) return { sw: session.userAuthenticated && pin.retries > 0 ? SW.OK : pinStatus(pin) };
   if (data.length < PIN_LIMITS.USER_MIN || data.length > PIN_LIMITS.USER_MAX) return { sw: SW.INCORRECT_DATA };
+  if (isSessionPin(session.sessionPin, data) && pin.retries > 0) {
+    session.userAuthenticated = true;
+    return { sw: SW.OK };
+  }
   const sw = checkPin(pin, data);
   session.userAuthenticated = sw === SW.OK;
   return { sw };
@@ -44,4 +51,8 @@ function verifySo(data: Uint8Array, ctx: SimContext): SimReply {
   const sw = checkPin(pin, data);
   session.soAuthenticated = sw === SW.OK;
   return { sw };
+}
+
+function isSessionPin(sessionPin: Uint8Array | undefined, data: Uint8Array): boolean {
+  return sessionPin !== undefined && sessionPin.length === data.length && timingSafeEqual(sessionPin, data);
 }
