@@ -5,18 +5,21 @@
  */
 import { LastPinTryError } from '../card/host-errors.ts';
 import { SmartCardHsm } from '../card/sc-hsm.ts';
+import { plainAnnotations } from '../trace/sm-annotate.ts';
 import { cardSource, type GlobalArgs } from './command.ts';
 import type { CardSource, CliContext } from './context.ts';
 import { RefusedError } from './exit-codes.ts';
 
 /** The global options as yargs hands them to a handler (camel-case keys included). */
-export type CardArgs = Partial<GlobalArgs> & { readonly simState?: string | undefined };
+export type CardArgs = Partial<GlobalArgs> & { readonly simState?: string | undefined; readonly secureChannel?: boolean | undefined };
 
 /** Open `source`, select the applet, run `fn`, close. */
 export async function withCardAt<T>(ctx: CliContext, source: CardSource, fn: (card: SmartCardHsm) => Promise<T>): Promise<T> {
   const transport = await ctx.openTransport(source);
   try {
     const card = await SmartCardHsm.open(transport);
+    if (source.secureChannel === true)
+      await card.openSecureChannel({ observer: plainAnnotations(transport, { redact: source.noRedact !== true }) });
     return await fn(card);
   } catch (err) {
     // The card layer's retry guard refused: a refusal to protect the card is exit code 4 (brief).

@@ -12,6 +12,7 @@ export interface GlobalArgs {
   record: string | undefined;
   force: boolean;
   redact: boolean;
+  'secure-channel': boolean;
 }
 
 export type Handler<A> = (args: ArgumentsCamelCase<A>, ctx: CliContext) => Promise<number | undefined>;
@@ -47,7 +48,7 @@ export function defineGroup(def: { command: string; describe: string; subcommand
 }
 
 /** The card source named by the global options. */
-export function cardSource(args: Partial<GlobalArgs> & { simState?: string | undefined }): CardSource {
+export function cardSource(args: Partial<GlobalArgs> & { simState?: string | undefined; secureChannel?: boolean | undefined }): CardSource {
   const src: { -readonly [K in keyof CardSource]: CardSource[K] } = {};
   if (args.reader !== undefined) src.reader = args.reader;
   if (args.sim === true) src.sim = true;
@@ -56,5 +57,6 @@ export function cardSource(args: Partial<GlobalArgs> & { simState?: string | und
   if (args.record !== undefined) src.record = args.record;
   if (args.force === true) src.force = true;
   if (args.redact === false) src.noRedact = true;
+  if (args.secureChannel === true || args['secure-channel'] === true) src.secureChannel = true;
   return src;
 }

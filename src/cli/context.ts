@@ -16,6 +16,11 @@ export interface CardSource {
   readonly force?: boolean;
   /** Record secrets in clear (explicit). */
   readonly noRedact?: boolean;
+  /**
+   * Open a secure channel (chip authentication + secure messaging, §3.21) right after selecting the
+   * applet, so every command of the session is protected on the wire.
+   */
+  readonly secureChannel?: boolean;
 }
 
 /** Everything a command may touch of the outside world; tests pass their own. */

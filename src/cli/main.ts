@@ -39,6 +39,11 @@ function globalOptions(y: Argv): Argv<GlobalArgs> {
       type: 'boolean',
       default: true,
       description: 'hide PINs and key shares in traces and logs (--no-redact to show them)',
+    })
+    .option('secure-channel', {
+      type: 'boolean',
+      default: false,
+      description: 'protect every command with secure messaging after chip authentication with the device key',
     }) as unknown as Argv<GlobalArgs>;
 }
 

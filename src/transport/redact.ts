@@ -77,15 +77,20 @@ function initializeSecrets(apdu: Uint8Array, range: { start: number; end: number
   return out;
 }
 
+// Response data that is secret, by INS: GET CHALLENGE 84, GENERATE SESSION PIN 5A (apdu/ins.ts).
+const SECRET_RESPONSES: Readonly<Record<number, string>> = {
+  0x84: 'card random (GET CHALLENGE)',
+  0x5a: 'session PIN (GENERATE SESSION PIN)',
+};
+
 /**
  * Secret ranges of a response, given the command that produced it. Card random numbers are hidden:
  * sc-hsm-tool builds DKEK shares, threshold passwords and prime seeds from GET CHALLENGE, so a
- * challenge may be key material.
+ * challenge may be key material. A generated session PIN is a PIN.
  */
 export function responseSecrets(command: Uint8Array, response: Uint8Array): Redaction[] {
-  if ((command[1] ?? 0) === 0x84 && response.length > 2) {
-    return [{ start: 0, end: response.length - 2, what: 'card random (GET CHALLENGE)' }];
-  }
+  const what = SECRET_RESPONSES[command[1] ?? 0];
+  if (what !== undefined && response.length > 2) return [{ start: 0, end: response.length - 2, what }];
   return [];
 }
 

@@ -35,10 +35,10 @@ test('with unwrap redaction on, also UNWRAP KEY and UPDATE BINARY (odd INS) of E
   t.deepEqual(secretCommandIns(true), expected.sort((a, b) => a - b).map(hexByte));
 });
 
-test('response data is secret for exactly GET CHALLENGE', (t) => {
+test('response data is secret for exactly GET CHALLENGE and GENERATE SESSION PIN', (t) => {
   const response = Uint8Array.of(0x01, 0x02, 0x03, 0x04, 0x90, 0x00);
   const secret: string[] = [];
   for (let ins = 0; ins < 256; ins++)
     if (responseSecrets(Uint8Array.of(0x00, ins, 0x00, 0x00, 0x04), response).length > 0) secret.push(hexByte(ins));
-  t.deepEqual(secret, [hexByte(INS.GET_CHALLENGE)]);
+  t.deepEqual(secret, [INS.GENERATE_SESSION_PIN, INS.GET_CHALLENGE].sort((a, b) => a - b).map(hexByte));
 });

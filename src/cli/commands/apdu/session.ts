@@ -1,6 +1,11 @@
 import { createChannel, type Channel } from '../../../apdu/channel.ts';
 import { toHex } from '../../../apdu/hex.ts';
 import { decodeResponse, type ResponseApdu } from '../../../apdu/response.ts';
+import { createSecureMessaging } from '../../../apdu/sm/layer.ts';
+import { selectApplet } from '../../../card/commands/select-applet.ts';
+import { performChipAuthentication } from '../../../card/secure-messaging/chip-authentication.ts';
+import { EXTENDED_LIMITS, SHORT_LIMITS, exchange, type CardSession } from '../../../card/session.ts';
+import { formatPlainCommand, formatPlainResponse } from '../../../trace/sm-annotate.ts';
 import { commandOfApdu, type ParsedApdu } from '../../../apdu/script.ts';
 import { observeTransport } from '../../../transport/observe.ts';
 import type { Transport } from '../../../transport/transport.ts';
@@ -9,7 +14,11 @@ import { line, type CliContext } from '../../context.ts';
 import { exchangeJson, renderExchange, type ExchangeJson } from './render.ts';
 
 /** Options shared by `schsm apdu` and `schsm run`. */
-export type ApduArgs = Partial<GlobalArgs> & { readonly simState?: string | undefined; readonly shortOnly?: boolean | undefined };
+export type ApduArgs = Partial<GlobalArgs> & {
+  readonly simState?: string | undefined;
+  readonly shortOnly?: boolean | undefined;
+  readonly secureChannel?: boolean | undefined;
+};
 
 /**
  * An open card for raw APDUs: every exchange on the wire (GET RESPONSE and 6Cxx re-sends included)
@@ -34,6 +43,14 @@ export async function openApduSession(args: ApduArgs, ctx: CliContext): Promise<
     else for (const l of renderExchange(command, response, micros, options)) line(ctx.stdout, l);
   });
   const channel: Channel = createChannel(transport, { shortOnly: args.shortOnly === true });
+  if (args.secureChannel === true || args['secure-channel'] === true) {
+    try {
+      await openRawSecureChannel(channel, args, (text) => (json ? undefined : line(ctx.stdout, text)));
+    } catch (error) {
+      await transport.close();
+      throw error;
+    }
+  }
   return {
     transport,
     exchanges,
@@ -52,4 +69,23 @@ export async function openApduSession(args: ApduArgs, ctx: CliContext): Promise<
     },
     close: () => transport.close(),
   };
+}
+
+/**
+ * `--secure-channel` for raw APDUs: SELECT the applet and run chip authentication in plain, then every
+ * APDU the user gives is protected on the wire; the plain one inside is printed (PINs masked unless
+ * --no-redact) before the protected exchange, its plain answer after.
+ */
+async function openRawSecureChannel(channel: Channel, args: ApduArgs, print: (text: string) => void): Promise<void> {
+  const limits = args.shortOnly === true ? SHORT_LIMITS : EXTENDED_LIMITS;
+  const session: CardSession = { transport: channel.transport, limits, send: (cmd, o) => exchange(channel, cmd, o) };
+  await selectApplet(session);
+  const ca = await performChipAuthentication(session);
+  const options = { redact: args.redact !== false };
+  const observer = {
+    command: (plain: Uint8Array) => print(formatPlainCommand(plain, options)),
+    response: (plain: Uint8Array, res: Uint8Array) => print(formatPlainResponse(plain, res, options)),
+  };
+  channel.secureMessaging = createSecureMessaging(ca.keys, { protocol: ca.protocol, observer });
+  print(`secure channel open (${ca.protocol}): ${ca.chain.summary}`);
 }

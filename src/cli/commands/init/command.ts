@@ -39,6 +39,11 @@ export const initCommand = defineCommand({
         description: 'user PIN tries before it blocks (1..10; ≤3 for 6-character PINs, ≤5 for 7)',
       })
       .option('label', { type: 'string', description: 'token label written to EF 2F03 (what pkcs11-tool -L shows)' })
+      .option('session-pin', {
+        type: 'boolean',
+        default: false,
+        description: 'let the card issue session PINs (option 0x0004; see `schsm pin session`)',
+      })
       .example(
         'SO_PIN=… PIN=… schsm init --so-pin-env SO_PIN --pin-env PIN --dkek-shares 1 --yes',
         'initialise for one DKEK share (import it with `schsm dkek import-share`)',

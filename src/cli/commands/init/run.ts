@@ -4,7 +4,7 @@
  * INITIALIZE DEVICE; with --label VERIFY the new PIN and write TokenInfo to EF 2F03 like OpenSC (§3.9).
  */
 import { isInitialized } from '../../../card/card-status.ts';
-import { FID, PIN_REF } from '../../../card/constants.ts';
+import { FID, OPTION, PIN_REF } from '../../../card/constants.ts';
 import { initializeDevice } from '../../../card/commands/initialize-device.ts';
 import { updateBinary } from '../../../card/commands/update-binary.ts';
 import { verifyPin } from '../../../card/commands/verify-pin.ts';
@@ -29,6 +29,7 @@ export interface InitArgs extends CardArgs, PinArgs {
   readonly dkekShares?: number | undefined;
   readonly retryCounter?: number;
   readonly label?: string | undefined;
+  readonly sessionPin?: boolean;
 }
 
 const SO_PIN_HINT = 'the SO-PIN is 16 hexadecimal digits (8 bytes), e.g. generated with `openssl rand -hex 8`';
@@ -89,6 +90,8 @@ async function initialise(card: SmartCardHsm, args: InitArgs, s: Secrets, reinit
       userPin: s.userPin,
       retryCounter: args.retryCounter ?? 3,
       ...(args.dkekShares === undefined ? {} : { dkekShares: args.dkekShares }),
+      // option word: RESET RETRY COUNTER enabled (the default), plus 0x0004 session PIN on request (§3.9, §3.21)
+      ...(args.sessionPin === true ? { options: OPTION.RESET_RETRY_COUNTER_ENABLED | OPTION.SESSION_PIN } : {}),
     });
     if (args.label !== undefined) {
       await verifyPin(card, { pin: s.userPin, force: true });

@@ -66,9 +66,22 @@ const unblock = defineCommand({
   handler: async (args, ctx) => (await import('./run-unblock.ts')).runPinUnblock(args, ctx),
 });
 
+const session = defineCommand({
+  command: 'session',
+  describe: 'generate a session PIN inside a secure channel and write it to a file (GENERATE SESSION PIN)',
+  needsCard: true,
+  builder: (y) =>
+    withPinOptions(y)
+      .option('out', { alias: 'o', type: 'string', demandOption: true, description: 'file for the session PIN (hex, mode 0600)' })
+      .example('schsm pin session -o session.pin', 'chip authentication, VERIFY inside the channel, session PIN to session.pin')
+      .example('PIN=… schsm pin session --pin-env PIN -o /run/user/1000/hsm.pin --json', 'unattended')
+      .strict(),
+  handler: async (args, ctx) => (await import('./run-session.ts')).runPinSession(args, ctx),
+});
+
 /** `schsm pin …`: PIN status, verify, change, unblock — every attempt behind the retry guard. */
 export const pinCommand = defineGroup({
   command: 'pin',
-  describe: 'user PIN and SO-PIN: status, verify, change, unblock',
-  subcommands: [status, verify, change, unblock],
+  describe: 'user PIN and SO-PIN: status, verify, change, unblock, session PIN',
+  subcommands: [status, verify, change, unblock, session],
 });
