@@ -35,6 +35,9 @@ export interface ExplorerOptions {
   readonly historyFile?: string | undefined;
   /** Record the session's APDUs from the start (`--record`). */
   readonly record?: { readonly file: string; readonly force: boolean; readonly redact: boolean } | undefined;
+  /** Open a secure channel on connect (`--secure-channel`), and whether its plain lines are masked. */
+  readonly secureChannel?: boolean;
+  readonly redact?: boolean;
 }
 
 async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
@@ -73,6 +76,8 @@ export async function runExplorer(o: ExplorerOptions): Promise<number> {
     prompter: o.terminal === undefined ? undefined : terminalPrompter(o.terminal.input, o.terminal.output),
   });
   session.commands = COMMANDS;
+  session.secureChannelOnConnect = o.secureChannel === true;
+  session.redactTraces = o.redact !== false;
   const script = interactive ? undefined : await scriptText(o);
   try {
     if (o.record !== undefined)

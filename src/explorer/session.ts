@@ -64,6 +64,10 @@ export class ExplorerSession {
   quitRequested = false;
   /** A recording to start as soon as the card transport is attached (so it sees the first SELECT). */
   recordOnConnect: RecordOptions | undefined;
+  /** Open a secure channel on every connect (`schsm explore --secure-channel`). */
+  secureChannelOnConnect = false;
+  /** Mask secrets in the plain lines of secure messaging (false only with --no-redact). */
+  redactTraces = true;
   /** The command table (for `help` and completion), set by the shell. */
   commands: readonly ExplorerCommand[] = [];
   #prompter: Prompter | undefined;
@@ -127,6 +131,7 @@ export class ExplorerSession {
         this.recordOnConnect = undefined;
       }
       this.#card = await SmartCardHsm.open(this.link.transport);
+      if (this.secureChannelOnConnect) await (await import('./commands/sm.ts')).openSecureChannel(this);
     } catch (err) {
       await this.link.detach();
       throw err;

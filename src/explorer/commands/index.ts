@@ -12,6 +12,7 @@ import { keys } from './keys.ts';
 import { ls } from './ls.ts';
 import { change, pinInfo, unblock, verify } from './pin.ts';
 import { debug, echo, help, quit } from './shell.ts';
+import { sm } from './sm.ts';
 import { get, put, random } from './transfer.ts';
 
 export const COMMANDS: readonly ExplorerCommand[] = [
@@ -36,6 +37,7 @@ export const COMMANDS: readonly ExplorerCommand[] = [
   keys,
   dkek,
   trace,
+  sm,
   reconnect,
   debug,
   echo,

@@ -127,5 +127,7 @@ export async function runExplore(args: ExploreArgs, ctx: CliContext): Promise<nu
     debugLevel: Math.min(verbose, 2),
     historyFile: args.history === false ? undefined : defaultHistoryFile(ctx.env),
     record: args.record === undefined ? undefined : { file: args.record, force: args.force === true, redact: args.redact !== false },
+    secureChannel: args['secure-channel'] === true,
+    redact: args.redact !== false,
   });
 }
