@@ -136,10 +136,13 @@ export class SmartCardHsm implements CardSession {
     this.#secureOptions = undefined;
   }
 
-  /** The open secure channel, or undefined (also after the card or a MAC check ended it). */
+  /**
+   * The open secure channel, or undefined (also after the card or a MAC check ended it). An ended
+   * channel stays installed and refuses every command (SecureMessagingError) until it is closed or a
+   * new one is opened: a session that asked for SM never falls back to plain by itself.
+   */
   get secureChannel(): SecureChannelInfo | undefined {
-    if (this.#secureChannel !== undefined && this.#channel.secureMessaging?.open !== true) this.closeSecureChannel();
-    return this.#secureChannel;
+    return this.#channel.secureMessaging?.open === true ? this.#secureChannel : undefined;
   }
 
   /**
@@ -158,7 +161,7 @@ export class SmartCardHsm implements CardSession {
    * channel on the card; a new one is opened afterwards so the session stays protected.
    */
   async logout(): Promise<void> {
-    const reopen = this.#secureChannel === undefined ? undefined : this.#secureOptions;
+    const reopen = this.#channel.secureMessaging === undefined ? undefined : this.#secureOptions;
     this.closeSecureChannel();
     this.#applet = await selectApplet(this);
     this.#appletStale = false;

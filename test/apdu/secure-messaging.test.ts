@@ -59,8 +59,14 @@ test('wrap: case 1, 2, 3 and 4 commands are the bytes TR-03110 F.2 gives (SSC 1,
   const pin = new TextEncoder().encode('648219');
   const cases = [
     { cmd: { cla: 0x00, ins: 0x20, p1: 0x00, p2: 0x81 }, want: () => oracle.protectCommand(KEYS, 1, [0x00, 0x20, 0x00, 0x81]) },
-    { cmd: { cla: 0x80, ins: 0x58, p1: 0, p2: 0, ne: 256 }, want: () => oracle.protectCommand(KEYS, 3, [0x80, 0x58, 0, 0], undefined, 256) },
-    { cmd: { cla: 0x00, ins: 0x20, p1: 0x00, p2: 0x81, data: pin }, want: () => oracle.protectCommand(KEYS, 5, [0x00, 0x20, 0x00, 0x81], pin) },
+    {
+      cmd: { cla: 0x80, ins: 0x58, p1: 0, p2: 0, ne: 256 },
+      want: () => oracle.protectCommand(KEYS, 3, [0x80, 0x58, 0, 0], undefined, 256),
+    },
+    {
+      cmd: { cla: 0x00, ins: 0x20, p1: 0x00, p2: 0x81, data: pin },
+      want: () => oracle.protectCommand(KEYS, 5, [0x00, 0x20, 0x00, 0x81], pin),
+    },
     {
       cmd: { cla: 0x80, ins: 0x68, p1: 0x01, p2: 0x70, data: bytes('00112233445566778899AABBCCDDEEFF10'), ne: 256 },
       want: () => oracle.protectCommand(KEYS, 7, [0x80, 0x68, 0x01, 0x70], bytes('00112233445566778899AABBCCDDEEFF10'), 256),

@@ -116,5 +116,9 @@ export function openResponse(keys: Keys, counter: number, response: Uint8Array):
   const ok = hexOf(opensslCmac(keys.kMac, cat(ssc(counter), pad(covered))).subarray(0, 8)) === hexOf(mac);
   const sw99 = dos[0x99] ?? new Uint8Array(2);
   const d87 = dos[0x87];
-  return { ok, data: d87 === undefined ? new Uint8Array(0) : decrypt(keys.kEnc, counter, d87.subarray(1)), sw: ((sw99[0] ?? 0) << 8) | (sw99[1] ?? 0) };
+  return {
+    ok,
+    data: d87 === undefined ? new Uint8Array(0) : decrypt(keys.kEnc, counter, d87.subarray(1)),
+    sw: ((sw99[0] ?? 0) << 8) | (sw99[1] ?? 0),
+  };
 }

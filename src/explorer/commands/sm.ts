@@ -49,10 +49,14 @@ export const sm: ExplorerCommand = {
     if (word === 'close') {
       const was = card.secureChannel !== undefined;
       card.closeSecureChannel();
-      return session.print(was ? 'secure channel closed: the next command goes in plain and the card logs the user out' : 'no secure channel was open');
+      return session.print(
+        was ? 'secure channel closed: the next command goes in plain and the card logs the user out' : 'no secure channel was open',
+      );
     }
     if (word !== 'status') throw new UsageError(`sm: unknown subcommand "${word}"`, 'use: sm open | close | status');
     const sc = card.secureChannel;
-    session.print(sc === undefined ? 'secure channel: none (plain APDUs)' : `secure channel: ${sc.protocol} with ${sc.device} (${sc.chain})`);
+    session.print(
+      sc === undefined ? 'secure channel: none (plain APDUs)' : `secure channel: ${sc.protocol} with ${sc.device} (${sc.chain})`,
+    );
   },
 };
