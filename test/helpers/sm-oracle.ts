@@ -98,7 +98,7 @@ export function openResponse(keys: Keys, counter: number, response: Uint8Array):
   const body = response.subarray(0, response.length - 2);
   let i = 0;
   const dos: Record<number, Uint8Array> = {};
-  let covered = new Uint8Array(0);
+  let covered: Uint8Array = new Uint8Array(0);
   while (i < body.length) {
     const tag = body[i] ?? 0;
     let len = body[i + 1] ?? 0;
