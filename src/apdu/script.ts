@@ -1,4 +1,5 @@
 import { SchsmError } from '../transport/errors.ts';
+import { carriesSecretData, commandSecrets, redactedHex } from '../transport/redact.ts';
 import { encodeCommand, parseCommand, type CommandApdu } from './command.ts';
 import { bytesEqual, fromHex } from './hex.ts';
 
@@ -92,15 +93,47 @@ function shown(text: string): string {
   return JSON.stringify(text.length > 60 ? `${text.slice(0, 60)}…` : text);
 }
 
-/** Parse one APDU in the mini-language; any problem is a ScriptError naming it. */
+/**
+ * Could this text carry a secret (transport/redact.ts's table)? True when its first or second byte is
+ * an instruction with secret data (whole-APDU and structured headers put INS there), and when the text
+ * cannot be read far enough to tell (fewer than two hex bytes before anything else, unless a short
+ * structured header ends there: `84/08`).
+ */
+export function mayCarrySecret(text: string): boolean {
+  const compact = text.replace(/[\s:]/g, '');
+  const digits = /^[0-9a-fA-F]*/.exec(compact)?.[0] ?? '';
+  const headerEnds = /^[/=]?$/.test(compact.charAt(digits.length)) && digits.length >= 2;
+  if (digits.length < 4 && !headerEnds) return true;
+  const bytes = digits.length >= 4 ? [0, 1] : [0];
+  return bytes.some((i) => carriesSecretData(parseInt(digits.slice(2 * i, 2 * i + 2), 16)));
+}
+
+/** Quoted parts of a message (JSON strings, as `shown` and fromHex write them) replaced by `(…)`. */
+function withoutQuotes(message: string): string {
+  return message.replace(/"(?:[^"\\]|\\.)*"/g, '(…)');
+}
+
+/** Parse one APDU in the mini-language; any problem is a ScriptError naming it (never repeating a secret). */
 export function parseApduText(text: string): ParsedApdu {
   try {
     return parseApduTextUnchecked(text);
   } catch (e) {
+    if (!(e instanceof SchsmError)) throw e;
+    if (mayCarrySecret(text))
+      throw new ScriptError(`${withoutQuotes(e.message)} (the APDU is not repeated: it may carry a PIN, SO-PIN or key share)`);
     if (e instanceof ScriptError) throw e;
-    if (e instanceof SchsmError) throw new ScriptError(`${e.message} (in ${shown(text.trim())})`);
-    throw e;
+    throw new ScriptError(`${e.message} (in ${shown(text.trim())})`);
   }
+}
+
+/**
+ * The APDU as outputs may repeat it (`--json` input, echo lines, errors): the text as typed, or, when
+ * the bytes carry a secret, their hex with the secret bytes as `..` (plus the `=SW` expectation).
+ */
+export function apduForDisplay(apdu: ParsedApdu, source: string): string {
+  const hidden = commandSecrets(apdu.bytes);
+  if (hidden.length === 0) return source.trim();
+  return `${redactedHex(apdu.bytes, hidden)}${apdu.expect === undefined ? '' : `=${apdu.expect.text}`}`;
 }
 
 function parseApduTextUnchecked(text: string): ParsedApdu {

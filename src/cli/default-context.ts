@@ -33,7 +33,7 @@ export async function openDefaultTransport(source: CardSource): Promise<Transpor
     });
   }
   const { withTrafficLog } = await import('../transport/log.ts');
-  const logged = withTrafficLog(transport);
+  const logged = withTrafficLog(transport, { redact: source.noRedact !== true });
   if (source.record === undefined) return logged;
   const { recordTransport } = await import('../trace/record.ts');
   try {

@@ -61,7 +61,8 @@ function register(y: Argv<GlobalArgs>, def: CommandDef, ctx: CliContext, done: (
     handler: async (args) => {
       if (def.handler === undefined) return;
       try {
-        await enableDebug(args.verbose, ctx);
+        if (args.redact === false) line(ctx.stderr, NO_REDACT_WARNING);
+        await enableDebug(args.verbose, args.redact !== false, ctx);
         const code = await def.handler(args, ctx);
         done(code ?? EXIT.OK);
       } catch (error) {
@@ -71,12 +72,22 @@ function register(y: Argv<GlobalArgs>, def: CommandDef, ctx: CliContext, done: (
   });
 }
 
+/** Printed once when a command runs with --no-redact. */
+export const NO_REDACT_WARNING =
+  'warning: --no-redact: PINs, SO-PINs, DKEK shares, passwords, decrypted data and card random will be shown in output, traces and logs; keep them secret';
+
 /** -v / -vv: turn on the `schsm:*` debug namespaces (`debug` is loaded only then: it costs start-up time). */
-async function enableDebug(verbose: number, ctx: CliContext): Promise<void> {
+async function enableDebug(verbose: number, redact: boolean, ctx: CliContext): Promise<void> {
   if (verbose <= 0) return;
   const { default: createDebug } = await import('debug');
   createDebug.enable(verbose >= 2 ? 'schsm:*' : 'schsm:*,-schsm:transport');
-  if (verbose >= 2) line(ctx.stderr, 'schsm: logging every APDU; PINs, SO-PINs and DKEK shares are shown as ".."');
+  if (verbose < 2) return;
+  line(
+    ctx.stderr,
+    redact
+      ? 'schsm: logging every APDU; PINs, SO-PINs, DKEK shares, decrypted data and card random are shown as ".."'
+      : 'schsm: logging every APDU WITH SECRETS IN CLEAR (--no-redact)',
+  );
 }
 
 /** Run the CLI with `argv` (without node and script) and return the exit code. */

@@ -9,6 +9,7 @@
 import { line, type CliContext } from './context.ts';
 import { RefusedError, UsageError } from './exit-codes.ts';
 import { SchsmError } from '../transport/errors.ts';
+import { readTerminalLine, type RawInput } from '../explorer/hidden-line.ts';
 
 /** Ctrl-C / Ctrl-D at a secret prompt. */
 export class SecretInputAbortedError extends RefusedError {
@@ -37,75 +38,22 @@ export interface SecretSpec {
   readonly validate?: (value: string) => void;
 }
 
-/** What a TTY input stream offers beyond a readable stream. */
-interface TtyInput extends NodeJS.ReadableStream {
-  isTTY?: boolean;
-  isRaw?: boolean;
-  setRawMode?(mode: boolean): unknown;
-}
-
 /** True when the context's stdin is a terminal on which we can read with echo off. */
 export function canPrompt(ctx: CliContext): boolean {
-  const input = ctx.stdin as TtyInput;
+  const input = ctx.stdin as RawInput;
   return input.isTTY === true && typeof input.setRawMode === 'function';
 }
 
-/** Apply one control or printable character to the buffer; returns 'done' | 'abort' | the new buffer. */
-function applyKey(buf: string, ch: string): string | { readonly end: 'done' | 'abort' } {
-  if (ch === '\r' || ch === '\n') return { end: 'done' };
-  if (ch === '\u0003') return { end: 'abort' }; // Ctrl-C
-  if (ch === '\u0004') return buf === '' ? { end: 'abort' } : buf; // Ctrl-D on an empty line
-  if (ch === '\u007f' || ch === '\b') return Array.from(buf).slice(0, -1).join('');
-  if (ch === '\u0015') return ''; // Ctrl-U
-  if (ch < ' ') return buf; // other control keys (and escape sequences' ESC) are ignored
-  return buf + ch;
-}
-
 /**
- * Read one line from a terminal in raw mode. The prompt goes to stderr; the answer is never echoed
- * unless `echo` (non-secret answers such as a threshold prime). Resolves with the text, rejects with
+ * Read one line from a terminal in raw mode (explorer/hidden-line.ts: Backspace, Ctrl-U, Ctrl-C,
+ * Ctrl-D, escape sequences ignored). The prompt goes to stderr; the answer is never echoed unless
+ * `echo` (non-secret answers such as a threshold prime). Resolves with the text, rejects with
  * SecretInputAbortedError on Ctrl-C / Ctrl-D.
  */
-export function promptHidden(ctx: CliContext, prompt: string, what: string, echo = false): Promise<string> {
-  const input = ctx.stdin as TtyInput;
-  ctx.stderr(prompt);
-  const wasRaw = input.isRaw === true;
-  input.setRawMode?.(true);
-  input.resume();
-  return new Promise((resolve, reject) => {
-    let buf = '';
-    const finish = (): void => {
-      input.removeListener('data', onData);
-      input.setRawMode?.(wasRaw);
-      input.pause();
-      line(ctx.stderr);
-    };
-    const onData = (chunk: Buffer | string): void => {
-      const chars = Array.from(typeof chunk === 'string' ? chunk : chunk.toString('utf8'));
-      for (const [i, ch] of chars.entries()) {
-        const next = applyKey(buf, ch);
-        if (typeof next === 'string') {
-          if (echo)
-            ctx.stderr(
-              next.length > buf.length ? next.slice(buf.length) : '\b \b'.repeat(Array.from(buf).length - Array.from(next).length),
-            );
-          buf = next;
-          continue;
-        }
-        finish();
-        // typed ahead (e.g. the confirmation already in the same chunk): give it back to the stream
-        const rest = chars
-          .slice(i + 1)
-          .join('')
-          .replace(/^\n/, '');
-        if (rest !== '') (input as NodeJS.ReadableStream & { unshift?(c: Buffer): void }).unshift?.(Buffer.from(rest, 'utf8'));
-        if (next.end === 'done') resolve(buf);
-        else reject(new SecretInputAbortedError(what));
-        return;
-      }
-    };
-    input.on('data', onData);
-  });
+export async function promptHidden(ctx: CliContext, prompt: string, what: string, echo = false): Promise<string> {
+  const end = await readTerminalLine({ input: ctx.stdin as RawInput, write: ctx.stderr, prompt, echo });
+  if (end.kind === 'cancel') throw new SecretInputAbortedError(what);
+  return end.text;
 }
 
 /** Reads stdin one line at a time, pausing the stream in between (so the process can exit). */

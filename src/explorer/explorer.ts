@@ -31,6 +31,8 @@ export interface ExplorerOptions {
   readonly keepGoing?: boolean;
   /** 1 = every APDU annotated (`-v`). */
   readonly debugLevel?: number;
+  /** `--no-redact`: the `-v` display shows secrets too (the CLI has warned). */
+  readonly showSecrets?: boolean;
   /** Interactive history file (undefined: in memory only). */
   readonly historyFile?: string | undefined;
   /** Record the session's APDUs from the start (`--record`). */
@@ -73,6 +75,7 @@ export async function runExplorer(o: ExplorerOptions): Promise<number> {
     cwd: o.cwd,
     env: o.env,
     debugLevel: o.debugLevel ?? 0,
+    showSecrets: o.showSecrets === true,
     prompter: o.terminal === undefined ? undefined : terminalPrompter(o.terminal.input, o.terminal.output),
   });
   session.commands = COMMANDS;

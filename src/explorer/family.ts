@@ -1,13 +1,13 @@
 /**
  * A command family (`keys list|generate|…`, `dkek status|import`): the first word picks the
- * subcommand (unique prefixes allowed); completion, secrets and time limits are the subcommand's.
+ * subcommand (unique prefixes allowed); completion, word limits and time limits are the subcommand's.
  */
 import { completeWords } from './complete.ts';
 import { DEFAULT_TIMEOUT_MS } from './dispatch.ts';
 import { UsageError } from '../transport/errors.ts';
 import { resolveName } from './table.ts';
 import type { Token } from './tokenize.ts';
-import type { ExplorerCommand, SecretPolicy, Subcommand } from './types.ts';
+import type { ExplorerCommand, Subcommand } from './types.ts';
 
 export function family(name: string, help: string, subs: readonly Subcommand[]): ExplorerCommand {
   const pick = (args: readonly Token[]): Subcommand | undefined => {
@@ -33,9 +33,9 @@ export function family(name: string, help: string, subs: readonly Subcommand[]):
         );
       return pick(before)?.complete?.(session, index - 1, partial, before.slice(1)) ?? [];
     },
-    secrets(args): SecretPolicy {
-      const p = pick(args)?.secrets?.(args.slice(1)) ?? [];
-      return p === 'drop' ? 'drop' : p.map((i) => i + 1);
+    maxWords(args) {
+      const max = pick(args)?.maxWords;
+      return max === undefined ? undefined : max + 1;
     },
     async run(session, args) {
       const word = args[0]?.text;

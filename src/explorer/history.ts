@@ -2,16 +2,17 @@
  * Persistent history of the interactive shell in the user's state directory
  * (`$XDG_STATE_HOME/schsm/history`, else `~/.local/state/schsm/history`; directory 0700, file 0600).
  *
- * Secrets never reach it: a line is stored only when it names a known command, and then WITHOUT the
- * words the command declares secret (`verify user 648219` is stored as `verify user`, which asks for
- * the PIN at a hidden prompt when run again). Lines that cannot be cut safely (an `apdu` carrying a
- * VERIFY, CHANGE REFERENCE DATA, RESET RETRY COUNTER, INITIALIZE or DKEK share) are not stored at
- * all, and answers typed at hidden prompts never enter the history, in memory or on disk.
+ * Secrets never reach it: a line is stored only as line-filter.ts lets it through — a known command
+ * WITHOUT anything that could be a secret (`verify user 648219` is stored as `verify user`, which asks
+ * for the PIN at a hidden prompt when run again; `keys wrap 1 k.wrapped --pin 648219` as `keys wrap 1
+ * k.wrapped`). Lines that cannot be cut safely (an `apdu` carrying a VERIFY, CHANGE REFERENCE DATA,
+ * RESET RETRY COUNTER, INITIALIZE or DKEK share) are not stored at all, and answers typed at hidden
+ * prompts never enter the history, in memory or on disk.
  */
 import { appendFileSync, chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { parseLine } from './dispatch.ts';
+import { shownLine } from './line-filter.ts';
 import type { ExplorerCommand } from './types.ts';
 
 /** Lines kept in the file (older ones are dropped when the file is rewritten). */
@@ -29,27 +30,11 @@ export function defaultHistoryFile(env: Readonly<Record<string, string | undefin
 }
 
 /**
- * The line as it may be remembered, or undefined when it must not be: unknown commands (a typo may
- * hide a PIN), lines that do not tokenize, and commands whose secrets cannot be cut out.
+ * The line as it may be remembered, or undefined when it must not be: line-filter.ts, the one filter
+ * that the history, trace comments, the -v log and script errors share.
  */
 export function historyLine(table: readonly ExplorerCommand[], line: string): string | undefined {
-  let parsed;
-  try {
-    parsed = parseLine(table, line);
-  } catch {
-    return undefined;
-  }
-  if (parsed === undefined) return undefined;
-  const policy = parsed.command.secrets?.(parsed.args) ?? [];
-  if (policy === 'drop') return undefined;
-  if (policy.length === 0) return line.trim();
-  let out = line;
-  const spans = policy
-    .map((i) => parsed.args[i])
-    .filter((t) => t !== undefined)
-    .sort((a, b) => b.start - a.start);
-  for (const t of spans) out = out.slice(0, t.start) + out.slice(t.end);
-  return out.replace(/\s+/g, ' ').trim();
+  return shownLine(table, line);
 }
 
 /** Previous lines, newest first (readline's order); [] when there is no file yet. */

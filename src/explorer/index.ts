@@ -9,4 +9,4 @@ export { tokenize, type Token } from './tokenize.ts';
 export { completeLine } from './complete.ts';
 export { colorWanted } from './style.ts';
 export * from './errors.ts';
-export type { ExplorerCommand, Subcommand, SecretPolicy } from './types.ts';
+export type { ExplorerCommand, Subcommand } from './types.ts';

@@ -2,29 +2,25 @@
  * The interactive shell on node:readline: prompt with the current DF, Tab completion, persistent
  * history without secrets, hidden prompts, and a busy guard — a line typed while a command runs is
  * refused (mirroring the channel's single-flight lock); Ctrl-C cancels the running command, or
- * clears the line at the prompt; Ctrl-D leaves.
+ * clears the line at the prompt; Ctrl-D leaves. At a question (PIN, password, y/N) Ctrl-C and Ctrl-D
+ * cancel that command only, and what was typed is discarded.
  */
 import { createInterface, type Interface } from 'node:readline';
 import { completeLine } from './complete.ts';
 import { executeLine, formatError, type Runner } from './dispatch.ts';
 import { CommandCancelledError } from './errors.ts';
+import { readTerminalLine, type RawInput } from './hidden-line.ts';
 import { appendHistory, historyLine, loadHistory, trimHistory } from './history.ts';
 import { promptText } from './paths.ts';
 import type { ExplorerSession } from './session.ts';
-import { MutableOutput, type TerminalOutput } from './terminal.ts';
-import { traceComment } from './script.ts';
+import { TtyOutput, type TerminalOutput } from './terminal.ts';
+import { noteLine } from './script.ts';
 
 export interface ReplOptions {
   readonly input: NodeJS.ReadableStream;
   readonly output: TerminalOutput;
   /** History file; undefined keeps the history in memory only. */
   readonly historyFile: string | undefined;
-}
-
-interface PendingAnswer {
-  readonly hidden: boolean;
-  resolve(answer: string): void;
-  reject(error: Error): void;
 }
 
 /** readline keeps its history here (newest first); the typings do not declare it. */
@@ -45,65 +41,83 @@ function remember(rl: Interface, session: ExplorerSession, file: string | undefi
   }
 }
 
-/** One interactive shell on one readline interface. */
+/**
+ * One interactive shell. Questions of a running command (PINs, passwords, y/N) are not asked through
+ * readline: readline is closed for the time of the question and the answer is read raw
+ * (hidden-line.ts), so a cancelled PIN never lands in the next prompt's line and Ctrl-D cancels the
+ * question instead of ending the shell; a new readline (same history) takes over afterwards.
+ */
 class Repl {
   readonly #session: ExplorerSession;
   readonly #runner: Runner;
   readonly #o: ReplOptions;
-  readonly #out: MutableOutput;
-  readonly #rl: Interface;
-  #pending: PendingAnswer | undefined;
+  readonly #out: TtyOutput;
+  #rl: Interface;
+  /** readline is being closed for a question, not by the user. */
+  #suspending = false;
+  #leave: (() => void) | undefined;
 
   constructor(session: ExplorerSession, runner: Runner, o: ReplOptions) {
     this.#session = session;
     this.#runner = runner;
     this.#o = o;
-    this.#out = new MutableOutput(o.output);
-    this.#rl = createInterface({
-      input: o.input,
+    this.#out = new TtyOutput(o.output);
+    if (o.historyFile !== undefined) trimHistory(o.historyFile);
+    this.#rl = this.#openReadline(o.historyFile === undefined ? [] : loadHistory(o.historyFile));
+    session.prompter = { ask: (prompt, hidden) => this.#ask(prompt, hidden) };
+  }
+
+  #openReadline(history: readonly string[]): Interface {
+    const rl = createInterface({
+      input: this.#o.input,
       output: this.#out,
       terminal: true,
       historySize: 0,
-      completer: (line: string) => completeLine(session, line),
+      completer: (line: string) => completeLine(this.#session, line),
     });
-    if (o.historyFile !== undefined) {
-      trimHistory(o.historyFile);
-      historyOf(this.#rl).push(...loadHistory(o.historyFile));
-    }
-    session.prompter = { ask: (prompt, hidden) => this.#ask(prompt, hidden) };
-    this.#rl.on('line', (line) => this.#onLine(line));
-    this.#rl.on('SIGINT', () => this.#onInterrupt());
+    historyOf(rl).push(...history);
+    rl.on('line', (line) => this.#onLine(line));
+    rl.on('SIGINT', () => this.#onInterrupt());
+    rl.on('close', () => this.#onClose());
+    return rl;
   }
 
   /** Show the prompt and resolve when the user leaves (quit, Ctrl-D). */
   run(): Promise<void> {
     this.#showPrompt();
-    return new Promise((resolve) =>
-      this.#rl.on('close', () => {
-        this.#out.writeThrough('\n'); // Ctrl-D leaves the cursor after the prompt
-        this.#answer((p) => p.reject(new CommandCancelledError('input')));
-        this.#runner.cancel();
-        this.#session.prompter = undefined;
-        resolve();
-      }),
-    );
-  }
-
-  /** A question while a command runs; a hidden one mutes the echo until Enter. */
-  #ask(prompt: string, hidden: boolean): Promise<string> {
-    return new Promise<string>((resolve, reject) => {
-      this.#pending = { hidden, resolve, reject };
-      this.#rl.setPrompt(prompt);
-      this.#rl.prompt();
-      this.#out.muted = hidden;
+    return new Promise((resolve) => {
+      this.#leave = resolve;
     });
   }
 
-  #answer(fn: (p: PendingAnswer) => void): void {
-    const p = this.#pending;
-    this.#pending = undefined;
-    this.#out.muted = false;
-    if (p !== undefined) fn(p);
+  #onClose(): void {
+    if (this.#suspending) {
+      this.#suspending = false;
+      return;
+    }
+    this.#out.writeThrough('\n'); // Ctrl-D leaves the cursor after the prompt
+    this.#runner.cancel();
+    this.#session.prompter = undefined;
+    this.#leave?.();
+  }
+
+  /** A question while a command runs: readline steps aside, the answer is read raw (hidden unless `hidden` is false). */
+  async #ask(prompt: string, hidden: boolean): Promise<string> {
+    const history = [...historyOf(this.#rl)];
+    this.#suspending = true;
+    this.#rl.close();
+    try {
+      const end = await readTerminalLine({
+        input: this.#o.input as RawInput,
+        write: (t) => this.#out.writeThrough(t),
+        prompt,
+        echo: !hidden,
+      });
+      if (end.kind === 'cancel') throw new CommandCancelledError('input');
+      return end.text;
+    } finally {
+      this.#rl = this.#openReadline(history);
+    }
   }
 
   #showPrompt(): void {
@@ -112,12 +126,7 @@ class Repl {
   }
 
   #onLine(line: string): void {
-    if (this.#pending !== undefined) {
-      this.#answer((p) => {
-        if (p.hidden) this.#out.writeThrough('\n');
-        p.resolve(line);
-      });
-    } else if (this.#runner.busy) {
+    if (this.#runner.busy) {
       this.#session.io.err(
         `${this.#session.style.yellow('busy:')} \`${this.#runner.what}\` is still running; wait for it or press Ctrl-C (input refused)\n`,
       );
@@ -128,7 +137,7 @@ class Repl {
 
   async #handle(line: string): Promise<void> {
     remember(this.#rl, this.#session, this.#o.historyFile, line);
-    traceComment(this.#session, line);
+    noteLine(this.#session, line, false);
     try {
       await executeLine(this.#session, this.#runner, line);
     } catch (err) {
@@ -138,14 +147,9 @@ class Repl {
     else this.#showPrompt();
   }
 
-  /** Ctrl-C: cancel a question or the running command; at the prompt, clear the line. */
+  /** Ctrl-C: cancel the running command; at the prompt, clear the line. */
   #onInterrupt(): void {
-    if (this.#pending !== undefined) {
-      this.#answer((p) => {
-        this.#out.writeThrough('^C\n');
-        p.reject(new CommandCancelledError('input'));
-      });
-    } else if (this.#runner.busy) {
+    if (this.#runner.busy) {
       this.#runner.cancel();
     } else {
       this.#out.writeThrough('^C\n');

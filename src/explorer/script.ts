@@ -4,14 +4,22 @@
  * `keepGoing` runs on (the old behaviour) and still exits 1 if anything failed.
  */
 import { executeLine, formatError, type Runner } from './dispatch.ts';
-import { historyLine } from './history.ts';
+import { shownLine } from './line-filter.ts';
 import type { ExplorerSession } from './session.ts';
 
-/** While recording, each command line goes into the trace as a comment (secret words left out). */
-export function traceComment(session: ExplorerSession, line: string): void {
-  const rec = session.link.recording;
-  if (rec === undefined || line.trim() === '' || line.trim().startsWith('#')) return;
-  rec.comment(`explore> ${historyLine(session.commands, line) ?? '(a line not shown: it may hold a secret)'}`);
+/** What trace comments, the -v log and errors show of a line that line-filter.ts keeps back. */
+const NOT_SHOWN = '(a line not shown: it may hold a secret)';
+
+/**
+ * Before a line runs: into the trace as a `# explore> …` comment while recording, and, in script mode
+ * at `-v`, into the log on stderr. Both show only what line-filter.ts lets through.
+ */
+export function noteLine(session: ExplorerSession, line: string, log: boolean): void {
+  const t = line.trim();
+  if (t === '' || t.startsWith('#')) return;
+  const shown = `explore> ${shownLine(session.commands, line) ?? NOT_SHOWN}`;
+  session.link.recording?.comment(shown);
+  if (log && session.debugLevel >= 1) session.io.err(`${session.style.dim(shown)}\n`);
 }
 
 export interface ScriptOptions {
@@ -28,13 +36,12 @@ export async function runScript(session: ExplorerSession, runner: Runner, o: Scr
   for (let i = 0; i < lines.length && !session.quitRequested; i++) {
     const line = lines[i] ?? '';
     try {
-      traceComment(session, line);
+      noteLine(session, line, true);
       await executeLine(session, runner, line);
     } catch (err) {
       failed++;
-      const shown = historyLine(session.commands, line);
       session.io.err(formatError(err, session, `${o.name}:${i + 1}: `));
-      session.io.err(`${session.style.dim('in:')} ${shown ?? '(line not shown: it may hold a secret)'}\n`);
+      session.io.err(`${session.style.dim('in:')} ${shownLine(session.commands, line) ?? NOT_SHOWN}\n`);
       if (!o.keepGoing) {
         session.io.err(`stopped at ${o.name}:${i + 1} (--keep-going runs the remaining lines)\n`);
         return 1;

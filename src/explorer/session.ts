@@ -11,6 +11,9 @@ import { NoCardError, SecretNeededError } from './errors.ts';
 import { renderExchange } from './exchange-view.ts';
 import { CardLink } from './link.ts';
 import type { RecordOptions } from '../trace/record.ts';
+import { exchangeRedactor } from '../trace/redaction.ts';
+import { exchangeRecord, type TraceExchange } from '../trace/types.ts';
+import { concretePattern } from '../trace/pattern.ts';
 import { createStyle, type Style } from './style.ts';
 import type { ExplorerCommand } from './types.ts';
 
@@ -44,6 +47,8 @@ export interface ExplorerSessionOptions {
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly prompter?: Prompter | undefined;
   readonly debugLevel?: number;
+  /** Show secrets in the `-v` display (the user passed --no-redact). Default false. */
+  readonly showSecrets?: boolean;
 }
 
 export class ExplorerSession {
@@ -52,6 +57,8 @@ export class ExplorerSession {
   readonly cwd: string;
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly link: CardLink;
+  /** --no-redact: the `-v` display and `apdu` echo show secrets. */
+  readonly showSecrets: boolean;
   readonly knownFids = new Set<number>();
   debugLevel: number;
   df: CurrentDf = { kind: 'applet' };
@@ -82,11 +89,17 @@ export class ExplorerSession {
     this.cwd = o.cwd;
     this.env = o.env;
     this.debugLevel = o.debugLevel ?? 0;
+    this.showSecrets = o.showSecrets === true;
     this.#prompter = o.prompter;
     this.#open = o.openTransport;
-    this.link = new CardLink((c, r, us) => {
+    // Every exchange passes the redactor (it follows GET RESPONSE continuations), shown or not.
+    const redact = o.showSecrets === true ? (rec: TraceExchange) => rec : exchangeRedactor();
+    this.link = new CardLink((command, response, micros) => {
       this.#exchanges++;
-      if (this.debugLevel >= 1) this.io.err(`${renderExchange(this.#exchanges, c, r, us, this.style)}\n`);
+      const rec = redact(
+        exchangeRecord({ command: concretePattern(command), response: concretePattern(response), durationMs: micros / 1000 }),
+      );
+      if (this.debugLevel >= 1) this.io.err(`${renderExchange(this.#exchanges, rec, micros, this.style)}\n`);
     });
   }
 

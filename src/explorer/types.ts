@@ -5,13 +5,6 @@
 import type { Token } from './tokenize.ts';
 import type { ExplorerSession } from './session.ts';
 
-/** What history redaction does with a line of this command (see history.ts). */
-export type SecretPolicy =
-  /** Token indices (into the argument tokens) to leave out: the PIN of `verify user 648219`. */
-  | readonly number[]
-  /** Keep the line out of the history altogether. */
-  | 'drop';
-
 export interface ExplorerCommand {
   readonly name: string;
   readonly aliases?: readonly string[];
@@ -25,8 +18,11 @@ export interface ExplorerCommand {
   readonly timeoutMs?: number | ((args: readonly Token[]) => number);
   /** Candidates for the word being completed; `index` is its position among the argument tokens. */
   complete?(session: ExplorerSession, index: number, partial: string, before: readonly Token[]): readonly string[];
-  /** Which argument words are secret (kept out of the history file and of the trace comments). */
-  secrets?(args: readonly Token[]): SecretPolicy;
+  /**
+   * The most positional words the command takes (after the options with their values): more are cut
+   * from history, traces and logs, as a secret typed in the wrong place (line-filter.ts).
+   */
+  readonly maxWords?: number | ((args: readonly Token[]) => number | undefined);
   run(session: ExplorerSession, args: readonly Token[]): Promise<void>;
 }
 
@@ -37,6 +33,7 @@ export interface Subcommand {
   readonly help: string;
   readonly timeoutMs?: number;
   complete?(session: ExplorerSession, index: number, partial: string, before: readonly Token[]): readonly string[];
-  secrets?(args: readonly Token[]): SecretPolicy;
+  /** As ExplorerCommand.maxWords, counted after the subcommand's name. */
+  readonly maxWords?: number;
   run(session: ExplorerSession, args: readonly Token[]): Promise<void>;
 }

@@ -13,7 +13,7 @@ export { createSimState, type NewCardOptions } from './state.ts';
 export { SIM_PKI, simRootCertificate, simDicaCertificate, createDeviceIdentity, type DeviceIdentity } from './device-identity.ts';
 export { SC_HSM_ATR, SC_HSM_AID, SIM_APPLET } from './constants.ts';
 export { SimStateError } from './errors.ts';
-export { loadSimulator, saveSimulator, openSimulatorState, persistentCard } from './persist.ts';
+export { loadSimulator, saveSimulator, openSimulatorState, persistentCard, leftoverNotice, type StateFileOptions } from './persist.ts';
 export { STATE_FORMAT, STATE_VERSION, type SimStateJson } from './state-json.ts';
 export { CardStatus } from './card-status.ts';
 export type { VirtualCard } from './virtual-card.ts';
@@ -25,6 +25,8 @@ export interface SimulatorTransportOptions {
   readonly stateFile?: string;
   /** Use this simulator instance (e.g. to inspect its state in a test). Ignored with `stateFile`. */
   readonly simulator?: SmartCardHsmSimulator;
+  /** Told about leftovers of interrupted saves beside `stateFile`, removed at open (default: standard error). */
+  readonly onNotice?: (message: string) => void;
 }
 
 /**
@@ -34,7 +36,7 @@ export interface SimulatorTransportOptions {
  */
 export async function createSimulatorTransport(options: SimulatorTransportOptions = {}): Promise<Transport> {
   if (options.stateFile !== undefined) {
-    const sim = await openSimulatorState(options.stateFile);
+    const sim = await openSimulatorState(options.stateFile, options.onNotice === undefined ? {} : { onNotice: options.onNotice });
     return cardTransport(persistentCard(sim, options.stateFile), `simulator:${options.stateFile}`);
   }
   return cardTransport(options.simulator ?? new SmartCardHsmSimulator(), 'simulator');

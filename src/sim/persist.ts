@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { writeSecretFile } from '../transport/secret-file.ts';
+import { sweepLeftoverTemps, writeSecretFile, type LeftoverTemp } from '../transport/secret-file.ts';
 import { SimStateError } from './errors.ts';
 import { SmartCardHsmSimulator } from './sc-hsm.ts';
 import type { VirtualCard } from './virtual-card.ts';
@@ -7,29 +7,47 @@ import type { VirtualCard } from './virtual-card.ts';
 /**
  * `--state FILE`: the simulated card's persistent state on disk (it holds PINs, keys and the DKEK,
  * so mode 0600). Written atomically: a temporary file in the same directory, fsync, rename over
- * the target. A file that exists but cannot be read as a state is an error — never replaced.
+ * the target. A file that exists but cannot be read as a state is an error — never replaced, and its
+ * content never quoted in the error. Opening a state file first removes what a save killed midway
+ * left beside it (transport/secret-file.ts) and says so.
  */
 
+export interface StateFileOptions {
+  /** Told about temporary files of interrupted saves found beside the state file (default: standard error). */
+  readonly onNotice?: (message: string) => void;
+}
+
+/** The notice for one leftover temporary file. */
+export function leftoverNotice(state: string, t: LeftoverTemp): string {
+  if (t.removed)
+    return `simulator state file ${state}: removed ${t.file}, left by a save that was interrupted (it held a copy of the card's PINs, DKEK and keys)`;
+  return `simulator state file ${state}: ${t.file} belongs to running process ${t.pid ?? '?'} (a save in progress, or a killed save whose process number was reused); it holds a copy of the card's secrets: delete it if no schsm uses this file`;
+}
+
+const stderrNotice = (message: string): void => void process.stderr.write(`warning: ${message}\n`);
+
 /** Load the card stored in `file`; undefined when the file does not exist. */
-export async function loadSimulator(file: string): Promise<SmartCardHsmSimulator | undefined> {
+export async function loadSimulator(file: string, options: StateFileOptions = {}): Promise<SmartCardHsmSimulator | undefined> {
+  for (const t of await sweepLeftoverTemps(file)) (options.onNotice ?? stderrNotice)(leftoverNotice(file, t));
   let text: string;
   try {
     text = await readFile(file, 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw new SimStateError(`cannot be read (${(error as Error).message})`, file, error);
+    throw new SimStateError(`cannot be read (${(error as NodeJS.ErrnoException).code ?? 'read error'})`, file);
   }
   let json: unknown;
   try {
     json = JSON.parse(text);
-  } catch (error) {
-    throw new SimStateError(`is not valid JSON (${(error as Error).message})`, file, error);
+  } catch {
+    // The parser's message quotes the file's first bytes: never repeat the content of a secret file.
+    throw new SimStateError('is not a JSON simulator state (not valid JSON; its content is not shown)', file);
   }
   try {
     return SmartCardHsmSimulator.fromJSON(json);
   } catch (error) {
     if (error instanceof SimStateError) throw new SimStateError(error.message, file, error);
-    throw error;
+    throw new SimStateError(`is not a usable simulator state (${(error as Error).name}; its content is not shown)`, file);
   }
 }
 
@@ -44,8 +62,8 @@ export async function saveSimulator(sim: SmartCardHsmSimulator, file: string): P
 }
 
 /** Open the card in `file`, or create a new card there when it does not exist yet. */
-export async function openSimulatorState(file: string): Promise<SmartCardHsmSimulator> {
-  const existing = await loadSimulator(file);
+export async function openSimulatorState(file: string, options: StateFileOptions = {}): Promise<SmartCardHsmSimulator> {
+  const existing = await loadSimulator(file, options);
   if (existing !== undefined) return existing;
   const sim = new SmartCardHsmSimulator();
   await saveSimulator(sim, file);

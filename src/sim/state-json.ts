@@ -128,8 +128,9 @@ function dkekFromJson(v: unknown): DkekState | undefined {
 
 function keysFromJson(v: unknown): Map<number, KeyRecord> {
   const out = new Map<number, KeyRecord>();
-  for (const [id, k] of Object.entries(obj(v, 'keys'))) {
-    if (!/^[1-9][0-9]{0,2}$/.test(id) || Number(id) > 255) fail(`keys.${id}`, 'is not a key reference 1..255');
+  for (const [i, [id, k]] of Object.entries(obj(v, 'keys')).entries()) {
+    // A bad name is not repeated: messages never quote a state file's content.
+    if (!/^[1-9][0-9]{0,2}$/.test(id) || Number(id) > 255) fail(`keys (entry ${i + 1})`, 'has a name that is not a key reference 1..255');
     out.set(Number(id), keyFromJson(k, `keys.${id}`));
   }
   return out;
@@ -137,8 +138,8 @@ function keysFromJson(v: unknown): Map<number, KeyRecord> {
 
 function filesFromJson(v: unknown): Map<number, Uint8Array> {
   const out = new Map<number, Uint8Array>();
-  for (const [fid, data] of Object.entries(obj(v, 'files'))) {
-    if (!/^[0-9A-Fa-f]{4}$/.test(fid)) fail(`files.${fid}`, 'is not a 4-hex-digit file identifier');
+  for (const [i, [fid, data]] of Object.entries(obj(v, 'files')).entries()) {
+    if (!/^[0-9A-Fa-f]{4}$/.test(fid)) fail(`files (entry ${i + 1})`, 'has a name that is not a 4-hex-digit file identifier');
     out.set(parseInt(fid, 16), bytes(data, `files.${fid}`));
   }
   return out;
@@ -149,7 +150,10 @@ export function stateFromJson(json: unknown): SimState {
   const o = obj(json, 'state');
   if (o.format !== STATE_FORMAT) fail('format', `must be "${STATE_FORMAT}" (this is not a schsm simulator state)`);
   if (o.version !== STATE_VERSION)
-    fail('version', `${JSON.stringify(o.version)} is not supported (this schsm reads version ${STATE_VERSION})`);
+    fail(
+      'version',
+      `${Number.isSafeInteger(o.version) ? String(o.version) : '(not a number)'} is not supported (this schsm reads version ${STATE_VERSION})`,
+    );
   if (typeof o.serial !== 'string' || !/^[A-Z]{2}[A-Z0-9]{1,9}$/.test(o.serial))
     fail('serial', 'must be a device serial such as "UTSM0123456"');
   return {

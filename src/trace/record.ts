@@ -7,8 +7,15 @@ import type { Transport } from '../transport/transport.ts';
 import { TraceFileExistsError } from './errors.ts';
 import { formatComment, formatHeader, formatRecord, TRACE_FORMAT_VERSION } from './format.ts';
 import { concretePattern, formatPattern } from './pattern.ts';
-import { NOT_REDACTED, NOT_REDACTED_WARNING, redactExchange, redactionSummary, redactPair, type TraceRedactOptions } from './redaction.ts';
-import { exchangeRecord, resetRecord } from './types.ts';
+import {
+  exchangeRedactor,
+  NOT_REDACTED,
+  NOT_REDACTED_WARNING,
+  redactionSummary,
+  redactPair,
+  type TraceRedactOptions,
+} from './redaction.ts';
+import { exchangeRecord, resetRecord, type TraceExchange } from './types.ts';
 
 const log = createDebug('schsm:trace');
 
@@ -91,6 +98,7 @@ class Recorder implements RecordingTransport {
   private readonly options: RecordOptions;
   private readonly redact: boolean;
   private readonly unwrap: boolean;
+  private readonly redactNext: (rec: TraceExchange) => TraceExchange;
   private fd: number | undefined;
   private first = true;
 
@@ -103,6 +111,7 @@ class Recorder implements RecordingTransport {
     this.file = options.file;
     this.redact = options.redact !== false;
     this.unwrap = options.redactUnwrap === true;
+    this.redactNext = exchangeRedactor(this.unwrap);
     if (!this.redact) (options.warn ?? ((m: string) => process.stderr.write(`${m}\n`)))(NOT_REDACTED_WARNING);
     this.write(formatHeader(headerLines(inner, options, this.redact ? redactionSummary(this.unwrap) : NOT_REDACTED)));
     log('recording %s into %s (redaction %s)', inner.name, options.file, this.redact ? 'on' : 'OFF');
@@ -144,7 +153,7 @@ class Recorder implements RecordingTransport {
       response: concretePattern(response),
       durationMs: this.options.timing === false ? undefined : ms,
     });
-    this.write(formatRecord(this.redact ? redactExchange(record, this.unwrap) : record, true));
+    this.write(formatRecord(this.redact ? this.redactNext(record) : record, true));
     this.count++;
     this.first = false;
     return response;

@@ -1,4 +1,4 @@
-import { commandSecrets, responseSecrets, type Redaction } from '../transport/redact.ts';
+import { commandSecrets, ExchangeRedactor, redactedSummary, responseSecrets, type Redaction } from '../transport/redact.ts';
 import { maskRanges, type HexPattern } from './pattern.ts';
 import type { Trace, TraceExchange, TraceRecord } from './types.ts';
 
@@ -7,31 +7,24 @@ import type { Trace, TraceExchange, TraceRecord } from './types.ts';
  * secret) applied to trace records. Redaction keeps lengths: every secret byte becomes `..`.
  */
 export interface TraceRedactOptions {
-  /** Hide secrets (default true). `false` keeps PINs, SO-PINs and DKEK shares in clear. */
+  /** Hide secrets (default true). `false` keeps PINs, SO-PINs, DKEK shares and decrypted data in clear. */
   readonly redact?: boolean;
   /** Also hide UNWRAP KEY blobs and their staging writes to EF 2F10. */
   readonly redactUnwrap?: boolean;
 }
 
-/** The `redacted:` header value of a redacted trace. */
+/** The `redacted:` header value of a redacted trace (from the table of secret instructions). */
 export function redactionSummary(unwrap: boolean): string {
-  const parts = [
-    'PINs (VERIFY, CHANGE REFERENCE DATA, RESET RETRY COUNTER)',
-    'INITIALIZE DEVICE PIN and SO-PIN',
-    'DKEK shares (IMPORT DKEK SHARE)',
-    'card random (GET CHALLENGE responses)',
-  ];
-  if (unwrap) parts.push('wrapped key blobs (UNWRAP KEY, UPDATE BINARY EF 2F10)');
-  return `${parts.join(', ')}; each hidden byte is shown as ..`;
+  return `${redactedSummary({ unwrap }).join(', ')}; each hidden byte is shown as ..`;
 }
 
 /** The `redacted:` header value of a trace recorded or imported with redaction off. */
 export const NOT_REDACTED =
-  'NOTHING - this file contains PINs, SO-PINs and DKEK shares in clear (recorded with redaction off); keep it secret';
+  'NOTHING - this file contains PINs, SO-PINs, DKEK shares, decrypted data and card random in clear (recorded with redaction off); keep it secret';
 
 /** The warning printed when a trace is written without redaction. */
 export const NOT_REDACTED_WARNING =
-  'warning: redaction is off: the trace will contain PINs, SO-PINs and DKEK shares in clear; keep the file secret (mode 0600)';
+  'warning: redaction is off: the trace will contain PINs, SO-PINs, DKEK shares, decrypted data and card random in clear; keep the file secret (mode 0600)';
 
 export interface RedactedPair {
   readonly command: HexPattern;
@@ -40,23 +33,43 @@ export interface RedactedPair {
   readonly what: readonly string[];
 }
 
-/** Mask the secrets of one exchange. Patterns containing `*` are left as they are. */
+function applySecrets(command: HexPattern, response: HexPattern, cmd: Redaction[], resp: Redaction[]): RedactedPair {
+  if (cmd.length === 0 && resp.length === 0) return { command, response, what: [] };
+  const what = [...new Set([...cmd, ...resp].map((r) => r.what))];
+  return { command: maskRanges(command, cmd), response: maskRanges(response, resp), what };
+}
+
+/** Mask the secrets of one exchange on its own. Patterns containing `*` are left as they are. */
 export function redactPair(command: HexPattern, response: HexPattern, unwrap = false): RedactedPair {
   const cmdSecrets: Redaction[] = command.stars === undefined ? commandSecrets(command.bytes, { unwrap }) : [];
   const respSecrets: Redaction[] =
     command.stars === undefined && response.stars === undefined ? responseSecrets(command.bytes, response.bytes) : [];
-  if (cmdSecrets.length === 0 && respSecrets.length === 0) return { command, response, what: [] };
-  const what = [...new Set([...cmdSecrets, ...respSecrets].map((r) => r.what))];
-  return { command: maskRanges(command, cmdSecrets), response: maskRanges(response, respSecrets), what };
+  return applySecrets(command, response, cmdSecrets, respSecrets);
 }
 
-/** Redact one exchange record; the note of the `=>` line says what was hidden. */
-export function redactExchange(rec: TraceExchange, unwrap = false): TraceExchange {
-  const r = redactPair(rec.command, rec.response, unwrap);
+function noted(rec: TraceExchange, r: RedactedPair): TraceExchange {
   if (r.what.length === 0) return rec;
   const tag = `redacted: ${r.what.join(', ')}`;
   const note = rec.note === undefined || rec.note.startsWith('redacted:') ? tag : `${rec.note}; ${tag}`;
   return { ...rec, command: r.command, response: r.response, note };
+}
+
+/** Redact one exchange record on its own; the note of the `=>` line says what was hidden. */
+export function redactExchange(rec: TraceExchange, unwrap = false): TraceExchange {
+  return noted(rec, redactPair(rec.command, rec.response, unwrap));
+}
+
+/**
+ * Redact the exchanges of one stream in order (GET RESPONSE answers continuing a secret response are
+ * hidden too; see ExchangeRedactor). One per recording, import or display.
+ */
+export function exchangeRedactor(unwrap = false): (rec: TraceExchange) => TraceExchange {
+  const redactor = new ExchangeRedactor({ unwrap });
+  return (rec) => {
+    if (rec.command.stars !== undefined || rec.response.stars !== undefined) return redactExchange(rec, unwrap);
+    const s = redactor.next(rec.command.bytes, rec.response.bytes);
+    return noted(rec, applySecrets(rec.command, rec.response, s.command, s.response));
+  };
 }
 
 /**
@@ -66,9 +79,8 @@ export function redactExchange(rec: TraceExchange, unwrap = false): TraceExchang
 export function redactTrace(trace: Trace, options: TraceRedactOptions = {}): Trace {
   const on = options.redact ?? true;
   const unwrap = options.redactUnwrap ?? false;
-  const records: TraceRecord[] = on
-    ? trace.records.map((r) => (r.kind === 'exchange' ? redactExchange(r, unwrap) : r))
-    : [...trace.records];
+  const redact = exchangeRedactor(unwrap);
+  const records: TraceRecord[] = on ? trace.records.map((r) => (r.kind === 'exchange' ? redact(r) : r)) : [...trace.records];
   const value = on ? redactionSummary(unwrap) : NOT_REDACTED;
   const metadata = { ...trace.metadata, redacted: value };
   const header = trace.header.some((l) => /^redacted:/i.test(l))

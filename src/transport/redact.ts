@@ -1,11 +1,16 @@
 /**
- * Which bytes of an APDU exchange are secret. One rule set, used by the transport's traffic log, the
- * trace recorder and the trace importer, so that a PIN, SO-PIN or DKEK share never reaches a log line,
- * a trace file or a test snapshot unless the user turns redaction off.
+ * Which bytes of an APDU exchange are secret. One rule set (the table in secret-instructions.ts),
+ * used by the transport's traffic log, the trace recorder and importer, the explorer and the CLI's
+ * raw-APDU output, so that a PIN, SO-PIN, DKEK share, decrypted plaintext or card random never reaches
+ * a log line, a trace file, `--json` or an error message unless the user turns redaction off.
  *
- * Kept at the transport level on purpose: it needs only the ISO 7816-4 header/length layout, and the
- * transport's own `debug` log must redact without importing the codec above it.
+ * The rule is by instruction, not by length bytes: for a secret command the whole data field is
+ * hidden; when the length bytes do not describe the APDU (a malformed one, or a PIN typed without
+ * Lc), everything after the four header bytes is hidden, since any of it may be the secret.
  */
+import { GET_RESPONSE_INS, SECRET_INSTRUCTIONS, secretWhat } from './secret-instructions.ts';
+
+export { SECRET_INSTRUCTIONS, type SecretInstruction } from './secret-instructions.ts';
 
 /** A byte range [start, end) of an APDU that must not be shown, and why. */
 export interface Redaction {
@@ -19,79 +24,103 @@ export interface RedactOptions {
   readonly unwrap?: boolean;
 }
 
-/** Offset and length of the command data field, from the ISO 7816-4 length encoding. */
-export function commandDataRange(apdu: Uint8Array): { start: number; end: number } | undefined {
-  if (apdu.length <= 5) return undefined; // case 1 or 2S: no data
+/**
+ * Offset and length of the command data field when the APDU is well formed (ISO 7816-4 §5.1 cases 3
+ * and 4, short or extended, the length bytes matching the APDU's length); undefined when it carries
+ * no data (cases 1 and 2); `'malformed'` when the length bytes do not describe the bytes.
+ */
+export function commandDataRange(apdu: Uint8Array): { start: number; end: number } | undefined | 'malformed' {
+  const n = apdu.length;
+  if (n < 4) return 'malformed';
+  if (n <= 5) return undefined; // case 1 or 2S
   const b4 = apdu[4] ?? 0;
-  if (b4 !== 0) return { start: 5, end: Math.min(apdu.length, 5 + b4) };
-  if (apdu.length <= 7) return undefined; // case 2E
+  if (b4 !== 0) return n === 5 + b4 || n === 6 + b4 ? { start: 5, end: 5 + b4 } : 'malformed';
+  if (n < 7) return 'malformed';
+  if (n === 7) return undefined; // case 2E
   const lc = ((apdu[5] ?? 0) << 8) | (apdu[6] ?? 0);
-  return { start: 7, end: Math.min(apdu.length, 7 + lc) };
+  return lc !== 0 && (n === 7 + lc || n === 9 + lc) ? { start: 7, end: 7 + lc } : 'malformed';
 }
 
-// INS bytes below are apdu/ins.ts's (VERIFY 20, CHANGE REFERENCE DATA 24, RESET RETRY COUNTER 2C, INITIALIZE
-// DEVICE 50, IMPORT DKEK SHARE 52, UNWRAP KEY 74, UPDATE BINARY odd D7, GET CHALLENGE 84), written out
-// because this layer may not import apdu/; test/transport/redact-ins.test.ts keeps the two equal.
-const WHOLE_DATA: Readonly<Record<number, string>> = {
-  0x20: 'PIN (VERIFY)',
-  0x24: 'old and new PIN (CHANGE REFERENCE DATA)',
-  0x2c: 'SO-PIN and new PIN (RESET RETRY COUNTER)',
-  0x52: 'DKEK share (IMPORT DKEK SHARE)',
-};
+/** Is `ins` in the table for its command data or its response (opt-in entries only when asked)? */
+export function isSecretInstruction(ins: number, options: RedactOptions = {}): boolean {
+  const rule = SECRET_INSTRUCTIONS[ins];
+  return rule !== undefined && (rule.optIn !== 'unwrap' || options.unwrap === true);
+}
 
-/** INITIALIZE DEVICE TLVs whose values are secret: 81 user PIN, 82 SO-PIN / initialization code. */
-const INITIALIZE_SECRET_TAGS: Readonly<Record<number, string>> = { 0x81: 'user PIN', 0x82: 'SO-PIN' };
+/** Does an APDU with this INS carry secret command data (for some P1/P2)? Opt-in entries excluded. */
+export function carriesSecretData(ins: number): boolean {
+  const rule = SECRET_INSTRUCTIONS[ins];
+  return rule?.command !== undefined && rule.optIn === undefined;
+}
+
+/** What the command data of this APDU holds when it is secret, else undefined. */
+function commandWhat(apdu: Uint8Array, options: RedactOptions): string | undefined {
+  const ins = apdu[1] ?? 0;
+  const rule = SECRET_INSTRUCTIONS[ins];
+  if (rule === undefined || (rule.optIn === 'unwrap' && options.unwrap !== true)) return undefined;
+  return secretWhat(rule.command, apdu[2] ?? 0, apdu[3] ?? 0);
+}
 
 /** The secret ranges of a command APDU (empty when nothing needs hiding). */
 export function commandSecrets(apdu: Uint8Array, options: RedactOptions = {}): Redaction[] {
+  if (apdu.length < 2) return [];
+  const what = commandWhat(apdu, options);
+  if (what === undefined) return [];
   const range = commandDataRange(apdu);
-  if (range === undefined || apdu.length < 4) return [];
-  const ins = apdu[1] ?? 0;
-  const whole = WHOLE_DATA[ins];
-  if (whole !== undefined) return [{ ...range, what: whole }];
-  if (ins === 0x50) return initializeSecrets(apdu, range);
-  if (options.unwrap === true) {
-    if (ins === 0x74) return [{ ...range, what: 'wrapped key blob (UNWRAP KEY)' }];
-    const isUpdate2F10 = ins === 0xd7 && apdu[2] === 0x2f && apdu[3] === 0x10;
-    if (isUpdate2F10) return [{ ...range, what: 'wrapped key blob (UPDATE BINARY EF 2F10)' }];
+  if (range === undefined) return [];
+  if (range === 'malformed') {
+    return apdu.length > 4 ? [{ start: 4, end: apdu.length, what: `${what}; malformed APDU, all after the header hidden` }] : [];
   }
-  return [];
+  return [{ ...range, what }];
 }
 
-function initializeSecrets(apdu: Uint8Array, range: { start: number; end: number }): Redaction[] {
-  const out: Redaction[] = [];
-  let i = range.start;
-  while (i + 2 <= range.end) {
-    const tag = apdu[i] ?? 0;
-    let len = apdu[i + 1] ?? 0;
-    let head = 2;
-    if (len === 0x81) {
-      len = apdu[i + 2] ?? 0;
-      head = 3;
-    } else if (len > 0x81) return [{ ...range, what: 'INITIALIZE DEVICE data (unparsable, hidden whole)' }];
-    const what = INITIALIZE_SECRET_TAGS[tag];
-    const end = Math.min(range.end, i + head + len);
-    if (what !== undefined) out.push({ start: i + head, end, what: `${what} (INITIALIZE DEVICE)` });
-    i += head + len;
-  }
-  return out;
+/** What the response data of this command holds when it is secret, else undefined. */
+export function responseWhat(command: Uint8Array): string | undefined {
+  const rule = SECRET_INSTRUCTIONS[command[1] ?? 0];
+  return rule === undefined || rule.optIn !== undefined ? undefined : secretWhat(rule.response, command[2] ?? 0, command[3] ?? 0);
 }
-
-// Response data that is secret, by INS: GET CHALLENGE 84, GENERATE SESSION PIN 5A (apdu/ins.ts).
-const SECRET_RESPONSES: Readonly<Record<number, string>> = {
-  0x84: 'card random (GET CHALLENGE)',
-  0x5a: 'session PIN (GENERATE SESSION PIN)',
-};
 
 /**
- * Secret ranges of a response, given the command that produced it. Card random numbers are hidden:
- * sc-hsm-tool builds DKEK shares, threshold passwords and prime seeds from GET CHALLENGE, so a
- * challenge may be key material. A generated session PIN is a PIN.
+ * Secret ranges of a response, given the command that produced it: decrypted data, ECDH shared
+ * secrets, derived keys, and card random (sc-hsm-tool builds DKEK shares and threshold passwords from
+ * GET CHALLENGE, so a challenge may be key material). Stateless: a response continued by GET RESPONSE
+ * needs an ExchangeRedactor, which remembers what the 61xx was about.
  */
 export function responseSecrets(command: Uint8Array, response: Uint8Array): Redaction[] {
-  const what = SECRET_RESPONSES[command[1] ?? 0];
-  if (what !== undefined && response.length > 2) return [{ start: 0, end: response.length - 2, what }];
-  return [];
+  const what = responseWhat(command);
+  return what !== undefined && response.length > 2 ? [{ start: 0, end: response.length - 2, what }] : [];
+}
+
+/** The secret ranges of one exchange. */
+export interface ExchangeSecrets {
+  readonly command: Redaction[];
+  readonly response: Redaction[];
+}
+
+/**
+ * Redaction of a stream of exchanges in order. Like responseSecrets, and also: when a secret response
+ * was cut short with 61xx, the GET RESPONSE answers that follow are as secret as it was (a 512-byte
+ * DECIPHER or a long GET CHALLENGE over a short-APDU reader arrives that way).
+ */
+export class ExchangeRedactor {
+  readonly #options: RedactOptions;
+  #continuing: string | undefined;
+
+  constructor(options: RedactOptions = {}) {
+    this.#options = options;
+  }
+
+  /** The secrets of the next exchange of the stream. */
+  next(command: Uint8Array, response: Uint8Array): ExchangeSecrets {
+    const ins = command[1] ?? 0;
+    const what = ins === GET_RESPONSE_INS && this.#continuing !== undefined ? this.#continuing : responseWhat(command);
+    const n = response.length;
+    this.#continuing = what !== undefined && n >= 2 && response[n - 2] === 0x61 ? what : undefined;
+    return {
+      command: commandSecrets(command, this.#options),
+      response: what !== undefined && n > 2 ? [{ start: 0, end: n - 2, what }] : [],
+    };
+  }
 }
 
 /**
@@ -105,4 +134,16 @@ export function redactedHex(bytes: Uint8Array, secrets: readonly Redaction[], se
     parts.push(hidden ? '..' : (bytes[i] ?? 0).toString(16).padStart(2, '0').toUpperCase());
   }
   return parts.join(separator);
+}
+
+/** An APDU as hex with its secret bytes as `..` (the form every output uses for a command). */
+export function redactedCommandHex(apdu: Uint8Array, separator = '', options: RedactOptions = {}): string {
+  return redactedHex(apdu, commandSecrets(apdu, options), separator);
+}
+
+/** Summary of what redaction hides, from the table (for trace headers and warnings). */
+export function redactedSummary(options: RedactOptions = {}): string[] {
+  return Object.entries(SECRET_INSTRUCTIONS)
+    .filter(([ins]) => isSecretInstruction(Number(ins), options))
+    .map(([, rule]) => rule.summary);
 }

@@ -4,12 +4,17 @@
  * With `force` the existing file's mode is reset to 0600 on the open descriptor *before* any byte is
  * written, so a file that was world-readable never holds a secret while still readable.
  *
+ * Atomic writes go through a temporary file beside the target whose name is fixed by the target and
+ * the writing process (`.<name>.<pid>.schsm-tmp`): a process killed mid-save leaves a name the next
+ * open of that target looks for (sweepLeftoverTemps), so a complete copy of the secrets never outlives
+ * a crash unnoticed. The pid keeps two processes that save the same file from taking each other's
+ * temporary file; saves to one target within a process are queued.
+ *
  * Kept at the bottom layer (node built-ins only) so the CLI, the explorer, the trace recorder and the
  * simulator share it. Errors other than "exists" are the system's (ENOENT, EACCES…); callers word them.
  */
-import { randomBytes } from 'node:crypto';
 import { constants, fchmodSync, openSync } from 'node:fs';
-import { link, open, rename, unlink, type FileHandle } from 'node:fs/promises';
+import { link, open, readdir, rename, unlink, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { FileExistsError } from './errors.ts';
 
@@ -69,8 +74,33 @@ export async function writeSecretFile(file: string, data: Uint8Array | string, o
   }
 }
 
+const TEMP_SUFFIX = '.schsm-tmp';
+
+/** The temporary file this process uses for an atomic write of `file`. */
+export function atomicTempName(file: string, pid = process.pid): string {
+  return path.join(path.dirname(file), `.${path.basename(file)}.${pid}${TEMP_SUFFIX}`);
+}
+
+/** Atomic writes in progress in this process, by target: the next one waits (one temporary name per process). */
+const inFlight = new Map<string, Promise<void>>();
+
 async function writeAtomic(file: string, data: Uint8Array | string, options: SecretFileOptions): Promise<void> {
-  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${randomBytes(6).toString('hex')}.tmp`);
+  const key = path.resolve(file);
+  const before = inFlight.get(key) ?? Promise.resolve();
+  const mine = before.then(() => writeAtomicNow(file, data, options));
+  const settled = mine.catch(() => undefined);
+  inFlight.set(key, settled);
+  try {
+    await mine;
+  } finally {
+    if (inFlight.get(key) === settled) inFlight.delete(key);
+  }
+}
+
+async function writeAtomicNow(file: string, data: Uint8Array | string, options: SecretFileOptions): Promise<void> {
+  const tmp = atomicTempName(file);
+  // A file of this name is a leftover of an earlier process that had our pid and was killed mid-save.
+  await unlink(tmp).catch(() => undefined);
   const handle = await open(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, MODE);
   try {
     try {
@@ -87,4 +117,63 @@ async function writeAtomic(file: string, data: Uint8Array | string, options: Sec
     throw error;
   }
   if (options.force !== true) await unlink(tmp);
+}
+
+/** A temporary file found beside a target by sweepLeftoverTemps. */
+export interface LeftoverTemp {
+  readonly file: string;
+  /** Removed (its writer is gone), or kept because the process that owns it is still running. */
+  readonly removed: boolean;
+  /** The writing process, when the name says (older schsm versions used random names). */
+  readonly pid?: number;
+}
+
+/** Is process `pid` running? (EPERM: it is, but not ours.) */
+function alive(pid: number): boolean {
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/**
+ * Look beside `file` for temporary files of interrupted atomic writes — this version's
+ * `.<name>.<pid>.schsm-tmp` and older versions' `.<name>.<12 hex>.tmp` — and remove those whose writer
+ * is gone (they hold a complete copy of what was being saved). Files of a running process (a save in
+ * progress right now, or a reused pid) are left and listed with `removed: false`. Call it when opening
+ * `file`, and tell the user what was found.
+ */
+export async function sweepLeftoverTemps(file: string): Promise<LeftoverTemp[]> {
+  const dir = path.dirname(file);
+  const base = escapeRegExp(path.basename(file));
+  const ours = new RegExp(`^\\.${base}\\.(\\d+)${escapeRegExp(TEMP_SUFFIX)}$`);
+  const legacy = new RegExp(`^\\.${base}\\.[0-9a-f]{12}\\.tmp$`);
+  let names: string[];
+  try {
+    names = await readdir(dir);
+  } catch {
+    return [];
+  }
+  const found: LeftoverTemp[] = [];
+  for (const name of names) {
+    const m = ours.exec(name);
+    if (m === null && !legacy.test(name)) continue;
+    const pid = m === null ? undefined : Number(m[1]);
+    const full = path.join(dir, name);
+    const ownIdle = pid === process.pid && !inFlight.has(path.resolve(file));
+    if (pid !== undefined && !ownIdle && alive(pid)) {
+      found.push({ file: full, removed: false, pid });
+      continue;
+    }
+    await unlink(full).catch(() => undefined);
+    found.push({ file: full, removed: true, ...(pid === undefined ? {} : { pid }) });
+  }
+  return found;
 }

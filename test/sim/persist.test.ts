@@ -103,7 +103,7 @@ test('corrupted state files are reported (SimStateError naming the problem) and 
   cases.push([JSON.stringify(bad), /userPin\.retries must be an integer 0\.\.3/]);
   const badFile = JSON.parse(good);
   badFile.files['2F0'] = '00';
-  cases.push([JSON.stringify(badFile), /files\.2F0 is not a 4-hex-digit file identifier/]);
+  cases.push([JSON.stringify(badFile), /files \(entry \d+\) has a name that is not a 4-hex-digit file identifier/]);
   for (const [i, [text, message]] of cases.entries()) {
     const file = path.join(dir, `bad-${i}.json`);
     await writeFile(file, text, { mode: 0o600 });

@@ -25,7 +25,7 @@ test('trace import -o writes a redacted trace with mode 0600 and refuses to over
   const text = readFileSync(file, 'utf8');
   t.true(
     text.includes(
-      '\n=> 80 50 00 00 1C 80 02 00 01 81 06 .. .. .. .. .. .. 82 08 .. .. .. .. .. .. .. .. 91 01 03 92 01 01  # redacted: user PIN (INITIALIZE DEVICE), SO-PIN (INITIALIZE DEVICE)\n',
+      '\n=> 80 50 00 00 1C .. .. .. .. .. .. .. .. .. .. .. .. .. .. .. .. .. .. .. .. .. .. .. .. .. .. .. ..  # redacted: user PIN and SO-PIN (INITIALIZE DEVICE data)\n',
     ),
   );
   t.false(text.includes('36 34 38 32 31 39'));

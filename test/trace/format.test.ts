@@ -98,7 +98,7 @@ const ERRORS: readonly [string, string, number, RegExp][] = [
   ['command after command', '=> 00 A4 04 00\n# x\n=> 00 B0 00 00\n<= 90 00\n', 3, /line 1 has no response/],
   ['command at the end', '=> 00 A4 04 00\n<= 90 00\n=> 00 A4 04 00\n\n', 3, /no response \(<=\) before the end/],
   ['reset after command', '=> 00 A4 04 00\nreset\n', 2, /a reset follows/],
-  ['unknown line', '=> 00 A4 04 00\n<= 90 00\nsend 00 A4\n', 3, /unexpected line "send 00 A4"/],
+  ['unknown line', '=> 00 A4 04 00\n<= 90 00\nsend 00 A4\n', 3, /unexpected line: expected "=> command"/],
   ['short command', '=> 00 A4 04\n<= 90 00\n', 1, /at least the 4 header bytes/],
   ['response without SW', '=> 00 A4 04 00\n<= 90\n', 2, /SW1 SW2/],
   ['SW hidden behind a star', '=> 00 A4 04 00\n<= 90 00 *\n', 2, /SW1 SW2/],

@@ -14,7 +14,7 @@ const fresh = (): string => path.join(dir, `t${++n}.trace`);
 const fixed = { timing: false, now: () => new Date('2026-11-22T06:44:10.000Z'), header: { schsm: 'test' } } as const;
 
 const REDACTED_HEADER =
-  '# redacted: PINs (VERIFY, CHANGE REFERENCE DATA, RESET RETRY COUNTER), INITIALIZE DEVICE PIN and SO-PIN, DKEK shares (IMPORT DKEK SHARE), card random (GET CHALLENGE responses); each hidden byte is shown as ..';
+  '# redacted: PINs (VERIFY), old and new PINs (CHANGE REFERENCE DATA), SO-PIN and new PIN (RESET RETRY COUNTER), INITIALIZE DEVICE data (user PIN, SO-PIN), DKEK shares (IMPORT DKEK SHARE), decrypted data and ECDH shared secrets (DECIPHER responses), plaintext and derived data (CIPHER SYMMETRIC: encrypt input, decrypt/derive output), card random (GET CHALLENGE responses); each hidden byte is shown as ..';
 
 test('records a session with secrets masked byte for byte (exact file text)', async (t) => {
   const file = fresh();
@@ -49,7 +49,7 @@ test('records a session with secrets masked byte for byte (exact file text)', as
       '<= 90 00',
       '=> 00 20 00 81 06 .. .. .. .. .. ..  # redacted: PIN (VERIFY)',
       '<= 90 00',
-      '=> 80 50 00 00 1C 80 02 00 01 81 06 .. .. .. .. .. .. 82 08 .. .. .. .. .. .. .. .. 91 01 03 92 01 01  # redacted: user PIN (INITIALIZE DEVICE), SO-PIN (INITIALIZE DEVICE)',
+      '=> 80 50 00 00 1C .. .. .. .. .. .. .. .. .. .. .. .. .. .. .. .. .. .. .. .. .. .. .. .. .. .. .. ..  # redacted: user PIN and SO-PIN (INITIALIZE DEVICE data)',
       '<= 90 00',
       `=> 80 52 00 00 20 ${'.. '.repeat(32)}00  # redacted: DKEK share (IMPORT DKEK SHARE)`,
       '<= 01 00 6C 60 98 24 B9 CA 28 EB 90 00',

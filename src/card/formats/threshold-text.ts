@@ -45,7 +45,11 @@ export function parseColonHex(text: string, what: string): bigint {
   if (clean === '') throw new FormatInputError(`${what} is empty`, 'type the hex bytes, e.g. f5:63:87:25:4b:a5:5f:f3');
   const bad = /[^0-9a-f]/i.exec(clean);
   if (bad !== null) {
-    throw new FormatInputError(`${what}: ${JSON.stringify(bad[0])} is not a hex digit`, 'only 0-9, a-f, ":" and spaces are allowed');
+    // Position only: the text is a share or a password part, never repeated in a message.
+    throw new FormatInputError(
+      `${what}: character ${bad.index + 1} (not counting ':' and spaces) is not a hex digit`,
+      'only 0-9, a-f, ":" and spaces are allowed',
+    );
   }
   return BigInt(`0x${clean}`);
 }
@@ -58,7 +62,7 @@ export function parseShareId(text: string, idBase: ShareIdBase = 'hex'): bigint 
   const ok = hex ? /^[0-9a-f]+$/i.test(digits) : /^[0-9]+$/.test(digits);
   if (!ok) {
     throw new FormatInputError(
-      `share ID ${JSON.stringify(text)} is not a ${hex ? 'hex' : 'decimal'} number`,
+      `the share ID is not a ${hex ? 'hex' : 'decimal'} number (its text is not repeated)`,
       'the share ID is the number printed as "Share ID" next to the share',
     );
   }

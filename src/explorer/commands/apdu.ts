@@ -3,13 +3,14 @@
  * (`00 84 00 00 08`), hexdump (`00:84:00:00:08`) or structured `[CLA]INS[P1P2][:DATA][/LE][=SW]`
  * (`84/08`, `80 58/0000`, `00A4040C:E82B0601040181C31F0201=9000`). 61xx is answered with GET
  * RESPONSE by the channel. Without `=SW` anything but 9000/61xx counts as a failure (a script stops).
- * PINs and shares in the APDU are masked in the echo, and such a line never enters the history.
+ * PINs and shares in the APDU are masked in the echo, and such a line never enters the history, a
+ * trace comment or a log (line-filter.ts).
  */
-import { hexdump } from '../../apdu/hex.ts';
+import { hexdump, toHex } from '../../apdu/hex.ts';
 import { decodeResponse, type ResponseApdu } from '../../apdu/response.ts';
 import { commandOfApdu, parseApduText, swMatches, type ParsedApdu } from '../../apdu/script.ts';
 import { describeStatusWord, formatSw } from '../../apdu/status-words.ts';
-import { commandSecrets, redactedHex } from '../../transport/redact.ts';
+import { redactedCommandHex } from '../../transport/redact.ts';
 import { SchsmError, UsageError } from '../../transport/errors.ts';
 import type { SmartCardHsm } from '../../card/sc-hsm.ts';
 import type { ExplorerCommand } from '../types.ts';
@@ -48,17 +49,10 @@ export const apdu: ExplorerCommand = {
     'apdu 8058/0000               ENUMERATE OBJECTS (extended Le)',
     'apdu 00A4000C02DEAD=6A82     expect "file not found"',
   ],
-  secrets(tokens) {
-    try {
-      return commandSecrets(parse(tokens).bytes).length > 0 ? 'drop' : [];
-    } catch {
-      return 'drop';
-    }
-  },
   async run(session, tokens) {
     const parsed = parse(tokens);
     const card = await session.card();
-    session.print(`Sending: ${redactedHex(parsed.bytes, commandSecrets(parsed.bytes), ' ')}`);
+    session.print(`Sending: ${session.showSecrets ? toHex(parsed.bytes, ' ') : redactedCommandHex(parsed.bytes, ' ')}`);
     const res = await exchange(card, parsed);
     const info = describeStatusWord(res.sw);
     session.print(`Received (SW1=0x${formatSw(res.sw).slice(0, 2)}, SW2=0x${formatSw(res.sw).slice(2)}): ${info.name}, ${info.meaning}`);

@@ -93,7 +93,7 @@ export const trace: ExplorerCommand = {
         force: args.flags.has('force'),
         header: { tool: 'schsm explore' },
       });
-      session.print(`recording into ${r.file} (PINs, SO-PINs, DKEK shares and card random are masked)`);
+      session.print(`recording into ${r.file} (PINs, SO-PINs, DKEK shares, decrypted data and card random are masked)`);
     } else throw new UsageError('usage: trace on FILE [--force] | off');
   },
 };

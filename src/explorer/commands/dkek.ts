@@ -39,6 +39,7 @@ async function password(session: ExplorerSession, envVar: string | undefined, fi
 const importShare: Subcommand = {
   name: 'import',
   args: 'FILE [--password-env VAR]',
+  maxWords: 1,
   help: 'decrypt a .pbe DKEK share file (sc-hsm-tool format) and import the share',
   timeoutMs: 180_000,
   complete: (session, i, partial) => (i === 0 ? completePath(session, partial) : []),

@@ -15,6 +15,7 @@ const pathAt1 = (session: Parameters<typeof completePath>[0], i: number, partial
 export const keyWrap: Subcommand = {
   name: 'wrap',
   args: 'REF FILE [--force]',
+  maxWords: 2,
   help: 'export a key encrypted under the DKEK (sc-hsm-tool --wrap-key format, mode 0600)',
   complete: pathAt1,
   async run(session, tokens) {
@@ -40,6 +41,7 @@ export const keyWrap: Subcommand = {
 export const keyUnwrap: Subcommand = {
   name: 'unwrap',
   args: 'REF FILE [--force]',
+  maxWords: 2,
   help: 'import a wrapped key with its PRKD and certificate (--force replaces an existing key REF)',
   complete: pathAt1,
   async run(session, tokens) {

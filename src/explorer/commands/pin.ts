@@ -2,7 +2,7 @@
  * PIN commands with opensc-explorer's names: `pin_info`, `verify`, `change`, `unblock` (§3.6–§3.8, §7).
  * Every attempt passes the retry guard of card/pin-guard.ts first: VERIFY-status (never spends a try),
  * then a refusal when only one try is left unless --force. PINs typed on the line are kept out of the
- * history (see `secrets`); omitted ones are asked at a hidden prompt.
+ * history, traces and logs (line-filter.ts); omitted ones are asked at a hidden prompt.
  */
 import { PIN_REF, type PinRef } from '../../card/constants.ts';
 import { pinStatus, verifyPin } from '../../card/commands/verify-pin.ts';
@@ -10,30 +10,13 @@ import { changeReferenceData } from '../../card/commands/change-reference-data.t
 import { resetRetryCounter } from '../../card/commands/reset-retry-counter.ts';
 import { LastPinTryError } from '../../card/host-errors.ts';
 import { describePinState, guardPinAttempt } from '../../card/pin-guard.ts';
-import { arity, parseArgs, positionalIndices, type ParsedArgs } from '../args.ts';
+import { arity, parseArgs, type ParsedArgs } from '../args.ts';
 import { completeWords } from '../complete.ts';
 import { RefusedError, UsageError } from '../../transport/errors.ts';
 import { newPinOptional, newPinOrPrompt, parsePinRef, pinLabel, pinOrPrompt, PIN_REF_WORDS } from '../pin-input.ts';
-import type { ExplorerCommand, SecretPolicy } from '../types.ts';
-import type { Token } from '../tokenize.ts';
+import type { ExplorerCommand } from '../types.ts';
 
 const FORCE = { force: 'boolean' } as const;
-
-/** Positional words after the reference are secret; so is a "reference" that is none (a PIN typed in its place). */
-function secretPositionals(tokens: readonly Token[]): SecretPolicy {
-  const pos = positionalIndices(tokens, FORCE);
-  const first = pos[0];
-  return first !== undefined && !isPinRef(tokens[first]?.text ?? '') ? pos : pos.slice(1);
-}
-
-function isPinRef(text: string): boolean {
-  try {
-    parsePinRef(text, true);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 const completeRef = (_s: unknown, i: number, partial: string): string[] => (i === 0 ? completeWords(PIN_REF_WORDS, partial) : []);
 
@@ -56,7 +39,6 @@ function refOf(args: ParsedArgs, usage: string, max: number): PinRef {
 export const pinInfo: ExplorerCommand = {
   name: 'pin_info',
   args: '[REF]',
-  secrets: secretPositionals,
   help: 'PIN state and tries left, without spending a try (REF: user, so, 0x81, CHV129; default user)',
   complete: completeRef,
   async run(session, tokens) {
@@ -80,7 +62,6 @@ export const verify: ExplorerCommand = {
     'verify so              the SO-PIN (16 hex digits)',
   ],
   complete: completeRef,
-  secrets: secretPositionals,
   async run(session, tokens) {
     const args = parseArgs(tokens, FORCE);
     const ref = refOf(args, 'verify REF [PIN] [--force]', 2);
@@ -100,7 +81,6 @@ export const change: ExplorerCommand = {
   args: 'REF [[OLD] NEW] [--force]',
   help: 'change a PIN or the SO-PIN (CHANGE REFERENCE DATA); also replaces a transport PIN',
   complete: completeRef,
-  secrets: secretPositionals,
   async run(session, tokens) {
     const args = parseArgs(tokens, FORCE);
     const ref = refOf(args, 'change REF [[OLD] NEW] [--force]', 3);
@@ -124,7 +104,6 @@ export const unblock: ExplorerCommand = {
   args: 'user [SO-PIN [NEW-PIN]] [--force]',
   help: 'reset the user PIN\'s retry counter with the SO-PIN, optionally setting a new PIN ("" keeps the PIN)',
   complete: completeRef,
-  secrets: secretPositionals,
   async run(session, tokens) {
     const args = parseArgs(tokens, FORCE);
     const ref = refOf(args, 'unblock user [SO-PIN [NEW-PIN]] [--force]', 3);

@@ -1,7 +1,7 @@
 import { annotateCommand, annotateResponse, lengthInfo } from '../../../trace/annotate.ts';
 import { renderData } from '../../../trace/render.ts';
 import { concretePattern } from '../../../trace/pattern.ts';
-import { commandSecrets, redactedHex, responseSecrets, type Redaction } from '../../../transport/redact.ts';
+import { redactedHex, type ExchangeSecrets, type Redaction } from '../../../transport/redact.ts';
 
 /**
  * The annotated hexdump `schsm apdu` and `schsm run` print for every exchange on the wire (GET
@@ -13,8 +13,8 @@ import { commandSecrets, redactedHex, responseSecrets, type Redaction } from '..
  *   <= 62 16 … | 90 00   (1.204 ms)
  *      9000 OK: normal processing · 24 data bytes
  *
- * Secrets (PINs, SO-PINs, DKEK shares, card random; transport/redact.ts) print as `..` unless
- * redaction is off. Data longer than INLINE bytes is shown as an offset/ASCII hexdump.
+ * Secrets (PINs, SO-PINs, DKEK shares, decrypted data, card random; transport/redact.ts) print as
+ * `..`: the caller passes the exchange's secrets from its stream redactor (none with --no-redact). Data longer than INLINE bytes is shown as an offset/ASCII hexdump.
  */
 const INLINE = 16;
 const INDENT = '   ';
@@ -56,15 +56,10 @@ function commandLayout(cmd: Uint8Array, hidden: readonly Redaction[]): { head: s
   return { head: parts.join(' | '), dump };
 }
 
-export interface RenderExchangeOptions {
-  /** Show secrets (the user passed --no-redact). */
-  readonly showSecrets: boolean;
-}
-
-/** The lines for one command/response pair. */
-export function renderExchange(command: Uint8Array, response: Uint8Array, micros: number, options: RenderExchangeOptions): string[] {
-  const cHidden = options.showSecrets ? [] : commandSecrets(command);
-  const rHidden = options.showSecrets ? [] : responseSecrets(command, response);
+/** The lines for one command/response pair; `secrets` are hidden. */
+export function renderExchange(command: Uint8Array, response: Uint8Array, micros: number, secrets: ExchangeSecrets): string[] {
+  const cHidden = secrets.command;
+  const rHidden = secrets.response;
   const c = annotateCommand(concretePattern(command));
   const out: string[] = [];
   const layout = commandLayout(command, cHidden);
@@ -99,9 +94,9 @@ export interface ExchangeJson {
   readonly micros: number;
 }
 
-export function exchangeJson(command: Uint8Array, response: Uint8Array, micros: number, options: RenderExchangeOptions): ExchangeJson {
-  const cHidden = options.showSecrets ? [] : commandSecrets(command);
-  const rHidden = options.showSecrets ? [] : responseSecrets(command, response);
+export function exchangeJson(command: Uint8Array, response: Uint8Array, micros: number, secrets: ExchangeSecrets): ExchangeJson {
+  const cHidden = secrets.command;
+  const rHidden = secrets.response;
   const c = annotateCommand(concretePattern(command));
   const r = annotateResponse(concretePattern(response), c.ins);
   const compact = (s: string): string => s.replace(/ /g, '');

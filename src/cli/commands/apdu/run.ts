@@ -1,4 +1,4 @@
-import { parseApduText, swMatches, type ParsedApdu } from '../../../apdu/script.ts';
+import { apduForDisplay, parseApduText, swMatches, type ParsedApdu } from '../../../apdu/script.ts';
 import { describeStatusWord, formatSw } from '../../../apdu/status-words.ts';
 import { toHex } from '../../../apdu/hex.ts';
 import { line, type CliContext } from '../../context.ts';
@@ -32,11 +32,15 @@ export function unmetText(sw: number, apdu: ParsedApdu): string {
 /**
  * `schsm apdu APDU…`: parse every argument first (a typo never sends half the list), then send them
  * in order through the channel; stop at the first unmet expectation. `reset` as an argument resets.
+ * An APDU is repeated (in `--json` and errors) with its secret bytes as `..` unless --no-redact.
  */
 export async function runApdu(args: ApduCommandArgs, ctx: CliContext): Promise<number> {
-  const steps = args.apdus.map((text) =>
-    text.trim().toLowerCase() === 'reset' ? ('reset' as const) : { text, apdu: parseApduText(text) },
-  );
+  const show = args.redact === false;
+  const steps = args.apdus.map((text) => {
+    if (text.trim().toLowerCase() === 'reset') return 'reset' as const;
+    const apdu = parseApduText(text);
+    return { text: show ? text : apduForDisplay(apdu, text), apdu };
+  });
   const session = await openApduSession(args, ctx);
   const results: StepResult[] = [];
   let failed = false;

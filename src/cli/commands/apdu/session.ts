@@ -8,6 +8,7 @@ import { EXTENDED_LIMITS, SHORT_LIMITS, exchange, type CardSession } from '../..
 import { formatPlainCommand, formatPlainResponse } from '../../../trace/sm-annotate.ts';
 import { commandOfApdu, type ParsedApdu } from '../../../apdu/script.ts';
 import { observeTransport } from '../../../transport/observe.ts';
+import { ExchangeRedactor, redactedCommandHex } from '../../../transport/redact.ts';
 import type { Transport } from '../../../transport/transport.ts';
 import { cardSource, type GlobalArgs } from '../../command.ts';
 import { line, type CliContext } from '../../context.ts';
@@ -35,12 +36,15 @@ export interface ApduSession {
 
 export async function openApduSession(args: ApduArgs, ctx: CliContext): Promise<ApduSession> {
   const json = args.json === true;
-  const options = { showSecrets: args.redact === false };
+  const show = args.redact === false;
+  const redactor = new ExchangeRedactor();
   const exchanges: ExchangeJson[] = [];
   const inner = await ctx.openTransport(cardSource(args));
   const transport = observeTransport(inner, (command, response, micros) => {
-    if (json) exchanges.push(exchangeJson(command, response, micros, options));
-    else for (const l of renderExchange(command, response, micros, options)) line(ctx.stdout, l);
+    const found = redactor.next(command, response);
+    const secrets = show ? { command: [], response: [] } : found;
+    if (json) exchanges.push(exchangeJson(command, response, micros, secrets));
+    else for (const l of renderExchange(command, response, micros, secrets)) line(ctx.stdout, l);
   });
   const channel: Channel = createChannel(transport, { shortOnly: args.shortOnly === true });
   if (args.secureChannel === true || args['secure-channel'] === true) {
@@ -59,7 +63,7 @@ export async function openApduSession(args: ApduArgs, ctx: CliContext): Promise<
       if (cmd !== undefined) return channel.send(cmd);
       line(
         ctx.stderr,
-        `warning: ${toHex(apdu.bytes, ' ')} is not a well-formed ISO 7816-4 APDU (its length bytes do not match); sending it as given, without GET RESPONSE or chaining`,
+        `warning: ${show ? toHex(apdu.bytes, ' ') : redactedCommandHex(apdu.bytes, ' ')} is not a well-formed ISO 7816-4 APDU (its length bytes do not match); sending it as given, without GET RESPONSE or chaining`,
       );
       return decodeResponse(await transport.transmit(apdu.bytes));
     },

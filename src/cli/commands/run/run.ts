@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { parseScript, swMatches } from '../../../apdu/script.ts';
+import { apduForDisplay, parseScript, swMatches } from '../../../apdu/script.ts';
 import { formatSw } from '../../../apdu/status-words.ts';
 import { line, type CliContext } from '../../context.ts';
 import { EXIT, UsageError } from '../../exit-codes.ts';
@@ -42,10 +42,11 @@ export async function runScript(args: RunScriptArgs, ctx: CliContext): Promise<n
         await session.reset();
         continue;
       }
-      if (!json) line(ctx.stdout, `# ${args.file}:${step.line}  ${step.source}`);
+      const input = args.redact === false ? step.source : apduForDisplay(step.apdu, step.source);
+      if (!json) line(ctx.stdout, `# ${args.file}:${step.line}  ${input}`);
       const res = await session.send(step.apdu);
       const ok = swMatches(res.sw, step.apdu.expect);
-      results.push({ line: step.line, input: step.source, sw: formatSw(res.sw), expected: expectationText(step.apdu), ok });
+      results.push({ line: step.line, input, sw: formatSw(res.sw), expected: expectationText(step.apdu), ok });
       if (!ok) {
         failure = `${args.file}:${step.line}: ${unmetText(res.sw, step.apdu)}`;
         break;

@@ -46,7 +46,10 @@ export async function runSim(args: SimArgs, ctx: CliContext, stop?: AbortSignal)
       `--port ${args.port} is not a TCP port`,
       'vpcd listens on 35963 (reader "Virtual PCD 00 00") and 35964 ("Virtual PCD 00 01")',
     );
-  const sim = args.state === undefined ? new SmartCardHsmSimulator() : await openSimulatorState(args.state);
+  const sim =
+    args.state === undefined
+      ? new SmartCardHsmSimulator()
+      : await openSimulatorState(args.state, { onNotice: (m) => line(ctx.stderr, `warning: ${m}`) });
   let card: VirtualCard & { flush?: () => Promise<void> } = sim;
   if (args.state !== undefined)
     card = persistentCard(sim, args.state, (e) => line(ctx.stderr, `error: saving ${args.state}: ${e.message} (the card answered 6581)`));
