@@ -5,6 +5,7 @@
  *   signature verified with the SOURCE public key; AES: equal CMACs) and compare the public keys.
  * --dry-run stops after the plan. Exit 0 when every key is copied and proven (or already present).
  */
+import path from 'node:path';
 import type { WrappedKeyFile } from '../../../card/formats/wrapped-key-file.ts';
 import { exportWrappedKey, importWrappedKey } from '../../../card/key-backup.ts';
 import { aesFingerprint, proveAesKey, proveKeyPair, type KeyProof } from '../../../card/key-proof.ts';
@@ -147,12 +148,19 @@ async function targetPin(target: SmartCardHsm, reader: SecretReader, args: Clone
   });
 }
 
+/** `--record x.trace`: the target's exchanges go to `x.target.trace` (one trace file per card). */
+export function targetTraceFile(file: string): string {
+  const ext = path.extname(file);
+  return `${file.slice(0, file.length - ext.length)}.target${ext}`;
+}
+
 export async function runClone(args: CloneArgs, ctx: CliContext): Promise<number> {
   if (args.from === args.to) throw new UsageError('--from and --to name the same reader');
   const base = cardSource(args);
   const reader = new SecretReader(ctx);
+  const toSource = { ...base, reader: args.to, ...(base.record === undefined ? {} : { record: targetTraceFile(base.record) }) };
   return withCardAt(ctx, { ...base, reader: args.from }, (source) =>
-    withCardAt(ctx, { ...base, reader: args.to }, async (target) => {
+    withCardAt(ctx, toSource, async (target) => {
       const plan = await makePlan(source, target);
       if (args.dryRun === true || plan.keys.every((k) => k.action !== 'copy')) {
         report(ctx, args, plan, args.dryRun === true ? undefined : presentOutcomes(plan));

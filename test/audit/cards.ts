@@ -1,0 +1,121 @@
+/**
+ * The secrets of the secrets audit and the simulated cards and files its runs start from. Every secret
+ * is distinctive (12+ characters or 8+ random-looking bytes), so that none of its encodings can turn up
+ * by chance in a trace, a key ID or a signature. The cards are built once through the card layer (not
+ * the CLI under audit) and copied into each run's directory.
+ */
+import { copyFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { fromHex } from '../../src/apdu/hex.ts';
+import { importDkekShare } from '../../src/card/commands/import-dkek-share.ts';
+import { initializeDevice } from '../../src/card/commands/initialize-device.ts';
+import { verifyPin } from '../../src/card/commands/verify-pin.ts';
+import { buildWrappedKeyFile } from '../../src/card/formats/wrapped-key-file.ts';
+import { encryptDkekShareSync } from '../../src/card/formats/dkek-share-file.ts';
+import { formatColonHex, formatShareId } from '../../src/card/formats/threshold-text.ts';
+import { bigintToBytes, splitPassword } from '../../src/card/formats/threshold.ts';
+import { generateKey } from '../../src/card/generate-key.ts';
+import { exportWrappedKey } from '../../src/card/key-backup.ts';
+import { SmartCardHsm } from '../../src/card/sc-hsm.ts';
+import { createSimulatorTransport, saveSimulator, SmartCardHsmSimulator } from '../../src/sim/index.ts';
+
+export const USER_PIN = 'Au7Kq2Vz9Xw4';
+export const NEW_PIN = 'Nw5Rt8Yp3Hs6';
+export const SO_PIN = 'C3A59E17D84B206F';
+export const NEW_SO_PIN = '9B4E21D7A06C58F3';
+export const NEW_SHARE_PASSWORD = 'Custodian-Pass-7Qw2Zr';
+/** The peer share file made by sc-hsm-tool (fixtures/ops/README.md), its password and its share. */
+export const PEER_FILE = fileURLToPath(new URL('../../fixtures/ops/peer-dkek-share-1.pbe', import.meta.url));
+export const PEER_PASSWORD = 'Peer-DKEK-Pass-1';
+export const PEER_SHARE = fromHex('2c985a6791c0fcd6a3357cde8d56b46ed82b0dbf58fb87d1e7e5340eac83bf35');
+/** The share inside the threshold-protected share file, and that file's 8-byte password. */
+export const THRESHOLD_SHARE = fromHex('5ec12e75ec12e7a0d4b3c2a1f0e9d8c7b6a5948372615049382716a5b4c3d2e1');
+export const THRESHOLD_PASSWORD = fromHex('7a1c93e5b20f6d48');
+/** Prime (2^64 - 59) and coefficient of the 2-of-3 split, fixed so the printouts are known. */
+const SPLIT = splitPassword(THRESHOLD_PASSWORD, 2, 3, { prime: 0xffffffffffffffc5n, coefficients: [0x3b9aca07d2f1e5c3n] });
+
+/** The printout lines of shares 1 and 2 (what custodians type). */
+export const THRESHOLD_SHARES = SPLIT.shares.slice(0, 2).map((s) => ({ id: formatShareId(s.id), value: formatColonHex(s.value) }));
+export const THRESHOLD_PRIME = formatColonHex(SPLIT.prime);
+
+export interface AuditSecret {
+  readonly name: string;
+  readonly bytes: Uint8Array;
+}
+
+const ascii = (s: string): Uint8Array => new TextEncoder().encode(s);
+
+/** Every secret, as the bytes searched for in every encoding (test/helpers/secrets.ts). */
+export const SECRETS: readonly AuditSecret[] = [
+  { name: 'user PIN', bytes: ascii(USER_PIN) },
+  { name: 'new user PIN', bytes: ascii(NEW_PIN) },
+  { name: 'SO-PIN', bytes: fromHex(SO_PIN) },
+  { name: 'new SO-PIN', bytes: fromHex(NEW_SO_PIN) },
+  { name: 'new share password', bytes: ascii(NEW_SHARE_PASSWORD) },
+  { name: 'peer share password', bytes: ascii(PEER_PASSWORD) },
+  { name: 'peer DKEK share', bytes: PEER_SHARE },
+  { name: 'threshold DKEK share', bytes: THRESHOLD_SHARE },
+  { name: 'threshold password', bytes: THRESHOLD_PASSWORD },
+  ...SPLIT.shares.flatMap((s, i) => [
+    { name: `threshold share ${i + 1} value (as typed)`, bytes: ascii(formatColonHex(s.value)) },
+    { name: `threshold share ${i + 1} value`, bytes: bigintToBytes(s.value, 8) },
+  ]),
+];
+
+/** Simulated cards the runs start from (state files, copied into each run). */
+export type CardName = 'fresh' | 'pending' | 'ready' | 'target';
+
+export interface Templates {
+  readonly dir: string;
+  /** State file of each card. */
+  readonly cards: Readonly<Record<CardName, string>>;
+  /** Input files: the peer share, the threshold share file and its printouts, a wrapped key, a message. */
+  readonly files: Readonly<Record<string, string>>;
+}
+
+async function card(file: string, build: (card: SmartCardHsm) => Promise<void>): Promise<void> {
+  const sim = new SmartCardHsmSimulator();
+  const c = await SmartCardHsm.open(await createSimulatorTransport({ simulator: sim }));
+  await build(c);
+  await c.close();
+  await saveSimulator(sim, file);
+}
+
+async function init(c: SmartCardHsm, dkekShares: number): Promise<void> {
+  await initializeDevice(c, { confirm: true, soPin: SO_PIN, userPin: USER_PIN, retryCounter: 5, dkekShares });
+}
+
+/** Build the templates into `dir` (one 10M-round derivation: the threshold share file). */
+export async function buildTemplates(dir: string): Promise<Templates> {
+  const at = (name: string): string => path.join(dir, name);
+  const wrapped: Uint8Array[] = [];
+  await card(at('fresh.json'), async () => undefined);
+  await card(at('pending.json'), (c) => init(c, 1));
+  for (const name of ['ready.json', 'target.json'] as const)
+    await card(at(name), async (c) => {
+      await init(c, 1);
+      await importDkekShare(c, PEER_SHARE);
+      if (name === 'target.json') return;
+      await verifyPin(c, { pin: USER_PIN });
+      await generateKey(c, { type: 'ec:prime256v1', keyRef: 1, label: 'audit' });
+      wrapped.push(buildWrappedKeyFile(await exportWrappedKey(c, 1)));
+    });
+  copyFileSync(PEER_FILE, at('peer.pbe'));
+  writeFileSync(at('threshold.pbe'), encryptDkekShareSync(THRESHOLD_SHARE, THRESHOLD_PASSWORD), { mode: 0o600 });
+  const printouts = THRESHOLD_SHARES.map((s) => `Prime       : ${THRESHOLD_PRIME}\nShare ID    : ${s.id}\nShare value : ${s.value}\n`);
+  writeFileSync(at('shares.txt'), printouts.join('\n'), { mode: 0o600 });
+  writeFileSync(at('key1.wrapped'), wrapped[0] ?? new Uint8Array(0), { mode: 0o600 });
+  writeFileSync(at('msg.txt'), 'a message to sign\n');
+  return {
+    dir,
+    cards: { fresh: at('fresh.json'), pending: at('pending.json'), ready: at('ready.json'), target: at('target.json') },
+    files: {
+      'peer.pbe': at('peer.pbe'),
+      'threshold.pbe': at('threshold.pbe'),
+      'shares.txt': at('shares.txt'),
+      'key1.wrapped': at('key1.wrapped'),
+      'msg.txt': at('msg.txt'),
+    },
+  };
+}

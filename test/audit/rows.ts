@@ -1,0 +1,234 @@
+/**
+ * THE TABLE OF THE SECRETS AUDIT (CLI commands; explorer lines are in explorer-rows.ts). A command that
+ * takes a secret gets one row here; secrets-audit.test.ts runs every row in every mode and searches every
+ * output and file for every secret of cards.ts in every encoding. Nothing else needs to change.
+ *
+ * CLI rows: `script` feeds the secrets from the environment or stdin (no terminal), `json` adds
+ * --json and uses the literal flags where the command has them (--pin X: warned about, yet never
+ * printed), `interactive` types them at the hidden prompts of a real pseudo-terminal. Every mode also
+ * runs with --record, -vv and DEBUG=schsm:*.
+ */
+import {
+  type CardName,
+  NEW_PIN,
+  NEW_SHARE_PASSWORD,
+  NEW_SO_PIN,
+  PEER_PASSWORD,
+  SO_PIN,
+  THRESHOLD_PRIME,
+  THRESHOLD_SHARES,
+  USER_PIN,
+} from './cards.ts';
+
+export interface Feed {
+  readonly args: readonly string[];
+  readonly env?: Readonly<Record<string, string>>;
+  readonly stdin?: string;
+}
+
+/** A prompt to wait for (its text) and what to type there. */
+export type Answer = readonly [prompt: string, answer: string];
+
+export interface CliRow {
+  readonly name: string;
+  /** State files to create from the card templates, by file name. */
+  readonly cards?: Readonly<Record<string, CardName>>;
+  /** Template input files to copy in (share files are secret files). */
+  readonly files?: readonly string[];
+  /** Files to write before the run (e.g. an APDU script holding a PIN: the user's own input). */
+  readonly write?: Readonly<Record<string, string>>;
+  readonly script: Feed;
+  readonly json: Feed;
+  readonly interactive: { readonly args: readonly string[]; readonly answers: readonly Answer[] };
+  /** `# redacted:` notes the trace must show: the secret did go over the wire, masked. */
+  readonly redacted?: readonly string[];
+  /** Files the command writes whose purpose is to hold a secret (must be mode 0600; not searched). */
+  readonly creates?: readonly string[];
+}
+
+const SELECT = '00A4040C0BE82B0601040181C31F0201';
+const asciiHex = (s: string): string => Buffer.from(s).toString('hex').toUpperCase();
+const CARD = ['--sim-state', 'card.json'];
+const env = (vars: Record<string, string>): Record<string, string> => vars;
+
+/** A user-PIN command on the ready card: env, literal --pin, or the `User PIN:` prompt. */
+function withUserPin(name: string, args: readonly string[], extra: Partial<CliRow> = {}): CliRow {
+  return {
+    name,
+    cards: { 'card.json': 'ready' },
+    script: { args: [...args, ...CARD, '--pin-env', 'PIN'], env: env({ PIN: USER_PIN }) },
+    json: { args: [...args, ...CARD, '--pin', USER_PIN] },
+    interactive: { args: [...args, ...CARD], answers: [['User PIN: ', USER_PIN]] },
+    redacted: ['PIN (VERIFY)'],
+    ...extra,
+  };
+}
+
+export const CLI_ROWS: readonly CliRow[] = [
+  {
+    name: 'init',
+    cards: { 'card.json': 'fresh' },
+    script: {
+      args: ['init', ...CARD, '--so-pin-env', 'SO', '--pin-env', 'PIN', '--dkek-shares', '1', '--yes'],
+      env: env({ SO: SO_PIN, PIN: USER_PIN }),
+    },
+    json: { args: ['init', ...CARD, '--so-pin', SO_PIN, '--pin', USER_PIN, '--dkek-shares', '1', '--yes'] },
+    interactive: {
+      args: ['init', ...CARD, '--dkek-shares', '1', '--yes'],
+      answers: [
+        ['New SO-PIN (16 hex digits): ', SO_PIN],
+        ['Repeat the new SO-PIN (16 hex digits): ', SO_PIN],
+        ['New user PIN: ', USER_PIN],
+        ['Repeat the new user PIN: ', USER_PIN],
+      ],
+    },
+    redacted: ['user PIN and SO-PIN (INITIALIZE DEVICE data)'],
+  },
+  withUserPin('pin verify', ['pin', 'verify']),
+  {
+    name: 'pin change',
+    cards: { 'card.json': 'ready' },
+    script: { args: ['pin', 'change', ...CARD, '--pin-env', 'PIN', '--new-pin-env', 'NEW'], env: env({ PIN: USER_PIN, NEW: NEW_PIN }) },
+    json: { args: ['pin', 'change', ...CARD, '--pin', USER_PIN, '--new-pin', NEW_PIN] },
+    interactive: {
+      args: ['pin', 'change', ...CARD],
+      answers: [
+        ['Current user PIN: ', USER_PIN],
+        ['New user PIN: ', NEW_PIN],
+        ['Repeat the new user PIN: ', NEW_PIN],
+      ],
+    },
+    redacted: ['old and new PIN (CHANGE REFERENCE DATA)'],
+  },
+  {
+    name: 'pin change --so-pin',
+    cards: { 'card.json': 'ready' },
+    script: { args: ['pin', 'change', '--so-pin', ...CARD, '--pin-stdin'], stdin: `${SO_PIN}\n${NEW_SO_PIN}\n` },
+    json: { args: ['pin', 'change', '--so-pin', ...CARD, '--pin', SO_PIN, '--new-pin', NEW_SO_PIN] },
+    interactive: {
+      args: ['pin', 'change', '--so-pin', ...CARD],
+      answers: [
+        ['Current SO-PIN: ', SO_PIN],
+        ['New SO-PIN: ', NEW_SO_PIN],
+        ['Repeat the new SO-PIN: ', NEW_SO_PIN],
+      ],
+    },
+    redacted: ['old and new PIN (CHANGE REFERENCE DATA)'],
+  },
+  {
+    name: 'pin unblock',
+    cards: { 'card.json': 'ready' },
+    script: { args: ['pin', 'unblock', ...CARD, '--so-pin-env', 'SO', '--new-pin-env', 'NEW'], env: env({ SO: SO_PIN, NEW: NEW_PIN }) },
+    json: { args: ['pin', 'unblock', ...CARD, '--stdin'], stdin: `${SO_PIN}\n${NEW_PIN}\n` },
+    interactive: {
+      args: ['pin', 'unblock', ...CARD],
+      answers: [
+        ['SO-PIN: ', SO_PIN],
+        ['New user PIN: ', NEW_PIN],
+        ['Repeat the new user PIN: ', NEW_PIN],
+      ],
+    },
+    redacted: ['SO-PIN and new PIN (RESET RETRY COUNTER)'],
+  },
+  {
+    name: 'dkek create-share',
+    script: { args: ['dkek', 'create-share', 'new.pbe', '--password-env', 'PW'], env: env({ PW: NEW_SHARE_PASSWORD }) },
+    json: { args: ['dkek', 'create-share', 'new.pbe', '--password-stdin'], stdin: `${NEW_SHARE_PASSWORD}\n` },
+    interactive: {
+      args: ['dkek', 'create-share', 'new.pbe'],
+      answers: [
+        ['Share password: ', NEW_SHARE_PASSWORD],
+        ['Repeat the share password: ', NEW_SHARE_PASSWORD],
+      ],
+    },
+    creates: ['new.pbe'],
+  },
+  {
+    name: 'dkek import-share',
+    cards: { 'card.json': 'pending' },
+    files: ['peer.pbe'],
+    script: { args: ['dkek', 'import-share', 'peer.pbe', ...CARD, '--password-env', 'PW'], env: env({ PW: PEER_PASSWORD }) },
+    json: { args: ['dkek', 'import-share', 'peer.pbe', ...CARD, '--password-stdin'], stdin: `${PEER_PASSWORD}\n` },
+    interactive: { args: ['dkek', 'import-share', 'peer.pbe', ...CARD], answers: [['Password of peer.pbe: ', PEER_PASSWORD]] },
+    redacted: ['DKEK share (IMPORT DKEK SHARE)'],
+  },
+  {
+    name: 'dkek import-share (threshold password shares)',
+    cards: { 'card.json': 'pending' },
+    files: ['threshold.pbe', 'shares.txt'],
+    script: { args: ['dkek', 'import-share', 'threshold.pbe', ...CARD, '--shares-file', 'shares.txt'] },
+    json: {
+      args: ['dkek', 'import-share', 'threshold.pbe', ...CARD, '--threshold-shares', '2'],
+      stdin: `${THRESHOLD_PRIME}\n${THRESHOLD_SHARES.map((s) => `${s.id}\n${s.value}\n`).join('')}`,
+    },
+    interactive: {
+      args: ['dkek', 'import-share', 'threshold.pbe', ...CARD, '--threshold-shares', '2'],
+      answers: [
+        ['Please enter prime: ', THRESHOLD_PRIME],
+        ...THRESHOLD_SHARES.flatMap((s): Answer[] => [
+          ['Please enter share ID: ', s.id],
+          ['Please enter share value: ', s.value],
+        ]),
+      ],
+    },
+    redacted: ['DKEK share (IMPORT DKEK SHARE)'],
+  },
+  withUserPin('keys generate', ['keys', 'generate', '--type', 'ec:prime256v1', '--label', 'fresh-key']),
+  withUserPin('keys sign', ['keys', 'sign', '--ref', '1', '--alg', 'ECDSA-SHA256', '--in', 'msg.txt', '--out', 'msg.sig'], {
+    files: ['msg.txt'],
+  }),
+  withUserPin('keys wrap', ['keys', 'wrap', '--ref', '1', 'out.wrapped'], { creates: ['out.wrapped'] }),
+  withUserPin('keys unwrap', ['keys', 'unwrap', 'key1.wrapped', '--ref', '2'], { files: ['key1.wrapped'] }),
+  withUserPin('keys delete', ['keys', 'delete', '--ref', '1', '--yes']),
+  {
+    name: 'backup verify',
+    files: ['peer.pbe', 'key1.wrapped'],
+    script: { args: ['backup', 'verify', 'key1.wrapped', '--share', 'peer.pbe', '--password-env', 'PW'], env: env({ PW: PEER_PASSWORD }) },
+    json: { args: ['backup', 'verify', 'key1.wrapped', '--share', 'peer.pbe', '--password-stdin'], stdin: `${PEER_PASSWORD}\n` },
+    interactive: {
+      args: ['backup', 'verify', 'key1.wrapped', '--share', 'peer.pbe'],
+      answers: [['Password of peer.pbe: ', PEER_PASSWORD]],
+    },
+  },
+  {
+    name: 'clone',
+    cards: { 'src.json': 'ready', 'dst.json': 'target' },
+    script: {
+      args: ['clone', '--from', 'sim:src.json', '--to', 'sim:dst.json', '--pin-env', 'PIN', '--to-pin-env', 'PIN'],
+      env: env({ PIN: USER_PIN }),
+    },
+    json: { args: ['clone', '--from', 'sim:src.json', '--to', 'sim:dst.json', '--pin-stdin'], stdin: `${USER_PIN}\n${USER_PIN}\n` },
+    interactive: {
+      args: ['clone', '--from', 'sim:src.json', '--to', 'sim:dst.json'],
+      answers: [
+        ['User PIN: ', USER_PIN],
+        ['User PIN of the target: ', USER_PIN],
+      ],
+    },
+  },
+  {
+    name: 'apdu (raw VERIFY, also malformed)',
+    cards: { 'card.json': 'ready' },
+    script: { args: ['apdu', ...CARD, SELECT, `002000810C${asciiHex(USER_PIN)}`, `0020008102${asciiHex(USER_PIN)}=XXXX`] },
+    json: { args: ['apdu', ...CARD, SELECT, `00 20 00 81 0C ${asciiHex(USER_PIN)}`, `00200081${asciiHex(USER_PIN)}=XXXX`] },
+    interactive: { args: ['apdu', ...CARD, SELECT, `00200081:${asciiHex(USER_PIN)}`], answers: [] },
+    redacted: ['PIN (VERIFY)'],
+  },
+  {
+    name: 'run (APDU script with VERIFY, CHANGE and RESET RETRY COUNTER)',
+    cards: { 'card.json': 'ready' },
+    write: {
+      'pins.apdu': [
+        SELECT,
+        `00 20 00 81 0C ${asciiHex(USER_PIN)}`,
+        `00 24 00 81 18 ${asciiHex(USER_PIN)} ${asciiHex(NEW_PIN)}`,
+        `00 2C 00 81 14 ${SO_PIN} ${asciiHex(USER_PIN)}`,
+        '',
+      ].join('\n'),
+    },
+    script: { args: ['run', 'pins.apdu', ...CARD] },
+    json: { args: ['run', 'pins.apdu', ...CARD] },
+    interactive: { args: ['run', 'pins.apdu', ...CARD], answers: [] },
+    redacted: ['PIN (VERIFY)', 'old and new PIN (CHANGE REFERENCE DATA)', 'SO-PIN and new PIN (RESET RETRY COUNTER)'],
+  },
+];
