@@ -8,7 +8,8 @@
 // (tmux; the explorer with its history file on). Everything each run leaves — stdout, stderr, the
 // whole terminal output, the trace, the history, every other file in its directory — is searched for
 // every secret of cards.ts in every encoding (test/helpers/secrets.ts: ASCII, hex upper and lower,
-// spaced and colon hex, base64 at all three alignments, decimal bytes). Expected hits: 0. Files whose
+// spaced and colon hex, base64 at all three alignments, decimal bytes; and the hex and decimal forms
+// of every 6-byte piece, so a half-masked secret is caught too). Expected hits: 0. Files whose
 // purpose is to hold secrets (simulator state, share files, the user's own input files) are not
 // searched but must be mode 0600. The secrets are distinctive, so a hit is never chance.
 import test from 'ava';
@@ -17,7 +18,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { tmuxMissing } from '../explorer/tmux.ts';
 import { buildPackage } from '../helpers/package-build.ts';
-import { encodingsIn, secretEncodings, type SecretEncoding } from '../helpers/secrets.ts';
+import { encodingsIn, partialEncodings, secretEncodings, type SecretEncoding } from '../helpers/secrets.ts';
 import { buildTemplates, SECRETS, type Templates } from './cards.ts';
 import { EXPLORER_ROWS } from './explorer-rows.ts';
 import { CLI_ROWS } from './rows.ts';
@@ -25,7 +26,7 @@ import { filesIn, readText, RECORD, runCliRow, runExplorerRow, type Mode, type R
 
 const FORMS: ReadonlyArray<{ readonly secret: string; readonly forms: readonly SecretEncoding[] }> = SECRETS.map((s) => ({
   secret: s.name,
-  forms: secretEncodings(s.bytes),
+  forms: [...secretEncodings(s.bytes), ...partialEncodings(s.bytes)],
 }));
 const ENCODINGS = FORMS.reduce((n, f) => n + f.forms.length, 0);
 

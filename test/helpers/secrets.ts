@@ -52,3 +52,20 @@ export function secretEncodings(bytes: Uint8Array): SecretEncoding[] {
 export function encodingsIn(text: string, forms: readonly SecretEncoding[]): string[] {
   return forms.filter((f) => text.includes(f.text)).map((f) => f.encoding);
 }
+
+/**
+ * The hex and decimal forms of every run of `n` consecutive bytes of the secret (6 by default: 12 hex
+ * digits, which random hex matches by chance once in 16^12 places): a leak of PART of a secret, e.g. a
+ * PIN whose first bytes were masked and the rest not. ASCII is left out (a six-letter piece of a
+ * password may be an ordinary word).
+ */
+export function partialEncodings(bytes: Uint8Array, n = 6): SecretEncoding[] {
+  const out: SecretEncoding[] = [];
+  for (let i = 0; i + n <= bytes.length && n < bytes.length; i++) {
+    const part = bytes.subarray(i, i + n);
+    for (const f of secretEncodings(part))
+      if (f.encoding.includes('hex') || f.encoding.startsWith('decimal'))
+        out.push({ encoding: `${f.encoding} of bytes ${i}..${i + n - 1}`, text: f.text });
+  }
+  return out;
+}
