@@ -90,6 +90,19 @@ async function enableDebug(verbose: number, redact: boolean, ctx: CliContext): P
   );
 }
 
+/**
+ * yargs' "Unknown argument(s): …" lists the words it could not place, and a word that is not an option
+ * name may be a PIN typed where no PIN belongs (`schsm pin verify 648219`): such words are not repeated.
+ */
+export function withoutStrayWords(text: string, argv: readonly string[]): string {
+  const isOptionName = (w: string): boolean =>
+    argv.some((a) => a === `--${w}` || a === `-${w}` || a.startsWith(`--${w}=`) || a === `--no-${w}`);
+  return text.replace(/^(Unknown arguments?: )(.*)$/gm, (_m, head: string, list: string) => {
+    const words = list.split(', ').map((w) => (isOptionName(w) ? w : '(a word not shown: it may be a secret)'));
+    return `${head}${words.join(', ')}`;
+  });
+}
+
 /** Run the CLI with `argv` (without node and script) and return the exit code. */
 export async function runCli(argv: readonly string[], ctx: CliContext): Promise<number> {
   let exitCode: number = EXIT.OK;
@@ -114,8 +127,8 @@ export async function runCli(argv: readonly string[], ctx: CliContext): Promise<
     failure = err ?? undefined;
   });
   if (failure !== undefined) {
-    if (output !== '') line(ctx.stderr, output);
-    line(ctx.stderr, `error: ${failure.message}`);
+    if (output !== '') line(ctx.stderr, withoutStrayWords(output, argv));
+    line(ctx.stderr, `error: ${withoutStrayWords(failure.message, argv)}`);
     return EXIT.USAGE;
   }
   if (output !== '') line(ctx.stdout, output);

@@ -152,7 +152,11 @@ export class SecretReader {
   async #fromFlags(spec: SecretSpec): Promise<string | undefined> {
     if (spec.envVar !== undefined) {
       const v = this.#ctx.env[spec.envVar];
-      if (v === undefined || v === '') throw new UsageError(`environment variable ${spec.envVar} (the ${spec.what}) is not set or empty`);
+      if (v === undefined || v === '')
+        throw new UsageError(
+          `the environment variable named for the ${spec.what} is not set or empty`,
+          `check the name given with ${spec.flags.split(' ')[0] ?? '--…-env'}; it is not repeated here, since a value typed there by mistake would be the secret itself`,
+        );
       return v;
     }
     if (spec.stdin === true) return this.#nextLine(spec.what);

@@ -44,6 +44,8 @@ export interface CliRow {
   readonly redacted?: readonly string[];
   /** Files the command writes whose purpose is to hold a secret (must be mode 0600; not searched). */
   readonly creates?: readonly string[];
+  /** Exit code of every mode (default 0; 2 for a row of usage mistakes). */
+  readonly code?: number;
 }
 
 const SELECT = '00A4040C0BE82B0601040181C31F0201';
@@ -230,5 +232,13 @@ export const CLI_ROWS: readonly CliRow[] = [
     json: { args: ['run', 'pins.apdu', ...CARD] },
     interactive: { args: ['run', 'pins.apdu', ...CARD], answers: [] },
     redacted: ['PIN (VERIFY)', 'old and new PIN (CHANGE REFERENCE DATA)', 'SO-PIN and new PIN (RESET RETRY COUNTER)'],
+  },
+  {
+    name: 'secrets given in the wrong place (a PIN as a word, as a variable name, after a misspelt command)',
+    cards: { 'card.json': 'ready' },
+    script: { args: ['pin', 'verify', USER_PIN, ...CARD] },
+    json: { args: ['pin', 'verify', ...CARD, '--pin-env', USER_PIN] },
+    interactive: { args: ['pin', 'verfy', USER_PIN, ...CARD], answers: [] },
+    code: 2,
   },
 ];

@@ -129,5 +129,5 @@ test('dkek status and dkek import of the peer share file (password from --passwo
   const noPw = await explore(await initialisedSim({ dkekShares: 1 }), `dkek import ${PEER_SHARE.file}`);
   t.regex(noPw.stderr, /no share password given and no terminal/);
   const unset = await explore(await initialisedSim({ dkekShares: 1 }), `dkek import ${PEER_SHARE.file} --password-env NOPE`);
-  t.regex(unset.stderr, /environment variable NOPE is not set/);
+  t.regex(unset.stderr, /the environment variable named by --password-env is not set or empty/);
 });

@@ -32,7 +32,11 @@ async function password(session: ExplorerSession, envVar: string | undefined, fi
   if (envVar === undefined)
     return session.askSecret(`Password of ${file}: `, 'share password', 'use --password-env VAR, or run the explorer on a terminal');
   const v = session.env[envVar];
-  if (v === undefined || v === '') throw new UsageError(`environment variable ${envVar} is not set`);
+  if (v === undefined || v === '')
+    throw new UsageError(
+      'the environment variable named by --password-env is not set or empty',
+      'its name is not repeated here: a value typed there by mistake would be the password itself',
+    );
   return v;
 }
 
