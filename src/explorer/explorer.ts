@@ -31,14 +31,13 @@ export interface ExplorerOptions {
   readonly keepGoing?: boolean;
   /** 1 = every APDU annotated (`-v`). */
   readonly debugLevel?: number;
-  /** `--no-redact`: the `-v` display shows secrets too (the CLI has warned). */
-  readonly showSecrets?: boolean;
   /** Interactive history file (undefined: in memory only). */
   readonly historyFile?: string | undefined;
   /** Record the session's APDUs from the start (`--record`). */
   readonly record?: { readonly file: string; readonly force: boolean; readonly redact: boolean } | undefined;
-  /** Open a secure channel on connect (`--secure-channel`), and whether its plain lines are masked. */
+  /** Open a secure channel on connect (`--secure-channel`). */
   readonly secureChannel?: boolean;
+  /** false only with --no-redact: secure messaging's plain lines and the `-v` display then show secrets. */
   readonly redact?: boolean;
 }
 
@@ -75,7 +74,7 @@ export async function runExplorer(o: ExplorerOptions): Promise<number> {
     cwd: o.cwd,
     env: o.env,
     debugLevel: o.debugLevel ?? 0,
-    showSecrets: o.showSecrets === true,
+    showSecrets: o.redact === false,
     prompter: o.terminal === undefined ? undefined : terminalPrompter(o.terminal.input, o.terminal.output),
   });
   session.commands = COMMANDS;

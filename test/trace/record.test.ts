@@ -14,7 +14,7 @@ const fresh = (): string => path.join(dir, `t${++n}.trace`);
 const fixed = { timing: false, now: () => new Date('2026-11-22T06:44:10.000Z'), header: { schsm: 'test' } } as const;
 
 const REDACTED_HEADER =
-  '# redacted: PINs (VERIFY), old and new PINs (CHANGE REFERENCE DATA), SO-PIN and new PIN (RESET RETRY COUNTER), INITIALIZE DEVICE data (user PIN, SO-PIN), DKEK shares (IMPORT DKEK SHARE), decrypted data and ECDH shared secrets (DECIPHER responses), plaintext and derived data (CIPHER SYMMETRIC: encrypt input, decrypt/derive output), card random (GET CHALLENGE responses); each hidden byte is shown as ..';
+  '# redacted: PINs (VERIFY), old and new PINs (CHANGE REFERENCE DATA), SO-PIN and new PIN (RESET RETRY COUNTER), INITIALIZE DEVICE data (user PIN, SO-PIN), DKEK shares (IMPORT DKEK SHARE), session PINs (GENERATE SESSION PIN responses), decrypted data and ECDH shared secrets (DECIPHER responses), plaintext and derived data (CIPHER SYMMETRIC: encrypt input, decrypt/derive output), card random (GET CHALLENGE responses); each hidden byte is shown as ..';
 
 test('records a session with secrets masked byte for byte (exact file text)', async (t) => {
   const file = fresh();

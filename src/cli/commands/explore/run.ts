@@ -125,7 +125,6 @@ export async function runExplore(args: ExploreArgs, ctx: CliContext): Promise<nu
     script: args.script,
     keepGoing: args.keepGoing === true,
     debugLevel: Math.min(verbose, 2),
-    showSecrets: args.redact === false,
     historyFile: args.history === false ? undefined : defaultHistoryFile(ctx.env),
     record: args.record === undefined ? undefined : { file: args.record, force: args.force === true, redact: args.redact !== false },
     secureChannel: args['secure-channel'] === true,
