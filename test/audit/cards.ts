@@ -8,6 +8,7 @@ import { copyFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { fromHex } from '../../src/apdu/hex.ts';
+import { OPTION } from '../../src/card/constants.ts';
 import { importDkekShare } from '../../src/card/commands/import-dkek-share.ts';
 import { initializeDevice } from '../../src/card/commands/initialize-device.ts';
 import { verifyPin } from '../../src/card/commands/verify-pin.ts';
@@ -64,7 +65,7 @@ export const SECRETS: readonly AuditSecret[] = [
 ];
 
 /** Simulated cards the runs start from (state files, copied into each run). */
-export type CardName = 'fresh' | 'pending' | 'ready' | 'target';
+export type CardName = 'fresh' | 'pending' | 'ready' | 'target' | 'session';
 
 export interface Templates {
   readonly dir: string;
@@ -82,8 +83,8 @@ async function card(file: string, build: (card: SmartCardHsm) => Promise<void>):
   await saveSimulator(sim, file);
 }
 
-async function init(c: SmartCardHsm, dkekShares: number): Promise<void> {
-  await initializeDevice(c, { confirm: true, soPin: SO_PIN, userPin: USER_PIN, retryCounter: 5, dkekShares });
+async function init(c: SmartCardHsm, dkekShares: number, options: number = OPTION.RESET_RETRY_COUNTER_ENABLED): Promise<void> {
+  await initializeDevice(c, { confirm: true, soPin: SO_PIN, userPin: USER_PIN, retryCounter: 5, dkekShares, options });
 }
 
 /** Build the templates into `dir` (one 10M-round derivation: the threshold share file). */
@@ -92,6 +93,7 @@ export async function buildTemplates(dir: string): Promise<Templates> {
   const wrapped: Uint8Array[] = [];
   await card(at('fresh.json'), async () => undefined);
   await card(at('pending.json'), (c) => init(c, 1));
+  await card(at('session.json'), (c) => init(c, 0, OPTION.RESET_RETRY_COUNTER_ENABLED | OPTION.SESSION_PIN));
   for (const name of ['ready.json', 'target.json'] as const)
     await card(at(name), async (c) => {
       await init(c, 1);
@@ -109,7 +111,13 @@ export async function buildTemplates(dir: string): Promise<Templates> {
   writeFileSync(at('msg.txt'), 'a message to sign\n');
   return {
     dir,
-    cards: { fresh: at('fresh.json'), pending: at('pending.json'), ready: at('ready.json'), target: at('target.json') },
+    cards: {
+      fresh: at('fresh.json'),
+      pending: at('pending.json'),
+      ready: at('ready.json'),
+      target: at('target.json'),
+      session: at('session.json'),
+    },
     files: {
       'peer.pbe': at('peer.pbe'),
       'threshold.pbe': at('threshold.pbe'),

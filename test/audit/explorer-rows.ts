@@ -107,4 +107,11 @@ export const EXPLORER_ROWS: readonly ExplorerRow[] = [
       { line: `chnage user ${USER_PIN} ${NEW_PIN}` },
     ],
   },
+  {
+    name: 'explore: verify inside a secure channel (sm open)',
+    card: 'ready',
+    script: ['sm open', `verify user ${USER_PIN}`, 'sm close'],
+    interactive: [{ line: 'sm open' }, { line: 'verify user', answers: [['User PIN: ', USER_PIN]] }],
+    redacted: ['PIN (VERIFY)'],
+  },
 ];

@@ -8,7 +8,11 @@
  * printed), `interactive` types them at the hidden prompts of a real pseudo-terminal. Every mode also
  * runs with --record, -vv and DEBUG=schsm:*.
  */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fromHex } from '../../src/apdu/hex.ts';
 import {
+  type AuditSecret,
   type CardName,
   NEW_PIN,
   NEW_SHARE_PASSWORD,
@@ -46,6 +50,8 @@ export interface CliRow {
   readonly creates?: readonly string[];
   /** Exit code of every mode (default 0; 2 for a row of usage mistakes). */
   readonly code?: number;
+  /** Secrets the command makes (read from the file it writes them to), searched for like the others. */
+  readonly made?: (dir: string) => readonly AuditSecret[];
 }
 
 const SELECT = '00A4040C0BE82B0601040181C31F0201';
@@ -241,4 +247,10 @@ export const CLI_ROWS: readonly CliRow[] = [
     interactive: { args: ['pin', 'verfy', USER_PIN, ...CARD], answers: [] },
     code: 2,
   },
+  withUserPin('pin verify --secure-channel', ['pin', 'verify', '--secure-channel']),
+  withUserPin('pin session', ['pin', 'session', '-o', 'session.pin'], {
+    cards: { 'card.json': 'session' },
+    creates: ['session.pin'],
+    made: (dir) => [{ name: 'session PIN', bytes: fromHex(readFileSync(path.join(dir, 'session.pin'), 'utf8').trim()) }],
+  }),
 ];

@@ -19,7 +19,7 @@ import path from 'node:path';
 import { tmuxMissing } from '../explorer/tmux.ts';
 import { buildPackage } from '../helpers/package-build.ts';
 import { encodingsIn, partialEncodings, secretEncodings, type SecretEncoding } from '../helpers/secrets.ts';
-import { buildTemplates, SECRETS, type Templates } from './cards.ts';
+import { type AuditSecret, buildTemplates, SECRETS, type Templates } from './cards.ts';
 import { EXPLORER_ROWS } from './explorer-rows.ts';
 import { CLI_ROWS } from './rows.ts';
 import { filesIn, readText, RECORD, runCliRow, runExplorerRow, type Mode, type RunOutput } from './run.ts';
@@ -64,8 +64,9 @@ function ttyAvailable(t: import('ava').ExecutionContext): boolean {
   return false;
 }
 
-/** Search everything the run left; check the modes of the secret files; count the figures. */
-function audit(t: import('ava').ExecutionContext, r: RunOutput, redacted: readonly string[]): void {
+/** Search everything the run left (for the secrets of cards.ts and those it `made`); check the modes of the secret files. */
+function audit(t: import('ava').ExecutionContext, r: RunOutput, redacted: readonly string[], made: readonly AuditSecret[] = []): void {
+  const all = [...FORMS, ...made.map((s) => ({ secret: s.name, forms: [...secretEncodings(s.bytes), ...partialEncodings(s.bytes)] }))];
   const texts: Record<string, string> = {};
   for (const [name, text] of Object.entries(r.streams)) texts[name] = r.typed.reduce((s, line) => s.split(line).join(''), text);
   for (const f of filesIn(r.dir)) {
@@ -76,14 +77,14 @@ function audit(t: import('ava').ExecutionContext, r: RunOutput, redacted: readon
     } else texts[f.path] = readText(r.dir, f.path);
   }
   for (const [where, text] of Object.entries(texts)) {
-    for (const { secret, forms } of FORMS) {
+    for (const { secret, forms } of all) {
       const found = encodingsIn(text, forms);
       figures.hits += found.length;
       t.deepEqual(found, [], `${secret} in ${where}`);
     }
     figures.texts++;
     figures.bytes += text.length;
-    figures.checks += ENCODINGS;
+    figures.checks += all.reduce((n, f) => n + f.forms.length, 0);
   }
   if (redacted.length > 0) {
     const trace = texts[RECORD] ?? '';
@@ -100,7 +101,7 @@ for (const row of CLI_ROWS)
       const { bin, templates } = await ready();
       const r = await limited(() => runCliRow(bin, templates, row, mode));
       t.is(r.code, row.code ?? 0, JSON.stringify(r.streams).slice(0, 3000));
-      audit(t, r, row.redacted ?? []);
+      audit(t, r, row.redacted ?? [], row.made?.(r.dir) ?? []);
     });
 
 for (const row of EXPLORER_ROWS)
