@@ -2,7 +2,7 @@ import { parseApduText, swMatches, type ParsedApdu } from '../../../apdu/script.
 import { describeStatusWord, formatSw } from '../../../apdu/status-words.ts';
 import { toHex } from '../../../apdu/hex.ts';
 import { line, type CliContext } from '../../context.ts';
-import { EXIT } from '../../exit-codes.ts';
+import { EXIT, RefusedError } from '../../exit-codes.ts';
 import { printJson } from '../../output.ts';
 import { openApduSession, type ApduArgs } from './session.ts';
 
@@ -30,8 +30,18 @@ export function unmetText(sw: number, apdu: ParsedApdu): string {
 }
 
 /**
+ * The guard refused a step: the same refusal, saying which step (by position: the APDU text may carry
+ * a PIN), for exit code 4. Anything else is rethrown.
+ */
+export function refusalAt(err: unknown, where: string): RefusedError {
+  if (!(err instanceof RefusedError)) throw err;
+  return new RefusedError(`${where}: ${err.message}`, err.hint ?? '', err.code);
+}
+
+/**
  * `schsm apdu APDU…`: parse every argument first (a typo never sends half the list), then send them
- * in order through the channel; stop at the first unmet expectation. `reset` as an argument resets.
+ * in order through the channel; stop at the first unmet expectation (exit 1) or at the first APDU the
+ * safety guard refuses (exit 4, nothing of it sent). `reset` as an argument resets.
  */
 export async function runApdu(args: ApduCommandArgs, ctx: CliContext): Promise<number> {
   const steps = args.apdus.map((text) =>
@@ -40,13 +50,17 @@ export async function runApdu(args: ApduCommandArgs, ctx: CliContext): Promise<n
   const session = await openApduSession(args, ctx);
   const results: StepResult[] = [];
   let failed = false;
+  let refused: RefusedError | undefined;
   try {
-    for (const step of steps) {
+    for (const [i, step] of steps.entries()) {
       if (step === 'reset') {
         await session.reset();
         continue;
       }
-      const res = await session.send(step.apdu);
+      const res = await session.send(step.apdu).catch((err: unknown) => {
+        refused = refusalAt(err, `APDU ${i + 1} of ${steps.length}`);
+      });
+      if (res === undefined) break;
       const ok = swMatches(res.sw, step.apdu.expect);
       results.push({
         input: step.text,
@@ -65,6 +79,14 @@ export async function runApdu(args: ApduCommandArgs, ctx: CliContext): Promise<n
   } finally {
     await session.close();
   }
-  if (args.json === true) printJson(ctx, { reader: session.transport.name, ok: !failed, results, exchanges: session.exchanges });
+  if (args.json === true)
+    printJson(ctx, {
+      reader: session.transport.name,
+      ok: !failed && refused === undefined,
+      ...(refused === undefined ? {} : { refused: refused.message }),
+      results,
+      exchanges: session.exchanges,
+    });
+  if (refused !== undefined) throw refused;
   return failed ? EXIT.FAILED : EXIT.OK;
 }

@@ -1,6 +1,6 @@
 import { createChannel, type Channel } from '../../../apdu/channel.ts';
 import { toHex } from '../../../apdu/hex.ts';
-import { decodeResponse, type ResponseApdu } from '../../../apdu/response.ts';
+import type { ResponseApdu } from '../../../apdu/response.ts';
 import { createSecureMessaging } from '../../../apdu/sm/layer.ts';
 import { selectApplet } from '../../../card/commands/select-applet.ts';
 import { performChipAuthentication } from '../../../card/secure-messaging/chip-authentication.ts';
@@ -18,11 +18,17 @@ export type ApduArgs = Partial<GlobalArgs> & {
   readonly simState?: string | undefined;
   readonly shortOnly?: boolean | undefined;
   readonly secureChannel?: boolean | undefined;
+  /** --allow-last-try: the channel's guard lets a PIN try through that could block the PIN. */
+  readonly allowLastTry?: boolean | undefined;
+  /** --yes: INITIALIZE DEVICE (80 50) may erase the device. */
+  readonly yes?: boolean | undefined;
 };
 
 /**
  * An open card for raw APDUs: every exchange on the wire (GET RESPONSE and 6Cxx re-sends included)
- * is printed as it happens, or collected for `--json`.
+ * is printed as it happens, or collected for `--json`. Raw APDUs go through the channel's safety guard
+ * like every other command (apdu/guard.ts): a PIN try that could block a PIN needs --allow-last-try,
+ * INITIALIZE DEVICE needs --yes; the guard's status query shows up as an exchange of its own.
  */
 export interface ApduSession {
   readonly transport: Transport;
@@ -42,7 +48,8 @@ export async function openApduSession(args: ApduArgs, ctx: CliContext): Promise<
     if (json) exchanges.push(exchangeJson(command, response, micros, options));
     else for (const l of renderExchange(command, response, micros, options)) line(ctx.stdout, l);
   });
-  const channel: Channel = createChannel(transport, { shortOnly: args.shortOnly === true });
+  const guard = { ...(args.allowLastTry === true ? { allowLastTry: true } : {}), ...(args.yes === true ? { confirmErase: true } : {}) };
+  const channel: Channel = createChannel(transport, { shortOnly: args.shortOnly === true, guard });
   if (args.secureChannel === true || args['secure-channel'] === true) {
     try {
       await openRawSecureChannel(channel, args, (text) => (json ? undefined : line(ctx.stdout, text)));
@@ -61,7 +68,7 @@ export async function openApduSession(args: ApduArgs, ctx: CliContext): Promise<
         ctx.stderr,
         `warning: ${toHex(apdu.bytes, ' ')} is not a well-formed ISO 7816-4 APDU (its length bytes do not match); sending it as given, without GET RESPONSE or chaining`,
       );
-      return decodeResponse(await transport.transmit(apdu.bytes));
+      return channel.sendRaw(apdu.bytes);
     },
     async reset() {
       await transport.reset();

@@ -17,7 +17,7 @@ import { cardSource } from '../../command.ts';
 import { line, type CliContext } from '../../context.ts';
 import { EXIT, UsageError } from '../../exit-codes.ts';
 import { printJson } from '../../output.ts';
-import { askUserPin, validateUserPin, verifyUserPin, type PinArgs } from '../../pin-options.ts';
+import { askUserPin, guardOptions, validateUserPin, verifyUserPin, type PinArgs } from '../../pin-options.ts';
 import { guardPinAttempt } from '../../../card/pin-guard.ts';
 import { PIN_REF } from '../../../card/constants.ts';
 import { SecretReader } from '../../secret-input.ts';
@@ -137,7 +137,7 @@ function report(ctx: CliContext, args: CloneArgs, plan: ClonePlan, outcomes: rea
 
 /** Guard the target's user PIN, then read it (its own source flags; same reader as the source PIN). */
 async function targetPin(target: SmartCardHsm, reader: SecretReader, args: CloneArgs): Promise<string> {
-  await guardPinAttempt(target, PIN_REF.USER, { force: args.force === true });
+  await guardPinAttempt(target, PIN_REF.USER, guardOptions(args));
   return reader.read({
     what: 'user PIN of the target',
     envVar: args.toPinEnv,

@@ -2,7 +2,7 @@ import { defineCommand } from '../../command.ts';
 
 /**
  * `schsm init`: INITIALIZE DEVICE (§3.9). Refuses without --yes (exit 4); on an initialised device it
- * needs the CURRENT SO-PIN (the card checks it) and refuses on the SO-PIN's last try unless --force.
+ * needs the CURRENT SO-PIN (the card checks it) and refuses on the SO-PIN's last try unless --allow-last-try.
  */
 export const initCommand = defineCommand({
   command: 'init',

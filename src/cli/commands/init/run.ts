@@ -17,7 +17,7 @@ import { withCard, type CardArgs } from '../../card-session.ts';
 import { line, type CliContext } from '../../context.ts';
 import { EXIT, RefusedError, UsageError } from '../../exit-codes.ts';
 import { printJson } from '../../output.ts';
-import { userPinSpec, validateSoPin, type PinArgs } from '../../pin-options.ts';
+import { guardOptions, userPinSpec, validateSoPin, type PinArgs } from '../../pin-options.ts';
 import { SecretReader } from '../../secret-input.ts';
 import { readStatusReport, formatStatus } from '../status/run.ts';
 
@@ -83,9 +83,10 @@ function warnWeak(ctx: CliContext, s: Secrets, reinit: boolean): void {
 
 async function initialise(card: SmartCardHsm, args: InitArgs, s: Secrets, reinit: boolean): Promise<void> {
   await card.exclusive(async () => {
-    if (reinit) await guardPinAttempt(card, PIN_REF.SO, { force: args.force === true });
+    if (reinit) await guardPinAttempt(card, PIN_REF.SO, guardOptions(args));
     await initializeDevice(card, {
       confirm: true,
+      ...guardOptions(args),
       soPin: s.soPin,
       userPin: s.userPin,
       retryCounter: args.retryCounter ?? 3,
@@ -94,7 +95,7 @@ async function initialise(card: SmartCardHsm, args: InitArgs, s: Secrets, reinit
       ...(args.sessionPin === true ? { options: OPTION.RESET_RETRY_COUNTER_ENABLED | OPTION.SESSION_PIN } : {}),
     });
     if (args.label !== undefined) {
-      await verifyPin(card, { pin: s.userPin, force: true });
+      await verifyPin(card, { pin: s.userPin });
       await updateBinary(card, FID.TOKEN_INFO, encodeTokenInfo(args.label));
     }
   });
@@ -119,7 +120,7 @@ export async function runInit(args: InitArgs, ctx: CliContext): Promise<number> 
   return withCard(args, ctx, async (card) => {
     const reinit = await isInitialized(card);
     if (reinit) {
-      await guardPinAttempt(card, PIN_REF.SO, { force: args.force === true });
+      await guardPinAttempt(card, PIN_REF.SO, guardOptions(args));
       line(ctx.stderr, 'the device is initialised: re-initialising needs its current SO-PIN (the SO-PIN stays the same)');
     }
     const secrets = await readSecrets(ctx, args, reinit);

@@ -16,7 +16,7 @@ const status = defineCommand({
 
 const verify = defineCommand({
   command: 'verify',
-  describe: 'check the user PIN (refuses on the last try unless --force)',
+  describe: 'check the user PIN (refuses on the last try unless --allow-last-try)',
   needsCard: true,
   builder: (y) =>
     withPinOptions(y)

@@ -1,7 +1,7 @@
 /**
  * `schsm pin unblock`: RESET RETRY COUNTER with the SO-PIN (§3.8): `00 2C 00 81 Lc SO-PIN ‖ new PIN`, or
  * with --reset-only `00 2C 01 81 08 SO-PIN`. Needs option 0x0001 at initialisation (checked from the
- * SELECT options word before any SO-PIN try is spent); the SO-PIN's last try needs --force.
+ * SELECT options word before any SO-PIN try is spent); the SO-PIN's last try needs --allow-last-try.
  */
 import { OPTION, PIN_REF } from '../../../card/constants.ts';
 import { resetRetryCounter } from '../../../card/commands/reset-retry-counter.ts';
@@ -12,7 +12,7 @@ import { withCard, type CardArgs } from '../../card-session.ts';
 import { line, type CliContext } from '../../context.ts';
 import { EXIT, RefusedError } from '../../exit-codes.ts';
 import { printJson } from '../../output.ts';
-import { validateSoPin, validateUserPin } from '../../pin-options.ts';
+import { guardOptions, validateSoPin, validateUserPin } from '../../pin-options.ts';
 import { SecretReader } from '../../secret-input.ts';
 
 export interface PinUnblockArgs extends CardArgs {
@@ -31,7 +31,7 @@ export async function runPinUnblock(args: PinUnblockArgs, ctx: CliContext): Prom
         're-initialise (erases everything) to enable it; no SO-PIN try was spent',
       );
     }
-    const guard = { force: args.force === true };
+    const guard = guardOptions(args);
     await guardPinAttempt(card, PIN_REF.SO, guard);
     const reader = new SecretReader(ctx);
     const soPin = await reader.read({
@@ -56,7 +56,7 @@ export async function runPinUnblock(args: PinUnblockArgs, ctx: CliContext): Prom
     if (weak !== undefined) line(ctx.stderr, `warning: ${weak}`);
     await card.exclusive(async () => {
       await guardPinAttempt(card, PIN_REF.SO, guard);
-      await resetRetryCounter(card, newPin === undefined ? { soPin } : { soPin, newPin });
+      await resetRetryCounter(card, { soPin, ...(newPin === undefined ? {} : { newPin }), ...guard });
     });
     const after = await pinStatus(card, PIN_REF.USER);
     if (args.json === true)

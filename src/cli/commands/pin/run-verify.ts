@@ -8,7 +8,7 @@ import { printJson } from '../../output.ts';
 import { askUserPin, verifyUserPin, type PinArgs } from '../../pin-options.ts';
 import { SecretReader } from '../../secret-input.ts';
 
-/** `schsm pin verify`: guard (last try → exit 4 unless --force), then VERIFY `00 20 00 81 Lc PIN` (§3.6). */
+/** `schsm pin verify`: guard (last try → exit 4 unless --allow-last-try), then VERIFY `00 20 00 81 Lc PIN` (§3.6). */
 export async function runPinVerify(args: CardArgs & PinArgs, ctx: CliContext): Promise<number> {
   return withCard(args, ctx, async (card) => {
     const pin = await askUserPin(card, new SecretReader(ctx), args);
