@@ -12,6 +12,7 @@ import {
   verifyPin,
   type OpenOptions,
 } from '../../src/card/index.ts';
+import { EraseUnconfirmedError } from '../../src/apdu/index.ts';
 import { createSimulatorTransport, type SmartCardHsmSimulator } from '../../src/sim/index.ts';
 import { hex } from '../helpers/apdu.ts';
 import { newSim, setupCard, SO_PIN, USER_PIN } from '../cli/ops/helpers.ts';
@@ -76,7 +77,7 @@ test('a raw INITIALIZE DEVICE is refused without confirmErase; initializeDevice 
   const sim = await cardAt({});
   const card = await open(sim);
   const init = { cla: 0x80, ins: 0x50, p1: 0, p2: 0, data: INIT_DATA };
-  const err = await t.throwsAsync(card.send(init));
+  const err = await t.throwsAsync(card.send(init), { instanceOf: EraseUnconfirmedError });
   t.is(err?.code, 'ERR_SCHSM_ERASE_UNCONFIRMED');
   t.true(sim.state.files.has(LABEL), 'nothing erased');
   await initializeDevice(card, { confirm: true, soPin: SO_PIN, userPin: USER_PIN });
