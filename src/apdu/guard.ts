@@ -64,11 +64,6 @@ const RULES: Readonly<Record<number, GuardRule>> = {
   0x50: { name: 'INITIALIZE DEVICE', pin: (h) => (h.hasData ? SO_PIN : undefined), erases: true },
 };
 
-/** Instructions the guard looks at (for callers that must know in advance, e.g. to name the device first). */
-export function isGuardedInstruction(ins: number): boolean {
-  return RULES[ins] !== undefined;
-}
-
 function headerOfCommand(cmd: CommandApdu): Header {
   return { cla: cmd.cla, ins: cmd.ins, p1: cmd.p1, p2: cmd.p2, hasData: (cmd.data?.length ?? 0) > 0 };
 }
@@ -76,6 +71,16 @@ function headerOfCommand(cmd: CommandApdu): Header {
 /** Header of bytes that are no well-formed APDU: anything after CLA INS P1 P2 counts as data. */
 function headerOfBytes(b: Uint8Array): Header {
   return { cla: b[0] ?? 0, ins: b[1] ?? -1, p1: b[2] ?? 0, p2: b[3] ?? 0, hasData: b.length > 4 };
+}
+
+/**
+ * Would the guard stop these command bytes (a PIN try, or an erase)? For callers that must know before
+ * sending, e.g. to refuse to guess the card and to name it first (`schsm apdu`, `schsm run`).
+ */
+export function isGuardedCommand(bytes: Uint8Array): boolean {
+  const h = headerOfBytes(bytes);
+  const rule = RULES[h.ins];
+  return rule !== undefined && (rule.erases === true || rule.pin(h) !== undefined);
 }
 
 const isStatusQuery = (h: Header): boolean => h.ins === 0x20 && h.p1 === 0x00 && !h.hasData;

@@ -1,5 +1,6 @@
 import { parseApduText, swMatches, type ParsedApdu } from '../../../apdu/script.ts';
 import { describeStatusWord, formatSw } from '../../../apdu/status-words.ts';
+import { isGuardedCommand } from '../../../apdu/guard.ts';
 import { toHex } from '../../../apdu/hex.ts';
 import { line, type CliContext } from '../../context.ts';
 import { EXIT, RefusedError } from '../../exit-codes.ts';
@@ -47,7 +48,8 @@ export async function runApdu(args: ApduCommandArgs, ctx: CliContext): Promise<n
   const steps = args.apdus.map((text) =>
     text.trim().toLowerCase() === 'reset' ? ('reset' as const) : { text, apdu: parseApduText(text) },
   );
-  const session = await openApduSession(args, ctx);
+  const critical = steps.some((s) => s !== 'reset' && isGuardedCommand(s.apdu.bytes));
+  const session = await openApduSession(args, ctx, critical);
   const results: StepResult[] = [];
   let failed = false;
   let refused: RefusedError | undefined;

@@ -11,6 +11,8 @@ import { observeTransport } from '../../../transport/observe.ts';
 import type { Transport } from '../../../transport/transport.ts';
 import { cardSource, type GlobalArgs } from '../../command.ts';
 import { line, type CliContext } from '../../context.ts';
+import { announceRawDevice, listCandidates, noteChoice } from '../../device.ts';
+import { AmbiguousCardError } from '../../../transport/pcsc.ts';
 import { exchangeJson, renderExchange, type ExchangeJson } from './render.ts';
 
 /** Options shared by `schsm apdu` and `schsm run`. */
@@ -39,15 +41,36 @@ export interface ApduSession {
   close(): Promise<void>;
 }
 
-export async function openApduSession(args: ApduArgs, ctx: CliContext): Promise<ApduSession> {
+/** Open the card: with `critical` APDUs (a PIN try, an erase) never guess among several cards. */
+async function openCard(args: ApduArgs, ctx: CliContext, critical: boolean): Promise<Transport> {
+  const source = cardSource(args);
+  try {
+    return await ctx.openTransport({ ...source, ...(critical ? { requireUniqueCard: true } : { onChoice: noteChoice(ctx) }) });
+  } catch (err) {
+    if (err instanceof AmbiguousCardError) throw await listCandidates(ctx, source, err);
+    throw err;
+  }
+}
+
+/**
+ * `critical`: some of the APDUs can spend a PIN try or erase the device (apdu/guard.ts
+ * isGuardedCommand); then the card is never guessed and is named (serial, label) before anything else.
+ */
+export async function openApduSession(args: ApduArgs, ctx: CliContext, critical = false): Promise<ApduSession> {
   const json = args.json === true;
   const options = { showSecrets: args.redact === false };
   const exchanges: ExchangeJson[] = [];
-  const inner = await ctx.openTransport(cardSource(args));
+  const inner = await openCard(args, ctx, critical);
   const transport = observeTransport(inner, (command, response, micros) => {
     if (json) exchanges.push(exchangeJson(command, response, micros, options));
     else for (const l of renderExchange(command, response, micros, options)) line(ctx.stdout, l);
   });
+  if (critical) {
+    await announceRawDevice(ctx, transport).catch(async (err: unknown) => {
+      await transport.close();
+      throw err;
+    });
+  }
   const guard = { ...(args.allowLastTry === true ? { allowLastTry: true } : {}), ...(args.yes === true ? { confirmErase: true } : {}) };
   const channel: Channel = createChannel(transport, { shortOnly: args.shortOnly === true, guard });
   if (args.secureChannel === true || args['secure-channel'] === true) {

@@ -13,7 +13,7 @@ import { pinStatus } from '../../../card/commands/verify-pin.ts';
 import { maxRetryCounter, weakPinReason } from '../../../card/pin-policy.ts';
 import type { SmartCardHsm } from '../../../card/sc-hsm.ts';
 import { encodeTokenInfo, TOKEN_LABEL_MAX } from '../../../card/token-info.ts';
-import { withCard, type CardArgs } from '../../card-session.ts';
+import { withDevice, type CardArgs } from '../../card-session.ts';
 import { line, type CliContext } from '../../context.ts';
 import { EXIT, RefusedError, UsageError } from '../../exit-codes.ts';
 import { printJson } from '../../output.ts';
@@ -117,7 +117,7 @@ export async function runInit(args: InitArgs, ctx: CliContext): Promise<number> 
     );
   }
   checkNumbers(args);
-  return withCard(args, ctx, async (card) => {
+  return withDevice(args, ctx, async (card) => {
     const reinit = await isInitialized(card);
     if (reinit) {
       await guardPinAttempt(card, PIN_REF.SO, guardOptions(args));

@@ -9,7 +9,7 @@ import { changeReferenceData } from '../../../card/commands/change-reference-dat
 import { pinStatus } from '../../../card/commands/verify-pin.ts';
 import { describePinState, guardPinAttempt } from '../../../card/pin-guard.ts';
 import { weakPinReason } from '../../../card/pin-policy.ts';
-import { withCard, type CardArgs } from '../../card-session.ts';
+import { withDevice, type CardArgs } from '../../card-session.ts';
 import { line, type CliContext } from '../../context.ts';
 import { EXIT } from '../../exit-codes.ts';
 import { printJson } from '../../output.ts';
@@ -51,7 +51,7 @@ function specs(args: PinChangeArgs, ref: number): [SecretSpec, SecretSpec] {
 
 export async function runPinChange(args: PinChangeArgs, ctx: CliContext): Promise<number> {
   const ref = args.soPin === true ? PIN_REF.SO : PIN_REF.USER;
-  return withCard(args, ctx, async (card) => {
+  return withDevice(args, ctx, async (card) => {
     const guard = { ...guardOptions(args), allowTransportPin: true };
     await guardPinAttempt(card, ref, guard);
     const reader = new SecretReader(ctx);

@@ -8,7 +8,7 @@ import { resetRetryCounter } from '../../../card/commands/reset-retry-counter.ts
 import { pinStatus } from '../../../card/commands/verify-pin.ts';
 import { describePinState, guardPinAttempt } from '../../../card/pin-guard.ts';
 import { weakPinReason } from '../../../card/pin-policy.ts';
-import { withCard, type CardArgs } from '../../card-session.ts';
+import { withDevice, type CardArgs } from '../../card-session.ts';
 import { line, type CliContext } from '../../context.ts';
 import { EXIT, RefusedError } from '../../exit-codes.ts';
 import { printJson } from '../../output.ts';
@@ -23,7 +23,7 @@ export interface PinUnblockArgs extends CardArgs {
 }
 
 export async function runPinUnblock(args: PinUnblockArgs, ctx: CliContext): Promise<number> {
-  return withCard(args, ctx, async (card) => {
+  return withDevice(args, ctx, async (card) => {
     const opts = card.applet.options;
     if (opts !== undefined && (opts & OPTION.RESET_RETRY_COUNTER_ENABLED) === 0) {
       throw new RefusedError(

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseScript, swMatches } from '../../../apdu/script.ts';
 import { formatSw } from '../../../apdu/status-words.ts';
+import { isGuardedCommand } from '../../../apdu/guard.ts';
 import { line, type CliContext } from '../../context.ts';
 import { EXIT, UsageError } from '../../exit-codes.ts';
 import { printJson } from '../../output.ts';
@@ -34,7 +35,8 @@ async function readScript(ctx: CliContext, file: string): Promise<string> {
 export async function runScript(args: RunScriptArgs, ctx: CliContext): Promise<number> {
   const steps = parseScript(await readScript(ctx, args.file), args.file);
   const json = args.json === true;
-  const session = await openApduSession(args, ctx);
+  const critical = steps.some((s) => s.kind === 'apdu' && isGuardedCommand(s.apdu.bytes));
+  const session = await openApduSession(args, ctx, critical);
   const results: Array<StepResult & { line: number }> = [];
   let failure: string | undefined;
   let refused: RefusedError | undefined;
