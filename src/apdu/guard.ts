@@ -7,10 +7,10 @@
  * - PIN tries. VERIFY with data, CHANGE REFERENCE DATA with data, RESET RETRY COUNTER with the
  *   resetting code (P1 00/01: the SO-PIN 88 on a SmartCard-HSM) and INITIALIZE DEVICE with data (a
  *   re-initialisation checks the SO-PIN) spend a try when the value is wrong (sc-hsm-protocol.md
- *   §3.6–§3.9). Before sending one, the guard asks the PIN's state with VERIFY without data
- *   `00 20 00 <ref>`, which never spends a try (ISO 7816-4 §11.5.6, §3.6) — unless the exchange just
- *   before on this channel was that very query (the card layer asks first, to refuse before a PIN is
- *   typed). It refuses (LastPinTryError) at 63C1/63C0, and (PinTriesUnknownError) when the answer does
+ *   §3.6–§3.9). Right before sending one, the guard asks the PIN's state with VERIFY without data
+ *   `00 20 00 <ref>`, which never spends a try (ISO 7816-4 §11.5.6, §3.6); an answer from earlier is
+ *   never trusted (another application may have spent tries since). It refuses (LastPinTryError) at
+ *   63C1/63C0, and (PinTriesUnknownError) when the answer does
  *   not say: anything but 9000 (verified), 63Cx, 6983 (blocked: nothing left to lose, the card refuses
  *   by itself) and 6A88 (no such PIN: nothing to spend) — and for VERIFY also 6984 (a transport PIN:
  *   the card refuses VERIFY without comparing, §3.6). `allowLastTry` sends it without asking.
@@ -83,8 +83,6 @@ export function isGuardedCommand(bytes: Uint8Array): boolean {
   return rule !== undefined && (rule.erases === true || rule.pin(h) !== undefined);
 }
 
-const isStatusQuery = (h: Header): boolean => h.ins === 0x20 && h.p1 === 0x00 && !h.hasData;
-
 /** Does the answer to VERIFY-status let the command through? 'ok', the tries left, or 'unknown'. */
 function judge(sw: number, ins: number): 'ok' | 'unknown' | number {
   const left = retriesLeft(sw);
@@ -103,29 +101,16 @@ export interface ChannelGuard {
 
 /** The guard over `next` (the rest of the processor chain) with the session-wide `base` policy. */
 export function createGuard(next: (cmd: CommandApdu) => Promise<ResponseApdu>, base: GuardPolicy = {}): ChannelGuard {
-  /** The previous exchange, when it was a VERIFY-status query: its reference and answer. */
-  let lastStatus: { readonly ref: number; readonly sw: number } | undefined;
   /** INS P1 P2 of a command chain in progress (CLA bit 0x10): its later blocks were checked with the first. */
   let chain: number | undefined;
   const chainKey = (h: Header): number => (h.ins << 16) | (h.p1 << 8) | h.p2;
 
-  const remember = (h: Header, sw: number): void => {
-    lastStatus = isStatusQuery(h) ? { ref: h.p2, sw } : undefined;
-    chain = (h.cla & 0x10) !== 0 && sw === 0x9000 ? chainKey(h) : undefined;
-  };
-  /** Send through `out`; what was known before no longer holds once a command left (even if it failed). */
+  /** Send through `out`, keeping track of a command chain the card accepted a block of. */
   const exchange = async (h: Header, out: () => Promise<ResponseApdu>): Promise<ResponseApdu> => {
-    lastStatus = undefined;
     chain = undefined;
     const res = await out();
-    remember(h, res.sw);
+    chain = (h.cla & 0x10) !== 0 && res.sw === 0x9000 ? chainKey(h) : undefined;
     return res;
-  };
-
-  const statusOf = async (h: Header, ref: number): Promise<number> => {
-    if (lastStatus?.ref === ref) return lastStatus.sw;
-    const query: Header = { cla: h.cla & 0x03, ins: 0x20, p1: 0x00, p2: ref, hasData: false };
-    return (await exchange(query, () => next({ cla: query.cla, ins: 0x20, p1: 0x00, p2: ref }))).sw;
   };
 
   const check = async (h: Header, policy: GuardPolicy = {}): Promise<void> => {
@@ -136,7 +121,8 @@ export function createGuard(next: (cmd: CommandApdu) => Promise<ResponseApdu>, b
     const ref = rule.pin(h);
     if (ref === undefined || base.allowLastTry === true || policy.allowLastTry === true) return;
     log('guard: %s can spend a try of the %s (%s): checking its state first', rule.name, pinRefName(ref), hex2(ref));
-    const sw = await statusOf(h, ref);
+    const cla = h.cla & 0x03; // keep the logical channel only
+    const { sw } = await exchange({ cla, ins: 0x20, p1: 0x00, p2: ref, hasData: false }, () => next({ cla, ins: 0x20, p1: 0x00, p2: ref }));
     const verdict = judge(sw, h.ins);
     if (verdict === 'unknown') throw new PinTriesUnknownError(ref, sw, rule.name);
     if (verdict !== 'ok') throw new LastPinTryError(ref, verdict, rule.name);

@@ -12,8 +12,6 @@ export interface GlobalArgs {
   record: string | undefined;
   /** Overwrite existing files. Never weakens card protection (that is --allow-last-try / --yes). */
   force: boolean;
-  /** Allow a PIN try that could block the PIN (one try left, or the card does not say). */
-  'allow-last-try': boolean;
   redact: boolean;
   'secure-channel': boolean;
 }

@@ -37,13 +37,9 @@ function globalOptions(y: Argv): Argv<GlobalArgs> {
     .option('force', {
       type: 'boolean',
       default: false,
-      description: 'overwrite existing files (never weakens card protection: see --allow-last-try)',
+      description: 'overwrite existing files (never weakens card protection)',
     })
-    .option('allow-last-try', {
-      type: 'boolean',
-      default: false,
-      description: 'allow a PIN try that could block the PIN (one try left, or the card does not say how many)',
-    })
+
     .option('redact', {
       type: 'boolean',
       default: true,

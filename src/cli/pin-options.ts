@@ -1,10 +1,12 @@
 /**
  * The login every card command that needs the user PIN shares (its flags are in pin-flags.ts):
  * guard (refuse on the last try unless --allow-last-try) → read the PIN (env, stdin, flag or hidden prompt)
- * → later, inside the caller's exclusive section, VERIFY right before the command's own APDUs.
+ * → later, inside the caller's exclusive section, VERIFY right before the command's own APDUs (the
+ * channel's guard asks the tries left again right before it: apdu/guard.ts).
  */
 import { encodeSoPin, encodeUserPin } from '../card/pin.ts';
-import { guardPinAttempt, guardedVerifyPin } from '../card/pin-guard.ts';
+import { guardPinAttempt } from '../card/pin-guard.ts';
+import { verifyPin } from '../card/commands/verify-pin.ts';
 import { PIN_REF } from '../card/constants.ts';
 import type { SmartCardHsm } from '../card/sc-hsm.ts';
 import { SchsmError } from '../transport/errors.ts';
@@ -71,9 +73,12 @@ export async function askUserPin(card: SmartCardHsm, secrets: SecretReader, args
   return secrets.read(userPinSpec(args));
 }
 
-/** VERIFY behind the guard; call inside `card.exclusive`, right before the APDUs that need the login. */
+/**
+ * VERIFY, behind the channel's guard (which asks the tries left right before it); call inside
+ * `card.exclusive`, right before the APDUs that need the login.
+ */
 export async function verifyUserPin(card: SmartCardHsm, pin: string, args: GuardArgs): Promise<void> {
-  await guardedVerifyPin(card, pin, guardOptions(args));
+  await verifyPin(card, { pin, ...guardOptions(args) });
 }
 
 /**

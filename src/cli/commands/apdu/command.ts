@@ -1,4 +1,5 @@
 import { defineCommand } from '../../command.ts';
+import { withAllowLastTry } from '../../pin-flags.ts';
 
 /** `schsm apdu APDU…`: raw APDUs in the mini-language (src/apdu/script.ts), annotated. */
 export const apduCommand = defineCommand({
@@ -6,7 +7,7 @@ export const apduCommand = defineCommand({
   describe: 'send raw APDUs and show every exchange annotated (GET RESPONSE included)',
   needsCard: true,
   builder: (y) =>
-    y
+    withAllowLastTry(y)
       .positional('apdus', {
         type: 'string',
         array: true,

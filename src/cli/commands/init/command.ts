@@ -1,4 +1,5 @@
 import { defineCommand } from '../../command.ts';
+import { withAllowLastTry } from '../../pin-flags.ts';
 
 /**
  * `schsm init`: INITIALIZE DEVICE (§3.9). Refuses without --yes (exit 4); on an initialised device it
@@ -9,7 +10,7 @@ export const initCommand = defineCommand({
   describe: 'initialise the device: set SO-PIN and user PIN, DKEK shares, retry counter — ERASES every key and file',
   needsCard: true,
   builder: (y) =>
-    y
+    withAllowLastTry(y)
       .option('yes', {
         type: 'boolean',
         default: false,

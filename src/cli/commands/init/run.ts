@@ -81,9 +81,9 @@ function warnWeak(ctx: CliContext, s: Secrets, reinit: boolean): void {
   for (const r of reasons) if (r !== undefined) line(ctx.stderr, `warning: ${r}`);
 }
 
-async function initialise(card: SmartCardHsm, args: InitArgs, s: Secrets, reinit: boolean): Promise<void> {
+async function initialise(card: SmartCardHsm, args: InitArgs, s: Secrets): Promise<void> {
   await card.exclusive(async () => {
-    if (reinit) await guardPinAttempt(card, PIN_REF.SO, guardOptions(args));
+    // the channel's guard asks the SO-PIN's tries right before INITIALIZE DEVICE (apdu/guard.ts)
     await initializeDevice(card, {
       confirm: true,
       ...guardOptions(args),
@@ -126,7 +126,7 @@ export async function runInit(args: InitArgs, ctx: CliContext): Promise<number> 
     const secrets = await readSecrets(ctx, args, reinit);
     warnWeak(ctx, secrets, reinit);
     try {
-      await initialise(card, args, secrets, reinit);
+      await initialise(card, args, secrets);
     } catch (err) {
       if (reinit) await reportSoTries(ctx, card);
       throw err;

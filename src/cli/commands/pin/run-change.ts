@@ -60,8 +60,8 @@ export async function runPinChange(args: PinChangeArgs, ctx: CliContext): Promis
     const next = await reader.read(newSpec);
     const weak = weakPinReason(ref, next);
     if (weak !== undefined) line(ctx.stderr, `warning: ${weak}`);
+    // the channel's guard asks the tries left again right before CHANGE REFERENCE DATA (apdu/guard.ts)
     await card.exclusive(async () => {
-      await guardPinAttempt(card, ref, guard);
       await changeReferenceData(
         card,
         ref === PIN_REF.SO

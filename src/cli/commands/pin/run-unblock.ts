@@ -54,8 +54,8 @@ export async function runPinUnblock(args: PinUnblockArgs, ctx: CliContext): Prom
           });
     const weak = newPin === undefined ? undefined : weakPinReason(PIN_REF.USER, newPin);
     if (weak !== undefined) line(ctx.stderr, `warning: ${weak}`);
+    // the channel's guard asks the SO-PIN's tries again right before RESET RETRY COUNTER (apdu/guard.ts)
     await card.exclusive(async () => {
-      await guardPinAttempt(card, PIN_REF.SO, guard);
       await resetRetryCounter(card, { soPin, ...(newPin === undefined ? {} : { newPin }), ...guard });
     });
     const after = await pinStatus(card, PIN_REF.USER);

@@ -1,4 +1,5 @@
 import { defineCommand } from '../../command.ts';
+import { withAllowLastTry } from '../../pin-flags.ts';
 
 /** `schsm run FILE.apdu`: run an APDU script (scriptor-compatible lines plus the mini-language). */
 export const runCommand = defineCommand({
@@ -6,7 +7,7 @@ export const runCommand = defineCommand({
   describe: 'run an APDU script (.apdu): stop at the first unmet expectation, naming file:line',
   needsCard: true,
   builder: (y) =>
-    y
+    withAllowLastTry(y)
       .positional('file', { type: 'string', demandOption: true, description: 'the .apdu script' })
       .option('short-only', {
         type: 'boolean',
