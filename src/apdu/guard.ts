@@ -10,10 +10,10 @@
  *   §3.6–§3.9). Right before sending one, the guard asks the PIN's state with VERIFY without data
  *   `00 20 00 <ref>`, which never spends a try (ISO 7816-4 §11.5.6, §3.6); an answer from earlier is
  *   never trusted (another application may have spent tries since). It refuses (LastPinTryError) at
- *   63C1/63C0, and (PinTriesUnknownError) when the answer does
- *   not say: anything but 9000 (verified), 63Cx, 6983 (blocked: nothing left to lose, the card refuses
- *   by itself) and 6A88 (no such PIN: nothing to spend) — and for VERIFY also 6984 (a transport PIN:
- *   the card refuses VERIFY without comparing, §3.6). `allowLastTry` sends it without asking.
+ *   63C1/63C0, and (PinTriesUnknownError) when the answer does not say: anything but 9000 (verified),
+ *   63Cx, 6983 (blocked: nothing left to lose, the card refuses by itself) and 6A88 (no such PIN:
+ *   nothing to spend) — and for VERIFY also 6984 (a transport PIN: the card refuses VERIFY without
+ *   comparing, §3.6). `allowLastTry` sends it without asking.
  * - Erase. INITIALIZE DEVICE (INS 50, any CLA: GlobalPlatform's INITIALIZE UPDATE shares it and needs
  *   the confirmation too) is refused (EraseUnconfirmedError) unless `confirmErase`.
  *
