@@ -149,7 +149,11 @@ export function createChannel(transport: Transport, options: ChannelOptions = {}
   const lower = p;
   let sm: SecureMessagingLayer | undefined;
   let smProcessor: Processor | undefined;
-  const guard = createGuard((cmd) => (smProcessor ?? lower)(cmd), options.guard);
+  const guard = createGuard(
+    (cmd) => (smProcessor ?? lower)(cmd),
+    options.guard,
+    () => smProcessor !== undefined,
+  );
   const raw = async (bytes: Uint8Array): Promise<ResponseApdu> => decodeResponse(await transport.transmit(bytes));
   const lock = singleFlight();
   return {

@@ -99,8 +99,16 @@ export interface ChannelGuard {
   sendRaw(bytes: Uint8Array, transmit: (bytes: Uint8Array) => Promise<ResponseApdu>, policy?: GuardPolicy): Promise<ResponseApdu>;
 }
 
-/** The guard over `next` (the rest of the processor chain) with the session-wide `base` policy. */
-export function createGuard(next: (cmd: CommandApdu) => Promise<ResponseApdu>, base: GuardPolicy = {}): ChannelGuard {
+/**
+ * The guard over `next` (the rest of the processor chain) with the session-wide `base` policy.
+ * `caseTwoQuery()` says whether the status query must carry Le 00 (`00 20 00 <ref> 00`): inside secure
+ * messaging, as JCOP's SM cannot protect a case-1 APDU (OpenSC `sc_hsm_pin_cmd`, §3.21).
+ */
+export function createGuard(
+  next: (cmd: CommandApdu) => Promise<ResponseApdu>,
+  base: GuardPolicy = {},
+  caseTwoQuery: () => boolean = () => false,
+): ChannelGuard {
   /** INS P1 P2 of a command chain in progress (CLA bit 0x10): its later blocks were checked with the first. */
   let chain: number | undefined;
   const chainKey = (h: Header): number => (h.ins << 16) | (h.p1 << 8) | h.p2;
@@ -122,7 +130,8 @@ export function createGuard(next: (cmd: CommandApdu) => Promise<ResponseApdu>, b
     if (ref === undefined || base.allowLastTry === true || policy.allowLastTry === true) return;
     log('guard: %s can spend a try of the %s (%s): checking its state first', rule.name, pinRefName(ref), hex2(ref));
     const cla = h.cla & 0x03; // keep the logical channel only
-    const { sw } = await exchange({ cla, ins: 0x20, p1: 0x00, p2: ref, hasData: false }, () => next({ cla, ins: 0x20, p1: 0x00, p2: ref }));
+    const query: CommandApdu = { cla, ins: 0x20, p1: 0x00, p2: ref, ...(caseTwoQuery() ? { ne: 256, form: 'short' as const } : {}) };
+    const { sw } = await exchange({ cla, ins: 0x20, p1: 0x00, p2: ref, hasData: false }, () => next(query));
     const verdict = judge(sw, h.ins);
     if (verdict === 'unknown') throw new PinTriesUnknownError(ref, sw, rule.name);
     if (verdict !== 'ok') throw new LastPinTryError(ref, verdict, rule.name);

@@ -92,3 +92,15 @@ test('confirmErase for the session lets a raw INITIALIZE through, still behind t
   await card.send({ cla: 0x80, ins: 0x50, p1: 0, p2: 0, data: INIT_DATA }, { allowLastTry: true });
   t.false(sim.state.files.has(LABEL));
 });
+
+test('inside a secure channel the guard sees the plain VERIFY and asks the tries left in case 2 (00 20 00 81 00)', async (t) => {
+  const sim = await cardAt({ user: 1 });
+  const card = await open(sim);
+  const plain: string[] = [];
+  await card.openSecureChannel({ observer: { command: (c) => plain.push(Buffer.from(c).toString('hex').toUpperCase()) } });
+  await t.throwsAsync(verifyPin(card, { pin: '000000' }), { instanceOf: LastPinTryError });
+  t.deepEqual(plain, ['0020008100'], "only the guard's status query went in, protected, as JCOP's SM needs (case 2)");
+  t.is(sim.state.userPin?.retries, 1);
+  await verifyPin(card, { pin: USER_PIN, allowLastTry: true });
+  t.is(sim.state.userPin?.retries, 3);
+});
