@@ -7,12 +7,22 @@ import { formatSw } from './status-words.ts';
 import { concat } from './hex.ts';
 import { decodeResponse, type ResponseApdu } from './response.ts';
 import type { SecureMessagingLayer } from './sm/layer.ts';
+import { createGuard, type GuardPolicy } from './guard.ts';
 
 const log = createDebug('schsm:channel');
 
-/** Sends command APDUs and returns complete responses, hiding 61xx, 6Cxx and command chaining. */
+/**
+ * Sends command APDUs and returns complete responses, hiding 61xx, 6Cxx and command chaining, behind
+ * the safety guard (guard.ts): a command that could block a PIN or erase the device is refused unless
+ * the channel's policy or the command's `policy` allows it.
+ */
 export interface Channel {
-  send(cmd: CommandApdu): Promise<ResponseApdu>;
+  send(cmd: CommandApdu, policy?: GuardPolicy): Promise<ResponseApdu>;
+  /**
+   * Send bytes that are no well-formed APDU exactly as given (no chaining, no GET RESPONSE): through the
+   * same guard, which then reads them as `CLA INS P1 P2` followed by data.
+   */
+  sendRaw(bytes: Uint8Array, policy?: GuardPolicy): Promise<ResponseApdu>;
   readonly transport: Transport;
   /**
    * The secure-messaging slot (empty = plain). A layer installed here protects every later command;
@@ -37,6 +47,8 @@ export interface ChannelOptions {
    * then still carries the card's last 61xx, so the caller can tell it is incomplete.
    */
   readonly maxResponse?: number;
+  /** What the whole session allows beyond the default protection (default: nothing). */
+  readonly guard?: GuardPolicy;
 }
 
 /** One stage of the chain: a command in, its complete response out. */
@@ -104,13 +116,13 @@ function shortOnlyProcessor(next: Processor): Processor {
 }
 
 /** Reject overlapping exchanges instead of interleaving their APDUs (ledgerjs' TransportRaceCondition). */
-function singleFlight(next: Processor): Processor {
+function singleFlight(): <T>(fn: () => Promise<T>) => Promise<T> {
   let busy = false;
-  return async (cmd) => {
+  return async (fn) => {
     if (busy) throw new TransportRaceError();
     busy = true;
     try {
-      return await next(cmd);
+      return await fn();
     } finally {
       busy = false;
     }
@@ -121,9 +133,13 @@ function singleFlight(next: Processor): Processor {
  * Assemble the processor chain over a transport. Top to bottom:
  *
  *   single-flight lock
- *   → (guards that must see the plain command — PIN retry guard, INITIALIZE confirmation — go here)
+ *   → safety guard (guard.ts: PIN retry guard, INITIALIZE confirmation), which must see the plain,
+ *     whole command
  *   → secure-messaging slot (`channel.secureMessaging`; plain above, protected below)
  *   → command chaining (short-only readers) → GET RESPONSE on 61xx → re-send on 6Cxx → transport
+ *
+ * The guard's own status query goes down the same way (protected when a secure channel is open).
+ * `sendRaw` (bytes that are no well-formed APDU) passes the guard, then goes to the transport as given.
  */
 export function createChannel(transport: Transport, options: ChannelOptions = {}): Channel {
   let p = baseProcessor(transport);
@@ -133,9 +149,16 @@ export function createChannel(transport: Transport, options: ChannelOptions = {}
   const lower = p;
   let sm: SecureMessagingLayer | undefined;
   let smProcessor: Processor | undefined;
-  const send = singleFlight((cmd) => (smProcessor ?? lower)(cmd));
+  const guard = createGuard(
+    (cmd) => (smProcessor ?? lower)(cmd),
+    options.guard,
+    () => smProcessor !== undefined,
+  );
+  const raw = async (bytes: Uint8Array): Promise<ResponseApdu> => decodeResponse(await transport.transmit(bytes));
+  const lock = singleFlight();
   return {
-    send,
+    send: (cmd, policy) => lock(() => guard.send(cmd, policy)),
+    sendRaw: (bytes, policy) => lock(() => guard.sendRaw(bytes, raw, policy)),
     transport,
     get secureMessaging() {
       return sm;

@@ -10,6 +10,8 @@ export * from './tlv-print.ts';
 export * from './tlv-names.ts';
 export * from './oid.ts';
 export * from './channel.ts';
+export * from './guard.ts';
+export * from './guard-errors.ts';
 export * from './script.ts';
 export * from './sm/codec.ts';
 export * from './sm/errors.ts';

@@ -4,7 +4,6 @@
  * status-word errors are in errors.ts.
  */
 import { SchsmError } from '../transport/errors.ts';
-import { pinName } from './constants.ts';
 
 /** A caller-supplied value is out of range or malformed (PIN length, SO-PIN hex, key reference, …). */
 export class InvalidArgumentError extends SchsmError {
@@ -25,19 +24,11 @@ export class MalformedResponseError extends SchsmError {
   }
 }
 
-/** Refused to send a PIN because only one try is left (protects the card; pass `force` to override). */
-export class LastPinTryError extends SchsmError {
-  override name = 'LastPinTryError';
-  readonly pinRef: number;
-  readonly retriesLeft: number;
-  constructor(pinRef: number, retriesLeft: number) {
-    super(`refusing to try the ${pinName(pinRef)}: only ${retriesLeft} try left, a wrong value would block it`, 'ERR_SCHSM_LAST_PIN_TRY', {
-      hint: 'make sure of the PIN, then retry with force',
-    });
-    this.pinRef = pinRef;
-    this.retriesLeft = retriesLeft;
-  }
-}
+/**
+ * Refusals of the PIN guard: defined with the channel that raises them (apdu/guard-errors.ts) and
+ * re-exported here, where the card layer's own early guard (pin-guard.ts) raises them too.
+ */
+export { LastPinTryError, PinTriesUnknownError } from '../apdu/guard-errors.ts';
 
 /** A card-verifiable certificate or request that cannot be decoded (§10). */
 export class CvcError extends SchsmError {

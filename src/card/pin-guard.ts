@@ -1,23 +1,24 @@
 /**
- * PIN safety shared by the CLI and the explorer ("protect the card", brief): before any command that
- * spends a PIN try (VERIFY, CHANGE REFERENCE DATA, RESET RETRY COUNTER, a re-INITIALIZE), ask the
- * card how many tries are left with VERIFY-status `00 20 00 <ref>` (which never spends one, §3.6) and
+ * The early PIN check of the CLI and the explorer, made BEFORE a PIN is asked for (so nobody types a
+ * PIN that will not be sent): ask the card how many tries are left with VERIFY-status `00 20 00 <ref>`
+ * (which never spends one, §3.6) and
  *   - refuse when the PIN is blocked or the device has no PIN (nothing to try),
- *   - refuse when exactly one try is left, unless forced: a wrong value would block the PIN, and a
- *     blocked SO-PIN can never be unblocked (§7).
- * The PIN itself is never looked at here.
+ *   - refuse when one try is left (or, for a transport PIN, the card does not say), unless
+ *     `allowLastTry`: a wrong value would block the PIN, and a blocked SO-PIN can never be unblocked (§7).
+ * The rule itself is enforced below every path by the channel's guard (apdu/guard.ts), which uses this
+ * query's answer when the PIN command follows it directly. The PIN itself is never looked at here.
  */
 import { SW } from '../apdu/status-words.ts';
 import { INS, PIN_REF, pinName, type PinRef } from './constants.ts';
 import { NotInitializedError, PinBlockedError, TransportPinError } from './errors.ts';
-import { LastPinTryError } from './host-errors.ts';
+import { LastPinTryError, PinTriesUnknownError } from './host-errors.ts';
 import { pinStatus, verifyPin, type PinStatus } from './commands/verify-pin.ts';
 import type { PinInput } from './pin.ts';
 import type { CardSession } from './session.ts';
 
 export interface PinGuardOptions {
-  /** Allow the attempt even when a wrong value would block the PIN. */
-  readonly force?: boolean;
+  /** Allow the attempt even when a wrong value would block the PIN (`--allow-last-try`). */
+  readonly allowLastTry?: boolean;
   /** The attempt replaces a transport PIN (CHANGE REFERENCE DATA): the transport state is expected. */
   readonly allowTransportPin?: boolean;
 }
@@ -40,7 +41,8 @@ export function describePinState(s: PinStatus): string {
 
 /**
  * Decide from a status whether a try may be spent. Throws PinBlockedError, NotInitializedError,
- * TransportPinError (unless allowed) or LastPinTryError (unless forced).
+ * TransportPinError (unless allowed), LastPinTryError or — a transport PIN, whose tries the card does
+ * not show — PinTriesUnknownError (these two unless `allowLastTry`).
  */
 export function checkPinAttempt(status: PinStatus, options: PinGuardOptions = {}): void {
   const ctx = { ins: INS.VERIFY, p1: 0, p2: status.ref, operation: `VERIFY status of the ${pinName(status.ref)}` };
@@ -48,7 +50,9 @@ export function checkPinAttempt(status: PinStatus, options: PinGuardOptions = {}
   if (status.state === 'not-initialized') throw new NotInitializedError(SW.REFERENCED_DATA_NOT_FOUND, ctx);
   if (status.state === 'transport-pin' && options.allowTransportPin !== true)
     throw new TransportPinError(SW.REFERENCE_DATA_NOT_USABLE, ctx);
-  if (status.state === 'not-verified' && status.retriesLeft !== undefined && status.retriesLeft <= 1 && options.force !== true) {
+  if (options.allowLastTry === true) return;
+  if (status.state === 'transport-pin') throw new PinTriesUnknownError(status.ref, SW.REFERENCE_DATA_NOT_USABLE, 'CHANGE REFERENCE DATA');
+  if (status.state === 'not-verified' && status.retriesLeft !== undefined && status.retriesLeft <= 1) {
     throw new LastPinTryError(status.ref, status.retriesLeft);
   }
 }
@@ -72,6 +76,6 @@ export async function guardedVerifyPin(
 ): Promise<PinStatus> {
   const ref = options.ref ?? PIN_REF.USER;
   const status = await guardPinAttempt(card, ref, options);
-  await verifyPin(card, { ref, pin, force: true });
+  await verifyPin(card, { ref, pin, ...(options.allowLastTry === true ? { allowLastTry: true } : {}) });
   return status;
 }

@@ -10,6 +10,7 @@
  */
 import { createChannel, type Channel } from '../apdu/channel.ts';
 import type { CommandApdu } from '../apdu/command.ts';
+import type { GuardPolicy } from '../apdu/guard.ts';
 import type { ResponseApdu } from '../apdu/response.ts';
 import { createSecureMessaging, type PlainObserver } from '../apdu/sm/layer.ts';
 import type { Transport } from '../transport/transport.ts';
@@ -32,7 +33,12 @@ export interface OpenSecureChannelOptions extends ChipAuthenticationOptions {
   readonly observer?: PlainObserver;
 }
 
-export interface OpenOptions {
+/**
+ * `allowLastTry` / `confirmErase` (GuardPolicy) lift the channel's safety guard for the whole session;
+ * without them (the default) a command that could block a PIN or erase the device is refused, and a
+ * single command can be allowed with the same names in its options (verifyPin, initializeDevice, …).
+ */
+export interface OpenOptions extends GuardPolicy {
   /** The reader takes short APDUs only (chaining and GET RESPONSE instead of extended lengths). */
   readonly shortOnly?: boolean;
   /** Override the per-APDU data limits (defaults: 1024/1024 extended, 255/256 short; §1.4). */
@@ -52,6 +58,7 @@ function limitsFor(options: OpenOptions): CardLimits {
 export class SmartCardHsm implements CardSession {
   readonly transport: Transport;
   #channel: Channel;
+  readonly #guard: GuardPolicy;
   #limits: CardLimits;
   #applet: AppletInfo;
   /** INITIALIZE DEVICE succeeded since the last SELECT: tag 85 (options) is out of date. */
@@ -59,9 +66,10 @@ export class SmartCardHsm implements CardSession {
   #secureChannel: SecureChannelInfo | undefined;
   #secureOptions: OpenSecureChannelOptions | undefined;
 
-  private constructor(transport: Transport, channel: Channel, limits: CardLimits, applet: AppletInfo) {
+  private constructor(transport: Transport, channel: Channel, guard: GuardPolicy, limits: CardLimits, applet: AppletInfo) {
     this.transport = transport;
     this.#channel = channel;
+    this.#guard = guard;
     this.#limits = limits;
     this.#applet = applet;
   }
@@ -73,10 +81,14 @@ export class SmartCardHsm implements CardSession {
    */
   static async open(transport: Transport, options: OpenOptions = {}): Promise<SmartCardHsm> {
     const limits = limitsFor(options);
-    const channel = createChannel(transport, { shortOnly: limits.shortOnly });
+    const guard: GuardPolicy = {
+      ...(options.allowLastTry === true ? { allowLastTry: true } : {}),
+      ...(options.confirmErase === true ? { confirmErase: true } : {}),
+    };
+    const channel = createChannel(transport, { shortOnly: limits.shortOnly, guard });
     const boot: CardSession = { transport, limits, send: (cmd, o) => exchange(channel, cmd, o) };
     const applet = await selectApplet(boot);
-    return new SmartCardHsm(transport, channel, limits, applet);
+    return new SmartCardHsm(transport, channel, guard, limits, applet);
   }
 
   /** What SELECT tag 85 said: version, options, applet type (§2.4). */
@@ -98,12 +110,20 @@ export class SmartCardHsm implements CardSession {
     return res;
   }
 
+  /**
+   * Send bytes that are no well-formed APDU exactly as given (the explorer's `apdu`), through the same
+   * safety guard; the status word is not mapped to an error.
+   */
+  sendRaw(bytes: Uint8Array, policy?: GuardPolicy): Promise<ResponseApdu> {
+    return this.#channel.sendRaw(bytes, policy);
+  }
+
   /** Continue with short APDUs only (OpenSC does this when an extended ENUMERATE fails in transport, §1.3). */
   fallBackToShortApdus(): void {
     if (this.#limits.shortOnly) return;
     this.#limits = { maxCommandData: Math.min(this.#limits.maxCommandData, 248), maxResponseData: 256, shortOnly: true };
     const sm = this.#channel.secureMessaging;
-    this.#channel = createChannel(this.transport, { shortOnly: true });
+    this.#channel = createChannel(this.transport, { shortOnly: true, guard: this.#guard });
     this.#channel.secureMessaging = sm;
   }
 

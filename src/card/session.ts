@@ -6,6 +6,7 @@
 import createDebug from 'debug';
 import type { Channel } from '../apdu/channel.ts';
 import type { CommandApdu } from '../apdu/command.ts';
+import type { GuardPolicy } from '../apdu/guard.ts';
 import { hex2, hex4 } from '../apdu/hex.ts';
 import { INS_NAMES } from '../apdu/ins.ts';
 import type { ResponseApdu } from '../apdu/response.ts';
@@ -26,6 +27,10 @@ export interface SendOptions {
   readonly accept?: readonly number[];
   /** Return the response whatever its status word instead of throwing. */
   readonly raw?: boolean;
+  /** Let the channel's guard send a PIN try that could block the PIN (apdu/guard.ts). */
+  readonly allowLastTry?: boolean;
+  /** Let the channel's guard send INITIALIZE DEVICE, which erases the device. */
+  readonly confirmErase?: boolean;
 }
 
 /** How much data one APDU may carry on this card/reader. */
@@ -83,11 +88,16 @@ function statusContext(cmd: CommandApdu, operation: string, res: ResponseApdu, o
   };
 }
 
+/** The guard permissions of one command (only those given: exactOptionalPropertyTypes). */
+function guardPolicy(o: SendOptions): GuardPolicy {
+  return { ...(o.allowLastTry === true ? { allowLastTry: true } : {}), ...(o.confirmErase === true ? { confirmErase: true } : {}) };
+}
+
 /** Send over a channel and map a failing status word to its domain error. */
 export async function exchange(channel: Channel, cmd: CommandApdu, options: SendOptions = {}): Promise<ResponseApdu> {
   const operation = options.operation ?? insName(cmd.ins);
   log('%s', operation);
-  const res = await channel.send(cmd);
+  const res = await channel.send(cmd, guardPolicy(options));
   if (options.raw === true || isSuccess(res.sw) || options.accept?.includes(res.sw) === true) return res;
   log('%s failed: SW=%s', operation, res.sw.toString(16).toUpperCase());
   throw errorFromStatus(res.sw, statusContext(cmd, operation, res, options));

@@ -10,6 +10,7 @@ export interface GlobalArgs {
   verbose: number;
   exclusive: boolean;
   record: string | undefined;
+  /** Overwrite existing files. Never weakens card protection (that is --allow-last-try / --yes). */
   force: boolean;
   redact: boolean;
   'secure-channel': boolean;

@@ -21,6 +21,13 @@ export interface CardSource {
    * applet, so every command of the session is protected on the wire.
    */
   readonly secureChannel?: boolean;
+  /**
+   * The command can erase a device or spend a PIN try: with no reader named and several cards present,
+   * refuse (AmbiguousCardError) instead of taking the first card.
+   */
+  readonly requireUniqueCard?: boolean;
+  /** With no reader named: told which reader was taken and which held a card (to say so when several did). */
+  readonly onChoice?: (choice: { readonly reader: string; readonly readersWithCard: readonly string[] }) => void;
 }
 
 /** Everything a command may touch of the outside world; tests pass their own. */

@@ -30,6 +30,8 @@ export async function openDefaultTransport(source: CardSource): Promise<Transpor
     transport = await openPcscTransport({
       ...(source.reader === undefined ? {} : { reader: source.reader }),
       ...(source.exclusive === true ? { exclusive: true } : {}),
+      ...(source.requireUniqueCard === true ? { requireUniqueCard: true } : {}),
+      ...(source.onChoice === undefined ? {} : { onChoice: source.onChoice }),
     });
   }
   const { withTrafficLog } = await import('../transport/log.ts');

@@ -6,7 +6,7 @@ export const EXIT = {
   FAILED: 1, // the card refused or an expectation/verification failed
   USAGE: 2, // bad arguments or bad input file
   NO_CARD: 3, // PC/SC service, reader or card unavailable
-  REFUSED: 4, // refused to protect the card or your files (retry guard, missing --yes, --force needed)
+  REFUSED: 4, // refused to protect the card or your files (PIN guard, missing --yes/--reader, --force needed)
   INTERNAL: 70, // a bug in schsm
 } as const;
 
@@ -16,9 +16,20 @@ export const EXIT_CODES_HELP = [
   '  1  the card refused, a check failed or an expectation was not met',
   '  2  bad arguments or bad input file',
   '  3  PC/SC service, reader or card not available',
-  '  4  refused to protect the card or your files (PIN retry guard, --yes or --force needed)',
+  '  4  refused to protect the card or your files: a PIN try that could block it (--allow-last-try),',
+  '     an erase (--yes), an existing file (--force), several cards and none named (--reader)',
   ' 70  internal error (please report)',
 ].join('\n');
+
+/** Refusals that protect the card or the user's files (RefusedError and its kinds). */
+const REFUSED_CODES = new Set([
+  'ERR_SCHSM_REFUSED',
+  'ERR_SCHSM_EXISTS',
+  'ERR_SCHSM_LAST_PIN_TRY',
+  'ERR_SCHSM_PIN_TRIES_UNKNOWN',
+  'ERR_SCHSM_ERASE_UNCONFIRMED',
+  'ERR_SCHSM_AMBIGUOUS_CARD',
+]);
 
 const USAGE_CODES = new Set([
   'ERR_SCHSM_USAGE',
@@ -35,7 +46,7 @@ export function exitCodeFor(error: unknown): number {
   if (!(error instanceof SchsmError)) return EXIT.INTERNAL;
   const code = error.code;
   if (USAGE_CODES.has(code)) return EXIT.USAGE;
-  if (code === 'ERR_SCHSM_REFUSED' || code === 'ERR_SCHSM_EXISTS') return EXIT.REFUSED;
+  if (REFUSED_CODES.has(code)) return EXIT.REFUSED;
   if (
     code.startsWith('ERR_SCHSM_PCSC') ||
     code.startsWith('ERR_SCHSM_TRANSPORT') ||

@@ -34,7 +34,12 @@ function globalOptions(y: Argv): Argv<GlobalArgs> {
     .option('verbose', { alias: 'v', type: 'count', description: 'log what schsm does (-v), and every APDU (-vv)' })
     .option('exclusive', { type: 'boolean', default: false, description: 'connect to the card exclusively' })
     .option('record', { type: 'string', description: 'record the APDU exchanges into this trace file' })
-    .option('force', { type: 'boolean', default: false, description: 'overwrite existing files / override safety checks' })
+    .option('force', {
+      type: 'boolean',
+      default: false,
+      description: 'overwrite existing files (never weakens card protection)',
+    })
+
     .option('redact', {
       type: 'boolean',
       default: true,

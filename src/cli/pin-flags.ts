@@ -5,9 +5,23 @@
  */
 import type { Argv } from 'yargs';
 
-/** Adds --pin-env VAR, --pin-stdin and the discouraged literal --pin. */
-export function withPinOptions<T>(y: Argv<T>): Argv<T & { pin: string | undefined; 'pin-env': string | undefined; 'pin-stdin': boolean }> {
-  return y
+/**
+ * Adds --allow-last-try: let a PIN try through that could block the PIN (one try left, or the card
+ * does not say how many). Every command that can spend a PIN try has it; `--force` never does this.
+ */
+export function withAllowLastTry<T>(y: Argv<T>): Argv<T & { 'allow-last-try': boolean }> {
+  return y.option('allow-last-try', {
+    type: 'boolean',
+    default: false,
+    description: 'allow a PIN try that could block the PIN (one try left, or the card does not say how many)',
+  });
+}
+
+/** Adds --pin-env VAR, --pin-stdin and the discouraged literal --pin (and --allow-last-try). */
+export function withPinOptions<T>(
+  y: Argv<T>,
+): Argv<T & { pin: string | undefined; 'pin-env': string | undefined; 'pin-stdin': boolean; 'allow-last-try': boolean }> {
+  return withAllowLastTry(y)
     .option('pin-env', { type: 'string', description: 'read the user PIN from this environment variable' })
     .option('pin-stdin', { type: 'boolean', default: false, description: 'read the user PIN from a line of stdin' })
     .option('pin', {

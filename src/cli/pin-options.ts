@@ -1,10 +1,12 @@
 /**
  * The login every card command that needs the user PIN shares (its flags are in pin-flags.ts):
- * guard (refuse on the last try unless --force) → read the PIN (env, stdin, flag or hidden prompt)
- * → later, inside the caller's exclusive section, VERIFY right before the command's own APDUs.
+ * guard (refuse on the last try unless --allow-last-try) → read the PIN (env, stdin, flag or hidden prompt)
+ * → later, inside the caller's exclusive section, VERIFY right before the command's own APDUs (the
+ * channel's guard asks the tries left again right before it: apdu/guard.ts).
  */
 import { encodeSoPin, encodeUserPin } from '../card/pin.ts';
-import { guardPinAttempt, guardedVerifyPin } from '../card/pin-guard.ts';
+import { guardPinAttempt } from '../card/pin-guard.ts';
+import { verifyPin } from '../card/commands/verify-pin.ts';
 import { PIN_REF } from '../card/constants.ts';
 import type { SmartCardHsm } from '../card/sc-hsm.ts';
 import { SchsmError } from '../transport/errors.ts';
@@ -51,34 +53,39 @@ export function userPinSpec(args: PinArgs, what = 'user PIN'): SecretSpec {
   };
 }
 
+/** --allow-last-try, as the card layer's option. */
+export interface GuardArgs {
+  readonly allowLastTry?: boolean | undefined;
+}
+
+/** `{ allowLastTry: true }` when --allow-last-try was given, else `{}`. */
+export function guardOptions(args: GuardArgs): { allowLastTry?: true } {
+  return args.allowLastTry === true ? { allowLastTry: true } : {};
+}
+
 /**
  * Before the operation: refuse early (before asking) when the user PIN is blocked or on its last try
- * without --force, then read it. Done outside the exclusive section, so nobody waits while a person types.
+ * without --allow-last-try, then read it. Done outside the exclusive section, so nobody waits while a
+ * person types.
  */
-export async function askUserPin(
-  card: SmartCardHsm,
-  secrets: SecretReader,
-  args: PinArgs & { readonly force?: boolean | undefined },
-): Promise<string> {
-  await guardPinAttempt(card, PIN_REF.USER, { force: args.force === true });
+export async function askUserPin(card: SmartCardHsm, secrets: SecretReader, args: PinArgs & GuardArgs): Promise<string> {
+  await guardPinAttempt(card, PIN_REF.USER, guardOptions(args));
   return secrets.read(userPinSpec(args));
 }
 
-/** VERIFY behind the guard; call inside `card.exclusive`, right before the APDUs that need the login. */
-export async function verifyUserPin(card: SmartCardHsm, pin: string, args: { readonly force?: boolean | undefined }): Promise<void> {
-  await guardedVerifyPin(card, pin, { force: args.force === true });
+/**
+ * VERIFY, behind the channel's guard (which asks the tries left right before it); call inside
+ * `card.exclusive`, right before the APDUs that need the login.
+ */
+export async function verifyUserPin(card: SmartCardHsm, pin: string, args: GuardArgs): Promise<void> {
+  await verifyPin(card, { pin, ...guardOptions(args) });
 }
 
 /**
  * The usual shape of a PIN-protected operation: guard and read the PIN, then one exclusive section
  * with VERIFY followed by `fn` (no other PC/SC client can slip an APDU in between).
  */
-export async function withLogin<T>(
-  card: SmartCardHsm,
-  secrets: SecretReader,
-  args: PinArgs & { readonly force?: boolean | undefined },
-  fn: () => Promise<T>,
-): Promise<T> {
+export async function withLogin<T>(card: SmartCardHsm, secrets: SecretReader, args: PinArgs & GuardArgs, fn: () => Promise<T>): Promise<T> {
   const pin = await askUserPin(card, secrets, args);
   return card.exclusive(async () => {
     await verifyUserPin(card, pin, args);

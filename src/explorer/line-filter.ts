@@ -9,7 +9,7 @@
  *   `--password-env`, `--share…`, `--secret`, camelCase and `_` spellings, `--x=value` or `--x value`),
  *   and any option that is an abbreviation of one (`--pass`, `--p`, `-p`, `--sh`), is cut with its value;
  * - after `verify`, `change`, `unblock` or `pin_info` (as the command, by any prefix, or as a later
- *   word): everything but a PIN reference (`user`, `so`, `0x81`, `CHV129`) and `--force` is cut;
+ *   word): everything but a PIN reference (`user`, `so`, `0x81`, `CHV129`), `--force` and `--allow-last-try` is cut;
  * - words beyond the positional arguments a command declares (`maxWords`) are cut (`dkek import
  *   c1.pbe Custodian-1-pass`, `keys wrap 1 x.wrapped 648219`);
  * - `#` comments are dropped;
@@ -80,13 +80,13 @@ function cutSecretOptions(tokens: readonly Token[], cut: Set<number>): void {
   }
 }
 
-/** From the PIN word at `k` on: keep the first positional if it is a PIN reference, and --force. */
+/** From the PIN word at `k` on: keep the first positional if it is a PIN reference, and --force / --allow-last-try. */
 function cutPins(tokens: readonly Token[], k: number, cut: Set<number>): void {
   let refSeen = false;
   for (let i = k + 1; i < tokens.length; i++) {
     const t = tokens[i] as Token;
     if (isOption(t)) {
-      if (!/^(--force|-f)$/.test(t.text)) cut.add(i);
+      if (!/^(--force|-f|--allow-last-try)$/.test(t.text)) cut.add(i);
       continue;
     }
     if (!refSeen && isPinRef(t.text)) refSeen = true;

@@ -55,11 +55,14 @@ export class UsageError extends SchsmError {
   }
 }
 
-/** schsm refuses to do something that could harm the card or the user's files without an explicit flag. CLI exit code 4. */
+/**
+ * schsm refuses to do something that could harm the card or the user's files without an explicit flag.
+ * CLI exit code 4. Subclasses (the PIN guard's, the erase confirmation's) keep their own stable `code`.
+ */
 export class RefusedError extends SchsmError {
   override name = 'RefusedError';
-  constructor(message: string, hint: string) {
-    super(message, 'ERR_SCHSM_REFUSED', { hint });
+  constructor(message: string, hint: string, code = 'ERR_SCHSM_REFUSED') {
+    super(message, code, { hint });
   }
 }
 

@@ -2,9 +2,11 @@ export * from './transport.ts';
 export * from './errors.ts';
 export * from './redact.ts';
 export {
+  AmbiguousCardError,
   listReaders,
   openPcscTransport,
   selectReader,
+  type PcscChoice,
   type PcscReaderInfo,
   type ListReadersOptions,
   type OpenPcscOptions,

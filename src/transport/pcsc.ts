@@ -1,6 +1,6 @@
 import createDebug from 'debug';
 import type { Transport } from './transport.ts';
-import { TransportTimeoutError } from './errors.ts';
+import { RefusedError, TransportTimeoutError } from './errors.ts';
 import { PcscError, PCSC_CODE } from './pcsc-errors.ts';
 import { SCARD_STATE, startDiscovery, stateNames, type Discovery, type WatchedReader } from './pcsc-binding.ts';
 import { connectReader, type PcscConnectOptions } from './pcsc-connection.ts';
@@ -102,9 +102,36 @@ export async function listReaders(options: ListReadersOptions = {}): Promise<Pcs
   }
 }
 
+/** What `openPcscTransport` chose when no reader was named: the reader, and every reader that held a card. */
+export interface PcscChoice {
+  readonly reader: string;
+  readonly readersWithCard: readonly string[];
+}
+
+/**
+ * No reader was named, more than one holds a card, and the caller may not guess (a command that erases
+ * a device or spends a PIN try, brief: "never guess the device"). `readers` are the candidates.
+ */
+export class AmbiguousCardError extends RefusedError {
+  override name = 'AmbiguousCardError';
+  readonly readers: readonly PcscReaderInfo[];
+  constructor(readers: readonly PcscReaderInfo[]) {
+    super(
+      `${readers.length} cards are present (${readers.map((r) => `"${r.name}"`).join(', ')}) and no reader was named: schsm does not guess the card for a command that can erase a device or spend a PIN try (--reader chooses)`,
+      `name the reader: ${readers.map((r) => `--reader ${r.index}`).join(' or ')}`,
+      'ERR_SCHSM_AMBIGUOUS_CARD',
+    );
+    this.readers = readers;
+  }
+}
+
 export interface OpenPcscOptions extends PcscConnectOptions {
   /** Reader name, a unique part of it (case-insensitive), or its index. Default: the first reader with a card. */
   readonly reader?: string;
+  /** With no `reader`: refuse (AmbiguousCardError) when more than one reader holds a card, instead of taking the first. */
+  readonly requireUniqueCard?: boolean;
+  /** With no `reader`: told which reader was taken and which ones held a card (to say so when there were several). */
+  readonly onChoice?: (choice: PcscChoice) => void;
   /** Wait this long for a card to be inserted (default 0: fail at once). */
   readonly waitForCardMs?: number;
   /** Cap on reader discovery (default 3000 ms). */
@@ -139,6 +166,15 @@ export function selectReader(names: readonly string[], selector: string): string
   });
 }
 
+/** No reader named: refuse when the caller must not guess among several cards, else report the choice. */
+function checkChoice(d: Discovery, chosen: WatchedReader, options: OpenPcscOptions): void {
+  const names = [...d.readers.keys()];
+  const withCard = [...d.readers.values()].filter(cardIn);
+  if (options.requireUniqueCard === true && withCard.length > 1)
+    throw new AmbiguousCardError(withCard.map((r) => infoOf(r, names.indexOf(r.reader.name))));
+  options.onChoice?.({ reader: chosen.reader.name, readersWithCard: withCard.map((r) => r.reader.name) });
+}
+
 /** Wait for the reader to exist (and hold a card); return it. */
 async function chooseReader(d: Discovery, options: OpenPcscOptions): Promise<WatchedReader> {
   await settle(d, options.discoveryTimeoutMs ?? 3000);
@@ -164,7 +200,10 @@ async function chooseReader(d: Discovery, options: OpenPcscOptions): Promise<Wat
     });
   }
   const chosen = pick();
-  if (chosen !== undefined) return chosen;
+  if (chosen !== undefined) {
+    if (fixed === undefined) checkChoice(d, chosen, options);
+    return chosen;
+  }
   const where = fixed === undefined ? `any of ${d.readers.size} reader(s) (${names().join(', ')})` : `reader "${fixed}"`;
   throw new PcscError(`no card in ${where}`, PCSC_CODE.SCARD_E_NO_SMARTCARD);
 }

@@ -57,7 +57,14 @@ expectType<Equal<ReturnType<typeof SmartCardHsm.open>, Promise<SmartCardHsm>>>()
 expectType<
   Equal<
     Parameters<typeof SmartCardHsm.open>[1],
-    { readonly shortOnly?: boolean; readonly maxCommandData?: number; readonly maxResponseData?: number } | undefined
+    | {
+        readonly shortOnly?: boolean;
+        readonly maxCommandData?: number;
+        readonly maxResponseData?: number;
+        readonly allowLastTry?: boolean;
+        readonly confirmErase?: boolean;
+      }
+    | undefined
   >
 >();
 expectType<Equal<typeof card.applet, AppletInfo>>();

@@ -35,14 +35,14 @@ test('VERIFY "648219" after a status query (§11.1: 00200081 and 002000810636343
   t.pass();
 });
 
-test('VERIFY refuses the last try unless forced; force sends the PIN without the status query', async (t) => {
+test('VERIFY refuses the last try unless allowLastTry; allowLastTry sends the PIN without the status query', async (t) => {
   const { card, tr } = await cardWithScript([
     [hex('00200081'), hex('63C1')],
     [hex('0020008106363438323139'), hex('63C0')],
   ]);
   const err = await t.throwsAsync(verifyPin(card, { pin: '648219' }), { instanceOf: LastPinTryError });
   t.is(err?.retriesLeft, 1);
-  await t.throwsAsync(verifyPin(card, { pin: '648219', force: true }));
+  await t.throwsAsync(verifyPin(card, { pin: '648219', allowLastTry: true }));
   tr.assertConsumed();
 });
 
@@ -64,6 +64,8 @@ test('PIN status answers (§3.6): 9000, 63Cx, 6983, 6984, 6A88', async (t) => {
 
 test('INITIALIZE DEVICE exactly as §11.1 (sc-hsm-tool --so-pin 3537363231383830 --pin 648219 --dkek-shares 1)', async (t) => {
   const { card, tr } = await cardWithScript([
+    // the channel's guard: SO-PIN status first (a re-INITIALIZE spends an SO-PIN try); 6A88 = new card
+    [hex('00200088'), hex('6A88')],
     [hex('805000001C 8002 0001 8106 363438323139 8208 3537363231383830 910103 920101'), hex('9000')],
   ]);
   await initializeDevice(card, { confirm: true, soPin: '3537363231383830', userPin: '648219', dkekShares: 1 });
@@ -213,7 +215,9 @@ test('GET CHALLENGE 00 84 00 00 08 / 20 (peer trace 07); > 1024 loops, > 256 ext
 
 test('CHANGE REFERENCE DATA: 00 24 00 81 old‖new; 00 24 00 88 with 8+8 byte SO-PINs (§3.7)', async (t) => {
   const { card, tr } = await cardWithScript([
+    [hex('00200081'), hex('63C3')], // the channel's guard asks the tries left first (never spends one)
     [apdu`00 24 00 81 | 0C | 363438323139 | 313233343536`, hex('9000')],
+    [hex('00200088'), hex('63CF')],
     [apdu`00 24 00 88 | 10 | 3537363231383830 | 0102030405060708`, hex('9000')],
   ]);
   await changeReferenceData(card, { oldPin: '648219', newPin: '123456' });
@@ -224,7 +228,9 @@ test('CHANGE REFERENCE DATA: 00 24 00 81 old‖new; 00 24 00 88 with 8+8 byte SO
 
 test('RESET RETRY COUNTER: P1 00 SO-PIN‖new PIN, P1 01 SO-PIN only (§3.8)', async (t) => {
   const { card, tr } = await cardWithScript([
+    [hex('00200088'), hex('63CF')], // the guard: the SO-PIN's tries (the resetting code it checks)
     [apdu`00 2C 00 81 | 0E | 3537363231383830 | 363438323139`, hex('9000')],
+    [hex('00200088'), hex('63CF')],
     [apdu`00 2C 01 81 | 08 | 3537363231383830`, hex('9000')],
   ]);
   await resetRetryCounter(card, { soPin: '3537363231383830', newPin: '648219' });

@@ -180,9 +180,9 @@ test('PIN retry counter, last-try guard, blocking, reset with the SO-PIN (errors
   t.is(e2?.retriesLeft, 1);
   const guard = await t.throwsAsync(verifyPin(card, { pin: '000000' }), { instanceOf: LastPinTryError });
   t.is(guard?.retriesLeft, 1);
-  await t.throwsAsync(verifyPin(card, { pin: '000000', force: true }), { instanceOf: PinBlockedError });
+  await t.throwsAsync(verifyPin(card, { pin: '000000', allowLastTry: true }), { instanceOf: PinBlockedError });
   t.deepEqual(await pinStatus(card), { ref: 0x81, state: 'blocked', retriesLeft: 0 });
-  await t.throwsAsync(verifyPin(card, { pin: PIN, force: true }), { instanceOf: PinBlockedError });
+  await t.throwsAsync(verifyPin(card, { pin: PIN, allowLastTry: true }), { instanceOf: PinBlockedError });
   const wrongSo = await t.throwsAsync(resetRetryCounter(card, { soPin: '0000000000000000', newPin: '123456' }), {
     instanceOf: PinIncorrectError,
   });

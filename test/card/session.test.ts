@@ -48,6 +48,7 @@ test('tag 85 layouts: 5 bytes (options, type, version), 2 bytes (version < 2.0)'
 test('send maps a failing SW through errorFromStatus; raw: true returns it', async (t) => {
   const tr = scripted([
     [SELECT, FCP_PICO],
+    [apdu`00 20 00 81`, hex('63C3')], // the channel's guard asks first
     [apdu`00 20 00 81 | 06 | 363438323130`, hex('63C2')],
     [apdu`00 20 00 81`, hex('63C2')],
   ]);

@@ -57,7 +57,8 @@ test('node bin/schsm.js -vv logs every APDU through debug, PIN redacted, with th
   t.is(r.code, 0, r.stderr);
   t.regex(r.stderr, /schsm: logging every APDU; PINs, SO-PINs, DKEK shares, decrypted data and card random are shown as "\.\."/);
   t.regex(r.stderr, /schsm:transport SEND 0020008106\.{12}/);
-  t.regex(r.stderr, /schsm:transport RECV SW=6E00 \(\d+\.\d ms\)/);
+  // a VERIFY with data: the device is named first (SELECT, EF 2F02/2F03), then the PIN guard's status query
+  t.regex(r.stderr, /schsm:transport RECV SW=6A88 \(\d+\.\d ms\)/);
   t.notRegex(r.stderr + r.stdout, /363438323139|36 34 38 32 31 39/);
 });
 

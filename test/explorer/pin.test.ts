@@ -41,19 +41,23 @@ test('§11.1 vector: verify user 648219 is 0020008106363438323139', async (t) =>
   t.regex(r.stderr, /wrong user PIN, 2 tries left \(SW=63C2\)/);
 });
 
-test('the retry guard refuses the last try without sending the PIN; --force sends it', async (t) => {
+test('the retry guard refuses the last try without sending the PIN; --force does not help, --allow-last-try sends it', async (t) => {
   const sim = await initialisedSim();
   const wrong = await explore(sim, ['verify user 000001', 'verify user 000002'].join('\n'), { keepGoing: true });
   t.regex(wrong.stderr, /1 try left/);
   const refused = await explore(sim, 'verify user 000003');
   t.is(refused.code, 1);
   t.regex(refused.stderr, /refusing to try the user PIN: only 1 try left/);
-  t.regex(refused.stderr, /hint: make sure of the value, then: verify user --force/);
+  t.regex(refused.stderr, /hint: make sure of the value, then: verify user --allow-last-try/);
   t.false(
     refused.apdus.some((a) => a[1] === 0x20 && a.length > 4),
     'no VERIFY with data',
   );
-  const ok = await explore(sim, `verify user ${USER_PIN} --force`);
+  const forced = await explore(sim, `verify user ${USER_PIN} --force`);
+  t.is(forced.code, 1);
+  t.regex(forced.stderr, /unknown option --force/, '--force never weakens the PIN guard');
+  t.false(forced.apdus.some((a) => a[1] === 0x20 && a.length > 4));
+  const ok = await explore(sim, `verify user ${USER_PIN} --allow-last-try`);
   t.is(ok.code, 0, ok.stderr);
   t.regex(ok.stdout, /verified/);
   const info = await explore(sim, 'pin_info');
@@ -115,7 +119,7 @@ test('change user sends old ‖ new; SO-PIN change sends 8 ‖ 8 bytes; the new 
 
 test('unblock: SO-PIN alone resets the counter (P1 01); with a new PIN P1 00; only the user PIN', async (t) => {
   const sim = await initialisedSim();
-  await explore(sim, ['verify user 000001', 'verify user 000002', 'verify user 000003 --force'].join('\n'), { keepGoing: true });
+  await explore(sim, ['verify user 000001', 'verify user 000002', 'verify user 000003 --allow-last-try'].join('\n'), { keepGoing: true });
   let r = await explore(sim, 'pin_info');
   t.regex(r.stdout, /BLOCKED/);
   r = await explore(sim, [`unblock user ${SO_PIN}`, 'pin_info', `unblock user ${SO_PIN} 161803`, 'verify user 161803']);

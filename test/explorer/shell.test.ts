@@ -60,7 +60,8 @@ test('debug 1 shows each APDU annotated with the PIN masked; debug 0 stops it', 
   t.regex(r.stderr, /^ {3}9000 OK: normal processing$/m);
   t.regex(r.stderr, /^ {3}63C3 PIN_INCORRECT: verification failed, 3 tries left$/m, 'the status query before it');
   t.false(r.stderr.includes(asciiHex(USER_PIN, ' ')), 'PIN bytes never shown');
-  t.is(r.stderr.match(/^=> /gm)?.length, 2, 'nothing after debug 0');
+  // the check before a PIN is asked, the channel guard's query right before the VERIFY, the VERIFY
+  t.is(r.stderr.match(/^=> /gm)?.length, 3, 'nothing after debug 0');
   const v = await explore(sim, 'random 8', { debugLevel: 1 });
   t.regex(v.stderr, /^<= (\.\. ){8}90 00$/m, 'card random masked in the debug view');
 });

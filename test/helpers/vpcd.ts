@@ -129,6 +129,44 @@ export async function withVirtualCard<T>(
   }
 }
 
+/**
+ * Serve one card in EACH vpcd reader (cards[0] in "Virtual PCD 00 00", cards[1] in "Virtual PCD 00 01")
+ * for the duration of `fn`: both port locks are taken (in order, so waiting cannot deadlock), each card
+ * is linked and reported present by pcscd before `fn` runs, and pulled out afterwards.
+ */
+export async function withVirtualCards<T>(
+  cards: readonly [VirtualCard, VirtualCard],
+  fn: (readers: readonly [VirtualReader, VirtualReader]) => Promise<T>,
+  options: { readonly lockTimeoutMs?: number } = {},
+): Promise<T> {
+  const locks = await lockAllPorts(
+    VPCD_PORTS,
+    `withVirtualCards pid ${process.pid} ${process.argv[1] ?? ''}`,
+    options.lockTimeoutMs ?? 180_000,
+  );
+  const served: Array<{ vpcd: VpcdHandle; events: VpcdEvent[] }> = [];
+  try {
+    for (const [i, card] of cards.entries()) {
+      const events: VpcdEvent[] = [];
+      served.push({ vpcd: serveVpcd(card, { port: VPCD_PORTS[i] as number, onEvent: (e) => events.push(e) }), events });
+      if (!(await waitForLink(events, 10_000))) throw new Error(`vpcd never polled the card on port ${VPCD_PORTS[i]}`);
+    }
+    const readers: VirtualReader[] = [];
+    for (const [i, { vpcd, events }] of served.entries()) {
+      const card = cards[i] as VirtualCard;
+      const info = await waitForReader(vpcd.readerName, (r) => r.cardPresent && sameBytes(r.atr, card.atr), 10_000, 'the virtual card');
+      readers.push({ readerName: vpcd.readerName, port: vpcd.port, index: info.index, vpcd, events });
+    }
+    return await fn([readers[0] as VirtualReader, readers[1] as VirtualReader]);
+  } finally {
+    for (const { vpcd } of served) {
+      await vpcd.close();
+      await waitForReader(vpcd.readerName, (r) => !r.cardPresent, 5000, 'the card removed').catch(() => undefined);
+    }
+    for (const lock of [...locks].reverse()) await lock.release();
+  }
+}
+
 let availability: Promise<string | undefined> | undefined;
 
 /** Why the PC/SC stack cannot be used here (undefined when pcscd and both vpcd readers are available). */

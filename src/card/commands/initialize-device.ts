@@ -20,6 +20,8 @@ export interface InitializeDeviceOptions {
   readonly dkekShares?: number;
   /** Public key authentication: N registered keys, M required (tag 93). */
   readonly publicKeyAuth?: { readonly total: number; readonly required: number };
+  /** Re-initialise even on the SO-PIN's last try (a wrong SO-PIN would block it for good): apdu/guard.ts. */
+  readonly allowLastTry?: boolean;
 }
 
 function byteIn(name: string, v: number, lo: number, hi: number): number {
@@ -28,7 +30,7 @@ function byteIn(name: string, v: number, lo: number, hi: number): number {
 }
 
 /** The INITIALIZE data field in OpenSC's order: 80 | 81 | 82 | 91 | [92] | [93] (§3.9, §11.1). */
-export function encodeInitializeData(o: Omit<InitializeDeviceOptions, 'confirm'>): Uint8Array {
+export function encodeInitializeData(o: Omit<InitializeDeviceOptions, 'confirm' | 'allowLastTry'>): Uint8Array {
   const parts = [
     encodeTlv(0x80, u16(o.options ?? OPTION.RESET_RETRY_COUNTER_ENABLED)),
     encodeTlv(0x81, encodeUserPin(o.userPin, 'initial user PIN')),
@@ -47,11 +49,15 @@ export function encodeInitializeData(o: Omit<InitializeDeviceOptions, 'confirm'>
  * INITIALIZE DEVICE `80 50 00 00 Lc <TLVs>` (case 3, §3.9). §11.1: SO-PIN 3537363231383830, PIN 648219,
  * 1 DKEK share → `80 50 00 00 1C 8002 0001 8106 363438323139 8208 3537363231383830 910103 920101`.
  * Wipes all keys and files except the device identity. A wrong SO-PIN on re-initialisation is
- * InitializationCodeError.
+ * InitializationCodeError. `confirm: true` is the erase confirmation the channel's guard asks for; the
+ * guard also refuses on the SO-PIN's last try (LastPinTryError) unless `allowLastTry`.
  */
 export async function initializeDevice(card: CardSession, options: InitializeDeviceOptions): Promise<void> {
   if (options.confirm !== true)
     throw new InvalidArgumentError('INITIALIZE DEVICE needs confirm: true', 'it erases every key and file on the device');
   const data = encodeInitializeData(options);
-  await card.send({ cla: CLA.PROPRIETARY, ins: INS.INITIALIZE_DEVICE, p1: 0, p2: 0, data }, { operation: 'INITIALIZE DEVICE' });
+  await card.send(
+    { cla: CLA.PROPRIETARY, ins: INS.INITIALIZE_DEVICE, p1: 0, p2: 0, data },
+    { operation: 'INITIALIZE DEVICE', confirmErase: true, ...(options.allowLastTry === true ? { allowLastTry: true } : {}) },
+  );
 }

@@ -1,7 +1,6 @@
 import { retriesLeft, SW } from '../../apdu/status-words.ts';
 import { CLA, INS, PIN_REF, pinName, type PinRef } from '../constants.ts';
 import { errorFromStatus } from '../errors.ts';
-import { LastPinTryError } from '../host-errors.ts';
 import { encodeSoPin, encodeUserPin, type PinInput } from '../pin.ts';
 import type { CardSession } from '../session.ts';
 
@@ -38,22 +37,21 @@ export interface VerifyPinOptions {
   /** 0x81 user PIN (ASCII, default) or 0x88 SO-PIN (16 hex digits → 8 bytes). */
   readonly ref?: PinRef;
   readonly pin: PinInput;
-  /** Skip the protective status query that refuses the last try (§ brief "protect the card"). */
-  readonly force?: boolean;
+  /** Send the PIN even when a wrong one would block it (one try left): the channel's guard then does not ask. */
+  readonly allowLastTry?: boolean;
 }
 
 /**
  * VERIFY `00 20 00 <ref> Lc <PIN>` (§3.6; §11.1: `0020008106363438323139` for "648219").
- * Unless `force`, first asks the PIN status and refuses with LastPinTryError when one try is left.
+ * The channel's guard (apdu/guard.ts) first asks the PIN status `00 20 00 <ref>` and refuses with
+ * LastPinTryError when one try is left, unless `allowLastTry`.
  * Throws PinIncorrectError {retriesLeft}, PinBlockedError, TransportPinError, NotInitializedError.
  */
 export async function verifyPin(card: CardSession, options: VerifyPinOptions): Promise<void> {
   const ref = options.ref ?? PIN_REF.USER;
   const data = ref === PIN_REF.SO ? encodeSoPin(options.pin) : encodeUserPin(options.pin);
-  if (options.force !== true) {
-    const status = await pinStatus(card, ref);
-    if (status.state === 'not-verified' && status.retriesLeft !== undefined && status.retriesLeft <= 1)
-      throw new LastPinTryError(ref, status.retriesLeft);
-  }
-  await card.send({ cla: CLA.ISO, ins: INS.VERIFY, p1: 0x00, p2: ref, data }, { operation: `VERIFY ${pinName(ref)}` });
+  await card.send(
+    { cla: CLA.ISO, ins: INS.VERIFY, p1: 0x00, p2: ref, data },
+    { operation: `VERIFY ${pinName(ref)}`, ...(options.allowLastTry === true ? { allowLastTry: true } : {}) },
+  );
 }

@@ -35,22 +35,25 @@ test('pin verify: right PIN from env, wrong PIN shows tries left (exit 1), the P
   assertNoSecrets(t, bad, ['000000']);
 });
 
-test('retry guard: with one try left pin verify is refused (exit 4, no PIN sent); --force sends it', async (t) => {
+test('retry guard: with one try left pin verify is refused (exit 4, no PIN sent), also with --force; --allow-last-try sends it', async (t) => {
   const sim = newSim();
   await setupCard(sim);
   for (const left of ['2 tries', '1 try']) {
     const r = await runOn(sim, ['pin', 'verify', '--pin-env', 'BAD'], { env });
     t.regex(r.stderr, new RegExp(left));
   }
-  const apdus: Uint8Array[] = [];
-  const refused = await runOn(sim, ['pin', 'verify', '--pin-env', 'P'], { env, apdus });
-  t.is(refused.code, EXIT.REFUSED);
-  t.regex(refused.stderr, /only 1 try left/);
-  t.regex(refused.stderr, /--force/);
-  t.is(pinTries(apdus), 0);
-  t.is(sim.state.userPin?.retries, 1);
-  const forced = await runOn(sim, ['pin', 'verify', '--pin-env', 'P', '--force'], { env });
-  t.is(forced.code, EXIT.OK);
+  for (const extra of [[], ['--force']]) {
+    const apdus: Uint8Array[] = [];
+    const refused = await runOn(sim, ['pin', 'verify', '--pin-env', 'P', ...extra], { env, apdus });
+    t.is(refused.code, EXIT.REFUSED);
+    t.regex(refused.stderr, /only 1 try left/);
+    t.regex(refused.stderr, /--allow-last-try/, 'the refusal names the flag that allows it');
+    t.notRegex(refused.stderr, /--force/, '--force only ever overwrites files');
+    t.is(pinTries(apdus), 0);
+    t.is(sim.state.userPin?.retries, 1);
+  }
+  const allowed = await runOn(sim, ['pin', 'verify', '--pin-env', 'P', '--allow-last-try'], { env });
+  t.is(allowed.code, EXIT.OK);
   t.is(sim.state.userPin?.retries, 3);
 });
 

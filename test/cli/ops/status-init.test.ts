@@ -149,7 +149,7 @@ test('re-init needs the current SO-PIN: a wrong one is refused by the card (exit
   t.regex(right.stdout, /^Keys {17}: 0$/m);
 });
 
-test("re-init refuses on the SO-PIN's last try (exit 4) unless --force", async (t) => {
+test("re-init refuses on the SO-PIN's last try (exit 4), --force or not, unless --allow-last-try", async (t) => {
   const sim = newSim();
   await setupCard(sim);
   if (sim.state.soPin !== undefined) sim.state.soPin.retries = 1;
@@ -157,10 +157,13 @@ test("re-init refuses on the SO-PIN's last try (exit 4) unless --force", async (
   const r = await runOn(sim, ['init', '--yes', '--so-pin-env', 'SO', '--pin-env', 'P'], { env, apdus });
   t.is(r.code, EXIT.REFUSED);
   t.regex(r.stderr, /only 1 try left/);
-  t.regex(r.stderr, /--force/);
+  t.regex(r.stderr, /--allow-last-try/);
   t.false(insOf(apdus).includes(INITIALIZE));
   const forced = await runOn(sim, ['init', '--yes', '--force', '--so-pin-env', 'SO', '--pin-env', 'P'], { env });
-  t.is(forced.code, EXIT.OK, forced.stderr);
+  t.is(forced.code, EXIT.REFUSED, '--force only ever overwrites files');
+  t.is(sim.state.soPin?.retries, 1);
+  const allowed = await runOn(sim, ['init', '--yes', '--allow-last-try', '--so-pin-env', 'SO', '--pin-env', 'P'], { env });
+  t.is(allowed.code, EXIT.OK, allowed.stderr);
   t.is(sim.state.soPin?.retries, 15);
 });
 

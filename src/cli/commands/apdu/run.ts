@@ -1,8 +1,9 @@
 import { apduForDisplay, parseApduText, swMatches, type ParsedApdu } from '../../../apdu/script.ts';
 import { describeStatusWord, formatSw } from '../../../apdu/status-words.ts';
+import { isGuardedCommand } from '../../../apdu/guard.ts';
 import { toHex } from '../../../apdu/hex.ts';
 import { line, type CliContext } from '../../context.ts';
-import { EXIT } from '../../exit-codes.ts';
+import { EXIT, RefusedError } from '../../exit-codes.ts';
 import { printJson } from '../../output.ts';
 import { openApduSession, type ApduArgs } from './session.ts';
 
@@ -30,9 +31,19 @@ export function unmetText(sw: number, apdu: ParsedApdu): string {
 }
 
 /**
+ * The guard refused a step: the same refusal, saying which step (by position: the APDU text may carry
+ * a PIN), for exit code 4. Anything else is rethrown.
+ */
+export function refusalAt(err: unknown, where: string): RefusedError {
+  if (!(err instanceof RefusedError)) throw err;
+  return new RefusedError(`${where}: ${err.message}`, err.hint ?? '', err.code);
+}
+
+/**
  * `schsm apdu APDU…`: parse every argument first (a typo never sends half the list), then send them
- * in order through the channel; stop at the first unmet expectation. `reset` as an argument resets.
- * An APDU is repeated (in `--json` and errors) with its secret bytes as `..` unless --no-redact.
+ * in order through the channel; stop at the first unmet expectation (exit 1) or at the first APDU the
+ * safety guard refuses (exit 4, nothing of it sent). `reset` as an argument resets. An APDU is repeated
+ * (in `--json` and errors) with its secret bytes as `..` unless --no-redact.
  */
 export async function runApdu(args: ApduCommandArgs, ctx: CliContext): Promise<number> {
   const show = args.redact === false;
@@ -41,16 +52,21 @@ export async function runApdu(args: ApduCommandArgs, ctx: CliContext): Promise<n
     const apdu = parseApduText(text);
     return { text: show ? text : apduForDisplay(apdu, text), apdu };
   });
-  const session = await openApduSession(args, ctx);
+  const critical = steps.some((s) => s !== 'reset' && isGuardedCommand(s.apdu.bytes));
+  const session = await openApduSession(args, ctx, critical);
   const results: StepResult[] = [];
   let failed = false;
+  let refused: RefusedError | undefined;
   try {
-    for (const step of steps) {
+    for (const [i, step] of steps.entries()) {
       if (step === 'reset') {
         await session.reset();
         continue;
       }
-      const res = await session.send(step.apdu);
+      const res = await session.send(step.apdu).catch((err: unknown) => {
+        refused = refusalAt(err, `APDU ${i + 1} of ${steps.length}`);
+      });
+      if (res === undefined) break;
       const ok = swMatches(res.sw, step.apdu.expect);
       results.push({
         input: step.text,
@@ -69,6 +85,14 @@ export async function runApdu(args: ApduCommandArgs, ctx: CliContext): Promise<n
   } finally {
     await session.close();
   }
-  if (args.json === true) printJson(ctx, { reader: session.transport.name, ok: !failed, results, exchanges: session.exchanges });
+  if (args.json === true)
+    printJson(ctx, {
+      reader: session.transport.name,
+      ok: !failed && refused === undefined,
+      ...(refused === undefined ? {} : { refused: refused.message }),
+      results,
+      exchanges: session.exchanges,
+    });
+  if (refused !== undefined) throw refused;
   return failed ? EXIT.FAILED : EXIT.OK;
 }

@@ -1,6 +1,6 @@
 import { createChannel, type Channel } from '../../../apdu/channel.ts';
 import { toHex } from '../../../apdu/hex.ts';
-import { decodeResponse, type ResponseApdu } from '../../../apdu/response.ts';
+import type { ResponseApdu } from '../../../apdu/response.ts';
 import { createSecureMessaging } from '../../../apdu/sm/layer.ts';
 import { selectApplet } from '../../../card/commands/select-applet.ts';
 import { performChipAuthentication } from '../../../card/secure-messaging/chip-authentication.ts';
@@ -12,6 +12,8 @@ import { ExchangeRedactor, redactedCommandHex } from '../../../transport/redact.
 import type { Transport } from '../../../transport/transport.ts';
 import { cardSource, type GlobalArgs } from '../../command.ts';
 import { line, type CliContext } from '../../context.ts';
+import { announceRawDevice, listCandidates, noteChoice } from '../../device.ts';
+import { AmbiguousCardError } from '../../../transport/pcsc.ts';
 import { exchangeJson, renderExchange, type ExchangeJson } from './render.ts';
 
 /** Options shared by `schsm apdu` and `schsm run`. */
@@ -19,11 +21,17 @@ export type ApduArgs = Partial<GlobalArgs> & {
   readonly simState?: string | undefined;
   readonly shortOnly?: boolean | undefined;
   readonly secureChannel?: boolean | undefined;
+  /** --allow-last-try: the channel's guard lets a PIN try through that could block the PIN. */
+  readonly allowLastTry?: boolean | undefined;
+  /** --yes: INITIALIZE DEVICE (80 50) may erase the device. */
+  readonly yes?: boolean | undefined;
 };
 
 /**
  * An open card for raw APDUs: every exchange on the wire (GET RESPONSE and 6Cxx re-sends included)
- * is printed as it happens, or collected for `--json`.
+ * is printed as it happens, or collected for `--json`. Raw APDUs go through the channel's safety guard
+ * like every other command (apdu/guard.ts): a PIN try that could block a PIN needs --allow-last-try,
+ * INITIALIZE DEVICE needs --yes; the guard's status query shows up as an exchange of its own.
  */
 export interface ApduSession {
   readonly transport: Transport;
@@ -34,19 +42,41 @@ export interface ApduSession {
   close(): Promise<void>;
 }
 
-export async function openApduSession(args: ApduArgs, ctx: CliContext): Promise<ApduSession> {
+/** Open the card: with `critical` APDUs (a PIN try, an erase) never guess among several cards. */
+async function openCard(args: ApduArgs, ctx: CliContext, critical: boolean): Promise<Transport> {
+  const source = cardSource(args);
+  try {
+    return await ctx.openTransport({ ...source, ...(critical ? { requireUniqueCard: true } : { onChoice: noteChoice(ctx) }) });
+  } catch (err) {
+    if (err instanceof AmbiguousCardError) throw await listCandidates(ctx, source, err);
+    throw err;
+  }
+}
+
+/**
+ * `critical`: some of the APDUs can spend a PIN try or erase the device (apdu/guard.ts
+ * isGuardedCommand); then the card is never guessed and is named (serial, label) before anything else.
+ */
+export async function openApduSession(args: ApduArgs, ctx: CliContext, critical = false): Promise<ApduSession> {
   const json = args.json === true;
   const show = args.redact === false;
   const redactor = new ExchangeRedactor();
   const exchanges: ExchangeJson[] = [];
-  const inner = await ctx.openTransport(cardSource(args));
+  const inner = await openCard(args, ctx, critical);
   const transport = observeTransport(inner, (command, response, micros) => {
     const found = redactor.next(command, response);
     const secrets = show ? { command: [], response: [] } : found;
     if (json) exchanges.push(exchangeJson(command, response, micros, secrets));
     else for (const l of renderExchange(command, response, micros, secrets)) line(ctx.stdout, l);
   });
-  const channel: Channel = createChannel(transport, { shortOnly: args.shortOnly === true });
+  if (critical) {
+    await announceRawDevice(ctx, transport).catch(async (err: unknown) => {
+      await transport.close();
+      throw err;
+    });
+  }
+  const guard = { ...(args.allowLastTry === true ? { allowLastTry: true } : {}), ...(args.yes === true ? { confirmErase: true } : {}) };
+  const channel: Channel = createChannel(transport, { shortOnly: args.shortOnly === true, guard });
   if (args.secureChannel === true || args['secure-channel'] === true) {
     try {
       await openRawSecureChannel(channel, args, (text) => (json ? undefined : line(ctx.stdout, text)));
@@ -65,7 +95,7 @@ export async function openApduSession(args: ApduArgs, ctx: CliContext): Promise<
         ctx.stderr,
         `warning: ${show ? toHex(apdu.bytes, ' ') : redactedCommandHex(apdu.bytes, ' ')} is not a well-formed ISO 7816-4 APDU (its length bytes do not match); sending it as given, without GET RESPONSE or chaining`,
       );
-      return decodeResponse(await transport.transmit(apdu.bytes));
+      return channel.sendRaw(apdu.bytes);
     },
     async reset() {
       await transport.reset();

@@ -13,12 +13,12 @@ import { describeKey } from '../../../card/keys.ts';
 import { spkiDer, spkiFingerprint } from '../../../card/formats/public-key.ts';
 import type { SmartCardHsm } from '../../../card/sc-hsm.ts';
 import { SchsmError } from '../../../transport/errors.ts';
-import { withCardAt, type CardArgs } from '../../card-session.ts';
+import { withDeviceAt, type CardArgs } from '../../card-session.ts';
 import { cardSource } from '../../command.ts';
 import { line, type CliContext } from '../../context.ts';
 import { EXIT, UsageError } from '../../exit-codes.ts';
 import { printJson } from '../../output.ts';
-import { askUserPin, validateUserPin, verifyUserPin, type PinArgs } from '../../pin-options.ts';
+import { askUserPin, guardOptions, validateUserPin, verifyUserPin, type PinArgs } from '../../pin-options.ts';
 import { guardPinAttempt } from '../../../card/pin-guard.ts';
 import { PIN_REF } from '../../../card/constants.ts';
 import { SecretReader } from '../../secret-input.ts';
@@ -138,7 +138,7 @@ function report(ctx: CliContext, args: CloneArgs, plan: ClonePlan, outcomes: rea
 
 /** Guard the target's user PIN, then read it (its own source flags; same reader as the source PIN). */
 async function targetPin(target: SmartCardHsm, reader: SecretReader, args: CloneArgs): Promise<string> {
-  await guardPinAttempt(target, PIN_REF.USER, { force: args.force === true });
+  await guardPinAttempt(target, PIN_REF.USER, guardOptions(args));
   return reader.read({
     what: 'user PIN of the target',
     envVar: args.toPinEnv,
@@ -154,31 +154,40 @@ export function targetTraceFile(file: string): string {
   return `${file.slice(0, file.length - ext.length)}.target${ext}`;
 }
 
+/** Plan, then (unless a dry run or nothing to copy) wrap on the source and unwrap on the target. */
+async function cloneBetween(ctx: CliContext, args: CloneArgs, source: SmartCardHsm, target: SmartCardHsm): Promise<number> {
+  const plan = await makePlan(source, target);
+  if (args.dryRun === true || plan.keys.every((k) => k.action !== 'copy')) {
+    report(ctx, args, plan, args.dryRun === true ? undefined : presentOutcomes(plan));
+    return EXIT.OK;
+  }
+  const reader = new SecretReader(ctx);
+  const sourcePin = await askUserPin(source, reader, args);
+  const destPin = await targetPin(target, reader, args);
+  const exported = await source.exclusive(async () => {
+    await verifyUserPin(source, sourcePin, args);
+    return exportAll(source, plan);
+  });
+  const outcomes = await target.exclusive(async () => {
+    await verifyUserPin(target, destPin, args);
+    return importAll(target, exported);
+  });
+  const all = [...presentOutcomes(plan), ...outcomes].sort((a, b) => a.ref - b.ref);
+  report(ctx, args, plan, all);
+  return all.every((o) => o.ok) ? EXIT.OK : EXIT.FAILED;
+}
+
+/** Both devices are named (--from, --to) and announced on stderr before any PIN is asked for. */
 export async function runClone(args: CloneArgs, ctx: CliContext): Promise<number> {
   if (args.from === args.to) throw new UsageError('--from and --to name the same reader');
   const base = cardSource(args);
-  const reader = new SecretReader(ctx);
+  const policy = { allowLastTry: args.allowLastTry };
   const toSource = { ...base, reader: args.to, ...(base.record === undefined ? {} : { record: targetTraceFile(base.record) }) };
-  return withCardAt(ctx, { ...base, reader: args.from }, (source) =>
-    withCardAt(ctx, toSource, async (target) => {
-      const plan = await makePlan(source, target);
-      if (args.dryRun === true || plan.keys.every((k) => k.action !== 'copy')) {
-        report(ctx, args, plan, args.dryRun === true ? undefined : presentOutcomes(plan));
-        return EXIT.OK;
-      }
-      const sourcePin = await askUserPin(source, reader, args);
-      const destPin = await targetPin(target, reader, args);
-      const exported = await source.exclusive(async () => {
-        await verifyUserPin(source, sourcePin, args);
-        return exportAll(source, plan);
-      });
-      const outcomes = await target.exclusive(async () => {
-        await verifyUserPin(target, destPin, args);
-        return importAll(target, exported);
-      });
-      const all = [...presentOutcomes(plan), ...outcomes].sort((a, b) => a.ref - b.ref);
-      report(ctx, args, plan, all);
-      return all.every((o) => o.ok) ? EXIT.OK : EXIT.FAILED;
-    }),
+  return withDeviceAt(
+    ctx,
+    { ...base, reader: args.from },
+    (source) => withDeviceAt(ctx, toSource, (target) => cloneBetween(ctx, args, source, target), policy, 'target device'),
+    policy,
+    'source device',
   );
 }

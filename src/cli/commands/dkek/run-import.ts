@@ -9,7 +9,7 @@ import { WrongPasswordError } from '../../../card/formats/errors.ts';
 import { reconstructPassword } from '../../../card/formats/threshold.ts';
 import type { ShareIdBase } from '../../../card/formats/threshold-text.ts';
 import type { SmartCardHsm } from '../../../card/sc-hsm.ts';
-import { withCard, type CardArgs } from '../../card-session.ts';
+import { withDevice, type CardArgs } from '../../card-session.ts';
 import { line, type CliContext } from '../../context.ts';
 import { EXIT, RefusedError, UsageError } from '../../exit-codes.ts';
 import { readInputFile } from '../../files.ts';
@@ -133,7 +133,7 @@ export async function runImportShare(args: ImportShareArgs, ctx: CliContext): Pr
   checkArgs(args);
   const files: Uint8Array[] = [];
   for (const f of args.files) files.push(await readInputFile(ctx, f, 'DKEK share file')); // a missing file fails before the card is touched
-  return withCard(args, ctx, async (card) => {
+  return withDevice(args, ctx, async (card) => {
     checkCard(await queryDkekStatus(card), args.files.length);
     const reader = new SecretReader(ctx);
     const shares: Uint8Array[] = [];

@@ -89,7 +89,7 @@ async function pinState(ch: Channel, reader: string, out: Finding[]): Promise<vo
     add(
       'warn',
       `set, not verified, only ${tries} try left`,
-      'one more wrong PIN blocks it; schsm refuses a PIN attempt now unless --force',
+      'one more wrong PIN blocks it; schsm refuses a PIN attempt now unless --allow-last-try',
     );
   else if (res.sw === 0x6983) add('fail', 'blocked (6983)', 'unblock it with the SO-PIN: schsm pin unblock');
   else if (res.sw === 0x6984) add('warn', 'transport PIN active (6984): it must be changed before use', 'schsm pin change');

@@ -18,6 +18,7 @@ import { cardSource, type GlobalArgs } from '../../command.ts';
 import { line, type CardSource, type CliContext } from '../../context.ts';
 import { simStateOf, wantsSimulator } from '../../default-context.ts';
 import { EXIT, exitCodeFor } from '../../exit-codes.ts';
+import { noteChoice } from '../../device.ts';
 
 export interface ExploreArgs extends Partial<GlobalArgs> {
   readonly simState?: string | undefined;
@@ -82,7 +83,7 @@ async function chooseCard(args: ExploreArgs, ctx: CliContext): Promise<CardChoic
   if (base.reader !== undefined) return { open: () => ctx.openTransport(base) };
   let first: Transport | undefined;
   try {
-    first = await ctx.openTransport(base);
+    first = await ctx.openTransport({ ...base, onChoice: noteChoice(ctx) }); // `npm start` may take the first card, saying which
   } catch (err) {
     if (!noCard(err)) throw err;
     const where = `state in ${path.join(stateDir(ctx.env), 'sim.json')}`;

@@ -1,15 +1,16 @@
 import { defineCommand } from '../../command.ts';
+import { withAllowLastTry } from '../../pin-flags.ts';
 
 /**
  * `schsm init`: INITIALIZE DEVICE (§3.9). Refuses without --yes (exit 4); on an initialised device it
- * needs the CURRENT SO-PIN (the card checks it) and refuses on the SO-PIN's last try unless --force.
+ * needs the CURRENT SO-PIN (the card checks it) and refuses on the SO-PIN's last try unless --allow-last-try.
  */
 export const initCommand = defineCommand({
   command: 'init',
   describe: 'initialise the device: set SO-PIN and user PIN, DKEK shares, retry counter — ERASES every key and file',
   needsCard: true,
   builder: (y) =>
-    y
+    withAllowLastTry(y)
       .option('yes', {
         type: 'boolean',
         default: false,

@@ -13,11 +13,11 @@ import { pinStatus } from '../../../card/commands/verify-pin.ts';
 import { maxRetryCounter, weakPinReason } from '../../../card/pin-policy.ts';
 import type { SmartCardHsm } from '../../../card/sc-hsm.ts';
 import { encodeTokenInfo, TOKEN_LABEL_MAX } from '../../../card/token-info.ts';
-import { withCard, type CardArgs } from '../../card-session.ts';
+import { withDevice, type CardArgs } from '../../card-session.ts';
 import { line, type CliContext } from '../../context.ts';
 import { EXIT, RefusedError, UsageError } from '../../exit-codes.ts';
 import { printJson } from '../../output.ts';
-import { userPinSpec, validateSoPin, type PinArgs } from '../../pin-options.ts';
+import { guardOptions, userPinSpec, validateSoPin, type PinArgs } from '../../pin-options.ts';
 import { SecretReader } from '../../secret-input.ts';
 import { readStatusReport, formatStatus } from '../status/run.ts';
 
@@ -81,11 +81,12 @@ function warnWeak(ctx: CliContext, s: Secrets, reinit: boolean): void {
   for (const r of reasons) if (r !== undefined) line(ctx.stderr, `warning: ${r}`);
 }
 
-async function initialise(card: SmartCardHsm, args: InitArgs, s: Secrets, reinit: boolean): Promise<void> {
+async function initialise(card: SmartCardHsm, args: InitArgs, s: Secrets): Promise<void> {
   await card.exclusive(async () => {
-    if (reinit) await guardPinAttempt(card, PIN_REF.SO, { force: args.force === true });
+    // the channel's guard asks the SO-PIN's tries right before INITIALIZE DEVICE (apdu/guard.ts)
     await initializeDevice(card, {
       confirm: true,
+      ...guardOptions(args),
       soPin: s.soPin,
       userPin: s.userPin,
       retryCounter: args.retryCounter ?? 3,
@@ -94,7 +95,7 @@ async function initialise(card: SmartCardHsm, args: InitArgs, s: Secrets, reinit
       ...(args.sessionPin === true ? { options: OPTION.RESET_RETRY_COUNTER_ENABLED | OPTION.SESSION_PIN } : {}),
     });
     if (args.label !== undefined) {
-      await verifyPin(card, { pin: s.userPin, force: true });
+      await verifyPin(card, { pin: s.userPin });
       await updateBinary(card, FID.TOKEN_INFO, encodeTokenInfo(args.label));
     }
   });
@@ -116,16 +117,16 @@ export async function runInit(args: InitArgs, ctx: CliContext): Promise<number> 
     );
   }
   checkNumbers(args);
-  return withCard(args, ctx, async (card) => {
+  return withDevice(args, ctx, async (card) => {
     const reinit = await isInitialized(card);
     if (reinit) {
-      await guardPinAttempt(card, PIN_REF.SO, { force: args.force === true });
+      await guardPinAttempt(card, PIN_REF.SO, guardOptions(args));
       line(ctx.stderr, 'the device is initialised: re-initialising needs its current SO-PIN (the SO-PIN stays the same)');
     }
     const secrets = await readSecrets(ctx, args, reinit);
     warnWeak(ctx, secrets, reinit);
     try {
-      await initialise(card, args, secrets, reinit);
+      await initialise(card, args, secrets);
     } catch (err) {
       if (reinit) await reportSoTries(ctx, card);
       throw err;

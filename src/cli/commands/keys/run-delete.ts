@@ -1,6 +1,6 @@
 import { hex4 } from '../../../apdu/hex.ts';
 import { deleteKey } from '../../../card/keys.ts';
-import { withCard, type CardArgs } from '../../card-session.ts';
+import { withDevice, type CardArgs } from '../../card-session.ts';
 import { line, type CliContext } from '../../context.ts';
 import { EXIT, RefusedError } from '../../exit-codes.ts';
 import { printJson } from '../../output.ts';
@@ -13,7 +13,7 @@ export async function runKeysDelete(args: CardArgs & PinArgs & { ref: number; ye
   const ref = keyRef(args.ref);
   if (args.yes !== true)
     throw new RefusedError(`deleting key ${ref} cannot be undone (unless you have a wrapped backup)`, 'run it again with --yes');
-  const deleted = await withCard(args, ctx, (card) => withLogin(card, new SecretReader(ctx), args, () => deleteKey(card, ref)));
+  const deleted = await withDevice(args, ctx, (card) => withLogin(card, new SecretReader(ctx), args, () => deleteKey(card, ref)));
   if (args.json === true) printJson(ctx, { ref, deleted: deleted.map(hex4) });
   else line(ctx.stdout, `deleted key ${ref} (${deleted.map(hex4).join(', ')})`);
   return EXIT.OK;

@@ -7,7 +7,7 @@ import { toHex } from '../../../apdu/hex.ts';
 import { generateKey, parseKeyType, type GeneratedKey } from '../../../card/generate-key.ts';
 import { spkiDer, spkiFingerprint } from '../../../card/formats/public-key.ts';
 import { SchsmError } from '../../../transport/errors.ts';
-import { withCard, type CardArgs } from '../../card-session.ts';
+import { withDevice, type CardArgs } from '../../card-session.ts';
 import { line, type CliContext } from '../../context.ts';
 import { EXIT, UsageError } from '../../exit-codes.ts';
 import { field, printJson } from '../../output.ts';
@@ -45,7 +45,7 @@ export async function runKeysGenerate(args: GenerateArgs, ctx: CliContext): Prom
     ...(args.label === undefined ? {} : { label: args.label }),
     ...(args.algorithms === undefined ? {} : { algorithms: parseAlgorithmList(args.algorithms) }),
   };
-  const g = await withCard(args, ctx, (card) =>
+  const g = await withDevice(args, ctx, (card) =>
     withLogin(card, new SecretReader(ctx), args, async () => {
       const ticker = startTicker(ctx, `generating ${args.type} on the card`);
       try {

@@ -12,7 +12,7 @@ import { publicKeyFromCertificateFile } from '../../../card/keys.ts';
 import { parseMechanism, signMessage, verifyMessageSignature, type MessageMechanism } from '../../../card/sign-message.ts';
 import { SchsmError } from '../../../transport/errors.ts';
 import type { KeyObject } from 'node:crypto';
-import { withCard, type CardArgs } from '../../card-session.ts';
+import { withDevice, type CardArgs } from '../../card-session.ts';
 import { line, type CliContext } from '../../context.ts';
 import { EXIT, UsageError } from '../../exit-codes.ts';
 import { checkWritable, readInputFile, writePublicFile } from '../../files.ts';
@@ -71,7 +71,7 @@ export async function runKeysSign(args: SignArgs, ctx: CliContext): Promise<numb
   const mech = mechanism(args.alg);
   await checkWritable(ctx, args.out, args.force === true);
   const message = await readMessage(ctx, args);
-  const { sig, key } = await withCard(args, ctx, async (card) => {
+  const { sig, key } = await withDevice(args, ctx, async (card) => {
     const ce = await readFileIfExists(card, (FID_PREFIX.EE_CERTIFICATE << 8) | ref);
     const pub = ce === undefined || ce.length === 0 ? undefined : publicKeyFromCertificateFile(ce)?.publicKey;
     const signature = await withLogin(card, new SecretReader(ctx), args, () => signMessage(card, ref, mech, message));

@@ -15,7 +15,7 @@ import { describeKey } from '../../../card/keys.ts';
 import { proveKeyPair } from '../../../card/key-proof.ts';
 import { spkiDer, spkiFingerprint } from '../../../card/formats/public-key.ts';
 import { KcvMismatchError } from '../../../card/formats/errors.ts';
-import { withCard, type CardArgs } from '../../card-session.ts';
+import { withDevice, type CardArgs } from '../../card-session.ts';
 import { line, type CliContext } from '../../context.ts';
 import { EXIT, RefusedError } from '../../exit-codes.ts';
 import { readInputFile } from '../../files.ts';
@@ -31,7 +31,7 @@ export async function runKeysUnwrap(args: CardArgs & PinArgs & { ref: number; fi
   const blob = decodeKeyBlob(file.blob);
   const blobKcv = toHex(blob.kcv);
   const replace = args.force === true;
-  const key = await withCard(args, ctx, async (card) => {
+  const key = await withDevice(args, ctx, async (card) => {
     const dkek = await queryDkekStatus(card);
     if (dkek.outstanding > 0)
       throw new RefusedError(

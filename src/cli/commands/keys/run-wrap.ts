@@ -8,7 +8,7 @@ import { decodeKeyBlob } from '../../../card/formats/key-blob.ts';
 import { keyBlobTypeName } from '../../../card/formats/key-blob-layout.ts';
 import { buildWrappedKeyFile } from '../../../card/formats/wrapped-key-file.ts';
 import { exportWrappedKey } from '../../../card/key-backup.ts';
-import { withCard, type CardArgs } from '../../card-session.ts';
+import { withDevice, type CardArgs } from '../../card-session.ts';
 import { line, type CliContext } from '../../context.ts';
 import { EXIT } from '../../exit-codes.ts';
 import { checkWritable, writeSecretFile } from '../../files.ts';
@@ -21,7 +21,7 @@ export async function runKeysWrap(args: CardArgs & PinArgs & { ref: number; file
   const ref = keyRef(args.ref);
   const force = args.force === true;
   await checkWritable(ctx, args.file, force);
-  const wrapped = await withCard(args, ctx, (card) => withLogin(card, new SecretReader(ctx), args, () => exportWrappedKey(card, ref)));
+  const wrapped = await withDevice(args, ctx, (card) => withLogin(card, new SecretReader(ctx), args, () => exportWrappedKey(card, ref)));
   const bytes = buildWrappedKeyFile(wrapped);
   await writeSecretFile(ctx, args.file, bytes, force);
   const blob = decodeKeyBlob(wrapped.blob);

@@ -1,5 +1,5 @@
 import { defineCommand, defineGroup } from '../../command.ts';
-import { withPinOptions } from '../../pin-flags.ts';
+import { withAllowLastTry, withPinOptions } from '../../pin-flags.ts';
 
 const status = defineCommand({
   command: 'status',
@@ -16,7 +16,7 @@ const status = defineCommand({
 
 const verify = defineCommand({
   command: 'verify',
-  describe: 'check the user PIN (refuses on the last try unless --force)',
+  describe: 'check the user PIN (refuses on the last try unless --allow-last-try)',
   needsCard: true,
   builder: (y) =>
     withPinOptions(y)
@@ -51,7 +51,7 @@ const unblock = defineCommand({
   describe: "reset the user PIN's retry counter with the SO-PIN and set a new PIN (RESET RETRY COUNTER)",
   needsCard: true,
   builder: (y) =>
-    y
+    withAllowLastTry(y)
       .option('so-pin-env', { type: 'string', description: 'read the SO-PIN from this environment variable' })
       .option('new-pin-env', { type: 'string', description: 'read the new user PIN from this environment variable' })
       .option('stdin', { type: 'boolean', default: false, description: 'read the SO-PIN and then the new user PIN as lines of stdin' })

@@ -1,6 +1,7 @@
 /**
  * `schsm pin change [--so-pin]`: CHANGE REFERENCE DATA `00 24 00 81|88 Lc old ‖ new` (§3.7). The guard
- * runs first (a transport PIN may be changed; the last try needs --force). Sources: --pin-env /
+ * runs first (a transport PIN may be changed; the last try, and a transport PIN whose tries the card does not show,
+ * need --allow-last-try). Sources: --pin-env /
  * --new-pin-env, --pin-stdin (two lines: current, new), the literal flags, or hidden prompts.
  */
 import { PIN_REF, pinName } from '../../../card/constants.ts';
@@ -8,11 +9,11 @@ import { changeReferenceData } from '../../../card/commands/change-reference-dat
 import { pinStatus } from '../../../card/commands/verify-pin.ts';
 import { describePinState, guardPinAttempt } from '../../../card/pin-guard.ts';
 import { weakPinReason } from '../../../card/pin-policy.ts';
-import { withCard, type CardArgs } from '../../card-session.ts';
+import { withDevice, type CardArgs } from '../../card-session.ts';
 import { line, type CliContext } from '../../context.ts';
 import { EXIT } from '../../exit-codes.ts';
 import { printJson } from '../../output.ts';
-import { validateSoPin, validateUserPin, type PinArgs } from '../../pin-options.ts';
+import { guardOptions, validateSoPin, validateUserPin, type PinArgs } from '../../pin-options.ts';
 import { SecretReader, type SecretSpec } from '../../secret-input.ts';
 
 export interface PinChangeArgs extends CardArgs, PinArgs {
@@ -50,8 +51,8 @@ function specs(args: PinChangeArgs, ref: number): [SecretSpec, SecretSpec] {
 
 export async function runPinChange(args: PinChangeArgs, ctx: CliContext): Promise<number> {
   const ref = args.soPin === true ? PIN_REF.SO : PIN_REF.USER;
-  return withCard(args, ctx, async (card) => {
-    const guard = { force: args.force === true, allowTransportPin: true };
+  return withDevice(args, ctx, async (card) => {
+    const guard = { ...guardOptions(args), allowTransportPin: true };
     await guardPinAttempt(card, ref, guard);
     const reader = new SecretReader(ctx);
     const [currentSpec, newSpec] = specs(args, ref);
@@ -59,11 +60,13 @@ export async function runPinChange(args: PinChangeArgs, ctx: CliContext): Promis
     const next = await reader.read(newSpec);
     const weak = weakPinReason(ref, next);
     if (weak !== undefined) line(ctx.stderr, `warning: ${weak}`);
+    // the channel's guard asks the tries left again right before CHANGE REFERENCE DATA (apdu/guard.ts)
     await card.exclusive(async () => {
-      await guardPinAttempt(card, ref, guard);
       await changeReferenceData(
         card,
-        ref === PIN_REF.SO ? { ref: PIN_REF.SO, oldPin: current, newPin: next } : { oldPin: current, newPin: next },
+        ref === PIN_REF.SO
+          ? { ref: PIN_REF.SO, oldPin: current, newPin: next, ...guardOptions(args) }
+          : { oldPin: current, newPin: next, ...guardOptions(args) },
       );
     });
     const after = await pinStatus(card, ref);

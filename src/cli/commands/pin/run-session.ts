@@ -4,7 +4,7 @@ import { OPTION } from '../../../card/constants.ts';
 import { SecureChannelError } from '../../../card/secure-messaging/errors.ts';
 import { plainAnnotations } from '../../../trace/sm-annotate.ts';
 import { cardSource } from '../../command.ts';
-import { withCard, type CardArgs } from '../../card-session.ts';
+import { withDevice, type CardArgs } from '../../card-session.ts';
 import { line, type CliContext } from '../../context.ts';
 import { EXIT } from '../../exit-codes.ts';
 import { checkWritable, writeSecretFile } from '../../files.ts';
@@ -21,7 +21,7 @@ export type SessionPinArgs = CardArgs & PinArgs & { readonly out: string };
  */
 export async function runPinSession(args: SessionPinArgs, ctx: CliContext): Promise<number> {
   await checkWritable(ctx, args.out, args.force === true);
-  const sessionPin = await withCard(args, ctx, async (card) => {
+  const sessionPin = await withDevice(args, ctx, async (card) => {
     if (((card.applet.options ?? 0) & OPTION.SESSION_PIN) === 0)
       throw new SecureChannelError(
         'this device was initialised without the session-PIN option (0x0004): the card does not issue session PINs',

@@ -2,11 +2,13 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { apduForDisplay, parseScript, swMatches } from '../../../apdu/script.ts';
 import { formatSw } from '../../../apdu/status-words.ts';
+import { isGuardedCommand } from '../../../apdu/guard.ts';
 import { line, type CliContext } from '../../context.ts';
 import { EXIT, UsageError } from '../../exit-codes.ts';
 import { printJson } from '../../output.ts';
 import { openApduSession, type ApduArgs } from '../apdu/session.ts';
-import { expectationText, unmetText, type StepResult } from '../apdu/run.ts';
+import { expectationText, refusalAt, unmetText, type StepResult } from '../apdu/run.ts';
+import type { RefusedError } from '../../exit-codes.ts';
 
 export interface RunScriptArgs extends ApduArgs {
   readonly file: string;
@@ -26,14 +28,18 @@ async function readScript(ctx: CliContext, file: string): Promise<string> {
 /**
  * `schsm run FILE.apdu`: the whole script is parsed before anything is sent (a syntax error is exit
  * 2 naming file:line). Steps run in order; the first unmet expectation stops the run with exit 1
- * naming file:line; `reset` resets the card; `exit` ends the run successfully.
+ * naming file:line; a command the safety guard refuses (a PIN try that could block a PIN without
+ * --allow-last-try, INITIALIZE DEVICE without --yes) stops it with exit 4 naming file:line; `reset`
+ * resets the card; `exit` ends the run successfully.
  */
 export async function runScript(args: RunScriptArgs, ctx: CliContext): Promise<number> {
   const steps = parseScript(await readScript(ctx, args.file), args.file);
   const json = args.json === true;
-  const session = await openApduSession(args, ctx);
+  const critical = steps.some((s) => s.kind === 'apdu' && isGuardedCommand(s.apdu.bytes));
+  const session = await openApduSession(args, ctx, critical);
   const results: Array<StepResult & { line: number }> = [];
   let failure: string | undefined;
+  let refused: RefusedError | undefined;
   try {
     for (const step of steps) {
       if (step.kind === 'exit') break;
@@ -44,7 +50,11 @@ export async function runScript(args: RunScriptArgs, ctx: CliContext): Promise<n
       }
       const input = args.redact === false ? step.source : apduForDisplay(step.apdu, step.source);
       if (!json) line(ctx.stdout, `# ${args.file}:${step.line}  ${input}`);
-      const res = await session.send(step.apdu);
+      const res = await session.send(step.apdu).catch((err: unknown) => {
+        refused = refusalAt(err, `${args.file}:${step.line}`);
+        failure = refused.message;
+      });
+      if (res === undefined) break;
       const ok = swMatches(res.sw, step.apdu.expect);
       results.push({ line: step.line, input, sw: formatSw(res.sw), expected: expectationText(step.apdu), ok });
       if (!ok) {
@@ -62,10 +72,13 @@ export async function runScript(args: RunScriptArgs, ctx: CliContext): Promise<n
       reader: session.transport.name,
       ok: failure === undefined,
       failure,
+      ...(refused === undefined ? {} : { refused: true }),
       results,
       exchanges: session.exchanges,
     });
-  else if (failure !== undefined) line(ctx.stderr, `error: ${failure}`);
+  if (refused !== undefined) throw refused; // exit 4: error + hint from the error boundary
+  if (json) return failure === undefined ? EXIT.OK : EXIT.FAILED;
+  if (failure !== undefined) line(ctx.stderr, `error: ${failure}`);
   else line(ctx.stdout, `${args.file}: ${results.length} APDU(s), every expectation held`);
   return failure === undefined ? EXIT.OK : EXIT.FAILED;
 }

@@ -1,0 +1,117 @@
+/**
+ * Which device a command acts on (brief: "never guess the device for anything destructive or
+ * secret-consuming"). Commands that can erase a device or spend a PIN try open their card with
+ * `requireUniqueCard`: with several cards present and no --reader they refuse (exit 4), listing each
+ * candidate's reader, serial and label. When they run, they name the device on stderr (reader, serial,
+ * label) before asking for any secret. Read-only commands take the first card and say which when
+ * there were several. Reading serial and label is read-only: SELECT, READ BINARY of EF 2F02
+ * (device certificate, whose holder reference is the serial, §10) and EF 2F03 (TokenInfo, §3.9).
+ */
+import { readDeviceChr } from '../card/card-status.ts';
+import { FID } from '../card/constants.ts';
+import { AppletNotFoundError } from '../card/errors.ts';
+import { readFileIfExists } from '../card/files.ts';
+import { SmartCardHsm } from '../card/sc-hsm.ts';
+import { decodeTokenLabel } from '../card/token-info.ts';
+import type { AmbiguousCardError } from '../transport/pcsc.ts';
+import { RefusedError, SchsmError, TransportError } from '../transport/errors.ts';
+import { toHex } from '../apdu/hex.ts';
+import { identifyKnownAtr } from './commands/readers/identify-atr.ts';
+import type { Transport } from '../transport/transport.ts';
+import type { CardSource, CliContext } from './context.ts';
+import { line } from './context.ts';
+
+export interface DeviceIdentity {
+  /** Reader name, or `simulator:FILE`. */
+  readonly reader: string;
+  /** Device serial (device CHR without its 5-digit sequence); undefined without a readable EF 2F02. */
+  readonly serial: string | undefined;
+  /** Token label from EF 2F03; undefined when there is none. */
+  readonly label: string | undefined;
+}
+
+/** A card's answer we can do without (a missing or odd EF): undefined. A lost card still fails. */
+async function optional<T>(read: () => Promise<T>): Promise<T | undefined> {
+  try {
+    return await read();
+  } catch (err) {
+    if (err instanceof TransportError || !(err instanceof SchsmError)) throw err;
+    return undefined;
+  }
+}
+
+/** Reader, serial and label of the SmartCard-HSM in `card` (read-only). */
+export async function identifyDevice(card: SmartCardHsm): Promise<DeviceIdentity> {
+  const chr = await optional(() => readDeviceChr(card));
+  const tokenInfo = await optional(() => readFileIfExists(card, FID.TOKEN_INFO));
+  const label = tokenInfo === undefined ? undefined : await optional(async () => decodeTokenLabel(tokenInfo));
+  return { reader: card.transport.name, serial: chr !== undefined && chr.length > 5 ? chr.slice(0, -5) : undefined, label };
+}
+
+/** `SmartCard-HSM UTSM0000001 "HSM A" in Virtual PCD 00 01`. */
+export function deviceText(d: DeviceIdentity): string {
+  const label = d.label === undefined ? '' : ` ${JSON.stringify(d.label)}`;
+  return `SmartCard-HSM ${d.serial ?? '(serial unknown: no device certificate in EF 2F02)'}${label} in ${d.reader}`;
+}
+
+/** Say on stderr which device the command acts on ("device: …", "target device: …"). */
+export async function announceDevice(ctx: CliContext, card: SmartCardHsm, role = 'device'): Promise<DeviceIdentity> {
+  const d = await identifyDevice(card);
+  line(ctx.stderr, `${role}: ${deviceText(d)}`);
+  return d;
+}
+
+/**
+ * Raw APDUs that can spend a PIN try or erase the device (`schsm apdu`, `schsm run`): name the device
+ * before the first of them. A card whose ATR is a SmartCard-HSM's is named by serial and label, read by
+ * SELECTing its applet and EF 2F02/2F03 over `transport` (so the exchanges show like the user's own;
+ * a SmartCard-HSM script selects that applet anyway). Any other card is named by reader and ATR only:
+ * a SELECT of another application could change what the user's APDUs find selected.
+ */
+export async function announceRawDevice(ctx: CliContext, transport: Transport): Promise<void> {
+  const atr = toHex(transport.atr, ' ');
+  const known = identifyKnownAtr(toHex(transport.atr));
+  if (known?.scHsm !== 'yes') {
+    const what = known === undefined ? 'not known as a SmartCard-HSM' : known.description.join('; ');
+    line(ctx.stderr, `device: ${transport.name}, ATR ${atr} (${what}; its serial is not read, that would SELECT an application)`);
+    return;
+  }
+  line(ctx.stderr, 'these APDUs can spend a PIN try or erase the device: naming it first (SELECT the applet, read EF 2F02 and 2F03)');
+  try {
+    await announceDevice(ctx, await SmartCardHsm.open(transport));
+  } catch (err) {
+    if (!(err instanceof AppletNotFoundError)) throw err;
+    line(ctx.stderr, `device: no SmartCard-HSM applet in ${transport.name} (ATR ${atr})`);
+  }
+}
+
+/** What is in one candidate reader: the SmartCard-HSM's serial and label, or why not. */
+async function describeReader(ctx: CliContext, source: CardSource, reader: string): Promise<string> {
+  const { record: _r, force: _f, noRedact: _n, requireUniqueCard: _u, onChoice: _c, secureChannel: _s, ...plain } = source;
+  try {
+    const transport = await ctx.openTransport({ ...plain, reader });
+    try {
+      return deviceText(await identifyDevice(await SmartCardHsm.open(transport)));
+    } finally {
+      await transport.close();
+    }
+  } catch (err) {
+    if (err instanceof AppletNotFoundError) return `no SmartCard-HSM (no applet E82B0601040181C31F0201) in ${reader}`;
+    return `${reader}: cannot read it (${err instanceof Error ? err.message : String(err)})`;
+  }
+}
+
+/** The refusal of AmbiguousCardError with every candidate named (reader index, serial, label). */
+export async function listCandidates(ctx: CliContext, source: CardSource, err: AmbiguousCardError): Promise<RefusedError> {
+  const lines: string[] = [];
+  for (const r of err.readers) lines.push(`  --reader ${r.index}  ${await describeReader(ctx, source, r.name)}`);
+  return new RefusedError(err.message, `the cards present:\n${lines.join('\n')}`, err.code);
+}
+
+/** `onChoice` for commands that may take the first card: say which one when there were several. */
+export function noteChoice(ctx: CliContext): NonNullable<CardSource['onChoice']> {
+  return (c) => {
+    if (c.readersWithCard.length > 1)
+      line(ctx.stderr, `note: ${c.readersWithCard.length} cards present; using the one in "${c.reader}" (the first); --reader chooses`);
+  };
+}
