@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { INPUT_LIMITS, InputTooLargeError, readBoundedFile } from '../transport/bounded-read.ts';
 import { writeSecretFile } from '../transport/secret-file.ts';
 import { SimStateError } from './errors.ts';
 import { SmartCardHsmSimulator } from './sc-hsm.ts';
@@ -14,9 +14,10 @@ import type { VirtualCard } from './virtual-card.ts';
 export async function loadSimulator(file: string): Promise<SmartCardHsmSimulator | undefined> {
   let text: string;
   try {
-    text = await readFile(file, 'utf8');
+    text = new TextDecoder().decode(await readBoundedFile(file, INPUT_LIMITS.simState, { what: 'simulator state file' }));
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    if (error instanceof InputTooLargeError) throw error;
     throw new SimStateError(`cannot be read (${(error as Error).message})`, file, error);
   }
   let json: unknown;

@@ -43,18 +43,15 @@ export class InputTooLargeError extends SchsmError {
   readonly file: string;
   readonly limit: number;
   constructor(file: string, limit: number, what: string, size?: number) {
+    const a = /^[aeiouAEIOU]/.test(what) ? 'an' : 'a';
     super(
-      `the ${what} ${file} is ${size === undefined ? 'larger than' : `${size} bytes, over`} the limit of ${formatLimit(limit)} for ${articleless(what)}s`,
+      `${file} is too large for ${a} ${what}: ${size === undefined ? `more than ${limit}` : size} bytes, the limit is ${formatLimit(limit)}`,
       'ERR_SCHSM_INPUT_TOO_LARGE',
-      { hint: `is ${file} the file you meant? A ${articleless(what)} is never that large` },
+      { hint: `is ${file} the file you meant? ${a === 'an' ? 'An' : 'A'} ${what} is never that large` },
     );
     this.file = file;
     this.limit = limit;
   }
-}
-
-function articleless(what: string): string {
-  return what.replace(/^(a|an|the) /, '');
 }
 
 /** "64 bytes", "64 KiB", "16 MiB". */
@@ -120,7 +117,11 @@ export function readBoundedFileSync(path: string, limit: number, options: Bounde
 }
 
 /** Read a stream (stdin) to its end, at most `limit` bytes. */
-export async function readBoundedStream(stream: NodeJS.ReadableStream, limit: number, options: Required<BoundedReadOptions>): Promise<Uint8Array> {
+export async function readBoundedStream(
+  stream: NodeJS.ReadableStream,
+  limit: number,
+  options: Required<BoundedReadOptions>,
+): Promise<Uint8Array> {
   const chunks: Uint8Array[] = [];
   let total = 0;
   for await (const chunk of stream as AsyncIterable<string | Uint8Array>) {

@@ -44,7 +44,7 @@ export const put: ExplorerCommand = {
     refuseKeyFid(fid, 'keys are not written as files');
     const force = args.flags.has('force');
     guardKeyFileChange(fid, 'replace', force);
-    const data = await readLocalFile(session, args.positional[1] ?? '', 'EF content file', INPUT_LIMITS.efContent);
+    const data = await readLocalFile(session, args.positional[1] ?? '', 'file', INPUT_LIMITS.efContent);
     await replaceFile(await session.card(), fid, data, { force });
     session.knownFids.add(fid);
     session.print(`${fidHex(fid)}: ${data.length} byte(s) written from ${args.positional[1] ?? ''}`);

@@ -1,6 +1,6 @@
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseScript, swMatches } from '../../../apdu/script.ts';
+import { INPUT_LIMITS, InputTooLargeError, readBoundedFile } from '../../../transport/bounded-read.ts';
 import { formatSw } from '../../../apdu/status-words.ts';
 import { line, type CliContext } from '../../context.ts';
 import { EXIT, UsageError } from '../../exit-codes.ts';
@@ -14,8 +14,10 @@ export interface RunScriptArgs extends ApduArgs {
 
 async function readScript(ctx: CliContext, file: string): Promise<string> {
   try {
-    return await readFile(path.resolve(ctx.cwd, file), 'utf8');
+    const bytes = await readBoundedFile(path.resolve(ctx.cwd, file), INPUT_LIMITS.script, { name: file, what: 'APDU script' });
+    return new TextDecoder().decode(bytes);
   } catch (error) {
+    if (error instanceof InputTooLargeError) throw error;
     throw new UsageError(
       `cannot read APDU script ${file}: ${(error as Error).message}`,
       'give the path of an .apdu file (see apdu/ for examples)',
