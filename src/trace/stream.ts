@@ -31,18 +31,22 @@ export function* fileLines(path: string, name: string, maxLine: number = INPUT_L
       let pos = 0;
       for (let eol = text.indexOf('\n'); eol >= 0; eol = text.indexOf('\n', pos)) {
         lineNo++;
+        if (eol - pos > maxLine) throw tooLong(maxLine, lineNo, name);
         yield text.slice(pos, eol);
         pos = eol + 1;
       }
       carry = pos === 0 ? text : text.slice(pos);
-      if (carry.length > maxLine)
-        throw new TraceParseError(`line longer than ${formatLimit(maxLine)}: a trace line holds one APDU`, lineNo + 1, name);
+      if (carry.length > maxLine) throw tooLong(maxLine, lineNo + 1, name);
       if (n === 0) break;
     }
     yield carry;
   } finally {
     closeSync(fd);
   }
+}
+
+function tooLong(maxLine: number, lineNo: number, name: string): TraceParseError {
+  return new TraceParseError(`line longer than ${formatLimit(maxLine)}: a trace line holds one APDU`, lineNo, name);
 }
 
 /** What a streamed trace says about itself; complete once its records have been read. */

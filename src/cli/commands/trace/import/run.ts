@@ -9,6 +9,7 @@ import { line, type CliContext } from '../../../context.ts';
 import { EXIT, UsageError } from '../../../exit-codes.ts';
 import { checkWritable, resolvePath } from '../../../files.ts';
 import { printJson } from '../../../output.ts';
+import { batched } from '../../../batched.ts';
 import { streamForCli } from '../load.ts';
 
 export interface TraceImportArgs extends Partial<GlobalArgs> {
@@ -55,13 +56,24 @@ function writeTraceFile(
     throw new UsageError(`cannot write ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
   }
   try {
-    const counts = fill((text) => void writeSync(fd, text));
+    const out = batched((text) => void writeSync(fd, text));
+    const counts = fill(out.write);
+    out.flush();
     closeSync(fd);
     return counts;
   } catch (err) {
     closeSync(fd);
     unlinkSync(full);
     throw err;
+  }
+}
+
+function toStdout(ctx: CliContext, quiet: boolean, fill: (write: (text: string) => void) => [number, number]): [number, number] {
+  const out = batched(quiet ? () => undefined : ctx.stdout);
+  try {
+    return fill(out.write);
+  } finally {
+    out.flush();
   }
 }
 
@@ -74,7 +86,7 @@ export async function runTraceImport(args: TraceImportArgs, ctx: CliContext): Pr
   const [exchanges, resets] =
     out !== undefined
       ? writeTraceFile(ctx, out, args.force === true, (write) => writeCanonical(stream, write))
-      : writeCanonical(stream, args.json === true ? () => undefined : ctx.stdout);
+      : toStdout(ctx, args.json === true, (write) => writeCanonical(stream, write));
   const summary = {
     file: args.file,
     importedFrom: stream.info.metadata['imported-from'] ?? 'schsm trace',

@@ -7,6 +7,7 @@ import type { GlobalArgs } from '../../../command.ts';
 import type { CliContext } from '../../../context.ts';
 import { EXIT } from '../../../exit-codes.ts';
 import { jsonReplacer } from '../../../output.ts';
+import { batched } from '../../../batched.ts';
 import { streamForCli } from '../load.ts';
 
 export interface TraceShowArgs extends Partial<GlobalArgs> {
@@ -29,6 +30,16 @@ const json = (v: unknown, indent: string): string => JSON.stringify(v, jsonRepla
  */
 export async function runTraceShow(args: TraceShowArgs, ctx: CliContext): Promise<number> {
   const stream = streamForCli(ctx, args.file, { format: args.format, redact: args.redact });
+  const out = batched(ctx.stdout);
+  try {
+    return show(args, stream, out.write);
+  } finally {
+    out.flush();
+  }
+}
+
+function show(args: TraceShowArgs, stream: TraceStream, write: (text: string) => void): number {
+  const ctx = { stdout: write };
   if (args.json === true) {
     let n = 0;
     for (const a of annotations(stream)) {
