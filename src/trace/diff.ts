@@ -191,18 +191,22 @@ export function diffRecordStreams(a: Iterable<TraceRecord>, b: Iterable<TraceRec
     if (out.length < keep) out.push(e);
   };
   for (;;) {
+    // In step, records are compared as they arrive and dropped at once (none lives long enough to be
+    // promoted by the garbage collector); only a divergence reads a window ahead.
+    A.fill(1);
+    B.fill(1);
+    const x = A.queue[0];
+    const y = B.queue[0];
+    if (x !== undefined && y !== undefined && sameCommand(x, y)) {
+      aligned++;
+      push(compareAligned(x, y, A.base, B.base));
+      A.drop(1);
+      B.drop(1);
+      continue;
+    }
+    if (x === undefined && y === undefined) break;
     A.fill(window);
     B.fill(window);
-    let k = 0;
-    while (k < A.queue.length && k < B.queue.length && sameCommand(A.queue[k] as TraceRecord, B.queue[k] as TraceRecord)) {
-      aligned++;
-      push(compareAligned(A.queue[k] as TraceRecord, B.queue[k] as TraceRecord, A.base + k, B.base + k));
-      k++;
-    }
-    A.drop(k);
-    B.drop(k);
-    if (k > 0) continue;
-    if (A.queue.length === 0 && B.queue.length === 0) break;
     aligned += alignWindow(A, B, push);
   }
   return { equal: total === 0, aRecords: A.count, bRecords: B.count, aligned, total, first: out[0], differences: out };

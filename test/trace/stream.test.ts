@@ -7,7 +7,7 @@ import path from 'node:path';
 import { diffRecordStreams } from '../../src/trace/diff.ts';
 import { TraceParseError } from '../../src/trace/errors.ts';
 import { formatRecord, formatTrace, parseTrace } from '../../src/trace/format.ts';
-import { fileLines, openTraceStream } from '../../src/trace/stream.ts';
+import { fileLines, openTraceStream, READ_CHUNK } from '../../src/trace/stream.ts';
 import { runCliCaptured } from '../helpers/cli.ts';
 
 const FIXTURES = path.resolve('fixtures/traces/sim');
@@ -31,10 +31,10 @@ test('every fixture trace streams to the same records, header and trailer as par
   }
 });
 
-test('lines that cross the 1 MiB read chunks arrive whole: a 3 MB line, CRLF, a UTF-8 character split by a chunk', (t) => {
+test('lines that cross the read chunks arrive whole: a 3 MB line, CRLF, a UTF-8 character split by a chunk', (t) => {
   const dir = mkdtempSync(path.join(tmpdir(), 'schsm-stream-'));
   const file = path.join(dir, 'x.txt');
-  const pad = 'a'.repeat((1 << 20) - 1); // "é" (2 bytes) starts at the last byte of the first chunk
+  const pad = 'a'.repeat(READ_CHUNK - 1); // "é" (2 bytes) starts at the last byte of the first chunk
   const long = 'b'.repeat(3_000_000);
   writeFileSync(file, `${pad}é\r\n${long}\nlast`);
   const lines = [...fileLines(file, 'x.txt')];
