@@ -86,7 +86,13 @@ export default async function main(mib = Number(process.argv[2] ?? 1024), rounds
       "peer: grep -c '^=>'": () => measure('grep', ['-c', '^=>', file]),
     };
     const results = Object.fromEntries(Object.keys(cases).map((k) => [k, []]));
-    for (let r = 0; r < rounds; r++) for (const [name, run] of Object.entries(cases)) results[name].push(await run());
+    for (let r = 0; r < rounds; r++) {
+      for (const [name, run] of Object.entries(cases)) {
+        const x = await run();
+        results[name].push(x);
+        console.log(`  round ${r + 1}: ${name}: ${x.mb.toFixed(1)} MB, ${x.s.toFixed(1)} s`);
+      }
+    }
     const over = [];
     for (const [name, rs] of Object.entries(results)) {
       const mbs = rs.map((x) => x.mb);
