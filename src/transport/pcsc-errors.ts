@@ -110,7 +110,7 @@ const ADVICE: Partial<Record<PcscCodeName, Advice>> = {
     hint: "a command or response exceeds pcsc-lite's transmit buffer of 65548 bytes (schsm checks commands before sending them, so the reader or the card sent more than an extended APDU holds)",
   },
   // libpcsclite reports a socket that pcscd closed as SCARD_W_SECURITY_VIOLATION: a pcscd that died,
-  // restarted or was stopped mid-session (measured: pcsc-lite 1.9.9), or its polkit rule refusing us.
+  // restarted or was stopped mid-session (issue 9, pcsc-lite 1.9.9), or its polkit rule refusing us.
   SCARD_W_SECURITY_VIOLATION: { code: 'ERR_SCHSM_PCSC_NO_SERVICE', hint: SERVICE_WENT_AWAY },
   SCARD_E_COMM_DATA_LOST: { code: 'ERR_SCHSM_PCSC_COMM', hint: 'communication with the card failed; re-insert it and try again' },
   SCARD_E_NOT_READY: { code: 'ERR_SCHSM_PCSC_COMM', hint: 'the reader or card is not ready; try again' },
