@@ -214,7 +214,7 @@ export async function connectReader(d: Discovery, watched: WatchedReader, option
     if (code === PCSC_CODE.SCARD_W_REMOVED_CARD || code === PCSC_CODE.SCARD_E_NO_SMARTCARD) {
       removed = error.message.includes('card removed or unreachable')
         ? error
-        : new PcscError(`SCardTransmit on "${name}": card removed or unreachable (${error.pcscName})`, code, { cause: error });
+        : new PcscError(`SCardTransmit on "${name}": ${error.pcscName} (card removed or unreachable)`, code, { cause: error });
       return removed;
     }
     if (code !== undefined && SERVICE_LOST.has(code)) {
@@ -226,7 +226,7 @@ export async function connectReader(d: Discovery, watched: WatchedReader, option
     if (code === PCSC_CODE.SCARD_W_RESET_CARD) await reconnect(r.SCARD_LEAVE_CARD, share).catch(() => undefined);
     if (code !== undefined && LINK_FAILURES.has(code) && (await cardGone(d, watched, REMOVAL_SETTLE_MS))) {
       removed = new PcscError(
-        `SCardTransmit on "${name}": card removed or unreachable (SCARD_W_REMOVED_CARD; pcscd first said ${error.pcscName})`,
+        `SCardTransmit on "${name}": SCARD_W_REMOVED_CARD (card removed or unreachable; pcscd first said ${error.pcscName})`,
         PCSC_CODE.SCARD_W_REMOVED_CARD,
         { cause: error },
       );
