@@ -56,8 +56,10 @@ export function encodeCommand(cmd: CommandApdu): Uint8Array {
   checkByte('P2', cmd.p2);
   const data = cmd.data ?? new Uint8Array(0);
   const ne = cmd.ne ?? 0;
-  if (data.length > MAX_NC) throw new ApduEncodeError(`command data of ${data.length} bytes exceeds the ISO 7816-4 maximum of 65535`);
-  if (!Number.isInteger(ne) || ne < 0 || ne > MAX_NE) throw new ApduEncodeError(`Ne must be 0..65536, got ${ne}`);
+  if (data.length > MAX_NC)
+    throw new ApduEncodeError(`command data of ${data.length} bytes exceeds the ISO 7816-4 maximum of 65535 by ${data.length - MAX_NC}`);
+  if (!Number.isInteger(ne) || ne < 0 || ne > MAX_NE)
+    throw new ApduEncodeError(`Ne must be 0..65536, got ${ne}${ne > MAX_NE ? ` (${ne - MAX_NE} over)` : ''}`);
   if (cmd.form !== undefined && cmd.form !== 'short' && cmd.form !== 'extended') {
     throw new ApduEncodeError(`form must be "short" or "extended", got ${JSON.stringify(cmd.form)}`);
   }

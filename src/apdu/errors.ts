@@ -29,9 +29,22 @@ export class ApduParseError extends SchsmError {
 export class TlvError extends SchsmError {
   override name = 'TlvError';
   readonly offset: number;
-  constructor(message: string, offset: number) {
-    super(`${message} at offset ${offset}`, 'ERR_SCHSM_TLV');
+  constructor(message: string, offset: number, code = 'ERR_SCHSM_TLV') {
+    super(`${message} at offset ${offset}`, code);
     this.offset = offset;
+  }
+}
+
+/**
+ * BER-TLV nested deeper than a reader follows (`MAX_TLV_DEPTH`): real card data nests a dozen levels
+ * at most, and hostile data nested 10,000 deep used to exhaust the call stack (a RangeError).
+ */
+export class TlvDepthError extends TlvError {
+  override name = 'TlvDepthError';
+  readonly maxDepth: number;
+  constructor(maxDepth: number, offset: number) {
+    super(`BER-TLV nested deeper than ${maxDepth} levels`, offset, 'ERR_SCHSM_TLV_DEPTH');
+    this.maxDepth = maxDepth;
   }
 }
 

@@ -1,3 +1,4 @@
+import { TlvDepthError } from './errors.ts';
 import { hex2, toHex } from './hex.ts';
 import { decodeTlvs, type Tlv } from './tlv.ts';
 import { TEXT_TAGS, tagName } from './tlv-names.ts';
@@ -10,14 +11,31 @@ export interface TlvPrintOptions {
   readonly maxValueBytes?: number;
 }
 
-/** Readable tree of BER-TLV data: tag, name where known, length, decoded or hex value. */
+/**
+ * How deep `formatTlv` follows constructed TLVs. Card data (CVCs, PKCS#15, X.509) nests about a dozen
+ * levels; the cap keeps the printer's stack and its output bounded: every line is at most
+ * MAX_TLV_DEPTH indents long, so the text grows linearly with the input.
+ */
+export const MAX_TLV_DEPTH = 64;
+
+/**
+ * Readable tree of BER-TLV data: tag, name where known, length, decoded or hex value. Throws TlvError
+ * for malformed top-level data and TlvDepthError (code ERR_SCHSM_TLV_DEPTH) past MAX_TLV_DEPTH levels.
+ */
 export function formatTlv(bytes: Uint8Array, options: TlvPrintOptions = {}): string {
   const lines: string[] = [];
-  printLevel(decodeTlvs(bytes, { allowPadding: true }), 0, undefined, lines, options);
+  printLevel(decodeTlvs(bytes, { allowPadding: true }), 0, 0, undefined, lines, options);
   return lines.join('\n');
 }
 
-function printLevel(tlvs: readonly Tlv[], depth: number, parent: number | undefined, out: string[], o: TlvPrintOptions): void {
+function printLevel(
+  tlvs: readonly Tlv[],
+  depth: number,
+  base: number,
+  parent: number | undefined,
+  out: string[],
+  o: TlvPrintOptions,
+): void {
   const unit = o.indent ?? '  ';
   const pad = unit.repeat(depth);
   for (const t of tlvs) {
@@ -28,6 +46,8 @@ function printLevel(tlvs: readonly Tlv[], depth: number, parent: number | undefi
       continue;
     }
     out.push(head);
+    const at = base + t.offset + t.headerLength;
+    if (depth + 1 >= MAX_TLV_DEPTH && t.value.length > 0) throw new TlvDepthError(MAX_TLV_DEPTH, at);
     let children: Tlv[];
     try {
       children = decodeTlvs(t.value);
@@ -35,7 +55,7 @@ function printLevel(tlvs: readonly Tlv[], depth: number, parent: number | undefi
       out.push(`${pad}${unit}(not TLV) ${shortHex(t.value, o)}`);
       continue;
     }
-    printLevel(children, depth + 1, t.tag, out, o);
+    printLevel(children, depth + 1, at, t.tag, out, o);
   }
 }
 

@@ -6,6 +6,7 @@ import { readFile } from './commands/read-binary.ts';
 import { deleteFile } from './commands/delete-file.ts';
 import { updateBinary } from './commands/update-binary.ts';
 import { FileNotFoundError, KeyNotFoundError } from './errors.ts';
+import { guardKeyFileChange } from './key-files.ts';
 import type { CardSession } from './session.ts';
 
 /** Content of EF `fid`, or undefined when the card says it does not exist (6A82). */
@@ -29,8 +30,13 @@ export async function deleteIfExists(card: CardSession, fid: number): Promise<bo
   }
 }
 
-/** Replace EF `fid` with `data`: delete it if present, then UPDATE BINARY (which creates it, §3.3). */
-export async function replaceFile(card: CardSession, fid: number, data: Uint8Array): Promise<void> {
+/**
+ * Replace EF `fid` with `data`: delete it if present, then UPDATE BINARY (which creates it, §3.3). A
+ * key-related EF (PRKD, certificate, C_DevAut, …: key-files.ts) is refused (RefusedError) unless
+ * `force`; the key commands pass it because they write a key's files together.
+ */
+export async function replaceFile(card: CardSession, fid: number, data: Uint8Array, options: { force?: boolean } = {}): Promise<void> {
+  guardKeyFileChange(fid, 'replace', options.force === true, '{ force: true }');
   await deleteIfExists(card, fid);
   await updateBinary(card, fid, data);
 }

@@ -90,7 +90,7 @@ async function generateAsymmetric(card: CardSession, ref: number, key: Asymmetri
   const ceFid = (FID_PREFIX.EE_CERTIFICATE << 8) | ref;
   const stored = await readFileIfExists(card, ceFid);
   const byCard = stored !== undefined && bytesEqual(stored, kp.request.bytes);
-  if (!byCard) await replaceFile(card, ceFid, kp.request.bytes);
+  if (!byCard) await replaceFile(card, ceFid, kp.request.bytes, { force: true });
   const size = key.kind === 'rsa' ? key.bits : curveOfKey(kp.publicKey).bits;
   const curve = key.kind === 'ec' ? curveOfKey(kp.publicKey).name : undefined;
   return { kp, size, curve, requestStoredBy: byCard ? ('card' as const) : ('host' as const) };
@@ -139,7 +139,7 @@ export async function generateKey(card: CardSession, options: GenerateKeyOptions
       ...(options.label === undefined ? {} : { label: options.label }),
       ...(options.usage === undefined ? {} : { usage: options.usage }),
     });
-    await replaceFile(card, (FID_PREFIX.PRKD << 8) | ref, prkd);
+    await replaceFile(card, (FID_PREFIX.PRKD << 8) | ref, prkd, { force: true });
     return { ...base, label: options.label, prkd };
   });
 }

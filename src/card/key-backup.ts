@@ -68,6 +68,6 @@ export async function importWrappedKey(
       );
   }
   await unwrapKey(card, ref, file.blob);
-  if (file.prkd !== undefined) await replaceFile(card, fidOf(FID_PREFIX.PRKD, ref), file.prkd);
-  if (file.certificate !== undefined) await replaceFile(card, fidOf(FID_PREFIX.EE_CERTIFICATE, ref), file.certificate);
+  if (file.prkd !== undefined) await replaceFile(card, fidOf(FID_PREFIX.PRKD, ref), file.prkd, { force: true });
+  if (file.certificate !== undefined) await replaceFile(card, fidOf(FID_PREFIX.EE_CERTIFICATE, ref), file.certificate, { force: true });
 }

@@ -1,4 +1,5 @@
 import type { Transport } from '../transport/transport.ts';
+import { exitOnClosedPipe, pipeWriter } from './closed-pipe.ts';
 import type { CardSource, CliContext } from './context.ts';
 import { colorWanted } from './style.ts';
 
@@ -58,9 +59,10 @@ export function colorAllowed(isTTY: boolean, env: Readonly<Record<string, string
 /** The real process: stdout/stderr, environment, terminal detection, PC/SC or simulator. */
 export function defaultContext(): CliContext {
   const isTTY = process.stdout.isTTY === true;
+  exitOnClosedPipe([process.stdout, process.stderr]);
   return {
-    stdout: (text) => void process.stdout.write(text),
-    stderr: (text) => void process.stderr.write(text),
+    stdout: pipeWriter(process.stdout),
+    stderr: pipeWriter(process.stderr),
     stdin: process.stdin,
     env: process.env,
     cwd: process.cwd(),

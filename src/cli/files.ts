@@ -4,8 +4,9 @@
  * "Secrets"); without it the command stops with exit code 4 before doing anything else.
  */
 import { constants } from 'node:fs';
-import { access, readFile, writeFile } from 'node:fs/promises';
+import { access, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { InputTooLargeError, readBoundedFile } from '../transport/bounded-read.ts';
 import { FileExistsError } from '../transport/errors.ts';
 import { writeSecretFile as writeSecret } from '../transport/secret-file.ts';
 import type { CliContext } from './context.ts';
@@ -51,11 +52,16 @@ export async function writePublicFile(ctx: CliContext, file: string, data: strin
   }
 }
 
-/** Read an input file; a missing or unreadable file is a usage error (exit 2). */
-export async function readInputFile(ctx: CliContext, file: string, what: string): Promise<Uint8Array> {
+/**
+ * Read an input file of at most `limit` bytes (INPUT_LIMITS in transport/bounded-read.ts; checked before
+ * and while reading, so /dev/zero or a FIFO cannot fill the memory); a missing, unreadable or too large
+ * file is a usage error (exit 2) naming the file.
+ */
+export async function readInputFile(ctx: CliContext, file: string, what: string, limit: number): Promise<Uint8Array> {
   try {
-    return new Uint8Array(await readFile(resolvePath(ctx, file)));
+    return await readBoundedFile(resolvePath(ctx, file), limit, { name: file, what });
   } catch (err) {
+    if (err instanceof InputTooLargeError) throw err;
     throw new UsageError(`cannot read the ${what} ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
   }
 }

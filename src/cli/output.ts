@@ -5,7 +5,7 @@
 import { toHex } from '../apdu/hex.ts';
 import { line, type CliContext } from './context.ts';
 
-function replacer(_key: string, value: unknown): unknown {
+export function jsonReplacer(_key: string, value: unknown): unknown {
   if (value instanceof Uint8Array) return toHex(value);
   if (typeof value === 'bigint') return value.toString();
   return value;
@@ -13,7 +13,7 @@ function replacer(_key: string, value: unknown): unknown {
 
 /** Print one JSON document (pretty, newline-terminated) on stdout. */
 export function printJson(ctx: CliContext, value: unknown): void {
-  line(ctx.stdout, JSON.stringify(value, replacer, 2));
+  line(ctx.stdout, JSON.stringify(value, jsonReplacer, 2));
 }
 
 /** sc-hsm-tool's layout: the label padded to 21 columns, then ": value". */

@@ -3,7 +3,7 @@
  * mode, and release the card at the end. The transport comes from the caller's factory (the CLI
  * decides between a PC/SC reader and the simulator), so this folder never imports PC/SC or sim/.
  */
-import { readFile } from 'node:fs/promises';
+import { INPUT_LIMITS, InputTooLargeError, readBoundedFile, readBoundedStream } from '../transport/bounded-read.ts';
 import path from 'node:path';
 import type { Transport } from '../transport/transport.ts';
 import { COMMANDS } from './commands/index.ts';
@@ -41,17 +41,19 @@ export interface ExplorerOptions {
   readonly redact?: boolean;
 }
 
-async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
-  let text = '';
-  for await (const chunk of stream) text += typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
-  return text;
-}
+const decode = (bytes: Uint8Array): string => new TextDecoder().decode(bytes);
 
 async function scriptText(o: ExplorerOptions): Promise<{ text: string; name: string }> {
-  if (o.script === undefined) return { text: await readAll(o.stdin), name: '<stdin>' };
+  const what = 'explorer script';
+  if (o.script === undefined)
+    return { text: decode(await readBoundedStream(o.stdin, INPUT_LIMITS.script, { name: '<stdin>', what })), name: '<stdin>' };
   try {
-    return { text: await readFile(path.resolve(o.cwd, o.script), 'utf8'), name: o.script };
+    return {
+      text: decode(await readBoundedFile(path.resolve(o.cwd, o.script), INPUT_LIMITS.script, { name: o.script, what })),
+      name: o.script,
+    };
   } catch (err) {
+    if (err instanceof InputTooLargeError) throw err;
     throw new UsageError(`cannot read the script ${o.script}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
   }
 }

@@ -4,8 +4,8 @@
  * or a wrapped key) and an existing file is never replaced unless `--force`.
  */
 import { readdirSync, statSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { InputTooLargeError, readBoundedFile } from '../transport/bounded-read.ts';
 import { FileExistsError, UsageError } from '../transport/errors.ts';
 import { writeSecretFile } from '../transport/secret-file.ts';
 import type { ExplorerSession } from './session.ts';
@@ -28,10 +28,12 @@ export async function writeLocalFile(session: ExplorerSession, file: string, dat
   }
 }
 
-export async function readLocalFile(session: ExplorerSession, file: string, what = 'file'): Promise<Uint8Array> {
+/** Read a local file of at most `limit` bytes (transport/bounded-read.ts: checked before and while reading). */
+export async function readLocalFile(session: ExplorerSession, file: string, what: string, limit: number): Promise<Uint8Array> {
   try {
-    return new Uint8Array(await readFile(resolveLocal(session, file)));
+    return await readBoundedFile(resolveLocal(session, file), limit, { name: file, what });
   } catch (err) {
+    if (err instanceof InputTooLargeError) throw err;
     throw new UsageError(`cannot read the ${what} ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
   }
 }

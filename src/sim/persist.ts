@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { INPUT_LIMITS, InputTooLargeError, readBoundedFile } from '../transport/bounded-read.ts';
 import { sweepLeftoverTemps, writeSecretFile, type LeftoverTemp } from '../transport/secret-file.ts';
 import { SimStateError } from './errors.ts';
 import { SmartCardHsmSimulator } from './sc-hsm.ts';
@@ -31,9 +31,10 @@ export async function loadSimulator(file: string, options: StateFileOptions = {}
   for (const t of await sweepLeftoverTemps(file)) (options.onNotice ?? stderrNotice)(leftoverNotice(file, t));
   let text: string;
   try {
-    text = await readFile(file, 'utf8');
+    text = new TextDecoder().decode(await readBoundedFile(file, INPUT_LIMITS.simState, { what: 'simulator state file' }));
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    if (error instanceof InputTooLargeError) throw error;
     throw new SimStateError(`cannot be read (${(error as NodeJS.ErrnoException).code ?? 'read error'})`, file);
   }
   let json: unknown;

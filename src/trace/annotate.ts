@@ -249,7 +249,7 @@ export function annotateExchange(rec: TraceExchange, number: number): ExchangeAn
   };
 }
 
-function annotateReset(rec: TraceReset): ResetAnnotation {
+export function annotateReset(rec: TraceReset): ResetAnnotation {
   return {
     kind: 'reset',
     line: rec.line,

@@ -33,6 +33,8 @@ export interface TraceDiff {
   readonly bRecords: number;
   /** Records aligned as the same command. */
   readonly aligned: number;
+  /** Number of differences found; `differences` keeps the first 10,000 of them. */
+  readonly total: number;
   readonly first: DiffEntry | undefined;
   readonly differences: readonly DiffEntry[];
 }
@@ -133,35 +135,128 @@ function dataDifference(x: HexPattern, y: HexPattern): string {
 
 /** Compare two traces. */
 export function diffTraces(ta: Trace, tb: Trace): TraceDiff {
-  const a = ta.records;
-  const b = tb.records;
-  const ops = editScript(a, b);
+  return diffRecordStreams(ta.records, tb.records);
+}
+
+export interface StreamDiffOptions {
+  /** Records of each side aligned at once after a divergence (Myers' algorithm on the window). */
+  readonly window?: number;
+  /** Differences kept in the result (the rest are counted in `total`). */
+  readonly keep?: number;
+}
+
+/** A side's records not yet aligned, with the index of the first one. */
+class Side {
+  readonly queue: TraceRecord[] = [];
+  base = 0;
+  done = false;
+  count = 0;
+  readonly it: Iterator<TraceRecord>;
+  constructor(it: Iterator<TraceRecord>) {
+    this.it = it;
+  }
+  fill(n: number): void {
+    while (!this.done && this.queue.length < n) {
+      const r = this.it.next();
+      if (r.done === true) this.done = true;
+      else {
+        this.queue.push(r.value);
+        this.count++;
+      }
+    }
+  }
+  drop(n: number): void {
+    this.queue.splice(0, n);
+    this.base += n;
+  }
+}
+
+/**
+ * Compare two record streams in bounded memory: records that agree are compared and dropped as they
+ * come; after a divergence the next `window` records of each side are aligned with Myers' algorithm,
+ * and what follows the last aligned pair waits for the next window. Traces shorter than the window
+ * are aligned as a whole.
+ */
+export function diffRecordStreams(a: Iterable<TraceRecord>, b: Iterable<TraceRecord>, options: StreamDiffOptions = {}): TraceDiff {
+  const window = options.window ?? 500;
+  const keep = options.keep ?? 10_000;
+  const A = new Side(a[Symbol.iterator]());
+  const B = new Side(b[Symbol.iterator]());
   const out: DiffEntry[] = [];
+  let total = 0;
   let aligned = 0;
-  for (let k = 0; k < ops.length; ) {
+  const push = (e: DiffEntry | undefined): void => {
+    if (e === undefined) return;
+    total++;
+    if (out.length < keep) out.push(e);
+  };
+  for (;;) {
+    // In step, records are compared as they arrive and dropped at once (none lives long enough to be
+    // promoted by the garbage collector); only a divergence reads a window ahead.
+    A.fill(1);
+    B.fill(1);
+    const x = A.queue[0];
+    const y = B.queue[0];
+    if (x !== undefined && y !== undefined && sameCommand(x, y)) {
+      aligned++;
+      push(compareAligned(x, y, A.base, B.base));
+      A.drop(1);
+      B.drop(1);
+      continue;
+    }
+    if (x === undefined && y === undefined) break;
+    A.fill(window);
+    B.fill(window);
+    aligned += alignWindow(A, B, push);
+  }
+  return { equal: total === 0, aRecords: A.count, bRecords: B.count, aligned, total, first: out[0], differences: out };
+}
+
+/** Align the queued windows; drop what was settled. Returns the number of aligned pairs. */
+function alignWindow(A: Side, B: Side, push: (e: DiffEntry) => void): number {
+  const a = A.queue;
+  const b = B.queue;
+  const ops = editScript(a, b);
+  const last = A.done && B.done ? ops.length - 1 : lastSame(ops);
+  const upto = last < 0 ? ops.length - 1 : last;
+  let aligned = 0;
+  let usedA = 0;
+  let usedB = 0;
+  for (let k = 0; k <= upto; ) {
     const op = ops[k] as Op;
     if (op.op === 'same') {
       aligned++;
-      const e = compareAligned(a[op.i] as TraceRecord, b[op.j] as TraceRecord, op.i, op.j);
-      if (e !== undefined) out.push(e);
+      const e = compareAligned(a[op.i] as TraceRecord, b[op.j] as TraceRecord, A.base + op.i, B.base + op.j);
+      if (e !== undefined) push(e);
+      usedA = op.i + 1;
+      usedB = op.j + 1;
       k++;
       continue;
     }
     const dels: number[] = [];
     const ins: number[] = [];
-    for (; k < ops.length && (ops[k] as Op).op !== 'same'; k++) {
+    for (; k <= upto && (ops[k] as Op).op !== 'same'; k++) {
       const o = ops[k] as Op;
       if (o.op === 'del') dels.push(o.i);
       else if (o.op === 'ins') ins.push(o.j);
     }
-    for (let p = 0; p < Math.max(dels.length, ins.length); p++) out.push(unmatched(a, b, dels[p], ins[p]));
+    for (let p = 0; p < Math.max(dels.length, ins.length); p++) push(unmatched(A, B, dels[p], ins[p]));
+    usedA = Math.max(usedA, (dels[dels.length - 1] ?? -1) + 1);
+    usedB = Math.max(usedB, (ins[ins.length - 1] ?? -1) + 1);
   }
-  return { equal: out.length === 0, aRecords: a.length, bRecords: b.length, aligned, first: out[0], differences: out };
+  A.drop(usedA);
+  B.drop(usedB);
+  return aligned;
 }
 
-function unmatched(a: readonly TraceRecord[], b: readonly TraceRecord[], i: number | undefined, j: number | undefined): DiffEntry {
-  const sa = i === undefined ? undefined : side(a[i] as TraceRecord, i);
-  const sb = j === undefined ? undefined : side(b[j] as TraceRecord, j);
+function lastSame(ops: readonly Op[]): number {
+  for (let k = ops.length - 1; k >= 0; k--) if ((ops[k] as Op).op === 'same') return k;
+  return -1;
+}
+
+function unmatched(A: Side, B: Side, i: number | undefined, j: number | undefined): DiffEntry {
+  const sa = i === undefined ? undefined : side(A.queue[i] as TraceRecord, A.base + i);
+  const sb = j === undefined ? undefined : side(B.queue[j] as TraceRecord, B.base + j);
   if (sa !== undefined && sb !== undefined) return { kind: 'command', a: sa, b: sb, detail: 'different command' };
   if (sa !== undefined) return { kind: 'only-a', a: sa, b: undefined, detail: 'only in A' };
   return { kind: 'only-b', a: undefined, b: sb, detail: 'only in B' };
@@ -177,12 +272,11 @@ function sideLines(label: string, s: DiffSide | undefined, file: string): string
 /** Readable report of a diff (`schsm trace diff`). */
 export function renderDiff(d: TraceDiff, nameA = 'A', nameB = 'B'): string {
   if (d.equal) return `traces match: ${d.aRecords} record(s) each, masks respected, timing ignored\n`;
-  const lines = [
-    `traces differ: ${d.differences.length} difference(s); ${d.aligned} record(s) aligned (A has ${d.aRecords}, B has ${d.bRecords})`,
-  ];
+  const lines = [`traces differ: ${d.total} difference(s); ${d.aligned} record(s) aligned (A has ${d.aRecords}, B has ${d.bRecords})`];
   d.differences.forEach((e, n) => {
     lines.push('', `${n === 0 ? 'first divergence' : `difference ${n + 1}`}: ${e.kind} — ${e.detail}`);
     lines.push(...sideLines('A', e.a, nameA), ...sideLines('B', e.b, nameB));
   });
+  if (d.total > d.differences.length) lines.push('', `… and ${d.total - d.differences.length} more difference(s) not shown`);
   return `${lines.join('\n')}\n`;
 }

@@ -99,15 +99,21 @@ const TIME = /^@[ \t]*(\d+(?:\.\d+)?)[ \t]*(ms|us|µs|s)$/;
 
 /** Parse trace text. Throws TraceParseError naming the source line. */
 export function parseTrace(text: string, options: ParseTraceOptions = {}): Trace {
-  return new Parser(text, options.file).run();
+  return new TraceParser(text, options.file).run();
 }
 
-class Parser {
-  readonly text: string;
+/**
+ * The parser. `run()` parses a whole text; for a streamed trace (stream.ts), `feedLine` takes one line
+ * at a time, `onRecord` receives each record instead of collecting it, `headerDone` turns true at the
+ * first line after the header, and `finish()` ends the text.
+ */
+export class TraceParser {
+  text: string;
   readonly file: string | undefined;
   readonly records: TraceRecord[] = [];
   readonly header: string[] = [];
   readonly metadata: Record<string, string> = {};
+  onRecord: ((r: TraceRecord) => void) | undefined;
   inHeader = true;
   comments: string[] | undefined;
   cmd: HexPattern | undefined;
@@ -129,20 +135,50 @@ class Parser {
       let eol = text.indexOf('\n', pos);
       if (eol < 0) eol = len;
       lineNo++;
-      let s = pos;
-      let e = eol;
+      this.span(pos, eol, lineNo);
       pos = eol + 1;
-      while (s < e && isBlank(text.charCodeAt(s))) s++;
-      while (e > s && isBlankOrCr(text.charCodeAt(e - 1))) e--;
-      if (s === e) this.inHeader = false;
-      else this.line(s, e, lineNo);
     }
-    if (this.cmd !== undefined) this.fail(`command at line ${this.cmdLine} has no response (<=) before the end`, this.cmdLine);
+    return this.finish();
+  }
+
+  /** One line (without its LF) of a streamed text. */
+  feedLine(line: string, lineNo: number): void {
+    this.text = line;
+    this.span(0, line.length, lineNo);
+  }
+
+  get headerDone(): boolean {
+    return !this.inHeader;
+  }
+
+  /** The trace-format the header names must be one this parser reads. */
+  checkVersion(): void {
     const version = this.metadata['trace-format'];
     if (version !== undefined && version !== TRACE_FORMAT_VERSION) {
       this.fail(`unsupported trace-format ${JSON.stringify(version)} (this schsm reads version ${TRACE_FORMAT_VERSION})`, 1);
     }
+  }
+
+  /** End of the text: a command without response is an error. */
+  finish(): Trace {
+    if (this.cmd !== undefined) this.fail(`command at line ${this.cmdLine} has no response (<=) before the end`, this.cmdLine);
+    this.checkVersion();
     return { metadata: this.metadata, header: this.header, records: this.records, trailer: this.comments ?? [], source: this.file };
+  }
+
+  private span(start: number, end: number, lineNo: number): void {
+    const text = this.text;
+    let s = start;
+    let e = end;
+    while (s < e && isBlank(text.charCodeAt(s))) s++;
+    while (e > s && isBlankOrCr(text.charCodeAt(e - 1))) e--;
+    if (s === e) this.inHeader = false;
+    else this.line(s, e, lineNo);
+  }
+
+  private emit(r: TraceRecord): void {
+    if (this.onRecord === undefined) this.records.push(r);
+    else this.onRecord(r);
   }
 
   line(s: number, e: number, lineNo: number): void {
@@ -222,7 +258,7 @@ class Parser {
       responseNote: this.note(h, e),
       comments: mergeComments(this.cmdComments, this.comments),
     };
-    this.records.push(exchange);
+    this.emit(exchange);
     this.cmd = undefined;
     this.comments = undefined;
   }
@@ -251,7 +287,7 @@ class Parser {
       note: this.note(h, e),
       comments: this.comments,
     };
-    this.records.push(rec);
+    this.emit(rec);
     this.comments = undefined;
   }
 

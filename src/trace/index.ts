@@ -28,3 +28,4 @@ export * from './annotate.ts';
 export * from './annotate-json.ts';
 export * from './render.ts';
 export * from './diff.ts';
+export * from './stream.ts';

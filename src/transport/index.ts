@@ -15,3 +15,5 @@ export type { PcscConnectOptions } from './pcsc-connection.ts';
 export { PcscError, PcscUnavailableError, PCSC_CODE, pcscCodeName, type PcscCodeName } from './pcsc-errors.ts';
 export { withTrafficLog } from './log.ts';
 export { observeTransport, type ExchangeObserver } from './observe.ts';
+export * from './bounded-read.ts';
+export * from './command-size.ts';

@@ -1,7 +1,7 @@
 import createDebug from 'debug';
 import type { Transport } from './transport.ts';
 import { TransportError, TransportTimeoutError } from './errors.ts';
-import { PcscError, pcscErrorFrom, PCSC_CODE } from './pcsc-errors.ts';
+import { PcscError, pcscErrorFrom, PCSC_CODE, SERVICE_LOST } from './pcsc-errors.ts';
 import { SCARD_STATE, type Discovery, type PcscReader, type WatchedReader } from './pcsc-binding.ts';
 
 const log = createDebug('schsm:transport');
@@ -183,10 +183,24 @@ export async function connectReader(d: Discovery, watched: WatchedReader, option
         transmitMs,
         outstanding.wrap((cb) => r.transmit(data, receiveBytes, protocol, cb)),
       );
+      if (res.byteLength < 2) throw unreachable(res.byteLength);
       return new Uint8Array(res.buffer, res.byteOffset, res.byteLength);
     } catch (error) {
       throw await explainFailure(error);
     }
+  };
+
+  /**
+   * SCardTransmit "succeeded" with no status word: the reader driver lost the card mid-exchange
+   * (measured: vpcd answers 0 bytes when the card process is killed while a command is in flight).
+   * No card answers without SW1 SW2, so the handle is dead, as for a pulled card.
+   */
+  const unreachable = (got: number): PcscError => {
+    removed = new PcscError(
+      `SCardTransmit on "${name}": card removed or unreachable (the reader returned ${got} byte(s), not even a status word)`,
+      PCSC_CODE.SCARD_W_REMOVED_CARD,
+    );
+    return removed;
   };
 
   /**
@@ -197,11 +211,22 @@ export async function connectReader(d: Discovery, watched: WatchedReader, option
   const explainFailure = async (error: unknown): Promise<unknown> => {
     if (!(error instanceof PcscError)) return error;
     const code = error.pcscCode;
-    if (code === PCSC_CODE.SCARD_W_REMOVED_CARD || code === PCSC_CODE.SCARD_E_NO_SMARTCARD) removed = error;
+    if (code === PCSC_CODE.SCARD_W_REMOVED_CARD || code === PCSC_CODE.SCARD_E_NO_SMARTCARD) {
+      removed = error.message.includes('card removed or unreachable')
+        ? error
+        : new PcscError(`SCardTransmit on "${name}": ${error.pcscName} (card removed or unreachable)`, code, { cause: error });
+      return removed;
+    }
+    if (code !== undefined && SERVICE_LOST.has(code)) {
+      removed = new PcscError(`SCardTransmit on "${name}": the PC/SC service went away (pcscd said ${error.pcscName})`, code, {
+        cause: error,
+      });
+      return removed;
+    }
     if (code === PCSC_CODE.SCARD_W_RESET_CARD) await reconnect(r.SCARD_LEAVE_CARD, share).catch(() => undefined);
     if (code !== undefined && LINK_FAILURES.has(code) && (await cardGone(d, watched, REMOVAL_SETTLE_MS))) {
       removed = new PcscError(
-        `SCardTransmit on "${name}": SCARD_W_REMOVED_CARD (the card was removed; pcscd first said ${error.pcscName})`,
+        `SCardTransmit on "${name}": SCARD_W_REMOVED_CARD (card removed or unreachable; pcscd first said ${error.pcscName})`,
         PCSC_CODE.SCARD_W_REMOVED_CARD,
         { cause: error },
       );

@@ -61,12 +61,20 @@ const START_PCSCD =
   'start the PC/SC daemon: `sudo systemctl start pcscd.socket` (or run `pcscd -f &` as root); install it with `apt-get install pcscd`';
 const PICK_READER = 'list readers with `schsm readers` and pick one with --reader NAME|PART|INDEX';
 const INSERT_CARD = 'insert the card (or plug in the token) and run the command again';
+const SERVICE_WENT_AWAY = `the PC/SC service went away (pcscd stopped, restarted or crashed) or refused this user (polkit): check \`systemctl status pcscd\`, then run the command again; ${START_PCSCD}`;
+
+/** Codes with which a PC/SC call fails when pcscd itself is gone (its socket closed or refused). */
+export const SERVICE_LOST: ReadonlySet<number> = new Set([
+  0x8010006a, // SCARD_W_SECURITY_VIOLATION: libpcsclite's name for "pcscd closed our socket"
+  0x8010001e, // SCARD_E_SERVICE_STOPPED
+  0x8010001d, // SCARD_E_NO_SERVICE
+]);
 
 /** What schsm calls each PC/SC failure and what it tells the user to do. */
 const ADVICE: Partial<Record<PcscCodeName, Advice>> = {
   SCARD_E_NO_SERVICE: { code: 'ERR_SCHSM_PCSC_NO_SERVICE', hint: START_PCSCD },
-  SCARD_E_SERVICE_STOPPED: { code: 'ERR_SCHSM_PCSC_NO_SERVICE', hint: `pcscd stopped: ${START_PCSCD}` },
-  SCARD_F_COMM_ERROR: { code: 'ERR_SCHSM_PCSC_NO_SERVICE', hint: `lost the connection to pcscd: ${START_PCSCD}` },
+  SCARD_E_SERVICE_STOPPED: { code: 'ERR_SCHSM_PCSC_NO_SERVICE', hint: SERVICE_WENT_AWAY },
+  SCARD_F_COMM_ERROR: { code: 'ERR_SCHSM_PCSC_NO_SERVICE', hint: `lost the connection to pcscd: ${SERVICE_WENT_AWAY}` },
   SCARD_E_NO_READERS_AVAILABLE: {
     code: 'ERR_SCHSM_PCSC_NO_READERS',
     hint: 'connect a card reader or USB token; `schsm readers` shows what pcscd sees',
@@ -99,8 +107,11 @@ const ADVICE: Partial<Record<PcscCodeName, Advice>> = {
   },
   SCARD_E_INSUFFICIENT_BUFFER: {
     code: 'ERR_SCHSM_PCSC_BUFFER',
-    hint: 'the response is larger than the PC/SC buffer; report this as a bug',
+    hint: "a command or response exceeds pcsc-lite's transmit buffer of 65548 bytes (schsm checks commands before sending them, so the reader or the card sent more than an extended APDU holds)",
   },
+  // libpcsclite reports a socket that pcscd closed as SCARD_W_SECURITY_VIOLATION: a pcscd that died,
+  // restarted or was stopped mid-session (issue 9, pcsc-lite 1.9.9), or its polkit rule refusing us.
+  SCARD_W_SECURITY_VIOLATION: { code: 'ERR_SCHSM_PCSC_NO_SERVICE', hint: SERVICE_WENT_AWAY },
   SCARD_E_COMM_DATA_LOST: { code: 'ERR_SCHSM_PCSC_COMM', hint: 'communication with the card failed; re-insert it and try again' },
   SCARD_E_NOT_READY: { code: 'ERR_SCHSM_PCSC_COMM', hint: 'the reader or card is not ready; try again' },
   SCARD_E_NOT_TRANSACTED: {

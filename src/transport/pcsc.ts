@@ -3,6 +3,7 @@ import type { Transport } from './transport.ts';
 import { RefusedError, TransportTimeoutError } from './errors.ts';
 import { PcscError, PCSC_CODE } from './pcsc-errors.ts';
 import { SCARD_STATE, startDiscovery, stateNames, type Discovery, type WatchedReader } from './pcsc-binding.ts';
+import { withCommandSizeLimit } from './command-size.ts';
 import { connectReader, type PcscConnectOptions } from './pcsc-connection.ts';
 
 const log = createDebug('schsm:transport');
@@ -222,5 +223,6 @@ export async function openPcscTransport(options: OpenPcscOptions = {}): Promise<
     throw error;
   }
   log('connecting to "%s" (%s)', watched.reader.name, options.exclusive === true ? 'exclusive' : 'shared');
-  return connectReader(d, watched, options); // on failure it closes `d` itself, once nothing is outstanding
+  // on failure connectReader closes `d` itself, once nothing is outstanding
+  return withCommandSizeLimit(await connectReader(d, watched, options));
 }

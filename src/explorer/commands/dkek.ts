@@ -3,6 +3,7 @@
  * `.pbe` share file on the host (§8.2; the password from the variable or a hidden prompt, never from
  * the command line) and import the share `80 52 00 00 20 <share> 00`. The share is wiped afterwards.
  */
+import { INPUT_LIMITS } from '../../transport/bounded-read.ts';
 import { importDkekShare, queryDkekStatus, type DkekStatus } from '../../card/commands/import-dkek-share.ts';
 import { decryptDkekShare } from '../../card/formats/dkek-share-file.ts';
 import { arity, parseArgs } from '../args.ts';
@@ -51,7 +52,7 @@ const importShare: Subcommand = {
     const args = parseArgs(tokens, { 'password-env': 'string' });
     arity(args, 1, 1, 'dkek import FILE [--password-env VAR]');
     const name = args.positional[0] ?? '';
-    const file = await readLocalFile(session, name, 'DKEK share file');
+    const file = await readLocalFile(session, name, 'DKEK share file', INPUT_LIMITS.dkekShare);
     const card = await session.card();
     const before = await queryDkekStatus(card);
     if (before.outstanding === 0)

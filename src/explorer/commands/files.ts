@@ -11,6 +11,7 @@ import type { SmartCardHsm } from '../../card/sc-hsm.ts';
 import { arity, fidHex, parseArgs, parseData, parseFid, parseNumber } from '../args.ts';
 import { completeFid } from '../complete.ts';
 import { RefusedError, UsageError } from '../../transport/errors.ts';
+import { guardKeyFileChange } from '../../card/key-files.ts';
 import { isKey } from '../objects.ts';
 import type { ExplorerCommand } from '../types.ts';
 
@@ -31,15 +32,16 @@ export function refuseKeyFid(fid: number, what: string): void {
 
 export const create: ExplorerCommand = {
   name: 'create',
-  args: 'FID [size]',
+  args: 'FID [size] [--force]',
   help: 'create an empty EF (the SmartCard-HSM grows EFs as they are written; size is accepted for opensc-explorer compatibility)',
   complete: (session, i, partial) => (i === 0 ? completeFid(session, partial) : []),
   async run(session, tokens) {
-    const args = parseArgs(tokens);
-    arity(args, 1, 2, 'create FID [size]');
+    const args = parseArgs(tokens, { force: 'boolean' });
+    arity(args, 1, 2, 'create FID [size] [--force]');
     const fid = parseFid(args.positional[0] ?? '');
     if (args.positional[1] !== undefined) parseNumber(args.positional[1], 'size', 0, 0xffff);
     refuseKeyFid(fid, 'cannot create it as a file');
+    guardKeyFileChange(fid, 'create', args.flags.has('force'));
     const card = await session.card();
     if (await efExists(card, fid))
       throw new UsageError(`${fidHex(fid)} exists`, `\`rm ${fidHex(fid)}\` first, or write it with put / update_binary`);
@@ -53,7 +55,7 @@ export const del: ExplorerCommand = {
   name: 'delete',
   aliases: ['rm'],
   args: 'FID [--force]',
-  help: 'delete an EF (a key only with --force; `keys delete` removes a key with its files)',
+  help: 'delete an EF (a key, PRKD, certificate or C_DevAut only with --force; `keys delete` removes a key with its files)',
   complete: (session, i, partial) => (i === 0 ? completeFid(session, partial) : []),
   async run(session, tokens) {
     const args = parseArgs(tokens, { force: 'boolean' });
@@ -65,6 +67,7 @@ export const del: ExplorerCommand = {
         `\`keys delete ${fid & 0xff}\` also removes its PRKD and certificate; \`rm ${fidHex(fid)} --force\` deletes just the key`,
       );
     }
+    guardKeyFileChange(fid, 'delete', args.flags.has('force'));
     await deleteFile(await session.card(), fid);
     session.knownFids.delete(fid);
     if (session.currentEf === fid) session.currentEf = undefined;
@@ -74,18 +77,19 @@ export const del: ExplorerCommand = {
 
 export const updateBinaryCommand: ExplorerCommand = {
   name: 'update_binary',
-  args: 'FID OFFSET DATA',
-  help: 'write bytes (hex or "text") into an EF at an offset; a missing EF is created',
+  args: 'FID OFFSET DATA [--force]',
+  help: 'write bytes (hex or "text") into an EF at an offset; a missing EF is created (key-related EFs only with --force)',
   details: ['update_binary CF01 0 "hello"', 'update_binary CF01 5 20:77:6F:72:6C:64'],
   complete: (session, i, partial) => (i === 0 ? completeFid(session, partial) : []),
   async run(session, tokens) {
-    const args = parseArgs(tokens);
-    arity(args, 3, 3, 'update_binary FID OFFSET DATA');
+    const args = parseArgs(tokens, { force: 'boolean' });
+    arity(args, 3, 3, 'update_binary FID OFFSET DATA [--force]');
     const fid = parseFid(args.positional[0] ?? '');
     const offset = parseNumber(args.positional[1] ?? '', 'offset', 0, 0xffff);
     const dataToken = args.positionalTokens[2];
     const data = dataToken === undefined ? new Uint8Array(0) : parseData(dataToken);
     refuseKeyFid(fid, 'keys are not written with UPDATE BINARY');
+    guardKeyFileChange(fid, 'write', args.flags.has('force'));
     await updateBinary(await session.card(), fid, data, offset);
     session.knownFids.add(fid);
     session.print(`${data.length} byte(s) written to ${fidHex(fid)} at offset ${offset}`);

@@ -2,6 +2,7 @@
  * `keys wrap REF FILE [--force]` and `keys unwrap REF FILE [--force]`: key backup under the DKEK in
  * sc-hsm-tool's wrapped-key file format (§9.2), via card/key-backup.ts. The file is written 0600.
  */
+import { INPUT_LIMITS } from '../../transport/bounded-read.ts';
 import { buildWrappedKeyFile, parseWrappedKeyFile } from '../../card/formats/wrapped-key-file.ts';
 import { exportWrappedKey, importWrappedKey } from '../../card/key-backup.ts';
 import { arity, parseArgs } from '../args.ts';
@@ -48,7 +49,7 @@ export const keyUnwrap: Subcommand = {
     const args = parseArgs(tokens, { force: 'boolean' });
     arity(args, 2, 2, 'keys unwrap REF FILE [--force]');
     const ref = keyRefArg(args.positional[0]);
-    const file = parseWrappedKeyFile(await readLocalFile(session, args.positional[1] ?? '', 'wrapped-key file'));
+    const file = parseWrappedKeyFile(await readLocalFile(session, args.positional[1] ?? '', 'wrapped-key file', INPUT_LIMITS.wrappedKey));
     const card = await session.card();
     await card.exclusive(() => importWrappedKey(card, ref, file, { replace: args.flags.has('force') }));
     await session.refreshFids().catch(() => undefined);

@@ -3,6 +3,7 @@
  * hashes, the card signs (sign-message.ts, §3.13); the signature is checked with the key's public
  * key from CExx before it is shown or written.
  */
+import { INPUT_LIMITS } from '../../transport/bounded-read.ts';
 import { fromHex, hex2, toHex } from '../../apdu/hex.ts';
 import { curveOfKey } from '../../card/cvc-key.ts';
 import { ecdsaDerToRaw } from '../../card/formats/ecdsa-signature.ts';
@@ -23,7 +24,7 @@ async function message(session: ExplorerSession, args: ParsedArgs): Promise<Uint
   const given = (['in', 'text', 'hex'] as const).filter((k) => args.values.has(k));
   if (given.length !== 1) throw new UsageError('give the data to sign once: --in FILE, --text TEXT or --hex HEX');
   const v = args.values.get(given[0] ?? 'in') ?? '';
-  if (given[0] === 'in') return readLocalFile(session, v, 'input file');
+  if (given[0] === 'in') return readLocalFile(session, v, 'input file', INPUT_LIMITS.signInput);
   return given[0] === 'text' ? new TextEncoder().encode(v) : fromHex(v);
 }
 

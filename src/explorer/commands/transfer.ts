@@ -7,12 +7,14 @@
 import { hexdump } from '../../apdu/hex.ts';
 import { getChallenge } from '../../card/commands/get-challenge.ts';
 import { replaceFile } from '../../card/files.ts';
+import { INPUT_LIMITS } from '../../transport/bounded-read.ts';
 import { arity, fidHex, parseArgs, parseFid, parseNumber } from '../args.ts';
 import { completeFid } from '../complete.ts';
 import { completePath, readLocalFile, writeLocalFile } from '../local-files.ts';
 import type { ExplorerCommand } from '../types.ts';
 import { readEf } from './cat.ts';
 import { refuseKeyFid } from './files.ts';
+import { guardKeyFileChange } from '../../card/key-files.ts';
 
 export const get: ExplorerCommand = {
   name: 'get',
@@ -32,16 +34,18 @@ export const get: ExplorerCommand = {
 
 export const put: ExplorerCommand = {
   name: 'put',
-  args: 'FID file',
-  help: 'replace an EF with the content of a local file (the EF is created when missing)',
+  args: 'FID file [--force]',
+  help: 'replace an EF with the content of a local file (the EF is created when missing; key-related EFs only with --force)',
   complete: (session, i, partial) => (i === 0 ? completeFid(session, partial) : i === 1 ? completePath(session, partial) : []),
   async run(session, tokens) {
-    const args = parseArgs(tokens);
-    arity(args, 2, 2, 'put FID file');
+    const args = parseArgs(tokens, { force: 'boolean' });
+    arity(args, 2, 2, 'put FID file [--force]');
     const fid = parseFid(args.positional[0] ?? '');
     refuseKeyFid(fid, 'keys are not written as files');
-    const data = await readLocalFile(session, args.positional[1] ?? '');
-    await replaceFile(await session.card(), fid, data);
+    const force = args.flags.has('force');
+    guardKeyFileChange(fid, 'replace', force);
+    const data = await readLocalFile(session, args.positional[1] ?? '', 'file', INPUT_LIMITS.efContent);
+    await replaceFile(await session.card(), fid, data, { force });
     session.knownFids.add(fid);
     session.print(`${fidHex(fid)}: ${data.length} byte(s) written from ${args.positional[1] ?? ''}`);
   },

@@ -4,6 +4,7 @@
  * the blob: KCV of the shares vs the blob's, AES-CMAC, key consistency, certificate vs key (§9).
  * Exit 0 only when everything verifies; 1 when a check fails.
  */
+import { INPUT_LIMITS } from '../../../transport/bounded-read.ts';
 import { decryptDkekShare } from '../../../card/formats/dkek-share-file.ts';
 import { verifyBackup, type BackupVerification } from '../../../card/formats/backup-verify.ts';
 import type { GlobalArgs } from '../../command.ts';
@@ -25,7 +26,7 @@ async function openShares(ctx: CliContext, args: BackupVerifyArgs): Promise<Uint
   if (args.passwordEnv !== undefined && args.passwordEnv.length !== args.share.length) {
     throw new UsageError(`give --password-env once per --share (${args.share.length} shares, ${args.passwordEnv.length} variables)`);
   }
-  const files = await Promise.all(args.share.map((f) => readInputFile(ctx, f, 'DKEK share file')));
+  const files = await Promise.all(args.share.map((f) => readInputFile(ctx, f, 'DKEK share file', INPUT_LIMITS.dkekShare)));
   const reader = new SecretReader(ctx);
   const shares: Uint8Array[] = [];
   for (const [i, name] of args.share.entries()) {
@@ -119,7 +120,7 @@ function jsonOf(file: string, v: BackupVerification): unknown {
 }
 
 export async function runBackupVerify(args: BackupVerifyArgs, ctx: CliContext): Promise<number> {
-  const file = await readInputFile(ctx, args.file, 'wrapped-key file');
+  const file = await readInputFile(ctx, args.file, 'wrapped-key file', INPUT_LIMITS.wrappedKey);
   const shares = await openShares(ctx, args);
   let result: BackupVerification;
   try {

@@ -3,6 +3,7 @@
  * hidden prompt; or rebuilt from threshold shares, §8.3), then import all shares in ONE exclusive
  * section: `80 52 00 00 20 <share> 00` per file (§3.10). Output as sc-hsm-tool prints it (§8.2).
  */
+import { INPUT_LIMITS } from '../../../transport/bounded-read.ts';
 import { queryDkekStatus, importDkekShare, type DkekStatus } from '../../../card/commands/import-dkek-share.ts';
 import { decryptDkekShare, parseDkekShareFile } from '../../../card/formats/dkek-share-file.ts';
 import { WrongPasswordError } from '../../../card/formats/errors.ts';
@@ -69,7 +70,10 @@ async function decryptWithProgress(ctx: CliContext, file: Uint8Array, password: 
 async function thresholdPasswordFor(ctx: CliContext, reader: SecretReader, args: ImportShareArgs): Promise<Uint8Array> {
   const base = args.shareIdBase ?? 'hex';
   if (args.sharesFile !== undefined) {
-    const set = parseShareFileText(new TextDecoder().decode(await readInputFile(ctx, args.sharesFile, 'shares file')), base);
+    const set = parseShareFileText(
+      new TextDecoder().decode(await readInputFile(ctx, args.sharesFile, 'shares file', INPUT_LIMITS.thresholdShares)),
+      base,
+    );
     const shares = args.thresholdShares === undefined ? set.shares : set.shares.slice(0, args.thresholdShares);
     return reconstructPassword(set.prime, shares);
   }
@@ -132,7 +136,7 @@ async function importAll(card: SmartCardHsm, shares: readonly Uint8Array[]): Pro
 export async function runImportShare(args: ImportShareArgs, ctx: CliContext): Promise<number> {
   checkArgs(args);
   const files: Uint8Array[] = [];
-  for (const f of args.files) files.push(await readInputFile(ctx, f, 'DKEK share file')); // a missing file fails before the card is touched
+  for (const f of args.files) files.push(await readInputFile(ctx, f, 'DKEK share file', INPUT_LIMITS.dkekShare)); // a missing file fails before the card is touched
   return withDevice(args, ctx, async (card) => {
     checkCard(await queryDkekStatus(card), args.files.length);
     const reader = new SecretReader(ctx);

@@ -3,6 +3,7 @@
  * (sign-message.ts), right after VERIFY in the same exclusive section; then check the signature with
  * the key's public key (from CExx) before writing it, so a wrong key or mechanism never yields a file.
  */
+import { INPUT_LIMITS, readBoundedStream } from '../../../transport/bounded-read.ts';
 import { hex2 } from '../../../apdu/hex.ts';
 import { curveOfKey } from '../../../card/cvc-key.ts';
 import { ecdsaDerToRaw } from '../../../card/formats/ecdsa-signature.ts';
@@ -52,12 +53,10 @@ function mechanism(alg: string): MessageMechanism {
 }
 
 async function readMessage(ctx: CliContext, args: SignArgs): Promise<Uint8Array> {
-  if (args.in !== '-') return readInputFile(ctx, args.in, 'input file');
+  if (args.in !== '-') return readInputFile(ctx, args.in, 'input file', INPUT_LIMITS.signInput);
   if (args.pinStdin === true)
     throw new UsageError('--in - and --pin-stdin both want stdin', 'pass the PIN with --pin-env VAR or the prompt');
-  const chunks: Buffer[] = [];
-  for await (const c of ctx.stdin) chunks.push(typeof c === 'string' ? Buffer.from(c) : c);
-  return new Uint8Array(Buffer.concat(chunks));
+  return readBoundedStream(ctx.stdin, INPUT_LIMITS.signInput, { name: '<stdin>', what: 'input file' });
 }
 
 function encodeSignature(sig: Uint8Array, mech: MessageMechanism, key: KeyObject | undefined, format: 'der' | 'raw'): Uint8Array {

@@ -5,6 +5,7 @@
  * exclusive section, and finally prove the key: a signature over a random challenge must verify with
  * the certificate's public key (exit 1 if not).
  */
+import { INPUT_LIMITS } from '../../../transport/bounded-read.ts';
 import { toHex } from '../../../apdu/hex.ts';
 import { queryDkekStatus } from '../../../card/commands/import-dkek-share.ts';
 import { decodeKeyBlob } from '../../../card/formats/key-blob.ts';
@@ -26,7 +27,7 @@ import { keyRef } from './key-ref.ts';
 
 export async function runKeysUnwrap(args: CardArgs & PinArgs & { ref: number; file: string }, ctx: CliContext): Promise<number> {
   const ref = keyRef(args.ref);
-  const file = parseWrappedKeyFile(await readInputFile(ctx, args.file, 'wrapped-key file'));
+  const file = parseWrappedKeyFile(await readInputFile(ctx, args.file, 'wrapped-key file', INPUT_LIMITS.wrappedKey));
   for (const w of file.warnings) line(ctx.stderr, `warning: ${args.file}: ${w}`);
   const blob = decodeKeyBlob(file.blob);
   const blobKcv = toHex(blob.kcv);

@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { INPUT_LIMITS, readBoundedFile } from '../../../transport/bounded-read.ts';
 import { toHex } from '../../../apdu/hex.ts';
 
 /**
@@ -77,7 +77,9 @@ export async function identifyAtr(atr: Uint8Array, listFile = SMARTCARD_LIST): P
   const hex = toHex(atr);
   const known = identifyKnownAtr(hex);
   if (known !== undefined) return known;
-  const text = await readFile(listFile, 'utf8').catch(() => undefined);
+  const text = await readBoundedFile(listFile, INPUT_LIMITS.atrList, { what: 'ATR list' })
+    .then((b) => new TextDecoder().decode(b))
+    .catch(() => undefined);
   const found = text === undefined ? undefined : lookupSmartcardList(text, hex);
   if (found === undefined) return undefined;
   return {

@@ -1,6 +1,6 @@
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { apduForDisplay, parseScript, swMatches } from '../../../apdu/script.ts';
+import { INPUT_LIMITS, InputTooLargeError, readBoundedFile } from '../../../transport/bounded-read.ts';
 import { formatSw } from '../../../apdu/status-words.ts';
 import { isGuardedCommand } from '../../../apdu/guard.ts';
 import { line, type CliContext } from '../../context.ts';
@@ -16,8 +16,10 @@ export interface RunScriptArgs extends ApduArgs {
 
 async function readScript(ctx: CliContext, file: string): Promise<string> {
   try {
-    return await readFile(path.resolve(ctx.cwd, file), 'utf8');
+    const bytes = await readBoundedFile(path.resolve(ctx.cwd, file), INPUT_LIMITS.script, { name: file, what: 'APDU script' });
+    return new TextDecoder().decode(bytes);
   } catch (error) {
+    if (error instanceof InputTooLargeError) throw error;
     throw new UsageError(
       `cannot read APDU script ${file}: ${(error as Error).message}`,
       'give the path of an .apdu file (see apdu/ for examples)',

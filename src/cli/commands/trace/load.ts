@@ -1,4 +1,6 @@
 import { loadTraceFile } from '../../../trace/load.ts';
+import { openTraceStream, type TraceStream } from '../../../trace/stream.ts';
+import type { TraceRecord } from '../../../trace/types.ts';
 import type { LogFormat } from '../../../trace/import/index.ts';
 import type { Trace } from '../../../trace/types.ts';
 import type { CliContext } from '../../context.ts';
@@ -23,8 +25,43 @@ export function loadForCli(
       redactUnwrap: options.redactUnwrap === true,
     });
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'EACCES' || code === 'EISDIR') throw new UsageError(`cannot read the trace ${file}: ${code}`);
-    throw err;
+    throw readFailure(err, file);
   }
+}
+
+/** An unreadable file is a usage error (exit 2) naming it; anything else is passed on. */
+function readFailure(err: unknown, file: string): unknown {
+  const code = (err as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT' || code === 'EACCES' || code === 'EISDIR') return new UsageError(`cannot read the trace ${file}: ${code}`);
+  return err;
+}
+
+/** `loadForCli` for a trace read record by record (stream.ts): show, import and diff of traces of any size. */
+export function streamForCli(
+  ctx: CliContext,
+  file: string,
+  options: { format?: LogFormat | undefined; redact?: boolean | undefined; redactUnwrap?: boolean | undefined } = {},
+): TraceStream {
+  let stream: TraceStream;
+  try {
+    stream = openTraceStream(resolvePath(ctx, file), {
+      name: file,
+      ...(options.format === undefined ? {} : { format: options.format }),
+      redact: options.redact !== false,
+      redactUnwrap: options.redactUnwrap === true,
+    });
+  } catch (err) {
+    throw readFailure(err, file);
+  }
+  const inner = stream;
+  return {
+    info: inner.info,
+    *[Symbol.iterator](): Generator<TraceRecord> {
+      try {
+        yield* inner;
+      } catch (err) {
+        throw readFailure(err, file);
+      }
+    },
+  };
 }

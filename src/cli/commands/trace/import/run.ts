@@ -1,13 +1,16 @@
-import { formatTrace } from '../../../../trace/format.ts';
+import { closeSync, fchmodSync, openSync, unlinkSync, writeSync } from 'node:fs';
 import type { LogFormat } from '../../../../trace/import/index.ts';
+import { formatComment, formatHeader, formatRecord } from '../../../../trace/print.ts';
 import { NOT_REDACTED_WARNING } from '../../../../trace/redaction.ts';
-import { exchangesOf } from '../../../../trace/types.ts';
+import type { TraceStream } from '../../../../trace/stream.ts';
+import { FileExistsError } from '../../../../transport/errors.ts';
 import type { GlobalArgs } from '../../../command.ts';
 import { line, type CliContext } from '../../../context.ts';
-import { EXIT } from '../../../exit-codes.ts';
-import { checkWritable, writeSecretFile } from '../../../files.ts';
+import { EXIT, UsageError } from '../../../exit-codes.ts';
+import { checkWritable, resolvePath } from '../../../files.ts';
 import { printJson } from '../../../output.ts';
-import { loadForCli } from '../load.ts';
+import { batched } from '../../../batched.ts';
+import { streamForCli } from '../load.ts';
 
 export interface TraceImportArgs extends Partial<GlobalArgs> {
   readonly file: string;
@@ -16,25 +19,84 @@ export interface TraceImportArgs extends Partial<GlobalArgs> {
   readonly redactUnwrap?: boolean | undefined;
 }
 
-/** Import, redact (unless --no-redact), write the trace to -o (0600, no overwrite) or stdout. */
+/** Write the trace in canonical form through `write`, record by record; returns [exchanges, resets]. */
+function writeCanonical(stream: TraceStream, write: (text: string) => void): [number, number] {
+  let exchanges = 0;
+  let resets = 0;
+  for (const r of stream) {
+    const first = exchanges + resets === 0;
+    if (first) write(formatHeader(stream.info.header));
+    write(formatRecord(r, first && stream.info.header.length > 0));
+    if (r.kind === 'exchange') exchanges++;
+    else resets++;
+  }
+  const { header, trailer } = stream.info;
+  if (exchanges + resets === 0) write(formatHeader(header));
+  if (trailer.length > 0) {
+    const gap = exchanges + resets > 0 || header.length === 0 ? '\n' : '';
+    write(`${gap}${trailer.map(formatComment).join('\n')}\n`);
+  }
+  return [exchanges, resets];
+}
+
+/** Stream into `file`, created with mode 0600 (exclusive unless `force`); a failed import leaves no partial file. */
+function writeTraceFile(
+  ctx: CliContext,
+  file: string,
+  force: boolean,
+  fill: (write: (text: string) => void) => [number, number],
+): [number, number] {
+  const full = resolvePath(ctx, file);
+  let fd: number;
+  try {
+    fd = openSync(full, force ? 'w' : 'wx', 0o600);
+    fchmodSync(fd, 0o600);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST') throw new FileExistsError(file);
+    throw new UsageError(`cannot write ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  }
+  try {
+    const out = batched((text) => void writeSync(fd, text));
+    const counts = fill(out.write);
+    out.flush();
+    closeSync(fd);
+    return counts;
+  } catch (err) {
+    closeSync(fd);
+    unlinkSync(full);
+    throw err;
+  }
+}
+
+function toStdout(ctx: CliContext, quiet: boolean, fill: (write: (text: string) => void) => [number, number]): [number, number] {
+  const out = batched(quiet ? () => undefined : ctx.stdout);
+  try {
+    return fill(out.write);
+  } finally {
+    out.flush();
+  }
+}
+
+/** Import, redact (unless --no-redact), write the trace to -o (0600, no overwrite) or stdout, streamed. */
 export async function runTraceImport(args: TraceImportArgs, ctx: CliContext): Promise<number> {
   if (args.out !== undefined) await checkWritable(ctx, args.out, args.force === true);
-  const trace = loadForCli(ctx, args.file, { format: args.format, redact: args.redact, redactUnwrap: args.redactUnwrap });
+  const stream = streamForCli(ctx, args.file, { format: args.format, redact: args.redact, redactUnwrap: args.redactUnwrap });
   if (args.redact === false) line(ctx.stderr, NOT_REDACTED_WARNING);
-  const text = formatTrace(trace);
-  const exchanges = exchangesOf(trace).length;
+  const out = args.out;
+  const [exchanges, resets] =
+    out !== undefined
+      ? writeTraceFile(ctx, out, args.force === true, (write) => writeCanonical(stream, write))
+      : toStdout(ctx, args.json === true, (write) => writeCanonical(stream, write));
   const summary = {
     file: args.file,
-    importedFrom: trace.metadata['imported-from'] ?? 'schsm trace',
+    importedFrom: stream.info.metadata['imported-from'] ?? 'schsm trace',
     exchanges,
-    resets: trace.records.length - exchanges,
-    redacted: trace.metadata.redacted,
-    ...(args.out === undefined ? {} : { out: args.out }),
+    resets,
+    redacted: stream.info.metadata.redacted,
+    ...(out === undefined ? {} : { out }),
   };
-  if (args.out !== undefined) {
-    await writeSecretFile(ctx, args.out, new TextEncoder().encode(text), args.force === true);
-    if (args.json !== true) line(ctx.stderr, `${exchanges} exchange(s) from ${args.file} (${summary.importedFrom}) written to ${args.out}`);
-  } else if (args.json !== true) ctx.stdout(text);
+  if (out !== undefined && args.json !== true)
+    line(ctx.stderr, `${exchanges} exchange(s) from ${args.file} (${summary.importedFrom}) written to ${out}`);
   if (args.json === true) printJson(ctx, summary);
   return EXIT.OK;
 }

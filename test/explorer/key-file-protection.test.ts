@@ -1,0 +1,78 @@
+// Issue 9 finding 14: the explorer's `put C401 file` silently overwrote a key's PRKD (after which
+// `keys wrap` failed on that key) while `rm CC01` was protected. Every hand-made change of an EF that
+// makes up or describes a key (PRKD C4xx, certificate/request CExx, CCxx, C_DevAut 2F02, …) is refused
+// without --force, in the explorer and in the library (replaceFile), and nothing is sent to the card.
+import test from 'ava';
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { SmartCardHsm } from '../../src/card/sc-hsm.ts';
+import { replaceFile } from '../../src/card/files.ts';
+import { keyFileRole } from '../../src/card/key-files.ts';
+import { exitCodeFor } from '../../src/cli/exit-codes.ts';
+import { createSimulatorTransport } from '../../src/sim/index.ts';
+import { RefusedError } from '../../src/transport/errors.ts';
+import { explore, hexes, initialisedSim, tempDir, USER_PIN } from './helpers.ts';
+
+const login = `verify user ${USER_PIN}`;
+
+/** APDUs that change EF `fid` (UPDATE BINARY odd INS D7 P1P2 = FID; DELETE FILE E4 with the FID as data). */
+function changes(apdus: readonly Uint8Array[], fid: string): string[] {
+  return hexes(apdus).filter((h) => h.startsWith(`00D7${fid}`) || h === `00E4020002${fid}`);
+}
+
+test('put C401 / update_binary C401 / rm C401 without --force: refused, nothing sent, the PRKD still describes the key', async (t) => {
+  const sim = await initialisedSim();
+  const dir = tempDir();
+  writeFileSync(path.join(dir, 'junk.bin'), Buffer.from('DEADBEEF', 'hex'));
+  const gen = await explore(sim, [login, 'keys generate ec:prime256v1 --label kept'], { cwd: dir });
+  t.is(gen.code, 0, gen.stderr);
+  for (const line of [
+    'put C401 junk.bin',
+    'update_binary C401 0 00',
+    'rm C401',
+    'put CE01 junk.bin',
+    'create C402',
+    'update_binary 2F02 0 00',
+  ]) {
+    const r = await explore(sim, [login, line], { cwd: dir });
+    t.is(r.code, 1, line);
+    t.regex(
+      r.stderr,
+      /is (the description \(PRKD\) of key 1|the certificate or CV request of key 1|the description \(PRKD\) of key 2|the device certificates)/,
+      line,
+    );
+    t.regex(r.stderr, /add --force if you mean it/, line);
+    t.deepEqual(changes(r.apdus, line.split(' ')[1] ?? ''), [], `${line}: nothing sent`);
+  }
+  const ls = await explore(sim, [login, 'cat C401'], { cwd: dir });
+  t.regex(ls.stdout, /"kept"/, 'the PRKD still describes the key');
+});
+
+test('put C401 --force overwrites it (the documented override), as rm CC01 --force deletes a key', async (t) => {
+  const sim = await initialisedSim();
+  const dir = tempDir();
+  writeFileSync(path.join(dir, 'prkd.bin'), Buffer.from('A0 03 02 01 00'.replace(/ /g, ''), 'hex'));
+  const r = await explore(sim, [login, 'keys generate ec:prime256v1', 'put C401 prkd.bin --force'], { cwd: dir });
+  t.is(r.code, 0, r.stderr);
+  t.true(changes(r.apdus, 'C401').some((h) => h.startsWith('00D7C401')));
+});
+
+test('ordinary EFs stay writable without --force', async (t) => {
+  const sim = await initialisedSim();
+  const r = await explore(sim, [login, 'update_binary CF01 0 "x"', 'rm CF01']);
+  t.is(r.code, 0, r.stderr);
+});
+
+test('library: replaceFile refuses a key-related EF (RefusedError, exit 4) unless { force: true }', async (t) => {
+  const sim = await initialisedSim();
+  const card = await SmartCardHsm.open(await createSimulatorTransport({ simulator: sim }));
+  const err = await t.throwsAsync(replaceFile(card, 0xc401, Uint8Array.of(1)), { instanceOf: RefusedError });
+  t.is(exitCodeFor(err), 4);
+  t.regex(err?.message ?? '', /^C401 is the description \(PRKD\) of key 1: overwriting it/);
+  await card.close();
+});
+
+test('which EFs count as key-related', (t) => {
+  for (const fid of [0xc401, 0xce01, 0xcc01, 0xcc00, 0x2f02, 0xca01, 0xc801, 0xcb01]) t.not(keyFileRole(fid), undefined, fid.toString(16));
+  for (const fid of [0xcf01, 0xcd01, 0xc901, 0x2f03, 0x2f10]) t.is(keyFileRole(fid), undefined, fid.toString(16));
+});
