@@ -40,6 +40,8 @@ export * from './pkcs15-encode.ts';
 export * from './files.ts';
 export * from './keys.ts';
 export * from './generate-key.ts';
+export * from './derive-key.ts';
+export * from './ec-point.ts';
 export * from './device-identity.ts';
 export * from './formats/index.ts';
 export * from './pin-guard.ts';
