@@ -38,7 +38,7 @@ export function exitCodeFor(error: unknown): number {
   if (code === 'ERR_SCHSM_REFUSED' || code === 'ERR_SCHSM_EXISTS') return EXIT.REFUSED;
   if (
     code.startsWith('ERR_SCHSM_PCSC') ||
-    code.startsWith('ERR_SCHSM_TRANSPORT') ||
+    (code.startsWith('ERR_SCHSM_TRANSPORT') && code !== 'ERR_SCHSM_TRANSPORT_PIN') ||
     code === 'ERR_SCHSM_TIMEOUT' ||
     code === 'ERR_SCHSM_NO_CARD'
   )
