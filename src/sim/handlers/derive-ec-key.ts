@@ -18,8 +18,8 @@ export const ALGO_EC_DERIVE = 0x98;
  *
  *   d' = (d + param) mod n,   so that   Q' = Q + param·G   can be computed from the PUBLIC key.
  *
- * (pico-hsm adds too but reduces by the field prime p instead of the order n, which gives a different
- * key whenever d + param ≥ p or lies in [n, p); §3.16.) The new key is on the source's curve, keeps its
+ * (pico-hsm adds too but reduces by the field prime p instead of the order n: a different key whenever
+ * d + param ≥ p, an unreduced scalar when it lies in [n, p); §3.16.) The new key is on the source's curve, keeps its
  * allowed-algorithm list and key domain (no escalation through derivation), has no use counter, and
  * nothing is written to EFs (C4/CE are the host's). One use of the source key is counted.
  *
