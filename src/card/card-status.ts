@@ -4,8 +4,9 @@
  */
 import { SW } from '../apdu/status-words.ts';
 import { FID, FID_PREFIX, OPTION_NAMES, PIN_REF } from './constants.ts';
-import { parseCvcChain } from './cvc.ts';
+import { deviceChrOf, parseDeviceCertificates, serialOfChr } from './device-identity.ts';
 import { CardError } from './errors.ts';
+import { CvcError } from './host-errors.ts';
 import { enumerateObjects } from './commands/enumerate-objects.ts';
 import { queryDkekStatus, type DkekStatus } from './commands/import-dkek-share.ts';
 import { pinStatus, type PinStatus } from './commands/verify-pin.ts';
@@ -33,7 +34,7 @@ export interface CardStatus {
   /** Device serial = device CHR minus its 5-digit sequence (§10); undefined without EF 2F02. */
   readonly serial: string | undefined;
   readonly deviceChr: string | undefined;
-  /** Content of EF 2F02 (device CVC ‖ issuer CVC) as read for the serial; undefined without it. */
+  /** Content of EF 2F02 as read for the serial (device CVC ‖ issuer CVC on a CardContact card); undefined without it. */
   readonly deviceCertificates: Uint8Array | undefined;
   /** Number of keys besides the device key CC00. */
   readonly keyCount: number;
@@ -53,23 +54,39 @@ export function readDeviceCertificates(card: CardSession): Promise<Uint8Array | 
   return readFileIfExists(card, FID.C_DEV_AUT);
 }
 
+/**
+ * The holder of the first certificate or CV request in EF 2F02 (read liberally: other implementations
+ * put an authenticated request first, device-identity.ts); undefined when there is none or it does not
+ * decode (`schsm status` reports why).
+ */
 function chrOf(certificates: Uint8Array | undefined): string | undefined {
-  return certificates === undefined ? undefined : parseCvcChain(certificates)[0]?.body.chr;
+  if (certificates === undefined) return undefined;
+  try {
+    return deviceChrOf(parseDeviceCertificates(certificates));
+  } catch (err) {
+    if (err instanceof CvcError) return undefined;
+    throw err;
+  }
 }
 
-/** Device CHR from EF 2F02 (first CVC); undefined when the EF does not exist. */
+/** Device CHR from EF 2F02 (first CVC or request); undefined when the EF does not exist or does not decode. */
 export async function readDeviceChr(card: CardSession): Promise<string | undefined> {
   return chrOf(await readDeviceCertificates(card));
 }
 
-const NO_DKEK_SW: ReadonlySet<number> = new Set([
+/**
+ * Answers to the DKEK query that mean "this device has no DKEK": 6D00 (CardContact, sc-hsm-tool's
+ * reading), 6B00 (the independent card in ../shared/traces when uninitialised), 6A88, 6985.
+ */
+export const NO_DKEK_SW: ReadonlySet<number> = new Set([
   SW.INS_NOT_SUPPORTED,
   SW.WRONG_P1P2,
   SW.REFERENCED_DATA_NOT_FOUND,
   SW.CONDITIONS_OF_USE_NOT_SATISFIED,
 ]);
 
-async function dkekOrUndefined(card: CardSession): Promise<DkekStatus | undefined> {
+/** The DKEK query `80 52 00 00 00`, undefined when the device answers that it has no DKEK (NO_DKEK_SW). */
+export async function queryDkekStatusIfAny(card: CardSession): Promise<DkekStatus | undefined> {
   try {
     return await queryDkekStatus(card);
   } catch (err) {
@@ -92,7 +109,7 @@ export async function isInitialized(card: CardSession): Promise<boolean> {
 export async function readCardStatus(card: CardSession, applet: AppletInfo): Promise<CardStatus> {
   const userPin = await pinStatus(card, PIN_REF.USER);
   const soPin = await pinStatus(card, PIN_REF.SO);
-  const dkek = await dkekOrUndefined(card);
+  const dkek = await queryDkekStatusIfAny(card);
   const deviceCertificates = await readDeviceCertificates(card);
   const deviceChr = chrOf(deviceCertificates);
   const objects = await enumerateObjects(card);
@@ -104,7 +121,7 @@ export async function readCardStatus(card: CardSession, applet: AppletInfo): Pro
     options: applet.options === undefined ? undefined : decodeOptions(applet.options),
     version: applet.version,
     appletType: applet.typeName,
-    serial: deviceChr !== undefined && deviceChr.length > 5 ? deviceChr.slice(0, -5) : undefined,
+    serial: serialOfChr(deviceChr),
     deviceChr,
     deviceCertificates,
     keyCount: objects.filter((fid) => fid >> 8 === FID_PREFIX.KEY && (fid & 0xff) !== 0).length,

@@ -11,7 +11,7 @@
 import { ApduError } from '../apdu/errors.ts';
 import { hex2, hex4 } from '../apdu/hex.ts';
 import { SW, describeStatusWord, formatSw, retriesLeft } from '../apdu/status-words.ts';
-import { INS, PIN_REF, pinName } from './constants.ts';
+import { ALGO, INS, PIN_REF, pinName } from './constants.ts';
 
 /** What was being done when the status word came back; the INS decides the meaning of the SW. */
 export interface StatusContext {
@@ -82,8 +82,8 @@ export class TransportPinError extends CardError {
       sw,
       ctx,
       'ERR_SCHSM_TRANSPORT_PIN',
-      'the user PIN is still the transport PIN',
-      'change the PIN (CHANGE REFERENCE DATA) before using the device',
+      'the user PIN is still the transport PIN: the device refuses every login, and so every key use, until it is changed',
+      'change it first: CHANGE REFERENCE DATA with the transport PIN as the current PIN (`schsm pin change`, explorer `change user`)',
     );
   }
 }
@@ -153,13 +153,17 @@ export class KeyNotFoundError extends CardError {
   }
 }
 
-/** 6A81 (pico 6985) on SIGN / DECIPHER / CIPHER: the key's algorithm list forbids it (§3.13). */
+/**
+ * 6A81 (pico 6985) on SIGN / DECIPHER / CIPHER / DERIVE EC KEY: the key's algorithm list forbids it
+ * (§3.13). The algorithm is P2, except for DERIVE EC KEY, whose P2 is the new key and whose algorithm is 98.
+ */
 export class AlgorithmNotAllowedError extends CardError {
   override name = 'AlgorithmNotAllowedError';
   readonly keyRef: number | undefined;
   readonly algorithm: number | undefined;
   constructor(sw: number, ctx: StatusContext) {
-    const a = ctx.p2 === undefined ? 'this algorithm' : `algorithm ${hex2(ctx.p2)}`;
+    const algorithm = ctx.ins === INS.DERIVE_EC_KEY ? ALGO.EC_DERIVE : ctx.p2;
+    const a = algorithm === undefined ? 'this algorithm' : `algorithm ${hex2(algorithm)}`;
     super(
       sw,
       ctx,
@@ -168,7 +172,7 @@ export class AlgorithmNotAllowedError extends CardError {
       'check the key type and the allowed-algorithm list given at key generation (tag 91)',
     );
     this.keyRef = ctx.keyRef;
-    this.algorithm = ctx.p2;
+    this.algorithm = algorithm;
   }
 }
 

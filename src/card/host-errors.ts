@@ -53,3 +53,22 @@ export class NoFreeKeyReferenceError extends SchsmError {
     super('no free key reference (1..255 are all in use)', 'ERR_SCHSM_NO_FREE_KEY_REF', { hint: 'delete a key first' });
   }
 }
+
+/**
+ * DERIVE EC KEY made a key whose signature does not verify with Q' = Q + param·G computed on the host:
+ * the card derived a different key than d + param (mod n), §3.16.
+ */
+export class DerivedKeyMismatchError extends SchsmError {
+  override name = 'DerivedKeyMismatchError';
+  readonly keyRef: number;
+  constructor(keyRef: number, sourceRef: number) {
+    super(
+      `the key the card derived into ${keyRef} is not d + param of key ${sourceRef}: its signature does not verify with Q + param·G computed on this computer`,
+      'ERR_SCHSM_DERIVED_KEY_MISMATCH',
+      {
+        hint: `no PRKD or certificate was written for key ${keyRef}; delete it (schsm keys delete --ref ${keyRef} --yes) and report the device model`,
+      },
+    );
+    this.keyRef = keyRef;
+  }
+}

@@ -52,7 +52,7 @@ export function exitCodeFor(error: unknown): number {
   if (REFUSED_CODES.has(code)) return EXIT.REFUSED;
   if (
     code.startsWith('ERR_SCHSM_PCSC') ||
-    code.startsWith('ERR_SCHSM_TRANSPORT') ||
+    (code.startsWith('ERR_SCHSM_TRANSPORT') && code !== 'ERR_SCHSM_TRANSPORT_PIN') ||
     code === 'ERR_SCHSM_TIMEOUT' ||
     code === 'ERR_SCHSM_NO_CARD'
   )

@@ -6,7 +6,8 @@ import { X509Certificate } from 'node:crypto';
 import { toHex } from '../apdu/hex.ts';
 import { FID, FID_PREFIX } from '../card/constants.ts';
 import { parseAuthenticatedRequest, type CvCertificate, type CvcPublicKey } from '../card/cvc.ts';
-import { verifyAuthenticatedRequest, verifyDeviceChain } from '../card/cvc-verify.ts';
+import { verifyAuthenticatedRequest } from '../card/cvc-verify.ts';
+import { checkDeviceIdentity, parseDeviceCertificates, type SelfDescribedIdentity } from '../card/device-identity.ts';
 import { parseCd, parseDcod, parsePrkd, type CommonObjectAttributes } from '../card/pkcs15.ts';
 import { decodeTokenLabel } from '../card/token-info.ts';
 
@@ -79,8 +80,23 @@ export function x509Lines(bytes: Uint8Array): string[] {
   ];
 }
 
+/** EF 2F02 in another implementation's layout (device-identity.ts): each object decoded, then the verdict. */
+function selfDescribedLines(bytes: Uint8Array, own: SelfDescribedIdentity): string[] {
+  const out: string[] = [];
+  for (const e of parseDeviceCertificates(bytes)) {
+    if (e.kind === 'request')
+      out.push('CV request:', ...cvcLines(e.request.request, '  '), `  outer CAR:    ${quoted(e.request.outerCar ?? '')}`);
+    else if (e.kind === 'certificate') out.push('certificate:', ...cvcLines(e.certificate, '  '));
+    else out.push(`object with tag ${e.tag.toString(16).toUpperCase()}`);
+  }
+  for (const s of own.signatures) out.push(`${s.what}: ${s.verified ? 'verifies' : 'does NOT verify'}`);
+  return [...out, `identity: ${own.summary}`];
+}
+
 function chainLines(bytes: Uint8Array): string[] {
-  const v = verifyDeviceChain(bytes);
+  const id = checkDeviceIdentity(bytes);
+  if (id.layout === 'other') return selfDescribedLines(bytes, id.identity);
+  const v = id.chain;
   return [
     'device certificate (C_DevAut):',
     ...cvcLines(v.device, '  '),

@@ -35,6 +35,7 @@ export const INS = {
   SIGN: 0x68, // §3.13
   WRAP_KEY: 0x72, // §3.17
   UNWRAP_KEY: 0x74, // §3.18
+  DERIVE_EC_KEY: 0x76, // §3.16
   CIPHER_SYMMETRIC: 0x78, // §3.15
   GET_CHALLENGE: 0x84, // §3.19
   GENERAL_AUTHENTICATE: 0x86, // §3.21

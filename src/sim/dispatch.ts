@@ -3,6 +3,7 @@ import { cipherSymmetric } from './handlers/cipher-symmetric.ts';
 import { changeReferenceData } from './handlers/change-reference-data.ts';
 import { decipher } from './handlers/decipher.ts';
 import { deleteFile } from './handlers/delete-file.ts';
+import { deriveEcKey } from './handlers/derive-ec-key.ts';
 import { enumerateObjects } from './handlers/enumerate-objects.ts';
 import { generateAsymmetricKeyPair } from './handlers/generate-asymmetric-key-pair.ts';
 import { generateSymmetricKey } from './handlers/generate-symmetric-key.ts';
@@ -44,6 +45,7 @@ export const DISPATCH: ReadonlyMap<number, InsHandler> = new Map<number, InsHand
   [INS.WRAP_KEY, wrapKey], // §3.17
   [INS.UNWRAP_KEY, unwrapKey], // §3.18
   [INS.CIPHER_SYMMETRIC, cipherSymmetric], // §3.15
+  [INS.DERIVE_EC_KEY, deriveEcKey], // §3.16
   [INS.GET_CHALLENGE, getChallenge], // §3.19
   [INS.SELECT, select], // §3.1
   [INS.READ_BINARY, readBinary], // §3.2 (even INS)

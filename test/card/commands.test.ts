@@ -2,6 +2,7 @@
 // peer traces — never produced by the encoder under test.
 import test from 'ava';
 import { apdu, hex } from '../helpers/apdu.ts';
+import { MalformedResponseError } from '../../src/card/host-errors.ts';
 import { cardWithScript } from '../helpers/card-script.ts';
 import { verifyPin, pinStatus } from '../../src/card/commands/verify-pin.ts';
 import { initializeDevice } from '../../src/card/commands/initialize-device.ts';
@@ -121,13 +122,25 @@ test('WRAP KEY for key 1: 80720192000000 (§11.1)', async (t) => {
   tr.assertConsumed();
 });
 
-test('DKEK query 8052000000 (§11.1) and import 80 52 00 00 20 <share> 00 (peer trace 08, 13)', async (t) => {
+test('DKEK query 8052000000 (§11.1) and import 80 52 00 00 20 <share> 00 (peer trace 08, 13): a zero KCV is reported as hidden', async (t) => {
   const { card, tr } = await cardWithScript([
     [apdu`80 52 00 00 20 ${SHARE} 00`, hex('0100 0000000000000000 9000')],
     [hex('8052000000'), hex('01006C609824B9CA28EB9000')],
   ]);
-  t.deepEqual(await importDkekShare(card, SHARE), { total: 1, outstanding: 0, kcv: '0000000000000000', extra: new Uint8Array(0) });
-  t.deepEqual(await queryDkekStatus(card), { total: 1, outstanding: 0, kcv: '6C609824B9CA28EB', extra: new Uint8Array(0) });
+  t.deepEqual(await importDkekShare(card, SHARE), {
+    total: 1,
+    outstanding: 0,
+    kcv: '0000000000000000',
+    extra: new Uint8Array(0),
+    kcvHidden: true,
+  });
+  t.deepEqual(await queryDkekStatus(card), {
+    total: 1,
+    outstanding: 0,
+    kcv: '6C609824B9CA28EB',
+    extra: new Uint8Array(0),
+    kcvHidden: false,
+  });
   tr.assertConsumed();
 });
 
@@ -269,14 +282,23 @@ test('SIGN algorithm ids (§4): PKCS#1 DigestInfo 30, v1.5+SHA-512 35, PSS 40/43
   tr.assertConsumed();
 });
 
-test('DECIPHER 80 62 <key> 21 (4E, Le 0200) and ECDH 80 62 <key> 80 strips the leading 04 (§3.14)', async (t) => {
+test('DECIPHER 80 62 <key> 21 (4E, Le 0200) and ECDH 80 62 <key> 80: the shared X from 04‖X‖Y (CardContact) and from 04‖X (pico) (§3.14)', async (t) => {
   const point = new Uint8Array([0x04, ...new Uint8Array(64).fill(7)]);
+  const x = new Uint8Array(32).fill(0xaa);
+  const y = new Uint8Array(32).fill(0xbb);
   const { card, tr } = await cardWithScript([
     [apdu`80 62 04 21 | 00 00 04 | CAFEBABE | 02 00`, hex('00020101 9000')],
+    [apdu`80 62 06 80 | 00 00 41 | ${point} | 02 00`, Uint8Array.from([0x04, ...x, ...y, 0x90, 0x00])],
+    [apdu`80 62 06 80 | 00 00 41 | ${point} | 02 00`, Uint8Array.from([0x04, ...x, 0x90, 0x00])],
     [apdu`80 62 06 80 | 00 00 41 | ${point} | 02 00`, hex('04 AABB 9000')],
   ]);
   t.deepEqual(await decipher(card, 4, hex('CAFEBABE')), hex('00020101'));
-  t.deepEqual(await ecdh(card, 6, point), hex('AABB'));
+  t.deepEqual(await ecdh(card, 6, point), x, '04‖X‖Y → X');
+  t.deepEqual(await ecdh(card, 6, point), x, '04‖X → X');
+  await t.throwsAsync(ecdh(card, 6, point), {
+    instanceOf: MalformedResponseError,
+    message: /04‖X \(33 bytes\) or 04‖X‖Y \(65 bytes\), got 3/,
+  });
   tr.assertConsumed();
 });
 

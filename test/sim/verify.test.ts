@@ -82,6 +82,19 @@ test('transport-PIN mode (option 0002): VERIFY 81 → 6984 until CHANGE REFERENC
   t.is((await card.send('00200081 06 313131313131')).sw, '9000');
 });
 
+test('transport PIN: VERIFY 6984 spends no try (even a wrong PIN), key use is refused (6982) until the PIN is changed', async (t) => {
+  const card = testCard();
+  await card.ok(SELECT_APPLET);
+  await card.ok(INITIALIZE.replace('8002 0001', '8002 0003'));
+  t.is((await card.send('00200081 06 303030303030')).sw, '6984', 'a wrong PIN is not even compared');
+  t.is(card.sim.state.userPin?.retries, 3);
+  // GENERATE ASYMMETRIC KEY PAIR 00 46 01 00 | Lc 00003A | the RSA-2048 body of §11.2 | Le 0000: needs the user PIN
+  const body = '5F290100 4209555443413030303031 7F4915 060A04007F00070202020102 8203010001 02020800 5F201044454E4B303130353730323030303031';
+  t.is((await card.send(`00460100 00003A ${body} 0000`)).sw, '6982');
+  t.is((await card.send('00240081 0C 363438323139 313131313131')).sw, '9000');
+  t.is((await card.send('00200081')).sw, '9000', 'changing the transport PIN leaves the user verified');
+});
+
 test('VERIFY with P1 ≠ 00 → 6A86', async (t) => {
   const card = await initializedCard();
   t.is((await card.send('00200181')).sw, '6A86');

@@ -29,14 +29,24 @@ export async function decipher(
   return decipherCommand(card, keyRef, ALGO_OF[mechanism], cryptogram, 'DECIPHER');
 }
 
+/** Field length of the curve a peer point is on: `04‖x‖y` (odd length) or a bare `x‖y`. */
+function fieldBytesOf(peerPoint: Uint8Array): number {
+  return peerPoint.length % 2 === 1 ? (peerPoint.length - 1) / 2 : peerPoint.length / 2;
+}
+
 /**
- * ECDH `80 62 <keyRef> 80 00 Lc(2) <04‖x‖y of the peer> 02 00` (§3.14). The card answers `04 ‖ secret`;
- * the leading 04 is removed as OpenSC does, and the rest returned (the shared x-coordinate on pico).
+ * ECDH `80 62 <keyRef> 80 00 Lc(2) <04‖x‖y of the peer> 02 00` (§3.14). Returns the shared secret:
+ * the x-coordinate of d·P, field length — what PKCS#11 ECDH1-DERIVE and OpenSSL derive. The answer
+ * is read liberally: a CardContact card sends `04‖X‖Y` (OpenSC's "point result … with a leading 04",
+ * of which it copies X), the independent implementation in ../shared/traces sends `04‖X` only.
+ * Anything else is MalformedResponseError.
  */
 export async function ecdh(card: CardSession, keyRef: number, peerPoint: Uint8Array): Promise<Uint8Array> {
   const out = await decipherCommand(card, keyRef, ALGO.ECDH, peerPoint, 'ECDH');
-  if (out[0] !== 0x04) throw new MalformedResponseError('ECDH', 'the answer does not start with 04');
-  return out.slice(1);
+  const f = fieldBytesOf(peerPoint);
+  if (out[0] !== 0x04 || (out.length !== 1 + f && out.length !== 1 + 2 * f))
+    throw new MalformedResponseError('ECDH', `expected 04‖X (${1 + f} bytes) or 04‖X‖Y (${1 + 2 * f} bytes), got ${out.length} bytes`);
+  return out.slice(1, 1 + f);
 }
 
 /** Remove PKCS#1 v1.5 type-2 padding `00 02 PS(≥8, non-zero) 00 M` from a raw RSA decryption (host side, like OpenSC). */

@@ -14,14 +14,24 @@ export interface DkekStatus {
   readonly kcv: string;
   /** Bytes after the first 10 (pico: key-domain UID); usually empty. */
   readonly extra: Uint8Array;
+  /**
+   * The KCV is 8 zero bytes: the card is not showing it. The independent implementation in
+   * ../shared/traces answers zeros until the user PIN is verified in the session (a real DKEK has a zero
+   * KCV with probability 2^-64). Read it again after VERIFY, or take it from a wrapped blob (its first 8 bytes).
+   */
+  readonly kcvHidden: boolean;
 }
+
+/** The KCV of 8 zero bytes that means "not shown" (see DkekStatus.kcvHidden). */
+export const HIDDEN_KCV = '0000000000000000';
 
 /** Decode the ≥ 10-byte answer (OpenSC rejects fewer, §3.10). */
 export function parseDkekStatus(data: Uint8Array, operation = 'IMPORT DKEK SHARE'): DkekStatus {
   if (data.length < 10)
     throw new MalformedResponseError(operation, `expected at least 10 bytes [total][outstanding][KCV], got ${data.length}`);
   const { total, outstanding, kcv } = decodeRecord(DKEK_STATUS, data);
-  return { total, outstanding, kcv: toHex(kcv), extra: data.slice(DKEK_STATUS.span) };
+  const hex = toHex(kcv);
+  return { total, outstanding, kcv: hex, extra: data.slice(DKEK_STATUS.span), kcvHidden: hex === HIDDEN_KCV };
 }
 
 /** Query the DKEK state without importing: `80 52 00 00 00` (case 2S, Le 00 mandatory, §1.3, §11.1). */

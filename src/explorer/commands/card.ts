@@ -41,7 +41,7 @@ export const status: ExplorerCommand = {
         ? 'none (keys cannot be wrapped)'
         : d.outstanding > 0
           ? `${d.total - d.outstanding} of ${d.total} share(s) imported, ${d.outstanding} outstanding`
-          : `${d.total === 0 ? 'random, made by the card (no shares: keys can be wrapped but not restored elsewhere)' : `complete (${d.total} share(s))`}, KCV ${d.kcv}`,
+          : `${d.total === 0 ? 'random, made by the card (no shares: keys can be wrapped but not restored elsewhere)' : `complete (${d.total} share(s))`}, KCV ${d.kcvHidden ? 'not shown by the card until `verify user`' : d.kcv}`,
     );
     field(
       session,

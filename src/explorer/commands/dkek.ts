@@ -16,6 +16,8 @@ import type { Subcommand } from '../types.ts';
 function printDkek(session: ExplorerSession, d: DkekStatus): void {
   session.print(`DKEK shares:          ${d.total}`);
   if (d.outstanding > 0) session.print(`DKEK import pending:  ${d.outstanding} share(s) still missing`);
+  else if (d.kcvHidden)
+    session.print('DKEK key check value: not shown by the card (8 zero bytes): this device shows it after `verify user`');
   else session.print(`DKEK key check value: ${d.kcv}`);
 }
 

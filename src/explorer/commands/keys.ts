@@ -1,10 +1,11 @@
 /**
- * `keys list|generate|sign|wrap|unwrap|delete`: the operator CLI's key commands inside the shell,
+ * `keys list|generate|derive|sign|wrap|unwrap|delete`: the operator CLI's key commands inside the shell,
  * composed from card/keys.ts, generate-key.ts, sign-message.ts and key-backup.ts (no second
  * implementation). They use the PIN state of the shell: `verify user` first.
  */
 import { fromHex, hex2, hex4, toHex } from '../../apdu/hex.ts';
 import { deleteKey, describeKey, listKeys, type KeyInfo } from '../../card/keys.ts';
+import { deriveKey } from '../../card/derive-key.ts';
 import { generateKey, parseKeyType } from '../../card/generate-key.ts';
 import { arity, parseArgs } from '../args.ts';
 import { keyRefArg } from './key-ref.ts';
@@ -110,6 +111,37 @@ const generate: Subcommand = {
   },
 };
 
+const derive: Subcommand = {
+  name: 'derive',
+  args: 'SRC DST PARAM [--label L] [--id HEX] [--force]',
+  help: "derive EC key DST from key SRC (DERIVE EC KEY, d' = d + PARAM mod n), proven against Q + PARAM·G",
+  complete: (_s, i, partial) => (i < 3 ? [] : completeWords(['--label', '--id', '--force'], partial)),
+  async run(session, tokens) {
+    const args = parseArgs(tokens, { label: 'string', id: 'string', force: 'boolean' });
+    arity(args, 3, 3, 'keys derive SRC DST PARAM [--label L] [--id HEX] [--force]');
+    const [src, dst, param] = args.positional;
+    const id = args.values.get('id');
+    const label = args.values.get('label');
+    const k = await deriveKey(await session.card(), {
+      sourceRef: keyRefArg(src),
+      targetRef: keyRefArg(dst),
+      param: fromHex(param ?? ''),
+      replace: args.flags.has('force'),
+      ...(id === undefined ? {} : { id: fromHex(id) }),
+      ...(label === undefined ? {} : { label }),
+    });
+    await session.refreshFids().catch(() => undefined);
+    session.print(
+      `derived key ${k.ref} from key ${k.sourceRef}: EC ${k.curve}${k.label === undefined ? '' : ` ${JSON.stringify(k.label)}`}, ID ${toHex(k.id)}`,
+    );
+    session.print(
+      k.check === 'verified'
+        ? `  its signature verifies with Q + param·G computed on this computer; CV request in CE${hex2(k.ref)}, PRKD in C4${hex2(k.ref)}`
+        : `  not proven (the key may not sign); PRKD in C4${hex2(k.ref)}`,
+    );
+  },
+};
+
 const del: Subcommand = {
   name: 'delete',
   args: 'REF [--force]',
@@ -132,9 +164,10 @@ const del: Subcommand = {
   },
 };
 
-export const keys = family('keys', 'keys on the card: list, generate, sign, wrap, unwrap, delete', [
+export const keys = family('keys', 'keys on the card: list, generate, derive, sign, wrap, unwrap, delete', [
   list,
   generate,
+  derive,
   keySign,
   keyWrap,
   keyUnwrap,

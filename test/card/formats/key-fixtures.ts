@@ -34,7 +34,7 @@ export interface EcFixture {
 }
 
 /** Curve parameters p, a, b, G, order from OpenSSL's explicit-parameter SPKI encoding of any key on `curve`. */
-function curveParameters(curve: string): { p: Uint8Array; a: Uint8Array; b: Uint8Array; generator: Uint8Array; order: Uint8Array } {
+export function curveParameters(curve: string): { p: Uint8Array; a: Uint8Array; b: Uint8Array; generator: Uint8Array; order: Uint8Array } {
   const explicit = generateKeyPairSync('ec', { namedCurve: curve, paramEncoding: 'explicit' }).publicKey;
   const spki = decodeTlv(new Uint8Array(explicit.export({ type: 'spki', format: 'der' })));
   // SPKI { AlgorithmIdentifier { id-ecPublicKey, ECParameters { 1, fieldID { prime-field, p }, curve { a, b }, G, n, h } } }

@@ -48,7 +48,15 @@ test("import-share of the peer file: sc-hsm-tool's lines and the known KCV; then
   t.is(again.code, EXIT.REFUSED);
   t.regex(again.stderr, new RegExp(`all 1 DKEK share\\(s\\) are already imported \\(KCV ${PEER_SHARE.kcv}\\)`));
   const status = await runOn(sim, ['dkek', 'status', '--json']);
-  t.deepEqual(JSON.parse(status.stdout), { total: 1, outstanding: 0, complete: true, kcv: PEER_SHARE.kcv });
+  t.deepEqual(JSON.parse(status.stdout), {
+    present: true,
+    total: 1,
+    outstanding: 0,
+    complete: true,
+    kcv: PEER_SHARE.kcv,
+    kcvHidden: false,
+    afterLogin: false,
+  });
   assertNoSecrets(t, r, [PEER_SHARE.password]);
 });
 

@@ -32,7 +32,7 @@ test('status --json of an initialised card with a complete DKEK and keys', async
   t.is(j.serial, sim.state.serial);
   t.deepEqual(j.userPin, { ref: 0x81, state: 'not-verified', retriesLeft: 3 });
   t.deepEqual(j.soPin, { ref: 0x88, state: 'not-verified', retriesLeft: 15 });
-  t.deepEqual(j.dkek, { total: 1, outstanding: 0, kcv: PEER_SHARE.kcv });
+  t.deepEqual(j.dkek, { total: 1, outstanding: 0, kcv: PEER_SHARE.kcv, kcvHidden: false });
   t.deepEqual(j.options.flags, ['user PIN reset with SO-PIN enabled']);
   t.is(j.keyCount, 0);
   t.true(j.deviceCertificate.deviceVerified);

@@ -3,7 +3,7 @@ import { withPinOptions } from '../../pin-flags.ts';
 
 /**
  * `schsm clone --from READER --to READER`: the device-replication runbook as one command: equal DKEK
- * KCVs or refuse (exit 4, nothing touched), wrap every key on the source, unwrap on the target with
+ * KCVs or refuse (exit 4, nothing touched; a KCV a device hides until login is read after it, kcv.ts), wrap every key on the source, unwrap on the target with
  * its PRKD/certificate, prove each copy with the original public key, report per key.
  */
 export const cloneCommand = defineCommand({
@@ -18,7 +18,11 @@ export const cloneCommand = defineCommand({
         type: 'string',
         description: 'user PIN of the target from this environment variable (with --pin-stdin: the second line)',
       })
-      .option('dry-run', { type: 'boolean', default: false, description: 'check DKEKs and list what would be copied; change nothing' })
+      .option('dry-run', {
+        type: 'boolean',
+        default: false,
+        description: 'check DKEKs and list what would be copied; change nothing (logs in only to a device that shows its KCV after login)',
+      })
       .example('schsm clone --from "PCD 00 00" --to "PCD 00 01" --dry-run', 'what would be copied')
       .example('SRC=… DST=… schsm clone --from 0 --to 1 --pin-env SRC --to-pin-env DST', 'copy all keys')
       .strict(),

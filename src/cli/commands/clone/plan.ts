@@ -1,5 +1,6 @@
 /**
- * The clone plan, made from public data only (no PIN spent): both DKEKs complete and equal, and for
+ * The clone plan, made from public data only (no PIN spent): both DKEKs complete and equal (when both
+ * cards show their KCV; a card that hides it until login is compared after login, kcv.ts), and for
  * every source key what is at the same reference on the target (nothing / the same key / a conflict).
  */
 import { queryDkekStatus, type DkekStatus } from '../../../card/commands/import-dkek-share.ts';
@@ -9,6 +10,7 @@ import { spkiDer, spkiFingerprint } from '../../../card/formats/public-key.ts';
 import type { SmartCardHsm } from '../../../card/sc-hsm.ts';
 import { CardError } from '../../../card/errors.ts';
 import { RefusedError } from '../../exit-codes.ts';
+import { requireSameKcv, shownKcv, type KnownKcv } from './kcv.ts';
 
 export type PlanAction = 'copy' | 'present' | 'conflict';
 
@@ -21,7 +23,11 @@ export interface PlannedKey {
 }
 
 export interface ClonePlan {
-  readonly kcv: string;
+  /** The common DKEK KCV; undefined while a device hides its KCV (compared after login). */
+  readonly kcv: string | undefined;
+  /** What each DKEK query showed (undefined: hidden until login). */
+  readonly sourceKcv: KnownKcv | undefined;
+  readonly targetKcv: KnownKcv | undefined;
   readonly keys: readonly PlannedKey[];
 }
 
@@ -55,16 +61,11 @@ async function planKey(target: SmartCardHsm, key: KeyInfo, targetRefs: readonly 
   return { key, fingerprint, action: same ? 'present' : 'conflict', occupied };
 }
 
-/** Check the DKEKs (refuse when they differ) and plan every key. Sends no PIN. */
+/** Check the DKEKs (refuse when both are shown and differ) and plan every key. Sends no PIN. */
 export async function makePlan(source: SmartCardHsm, target: SmartCardHsm): Promise<ClonePlan> {
-  const a = await dkekOf(source, 'source');
-  const b = await dkekOf(target, 'target');
-  if (a.kcv !== b.kcv) {
-    throw new RefusedError(
-      `the DKEKs differ: source KCV ${a.kcv}, target KCV ${b.kcv}`,
-      'keys wrapped on the source cannot be unwrapped on the target; import the same DKEK shares into both; nothing was changed',
-    );
-  }
+  const sourceKcv = shownKcv(await dkekOf(source, 'source'));
+  const targetKcv = shownKcv(await dkekOf(target, 'target'));
+  const kcv = sourceKcv === undefined || targetKcv === undefined ? undefined : requireSameKcv(sourceKcv, targetKcv);
   const keys: PlannedKey[] = [];
   const sourceKeys = await listKeys(source);
   const targetRefs = sourceKeys.length === 0 ? [] : await keyReferences(target);
@@ -77,5 +78,5 @@ export async function makePlan(source: SmartCardHsm, target: SmartCardHsm): Prom
       'delete them on the target or clone onto a freshly initialised device; nothing was changed',
     );
   }
-  return { kcv: a.kcv, keys };
+  return { kcv, sourceKcv, targetKcv, keys };
 }

@@ -23,6 +23,7 @@ import { guardPinAttempt } from '../../../card/pin-guard.ts';
 import { PIN_REF } from '../../../card/constants.ts';
 import { SecretReader } from '../../secret-input.ts';
 import { typeText } from '../keys/key-view.ts';
+import { kcvAfterLogin, kcvOfBlobs, kcvOrigin, requireSameKcv } from './kcv.ts';
 import { makePlan, type ClonePlan, type PlannedKey } from './plan.ts';
 
 export interface CloneArgs extends CardArgs, PinArgs {
@@ -115,14 +116,27 @@ function presentOutcomes(plan: ClonePlan): KeyOutcome[] {
     }));
 }
 
-function report(ctx: CliContext, args: CloneArgs, plan: ClonePlan, outcomes: readonly KeyOutcome[] | undefined): void {
+/** The KCV line: the common KCV and where it came from (kcv.ts), or why it is not known. */
+interface KcvReport {
+  readonly kcv: string | undefined;
+  readonly origin: string;
+}
+
+function report(ctx: CliContext, args: CloneArgs, plan: ClonePlan, kcv: KcvReport, outcomes: readonly KeyOutcome[] | undefined): void {
   if (args.json === true) {
     const keys =
       outcomes ?? plan.keys.map((k) => ({ ref: k.key.ref, type: typeText(k.key), label: k.key.label ?? null, action: k.action }));
-    printJson(ctx, { from: args.from, to: args.to, kcv: plan.kcv, dryRun: args.dryRun === true, keys });
+    printJson(ctx, {
+      from: args.from,
+      to: args.to,
+      kcv: kcv.kcv ?? null,
+      kcvOrigin: kcv.origin.trim() || null,
+      dryRun: args.dryRun === true,
+      keys,
+    });
     return;
   }
-  line(ctx.stdout, `DKEK KCV ${plan.kcv} on both devices`);
+  line(ctx.stdout, kcv.kcv === undefined ? `DKEK KCV not compared${kcv.origin}` : `DKEK KCV ${kcv.kcv} on both devices${kcv.origin}`);
   if (plan.keys.length === 0) line(ctx.stdout, 'the source has no keys to copy');
   if (outcomes === undefined) {
     for (const k of plan.keys)
@@ -154,27 +168,67 @@ export function targetTraceFile(file: string): string {
   return `${file.slice(0, file.length - ext.length)}.target${ext}`;
 }
 
-/** Plan, then (unless a dry run or nothing to copy) wrap on the source and unwrap on the target. */
+const blobsOf = (exported: readonly Exported[]): WrappedKeyFile[] => exported.flatMap((e) => (e.file === undefined ? [] : [e.file]));
+
+/**
+ * Source side, one exclusive section: VERIFY, the KCV (after login when the query hid it), then every
+ * wrap (a dry run wraps only the first key to copy, and only when the KCV is still hidden: WRAP KEY
+ * changes nothing on the card). A KCV hidden even after login is taken from the blobs.
+ */
+async function sourceSide(source: SmartCardHsm, pin: string, args: CloneArgs, plan: ClonePlan) {
+  return source.exclusive(async () => {
+    await verifyUserPin(source, pin, args);
+    const shown = await kcvAfterLogin(source, plan.sourceKcv);
+    const probe = plan.keys.filter((k) => k.action === 'copy').slice(0, shown === undefined ? 1 : 0);
+    const exported = await exportAll(source, args.dryRun === true ? { ...plan, keys: probe } : plan);
+    return { exported: args.dryRun === true ? [] : exported, kcv: shown ?? kcvOfBlobs(blobsOf(exported)) };
+  });
+}
+
+/**
+ * Target side, one exclusive section: VERIFY (unless a dry run can do without), the target KCV, the
+ * comparison (refuses before anything is imported), then the imports. The blobs' own KCV must match too.
+ */
+async function targetSide(target: SmartCardHsm, pin: string | undefined, args: CloneArgs, plan: ClonePlan, source: SourceResult) {
+  return target.exclusive(async () => {
+    if (pin !== undefined) await verifyUserPin(target, pin, args);
+    const targetKcv = pin === undefined ? plan.targetKcv : await kcvAfterLogin(target, plan.targetKcv);
+    const nothingToCopy = plan.keys.every((k) => k.action !== 'copy');
+    if (nothingToCopy && (source.kcv === undefined || targetKcv === undefined))
+      return {
+        kcv: { kcv: undefined, origin: ' (a device does not show it, not even after login; nothing to copy)' },
+        outcomes: undefined,
+      };
+    const kcv = requireSameKcv(source.kcv, targetKcv);
+    const fromBlobs = kcvOfBlobs(blobsOf(source.exported));
+    if (fromBlobs !== undefined) requireSameKcv(fromBlobs, targetKcv);
+    const origin = source.kcv === undefined || targetKcv === undefined ? '' : kcvOrigin(source.kcv, targetKcv);
+    return { kcv: { kcv, origin }, outcomes: args.dryRun === true ? undefined : await importAll(target, source.exported) };
+  });
+}
+
+type SourceResult = Awaited<ReturnType<typeof sourceSide>>;
+
+/** Plan, compare the KCVs (after login where a device hides it), then wrap on the source and unwrap on the target. */
 async function cloneBetween(ctx: CliContext, args: CloneArgs, source: SmartCardHsm, target: SmartCardHsm): Promise<number> {
+  const reader = new SecretReader(ctx);
   const plan = await makePlan(source, target);
-  if (args.dryRun === true || plan.keys.every((k) => k.action !== 'copy')) {
-    report(ctx, args, plan, args.dryRun === true ? undefined : presentOutcomes(plan));
+  const dry = args.dryRun === true;
+  const nothingToCopy = plan.keys.every((k) => k.action !== 'copy');
+  if ((dry || nothingToCopy) && (plan.kcv !== undefined || !dry)) {
+    const kcv = { kcv: plan.kcv, origin: plan.kcv === undefined ? ' (a device shows its KCV only after login; nothing to copy)' : '' };
+    report(ctx, args, plan, kcv, dry ? undefined : presentOutcomes(plan));
     return EXIT.OK;
   }
-  const reader = new SecretReader(ctx);
-  const sourcePin = await askUserPin(source, reader, args);
-  const destPin = await targetPin(target, reader, args);
-  const exported = await source.exclusive(async () => {
-    await verifyUserPin(source, sourcePin, args);
-    return exportAll(source, plan);
-  });
-  const outcomes = await target.exclusive(async () => {
-    await verifyUserPin(target, destPin, args);
-    return importAll(target, exported);
-  });
-  const all = [...presentOutcomes(plan), ...outcomes].sort((a, b) => a.ref - b.ref);
-  report(ctx, args, plan, all);
-  return all.every((o) => o.ok) ? EXIT.OK : EXIT.FAILED;
+  if (dry) line(ctx.stderr, 'a device shows its DKEK key check value only after the user PIN is verified: logging in to compare');
+  const sourcePin = !dry || plan.sourceKcv === undefined ? await askUserPin(source, reader, args) : undefined;
+  const destPin = !dry || plan.targetKcv === undefined ? await targetPin(target, reader, args) : undefined;
+  const fromSource: SourceResult =
+    sourcePin === undefined ? { exported: [], kcv: plan.sourceKcv } : await sourceSide(source, sourcePin, args, plan);
+  const { kcv, outcomes } = await targetSide(target, destPin, args, plan, fromSource);
+  const all = outcomes === undefined ? undefined : [...presentOutcomes(plan), ...outcomes].sort((a, b) => a.ref - b.ref);
+  report(ctx, args, plan, kcv, all);
+  return all === undefined || all.every((o) => o.ok) ? EXIT.OK : EXIT.FAILED;
 }
 
 /** Both devices are named (--from, --to) and announced on stderr before any PIN is asked for. */

@@ -1,4 +1,5 @@
 import { defineCommand, defineGroup } from '../../command.ts';
+import { withPinOptions } from '../../pin-flags.ts';
 
 const createShare = defineCommand({
   command: 'create-share <file>',
@@ -66,7 +67,14 @@ const status = defineCommand({
   command: 'status',
   describe: 'DKEK shares announced, still missing, and the key check value',
   needsCard: true,
-  builder: (y) => y.example('schsm dkek status', 'e.g. "DKEK key check value : 6C609824B9CA28EB"').strict(),
+  builder: (y) =>
+    withPinOptions(y)
+      .example('schsm dkek status', 'e.g. "DKEK key check value : 6C609824B9CA28EB"; no PIN is tried')
+      .example(
+        'PIN=… schsm dkek status --pin-env PIN',
+        'a device that shows the KCV only after login (zeros before VERIFY): log in, then ask again',
+      )
+      .strict(),
   handler: async (args, ctx) => (await import('./run-status.ts')).runDkekStatus(args, ctx),
 });
 

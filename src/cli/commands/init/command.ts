@@ -45,11 +45,21 @@ export const initCommand = defineCommand({
         default: false,
         description: 'let the card issue session PINs (option 0x0004; see `schsm pin session`)',
       })
+      .option('transport-pin', {
+        type: 'boolean',
+        default: false,
+        description:
+          'the user PIN given is a transport PIN (option 0x0002): the device refuses every login, and so all key use, until it is changed with `schsm pin change`',
+      })
       .example(
         'SO_PIN=… PIN=… schsm init --so-pin-env SO_PIN --pin-env PIN --dkek-shares 1 --yes',
         'initialise for one DKEK share (import it with `schsm dkek import-share`)',
       )
       .example('schsm init --dkek-shares 2 --label "CA key store" --yes', 'asks for the SO-PIN and the user PIN (hidden, twice)')
+      .example(
+        'schsm init --transport-pin --dkek-shares 1 --yes',
+        'the PIN set is a transport PIN; the key holder sets their own with `schsm pin change` before any key can be used',
+      )
       .strict(),
   handler: async (args, ctx) => {
     const { runInit } = await import('./run.ts');

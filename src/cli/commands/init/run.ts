@@ -30,6 +30,7 @@ export interface InitArgs extends CardArgs, PinArgs {
   readonly retryCounter?: number;
   readonly label?: string | undefined;
   readonly sessionPin?: boolean;
+  readonly transportPin?: boolean;
 }
 
 const SO_PIN_HINT = 'the SO-PIN is 16 hexadecimal digits (8 bytes), e.g. generated with `openssl rand -hex 8`';
@@ -42,6 +43,23 @@ function checkNumbers(args: InitArgs): void {
   if (args.label !== undefined && (args.label === '' || new TextEncoder().encode(args.label).length > TOKEN_LABEL_MAX)) {
     throw new UsageError(`--label must be 1..${TOKEN_LABEL_MAX} bytes`);
   }
+  if (args.label !== undefined && args.transportPin === true)
+    throw new UsageError(
+      '--label cannot be combined with --transport-pin',
+      'writing the label needs a login, which a transport PIN prevents until it is changed; leave --label out',
+    );
+}
+
+/**
+ * Option word of INITIALIZE tag 80 (§3.9): RESET RETRY COUNTER enabled (the default, as sc-hsm-tool),
+ * plus 0x0002 transport PIN and 0x0004 session PIN (§3.21) on request.
+ */
+function optionsWord(args: InitArgs): number {
+  return (
+    OPTION.RESET_RETRY_COUNTER_ENABLED |
+    (args.transportPin === true ? OPTION.TRANSPORT_PIN : 0) |
+    (args.sessionPin === true ? OPTION.SESSION_PIN : 0)
+  );
 }
 
 interface Secrets {
@@ -90,9 +108,8 @@ async function initialise(card: SmartCardHsm, args: InitArgs, s: Secrets): Promi
       soPin: s.soPin,
       userPin: s.userPin,
       retryCounter: args.retryCounter ?? 3,
+      options: optionsWord(args),
       ...(args.dkekShares === undefined ? {} : { dkekShares: args.dkekShares }),
-      // option word: RESET RETRY COUNTER enabled (the default), plus 0x0004 session PIN on request (§3.9, §3.21)
-      ...(args.sessionPin === true ? { options: OPTION.RESET_RETRY_COUNTER_ENABLED | OPTION.SESSION_PIN } : {}),
     });
     if (args.label !== undefined) {
       await verifyPin(card, { pin: s.userPin });
@@ -140,6 +157,8 @@ export async function runInit(args: InitArgs, ctx: CliContext): Promise<number> 
         label: args.label ?? null,
         dkekShares: args.dkekShares ?? null,
         retryCounter: args.retryCounter ?? 3,
+        transportPin: args.transportPin === true,
+        userPin: report.status.userPin.state,
         serial: report.status.serial ?? null,
       });
     else {
@@ -147,6 +166,8 @@ export async function runInit(args: InitArgs, ctx: CliContext): Promise<number> 
       for (const l of formatStatus(report)) line(ctx.stdout, l);
       if (args.dkekShares !== undefined && args.dkekShares > 0)
         line(ctx.stdout, `next: import ${args.dkekShares} DKEK share(s) with \`schsm dkek import-share FILE\``);
+      if (args.transportPin === true)
+        line(ctx.stdout, 'the user PIN is a transport PIN: no key can be used until its holder replaces it with `schsm pin change`');
     }
     return EXIT.OK;
   });

@@ -119,9 +119,33 @@ const unwrap = defineCommand({
   handler: async (args, ctx) => (await import('./run-unwrap.ts')).runKeysUnwrap(args, ctx),
 });
 
+const derive = defineCommand({
+  command: 'derive',
+  describe: "derive a new EC key from an EC key on the card (DERIVE EC KEY): d' = d + param mod n, checked against Q + param·G",
+  needsCard: true,
+  builder: (y) =>
+    withPinOptions(y)
+      .option('ref', ref)
+      .option('to', { type: 'number', demandOption: true, description: 'key reference of the new key (1..255, free unless --force)' })
+      .option('param', {
+        type: 'string',
+        demandOption: true,
+        description: "derivation parameter in hex, a number 1..n-1 of the source key's curve (the card adds it to the private key)",
+      })
+      .option('label', { type: 'string', description: 'label of the new key' })
+      .option('id', { type: 'string', description: 'PKCS#15 / PKCS#11 ID in hex (default: SHA-1 of the new public key, as OpenSC)' })
+      .example(
+        'schsm keys derive --ref 1 --to 2 --param 0a0b0c… --label child-1',
+        'key 2 = key 1 + param; its public key Q + param·G is computed here and proven by a signature',
+      )
+      .example('schsm keys derive --ref 1 --to 2 --param 01 --json', 'machine-readable, with the new public key as PEM')
+      .strict(),
+  handler: async (args, ctx) => (await import('./run-derive.ts')).runKeysDerive(args, ctx),
+});
+
 /** `schsm keys …`: the keys on the card. */
 export const keysCommand = defineGroup({
   command: 'keys',
-  describe: 'keys: list, generate, delete, sign, export-pub, wrap, unwrap',
-  subcommands: [list, generate, del, sign, exportPub, wrap, unwrap],
+  describe: 'keys: list, generate, derive, delete, sign, export-pub, wrap, unwrap',
+  subcommands: [list, generate, derive, del, sign, exportPub, wrap, unwrap],
 });

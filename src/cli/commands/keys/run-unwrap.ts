@@ -1,7 +1,9 @@
 /**
  * `schsm keys unwrap FILE --ref M`: parse the §9.2 file offline, refuse (exit 4) when key M or its
  * C4/CE exist unless --force (then they are deleted first, like sc-hsm-tool --force), compare the
- * blob's KCV with the card's DKEK before any PIN try, then login + UNWRAP + PRKD/certificate in one
+ * blob's KCV with the card's DKEK before any PIN try (a card that shows its KCV only after login, as
+ * the independent implementation in ../shared/traces does, is compared right after VERIFY, before
+ * UNWRAP; one that never shows it is left to check the blob itself), then login + UNWRAP + PRKD/certificate in one
  * exclusive section, and finally prove the key: a signature over a random challenge must verify with
  * the certificate's public key (exit 1 if not).
  */
@@ -39,7 +41,7 @@ export async function runKeysUnwrap(args: CardArgs & PinArgs & { ref: number; fi
         `the device's DKEK is incomplete (${dkek.outstanding} share(s) missing)`,
         'import the DKEK shares first: schsm dkek import-share',
       );
-    if (dkek.kcv !== blobKcv) throw new KcvMismatchError(blobKcv, dkek.kcv, `${args.file}`);
+    if (!dkek.kcvHidden && dkek.kcv !== blobKcv) throw new KcvMismatchError(blobKcv, dkek.kcv, `${args.file}`);
     const taken = await occupiedObjects(card, ref);
     if (taken.length > 0 && !replace)
       throw new RefusedError(
@@ -47,6 +49,10 @@ export async function runKeysUnwrap(args: CardArgs & PinArgs & { ref: number; fi
         'choose a free --ref, or --force to delete them first',
       );
     return withLogin(card, new SecretReader(ctx), args, async () => {
+      if (dkek.kcvHidden) {
+        const after = await queryDkekStatus(card);
+        if (!after.kcvHidden && after.kcv !== blobKcv) throw new KcvMismatchError(blobKcv, after.kcv, `${args.file}`);
+      }
       await importWrappedKey(card, ref, file, { replace });
       const info = await describeKey(card, ref);
       const proof = info.publicKey === undefined ? undefined : await proveKeyPair(card, ref, info.publicKey);

@@ -1,9 +1,13 @@
 /**
  * `schsm status`: read-only. VERIFY-status of both PINs (never spends a try), DKEK query, EF 2F02
- * (device CVC ‖ DICA CVC) with its signature chain, ENUMERATE OBJECTS for the key count (§7, §8.4, §10).
+ * with its signatures, ENUMERATE OBJECTS for the key count (§7, §8.4, §10). EF 2F02 is read liberally
+ * (device-identity.ts): a CardContact `device ‖ DICA` chain is verified to the known roots; another
+ * implementation's layout (e.g. `67 request ‖ 7F21 self-signed`) is described, its own signatures are
+ * checked, and what cannot be verified is said (`notVerified`) instead of failing.
  */
 import type { CardStatus } from '../../../card/card-status.ts';
-import { verifyDeviceChain, type DeviceChainVerification } from '../../../card/cvc-verify.ts';
+import type { DeviceChainVerification } from '../../../card/cvc-verify.ts';
+import { checkDeviceIdentity, type DeviceIdentityCheck, type SelfDescribedIdentity } from '../../../card/device-identity.ts';
 import type { PinStatus } from '../../../card/commands/verify-pin.ts';
 import type { SmartCardHsm } from '../../../card/sc-hsm.ts';
 import { withCard, type CardArgs } from '../../card-session.ts';
@@ -15,26 +19,48 @@ import { dkekLines } from '../dkek/run-status.ts';
 export interface StatusReport {
   readonly reader: string;
   readonly status: CardStatus;
+  /** The CardContact device chain (device ‖ DICA in EF 2F02), when EF 2F02 has that layout. */
   readonly chain: DeviceChainVerification | undefined;
-  /** Why the chain could not be checked (no EF 2F02, undecodable certificate). */
+  /** EF 2F02 in another implementation's layout, described with the signatures it lets us check. */
+  readonly selfDescribed: SelfDescribedIdentity | undefined;
+  /** Why the identity could not be checked at all (no EF 2F02, undecodable certificate). */
   readonly chainError: string | undefined;
 }
 
-/** Verify the device certificate chain from the EF 2F02 content `status()` already read. */
-function checkChain(certificates: Uint8Array | undefined): { chain: DeviceChainVerification | undefined; chainError: string | undefined } {
-  if (certificates === undefined) return { chain: undefined, chainError: 'no device certificate (EF 2F02 missing)' };
+type IdentityParts = Pick<StatusReport, 'chain' | 'selfDescribed' | 'chainError'>;
+
+/** Check the device identity from the EF 2F02 content `status()` already read. */
+function checkIdentity(certificates: Uint8Array | undefined): IdentityParts {
+  const none = { chain: undefined, selfDescribed: undefined };
+  if (certificates === undefined) return { ...none, chainError: 'no device certificate (EF 2F02 missing)' };
+  let id: DeviceIdentityCheck;
   try {
-    return { chain: verifyDeviceChain(certificates), chainError: undefined };
+    id = checkDeviceIdentity(certificates);
   } catch (err) {
-    if (err instanceof Error && 'code' in err) return { chain: undefined, chainError: err.message };
+    if (err instanceof Error && 'code' in err) return { ...none, chainError: err.message };
     throw err;
   }
+  return id.layout === 'device-and-issuer'
+    ? { ...none, chain: id.chain, chainError: undefined }
+    : { ...none, selfDescribed: id.identity, chainError: undefined };
 }
 
 /** Read everything `schsm status` shows. */
 export async function readStatusReport(card: SmartCardHsm): Promise<StatusReport> {
   const status = await card.status();
-  return { reader: card.transport.name, status, ...checkChain(status.deviceCertificates) };
+  return { reader: card.transport.name, status, ...checkIdentity(status.deviceCertificates) };
+}
+
+/** Everything the report could not verify, one sentence each (shown as `Not verified` and in --json). */
+export function notVerified(r: StatusReport): string[] {
+  const out: string[] = [];
+  const d = r.status.dkek;
+  if (d !== undefined && d.outstanding === 0 && d.kcvHidden)
+    out.push('DKEK key check value: the card shows 8 zero bytes until the user PIN is verified (`schsm dkek status --pin-env VAR`)');
+  if (r.chainError !== undefined) out.push(`device identity: ${r.chainError}`);
+  if (r.selfDescribed !== undefined) out.push(...r.selfDescribed.notVerified.map((n) => `device identity: ${n}`));
+  if (r.chain !== undefined && !r.chain.verified) out.push(`device certificate chain: ${r.chain.summary}`);
+  return out;
 }
 
 function tries(s: PinStatus): string {
@@ -57,6 +83,9 @@ function dkekStatusLines(s: CardStatus): string[] {
 }
 
 function chainLines(r: StatusReport): string[] {
+  const own = r.selfDescribed;
+  if (own !== undefined)
+    return [field('Device certificate', `${own.chr ?? '?'} (${own.contents})`), field('Certificate chain', own.summary)];
   if (r.chain === undefined) return [field('Device certificate', r.chainError ?? 'unknown')];
   const issuer = r.chain.dica === undefined ? '' : ` (issued by ${r.chain.dica.body.chr})`;
   return [field('Device certificate', `${r.chain.device.body.chr}${issuer}`), field('Certificate chain', r.chain.summary)];
@@ -84,11 +113,47 @@ export function formatStatus(r: StatusReport): string[] {
     ...dkekStatusLines(s),
     field('Keys', s.keyCount),
     ...chainLines(r),
+    ...notVerified(r).map((n, i) => (i === 0 ? field('Not verified', n) : `${' '.repeat(23)}${n}`)),
   ];
 }
 
-function jsonOf(r: StatusReport): unknown {
+function selfDescribedJson(own: SelfDescribedIdentity): unknown {
+  return {
+    layout: 'other',
+    chr: own.chr ?? null,
+    contents: own.contents,
+    dica: null,
+    root: null,
+    rootKind: null,
+    deviceVerified: null,
+    rootKnown: false,
+    dicaVerified: null,
+    verified: false,
+    selfSignatures: own.signatures,
+    summary: own.summary,
+  };
+}
+
+function identityJson(r: StatusReport): unknown {
   const c = r.chain;
+  if (r.selfDescribed !== undefined) return selfDescribedJson(r.selfDescribed);
+  return c === undefined
+    ? { error: r.chainError ?? null }
+    : {
+        layout: 'device-and-issuer',
+        chr: c.device.body.chr,
+        dica: c.dica?.body.chr ?? null,
+        root: c.rootChr ?? null,
+        rootKind: c.root?.kind ?? null,
+        deviceVerified: c.deviceVerified ?? null,
+        rootKnown: c.rootKnown,
+        dicaVerified: c.dicaVerified ?? null,
+        verified: c.verified,
+        summary: c.summary,
+      };
+}
+
+function jsonOf(r: StatusReport): unknown {
   const { deviceCertificates: _raw, ...status } = r.status;
   return {
     reader: r.reader,
@@ -99,22 +164,11 @@ function jsonOf(r: StatusReport): unknown {
         : {
             total: r.status.dkek.total,
             outstanding: r.status.dkek.outstanding,
-            kcv: r.status.dkek.outstanding === 0 ? r.status.dkek.kcv : null,
+            kcv: r.status.dkek.outstanding === 0 && !r.status.dkek.kcvHidden ? r.status.dkek.kcv : null,
+            kcvHidden: r.status.dkek.kcvHidden,
           },
-    deviceCertificate:
-      c === undefined
-        ? { error: r.chainError ?? null }
-        : {
-            chr: c.device.body.chr,
-            dica: c.dica?.body.chr ?? null,
-            root: c.rootChr ?? null,
-            rootKind: c.root?.kind ?? null,
-            deviceVerified: c.deviceVerified ?? null,
-            rootKnown: c.rootKnown,
-            dicaVerified: c.dicaVerified ?? null,
-            verified: c.verified,
-            summary: c.summary,
-          },
+    deviceCertificate: identityJson(r),
+    notVerified: notVerified(r),
   };
 }
 
@@ -133,11 +187,22 @@ export function chainVerdict(chain: DeviceChainVerification | undefined): { read
   return {};
 }
 
+/**
+ * The verdict on EF 2F02 in another implementation's layout: an error when a signature it carries does
+ * not verify (as for a CardContact chain), else a warning that the device is not verified as genuine.
+ */
+export function selfDescribedVerdict(own: SelfDescribedIdentity | undefined): { readonly error?: string; readonly warning?: string } {
+  if (own === undefined) return {};
+  const bad = own.signatures.filter((s) => !s.verified);
+  if (bad.length > 0) return { error: `EF 2F02: ${bad.map((s) => s.what).join('; ')} does NOT verify` };
+  return { warning: `the device identity is not verified: EF 2F02 holds ${own.contents} and no certificate from a known root` };
+}
+
 export async function runStatus(args: CardArgs & { json?: boolean }, ctx: CliContext): Promise<number> {
   const report = await withCard(args, ctx, readStatusReport);
   if (args.json === true) printJson(ctx, jsonOf(report));
   else for (const l of formatStatus(report)) line(ctx.stdout, l);
-  const { error, warning } = chainVerdict(report.chain);
+  const { error, warning } = report.selfDescribed === undefined ? chainVerdict(report.chain) : selfDescribedVerdict(report.selfDescribed);
   if (warning !== undefined) line(ctx.stderr, `warning: ${warning}`);
   if (error === undefined) return EXIT.OK;
   line(ctx.stderr, `error: ${error}`);
