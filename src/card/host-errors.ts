@@ -62,3 +62,11 @@ export class NoFreeKeyReferenceError extends SchsmError {
     super('no free key reference (1..255 are all in use)', 'ERR_SCHSM_NO_FREE_KEY_REF', { hint: 'delete a key first' });
   }
 }
+
+/** A public key authentication step that cannot go on (§3.20): unknown issuer, key not registered, signature refused. */
+export class PkaError extends SchsmError {
+  override name = 'PkaError';
+  constructor(message: string, options: { cause?: unknown; hint?: string } = {}) {
+    super(message, 'ERR_SCHSM_PKA', options);
+  }
+}

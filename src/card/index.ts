@@ -53,3 +53,4 @@ export * from './commands/generate-session-pin.ts';
 export * from './secure-messaging/ca-keys.ts';
 export * from './secure-messaging/chip-authentication.ts';
 export * from './secure-messaging/errors.ts';
+export * from './pka.ts';

@@ -44,11 +44,17 @@ export const initCommand = defineCommand({
         default: false,
         description: 'let the card issue session PINs (option 0x0004; see `schsm pin session`)',
       })
+      .option('pka', {
+        type: 'string',
+        description:
+          'public key authentication TOTAL:REQUIRED: TOTAL public keys of other SmartCard-HSMs get registered, REQUIRED of them must authenticate (1 ≤ REQUIRED ≤ TOTAL ≤ 90); the user PIN still works too',
+      })
       .example(
         'SO_PIN=… PIN=… schsm init --so-pin-env SO_PIN --pin-env PIN --dkek-shares 1 --yes',
         'initialise for one DKEK share (import it with `schsm dkek import-share`)',
       )
       .example('schsm init --dkek-shares 2 --label "CA key store" --yes', 'asks for the SO-PIN and the user PIN (hidden, twice)')
+      .example('schsm init --pka 3:2 --yes', '2 of 3 custodians must authenticate (then `schsm pka register FILE` three times)')
       .strict(),
   handler: async (args, ctx) => {
     const { runInit } = await import('./run.ts');

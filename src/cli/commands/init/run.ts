@@ -30,6 +30,21 @@ export interface InitArgs extends CardArgs, PinArgs {
   readonly retryCounter?: number;
   readonly label?: string | undefined;
   readonly sessionPin?: boolean;
+  readonly pka?: string | undefined;
+}
+
+/** `--pka TOTAL:REQUIRED` → INITIALIZE tag 93 (§3.20); sc-hsm-tool's limits 1 ≤ REQUIRED ≤ TOTAL ≤ 90. */
+export function parsePkaOption(value: string | undefined): { total: number; required: number } | undefined {
+  if (value === undefined) return undefined;
+  const m = /^\s*(\d{1,2})\s*:\s*(\d{1,2})\s*$/.exec(value);
+  const total = Number(m?.[1]);
+  const required = Number(m?.[2]);
+  if (m === null || total < 1 || total > 90 || required < 1 || required > total)
+    throw new UsageError(
+      `--pka must be TOTAL:REQUIRED with 1 ≤ REQUIRED ≤ TOTAL ≤ 90, got ${JSON.stringify(value)}`,
+      'e.g. --pka 3:2: three keys registered, two must authenticate',
+    );
+  return { total, required };
 }
 
 const SO_PIN_HINT = 'the SO-PIN is 16 hexadecimal digits (8 bytes), e.g. generated with `openssl rand -hex 8`';
@@ -82,6 +97,7 @@ function warnWeak(ctx: CliContext, s: Secrets, reinit: boolean): void {
 }
 
 async function initialise(card: SmartCardHsm, args: InitArgs, s: Secrets, reinit: boolean): Promise<void> {
+  const pka = parsePkaOption(args.pka);
   await card.exclusive(async () => {
     if (reinit) await guardPinAttempt(card, PIN_REF.SO, { force: args.force === true });
     await initializeDevice(card, {
@@ -92,6 +108,7 @@ async function initialise(card: SmartCardHsm, args: InitArgs, s: Secrets, reinit
       ...(args.dkekShares === undefined ? {} : { dkekShares: args.dkekShares }),
       // option word: RESET RETRY COUNTER enabled (the default), plus 0x0004 session PIN on request (§3.9, §3.21)
       ...(args.sessionPin === true ? { options: OPTION.RESET_RETRY_COUNTER_ENABLED | OPTION.SESSION_PIN } : {}),
+      ...(pka === undefined ? {} : { publicKeyAuth: pka }),
     });
     if (args.label !== undefined) {
       await verifyPin(card, { pin: s.userPin, force: true });
@@ -116,6 +133,7 @@ export async function runInit(args: InitArgs, ctx: CliContext): Promise<number> 
     );
   }
   checkNumbers(args);
+  const pka = parsePkaOption(args.pka);
   return withCard(args, ctx, async (card) => {
     const reinit = await isInitialized(card);
     if (reinit) {
@@ -139,6 +157,7 @@ export async function runInit(args: InitArgs, ctx: CliContext): Promise<number> 
         label: args.label ?? null,
         dkekShares: args.dkekShares ?? null,
         retryCounter: args.retryCounter ?? 3,
+        pka: pka ?? null,
         serial: report.status.serial ?? null,
       });
     else {
@@ -146,6 +165,11 @@ export async function runInit(args: InitArgs, ctx: CliContext): Promise<number> 
       for (const l of formatStatus(report)) line(ctx.stdout, l);
       if (args.dkekShares !== undefined && args.dkekShares > 0)
         line(ctx.stdout, `next: import ${args.dkekShares} DKEK share(s) with \`schsm dkek import-share FILE\``);
+      if (pka !== undefined)
+        line(
+          ctx.stdout,
+          `next: register ${pka.total} public key(s) of other devices with \`schsm pka register FILE\` (${pka.required} must authenticate)`,
+        );
     }
     return EXIT.OK;
   });
