@@ -93,7 +93,9 @@ export function decodePkaFile(bytes: Uint8Array): PkaFile {
     if (at(1).tag !== 0x7f21 || at(2).tag !== 0x7f21) fail('the old layout needs 67, 7F21, 7F21');
     return fromParts('old', whole(at(0)), whole(at(1)), whole(at(2)));
   }
-  return fail(`the first element has tag ${at(0).tag.toString(16).padStart(2, '0').toUpperCase()}, expected 06 (new layout) or 67 (old layout)`);
+  return fail(
+    `the first element has tag ${at(0).tag.toString(16).padStart(2, '0').toUpperCase()}, expected 06 (new layout) or 67 (old layout)`,
+  );
 }
 
 /** Encode a key request and its device chain in either layout (§3.20). */
