@@ -33,6 +33,8 @@ export interface ExplorerOptions {
   readonly debugLevel?: number;
   /** Interactive history file (undefined: in memory only). */
   readonly historyFile?: string | undefined;
+  /** Opens another card by reader (for `pka auth --with READER`). */
+  readonly openOther?: ((reader: string) => Promise<Transport>) | undefined;
   /** Record the session's APDUs from the start (`--record`). */
   readonly record?: { readonly file: string; readonly force: boolean; readonly redact: boolean } | undefined;
   /** Open a secure channel on connect (`--secure-channel`), and whether its plain lines are masked. */
@@ -73,6 +75,7 @@ export async function runExplorer(o: ExplorerOptions): Promise<number> {
     cwd: o.cwd,
     env: o.env,
     debugLevel: o.debugLevel ?? 0,
+    openOther: o.openOther,
     prompter: o.terminal === undefined ? undefined : terminalPrompter(o.terminal.input, o.terminal.output),
   });
   session.commands = COMMANDS;

@@ -3,6 +3,7 @@
  * the user is (MF, the SmartCard-HSM applet, or another AID), the current EF, FIDs seen on the card
  * (for completion), the debug level, the open recording, and how to ask the user for secrets.
  */
+import { UsageError } from '../transport/errors.ts';
 import { SmartCardHsm } from '../card/sc-hsm.ts';
 import { enumerateObjects } from '../card/commands/enumerate-objects.ts';
 import { TransportError, TransportRaceError } from '../transport/errors.ts';
@@ -44,6 +45,8 @@ export interface ExplorerSessionOptions {
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly prompter?: Prompter | undefined;
   readonly debugLevel?: number;
+  /** Opens ANOTHER card by reader name, index or `sim:FILE` (`pka auth --with READER`). */
+  readonly openOther?: ((reader: string) => Promise<Transport>) | undefined;
 }
 
 export class ExplorerSession {
@@ -72,6 +75,7 @@ export class ExplorerSession {
   commands: readonly ExplorerCommand[] = [];
   #prompter: Prompter | undefined;
   #open: () => Promise<Transport>;
+  readonly #openOther: ((reader: string) => Promise<Transport>) | undefined;
   #card: SmartCardHsm | undefined;
   #lost: string | undefined;
   #exchanges = 0;
@@ -84,6 +88,7 @@ export class ExplorerSession {
     this.debugLevel = o.debugLevel ?? 0;
     this.#prompter = o.prompter;
     this.#open = o.openTransport;
+    this.#openOther = o.openOther;
     this.link = new CardLink((c, r, us) => {
       this.#exchanges++;
       if (this.debugLevel >= 1) this.io.err(`${renderExchange(this.#exchanges, c, r, us, this.style)}\n`);
@@ -109,6 +114,12 @@ export class ExplorerSession {
   /** Why the card is gone (after a lost connection), for the prompt and errors. */
   get lostReason(): string | undefined {
     return this.#lost;
+  }
+
+  /** Open another card (not this session's): the caller closes its transport. */
+  async openOther(reader: string): Promise<Transport> {
+    if (this.#openOther === undefined) throw new UsageError('this explorer cannot open a second card');
+    return this.#openOther(reader);
   }
 
   /** The card session; after a lost card, try once to connect again (re-insertion resumes). */
