@@ -22,6 +22,7 @@ async function devices() {
     ['hsm', hsm],
     ['alice', alice],
     ['bob', bob],
+    ['alice-again', alice],
   ]);
   const dir = tempDir('schsm-pka-');
   const run = (argv: string[]) =>
@@ -119,6 +120,9 @@ test('auth refuses to guess: no --reader, --with naming the target itself', asyn
   const self = await run(['pka', 'auth', '--reader', 'alice', '--with', 'alice']);
   t.is(self.code, EXIT.USAGE);
   t.regex(self.stderr, /ANOTHER device/);
+  const alias = await run(['pka', 'auth', '--reader', 'alice', '--with', 'alice-again', '--with-pin-env', 'A']);
+  t.is(alias.code, EXIT.USAGE, 'the same device under another reader name is found by its serial');
+  t.regex(alias.stderr, /is the device to authenticate \(UTSM\d{7}00000\)/);
 });
 
 test('init --pka out of range is a usage error naming the rule; status on a device without PKA exits 1', async (t) => {

@@ -1,3 +1,4 @@
+import { readDeviceChr } from '../../../card/card-status.ts';
 import { authenticateWithKey, type PkaAuthentication } from '../../../card/pka.ts';
 import type { SmartCardHsm } from '../../../card/sc-hsm.ts';
 import { withCardAt, type CardArgs } from '../../card-session.ts';
@@ -45,6 +46,9 @@ function custodians(args: PkaAuthArgs): Custodian[] {
 
 async function oneCustodian(ctx: CliContext, target: SmartCardHsm, c: Custodian, args: PkaAuthArgs): Promise<PkaAuthentication> {
   return withCardAt(ctx, { reader: c.reader }, async (holder) => {
+    const [holderChr, targetChr] = [await readDeviceChr(holder), await readDeviceChr(target)];
+    if (holderChr !== undefined && holderChr === targetChr)
+      throw new UsageError(`--with ${c.reader} is the device to authenticate (${holderChr}): a key must come from ANOTHER device`);
     const secrets = new SecretReader(ctx);
     await guardPinAttempt(holder, PIN_REF.USER, { force: args.force === true });
     const pin = await secrets.read({ ...userPinSpec({ pinEnv: c.pinEnv }), what: `user PIN of the key holder in ${c.reader}` });
