@@ -47,7 +47,7 @@ export interface GenerateKeyOptions {
   /** Allowed algorithm ids (tag 91); include 0x92 to make the key exportable with WRAP KEY. */
   readonly algorithms?: readonly number[];
   readonly keyUseCounter?: number;
-  /** CHR of the request; default device serial + "00001" like OpenSC (§3.11). */
+  /** CHR of the request; default device serial + the key reference as 5 digits (distinct per key, §10). */
   readonly chr?: string;
 }
 
@@ -77,8 +77,19 @@ async function pickRef(card: CardSession, o: GenerateKeyOptions): Promise<number
   return o.keyRef;
 }
 
+/**
+ * CHR of a new key's request: device serial + the key reference as the 5-digit sequence (a real
+ * device's first key is DENK010570200001 on device DENK010570200000, §10). Every key of a device thus
+ * has its own CHR, so several of them can be registered for public key authentication on one device,
+ * which registers keys by CHR (OpenSC's fixed CHR prevents that, PR 1711).
+ */
+async function defaultChr(card: CardSession, ref: number): Promise<string> {
+  const serial = (await readDeviceChr(card))?.slice(0, -5) ?? 'UTDUMMY';
+  return `${serial}${String(ref).padStart(5, '0')}`;
+}
+
 async function generateAsymmetric(card: CardSession, ref: number, key: AsymmetricKeySpec, o: GenerateKeyOptions) {
-  const chr = o.chr ?? `${(await readDeviceChr(card))?.slice(0, -5) ?? 'UTDUMMY'}00001`;
+  const chr = o.chr ?? (await defaultChr(card, ref));
   const kp = await generateAsymmetricKeyPair(card, {
     keyRef: ref,
     key,

@@ -72,3 +72,11 @@ export class DerivedKeyMismatchError extends SchsmError {
     this.keyRef = keyRef;
   }
 }
+
+/** A public key authentication step that cannot go on (§3.20): unknown issuer, key not registered, signature refused. */
+export class PkaError extends SchsmError {
+  override name = 'PkaError';
+  constructor(message: string, options: { cause?: unknown; hint?: string } = {}) {
+    super(message, 'ERR_SCHSM_PKA', options);
+  }
+}

@@ -57,3 +57,4 @@ export * from './secure-messaging/ca-keys.ts';
 export * from './secure-messaging/chip-authentication.ts';
 export * from './secure-messaging/errors.ts';
 export * from './key-files.ts';
+export * from './pka.ts';

@@ -33,6 +33,8 @@ export interface ExplorerOptions {
   readonly debugLevel?: number;
   /** Interactive history file (undefined: in memory only). */
   readonly historyFile?: string | undefined;
+  /** Opens another card by reader (for `pka auth --with READER`). */
+  readonly openOther?: ((reader: string) => Promise<Transport>) | undefined;
   /** Record the session's APDUs from the start (`--record`). */
   readonly record?: { readonly file: string; readonly force: boolean; readonly redact: boolean } | undefined;
   /** Open a secure channel on connect (`--secure-channel`). */
@@ -77,6 +79,7 @@ export async function runExplorer(o: ExplorerOptions): Promise<number> {
     env: o.env,
     debugLevel: o.debugLevel ?? 0,
     showSecrets: o.redact === false,
+    openOther: o.openOther,
     prompter: o.terminal === undefined ? undefined : terminalPrompter(o.terminal.input, o.terminal.output),
   });
   session.commands = COMMANDS;

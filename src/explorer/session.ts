@@ -3,6 +3,7 @@
  * the user is (MF, the SmartCard-HSM applet, or another AID), the current EF, FIDs seen on the card
  * (for completion), the debug level, the open recording, and how to ask the user for secrets.
  */
+import { UsageError } from '../transport/errors.ts';
 import { SmartCardHsm } from '../card/sc-hsm.ts';
 import { enumerateObjects } from '../card/commands/enumerate-objects.ts';
 import { TransportError, TransportRaceError } from '../transport/errors.ts';
@@ -49,6 +50,8 @@ export interface ExplorerSessionOptions {
   readonly debugLevel?: number;
   /** Show secrets in the `-v` display (the user passed --no-redact). Default false. */
   readonly showSecrets?: boolean;
+  /** Opens ANOTHER card by reader name, index or `sim:FILE` (`pka auth --with READER`). */
+  readonly openOther?: ((reader: string) => Promise<Transport>) | undefined;
 }
 
 export class ExplorerSession {
@@ -79,6 +82,7 @@ export class ExplorerSession {
   commands: readonly ExplorerCommand[] = [];
   #prompter: Prompter | undefined;
   #open: () => Promise<Transport>;
+  readonly #openOther: ((reader: string) => Promise<Transport>) | undefined;
   #card: SmartCardHsm | undefined;
   #lost: string | undefined;
   #exchanges = 0;
@@ -92,6 +96,7 @@ export class ExplorerSession {
     this.showSecrets = o.showSecrets === true;
     this.#prompter = o.prompter;
     this.#open = o.openTransport;
+    this.#openOther = o.openOther;
     // Every exchange passes the redactor (it follows GET RESPONSE continuations), shown or not.
     const redact = o.showSecrets === true ? (rec: TraceExchange) => rec : exchangeRedactor();
     this.link = new CardLink((command, response, micros) => {
@@ -122,6 +127,12 @@ export class ExplorerSession {
   /** Why the card is gone (after a lost connection), for the prompt and errors. */
   get lostReason(): string | undefined {
     return this.#lost;
+  }
+
+  /** Open another card (not this session's): the caller closes its transport. */
+  async openOther(reader: string): Promise<Transport> {
+    if (this.#openOther === undefined) throw new UsageError('this explorer cannot open a second card');
+    return this.#openOther(reader);
   }
 
   /** The card session; after a lost card, try once to connect again (re-insertion resumes). */

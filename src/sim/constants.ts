@@ -22,7 +22,10 @@ export const SIM_APPLET = { TYPE: 0x00, MAJOR: 3, MINOR: 5 } as const;
 /** Instruction bytes (§3.0). */
 export const INS = {
   VERIFY: 0x20, // §3.6
-  MANAGE_SE: 0x22, // §3.20 (PKA: not simulated), §3.21 (SET AT for chip authentication)
+  MANAGE_SE: 0x22, // §3.20 (PKA: SET DST B6 / AT A4 with 81), §3.21 (SET AT 41 A4 for chip authentication)
+  PERFORM_SECURITY_OPERATION: 0x2a, // §3.20 (P2 BE: verify certificate)
+  PUBLIC_KEY_AUTHENTICATION: 0x54, // §3.20
+  EXTERNAL_AUTHENTICATE: 0x82, // §3.20
   CHANGE_REFERENCE_DATA: 0x24, // §3.7
   RESET_RETRY_COUNTER: 0x2c, // §3.8
   GENERATE_ASYMMETRIC_KEY_PAIR: 0x46, // §3.11

@@ -5,11 +5,15 @@ import { decipher } from './handlers/decipher.ts';
 import { deleteFile } from './handlers/delete-file.ts';
 import { deriveEcKey } from './handlers/derive-ec-key.ts';
 import { enumerateObjects } from './handlers/enumerate-objects.ts';
+import { externalAuthenticate } from './handlers/external-authenticate.ts';
 import { generateAsymmetricKeyPair } from './handlers/generate-asymmetric-key-pair.ts';
 import { generateSymmetricKey } from './handlers/generate-symmetric-key.ts';
 import { getChallenge } from './handlers/get-challenge.ts';
 import { importDkekShare } from './handlers/import-dkek-share.ts';
 import { initializeDevice } from './handlers/initialize-device.ts';
+import { manageSecurityEnvironment } from './handlers/manage-security-environment.ts';
+import { performSecurityOperation } from './handlers/perform-security-operation.ts';
+import { publicKeyAuthentication } from './handlers/public-key-authentication.ts';
 import { readBinary } from './handlers/read-binary.ts';
 import { resetRetryCounter } from './handlers/reset-retry-counter.ts';
 import { select } from './handlers/select.ts';
@@ -19,7 +23,6 @@ import { updateBinary } from './handlers/update-binary.ts';
 import { verify } from './handlers/verify.ts';
 import { generalAuthenticate } from './handlers/general-authenticate.ts';
 import { generateSessionPin } from './handlers/generate-session-pin.ts';
-import { manageSecurityEnvironment } from './handlers/manage-security-environment.ts';
 import { wrapKey } from './handlers/wrap-key.ts';
 import type { InsHandler } from './types.ts';
 
@@ -30,7 +33,7 @@ import type { InsHandler } from './types.ts';
  */
 export const DISPATCH: ReadonlyMap<number, InsHandler> = new Map<number, InsHandler>([
   [INS.VERIFY, verify], // §3.6
-  [INS.MANAGE_SE, manageSecurityEnvironment], // §3.21 (SET AT for chip authentication)
+  [INS.MANAGE_SE, manageSecurityEnvironment], // §3.20 (PKA: SET DST / SET AT), §3.21 (SET AT for chip authentication)
   [INS.GENERAL_AUTHENTICATE, generalAuthenticate], // §3.21
   [INS.GENERATE_SESSION_PIN, generateSessionPin], // §3.21
   [INS.CHANGE_REFERENCE_DATA, changeReferenceData], // §3.7
@@ -52,4 +55,7 @@ export const DISPATCH: ReadonlyMap<number, InsHandler> = new Map<number, InsHand
   [INS.READ_BINARY_ODD, readBinary], // §3.2
   [INS.UPDATE_BINARY_ODD, updateBinary], // §3.3
   [INS.DELETE_FILE, deleteFile], // §3.4
+  [INS.PERFORM_SECURITY_OPERATION, performSecurityOperation], // §3.20
+  [INS.PUBLIC_KEY_AUTHENTICATION, publicKeyAuthentication], // §3.20
+  [INS.EXTERNAL_AUTHENTICATE, externalAuthenticate], // §3.20
 ]);

@@ -10,12 +10,15 @@ export interface InitParams {
   soPin: Uint8Array;
   retries: number;
   shares: number | undefined;
+  /** Tag 93: public key authentication, n keys to register of which m must authenticate (§3.20). */
+  pka: { total: number; required: number } | undefined;
 }
 
 /**
  * The TLVs of INITIALIZE DEVICE, validated: 80 options (2 bytes, default 0), 81 user PIN 6..16, 82
- * SO-PIN 8 bytes, 91 retries 1..15 (default 3), 92 share count; malformed or out of range → 6A80;
- * 93 (public key authentication, not simulated) → 6A81. Other tags (95/96/97) are accepted and unused.
+ * SO-PIN 8 bytes, 91 retries 1..15 (default 3), 92 share count, 93 n‖m public key authentication
+ * (1 ≤ m ≤ n ≤ 90, sc-hsm-tool's limits); malformed or out of range → 6A80. Other tags (95/96/97)
+ * are accepted and unused.
  */
 export function parseInitData(data: Uint8Array): InitParams {
   let tlvs: Tlv[];
@@ -25,7 +28,6 @@ export function parseInitData(data: Uint8Array): InitParams {
     throw new CardStatus(SW.INCORRECT_DATA, 'malformed TLV');
   }
   const get = (tag: number): Uint8Array | undefined => tlvs.find((t) => t.tag === tag)?.value;
-  if (get(0x93) !== undefined) throw new CardStatus(SW.FUNCTION_NOT_SUPPORTED, 'public key authentication is not simulated');
   const options = get(0x80);
   const userPin = get(0x81);
   const soPin = get(0x82);
@@ -39,11 +41,15 @@ export function parseInitData(data: Uint8Array): InitParams {
   bad(soPin !== undefined && soPin.length === PIN_LIMITS.SO_LENGTH);
   bad(retries === undefined || (retries.length === 1 && (retries[0] ?? 0) >= 1 && (retries[0] ?? 0) <= PIN_LIMITS.USER_TRIES_MAX));
   bad(shares === undefined || shares.length === 1);
+  const pka = get(0x93);
+  const [total = 0, required = 0] = pka ?? [];
+  bad(pka === undefined || (pka.length === 2 && total >= 1 && total <= 90 && required >= 1 && required <= total));
   return {
     options: options === undefined ? 0 : ((options[0] ?? 0) << 8) | (options[1] ?? 0),
     userPin: Uint8Array.from(userPin ?? []),
     soPin: Uint8Array.from(soPin ?? []),
     retries: retries?.[0] ?? PIN_LIMITS.USER_TRIES_DEFAULT,
     shares: shares?.[0],
+    pka: pka === undefined ? undefined : { total, required },
   };
 }

@@ -12,6 +12,7 @@ export function newSession(): SimSession {
     caSelected: false,
     sm: undefined,
     sessionPin: undefined,
+    pka: undefined,
   };
 }
 
@@ -30,6 +31,7 @@ export function clearSession(session: SimSession, appletSelected: boolean): void
   session.caSelected = false;
   session.sm = undefined;
   if (!appletSelected) session.sessionPin = undefined; // option 0004: "cleared on reset"
+  session.pka = undefined;
 }
 
 /**
@@ -42,4 +44,5 @@ export function endSecureMessaging(session: SimSession): void {
   session.sm = undefined;
   session.userAuthenticated = false;
   session.soAuthenticated = false;
+  session.pka = undefined; // public key authentications end with the channel too (§3.20)
 }

@@ -1,6 +1,6 @@
 import { fromHex, toHex } from '../apdu/hex.ts';
 import { SimStateError } from './errors.ts';
-import type { DkekState, KeyRecord, PinRecord, SimState } from './types.ts';
+import type { DkekState, KeyRecord, PinRecord, PkaState, SimState } from './types.ts';
 
 /**
  * `SimState` ⇄ plain JSON (what `--state FILE` holds). Binary values are hex strings; maps become
@@ -35,6 +35,8 @@ export interface SimStateJson {
   keys: Record<string, KeyJson>;
   /** FID (4 hex digits) → content (hex). */
   files: Record<string, string>;
+  /** Public key authentication (absent in states written before it existed, and when not configured). */
+  pka?: { total: number; required: number; keys: string[] };
 }
 
 function keyToJson(k: KeyRecord): KeyJson {
@@ -54,7 +56,7 @@ export function stateToJson(s: SimState): SimStateJson {
   for (const [id, k] of [...s.keys].sort((a, b) => a[0] - b[0])) keys[String(id)] = keyToJson(k);
   const files: Record<string, string> = {};
   for (const [fid, data] of [...s.files].sort((a, b) => a[0] - b[0])) files[fid.toString(16).padStart(4, '0').toUpperCase()] = toHex(data);
-  return {
+  const out: SimStateJson = {
     format: STATE_FORMAT,
     version: STATE_VERSION,
     serial: s.serial,
@@ -68,6 +70,8 @@ export function stateToJson(s: SimState): SimStateJson {
     keys,
     files,
   };
+  if (s.pka !== undefined) out.pka = { total: s.pka.total, required: s.pka.required, keys: s.pka.keys.map((k) => toHex(k)) };
+  return out;
 }
 
 type Obj = Record<string, unknown>;
@@ -145,6 +149,15 @@ function filesFromJson(v: unknown): Map<number, Uint8Array> {
   return out;
 }
 
+function pkaFromJson(v: unknown): PkaState | undefined {
+  if (v === undefined) return undefined;
+  const o = obj(v, 'pka');
+  const total = int(o.total, 'pka.total', 1, 90);
+  const required = int(o.required, 'pka.required', 1, total);
+  if (!Array.isArray(o.keys) || o.keys.length > total) fail('pka.keys', `must be a list of at most ${total} keys`);
+  return { total, required, keys: o.keys.map((k, i) => bytes(k, `pka.keys.${i}`)) };
+}
+
 /** Validate and convert; throws SimStateError (without a file name — the caller adds it). */
 export function stateFromJson(json: unknown): SimState {
   const o = obj(json, 'state');
@@ -156,6 +169,7 @@ export function stateFromJson(json: unknown): SimState {
     );
   if (typeof o.serial !== 'string' || !/^[A-Z]{2}[A-Z0-9]{1,9}$/.test(o.serial))
     fail('serial', 'must be a device serial such as "UTSM0123456"');
+  const pka = pkaFromJson(o.pka);
   return {
     serial: o.serial,
     deviceKey: keyFromJson(o.deviceKey, 'deviceKey'),
@@ -167,5 +181,6 @@ export function stateFromJson(json: unknown): SimState {
     dkek: dkekFromJson(o.dkek),
     keys: keysFromJson(o.keys),
     files: filesFromJson(o.files),
+    ...(pka === undefined ? {} : { pka }),
   };
 }

@@ -1,3 +1,4 @@
+import type { KeyObject } from 'node:crypto';
 import type { ParsedCommand } from '../apdu/command.ts';
 import type { SimSmState } from './sm/secure-channel.ts';
 
@@ -60,6 +61,42 @@ export interface SimState {
   readonly keys: Map<number, KeyRecord>;
   /** Elementary files by FID (2F02 device certificates, C4xx PRKD, CExx certificate/request, …). */
   readonly files: Map<number, Uint8Array>;
+  /** Public key authentication (INITIALIZE tag 93, §3.20); absent = the device does not use PKA. */
+  pka?: PkaState | undefined;
+}
+
+/** n-of-m public key authentication configured by INITIALIZE tag 93 (§3.20). */
+export interface PkaState {
+  /** Number of public keys to register (n, 1..90). */
+  readonly total: number;
+  /** Number of registered keys that must authenticate (m, 1..n). */
+  readonly required: number;
+  /** Registered keys in registration order: the content of each authenticated request (67). */
+  readonly keys: Uint8Array[];
+}
+
+/** Volatile PKA state of one session (cleared by SELECT of the applet and by reset). */
+export interface PkaSession {
+  /** Public keys the card learnt in this session with PSO VERIFY CERTIFICATE, by CHR. */
+  readonly trusted: Map<string, TrustedKey>;
+  /** CHR selected with MSE SET DST (B6): the key that verifies the next certificate or request. */
+  verifyKey: string | undefined;
+  /** Index of the registered key selected with MSE SET AT (A4) for EXTERNAL AUTHENTICATE. */
+  authKey: number | undefined;
+  /** The last GET CHALLENGE answer, used once by EXTERNAL AUTHENTICATE. */
+  challenge: Uint8Array | undefined;
+  /** Indexes of registered keys that authenticated in this session. */
+  readonly authenticated: Set<number>;
+}
+
+/** A verification key: a trust anchor or a certificate the card verified (§3.20, §10). */
+export interface TrustedKey {
+  readonly chr: string;
+  readonly key: KeyObject;
+  /** TA signature scheme OID (06 in 7F49) the key signs with. */
+  readonly oid: Uint8Array;
+  /** EC curve name, inherited by certificates that carry no domain parameters. */
+  readonly curve: string | undefined;
 }
 
 export interface SimSession {
@@ -79,6 +116,8 @@ export interface SimSession {
   sm?: SimSmState | undefined;
   /** The generated session PIN (GENERATE SESSION PIN); cleared on reset, kept by a re-SELECT. */
   sessionPin?: Uint8Array | undefined;
+  /** Public key authentication state of this session (§3.20); created on first use. */
+  pka?: PkaSession | undefined;
 }
 
 export interface SimContext {

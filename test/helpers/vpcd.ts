@@ -239,3 +239,37 @@ export async function openscReaderIndex(readerName: string): Promise<number> {
   }
   throw new Error(`opensc-tool -l (exit ${code}) does not list "${readerName}":\n${stdout}${stderr}`);
 }
+
+/**
+ * Serve two cards at once, `first` in one vpcd reader and `second` in the other (both port locks are
+ * ours), for tests that drive two devices together (`pka auth --with`); both are pulled afterwards.
+ */
+export async function withTwoVirtualCards<T>(
+  first: VirtualCard,
+  second: VirtualCard,
+  fn: (a: VirtualReader, b: VirtualReader) => Promise<T>,
+  options: { readonly lockTimeoutMs?: number } = {},
+): Promise<T> {
+  const what = `withTwoVirtualCards pid ${process.pid} ${process.argv[1] ?? ''}`;
+  const locks = await lockAllPorts(VPCD_PORTS, what, options.lockTimeoutMs ?? 180_000);
+  const served: { card: VirtualCard; vpcd: VpcdHandle; events: VpcdEvent[] }[] = [];
+  try {
+    for (const [i, card] of [first, second].entries()) {
+      const events: VpcdEvent[] = [];
+      served.push({ card, vpcd: serveVpcd(card, { port: locks[i]!.port, onEvent: (e) => events.push(e) }), events });
+    }
+    const readers: VirtualReader[] = [];
+    for (const s of served) {
+      if (!(await waitForLink(s.events, 10_000))) throw new Error(`vpcd never polled the card on port ${s.vpcd.port}`);
+      const info = await waitForReader(s.vpcd.readerName, (r) => r.cardPresent && sameBytes(r.atr, s.card.atr), 10_000, 'the virtual card');
+      readers.push({ readerName: s.vpcd.readerName, port: s.vpcd.port, index: info.index, vpcd: s.vpcd, events: s.events });
+    }
+    return await fn(readers[0]!, readers[1]!);
+  } finally {
+    for (const s of served) {
+      await s.vpcd.close();
+      await waitForReader(s.vpcd.readerName, (r) => !r.cardPresent, 5000, 'the card removed').catch(() => undefined);
+    }
+    for (const lock of [...locks].reverse()) await lock.release();
+  }
+}

@@ -25,8 +25,9 @@ test('CLA: 00/80 and their chaining forms accepted; SM bits → 6882; logical ch
 test('unknown INS → 6D00', async (t) => {
   const card = testCard();
   await card.ok(SELECT_APPLET);
-  // 22 (MSE), 5A (GENERATE SESSION PIN), 86 (GENERAL AUTHENTICATE) since secure messaging, 76 (DERIVE EC KEY) are simulated
-  for (const ins of ['00', '0E', '2A', '54', '82', 'CA', 'FE']) t.is((await card.send(`00${ins}0000`)).sw, '6D00', ins);
+  // 22 (MSE), 2A (PSO), 54 (MANAGE PKA), 5A (GENERATE SESSION PIN), 76 (DERIVE EC KEY), 82 (EXTERNAL
+  // AUTHENTICATE) and 86 (GENERAL AUTHENTICATE) are simulated (§3.16, §3.20, §3.21)
+  for (const ins of ['00', '0E', 'CA', 'FE']) t.is((await card.send(`00${ins}0000`)).sw, '6D00', ins);
 });
 
 test('response longer than Ne → Ne bytes ‖ 61xx, GET RESPONSE serves the rest, then 6985', async (t) => {

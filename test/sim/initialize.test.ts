@@ -73,7 +73,7 @@ test('tag 92 00: the card creates a random DKEK, complete at once', async (t) =>
   t.is((await card.send(`8052000020${PEER_SHARE}00`)).sw, '6986');
 });
 
-test('INITIALIZE refusals: no data 6700, bad TLV/lengths 6A80, PKA (93) 6A81, P1P2 6A86', async (t) => {
+test('INITIALIZE refusals: no data 6700, bad TLV/lengths 6A80 (also PKA 93 with required > total), P1P2 6A86', async (t) => {
   const card = testCard();
   await card.ok(SELECT_APPLET);
   t.is((await card.send('80500000')).sw, '6700');
@@ -83,7 +83,7 @@ test('INITIALIZE refusals: no data 6700, bad TLV/lengths 6A80, PKA (93) 6A81, P1
   t.is((await card.send(init(`8105 3634383231 8208 ${SO_PIN} 910103`))).sw, '6A80', 'PIN of 5');
   t.is((await card.send(init(`8106 363438323139 8208 ${SO_PIN} 910110`))).sw, '6A80', '16 retries');
   t.is((await card.send(init(`8106 363438323139 8207 ${SO_PIN.slice(2)}`))).sw, '6A80', 'SO-PIN of 7');
-  t.is((await card.send(init(`8106 363438323139 8208 ${SO_PIN} 910103 93020101`))).sw, '6A81');
+  t.is((await card.send(init(`8106 363438323139 8208 ${SO_PIN} 910103 93020102`))).sw, '6A80', '2 required of 1');
   t.is((await card.send(init(`8106 363438323139 8208 ${SO_PIN} 910103`, '01'))).sw, '6A86');
   t.is((await card.send(init(`8106 363438323139 8208 ${SO_PIN}`))).sw, '9000', 'the minimum: 81 and 82');
   t.is(card.sim.state.userPin?.max, 3, 'default retry counter 3');

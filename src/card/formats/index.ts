@@ -19,3 +19,4 @@ export * from './wrapped-key-file.ts';
 export * from './ecdsa-signature.ts';
 export * from './prkd-summary.ts';
 export * from './backup-verify.ts';
+export * from './pka-file.ts';

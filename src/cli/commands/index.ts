@@ -3,6 +3,7 @@ import { simCommand } from './sim/command.ts';
 import { statusCommand } from './status/command.ts';
 import { initCommand } from './init/command.ts';
 import { pinCommand } from './pin/command.ts';
+import { pkaCommand } from './pka/command.ts';
 import { dkekCommand } from './dkek/command.ts';
 import { keysCommand } from './keys/command.ts';
 import { backupCommand } from './backup/command.ts';
@@ -28,6 +29,7 @@ export const COMMANDS: readonly CommandDef[] = [
   backupCommand,
   cloneCommand,
   pinCommand,
+  pkaCommand,
   randomCommand,
   apduCommand,
   runCommand,

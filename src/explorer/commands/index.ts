@@ -11,6 +11,7 @@ import { info } from './info.ts';
 import { keys } from './keys.ts';
 import { ls } from './ls.ts';
 import { change, pinInfo, unblock, verify } from './pin.ts';
+import { pka } from './pka.ts';
 import { debug, echo, help, quit } from './shell.ts';
 import { sm } from './sm.ts';
 import { get, put, random } from './transfer.ts';
@@ -36,6 +37,7 @@ export const COMMANDS: readonly ExplorerCommand[] = [
   status,
   keys,
   dkek,
+  pka,
   trace,
   sm,
   reconnect,

@@ -1,5 +1,6 @@
 import { SW } from '../../apdu/status-words.ts';
 import { CardStatus } from '../card-status.ts';
+import { pkaSession } from '../pka.ts';
 import type { InsHandler } from '../types.ts';
 
 /** Most random bytes one GET CHALLENGE returns (OpenSC and sc-hsm-embedded never ask for more, §1.4). */
@@ -12,5 +13,7 @@ export const MAX_CHALLENGE = 1024;
 export const getChallenge: InsHandler = (cmd, ctx) => {
   if (cmd.p1 !== 0 || cmd.p2 !== 0) throw new CardStatus(SW.INCORRECT_P1P2);
   if (cmd.data.length !== 0 || cmd.ne === 0 || cmd.ne > MAX_CHALLENGE) throw new CardStatus(SW.WRONG_LENGTH);
-  return { data: ctx.random(cmd.ne), sw: SW.OK };
+  const data = ctx.random(cmd.ne);
+  if (ctx.state.pka !== undefined) pkaSession(ctx).challenge = data; // for EXTERNAL AUTHENTICATE (§3.20)
+  return { data, sw: SW.OK };
 };

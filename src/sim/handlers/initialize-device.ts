@@ -11,8 +11,8 @@ import type { DkekState, InsHandler, SimContext } from '../types.ts';
  * INITIALIZE DEVICE — `80 50 00 00 Lc TLVs` (§3.9): 80 options (2), 81 user PIN (6..16), 82
  * initialization code = SO-PIN (8), 91 user PIN retry counter (1..15, default 3), 92 number of DKEK
  * shares (absent = no DKEK, 0 = random DKEK, n = n shares to import), 95/96 bio servers (accepted,
- * not used), 97 key domains (accepted, only the default domain exists). 93 (public key
- * authentication) is not simulated → 6A81.
+ * not used), 97 key domains (accepted, only the default domain exists), 93 public key
+ * authentication n‖m (§3.20: every registered key is forgotten; n keys may then be registered).
  *
  * Re-initialization checks tag 82 against the current SO-PIN (real-card semantics; pico skips it).
  * Wrong → 6985, counted on the SO-PIN counter; blocked → 6983. 6985 is one of the "not allowed" SWs
@@ -40,6 +40,7 @@ export const initializeDevice: InsHandler = (cmd, ctx) => {
   state.userPin = { value: p.userPin, retries: p.retries, max: p.retries };
   state.soPin = { value: p.soPin, retries: PIN_LIMITS.SO_TRIES, max: PIN_LIMITS.SO_TRIES };
   state.dkek = dkekFor(p.shares, ctx);
+  state.pka = p.pka === undefined ? undefined : { ...p.pka, keys: [] };
   state.initialized = true;
   clearSession(ctx.session, true);
   return { sw: SW.OK };

@@ -116,6 +116,7 @@ export async function runExplore(args: ExploreArgs, ctx: CliContext): Promise<nu
   const interactive = (ctx.stdin as TtyStream).isTTY === true && ctx.isTTY;
   return runExplorer({
     openTransport: choice.open,
+    openOther: (reader) => ctx.openTransport({ reader }),
     stdout: ctx.stdout,
     stderr: ctx.stderr,
     stdin: ctx.stdin,

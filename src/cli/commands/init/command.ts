@@ -51,6 +51,11 @@ export const initCommand = defineCommand({
         description:
           'the user PIN given is a transport PIN (option 0x0002): the device refuses every login, and so all key use, until it is changed with `schsm pin change`',
       })
+      .option('pka', {
+        type: 'string',
+        description:
+          'public key authentication TOTAL:REQUIRED: TOTAL public keys of other SmartCard-HSMs get registered, REQUIRED of them must authenticate (1 ≤ REQUIRED ≤ TOTAL ≤ 90); the user PIN still works too',
+      })
       .example(
         'SO_PIN=… PIN=… schsm init --so-pin-env SO_PIN --pin-env PIN --dkek-shares 1 --yes',
         'initialise for one DKEK share (import it with `schsm dkek import-share`)',
@@ -60,6 +65,7 @@ export const initCommand = defineCommand({
         'schsm init --transport-pin --dkek-shares 1 --yes',
         'the PIN set is a transport PIN; the key holder sets their own with `schsm pin change` before any key can be used',
       )
+      .example('schsm init --pka 3:2 --yes', '2 of 3 custodians must authenticate (then `schsm pka register FILE` three times)')
       .strict(),
   handler: async (args, ctx) => {
     const { runInit } = await import('./run.ts');

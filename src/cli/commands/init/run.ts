@@ -31,6 +31,21 @@ export interface InitArgs extends CardArgs, PinArgs {
   readonly label?: string | undefined;
   readonly sessionPin?: boolean;
   readonly transportPin?: boolean;
+  readonly pka?: string | undefined;
+}
+
+/** `--pka TOTAL:REQUIRED` → INITIALIZE tag 93 (§3.20); sc-hsm-tool's limits 1 ≤ REQUIRED ≤ TOTAL ≤ 90. */
+export function parsePkaOption(value: string | undefined): { total: number; required: number } | undefined {
+  if (value === undefined) return undefined;
+  const m = /^\s*(\d{1,2})\s*:\s*(\d{1,2})\s*$/.exec(value);
+  const total = Number(m?.[1]);
+  const required = Number(m?.[2]);
+  if (m === null || total < 1 || total > 90 || required < 1 || required > total)
+    throw new UsageError(
+      `--pka must be TOTAL:REQUIRED with 1 ≤ REQUIRED ≤ TOTAL ≤ 90, got ${JSON.stringify(value)}`,
+      'e.g. --pka 3:2: three keys registered, two must authenticate',
+    );
+  return { total, required };
 }
 
 const SO_PIN_HINT = 'the SO-PIN is 16 hexadecimal digits (8 bytes), e.g. generated with `openssl rand -hex 8`';
@@ -100,6 +115,7 @@ function warnWeak(ctx: CliContext, s: Secrets, reinit: boolean): void {
 }
 
 async function initialise(card: SmartCardHsm, args: InitArgs, s: Secrets): Promise<void> {
+  const pka = parsePkaOption(args.pka);
   await card.exclusive(async () => {
     // the channel's guard asks the SO-PIN's tries right before INITIALIZE DEVICE (apdu/guard.ts)
     await initializeDevice(card, {
@@ -110,6 +126,7 @@ async function initialise(card: SmartCardHsm, args: InitArgs, s: Secrets): Promi
       retryCounter: args.retryCounter ?? 3,
       options: optionsWord(args),
       ...(args.dkekShares === undefined ? {} : { dkekShares: args.dkekShares }),
+      ...(pka === undefined ? {} : { publicKeyAuth: pka }),
     });
     if (args.label !== undefined) {
       await verifyPin(card, { pin: s.userPin });
@@ -134,6 +151,7 @@ export async function runInit(args: InitArgs, ctx: CliContext): Promise<number> 
     );
   }
   checkNumbers(args);
+  const pka = parsePkaOption(args.pka);
   return withDevice(args, ctx, async (card) => {
     const reinit = await isInitialized(card);
     if (reinit) {
@@ -159,6 +177,7 @@ export async function runInit(args: InitArgs, ctx: CliContext): Promise<number> 
         retryCounter: args.retryCounter ?? 3,
         transportPin: args.transportPin === true,
         userPin: report.status.userPin.state,
+        pka: pka ?? null,
         serial: report.status.serial ?? null,
       });
     else {
@@ -168,6 +187,11 @@ export async function runInit(args: InitArgs, ctx: CliContext): Promise<number> 
         line(ctx.stdout, `next: import ${args.dkekShares} DKEK share(s) with \`schsm dkek import-share FILE\``);
       if (args.transportPin === true)
         line(ctx.stdout, 'the user PIN is a transport PIN: no key can be used until its holder replaces it with `schsm pin change`');
+      if (pka !== undefined)
+        line(
+          ctx.stdout,
+          `next: register ${pka.total} public key(s) of other devices with \`schsm pka register FILE\` (${pka.required} must authenticate)`,
+        );
     }
     return EXIT.OK;
   });
