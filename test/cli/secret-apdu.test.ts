@@ -120,7 +120,7 @@ test.serial(
     // INITIALIZE DEVICE (re-initialise with the SO-PIN): tags 80 options, 81 user PIN, 82 SO-PIN, all hidden
     const init = `80 50 00 00 1C 80 02 00 01 81 0C ${hexOf(PIN)} 82 08 C3 A5 9E 17 D8 4B 20 6F`;
     writeFileSync(path.join(dir, 'i.apdu'), `${SELECT}\n${init}\n`);
-    const i = await schsm(dir, file, ['run', 'i.apdu', '--record', path.join(dir, 'i.trace')]);
+    const i = await schsm(dir, file, ['run', 'i.apdu', '--yes', '--record', path.join(dir, 'i.trace')]);
     t.is(i.code, 0, i.stderr);
     t.regex(readFileSync(path.join(dir, 'i.trace'), 'utf8'), /^=> 80 50 00 00 1C( \.\.){28} {2}# redacted/m);
     noLeaks(t, everything(dir, i, ['i.trace']));
