@@ -6,6 +6,7 @@ import { pinCommand } from './pin/command.ts';
 import { dkekCommand } from './dkek/command.ts';
 import { keysCommand } from './keys/command.ts';
 import { backupCommand } from './backup/command.ts';
+import { dataCommand } from './data/command.ts';
 import { cloneCommand } from './clone/command.ts';
 import { randomCommand } from './random/command.ts';
 import { traceCommand } from './trace/command.ts';
@@ -25,6 +26,7 @@ export const COMMANDS: readonly CommandDef[] = [
   initCommand,
   dkekCommand,
   keysCommand,
+  dataCommand,
   backupCommand,
   cloneCommand,
   pinCommand,

@@ -1,5 +1,6 @@
 import { defineCommand, defineGroup } from '../../command.ts';
 import { withPinOptions } from '../../pin-flags.ts';
+import { importKey } from './import-command.ts';
 
 const ref = { type: 'number', demandOption: true, description: 'key reference (1..255), as `schsm keys list` shows it' } as const;
 
@@ -122,6 +123,6 @@ const unwrap = defineCommand({
 /** `schsm keys …`: the keys on the card. */
 export const keysCommand = defineGroup({
   command: 'keys',
-  describe: 'keys: list, generate, delete, sign, export-pub, wrap, unwrap',
-  subcommands: [list, generate, del, sign, exportPub, wrap, unwrap],
+  describe: 'keys: list, generate, import, delete, sign, export-pub, wrap, unwrap',
+  subcommands: [list, generate, importKey, del, sign, exportPub, wrap, unwrap],
 });
