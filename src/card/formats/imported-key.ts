@@ -166,3 +166,19 @@ export function readKeyFile(bytes: Uint8Array, file: string, kind: KeyFileKind, 
       return fromWrapped(bytes, file, secrets.kek);
   }
 }
+
+/**
+ * The key with `bytes` (PEM or DER X.509, e.g. `--cert FILE`) as its certificate: it must belong to the
+ * key; it replaces one the key file brought (with a warning).
+ */
+export function withCertificate(key: ImportedKey, bytes: Uint8Array, file: string): ImportedKey {
+  if (key.publicKey === undefined) throw new FileFormatError('certificate', `${file}: an AES key has no certificate`);
+  const pem = pemBlocks(Buffer.from(bytes).toString('latin1')).find((b) => b.label === 'CERTIFICATE');
+  const cert = readCertificate(pem?.der ?? bytes, file);
+  if (!certificateMatchesKey(cert, key.publicKey))
+    throw new FileFormatError('certificate', `${file} (${cert.subject}) is not a certificate of this key`, {
+      hint: 'give the certificate issued for this key',
+    });
+  const warnings = key.certificate === undefined ? key.warnings : [...key.warnings, `${file} replaces the certificate in the key file`];
+  return { ...key, certificate: cert, warnings };
+}

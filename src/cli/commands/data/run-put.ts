@@ -7,7 +7,7 @@ import { readInputFile } from '../../files.ts';
 import { printJson } from '../../output.ts';
 import { withLogin, type PinArgs } from '../../pin-options.ts';
 import { SecretReader } from '../../secret-input.ts';
-import { objectJson, objectName } from './view.ts';
+import { objectFiles, objectJson, objectName } from './view.ts';
 
 /** Largest content: an EF of the card holds up to 32767 bytes (§3.3 offsets are 15 bits in OpenSC's reads). */
 export const MAX_DATA_OBJECT = 32767;
@@ -47,7 +47,7 @@ export async function runDataPut(args: DataPutArgs, ctx: CliContext): Promise<nu
     const existing = same[0];
     if (existing !== undefined && args.replace !== true)
       throw new RefusedError(
-        `a data object labelled ${JSON.stringify(args.label)} exists (${objectName(existing)})`,
+        `a data object labelled ${JSON.stringify(args.label)} exists (${objectFiles(existing)})`,
         'choose another label, or --replace it',
       );
     return withLogin(card, new SecretReader(ctx), args, () => putDataObject(card, input, existing));

@@ -17,8 +17,13 @@ export function selection(args: { label?: string | undefined; fid?: string | und
   return { fid: parseInt(t, 16) };
 }
 
+/** "CD00, C900". */
+export function objectFiles(o: DataObjectInfo): string {
+  return `${hex4(o.fid)}${o.dcodFid === undefined ? '' : `, ${hex4(o.dcodFid)}`}`;
+}
+
 export function objectName(o: DataObjectInfo): string {
-  return `${o.label === undefined ? 'data object' : JSON.stringify(o.label)} (${hex4(o.fid)}${o.dcodFid === undefined ? '' : `, ${hex4(o.dcodFid)}`})`;
+  return `${o.label === undefined ? 'data object' : JSON.stringify(o.label)} (${objectFiles(o)})`;
 }
 
 export function objectLines(o: DataObjectInfo): string[] {

@@ -51,6 +51,7 @@ export const importKey = defineCommand({
         description: 'allow WRAP KEY (backups, clone); --no-export: the key never leaves the card',
       })
       .option('replace', { type: 'boolean', default: false, description: 'replace an existing key at --ref with its PRKD and certificate' })
+      .option('cert', { type: 'string', description: 'a certificate (PEM/DER) of the key to store with it in CExx; it must match the key' })
       .option('out', { type: 'string', description: 'also write the wrapped key in sc-hsm-tool’s format (mode 0600); alone: no device' })
       .option('pin-env', { type: 'string', description: 'environment variable with the user PIN; once, or once per --reader in order' })
       .option('pin-stdin', {

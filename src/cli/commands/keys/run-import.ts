@@ -13,7 +13,7 @@
  */
 import { fromHex } from '../../../apdu/hex.ts';
 import { KcvMismatchError } from '../../../card/formats/errors.ts';
-import type { ImportedKey } from '../../../card/formats/imported-key.ts';
+import { type ImportedKey, withCertificate } from '../../../card/formats/imported-key.ts';
 import { dkekKcv, formatKcv } from '../../../card/formats/kcv.ts';
 import { detectKeyFile, type KeyFileFormat, type KeyFileKind } from '../../../card/formats/key-file.ts';
 import { wipeKeyBlobKey } from '../../../card/formats/private-key-der.ts';
@@ -52,6 +52,7 @@ export interface KeysImportArgs extends Omit<CardArgs, 'reader'> {
   readonly export?: boolean;
   readonly replace?: boolean;
   readonly out?: string | undefined;
+  readonly cert?: string | undefined;
   readonly pinEnv?: string | readonly string[] | undefined;
   readonly pinStdin?: boolean;
   readonly pin?: string | undefined;
@@ -114,6 +115,7 @@ async function importInto(
 
 interface Inputs {
   readonly bytes: Uint8Array;
+  cert: Uint8Array | undefined;
   readonly shareFiles: Uint8Array[];
   kek: Uint8Array | undefined;
 }
@@ -155,8 +157,12 @@ async function importOnDevices(
   if (kcvs.size > 1)
     throw new UsageError(`the devices have different DKEKs (KCV ${[...kcvs].join(', ')}): one set of shares cannot serve them all`);
   const reader = new SecretReader(ctx);
-  const key = await openKeyFile(ctx, reader, args, { bytes: inputs.bytes, file: args.file, kind, kek: inputs.kek });
+  const opened = await openKeyFile(ctx, reader, args, { bytes: inputs.bytes, file: args.file, kind, kek: inputs.kek });
+  let key = opened;
   try {
+    if (inputs.cert !== undefined && args.cert !== undefined) key = withCertificate(opened, inputs.cert, args.cert);
+    if (key.certificate === undefined && key.publicKey !== undefined && args.json !== true)
+      line(ctx.stderr, 'note: no certificate is stored with the key, so the devices will not show its public key (--cert FILE stores one)');
     const base = await buildChecked(ctx, reader, args, shareArgs, inputs, devices, key);
     if (args.json !== true) printKeySummary(ctx, { file: args.file, key, built: base }, devices.length);
     if (args.out !== undefined) {
@@ -167,7 +173,7 @@ async function importOnDevices(
     if (args.json === true) printJsonReport(ctx, { file: args.file, key, built: base, results, out: args.out });
     return results.some((r) => r.proof.result === 'mismatch') ? EXIT.FAILED : EXIT.OK;
   } finally {
-    wipeKeyBlobKey(key.key);
+    wipeKeyBlobKey(opened.key);
   }
 }
 
@@ -177,9 +183,15 @@ export async function runKeysImport(args: KeysImportArgs, ctx: CliContext): Prom
   const sources = deviceSources(args);
   checkArgs(args, sources.length);
   if (args.out !== undefined) await checkWritable(ctx, args.out, args.force === true);
-  const inputs: Inputs = { bytes: await readBoundedFile(ctx, args.file, 'key file', MAX_KEY_FILE), shareFiles: [], kek: undefined };
+  const inputs: Inputs = {
+    bytes: await readBoundedFile(ctx, args.file, 'key file', MAX_KEY_FILE),
+    cert: undefined,
+    shareFiles: [],
+    kek: undefined,
+  };
   try {
     for (const f of shareArgs.files) inputs.shareFiles.push(await readBoundedFile(ctx, f, 'DKEK share file', MAX_SHARE_FILE));
+    if (args.cert !== undefined) inputs.cert = await readBoundedFile(ctx, args.cert, 'certificate file', MAX_KEY_FILE);
     inputs.kek = args.kekFile === undefined ? undefined : await readKekFile(ctx, args.kekFile);
     const kind = detectKeyFile(inputs.bytes, args.file, args.format ?? 'auto', inputs.kek !== undefined);
     if (kind.needsKek && inputs.kek === undefined)
