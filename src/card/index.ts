@@ -53,3 +53,6 @@ export * from './commands/generate-session-pin.ts';
 export * from './secure-messaging/ca-keys.ts';
 export * from './secure-messaging/chip-authentication.ts';
 export * from './secure-messaging/errors.ts';
+export * from './key-import.ts';
+export * from './data-objects.ts';
+export * from './pkcs15-dcod.ts';

@@ -12,7 +12,7 @@ import type { KeyBlobKey } from './key-blob-layout.ts';
 import { aesKeyFrom, type KeyFileKind, pemBlocks, privateKeyToPkcs8, unwrapWithKek } from './key-file.ts';
 import { parsePkcs12, type Pkcs12Certificate, type Pkcs12Key } from './pkcs12.ts';
 import { keyFromPkcs8, type PrivateKeyMaterial } from './private-key-der.ts';
-import { certificateMatchesKey, readCertificate, type CertificateSummary } from './x509.ts';
+import { certificateMatchesKey, readCertificate, type X509Summary } from './x509.ts';
 
 export interface ImportedKey {
   readonly kind: 'rsa' | 'ec' | 'aes';
@@ -26,7 +26,7 @@ export interface ImportedKey {
   /** PKCS#12 localKeyId. */
   readonly id: Uint8Array | undefined;
   /** The key's own certificate, to be stored in CExx. */
-  readonly certificate: CertificateSummary | undefined;
+  readonly certificate: X509Summary | undefined;
   /** What the file was, e.g. "PKCS#12", "SEC1 PEM", "RFC 5649 (CKM_AES_KEY_WRAP_PAD) → PKCS#8". */
   readonly source: string;
   readonly warnings: readonly string[];

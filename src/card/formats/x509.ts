@@ -8,7 +8,7 @@ import { X509Certificate, type KeyObject } from 'node:crypto';
 import { FileFormatError } from './errors.ts';
 import { spkiDer } from './public-key.ts';
 
-export interface CertificateSummary {
+export interface X509Summary {
   readonly subject: string;
   readonly issuer: string;
   readonly notBefore: string;
@@ -20,7 +20,7 @@ export interface CertificateSummary {
 }
 
 /** Decode a DER certificate; FileFormatError naming `what` when it is not one. */
-export function readCertificate(der: Uint8Array, what = 'certificate'): CertificateSummary {
+export function readCertificate(der: Uint8Array, what = 'certificate'): X509Summary {
   let cert: X509Certificate;
   try {
     cert = new X509Certificate(Buffer.from(der));
@@ -41,6 +41,6 @@ export function readCertificate(der: Uint8Array, what = 'certificate'): Certific
 }
 
 /** True when the certificate's subject public key is `publicKey` (same SubjectPublicKeyInfo). */
-export function certificateMatchesKey(cert: CertificateSummary, publicKey: KeyObject): boolean {
+export function certificateMatchesKey(cert: X509Summary, publicKey: KeyObject): boolean {
   return Buffer.from(spkiDer(cert.publicKey)).equals(Buffer.from(spkiDer(publicKey)));
 }
