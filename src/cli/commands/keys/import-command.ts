@@ -72,7 +72,11 @@ export const importKey = defineCommand({
       .example('schsm keys import master.key --format aes --share a.pbe --no-export', 'a raw AES-256 key that can never be exported again')
       .example('schsm keys import key.pem --share a.pbe --ref 5 --out key5.wrapped', 'no device: the sc-hsm-tool wrapped-key file only')
       .epilogue(
-        'Secrets on stdin come in this order: the PKCS#12 password, one line per share password, then the user PIN of each device.\nNothing is sent before every device is named and its DKEK check value matches the shares.',
+        [
+          '--reader may be given several times: the same key goes into every device named, each checked and proven.',
+          'Secrets on stdin come in this order: the PKCS#12 password, one line per share password, then the user PIN of each device.',
+          'Nothing is sent before every device is named and its DKEK check value matches the shares. --force overwrites an existing --out file.',
+        ].join('\n'),
       )
       .strict(),
   handler: async (args, ctx) => (await import('./run-import.ts')).runKeysImport(args, ctx),
