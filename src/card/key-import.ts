@@ -132,6 +132,16 @@ export function forReference(built: KeyImport, ref: number, kind: ImportedKey['k
   return { ...built, ref, id, prkd };
 }
 
+/** The proof method of an imported AES key: the card's AES-CMAC of a random challenge against the host's. */
+export const AES_HOST_CHECK = 'AES-CMAC of a random challenge';
+
+/** "ECDSA-SHA256 signature over a random challenge verifies", "AES-CMAC of a random challenge equals the host’s". */
+export function proofText(p: KeyProof): string {
+  if (p.result === 'not-checked') return `not checked (${p.reason})`;
+  if (p.method === AES_HOST_CHECK) return `${p.method} ${p.result === 'verified' ? 'equals the host’s' : 'DIFFERS from the host’s'}`;
+  return `${p.method} ${p.result === 'verified' ? 'verifies' : 'does NOT verify'}`;
+}
+
 /** The sc-hsm-tool wrapped-key file (§9.2) of an import: `sc-hsm-tool --unwrap-key` reads it. */
 export function wrappedKeyFileOf(built: KeyImport): Uint8Array {
   const file: WrappedKeyFile = { blob: built.blob, prkd: built.prkd, certificate: built.certificate };
@@ -145,6 +155,9 @@ export function wrappedKeyFileOf(built: KeyImport): Uint8Array {
 export async function importKeyBlob(card: CardSession, built: KeyImport, options: { replace?: boolean } = {}): Promise<KeyProof> {
   await importWrappedKey(card, built.ref, { blob: built.blob, prkd: built.prkd, certificate: built.certificate }, options);
   if (built.publicKey !== undefined) return proveKeyPair(card, built.ref, built.publicKey);
-  if (built.aesCheck !== undefined) return proveAesKey(card, built.ref, built.aesCheck);
+  if (built.aesCheck !== undefined) {
+    const p = await proveAesKey(card, built.ref, built.aesCheck);
+    return p.result === 'not-checked' ? p : { result: p.result, method: AES_HOST_CHECK };
+  }
   return { result: 'not-checked', reason: 'no public key and no AES check value' };
 }

@@ -12,7 +12,7 @@ import { assembleDkek, dkekKcv, formatKcv } from '../../card/formats/kcv.ts';
 import { detectKeyFile, KEY_FILE_FORMATS, type KeyFileFormat, parseKek } from '../../card/formats/key-file.ts';
 import { wipeKeyBlobKey } from '../../card/formats/private-key-der.ts';
 import { occupiedObjects } from '../../card/key-backup.ts';
-import { buildKeyImport, importKeyBlob } from '../../card/key-import.ts';
+import { buildKeyImport, importKeyBlob, proofText } from '../../card/key-import.ts';
 import { freeKeyReference, keyReferences } from '../../card/keys.ts';
 import { fromHex, toHex } from '../../apdu/hex.ts';
 import { readPrivateFile } from '../../transport/private-file.ts';
@@ -136,9 +136,7 @@ export const keyImport: Subcommand = {
       );
       if (key.certificate !== undefined)
         session.print(`  certificate ${key.certificate.subject} stored in CE${ref.toString(16).padStart(2, '0').toUpperCase()}`);
-      session.print(
-        `  key check: ${proof.result === 'not-checked' ? `not checked (${proof.reason})` : `${proof.method} ${proof.result === 'verified' ? 'verifies' : 'does NOT verify'}`}`,
-      );
+      session.print(`  key check: ${proofText(proof)}`);
       if (proof.result === 'mismatch')
         throw new RefusedError(`the imported key ${ref} does not match ${file}`, 'delete it (keys delete) and check the key file');
     } finally {

@@ -238,7 +238,7 @@ test('--replace replaces a key; a wrong share password fails (exit 1) before any
   });
   t.is(r.code, EXIT.OK, r.stderr);
   t.regex(r.stdout, /^Key file +: .*aes\.wrapped \(RFC 3394 \(CKM_AES_KEY_WRAP\) → AES key\)$/m);
-  t.regex(r.stdout, /key 2 imported \(replaced key CC02, PRKD C402\); key check: AES-CMAC over a random challenge/);
+  t.regex(r.stdout, /key 2 imported \(replaced key CC02, PRKD C402\); key check: AES-CMAC of a random challenge equals the host’s/);
 });
 
 test('--out with no device: sc-hsm-tool’s wrapped-key file (0600, never overwritten), which backup verify checks offline', async (t) => {

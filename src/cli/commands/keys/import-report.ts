@@ -2,7 +2,7 @@
 import { toHex } from '../../../apdu/hex.ts';
 import { algorithmNames } from '../../../card/formats/algorithm-names.ts';
 import type { ImportedKey } from '../../../card/formats/imported-key.ts';
-import type { KeyImport } from '../../../card/key-import.ts';
+import { type KeyImport, proofText } from '../../../card/key-import.ts';
 import type { KeyProof } from '../../../card/key-proof.ts';
 import { line, type CliContext } from '../../context.ts';
 import { field, printJson } from '../../output.ts';
@@ -24,11 +24,6 @@ export interface ImportReport {
 
 export function keyText(k: ImportedKey): string {
   return k.kind === 'ec' ? `EC ${k.curve?.name ?? '?'}` : `${k.kind.toUpperCase()} ${k.bits}`;
-}
-
-export function proofText(p: KeyProof): string {
-  if (p.result === 'not-checked') return `not checked (${p.reason})`;
-  return `${p.method} ${p.result === 'verified' ? 'verifies' : 'does NOT verify'}`;
 }
 
 /** One line per device as soon as its key is in (text mode). */
