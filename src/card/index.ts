@@ -58,3 +58,6 @@ export * from './secure-messaging/chip-authentication.ts';
 export * from './secure-messaging/errors.ts';
 export * from './key-files.ts';
 export * from './pka.ts';
+export * from './key-import.ts';
+export * from './data-objects.ts';
+export * from './pkcs15-dcod.ts';

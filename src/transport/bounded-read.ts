@@ -23,6 +23,10 @@ export const INPUT_LIMITS = {
   thresholdShares: 64 * KiB,
   /** The content of one EF (UPDATE BINARY offsets and EF sizes are 16-bit). */
   efContent: 0xffff,
+  /** A key file to import: PKCS#12, PEM/DER private key, raw or AES-wrapped key, a certificate. */
+  keyFile: 1 * MiB,
+  /** A data object's content (CDxx/CFxx; OpenSC's emulation reads at most 32767 bytes). */
+  dataObject: 32767,
   /** Data to sign (`keys sign --in`), hashed on the host. */
   signInput: 64 * MiB,
   /** APDU scripts (`schsm run`) and explorer scripts. */

@@ -219,6 +219,32 @@ const CHECKS: Record<string, Check> = {
     t.regex(r.stderr, /error: the unwrapped key 5 does not match the certificate in key\.wrapped/);
   },
   'keys-delete.trace': (t, r) => t.is(r.stdout, 'deleted key 2 (CC02, C402, CE02)\n'),
+  'keys-import.trace': (t, r) => {
+    hasLines(t, r.stdout, ['Key                  : AES 128', `DKEK KCV             : ${KCV} (the shares match every device)`]);
+    t.regex(
+      r.stdout,
+      new RegExp(
+        `^SmartCard-HSM ${SERIAL} in \\S+: key 1 imported; key check: AES-CMAC of a random challenge DIFFERS from the host’s$`,
+        'm',
+      ),
+    );
+    t.regex(r.stderr, new RegExp(`^device: SmartCard-HSM ${SERIAL} in `, 'm'));
+  },
+  'data-put.trace': (t, r) => t.is(r.stdout, 'stored 42 bytes as private data object "fixture data" (CD00, C900)\n'),
+  'data-list.trace': (t, r) =>
+    t.deepEqual(JSON.parse(r.stdout), [
+      {
+        label: 'fixture data',
+        application: 'fixture data',
+        oid: '1.3.6.1.4.1.99999.1',
+        private: true,
+        size: 42,
+        fid: 'CD00',
+        dcod: 'C900',
+      },
+    ]),
+  'data-get.trace': (t, r) => t.is(Buffer.from(r.stdout.trim(), 'hex').toString(), MESSAGE.toString()),
+  'data-delete.trace': (t, r) => t.is(r.stdout, 'deleted "fixture data" (CD00, C900): CD00, C900\n'),
   'pin-status.trace': (t, r) => t.is(r.stdout, 'User PIN             : 3 tries left\n'),
   'pin-status-so.trace': (t, r) => t.is(r.stdout, 'SO-PIN               : 15 tries left\n'),
   'pin-verify.trace': (t, r) => t.is(r.stdout, 'user PIN verified (verified in this session)\n'),
@@ -330,7 +356,7 @@ test('no PIN, SO-PIN, DKEK share or share password in any fixture file, and the 
   t.regex(text('random.trace'), /^<= (\.\. ){16}90 00$/m);
 });
 
-test('masks: only the clone proof and the unwrap key check carry host randomness, and their fixtures say so', (t) => {
+test('masks: only the clone proof, the unwrap key check and the import’s blob and key check carry host randomness, and their fixtures say so', (t) => {
   const masked = (f: FixtureInfo): string[] =>
     exchanges(f.trace)
       .filter((e) => e.note?.includes('masked:') === true)
@@ -340,15 +366,18 @@ test('masks: only the clone proof and the unwrap key check carry host randomness
     const expected =
       f.name === 'keys-unwrap.trace'
         ? ['80 68 05 70']
-        : f.name === 'clone.trace'
-          ? ['80 78 01 18']
-          : f.name === 'clone.target.trace'
+        : f.name === 'keys-import.trace'
+          ? ['80 74 01 93', '80 78 01 18']
+          : f.name === 'clone.trace'
             ? ['80 78 01 18']
-            : [];
+            : f.name === 'clone.target.trace'
+              ? ['80 78 01 18']
+              : [];
     t.deepEqual(masked(f), expected, f.name);
     t.is(/^none/.test(f.trace.metadata.masks ?? ''), expected.length === 0, `${f.name}: masks: header`);
   }
   t.regex(byName.get('keys-unwrap.trace')?.trace.metadata['replay-note'] ?? '', /does NOT verify/);
+  t.regex(byName.get('keys-import.trace')?.trace.metadata['replay-note'] ?? '', /the check fails \(exit 1\)/);
 });
 
 test('a command that differs from the recording fails the replay with the trace line, expected and actual bytes', async (t) => {

@@ -7,6 +7,7 @@ import { pkaCommand } from './pka/command.ts';
 import { dkekCommand } from './dkek/command.ts';
 import { keysCommand } from './keys/command.ts';
 import { backupCommand } from './backup/command.ts';
+import { dataCommand } from './data/command.ts';
 import { cloneCommand } from './clone/command.ts';
 import { randomCommand } from './random/command.ts';
 import { traceCommand } from './trace/command.ts';
@@ -26,6 +27,7 @@ export const COMMANDS: readonly CommandDef[] = [
   initCommand,
   dkekCommand,
   keysCommand,
+  dataCommand,
   backupCommand,
   cloneCommand,
   pinCommand,

@@ -4,6 +4,7 @@ import { apdu } from './apdu.ts';
 import { reconnect, status, trace } from './card.ts';
 import { asn1, cat } from './cat.ts';
 import { cd } from './cd.ts';
+import { data } from './data.ts';
 import { dkek } from './dkek.ts';
 import { create, del, updateBinaryCommand } from './files.ts';
 import { find } from './find.ts';
@@ -36,6 +37,7 @@ export const COMMANDS: readonly ExplorerCommand[] = [
   apdu,
   status,
   keys,
+  data,
   dkek,
   pka,
   trace,

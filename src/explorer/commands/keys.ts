@@ -1,5 +1,5 @@
 /**
- * `keys list|generate|derive|sign|wrap|unwrap|delete`: the operator CLI's key commands inside the shell,
+ * `keys list|generate|import|derive|sign|wrap|unwrap|delete`: the operator CLI's key commands inside the shell,
  * composed from card/keys.ts, generate-key.ts, sign-message.ts and key-backup.ts (no second
  * implementation). They use the PIN state of the shell: `verify user` first.
  */
@@ -16,6 +16,7 @@ import type { ExplorerSession } from '../session.ts';
 import type { Subcommand } from '../types.ts';
 import { keySign } from './keys-sign.ts';
 import { keyUnwrap, keyWrap } from './keys-backup.ts';
+import { keyImport } from './keys-import.ts';
 
 function typeText(k: KeyInfo): string {
   const kind = k.kind === 'unknown' ? '?' : k.kind.toUpperCase();
@@ -164,9 +165,10 @@ const del: Subcommand = {
   },
 };
 
-export const keys = family('keys', 'keys on the card: list, generate, derive, sign, wrap, unwrap, delete', [
+export const keys = family('keys', 'keys on the card: list, generate, import, derive, sign, wrap, unwrap, delete', [
   list,
   generate,
+  keyImport,
   derive,
   keySign,
   keyWrap,
