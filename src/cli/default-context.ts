@@ -59,7 +59,10 @@ export function defaultContext(): CliContext {
   return {
     stdout: (text) => void process.stdout.write(text),
     stderr: (text) => void process.stderr.write(text),
-    stdin: process.stdin,
+    // a getter: process.stdin builds a stream (and loads net/tty) on first access, which most commands never make
+    get stdin() {
+      return process.stdin;
+    },
     env: process.env,
     cwd: process.cwd(),
     isTTY,
