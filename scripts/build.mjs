@@ -151,8 +151,11 @@ async function buildCli(outdir) {
     chunkNames: 'chunk-[hash]',
     external: EXTERNAL,
     alias: { 'string-width': path.join(SRC, 'cli', 'text-width.ts') },
-    // bundled CommonJS packages (debug) call require() for node built-ins
-    banner: { js: "import { createRequire as __schsmRequire } from 'node:module'; const require = __schsmRequire(import.meta.url);" },
+    // Bundled CommonJS packages (debug) call require() for node built-ins. Made on first use: a
+    // createRequire per chunk would run for each of the chunks a command loads.
+    banner: {
+      js: "import { createRequire as __schsmCreateRequire } from 'node:module'; let __schsmRequire; const require = (id) => (__schsmRequire ??= __schsmCreateRequire(import.meta.url))(id);",
+    },
     plugins: [yargsShim, importMetaGuard],
   });
   const locales = path.join(dir, 'yargs', 'locales');
