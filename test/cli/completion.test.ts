@@ -122,7 +122,8 @@ test('bash: option values: choices, no files for a PIN, environment variables, f
   writeFileSync(path.join(dir, 'other.txt'), '');
   t.deepEqual(await bash(['run', 'se'], dir), ['select.apdu']);
   t.deepEqual(await bash(['keys', 'sign', '--in', 'oth'], dir), ['other.txt']);
-  t.deepEqual(sorted(await bash(['help', 'pin', ''])), ['change', 'status', 'unblock', 'verify']);
+  t.deepEqual(sorted(await bash(['help', 'pin', ''])), sorted((await fromHelp(['pin'])).commands));
+  t.true((await bash(['help', 'pin', ''])).includes('unblock'));
   t.deepEqual(await bash(['--reader', '=']), [], 'right after "--reader=" bash would replace the "=": nothing is offered');
 });
 
