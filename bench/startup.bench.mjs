@@ -33,7 +33,8 @@ function timed({ cmd, args, expect, stdin = '' }) {
     child.on('error', reject);
     child.on('close', (code) => {
       const ms = performance.now() - t0;
-      if (code !== 0 || !expect.test(out)) reject(new Error(`${[cmd, ...args].join(' ')}: exit ${code}\n${out.trim().slice(0, 600)}`));
+      if (code !== 0 || !expect.test(out))
+        reject(new Error(`NOT MEASURED: ${[cmd, ...args].join(' ')}: exit ${code}\n${out.trim().slice(0, 600)}`));
       else resolve(ms);
     });
   });
@@ -44,8 +45,8 @@ async function serveSimulator() {
   const vpcd = await import('../dist/sim/vpcd.js');
   const sim = await import('../dist/sim/index.js');
   const pcsc = await import('../dist/transport/pcsc.js');
-  const lock = await lockPort([vpcd.VPCD.PORT, vpcd.VPCD.PORT + 1], 180_000, 'bench/startup.bench.mjs');
-  if (lock === undefined) throw new Error('no vpcd port free within 3 min (both slots busy)');
+  const lock = await lockPort([vpcd.VPCD.PORT, vpcd.VPCD.PORT + 1], 600_000, 'bench/startup.bench.mjs');
+  if (lock === undefined) throw new Error('NOT MEASURED: no vpcd port free within 10 min (both slots busy)');
   const handle = vpcd.serveVpcd(new sim.SmartCardHsmSimulator(), { port: lock.port });
   const stop = async () => {
     await handle.close();
@@ -57,7 +58,7 @@ async function serveSimulator() {
     await new Promise((res) => setTimeout(res, 50));
   }
   await stop();
-  throw new Error(`pcscd did not show the simulator in "${handle.readerName}" within 15 s (pcscd down?)`);
+  throw new Error(`NOT MEASURED: pcscd did not show the simulator in "${handle.readerName}" within 15 s (pcscd down?)`);
 }
 
 function commands(reader) {
