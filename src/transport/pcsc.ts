@@ -24,6 +24,14 @@ export interface ListReadersOptions {
   readonly timeoutMs?: number;
 }
 
+/**
+ * Status events arrive per reader from their own threads: settle after this much quiet. Not only a
+ * settle time: close() right after the first status can find a reader's status thread not yet back in
+ * its blocking SCardGetStatusChange, and pcsclite's close gives SCardCancel only 5 × 10 ms before it
+ * joins that thread, which then waits for the next reader event (with this wait removed, an ava worker
+ * of test/transport/pcsc.test.ts failed to exit on a loaded machine). It costs `schsm readers` 40 ms.
+ */
+const QUIET_MS = 40;
 /** pcsclite says nothing at all when there are no readers: give up waiting for one after this. */
 const NO_READER_QUIET_MS = 300;
 
@@ -52,23 +60,25 @@ function waitUntil(d: Discovery, done: () => boolean, timeoutMs: number, what: s
   });
 }
 
-/**
- * Wait until every reader pcscd announced has reported its status. pcsclite announces the whole reader
- * list in one go and each reader's first status event is its current state (SCardGetStatusChange from
- * SCARD_STATE_UNAWARE), so nothing is gained by waiting longer: no quiet period (it was 40 ms, a fifth
- * of `schsm readers`' start-up; issue 11 item 3).
- */
+/** Wait until every reader pcscd announced has reported its status and nothing changed for a moment. */
 async function settle(d: Discovery, timeoutMs: number): Promise<void> {
   const started = Date.now();
-  await waitUntil(
-    d,
-    () => {
-      if (d.readers.size === 0) return Date.now() - started >= NO_READER_QUIET_MS;
-      return [...d.readers.values()].every((r) => r.status !== undefined);
-    },
-    timeoutMs,
-    'listing PC/SC readers',
-  );
+  let last = Date.now();
+  const off = d.onChange(() => (last = Date.now()));
+  try {
+    await waitUntil(
+      d,
+      () => {
+        const quiet = Date.now() - last;
+        if (d.readers.size === 0) return Date.now() - started >= NO_READER_QUIET_MS;
+        return [...d.readers.values()].every((r) => r.status !== undefined) && quiet >= QUIET_MS;
+      },
+      timeoutMs,
+      'listing PC/SC readers',
+    );
+  } finally {
+    off();
+  }
 }
 
 function cardIn(r: WatchedReader): boolean {
