@@ -6,14 +6,11 @@
 //  2. the same schsm loop without TCP_NODELAY/TCP_QUICKACK on the card socket (the vpcd stall).
 //  3. the 65,538-byte receive buffer against a 258-byte one (the binding allocates it per call),
 //     in interleaved rounds.
-//  4. `schsm --help` start-up time as a ratio to `node -e 0`.
+// (CLI start-up is bench/startup.bench.mjs.)
 // Imports ../dist (built by `npm run bench`). Run alone: `npm run bench -- transport`.
 import { execFile } from 'node:child_process';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { lockPort } from './vpcd-lock.mjs';
 
-const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const SELECT_HEX = '00A404000AF0736368736D6563686F';
 const SELECT = Uint8Array.from(Buffer.from(SELECT_HEX, 'hex'));
 const N = 1000;
@@ -98,22 +95,6 @@ async function openscLoop(index, card) {
   return { card: cadence(card.arrivals, N), wallPerApdu: (wall * 1000) / N, apdus: mine };
 }
 
-async function startup() {
-  const bin = path.join(root, 'bin', 'schsm.js');
-  const time = async (args) => {
-    const xs = [];
-    for (let i = 0; i < 11; i++) {
-      const t0 = performance.now();
-      await run(process.execPath, args, { cwd: root });
-      xs.push(performance.now() - t0);
-    }
-    return median(xs);
-  };
-  const nodeMs = await time(['-e', '0']);
-  const helpMs = await time([bin, '--help']);
-  return { nodeMs, helpMs };
-}
-
 export default async function transportBench() {
   const log = (s) => console.log(s);
   const mods = {
@@ -121,16 +102,12 @@ export default async function transportBench() {
     pcsc: await import('../dist/transport/pcsc.js'),
     echo: await import('../dist/sim/echo-card.js'),
   };
-  const s = await startup();
-  log(
-    `schsm --help: median ${s.helpMs.toFixed(0)} ms; node -e 0: ${s.nodeMs.toFixed(0)} ms; ratio ${(s.helpMs / s.nodeMs).toFixed(2)} (11 runs each)`,
-  );
   await mods.vpcd.loadQuickAck();
   const card = timedCard(mods.echo.createEchoCard());
   const served = await serve(mods, card, true);
   if (served === undefined) {
     log('PC/SC: NOT MEASURED — no vpcd port free and polled by pcscd within 3 min (pcscd down, or both slots busy)');
-    return { startup: s };
+    return {};
   }
   const { handle, lock, reader } = served;
   let result;
@@ -174,5 +151,5 @@ export default async function transportBench() {
     await again?.handle.close();
     await lock.release();
   }
-  return { startup: s, ...result };
+  return result;
 }

@@ -15,7 +15,10 @@ const ALLOWED: Record<string, { layers: string[]; packages: RegExp }> = {
   sim: { layers: ['sim', 'apdu', 'transport'], packages: /^(node:|debug$|sockopt$|@solana\/buffer-layout$)/ },
   trace: { layers: ['trace', 'apdu', 'transport'], packages: /^(node:|debug$)/ },
   explorer: { layers: ['explorer', 'card', 'apdu', 'trace', 'transport'], packages: /^(node:|debug$)/ },
-  cli: { layers: ['cli', 'explorer', 'card', 'apdu', 'trace', 'transport', 'sim'], packages: /^(node:|debug$|yargs(\/.*)?$)/ },
+  cli: {
+    layers: ['cli', 'explorer', 'card', 'apdu', 'trace', 'transport', 'sim'],
+    packages: /^(node:|debug$|yargs(\/.*)?$|get-east-asian-width$)/,
+  },
 };
 
 function walk(dir: string): string[] {

@@ -63,7 +63,10 @@ export function defaultContext(): CliContext {
   return {
     stdout: pipeWriter(process.stdout),
     stderr: pipeWriter(process.stderr),
-    stdin: process.stdin,
+    // a getter: process.stdin builds a stream (and loads net/tty) on first access, which most commands never make
+    get stdin() {
+      return process.stdin;
+    },
     env: process.env,
     cwd: process.cwd(),
     isTTY,

@@ -10,16 +10,22 @@ export const EXIT = {
   INTERNAL: 70, // a bug in schsm
 } as const;
 
-export const EXIT_CODES_HELP = [
-  'Exit codes:',
-  '  0  success',
-  '  1  the card refused, a check failed or an expectation was not met',
-  '  2  bad arguments or bad input file',
-  '  3  PC/SC service, reader or card not available',
-  '  4  refused to protect the card or your files: a PIN try that could block it (--allow-last-try),',
-  '     an erase (--yes), an existing file (--force), several cards and none named (--reader)',
-  ' 70  internal error (please report)',
-].join('\n');
+/** What each exit code means, as `schsm --help` and the man page say it. */
+export const EXIT_MEANINGS: readonly (readonly [code: number, meaning: string])[] = [
+  [EXIT.OK, 'success'],
+  [EXIT.FAILED, 'the card refused, a check failed or an expectation was not met'],
+  [EXIT.USAGE, 'bad arguments or bad input file'],
+  [EXIT.NO_CARD, 'PC/SC service, reader or card not available'],
+  [
+    EXIT.REFUSED,
+    'refused to protect the card or your files: a PIN try that could block it (--allow-last-try), an erase (--yes), an existing file (--force), several cards and none named (--reader)',
+  ],
+  [EXIT.INTERNAL, 'internal error (please report)'],
+];
+
+export const EXIT_CODES_HELP = ['Exit codes:', ...EXIT_MEANINGS.map(([code, meaning]) => `${String(code).padStart(3)}  ${meaning}`)].join(
+  '\n',
+);
 
 /** Refusals that protect the card or the user's files (RefusedError and its kinds). */
 const REFUSED_CODES = new Set([

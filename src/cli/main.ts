@@ -1,12 +1,11 @@
 import yargs, { type Argv } from 'yargs';
 import { SchsmError } from '../transport/errors.ts';
+import { SCHSM_VERSION } from '../transport/version.ts';
 import type { CommandDef, GlobalArgs } from './command.ts';
 import { COMMANDS } from './commands/index.ts';
 import { line, type CliContext } from './context.ts';
 import { EXIT, EXIT_CODES_HELP, exitCodeFor } from './exit-codes.ts';
 import { createStyle } from './style.ts';
-
-export const VERSION = '0.1.0';
 
 /** Print an error the way every schsm command does: message, hint, and the stack only with -v. */
 export function reportError(error: unknown, ctx: CliContext, verbose: boolean): number {
@@ -21,7 +20,8 @@ export function reportError(error: unknown, ctx: CliContext, verbose: boolean): 
   return exitCodeFor(error);
 }
 
-function globalOptions(y: Argv): Argv<GlobalArgs> {
+/** The options every command accepts (`schsm --help` lists them; completion and the man page read them from here too). */
+export function globalOptions(y: Argv): Argv<GlobalArgs> {
   return y
     .option('reader', {
       alias: 'r',
@@ -113,9 +113,10 @@ export async function runCli(argv: readonly string[], ctx: CliContext): Promise<
   let exitCode: number = EXIT.OK;
   let y = globalOptions(yargs([...argv]))
     .scriptName('schsm')
+    .locale('en') // every text of schsm is English: no yargs strings in another language among them
     .usage('schsm — SmartCard-HSM driver, explorer, APDU tracer and simulator\n\nUsage: schsm <command> [options]')
     .epilogue(EXIT_CODES_HELP)
-    .version(VERSION)
+    .version(SCHSM_VERSION)
     .help()
     .alias('h', 'help')
     .wrap(Math.min(110, process.stdout.columns ?? 100))

@@ -1,9 +1,10 @@
-import { closeSync, readFileSync, writeSync } from 'node:fs';
+import { closeSync, writeSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import createDebug from 'debug';
 import { toHex } from '../apdu/hex.ts';
 import { openNewSecretFile } from '../transport/secret-file.ts';
 import type { Transport } from '../transport/transport.ts';
+import { SCHSM_VERSION } from '../transport/version.ts';
 import { TraceFileExistsError } from './errors.ts';
 import { formatComment, formatHeader, formatRecord, TRACE_FORMAT_VERSION } from './format.ts';
 import { concretePattern, formatPattern } from './pattern.ts';
@@ -44,20 +45,6 @@ export interface RecordingTransport extends Transport {
   comment(text: string): void;
 }
 
-let versionCache: string | undefined;
-
-/** schsm's version from package.json (src/ and dist/ sit at the same depth), or "unknown". */
-export function schsmVersion(): string {
-  if (versionCache !== undefined) return versionCache;
-  try {
-    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: unknown };
-    versionCache = typeof pkg.version === 'string' ? pkg.version : 'unknown';
-  } catch {
-    versionCache = 'unknown';
-  }
-  return versionCache;
-}
-
 /** Open the trace file: exclusive create (never overwrite) unless `force`, always mode 0600 (transport/secret-file.ts). */
 export function openTraceFile(file: string, force: boolean): number {
   return openNewSecretFile(file, { force, exists: () => new TraceFileExistsError(file) });
@@ -69,7 +56,7 @@ function headerLines(inner: Transport, options: RecordOptions, redacted: string)
     reader: inner.name,
     ...(inner.atr.length > 0 ? { atr: toHex(inner.atr, ' ') } : {}),
     ...(inner.protocol !== undefined ? { protocol: inner.protocol } : {}),
-    schsm: schsmVersion(),
+    schsm: SCHSM_VERSION,
     date: (options.now?.() ?? new Date()).toISOString(),
     redacted,
     ...options.header,

@@ -25,7 +25,13 @@ export interface ListReadersOptions {
   readonly timeoutMs?: number;
 }
 
-/** Status events arrive per reader from their own threads: settle after this much quiet. */
+/**
+ * Status events arrive per reader from their own threads: settle after this much quiet. Not only a
+ * settle time: close() right after the first status can find a reader's status thread not yet back in
+ * its blocking SCardGetStatusChange, and pcsclite's close gives SCardCancel only 5 × 10 ms before it
+ * joins that thread, which then waits for the next reader event (with this wait removed, an ava worker
+ * of test/transport/pcsc.test.ts failed to exit on a loaded machine). It costs `schsm readers` 40 ms.
+ */
 const QUIET_MS = 40;
 /** pcsclite says nothing at all when there are no readers: give up waiting for one after this. */
 const NO_READER_QUIET_MS = 300;

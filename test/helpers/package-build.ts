@@ -1,7 +1,8 @@
 /**
- * The real executable for subprocess tests: build src/ into a private package directory (dist/,
- * bin/schsm.js, package.json, node_modules linked to the checkout's), once per test process, so that
- * parallel builds in the checkout never race with a running test. Returns the directory.
+ * The real executable for subprocess tests: build src/ with the package's own build (scripts/build.mjs,
+ * as `npm ci` runs it through `prepare`) into a private package directory (dist/, bin/schsm.js,
+ * package.json, node_modules linked to the checkout's), once per test process, so that parallel
+ * builds in the checkout never race with a running test. Returns the directory.
  */
 import { execFile } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, symlinkSync } from 'node:fs';
@@ -16,10 +17,9 @@ let built: Promise<string> | undefined;
 export function buildPackage(): Promise<string> {
   built ??= new Promise<string>((resolve, reject) => {
     const dir = mkdtempSync(path.join(tmpdir(), 'schsm-pkg-'));
-    const tsc = path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
     execFile(
       process.execPath,
-      [tsc, '-p', 'tsconfig.build.json', '--outDir', path.join(dir, 'dist')],
+      [path.join(ROOT, 'scripts', 'build.mjs'), '--quiet', '--outdir', path.join(dir, 'dist')],
       { cwd: ROOT, maxBuffer: 16 << 20 },
       (err, stdout, stderr) => {
         if (err !== null) return reject(new Error(`build failed:\n${stdout}${stderr}`));

@@ -16,6 +16,8 @@ import { doctorCommand } from './doctor/command.ts';
 import { apduCommand } from './apdu/command.ts';
 import { runCommand } from './run/command.ts';
 import { exploreCommand } from './explore/command.ts';
+import { completionCommand } from './completion/command.ts';
+import { helpCommand } from './help/command.ts';
 
 /** Every top-level command, in the order `schsm --help` lists them. */
 export const COMMANDS: readonly CommandDef[] = [
@@ -36,4 +38,6 @@ export const COMMANDS: readonly CommandDef[] = [
   apduCommand,
   runCommand,
   traceCommand,
+  helpCommand,
+  completionCommand,
 ];

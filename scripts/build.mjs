@@ -1,0 +1,212 @@
+#!/usr/bin/env node
+// The runtime build, with esbuild (~1.5 s on the 2-core development machine; tsc took 30-60 s):
+// `npm run build`, `prepare` (so `npm ci` and `npm install` leave a working CLI), `npm start` and
+// `npm run bench` (both with --if-stale). tsc only type-checks (`npm run typecheck`) and writes the
+// .d.ts files (`--types`, run by `prepack`).
+//
+//   node scripts/build.mjs [--outdir DIR] [--if-stale] [--types]
+//
+// It writes two things into DIR (default dist/):
+//  - the library, one .js per src/*.ts as tsc laid it out (dist/index.js is the package's export;
+//    benches and workers import dist/<layer>/<file>.js);
+//  - the CLI bundle, dist/bundle/: bin/schsm.js imports dist/bundle/schsm.js. yargs and the command
+//    definitions in one chunk instead of ~80 modules, command logic in chunks loaded when a command runs, and
+//    `string-width` replaced by src/cli/text-width.ts (WHY: issue 11 item 3 and that file's comment).
+// --if-stale skips the build when DIR/.build-stamp holds the hash of every input (src/, this script,
+// package.json, package-lock.json, the esbuild version): "rebuild only what changed" at the cost of
+// hashing ~2 MB of sources (~0.1 s), where a rebuild costs ~1.5 s.
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
+const SRC = path.join(ROOT, 'src');
+const STAMP = '.build-stamp';
+/** Native or optional packages: loaded from node_modules at run time, never bundled. */
+const EXTERNAL = ['pcsclite', 'sockopt'];
+/** Source files of the bundle allowed to use import.meta, and why that still works from dist/bundle/. */
+const IMPORT_META_OK = new Map([['sim/vpcd.ts', 'its link thread, ./vpcd-worker.js, is emitted beside the chunks']]);
+
+function sourceFiles(dir = SRC) {
+  return readdirSync(dir, { recursive: true })
+    .map((f) => path.join(dir, String(f)))
+    .filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts') && statSync(f).isFile())
+    .sort();
+}
+
+/** Hash of everything the output depends on. */
+export function inputHash() {
+  const h = createHash('sha256');
+  h.update(`esbuild ${JSON.parse(readFileSync(fileURLToPath(import.meta.resolve('esbuild/package.json')), 'utf8')).version}\n`);
+  const files = [...sourceFiles(), fileURLToPath(import.meta.url), path.join(ROOT, 'package.json'), path.join(ROOT, 'package-lock.json')];
+  for (const f of files) {
+    h.update(`${path.relative(ROOT, f)}\n`);
+    h.update(readFileSync(f));
+  }
+  return h.digest('hex');
+}
+
+/** One output file per source file: every import stays an import, `./x.ts` becomes `./x.js`. */
+const oneToOne = {
+  name: 'one-to-one',
+  setup(b) {
+    b.onResolve({ filter: /.*/ }, (args) => {
+      if (args.kind === 'entry-point') return undefined;
+      return { path: args.path.replace(/^(\.\.?\/.*)\.ts$/, '$1.js'), external: true };
+    });
+  },
+};
+
+/**
+ * yargs' ESM platform shim places itself by import.meta.url, which in the bundle is a chunk's URL:
+ * its locale files (a copy of yargs' English strings is put in dist/bundle/yargs/locales below) and
+ * the directory where it looks for a package.json (for a version we give it anyway; unpatched it
+ * would list the user's working directory and every parent): dist/bundle/package.json, written below.
+ * The bundle so reads nothing outside the package, whatever the install layout.
+ */
+const yargsShim = {
+  name: 'yargs-shim',
+  setup(b) {
+    b.onLoad({ filter: /[/\\]yargs[/\\]lib[/\\]platform-shims[/\\]esm\.mjs$/ }, (args) => {
+      const patches = [
+        [
+          'const __dirname = fileURLToPath(import.meta.url);',
+          "const __dirname = fileURLToPath(new URL('./yargs/lib/platform-shims/esm.mjs', import.meta.url));",
+        ],
+        [
+          "const mainFilename = __dirname.substring(0, __dirname.lastIndexOf('node_modules'));",
+          "const mainFilename = fileURLToPath(new URL('./package.json', import.meta.url));",
+        ],
+      ];
+      let text = readFileSync(args.path, 'utf8');
+      for (const [from, to] of patches) {
+        if (!text.includes(from)) throw new Error(`${args.path}: yargs changed its shim (no "${from}"); revisit scripts/build.mjs`);
+        text = text.replace(from, to);
+      }
+      return { contents: text, loader: 'js' };
+    });
+  },
+};
+
+/** A bundled module that finds files relative to itself would look in dist/bundle/: refuse it. */
+const importMetaGuard = {
+  name: 'import-meta-guard',
+  setup(b) {
+    b.onLoad({ filter: /\.ts$/ }, (args) => {
+      const rel = path.relative(SRC, args.path).split(path.sep).join('/');
+      const text = readFileSync(args.path, 'utf8');
+      if (/\bimport\.meta\b/.test(text) && !IMPORT_META_OK.has(rel))
+        throw new Error(
+          `src/${rel} uses import.meta: in the CLI bundle it is dist/bundle/'s URL. Resolve the file another way, or list it in IMPORT_META_OK (scripts/build.mjs) saying why it works`,
+        );
+      return undefined;
+    });
+  },
+};
+
+function removeStale(outdir, written) {
+  for (const f of readdirSync(outdir, { recursive: true }).map((x) => path.join(outdir, String(x)))) {
+    if (/\.js(\.map)?$/.test(f) && !f.startsWith(path.join(outdir, 'bundle') + path.sep) && !written.has(f) && statSync(f).isFile())
+      unlinkSync(f);
+  }
+}
+
+const common = {
+  absWorkingDir: ROOT,
+  platform: 'node',
+  target: 'node20',
+  format: 'esm',
+  sourcemap: 'linked',
+  logLevel: 'warning',
+  tsconfig: path.join(ROOT, 'tsconfig.json'),
+};
+
+/** esbuild's API, loaded only when there is something to build (--if-stale on a fresh tree costs a hash). */
+const esbuild = () => import('esbuild');
+
+async function buildLibrary(outdir) {
+  const r = await (await esbuild()).build({
+    ...common,
+    entryPoints: sourceFiles(),
+    outbase: SRC,
+    outdir,
+    bundle: true,
+    metafile: true,
+    plugins: [oneToOne],
+  });
+  removeStale(outdir, new Set(Object.keys(r.metafile.outputs).map((f) => path.resolve(ROOT, f))));
+}
+
+async function buildCli(outdir) {
+  const dir = path.join(outdir, 'bundle');
+  rmSync(dir, { recursive: true, force: true });
+  await (await esbuild()).build({
+    ...common,
+    entryPoints: [
+      { in: path.join(SRC, 'cli', 'bin.ts'), out: 'schsm' },
+      { in: path.join(SRC, 'sim', 'vpcd-worker.ts'), out: 'vpcd-worker' },
+    ],
+    outdir: dir,
+    bundle: true,
+    splitting: true,
+    chunkNames: 'chunk-[hash]',
+    // less text for V8 to scan at every start (~4 ms of ~20 ms compiling); names kept for stack traces
+    minifyWhitespace: true,
+    minifySyntax: true,
+    external: EXTERNAL,
+    alias: { 'string-width': path.join(SRC, 'cli', 'text-width.ts') },
+    // Bundled CommonJS packages (debug) call require() for node built-ins. Made on first use: a
+    // createRequire per chunk would run for each of the chunks a command loads.
+    banner: {
+      js: "import { createRequire as __schsmCreateRequire } from 'node:module'; let __schsmRequire; const require = (id) => (__schsmRequire ??= __schsmCreateRequire(import.meta.url))(id);",
+    },
+    plugins: [yargsShim, importMetaGuard],
+  });
+  const locales = path.join(dir, 'yargs', 'locales');
+  mkdirSync(locales, { recursive: true });
+  cpSync(path.join(path.dirname(fileURLToPath(import.meta.resolve('yargs'))), 'locales', 'en.json'), path.join(locales, 'en.json'));
+  const pkg = { private: true, type: 'module', description: "schsm's CLI bundle, built by scripts/build.mjs" };
+  writeFileSync(path.join(dir, 'package.json'), `${JSON.stringify(pkg, null, 2)}\n`);
+}
+
+/** .d.ts files for the package's `types`, from tsc (slow: only for `prepack`). */
+function buildTypes(outdir) {
+  for (const f of readdirSync(outdir, { recursive: true }).map((x) => path.join(outdir, String(x)))) if (f.endsWith('.d.ts')) unlinkSync(f);
+  const tsc = path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
+  execFileSync(process.execPath, [tsc, '-p', 'tsconfig.build.json', '--emitDeclarationOnly', '--outDir', outdir], {
+    cwd: ROOT,
+    stdio: 'inherit',
+  });
+}
+
+export async function build({ outdir = path.join(ROOT, 'dist'), ifStale = false, types = false } = {}) {
+  const hash = inputHash();
+  const stampFile = path.join(outdir, STAMP);
+  let fresh = false;
+  try {
+    fresh = readFileSync(stampFile, 'utf8').trim() === hash;
+  } catch {}
+  if (!(ifStale && fresh)) {
+    mkdirSync(outdir, { recursive: true });
+    rmSync(stampFile, { force: true });
+    await Promise.all([buildLibrary(outdir), buildCli(outdir)]);
+    writeFileSync(stampFile, `${hash}\n`);
+  }
+  if (types) buildTypes(outdir);
+  return { built: !(ifStale && fresh) };
+}
+
+if (process.argv[1] !== undefined && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const args = process.argv.slice(2);
+  const at = args.indexOf('--outdir');
+  const outdir = at >= 0 ? path.resolve(args[at + 1] ?? '') : undefined;
+  const t0 = performance.now();
+  const { built } = await build({
+    ...(outdir === undefined ? {} : { outdir }),
+    ifStale: args.includes('--if-stale'),
+    types: args.includes('--types'),
+  });
+  if (built && !args.includes('--quiet')) console.error(`schsm: built dist/ in ${((performance.now() - t0) / 1000).toFixed(2)} s`);
+}
