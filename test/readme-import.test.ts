@@ -12,7 +12,7 @@ import { serveVpcd, VPCD, type VpcdEvent } from '../src/sim/vpcd.ts';
 import { openscOnly } from './helpers/opensc-conf.ts';
 import { buildPackage, ROOT } from './helpers/package-build.ts';
 import { showsSecret } from './helpers/secrets.ts';
-import { lockAllPorts } from './helpers/vpcd-lock.ts';
+import { LOCK_WAIT_MS, lockAllPorts } from './helpers/vpcd-lock.ts';
 import { requirePcscd, VPCD_PORTS, waitForReader } from './helpers/vpcd.ts';
 
 const readme = readFileSync(path.join(ROOT, 'README.md'), 'utf8');
@@ -27,7 +27,7 @@ function bash(script: string, cwd: string, env: NodeJS.ProcessEnv): Promise<{ co
 
 /** Serve two fresh simulators in both vpcd readers (both port locks held) while `fn` runs. */
 async function withTwoDevices<T>(fn: (readers: [string, string]) => Promise<T>): Promise<T> {
-  const locks = await lockAllPorts(VPCD_PORTS, `readme-import pid ${process.pid}`, 300_000);
+  const locks = await lockAllPorts(VPCD_PORTS, `readme-import pid ${process.pid}`, LOCK_WAIT_MS);
   const served = VPCD_PORTS.map((port) => {
     const events: VpcdEvent[] = [];
     return { handle: serveVpcd(new SmartCardHsmSimulator(), { port, onEvent: (e) => events.push(e) }), events };

@@ -13,6 +13,13 @@ export interface PortLock {
   release(): Promise<void>;
 }
 
+/**
+ * How long a test waits for a virtual reader. Generous: within one suite, tests that hold both readers
+ * (OpenSC's tools) make others wait for minutes on a loaded 2-core machine; the wait is only a bound on
+ * a stuck holder, never a speed assertion. Below ava's 10-minute inactivity timeout.
+ */
+export const LOCK_WAIT_MS = 540_000;
+
 export const lockPath = (port: number): string => path.join(os.tmpdir(), `schsm-vpcd-${port}.lock`);
 
 interface Owner {

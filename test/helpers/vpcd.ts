@@ -4,7 +4,7 @@ import type { ExecutionContext } from 'ava';
 import { serveVpcd, VPCD, type VpcdEvent, type VpcdHandle } from '../../src/sim/vpcd.ts';
 import type { VirtualCard } from '../../src/sim/virtual-card.ts';
 import { listReaders, type PcscReaderInfo } from '../../src/transport/pcsc.ts';
-import { lockAllPorts, lockAnyPort, type PortLock } from './vpcd-lock.ts';
+import { lockAllPorts, lockAnyPort, type PortLock, LOCK_WAIT_MS } from './vpcd-lock.ts';
 
 /**
  * Tests against the REAL PC/SC stack: a virtual card served to pcscd through vpcd, reached by schsm's
@@ -117,7 +117,7 @@ export async function withVirtualCard<T>(
   fn: (reader: VirtualReader) => Promise<T>,
   options: WithVirtualCardOptions = {},
 ): Promise<T> {
-  const slot = await acquireSlot(card, options.lockTimeoutMs ?? 180_000, options.allReaders ?? false);
+  const slot = await acquireSlot(card, options.lockTimeoutMs ?? LOCK_WAIT_MS, options.allReaders ?? false);
   const { vpcd, events } = slot;
   try {
     const info = await waitForReader(vpcd.readerName, (r) => r.cardPresent && sameBytes(r.atr, card.atr), 10_000, 'the virtual card');
@@ -142,7 +142,7 @@ export async function withVirtualCards<T>(
   const locks = await lockAllPorts(
     VPCD_PORTS,
     `withVirtualCards pid ${process.pid} ${process.argv[1] ?? ''}`,
-    options.lockTimeoutMs ?? 180_000,
+    options.lockTimeoutMs ?? LOCK_WAIT_MS,
   );
   const served: Array<{ vpcd: VpcdHandle; events: VpcdEvent[] }> = [];
   try {
@@ -251,7 +251,7 @@ export async function withTwoVirtualCards<T>(
   options: { readonly lockTimeoutMs?: number } = {},
 ): Promise<T> {
   const what = `withTwoVirtualCards pid ${process.pid} ${process.argv[1] ?? ''}`;
-  const locks = await lockAllPorts(VPCD_PORTS, what, options.lockTimeoutMs ?? 180_000);
+  const locks = await lockAllPorts(VPCD_PORTS, what, options.lockTimeoutMs ?? LOCK_WAIT_MS);
   const served: { card: VirtualCard; vpcd: VpcdHandle; events: VpcdEvent[] }[] = [];
   try {
     for (const [i, card] of [first, second].entries()) {

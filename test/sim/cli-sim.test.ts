@@ -6,7 +6,7 @@ import { runSim } from '../../src/cli/commands/sim/run.ts';
 import type { CliContext } from '../../src/cli/context.ts';
 import { UsageError } from '../../src/cli/exit-codes.ts';
 import { SmartCardHsmSimulator } from '../../src/sim/index.ts';
-import { lockAnyPort } from '../helpers/vpcd-lock.ts';
+import { lockAnyPort, LOCK_WAIT_MS } from '../helpers/vpcd-lock.ts';
 import { openscReaderIndex, requirePcscd, runTool, VPCD_PORTS } from '../helpers/vpcd.ts';
 
 // `schsm sim`: serves the simulator through vpcd, names the reader, stops cleanly on a signal (an
@@ -38,12 +38,12 @@ async function until(check: () => boolean, ms: number): Promise<boolean> {
 }
 
 test.serial('schsm sim --state FILE: reader named, OpenSC sees a SmartCard-HSM, stop saves the state', async (t) => {
-  t.timeout(300_000);
+  t.timeout(LOCK_WAIT_MS);
   if (!(await requirePcscd(t))) return;
   const dir = await mkdtemp(path.join(tmpdir(), 'schsm-cli-sim-'));
   t.teardown(() => rm(dir, { recursive: true, force: true }));
   const file = path.join(dir, 'card.json');
-  const lock = await lockAnyPort(VPCD_PORTS, `cli-sim test pid ${process.pid}`, 240_000);
+  const lock = await lockAnyPort(VPCD_PORTS, `cli-sim test pid ${process.pid}`, LOCK_WAIT_MS);
   try {
     const { ctx, out } = capture();
     const stop = new AbortController();

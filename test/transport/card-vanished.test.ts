@@ -13,7 +13,7 @@ import type { Transport } from '../../src/transport/transport.ts';
 import { runCliCaptured } from '../helpers/cli.ts';
 import { buildPackage } from '../helpers/package-build.ts';
 import { VPCD_PORTS, requirePcscd, waitForReader } from '../helpers/vpcd.ts';
-import { lockAnyPort } from '../helpers/vpcd-lock.ts';
+import { lockAnyPort, LOCK_WAIT_MS } from '../helpers/vpcd-lock.ts';
 
 const SELECT = '00A40400:E82B0601040181C31F0201/00';
 
@@ -24,7 +24,7 @@ function exited(child: ChildProcess): Promise<void> {
 /** Serve a fresh simulated card with `schsm sim` (a separate process) in a locked vpcd reader. */
 async function withSimProcess(fn: (reader: string, sim: ChildProcess) => Promise<void>): Promise<void> {
   const dir = await buildPackage();
-  const lock = await lockAnyPort(VPCD_PORTS, 'card-vanished test (schsm sim child)', 180_000);
+  const lock = await lockAnyPort(VPCD_PORTS, 'card-vanished test (schsm sim child)', LOCK_WAIT_MS);
   const reader = vpcdReaderName(lock.port);
   const sim = spawn(process.execPath, ['bin/schsm.js', 'sim', '--port', String(lock.port)], { cwd: dir, stdio: 'ignore' });
   try {
@@ -48,7 +48,7 @@ function openWith(beforeSecond: (inner: Transport, command: Uint8Array) => Promi
 }
 
 test.serial('card process SIGKILLed while a command is in flight: exit 3, "card removed or unreachable"', async (t) => {
-  t.timeout(300_000);
+  t.timeout(LOCK_WAIT_MS);
   if (!(await requirePcscd(t))) return;
   await withSimProcess(async (reader, sim) => {
     const open = openWith(async (inner, command) => {
@@ -71,7 +71,7 @@ test.serial('card process SIGKILLed while a command is in flight: exit 3, "card 
 });
 
 test.serial('card process SIGKILLed between two APDUs of a command: exit 3, "card removed or unreachable"', async (t) => {
-  t.timeout(300_000);
+  t.timeout(LOCK_WAIT_MS);
   if (!(await requirePcscd(t))) return;
   await withSimProcess(async (reader, sim) => {
     const open = openWith(async (inner, command) => {

@@ -5,14 +5,14 @@
 import test from 'ava';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { lockAnyPort } from '../helpers/vpcd-lock.ts';
+import { lockAnyPort, LOCK_WAIT_MS } from '../helpers/vpcd-lock.ts';
 import { requirePcscd, runTool, VPCD_PORTS } from '../helpers/vpcd.ts';
 
 const CHILD = path.join(path.dirname(fileURLToPath(import.meta.url)), 'close-during-transmit.child.ts');
 
 test.serial('close() during an outstanding transmit to a card served by the same process returns; the card still answers', async (t) => {
   if (!(await requirePcscd(t))) return;
-  const lock = await lockAnyPort(VPCD_PORTS, `pcsc-close test pid ${process.pid}`, 240_000);
+  const lock = await lockAnyPort(VPCD_PORTS, `pcsc-close test pid ${process.pid}`, LOCK_WAIT_MS);
   try {
     const run = await runTool(process.execPath, ['--import', 'tsx', CHILD, String(lock.port)], 40_000);
     t.is(run.code, 0, `the child deadlocked or failed (exit ${run.code}; killed after 40 s means deadlock):\n${run.stdout}${run.stderr}`);
