@@ -51,7 +51,9 @@ const installed = (async () => {
   return { dir, ci };
 })();
 
-test('fresh clone, npm ci without a buildable PC/SC binding: npx schsm works at once; readers says what is missing', async (t) => {
+// serial: both use the one installed clone, and the second rebuilds it (a concurrent run of the first
+// would see the bundle's chunks replaced under it)
+test.serial('fresh clone, npm ci without a buildable PC/SC binding: npx schsm works at once; readers says what is missing', async (t) => {
   t.timeout(900_000);
   const { dir, ci } = await installed;
   t.false(t0Files.includes('dist') || t0Files.includes('node_modules'), 'the clone has no build and no packages');
@@ -69,26 +71,29 @@ test('fresh clone, npm ci without a buildable PC/SC binding: npx schsm works at 
   t.regex(readers.out, /pcsclite/i);
 });
 
-test('npm start on the built tree runs the explorer without building; after a source change it rebuilds, and the change shows', async (t) => {
-  t.timeout(900_000);
-  const { dir, ci } = await installed;
-  if (ci.code !== 0) return t.fail(`npm ci failed: ${ci.out}`);
-  const start = () => run('npm', ['start', '--silent', '--', '--sim', '--ephemeral'], dir, { input: 'echo ready\nquit\n' });
-  const first = await start();
-  t.is(first.code, 0, first.out);
-  t.regex(first.stdout, /^ready$/m);
-  t.notRegex(first.out, /schsm: built/, 'npm ci built it already');
-  const command = path.join(dir, 'src', 'cli', 'commands', 'random', 'command.ts');
-  writeFileSync(command, readFileSync(command, 'utf8').replace("random bytes from the card's RNG", 'FRESHLY EDITED random bytes'));
-  const again = await start();
-  t.regex(again.out, /schsm: built dist\/ in \d+\.\d\d s/, 'a changed source is rebuilt');
-  t.regex(again.stdout, /^ready$/m);
-  t.regex((await run('npx', ['schsm', '--help'], dir)).stdout, /FRESHLY EDITED random bytes/);
-  const stamp = statSync(path.join(dir, 'dist', 'bundle', 'schsm.js')).mtimeMs;
-  const third = await start();
-  t.notRegex(third.out, /schsm: built/, 'nothing changed: nothing is built');
-  t.is(statSync(path.join(dir, 'dist', 'bundle', 'schsm.js')).mtimeMs, stamp);
-});
+test.serial(
+  'npm start on the built tree runs the explorer without building; after a source change it rebuilds, and the change shows',
+  async (t) => {
+    t.timeout(900_000);
+    const { dir, ci } = await installed;
+    if (ci.code !== 0) return t.fail(`npm ci failed: ${ci.out}`);
+    const start = () => run('npm', ['start', '--silent', '--', '--sim', '--ephemeral'], dir, { input: 'echo ready\nquit\n' });
+    const first = await start();
+    t.is(first.code, 0, first.out);
+    t.regex(first.stdout, /^ready$/m);
+    t.notRegex(first.out, /schsm: built/, 'npm ci built it already');
+    const command = path.join(dir, 'src', 'cli', 'commands', 'random', 'command.ts');
+    writeFileSync(command, readFileSync(command, 'utf8').replace("random bytes from the card's RNG", 'FRESHLY EDITED random bytes'));
+    const again = await start();
+    t.regex(again.out, /schsm: built dist\/ in \d+\.\d\d s/, 'a changed source is rebuilt');
+    t.regex(again.stdout, /^ready$/m);
+    t.regex((await run('npx', ['schsm', '--help'], dir)).stdout, /FRESHLY EDITED random bytes/);
+    const stamp = statSync(path.join(dir, 'dist', 'bundle', 'schsm.js')).mtimeMs;
+    const third = await start();
+    t.notRegex(third.out, /schsm: built/, 'nothing changed: nothing is built');
+    t.is(statSync(path.join(dir, 'dist', 'bundle', 'schsm.js')).mtimeMs, stamp);
+  },
+);
 
 test('the build refuses a bundled module that finds files relative to itself (import.meta), naming it', async (t) => {
   t.timeout(300_000);

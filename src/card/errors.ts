@@ -83,7 +83,7 @@ export class TransportPinError extends CardError {
       ctx,
       'ERR_SCHSM_TRANSPORT_PIN',
       'the user PIN is still the transport PIN: the device refuses every login, and so every key use, until it is changed',
-      'change it first: CHANGE REFERENCE DATA with the transport PIN as the current PIN (`schsm pin change`, explorer `change user`)',
+      'change it first: CHANGE REFERENCE DATA with the transport PIN as the current PIN (`schsm pin change --allow-last-try`, explorer `change user --allow-last-try`: the card does not say how many tries a transport PIN has left)',
     );
   }
 }

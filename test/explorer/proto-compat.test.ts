@@ -49,7 +49,7 @@ test('transport PIN: status says so, verify user is refused without spending a t
     before.apdus.some((a) => a[1] === 0x20 && a.length > 4),
     'no VERIFY with data was sent',
   );
-  const change = await explore(sim, [`change user 123456 ${USER_PIN}`, login, 'keys generate ec:prime256v1', 'status']);
+  const change = await explore(sim, [`change user 123456 ${USER_PIN} --allow-last-try`, login, 'keys generate ec:prime256v1', 'status']);
   t.is(change.code, 0, change.stderr);
   t.regex(change.stdout, /generated key 1/);
   t.regex(change.stdout, /user PIN: +verified in this session/);

@@ -55,7 +55,7 @@ test('key use is refused (exit 1, no PIN sent) until pin change replaces the tra
   t.is((await runOn(sim, ['pin', 'verify', '--pin-env', 'T'], { env })).code, EXIT.FAILED);
   t.is(sim.state.userPin?.retries, 3, 'no try spent');
 
-  const change = await runOn(sim, ['pin', 'change', '--pin-env', 'T', '--new-pin-env', 'P', '--json'], { env });
+  const change = await runOn(sim, ['pin', 'change', '--pin-env', 'T', '--new-pin-env', 'P', '--allow-last-try', '--json'], { env });
   t.is(change.code, EXIT.OK, change.stderr);
   t.like(JSON.parse(change.stdout), { changed: 'user-pin' });
   t.is(sim.state.transportPin, false);

@@ -92,7 +92,8 @@ async function pinState(ch: Channel, reader: string, out: Finding[]): Promise<vo
       'one more wrong PIN blocks it; schsm refuses a PIN attempt now unless --allow-last-try',
     );
   else if (res.sw === 0x6983) add('fail', 'blocked (6983)', 'unblock it with the SO-PIN: schsm pin unblock');
-  else if (res.sw === 0x6984) add('warn', 'transport PIN active (6984): it must be changed before use', 'schsm pin change');
+  else if (res.sw === 0x6984)
+    add('warn', 'transport PIN active (6984): it must be changed before use', 'schsm pin change --allow-last-try');
   else if (res.sw === 0x6a88) add('warn', 'device not initialised (6A88: no PIN set)', 'schsm init');
   else
     add(

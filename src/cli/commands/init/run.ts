@@ -186,7 +186,10 @@ export async function runInit(args: InitArgs, ctx: CliContext): Promise<number> 
       if (args.dkekShares !== undefined && args.dkekShares > 0)
         line(ctx.stdout, `next: import ${args.dkekShares} DKEK share(s) with \`schsm dkek import-share FILE\``);
       if (args.transportPin === true)
-        line(ctx.stdout, 'the user PIN is a transport PIN: no key can be used until its holder replaces it with `schsm pin change`');
+        line(
+          ctx.stdout,
+          'the user PIN is a transport PIN: no key can be used until its holder replaces it with `schsm pin change --allow-last-try` (the card does not say how many tries a transport PIN has left)',
+        );
       if (pka !== undefined)
         line(
           ctx.stdout,
