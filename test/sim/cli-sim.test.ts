@@ -52,8 +52,11 @@ test.serial('schsm sim --state FILE: reader named, OpenSC sees a SmartCard-HSM, 
     t.true(await until(() => out().includes('card inserted'), 20_000), out());
     t.regex(
       out(),
-      new RegExp(`serving reader "${reader}" \\(vpcd 127\\.0\\.0\\.1:${lock.port}\\); state in ${file.replace(/[.]/g, '\\.')}`),
+      new RegExp(
+        `serving reader "${reader}" \\(vpcd 127\\.0\\.0\\.1:${lock.port}; /etc/reader\\.conf\\.d/\\S+; pcscd lists it\\); state in ${file.replace(/[.]/g, '\\.')}`,
+      ),
     );
+    t.true(out().includes(`card inserted into "${reader}"\n`), 'pcscd confirms the card in the announced reader');
     t.regex(out(), /serial UTSM\d{7} \(not initialised\)/);
     let name = '';
     for (let i = 0; i < 50 && !name.includes('SmartCard-HSM'); i++) {
