@@ -48,8 +48,28 @@ async function selectApplet(ch: Channel, reader: string, out: Finding[]): Promis
   return true;
 }
 
+/** HID Omnikey readers (CardMan driver), recognised by the name pcscd or Windows gives them. */
+export function isOmnikey(reader: string): boolean {
+  return /omnikey|cardman/i.test(reader);
+}
+
+/** What to do when extended-length APDUs do not pass (SmartCard-HSM documentation: reader notes). */
+export function extendedLengthAdvice(reader: string): string {
+  const chaining =
+    'or run schsm with --short-only: it then splits long commands with command chaining and reads long answers with GET RESPONSE (slower; OpenSC needs extended length for RSA-2048 and large writes)';
+  if (!isOmnikey(reader))
+    return `this reader (or its driver) does not pass extended-length APDUs, which RSA-2048 operations and large writes need: try another reader, ${chaining}`;
+  return [
+    'HID Omnikey readers pass extended-length APDUs only in TPDU T=1 mode: set TPDU_T1Mode=1 in /etc/omnikey.ini',
+    '(Linux; on Windows the TPDU_T1Mode value of the CardMan driver registry key) and restart pcscd. That setting',
+    `breaks PIN-pad verification on the Omnikey 3821; ${chaining}`,
+  ].join(' ');
+}
+
 /** GET CHALLENGE with Ne 512 in extended form (`00 84 00 00 00 02 00`): reader + card pass extended APDUs? */
 async function probeExtended(ch: Channel, reader: string, out: Finding[]): Promise<void> {
+  if (isOmnikey(reader))
+    out.push(finding('reader', 'info', 'HID Omnikey reader: extended-length APDUs need TPDU_T1Mode=1 in its driver', undefined, reader));
   try {
     const res = await ch.send({ cla: 0x00, ins: 0x84, p1: 0, p2: 0, ne: 512, form: 'extended' });
     if (res.sw === 0x9000 && res.data.length === 512)
@@ -58,23 +78,15 @@ async function probeExtended(ch: Channel, reader: string, out: Finding[]): Promi
       out.push(
         finding(
           'extended length',
-          'warn',
+          isOmnikey(reader) ? 'fail' : 'warn',
           `GET CHALLENGE with extended Le 0200 answered ${formatSw(res.sw)} with ${res.data.length} bytes`,
-          'if schsm commands fail with large data, add --short-only',
+          extendedLengthAdvice(reader),
           reader,
         ),
       );
   } catch (error) {
     if (!(error instanceof SchsmError)) throw error;
-    out.push(
-      finding(
-        'extended length',
-        'fail',
-        `an extended APDU failed: ${error.message}`,
-        'this reader (or its driver) does not pass extended APDUs: use --short-only',
-        reader,
-      ),
-    );
+    out.push(finding('extended length', 'fail', `an extended APDU failed: ${error.message}`, extendedLengthAdvice(reader), reader));
   }
 }
 
