@@ -8,6 +8,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { NotMeasured, target } from './lib/figures.mjs';
 
 const ROUNDS = 10_000_000;
 const COMPRESSIONS = 3 * (ROUNDS - 1);
@@ -116,16 +117,14 @@ export default async function dkekBench(options = {}) {
   );
   const tool = await timeScHsmTool(formats);
   const figures = { schsmMs: schsm, naiveMs: naive, compressionsPerSecond: COMPRESSIONS / (schsm / 1000) };
-  if ('skipped' in tool) {
-    log(`sc-hsm-tool --create-dkek-share: NOT MEASURED — ${tool.skipped}`);
-    return { ...figures, scHsmToolMs: undefined, ratio: undefined };
-  }
+  if ('skipped' in tool) throw new NotMeasured(`the peer, sc-hsm-tool --create-dkek-share: ${tool.skipped}`);
   const ratio = schsm / tool.ms;
   log(
     `sc-hsm-tool --create-dkek-share (simulator on "${tool.reader}", whole command): ${seconds(tool.ms)} s   file read back by schsm: ${tool.readBack ? 'yes' : 'NO'}`,
   );
-  log(`ratio schsm/sc-hsm-tool: ${ratio.toFixed(3)} (target ≤ 0.5)`);
-  return { ...figures, scHsmToolMs: tool.ms, ratio };
+  const v = target('DKEK share derivation, schsm / sc-hsm-tool', [ratio], 0.5, { detail: 'one run each (10 M MD5 rounds)' });
+  log(v.line);
+  return { ...figures, figures: [v.figure], scHsmToolMs: tool.ms, ratio };
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) await dkekBench();

@@ -1,8 +1,12 @@
 #!/usr/bin/env node
 // Runs every bench/*.bench.mjs (alphabetically) or the ones named: `npm run bench -- transport sim`.
-// Each module's default export is an async function that prints its own figures; a failing bench is
-// reported and the others still run. Exit status 1 when any bench threw.
+// Each module's default export is an async function that prints its own figures and returns
+// `{ figures: [{ name, ratio, min, max, rounds, limit, atMost, met }] }` for its targets. A bench that
+// throws, or cannot measure a figure or its peer (NOT MEASURED, bench/lib/figures.mjs), FAILS: the
+// others still run, and the exit status is 1, so a missing figure is never mistaken for a met one.
+// The summary at the end lists every target as a ratio, MET or NOT MET, and every failed bench.
 import { readdirSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -18,7 +22,16 @@ if (unknown.length > 0) {
 }
 const chosen = wanted.length === 0 ? all : all.filter((f) => wanted.includes(f) || wanted.includes(f.replace('.bench.mjs', '')));
 
-let failed = 0;
+const failed = [];
+const figures = [];
+const load = () =>
+  loadavg()
+    .map((x) => x.toFixed(1))
+    .join(' ');
+const loadBefore = load();
+console.log(
+  `load average ${loadBefore} on ${cpus().length} CPUs: figures taken on a loaded machine are slower, ratios to a peer measured in the same rounds less so`,
+);
 for (const file of chosen) {
   const name = file.replace('.bench.mjs', '');
   console.log(`\n=== ${name} ===`);
@@ -26,11 +39,26 @@ for (const file of chosen) {
   try {
     const mod = await import(pathToFileURL(path.join(dir, file)).href);
     if (typeof mod.default !== 'function') throw new Error(`${file} has no default export function`);
-    await mod.default();
+    const result = await mod.default();
+    for (const f of result?.figures ?? []) figures.push({ bench: name, ...f });
     console.log(`(${name}: ${((performance.now() - t0) / 1000).toFixed(1)} s)`);
   } catch (error) {
-    failed++;
-    console.error(`${name} FAILED: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    const notMeasured = error instanceof Error && error.name === 'NotMeasured';
+    failed.push(`${name}: ${notMeasured ? error.message : 'FAILED'}`);
+    console.error(
+      `${name} FAILED: ${error instanceof Error ? (notMeasured ? error.message : (error.stack ?? error.message)) : String(error)}`,
+    );
   }
 }
-process.exitCode = failed === 0 ? 0 : 1;
+console.log(
+  `\n=== summary: targets as ratios (median of the rounds, spread min–max); load average ${loadBefore} before, ${load()} after ===`,
+);
+for (const f of figures)
+  console.log(
+    `${f.met ? 'MET    ' : 'NOT MET'} ${f.bench}: ${f.name.trim()}: ${f.ratio.toFixed(2)} (${f.min.toFixed(2)}–${f.max.toFixed(2)}, ${f.rounds} rounds), target ${f.atMost ? '≤' : '≥'} ${f.limit}`,
+  );
+for (const f of failed) console.log(`FAILED  ${f}`);
+console.log(
+  `${figures.filter((f) => f.met).length} met, ${figures.filter((f) => !f.met).length} not met, ${failed.length} failed (NOT MEASURED counts as failed)`,
+);
+process.exitCode = failed.length === 0 ? 0 : 1;

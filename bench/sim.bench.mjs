@@ -1,11 +1,10 @@
 // Simulator throughput: in-process APDUs per second (SELECT/READ BINARY), EC P-256 and RSA-2048
-// SIGN and key generation per second; behind pcscd: the median round trip of a SELECT through
-// pcscd → vpcd → simulator (schsm's PC/SC transport) next to opensc-tool's own per-APDU time against
-// the same simulator (one opensc-tool call with many -s options). Imports ../dist (built by
-// `npm run bench`). Run alone: `npm run build && node bench/sim.bench.mjs`.
-import { execFile } from 'node:child_process';
+// SIGN and key generation per second. (The PC/SC round trip against opensc-tool is measured once, by
+// bench/transport.bench.mjs: this bench used to time it a second way, with opensc-tool's per-APDU
+// time taken as (one call with 201 -s − one call with 1 -s) / 200 of wall time, which gave other
+// ratios than the transport bench: README "Benchmarks".) Imports ../dist (built by `npm run bench`).
+// Run alone: `npm run build && node bench/sim.bench.mjs`.
 import { pathToFileURL } from 'node:url';
-import { lockPort } from './vpcd-lock.mjs';
 
 const hex = (s) => Uint8Array.from(Buffer.from(s.replace(/\s+/g, ''), 'hex'));
 const SELECT_AID = hex('00A404000BE82B0601040181C31F020100');
@@ -94,104 +93,11 @@ async function inProcess(simModule, log) {
   };
 }
 
-function run(cmd, args, timeoutMs) {
-  return new Promise((resolve, reject) => {
-    execFile(cmd, args, { timeout: timeoutMs, maxBuffer: 1 << 24 }, (err, stdout, stderr) =>
-      err ? reject(Object.assign(err, { stdout, stderr })) : resolve(stdout),
-    );
-  });
-}
-
-/** Lock a vpcd port and serve a fresh simulator there until pcscd polls it. */
-async function serveOnFreeSlot(simModule, vpcd, waitMs = 120_000) {
-  const lock = await lockPort([vpcd.VPCD.PORT, vpcd.VPCD.PORT + 1], waitMs, 'bench/sim.bench.mjs');
-  if (lock === undefined) return undefined;
-  const linked = new Promise((resolve) => {
-    const handle = vpcd.serveVpcd(new simModule.SmartCardHsmSimulator(), {
-      port: lock.port,
-      onEvent: (e) => {
-        if (e.kind === 'atr' || e.kind === 'power-on') resolve(handle);
-      },
-    });
-    setTimeout(() => resolve(handle.close().then(() => undefined)), 15_000);
-  });
-  const handle = await linked;
-  if (handle === undefined) {
-    await lock.release();
-    return undefined;
-  }
-  return {
-    readerName: handle.readerName,
-    close: async () => {
-      await handle.close();
-      await lock.release();
-    },
-  };
-}
-
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)];
-};
-
-async function behindPcscd(simModule, log) {
-  let vpcd;
-  let pcsc;
-  try {
-    vpcd = await import('../dist/sim/vpcd.js');
-    pcsc = await import('../dist/transport/pcsc.js');
-  } catch (err) {
-    return { skipped: `vpcd/PC/SC modules not built (${err.code ?? err.message})` };
-  }
-  const handle = await serveOnFreeSlot(simModule, vpcd);
-  if (handle === undefined) return { skipped: 'no vpcd port free or polled by pcscd within 2 min (pcscd down or both slots busy)' };
-  try {
-    const reader = handle.readerName;
-    const transport = await pcsc.openPcscTransport({ reader, waitForCardMs: 10_000 });
-    const times = [];
-    try {
-      await transport.transmit(SELECT_AID);
-      for (let i = 0; i < 500; i++) {
-        const t0 = performance.now();
-        await transport.transmit(SELECT_AID);
-        times.push(performance.now() - t0);
-      }
-    } finally {
-      await transport.close();
-    }
-    const schsmMs = median(times);
-    const N = 200;
-    const sel = '00:A4:04:00:0B:E8:2B:06:01:04:01:81:C3:1F:02:01:00';
-    const once = async (count) => {
-      const args = ['-r', reader];
-      for (let i = 0; i < count; i++) args.push('-s', sel);
-      const t0 = performance.now();
-      await run('opensc-tool', args, 60_000);
-      return performance.now() - t0;
-    };
-    const one = median([await once(1), await once(1), await once(1)]);
-    const many = median([await once(N + 1), await once(N + 1), await once(N + 1)]);
-    const openscMs = (many - one) / N;
-    log(`behind pcscd ("${reader}"): schsm PC/SC transport SELECT round trip median ${schsmMs.toFixed(3)} ms (500 APDUs)`);
-    log(
-      `opensc-tool per APDU: ${openscMs.toFixed(3)} ms (one call with ${N + 1} -s minus one with 1 -s, medians of 3); ratio schsm/opensc-tool ${(schsmMs / openscMs).toFixed(2)}`,
-    );
-    return { pcscSelectMedianMs: schsmMs, openscToolPerApduMs: openscMs };
-  } catch (err) {
-    return { skipped: `PC/SC measurement failed: ${(err.stderr || err.message || String(err)).toString().trim().split('\n')[0]}` };
-  } finally {
-    await handle.close();
-  }
-}
-
 export default async function simBench(options = {}) {
   const log = options.log ?? ((line) => process.stdout.write(`${line}\n`));
   const simModule = await import('../dist/sim/index.js');
   log('# SmartCard-HSM simulator');
-  const local = await inProcess(simModule, log);
-  const remote = await behindPcscd(simModule, log);
-  if ('skipped' in remote) log(`behind pcscd: NOT MEASURED — ${remote.skipped}`);
-  return { ...local, ...('skipped' in remote ? {} : remote) };
+  return inProcess(simModule, log);
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) await simBench();

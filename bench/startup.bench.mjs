@@ -12,6 +12,7 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { median, NotMeasured, spread, target } from './lib/figures.mjs';
 import { lockPort } from './vpcd-lock.mjs';
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
@@ -20,9 +21,6 @@ const ROUNDS = 11;
 const STARTS = 5;
 const TARGET = 1.5;
 const SELECT_APPLET = '00A40400:E82B0601040181C31F0201/00';
-
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-const spread = (xs, digits) => `${Math.min(...xs).toFixed(digits)}–${Math.max(...xs).toFixed(digits)}`;
 
 /** Run a command to its end; wall time in ms. Throws (NOT MEASURED) when it fails or says the wrong thing. */
 function timed({ cmd, args, cwd = root, expect, stdin = '' }) {
@@ -37,7 +35,7 @@ function timed({ cmd, args, cwd = root, expect, stdin = '' }) {
     child.on('close', (code) => {
       const ms = performance.now() - t0;
       if (code !== 0 || !expect.test(out))
-        reject(new Error(`NOT MEASURED: ${[cmd, ...args].join(' ')}: exit ${code}\n${out.trim().slice(0, 600)}`));
+        reject(new NotMeasured(`${[cmd, ...args].join(' ')}: exit ${code}\n${out.trim().slice(0, 600)}`));
       else resolve(ms);
     });
   });
@@ -49,7 +47,7 @@ async function serveSimulator() {
   const sim = await import('../dist/sim/index.js');
   const pcsc = await import('../dist/transport/pcsc.js');
   const lock = await lockPort([vpcd.VPCD.PORT, vpcd.VPCD.PORT + 1], 600_000, 'bench/startup.bench.mjs');
-  if (lock === undefined) throw new Error('NOT MEASURED: no vpcd port free within 10 min (both slots busy)');
+  if (lock === undefined) throw new NotMeasured('no vpcd port free within 10 min (both slots busy)');
   const handle = vpcd.serveVpcd(new sim.SmartCardHsmSimulator(), { port: lock.port });
   const stop = async () => {
     await handle.close();
@@ -61,7 +59,7 @@ async function serveSimulator() {
     await new Promise((res) => setTimeout(res, 50));
   }
   await stop();
-  throw new Error(`NOT MEASURED: pcscd did not show the simulator in "${handle.readerName}" within 15 s (pcscd down?)`);
+  throw new NotMeasured(`pcscd did not show the simulator in "${handle.readerName}" within 15 s (pcscd down?)`);
 }
 
 /** The schsm commands of the checkout in `dir`, labelled with `suffix`. */
@@ -107,16 +105,20 @@ export default async function startupBench(options = {}) {
   log(`CLI start-up, ${ROUNDS} interleaved rounds (median, spread min–max); simulator served in "${served.reader}":`);
   if (before !== undefined) log(`  [before]: the same commands from ${before}, in the same rounds`);
   log(`  node -e 0: ${median(base).toFixed(0)} ms (${spread(base, 0)})`);
-  const result = { rounds: ROUNDS, nodeMs: median(base) };
-  let met = true;
+  const result = { rounds: ROUNDS, nodeMs: median(base), figures: [] };
   for (const [name, xs] of Object.entries(times)) {
     if (name === 'node -e 0') continue;
     const ratios = xs.map((x, i) => x / base[i]);
-    const r = median(ratios);
-    const verdict = name.endsWith('[before]') ? '' : ` — target ≤ ${TARGET}: ${r <= TARGET ? 'MET' : 'NOT MET'}`;
-    if (!name.endsWith('[before]')) met &&= r <= TARGET;
-    log(`  ${name}: ${median(xs).toFixed(0)} ms (${spread(xs, 0)}); ratio to node -e 0: ${r.toFixed(2)} (${spread(ratios, 2)})${verdict}`);
-    result[name] = { ms: median(xs), ratio: r, ratioMin: Math.min(...ratios), ratioMax: Math.max(...ratios) };
+    if (name.endsWith('[before]')) {
+      log(
+        `  ${name}: ${median(xs).toFixed(0)} ms (${spread(xs, 0)}); ratio to node -e 0: ${median(ratios).toFixed(2)} (${spread(ratios, 2)})`,
+      );
+      continue;
+    }
+    const v = target(`  ${name}: ${median(xs).toFixed(0)} ms (${spread(xs, 0)}); / node -e 0`, ratios, TARGET);
+    log(v.line);
+    result.figures.push({ ...v.figure, name });
+    result[name] = { ms: median(xs), ratio: v.figure.ratio, ratioMin: v.figure.min, ratioMax: v.figure.max };
   }
   const starts = await rounds(
     { 'npm start': npmStart(root), ...(before === undefined ? {} : { 'npm start [before]': npmStart(before) }) },
@@ -130,7 +132,7 @@ export default async function startupBench(options = {}) {
     );
     result[name] = { ms };
   }
-  result.met = met && result['npm start'].ms <= 2000;
+  result.met = result.figures.every((f) => f.met) && result['npm start'].ms <= 2000;
   return result;
 }
 

@@ -1,24 +1,32 @@
-// PC/SC transport cost. On one vpcd reader, with schsm's echo card behind pcscd:
-//  1. median µs per APDU for 1,000 SELECTs sent by schsm's PC/SC transport, and for ONE
-//     `opensc-tool -r N -s <apdu> …` call with 1,000 -s options; ratio schsm / opensc-tool (target ≤ 1.1).
-//     Both are timed the same way: the gap between consecutive APDU arrivals at the card, so process
-//     start and connect do not count; schsm's own client-side round trip is shown as well.
-//  2. the same schsm loop without TCP_NODELAY/TCP_QUICKACK on the card socket (the vpcd stall).
-//  3. the 65,538-byte receive buffer against a 258-byte one (the binding allocates it per call),
-//     in interleaved rounds.
-// (CLI start-up is bench/startup.bench.mjs.)
+// PC/SC round trip: schsm's PC/SC transport against opensc-tool, the same SELECT to the same echo
+// card behind the real pcscd + vpcd. Target: schsm ≤ 0.9 × opensc-tool.
+// Method (issue 11 item 18; README "Benchmarks" says why):
+//  - the card runs in its own process (bench/echo-card-server.mjs), so the client being measured does
+//    not serve the card on its own main thread, and both clients are timed at the same point: the gap
+//    between consecutive APDU arrivals at the card (process start and connect do not count);
+//  - schsm is warmed up first (JIT, the binding's first calls), then ROUNDS rounds interleave a schsm
+//    loop and one opensc-tool call with N -s options, the order alternating per round; each round gives
+//    a ratio, the figure is the median of the rounds with the spread (min–max);
+//  - shown beside it: schsm's first, cold loop, its client-side round trip and the GC pauses in its
+//    loops, and the same loop with the card in the client's own process (as the old bench had it).
+// A missing peer (no vpcd port, pcscd, or opensc-tool) is NOT MEASURED and fails the bench.
 // Imports ../dist (built by `npm run bench`). Run alone: `npm run bench -- transport`.
-import { execFile } from 'node:child_process';
+import { execFile, fork } from 'node:child_process';
+import path from 'node:path';
+import { PerformanceObserver } from 'node:perf_hooks';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { median, NotMeasured, spread, target } from './lib/figures.mjs';
 import { lockPort } from './vpcd-lock.mjs';
 
+const dir = path.dirname(fileURLToPath(import.meta.url));
 const SELECT_HEX = '00A404000AF0736368736D6563686F';
 const SELECT = Uint8Array.from(Buffer.from(SELECT_HEX, 'hex'));
-const N = 1000;
+const N = 300;
+const ROUNDS = 7;
+const WARM_UP = 300;
+/** opensc-tool's first exchanges of a call (connect, its own probes) are not counted. */
+const OPENSC_SKIP = 5;
 
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length === 0 ? NaN : s[Math.floor(s.length / 2)];
-};
 const run = (cmd, args, opts = {}) =>
   new Promise((resolve, reject) => {
     execFile(cmd, args, { timeout: 120_000, maxBuffer: 1 << 26, ...opts }, (err, stdout, stderr) =>
@@ -26,130 +34,184 @@ const run = (cmd, args, opts = {}) =>
     );
   });
 
-/** A card that notes when each APDU arrives (hrtime, ns). */
-function timedCard(card) {
-  const arrivals = [];
-  return {
-    arrivals,
-    get atr() {
-      return card.atr;
-    },
-    reset: () => card.reset(),
-    process: (c) => {
-      arrivals.push(process.hrtime.bigint());
-      return card.process(c);
-    },
-  };
+/** The card process: ask and wait for one answer. */
+function cardProcess(port) {
+  const child = fork(path.join(dir, 'echo-card-server.mjs'), [String(port)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const waiters = [];
+  child.on('message', (m) => waiters.shift()?.(m));
+  const ask = (m) =>
+    new Promise((resolve) => {
+      waiters.push(resolve);
+      child.send(m);
+    });
+  const linked = new Promise((resolve) => {
+    waiters.push(resolve);
+    setTimeout(() => resolve(undefined), 15_000);
+  });
+  const stop = () =>
+    new Promise((resolve) => {
+      child.once('exit', resolve);
+      child.send({ stop: true });
+      setTimeout(() => child.kill('SIGKILL'), 5000);
+    });
+  return { linked, ask, stop };
 }
 
-/** Median gap in µs between consecutive arrivals, over the last `count` APDUs. */
-function cadence(arrivals, count) {
-  const xs = arrivals.slice(-count);
-  const gaps = [];
-  for (let i = 1; i < xs.length; i++) gaps.push(Number(xs[i] - xs[i - 1]) / 1000);
-  return median(gaps);
-}
-
-/** Serve `card` on a locked port until pcscd shows it; returns the handle and the reader. */
-async function serve(mods, card, tcpTuning, pinnedPort) {
-  const lock =
-    pinnedPort === undefined
-      ? await lockPort([35963, 35964], 180_000, 'bench/transport.bench.mjs')
-      : { port: pinnedPort, release: async () => undefined };
-  if (lock === undefined) return undefined;
-  const handle = mods.vpcd.serveVpcd(card, { port: lock.port, tcpTuning });
+async function waitForCard(pcsc, readerName) {
   for (let i = 0; i < 200; i++) {
-    const r = (await mods.pcsc.listReaders()).find((x) => x.name === handle.readerName);
-    if (r?.cardPresent && Buffer.from(r.atr).equals(Buffer.from(card.atr))) return { handle, lock, reader: r };
+    const r = (await pcsc.listReaders().catch(() => [])).find((x) => x.name === readerName);
+    if (r?.cardPresent) return r;
     await new Promise((res) => setTimeout(res, 50));
   }
-  await handle.close();
-  await lock.release();
   return undefined;
 }
 
-async function schsmLoop(mods, readerName, card, options = {}) {
-  const t = await mods.pcsc.openPcscTransport({ reader: readerName, ...options });
-  const times = [];
+/** GC pauses (ms) while `fn` runs. */
+async function withGc(fn) {
+  let pauses = 0;
+  const obs = new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) pauses += e.duration;
+  });
+  obs.observe({ entryTypes: ['gc'] });
   try {
-    for (let i = 0; i < 20; i++) await t.transmit(SELECT); // warm-up
-    for (let i = 0; i < N; i++) {
-      const t0 = process.hrtime.bigint();
-      await t.transmit(SELECT);
-      times.push(Number(process.hrtime.bigint() - t0) / 1000);
-    }
+    const result = await fn();
+    await new Promise((r) => setImmediate(r)); // let the observer see the last entries
+    return { ...result, gcMs: pauses };
   } finally {
-    await t.close();
+    obs.disconnect();
   }
-  return { client: median(times), card: cadence(card.arrivals, N) };
+}
+
+/** N SELECTs on an open transport: median client round trip (µs); the card's cadence comes from `card`. */
+async function schsmLoop(t, card, count = N) {
+  const { marked } = await card.ask({ mark: true });
+  const times = [];
+  for (let i = 0; i < count; i++) {
+    const t0 = process.hrtime.bigint();
+    await t.transmit(SELECT);
+    times.push(Number(process.hrtime.bigint() - t0) / 1000);
+  }
+  const { cadence } = await card.ask({ cadence: { from: marked } });
+  return { client: median(times), card: cadence };
 }
 
 async function openscLoop(index, card) {
   const args = ['-r', String(index)];
   for (let i = 0; i < N; i++) args.push('-s', SELECT_HEX);
-  const before = card.arrivals.length;
-  const t0 = performance.now();
+  const { marked } = await card.ask({ mark: true });
   await run('opensc-tool', args);
-  const wall = performance.now() - t0;
-  const mine = card.arrivals.slice(before).length;
-  return { card: cadence(card.arrivals, N), wallPerApdu: (wall * 1000) / N, apdus: mine };
+  const { cadence, count } = await card.ask({ cadence: { from: marked + OPENSC_SKIP } });
+  if (count < N - OPENSC_SKIP) throw new NotMeasured(`opensc-tool: only ${count + OPENSC_SKIP} of ${N} APDUs reached the card`);
+  return { card: cadence };
 }
 
-export default async function transportBench() {
-  const log = (s) => console.log(s);
+/** The old arrangement: the echo card served from this very process. Median client round trip of `rounds` loops. */
+async function sameProcess(mods, port, readerName) {
+  const echo = mods.echo.createEchoCard();
+  const handle = mods.vpcd.serveVpcd(echo, { port });
+  try {
+    if ((await waitForCard(mods.pcsc, readerName)) === undefined) return undefined;
+    const t = await mods.pcsc.openPcscTransport({ reader: readerName });
+    try {
+      for (let i = 0; i < WARM_UP; i++) await t.transmit(SELECT);
+      const xs = [];
+      for (let r = 0; r < 3; r++) {
+        const times = [];
+        for (let i = 0; i < N; i++) {
+          const t0 = process.hrtime.bigint();
+          await t.transmit(SELECT);
+          times.push(Number(process.hrtime.bigint() - t0) / 1000);
+        }
+        xs.push(median(times));
+      }
+      return xs;
+    } finally {
+      await t.close();
+    }
+  } finally {
+    await handle.close();
+  }
+}
+
+export default async function transportBench(options = {}) {
+  const log = options.log ?? ((s) => console.log(s));
   const mods = {
     vpcd: await import('../dist/sim/vpcd.js'),
     pcsc: await import('../dist/transport/pcsc.js'),
     echo: await import('../dist/sim/echo-card.js'),
   };
   await mods.vpcd.loadQuickAck();
-  const card = timedCard(mods.echo.createEchoCard());
-  const served = await serve(mods, card, true);
-  if (served === undefined) {
-    log('PC/SC: NOT MEASURED — no vpcd port free and polled by pcscd within 3 min (pcscd down, or both slots busy)');
-    return {};
-  }
-  const { handle, lock, reader } = served;
-  let result;
+  const lock = await lockPort([35963, 35964], 300_000, 'bench/transport.bench.mjs');
+  if (lock === undefined) throw new NotMeasured('PC/SC round trip: no vpcd port free within 5 min (both slots busy)');
+  const figures = [];
   try {
-    const schsm = await schsmLoop(mods, reader.name, card);
-    const opensc = await openscLoop(reader.index, card);
-    // Receive buffer: interleaved rounds, because a later loop runs warmer than an earlier one.
-    const big = [];
-    const small = [];
-    for (let round = 0; round < 3; round++) {
-      big.push((await schsmLoop(mods, reader.name, card, { receiveBufferBytes: 65538 })).client);
-      small.push((await schsmLoop(mods, reader.name, card, { receiveBufferBytes: 258 })).client);
+    const card = cardProcess(lock.port);
+    let result;
+    try {
+      const readerName = (await card.linked)?.linked;
+      if (readerName === undefined)
+        throw new NotMeasured(`PC/SC round trip: vpcd never polled the card on port ${lock.port} (pcscd down?)`);
+      const reader = await waitForCard(mods.pcsc, readerName);
+      if (reader === undefined) throw new NotMeasured(`PC/SC round trip: pcscd did not show the card in "${readerName}"`);
+      await run('opensc-tool', ['-r', String(reader.index), '-s', SELECT_HEX]).catch((err) => {
+        throw new NotMeasured(
+          `the peer, opensc-tool, cannot be run: ${
+            String(err.stderr || err.message)
+              .trim()
+              .split('\n')[0]
+          }`,
+        );
+      });
+      const t = await mods.pcsc.openPcscTransport({ reader: readerName });
+      try {
+        const cold = await schsmLoop(t, card);
+        for (let i = 0; i < WARM_UP; i++) await t.transmit(SELECT);
+        const schsm = [];
+        const opensc = [];
+        for (let round = 0; round < ROUNDS; round++) {
+          const sides = [
+            async () => schsm.push(await withGc(() => schsmLoop(t, card))),
+            async () => opensc.push(await openscLoop(reader.index, card)),
+          ];
+          if (round % 2 === 1) sides.reverse();
+          for (const side of sides) await side();
+        }
+        result = { reader: readerName, cold, schsm, opensc };
+      } finally {
+        await t.close();
+      }
+    } finally {
+      await card.stop();
     }
-    log(`reader "${reader.name}", echo card, ${N} SELECTs each (median per APDU):`);
-    log(`  schsm PC/SC transport: ${schsm.card.toFixed(1)} µs between APDUs at the card (client round trip ${schsm.client.toFixed(1)} µs)`);
+    const { reader, cold, schsm, opensc } = result;
+    const ratios = schsm.map((s, i) => s.card / opensc[i].card);
+    log(`reader "${reader}", echo card in its own process, SELECT, ${ROUNDS} interleaved rounds of ${N} APDUs per side:`);
     log(
-      `  opensc-tool, one call with ${N} -s: ${opensc.card.toFixed(1)} µs between APDUs at the card (wall time incl. start-up ${opensc.wallPerApdu.toFixed(1)} µs/APDU)`,
+      `  schsm PC/SC transport: ${median(schsm.map((s) => s.card)).toFixed(0)} µs between APDUs at the card (spread ${spread(
+        schsm.map((s) => s.card),
+        0,
+      )}); client round trip ${median(schsm.map((s) => s.client)).toFixed(0)} µs; GC pauses ${median(schsm.map((s) => s.gcMs)).toFixed(1)} ms per loop`,
     );
-    log(`  ratio schsm / opensc-tool: ${(schsm.card / opensc.card).toFixed(2)} (target ≤ 1.1)`);
     log(
-      `  receive buffer 65538 vs 258 bytes, 3 interleaved rounds: ${big.map((x) => x.toFixed(0)).join('/')} vs ${small.map((x) => x.toFixed(0)).join('/')} µs client round trip`,
+      `  opensc-tool, one call with ${N} -s per round: ${median(opensc.map((s) => s.card)).toFixed(0)} µs between APDUs at the card (spread ${spread(
+        opensc.map((s) => s.card),
+        0,
+      )})`,
     );
-    result = { schsm, opensc, receiveBuffer: { big, small } };
+    const v = target('  PC/SC round trip, schsm / opensc-tool', ratios, 0.9);
+    log(v.line);
+    figures.push(v.figure);
+    log(`  schsm's first loop, before warm-up: ${cold.card.toFixed(0)} µs at the card (client ${cold.client.toFixed(0)} µs)`);
+    await new Promise((r) => setTimeout(r, 1000)); // pcscd notices the removal
+    const same = await sameProcess(mods, lock.port, reader);
+    if (same === undefined) throw new NotMeasured('the same-process comparison: pcscd did not show the card again');
+    log(
+      `  the card served from the client's own process (the old bench): client round trip ${median(same).toFixed(0)} µs (3 loops: ${same.map((x) => x.toFixed(0)).join('/')})`,
+    );
+    return { figures, schsm, opensc, cold, sameProcess: same };
   } finally {
-    await handle.close();
-  }
-  // The same loop without TCP_NODELAY/TCP_QUICKACK on the card socket, on the same port.
-  const plain = timedCard(mods.echo.createEchoCard());
-  await new Promise((r) => setTimeout(r, 1000)); // pcscd notices the removal
-  const again = await serve(mods, plain, false, lock.port);
-  try {
-    if (again === undefined) log('  without TCP tuning: NOT MEASURED (the slot was not polled again)');
-    else {
-      const untuned = await schsmLoop(mods, again.reader.name, plain);
-      log(
-        `  without TCP_NODELAY/TCP_QUICKACK: ${untuned.card.toFixed(1)} µs between APDUs (client ${untuned.client.toFixed(1)} µs) vs ${result.schsm.card.toFixed(1)} µs with`,
-      );
-      result.untuned = untuned;
-    }
-  } finally {
-    await again?.handle.close();
     await lock.release();
   }
-  return result;
 }
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) await transportBench();
