@@ -1,0 +1,202 @@
+// `schsm trace capture`: the raw libpcscspy protocol (pcsc-lite src/spy/libpcscspy.c: "THREAD@" lines,
+// ">|sec|usec|name" on entry, parameters, "<|sec|usec|name|text|0xRV" on return) turned into a live,
+// redacted trace. The spy lines below are written by hand in that layout; a program run under the
+// capture writes them into its $HOME/pcsc-spy exactly where the spy library would.
+import test from 'ava';
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { LiveTrace } from '../../src/trace/capture/live-trace.ts';
+import { SpyParser } from '../../src/trace/capture/spy-protocol.ts';
+import { exchangesOf, parseTrace } from '../../src/trace/index.ts';
+import { formatPattern } from '../../src/trace/pattern.ts';
+import { runCliCaptured } from '../helpers/cli.ts';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+/** schsm from source as a process of its own (what bin/schsm.js does with the bundle). */
+const MAIN = `const { runCli } = await import('./src/cli/main.ts');
+const { defaultContext } = await import('./src/cli/default-context.ts');
+process.exitCode = await runCli(process.argv.slice(1), defaultContext());`;
+
+/** One spy call: entry, parameter lines, return (test-only writer of the documented layout). */
+function call(thread: string, name: string, at: number, params: readonly string[], rv = 0, text = 'Command successful.'): string[] {
+  const sec = 1_700_000_000 + Math.floor(at / 1e6);
+  const usec = at % 1e6;
+  const hex = `0x${rv.toString(16).toUpperCase().padStart(8, '0')}`;
+  return [`>|${sec}|${usec}|${name}`, ...params, `<|${sec}|${usec + 1500}|${name}|${text}|${hex}`].map((l) => `${thread}@${l}`);
+}
+const len = (hex: string): string => `0x${(hex === '' ? 0 : hex.split(' ').length).toString(16).toUpperCase().padStart(8, '0')}`;
+const buf = (hex: string): string[] => [len(hex), hex === '' ? '' : `${hex} `];
+const transmit = (thread: string, at: number, cmd: string, resp: string, rv = 0): string[] =>
+  call(thread, 'SCardTransmit', at, ['0x0000ABCD', ...buf(cmd), ...buf(resp)], rv, rv === 0 ? 'Command successful.' : 'Card was removed.');
+
+const A = '7F6F0D02B840';
+const B = '7F6F0C81A6C0';
+const READER = 'Virtual PCD 00 00';
+const ATR = '3B FE 18 00 00 81 31 FE 45 80 31 81 54 48 53 4D 31 73 80 21 40 81 07 FA';
+const SELECT = '00 A4 04 00 0B E8 2B 06 01 04 01 81 C3 1F 02 01 00';
+// VERIFY user PIN "648219" (ISO 7816-4 §11.5.6: 00 20 00 81 Lc PIN)
+const VERIFY = '00 20 00 81 06 36 34 38 32 31 39';
+
+/** A session: connect, SELECT, VERIFY, a failed transmit, a reset, a second thread's GET CHALLENGE. */
+function session(): string[] {
+  return [
+    ...call(A, 'SCardEstablishContext', 0, ['0x00000002', '0x535C2932']),
+    ...call(A, 'SCardGetStatusChange', 10, [
+      '0x535C2932',
+      '0x00000000',
+      '0x00000001',
+      ...[READER, '0x00000000', '0x00000000', ...buf('')],
+      ...[READER, '0x00000000', '0x00000022', ...buf(ATR)],
+    ]),
+    ...call(A, 'SCardConnect', 20, [
+      '0x535C2932',
+      READER,
+      '0x00000002',
+      '0x00000003',
+      '0x00000000',
+      '0x00000000',
+      '0x0000ABCD',
+      '0x00000002',
+    ]),
+    ...transmit(A, 30, SELECT, '62 03 82 01 00 90 00'),
+    ...transmit(A, 40, VERIFY, '90 00'),
+    ...transmit(A, 50, '00 20 00 81 06 31 32 33 34 35 36', '', 0x80100069),
+    ...call(A, 'SCardReconnect', 60, ['0x0000ABCD', '0x00000002', '0x00000003', '0x00000001', '0x00000002']),
+    ...transmit(A, 70, SELECT, '90 00'),
+    ...transmit(B, 80, '00 84 00 00 08', '01 02 03 04 05 06 07 08 90 00'),
+  ];
+}
+
+function capture(lines: readonly string[]): { file: string; shown: string; trace: LiveTrace } {
+  let file = '';
+  let shown = '';
+  const trace = new LiveTrace({ write: (t) => void (file += t), show: (t) => void (shown += t), now: () => new Date(0) });
+  const parser = new SpyParser();
+  for (const l of lines) for (const e of parser.line(l)) trace.event(e);
+  trace.finish(['capture ended: test exited with code 0']);
+  return { file, shown, trace };
+}
+
+test('spy lines become a redacted trace: exchanges, reader and ATR, reset, failed transmit, threads', (t) => {
+  const { file, shown } = capture(session());
+  const trace = parseTrace(file);
+  const pairs = exchangesOf(trace).map((e) => [formatPattern(e.command), formatPattern(e.response)]);
+  t.deepEqual(pairs, [
+    [SELECT, '62 03 82 01 00 90 00'],
+    ['00 20 00 81 06 .. .. .. .. .. ..', '90 00'],
+    [SELECT, '90 00'],
+    ['00 84 00 00 08', '.. .. .. .. .. .. .. .. 90 00'],
+  ]);
+  t.is(trace.metadata['captured-from'], "pcsc-lite's spy library (libpcscspy)");
+  t.regex(trace.metadata.redacted ?? '', /PINs \(VERIFY\)/);
+  t.regex(file, new RegExp(`# reader ${READER}, ATR ${ATR}\n=> ${SELECT}`));
+  t.regex(file, /# SCardTransmit failed \(Card was removed\. \[0x80100069\]\): 00 20 00 81 06 \.\. \.\. \.\. \.\. \.\. \.\.\n/);
+  t.regex(file, /\nreset 3B FE 18 .* 07 FA {2}# by SCardReconnect on Virtual PCD 00 00\n/);
+  t.regex(file, new RegExp(`# client thread ${B}\n=> 00 84 00 00 08`));
+  t.regex(file, /<= 62 03 82 01 00 90 00 @1\.500ms\n/, 'timing from the spy entry and return times');
+  t.regex(file, /# capture ended: test exited with code 0\n$/);
+  for (const text of [file, shown]) {
+    t.false(text.includes('36 34 38 32 31 39'), 'the PIN never appears');
+    t.false(text.includes('31 32 33 34 35 36'), 'nor the PIN of the failed VERIFY');
+    t.false(text.includes('01 02 03 04 05 06 07 08'), 'nor card random');
+  }
+  t.regex(
+    shown,
+    /#2 {2}line \d+ {2}1\.500 ms\n=> 00 20 00 81 06 \.\. \.\. \.\. \.\. \.\. \.\.\n {3}# redacted: PIN \(VERIFY\)\n {3}VERIFY/,
+  );
+  // the line numbers shown are those of the written file
+  const verifyLine = Number(/#2 {2}line (\d+)/.exec(shown)?.[1]);
+  t.is(file.split('\n')[verifyLine - 1], '=> 00 20 00 81 06 .. .. .. .. .. ..  # redacted: PIN (VERIFY)');
+});
+
+test('spy lines that do not fit are left out, never copied (a stray line may hold a PIN)', (t) => {
+  const lines = [`${A}@00 20 00 81 06 36 34 38 32 31 39 `, 'no thread id 36 34 38', ...transmit(A, 10, '00 A4 00 0C 02 3F 00', '90 00')];
+  // a transmit whose length line disagrees with its bytes
+  lines.push(...call(A, 'SCardTransmit', 20, ['0x0000ABCD', '0x00000004', '00 20 00 81 06 36 34 38 32 31 39 ', ...buf('90 00')]));
+  const { file, trace } = capture(lines);
+  t.is(trace.summary.garbledLines, 3);
+  t.is(exchangesOf(parseTrace(file)).length, 1);
+  t.false(file.includes('36 34 38'));
+  t.regex(file, /# spy log: a parameter line of thread 7F6F0D02B840 outside any call \(left out\)/);
+});
+
+/** A spy stream in a file and a shell command that writes it where the spy library would. */
+function fakeSpy(lines: readonly string[], exit: number): { input: string; argv: string[] } {
+  const dir = mkdtempSync(path.join(tmpdir(), 'schsm-capture-test-'));
+  const input = path.join(dir, 'spy.txt');
+  writeFileSync(input, `${lines.join('\n')}\n`);
+  return { input, argv: ['sh', '-c', `cat "${input}" > "$HOME/pcsc-spy"; echo "home $HOME $(stat -c %a "$HOME")"; exit ${exit}`] };
+}
+
+test('schsm trace capture: the trace file as it happens, the exit code passed through, the private FIFO directory removed', async (t) => {
+  const { input, argv } = fakeSpy(session(), 3);
+  const out = path.join(path.dirname(input), 'session.trace');
+  const r = await runCliCaptured(['trace', 'capture', '-o', out, '--', ...argv], { env: { ...process.env } as Record<string, string> });
+  t.is(r.code, 3, r.stderr);
+  const home = /^home (\S+) (\d+)$/m.exec(r.stdout);
+  t.is(home?.[2], '700', 'the directory holding the FIFO is private');
+  t.false(existsSync(home?.[1] ?? '/'), 'and removed afterwards');
+  t.is(statSync(out).mode & 0o777, 0o600);
+  const text = readFileSync(out, 'utf8');
+  t.is(exchangesOf(parseTrace(text)).length, 4);
+  t.regex(text, /# program: sh\n/);
+  t.regex(text, /# capture ended: sh exited with code 3\n$/);
+  t.false(text.includes('36 34 38 32 31 39'));
+  t.false(r.stderr.includes('36 34 38 32 31 39'));
+  t.regex(r.stderr, /=> 00 20 00 81 06 \.\. \.\. \.\. \.\. \.\. \.\.\n {3}# redacted: PIN \(VERIFY\)\n {3}VERIFY/);
+  t.regex(r.stderr, /capture: 4 exchange\(s\) from sh written to .*session\.trace; sh exited with 3\n/);
+
+  const again = await runCliCaptured(['trace', 'capture', '-o', out, '--', 'true'], { env: { ...process.env } as Record<string, string> });
+  t.is(again.code, 4, 'an existing trace is not overwritten without --force');
+  t.regex(again.stderr, /session\.trace/);
+
+  const json = await runCliCaptured(['trace', 'capture', '--json', '--no-show', '-o', out, '--force', '--', ...argv], {
+    env: { ...process.env } as Record<string, string>,
+  });
+  t.is(json.code, 3);
+  t.like(JSON.parse(json.stdout), { program: 'sh', exitCode: 3, exchanges: 4, resets: 1, failedTransmits: 1, readers: [READER] });
+  t.regex(json.stderr, /^home /m, "with --json the application's stdout goes to stderr");
+  t.notRegex(json.stderr, /VERIFY/, '--no-show: no live view');
+});
+
+test('schsm trace capture: usage errors', async (t) => {
+  const none = await runCliCaptured(['trace', 'capture']);
+  t.is(none.code, 2);
+  t.regex(none.stderr, /name the application to capture after --/);
+  const missing = await runCliCaptured(['trace', 'capture', '--', 'schsm-no-such-program'], {
+    env: { ...process.env } as Record<string, string>,
+  });
+  t.is(missing.code, 2);
+  t.regex(missing.stderr, /cannot run schsm-no-such-program: no such program/);
+  const lib = await runCliCaptured(['trace', 'capture', '--spy-library', '/nonexistent/libpcscspy.so.0', '--', 'true']);
+  t.is(lib.code, 2);
+  t.regex(lib.stderr, /no such file: \/nonexistent\/libpcscspy\.so\.0 \(--spy-library\)/);
+});
+
+test('schsm trace capture: SIGINT and SIGTERM sent to schsm reach the application', async (t) => {
+  t.timeout(60_000);
+  for (const [signal, code] of [
+    ['SIGINT', 42],
+    ['SIGTERM', 43],
+  ] as const) {
+    const script = `trap 'exit ${code}' ${signal.slice(3)}; echo ready; i=0; while [ $i -lt 300 ]; do sleep 0.1; i=$((i+1)); done; exit 9`;
+    const child = execFile(
+      process.execPath,
+      ['--import', 'tsx', '--input-type=module', '-e', MAIN, 'trace', 'capture', '--', 'sh', '-c', script],
+      {
+        cwd: ROOT,
+      },
+    );
+    let stdout = '';
+    let sent = false;
+    child.stdout?.on('data', (d: Buffer) => {
+      stdout += String(d);
+      if (!sent && stdout.includes('ready')) sent = child.kill(signal);
+    });
+    const exit = await new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
+    t.is(exit, code, `${signal}: the application's trap ran and its exit code came back`);
+  }
+});
