@@ -29,8 +29,19 @@ function call(thread: string, name: string, at: number, params: readonly string[
 }
 const len = (hex: string): string => `0x${(hex === '' ? 0 : hex.split(' ').length).toString(16).toUpperCase().padStart(8, '0')}`;
 const buf = (hex: string): string[] => [len(hex), hex === '' ? '' : `${hex} `];
+// pcsc-lite 1.9.9 (Debian 12): hCard, pioSendPci (dwProtocol, cbPciLength), command, pioRecvPci, response
 const transmit = (thread: string, at: number, cmd: string, resp: string, rv = 0): string[] =>
-  call(thread, 'SCardTransmit', at, ['0x0000ABCD', ...buf(cmd), ...buf(resp)], rv, rv === 0 ? 'Command successful.' : 'Card was removed.');
+  call(
+    thread,
+    'SCardTransmit',
+    at,
+    ['0x0000ABCD', '0x00000002', '0x00000008', ...buf(cmd), '0x00000002', '0x00000008', ...buf(resp)],
+    rv,
+    rv === 0 ? 'Command successful.' : 'Card was removed.',
+  );
+// the layout without the SCARD_IO_REQUEST lines (hCard, command, response)
+const transmitShort = (thread: string, at: number, cmd: string, resp: string): string[] =>
+  call(thread, 'SCardTransmit', at, ['0x0000ABCD', ...buf(cmd), ...buf(resp)]);
 
 const A = '7F6F0D02B840';
 const B = '7F6F0C81A6C0';
@@ -65,7 +76,7 @@ function session(): string[] {
     ...transmit(A, 40, VERIFY, '90 00'),
     ...transmit(A, 50, '00 20 00 81 06 31 32 33 34 35 36', '', 0x80100069),
     ...call(A, 'SCardReconnect', 60, ['0x0000ABCD', '0x00000002', '0x00000003', '0x00000001', '0x00000002']),
-    ...transmit(A, 70, SELECT, '90 00'),
+    ...transmitShort(A, 70, SELECT, '90 00'),
     ...transmit(B, 80, '00 84 00 00 08', '01 02 03 04 05 06 07 08 90 00'),
   ];
 }
@@ -116,8 +127,10 @@ test('spy lines that do not fit are left out, never copied (a stray line may hol
   const lines = [`${A}@00 20 00 81 06 36 34 38 32 31 39 `, 'no thread id 36 34 38', ...transmit(A, 10, '00 A4 00 0C 02 3F 00', '90 00')];
   // a transmit whose length line disagrees with its bytes
   lines.push(...call(A, 'SCardTransmit', 20, ['0x0000ABCD', '0x00000004', '00 20 00 81 06 36 34 38 32 31 39 ', ...buf('90 00')]));
+  // a transmit of neither layout
+  lines.push(...call(A, 'SCardTransmit', 30, ['0x0000ABCD', '0x00000002', ...buf('00 20 00 81 06 36 34 38 32 31 39'), ...buf('90 00')]));
   const { file, trace } = capture(lines);
-  t.is(trace.summary.garbledLines, 3);
+  t.is(trace.summary.garbledLines, 4);
   t.is(exchangesOf(parseTrace(file)).length, 1);
   t.false(file.includes('36 34 38'));
   t.regex(file, /# spy log: a parameter line of thread 7F6F0D02B840 outside any call \(left out\)/);

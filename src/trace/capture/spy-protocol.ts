@@ -10,7 +10,8 @@
  *   7F6F0D02B840@<|1796257618|919906|SCardTransmit|Command successful.|0x00000000   call returned
  *
  * Parameter lines come in the order of the spy's wrapper: SCardTransmit logs hCard, the command buffer
- * (length, bytes) before the call and the response buffer after it; SCardConnect hContext, szReader,
+ * (length, bytes) before the call and the response buffer after it (pcsc-lite 1.9 also logs the
+ * SCARD_IO_REQUEST, dwProtocol and cbPciLength, before each buffer: 9 lines instead of 5); SCardConnect hContext, szReader,
  * share mode, protocols, phCard and pdwActiveProtocol before and after; SCardReconnect hCard, share
  * mode, protocols, dwInitialization, then the protocol; SCardDisconnect and SCardEndTransaction hCard,
  * dwDisposition; SCardStatus hCard, the two length inputs, then the reader names (a length line and
@@ -165,10 +166,12 @@ export class SpyParser {
   }
 
   private transmit(thread: string, p: readonly string[], rv: number, error: string, ms: number): SpyEvent[] {
-    const command = buffer(p[1], p[2]);
+    // 9 lines: pcsc-lite 1.9 also logs pioSendPci and pioRecvPci (dwProtocol, cbPciLength) before each buffer
+    const pci = p.length === 9 ? 2 : 0;
+    const command = buffer(p[1 + pci], p[2 + pci]);
     if (command === undefined) return [{ kind: 'garbled', text: 'SCardTransmit without a readable command buffer' }];
     if (rv !== 0) return [{ kind: 'transmit-failed', thread, command, error }];
-    const response = buffer(p[3], p[4]);
+    const response = buffer(p[3 + 2 * pci], p[4 + 2 * pci]);
     if (response === undefined || response.length < 2)
       return [{ kind: 'garbled', text: 'SCardTransmit without a readable response buffer' }];
     return [{ kind: 'exchange', thread, command, response, durationMs: ms, reader: this.cards.get(p[0] ?? '') }];
