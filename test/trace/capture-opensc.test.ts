@@ -10,6 +10,7 @@ import { SmartCardHsmSimulator } from '../../src/sim/index.ts';
 import { exchangeRecord, exchangesOf, importLog, makeTrace, parseTrace, redactTrace, type Trace } from '../../src/trace/index.ts';
 import { concretePattern, formatPattern } from '../../src/trace/pattern.ts';
 import { runCliCaptured } from '../helpers/cli.ts';
+import { encodingsIn, secretEncodings } from '../helpers/secrets.ts';
 import { openscOnly } from '../helpers/opensc-conf.ts';
 import { requirePcscd, runTool, withVirtualCard, type VirtualReader } from '../helpers/vpcd.ts';
 
@@ -19,6 +20,9 @@ const USER_PIN = '648219';
 // as they travel in INITIALIZE DEVICE and VERIFY (SO-PIN: 8 bytes from its hex; user PIN: ASCII)
 const SO_PIN_BYTES = '35 37 36 32 31 38 38 30';
 const USER_PIN_BYTES = '36 34 38 32 31 39';
+
+// every encoding of both (ASCII, hex in all spacings, base64, decimal bytes)
+const SECRET_FORMS = [...secretEncodings(new TextEncoder().encode(USER_PIN)), ...secretEncodings(Buffer.from(SO_PIN, 'hex'))];
 
 const pairs = (trace: Trace): string[] => exchangesOf(trace).map((e) => `${formatPattern(e.command)} | ${formatPattern(e.response)}`);
 
@@ -62,6 +66,7 @@ test.serial(
             t.false(r.stderr.includes(secret), `${name}: the terminal shows no PIN`);
             t.false(r.stdout.includes(secret), `${name}: nor does stdout`);
           }
+          t.deepEqual(encodingsIn(`${text}\n${r.stderr}\n${r.stdout}`, SECRET_FORMS), [], `${name}: in no encoding`);
           const captured = pairs(parseTrace(text, { file: out }));
           t.true(captured.length > 0, `${name}: exchanges captured`);
           t.deepEqual(

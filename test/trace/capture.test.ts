@@ -145,7 +145,8 @@ function fakeSpy(lines: readonly string[], exit: number): { input: string; argv:
 }
 
 test('schsm trace capture: the trace file as it happens, the exit code passed through, the private FIFO directory removed', async (t) => {
-  const { input, argv } = fakeSpy(session(), 3);
+  // with a line longer than any spy buffer (64 KiB as "HH "): dropped, counted, memory bounded
+  const { input, argv } = fakeSpy([...session(), `${A}@${'00 '.repeat(70_000)}`], 3);
   const out = path.join(path.dirname(input), 'session.trace');
   const r = await runCliCaptured(['trace', 'capture', '-o', out, '--', ...argv], { env: { ...process.env } as Record<string, string> });
   t.is(r.code, 3, r.stderr);
@@ -156,7 +157,7 @@ test('schsm trace capture: the trace file as it happens, the exit code passed th
   const text = readFileSync(out, 'utf8');
   t.is(exchangesOf(parseTrace(text)).length, 4);
   t.regex(text, /# program: sh\n/);
-  t.regex(text, /# capture ended: sh exited with code 3\n$/);
+  t.regex(text, /# 1 spy line\(s\) longer than a 64 KiB buffer left out\n# capture ended: sh exited with code 3\n$/);
   t.false(text.includes('36 34 38 32 31 39'));
   t.false(r.stderr.includes('36 34 38 32 31 39'));
   t.regex(r.stderr, /=> 00 20 00 81 06 \.\. \.\. \.\. \.\. \.\. \.\.\n {3}# redacted: PIN \(VERIFY\)\n {3}VERIFY/);
@@ -212,4 +213,40 @@ test('schsm trace capture: SIGINT and SIGTERM sent to schsm reach the applicatio
     const exit = await new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
     t.is(exit, code, `${signal}: the application's trap ran and its exit code came back`);
   }
+});
+
+test('schsm trace capture killed mid-run: the trace written so far holds the exchanges, masked', async (t) => {
+  t.timeout(60_000);
+  const { input } = fakeSpy(session().slice(0, session().indexOf(`${A}@>|1700000000|50|SCardTransmit`)), 0);
+  const out = path.join(path.dirname(input), 'cut.trace');
+  const script = `cat "${input}" > "$HOME/pcsc-spy"; echo "pid $$"; exec sleep 30`;
+  const child = execFile(
+    process.execPath,
+    ['--import', 'tsx', '--input-type=module', '-e', MAIN, 'trace', 'capture', '-o', out, '--', 'sh', '-c', script],
+    {
+      cwd: ROOT,
+    },
+  );
+  const shPid = await new Promise<number>((resolve) => {
+    let stdout = '';
+    child.stdout?.on('data', (d: Buffer) => {
+      stdout += String(d);
+      const m = /pid (\d+)/.exec(stdout);
+      if (m !== null) resolve(Number(m[1]));
+    });
+  });
+  // the VERIFY reaches the file once the spy lines are read: wait for it, then kill schsm outright
+  for (let i = 0; i < 100 && !(existsSync(out) && readFileSync(out, 'utf8').includes('00 20 00 81')); i++)
+    await new Promise((r) => setTimeout(r, 100));
+  const closed = new Promise((r) => child.on('close', r));
+  child.kill('SIGKILL');
+  process.kill(shPid, 'SIGKILL'); // the application (it holds the output pipe open)
+  await closed;
+  const text = readFileSync(out, 'utf8');
+  t.deepEqual(
+    exchangesOf(parseTrace(text)).map((e) => formatPattern(e.command)),
+    [SELECT, '00 20 00 81 06 .. .. .. .. .. ..'],
+  );
+  t.false(text.includes('36 34 38 32 31 39'));
+  t.notRegex(text, /capture ended/, 'schsm did not get to finish the file');
 });

@@ -133,20 +133,26 @@ async function runChild(
   onSpawnError: () => void,
 ): Promise<{ code: number; signal: string | undefined }> {
   const stdio: StdioOptions = ctx.processStdio === true ? ['inherit', json ? 2 : 'inherit', 'inherit'] : ['pipe', 'pipe', 'pipe'];
-  const child = spawn(argv[0] as string, argv.slice(1), { env, cwd: ctx.cwd, stdio });
-  if (ctx.processStdio !== true) pipeChild(child, ctx, json);
-  const forwarded = ['SIGTERM', 'SIGHUP', 'SIGQUIT', 'SIGINT'] as const;
-  const handlers = forwarded.map((sig) => {
-    const h = (): void => {
-      if (sig === 'SIGINT' && process.stdin.isTTY === true) return;
-      if (child.exitCode === null && child.signalCode === null) child.kill(sig);
-    };
+  // the handlers come first: a signal that arrives while the child is being started is passed on once it runs
+  let child: ChildProcess | undefined;
+  const early: NodeJS.Signals[] = [];
+  const forward = (sig: NodeJS.Signals): void => {
+    if (sig === 'SIGINT' && process.stdin.isTTY === true) return;
+    if (child === undefined) early.push(sig);
+    else if (child.exitCode === null && child.signalCode === null) child.kill(sig);
+  };
+  const handlers = (['SIGTERM', 'SIGHUP', 'SIGQUIT', 'SIGINT'] as const).map((sig) => {
+    const h = (): void => forward(sig);
     process.on(sig, h);
     return [sig, h] as const;
   });
   try {
+    const started = spawn(argv[0] as string, argv.slice(1), { env, cwd: ctx.cwd, stdio });
+    child = started;
+    if (ctx.processStdio !== true) pipeChild(started, ctx, json);
+    for (const sig of early) forward(sig);
     return await new Promise((resolve, reject) => {
-      child.once('error', (error: NodeJS.ErrnoException) => {
+      started.once('error', (error: NodeJS.ErrnoException) => {
         onSpawnError();
         reject(
           new UsageError(
@@ -155,7 +161,7 @@ async function runChild(
           ),
         );
       });
-      child.once('close', (code, signal) => {
+      started.once('close', (code, signal) => {
         if (signal !== null) resolve({ code: 128 + (osConstants.signals[signal] ?? 0), signal });
         else resolve({ code: code ?? 0, signal: undefined });
       });
