@@ -176,6 +176,20 @@ test('schsm trace capture: the trace file as it happens, the exit code passed th
   t.notRegex(json.stderr, /VERIFY/, '--no-show: no live view');
 });
 
+test('schsm trace capture --no-redact: secrets in clear only when asked, and the header and a warning say so', async (t) => {
+  const { input, argv } = fakeSpy(session(), 0);
+  const out = path.join(path.dirname(input), 'clear.trace');
+  const r = await runCliCaptured(['trace', 'capture', '--no-redact', '--no-show', '-o', out, '--', ...argv], {
+    env: { ...process.env } as Record<string, string>,
+  });
+  t.is(r.code, 0, r.stderr);
+  const text = readFileSync(out, 'utf8');
+  t.regex(text, /^=> 00 20 00 81 06 36 34 38 32 31 39\n/m);
+  t.regex(text, /# redacted: NOTHING - this file contains PINs/);
+  t.regex(r.stderr, /warning: redaction is off/);
+  t.is(statSync(out).mode & 0o777, 0o600);
+});
+
 test('schsm trace capture: usage errors', async (t) => {
   const none = await runCliCaptured(['trace', 'capture']);
   t.is(none.code, 2);

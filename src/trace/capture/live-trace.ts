@@ -10,6 +10,8 @@ import type { SpyEvent } from './spy-protocol.ts';
 
 /** Comments about garbled spy lines written before they are only counted. */
 const GARBLED_COMMENTS = 10;
+/** Readers whose ATR and name are kept (PC/SC readers on one machine; more are not remembered). */
+const MAX_READERS = 64;
 
 export interface LiveTraceOptions extends TraceRedactOptions {
   /** Receives the trace text (canonical form), a record at a time; absent: no file. */
@@ -34,7 +36,8 @@ export interface LiveTraceSummary {
  * A trace built while the traffic happens (`schsm trace capture`): every spy event (spy-protocol.ts)
  * becomes a record that is redacted first (unless `redact: false`), then written and shown, so the
  * text written so far never holds a secret, whenever the process stops. Nothing but the current
- * reader, its ATR and the redactor's GET RESPONSE state is kept: memory does not grow with the session.
+ * reader, the ATRs of at most MAX_READERS readers and the redactor's GET RESPONSE state is kept: memory
+ * does not grow with the session.
  *
  * Resets are held back until an exchange follows (as the importers do). The reader and its ATR are
  * written as a comment before the first exchange with that reader; with several client threads, a
@@ -46,7 +49,9 @@ export class LiveTrace {
   private readonly unwrap: boolean;
   private readonly atrs = new Map<string, Uint8Array>();
   private readonly readers: string[] = [];
-  private readonly threads: string[] = [];
+  /** Several client threads have transmitted (the first one's id until then). */
+  private firstThread: string | undefined;
+  private multiThreaded = false;
   private reader: string | undefined;
   private thread: string | undefined;
   private pendingReset: string | undefined;
@@ -79,7 +84,7 @@ export class LiveTrace {
   event(e: SpyEvent): void {
     switch (e.kind) {
       case 'atr':
-        this.atrs.set(e.reader, e.atr);
+        if (this.atrs.has(e.reader) || this.atrs.size < MAX_READERS) this.atrs.set(e.reader, e.atr);
         return;
       case 'connect':
         return;
@@ -104,13 +109,14 @@ export class LiveTrace {
   }
 
   private exchange(e: Extract<SpyEvent, { kind: 'exchange' }>): void {
-    if (!this.threads.includes(e.thread)) this.threads.push(e.thread);
-    if (this.threads.length > 1 && e.thread !== this.thread) this.comment(`client thread ${e.thread}`);
+    this.firstThread ??= e.thread;
+    if (e.thread !== this.firstThread) this.multiThreaded = true;
+    if (this.multiThreaded && e.thread !== this.thread) this.comment(`client thread ${e.thread}`);
     this.thread = e.thread;
     if (e.reader !== undefined && e.reader !== this.reader) {
       const atr = this.atrs.get(e.reader);
       this.comment(`reader ${e.reader}${atr === undefined ? '' : `, ATR ${formatPattern(concretePattern(atr))}`}`);
-      if (!this.readers.includes(e.reader)) this.readers.push(e.reader);
+      if (!this.readers.includes(e.reader) && this.readers.length < MAX_READERS) this.readers.push(e.reader);
       this.reader = e.reader;
     }
     if (this.pendingReset !== undefined) {
