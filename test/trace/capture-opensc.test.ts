@@ -95,6 +95,12 @@ test.serial(
         t.regex(login.text, /^=> 00 20 00 81 06 \.\. \.\. \.\. \.\. \.\. \.\. {2}# redacted: PIN \(VERIFY\)\n<= 90 00/m);
         t.regex(login.stderr, /VERIFY · CLA 00: ISO · P1 00: - · P2 81: user PIN/);
         t.regex(login.stderr, /capture: \d+ exchange\(s\) from pkcs11-tool written to .*login\.trace; pkcs11-tool exited with 0/);
+
+        // two programs one after the other, each opening the spy FIFO: one trace, in order
+        const two = await capture('two-programs', ['sh', '-c', 'opensc-tool -r 0 -n && pkcs15-tool -r 0 --list-pins']);
+        t.is(two.code, 0, two.stderr);
+        t.regex(two.stdout, /^SmartCard-HSM Applet for JCOP version 3\.5$/m, "opensc-tool's own output comes through on stdout");
+        t.regex(two.stdout, /PIN \[UserPIN\]/, "and pkcs15-tool's");
       },
       { allReaders: true }, // pkcs11-tool connects to the cards in every reader
     );
