@@ -75,6 +75,8 @@ test.serial(
             `${name}: as OpenSC logged them`,
           );
           t.deepEqual(captured, cardSide(reader, from), `${name}: as the card saw them`);
+          const diff = await runCliCaptured(['trace', 'diff', out, log]);
+          t.is(diff.code, 0, `${name}: schsm trace diff of the capture and OpenSC's log finds no difference\n${diff.stdout}${diff.stderr}`);
           return { ...r, text };
         };
 
