@@ -4,7 +4,7 @@
 // capture writes them into its $HOME/pcsc-spy exactly where the spy library would.
 import test from 'ava';
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -188,6 +188,29 @@ test('schsm trace capture --no-redact: secrets in clear only when asked, and the
   t.regex(text, /# redacted: NOTHING - this file contains PINs/);
   t.regex(r.stderr, /warning: redaction is off/);
   t.is(statSync(out).mode & 0o777, 0o600);
+});
+
+test("schsm trace capture: the application finds the user's HOME entries (a browser's NSS database), which survive the clean-up", async (t) => {
+  const home = mkdtempSync(path.join(tmpdir(), 'schsm-capture-home-'));
+  mkdirSync(path.join(home, '.pki', 'nssdb'), { recursive: true });
+  writeFileSync(path.join(home, '.pki', 'nssdb', 'pkcs11.txt'), 'library=opensc-pkcs11.so\n');
+  const r = await runCliCaptured(
+    [
+      'trace',
+      'capture',
+      '--no-show',
+      '--',
+      'sh',
+      '-c',
+      'cat "$HOME/.pki/nssdb/pkcs11.txt"; echo new > "$HOME/.pki/nssdb/written"; echo left > "$HOME/top"',
+    ],
+    { env: { ...process.env, HOME: home } as Record<string, string> },
+  );
+  t.is(r.code, 0, r.stderr);
+  t.is(r.stdout, 'library=opensc-pkcs11.so\n');
+  t.is(readFileSync(path.join(home, '.pki', 'nssdb', 'pkcs11.txt'), 'utf8'), 'library=opensc-pkcs11.so\n', 'the linked entry is kept');
+  t.is(readFileSync(path.join(home, '.pki', 'nssdb', 'written'), 'utf8'), 'new\n', 'writes inside a linked entry land in the real HOME');
+  t.false(existsSync(path.join(home, 'top')), 'a new entry at the top of HOME stays in the private directory (documented)');
 });
 
 test('schsm trace capture: usage errors', async (t) => {

@@ -40,7 +40,7 @@ export async function runTraceCapture(args: TraceCaptureArgs, ctx: CliContext): 
   if (args.out !== undefined) await checkWritable(ctx, args.out, args.force === true);
   const libs = findSpyLibraries(args.spyLibrary);
   if (args.redact === false) line(ctx.stderr, NOT_REDACTED_WARNING);
-  const spyDir = createSpyDir(libs);
+  const spyDir = createSpyDir(libs, ctx.env.HOME);
   let fd: number | undefined;
   let fifo: FifoLines | undefined;
   try {

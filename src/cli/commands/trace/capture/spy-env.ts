@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, realpathSync, rmSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, realpathSync, rmSync, statSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { UsageError } from '../../../exit-codes.ts';
@@ -13,8 +13,11 @@ import { UsageError } from '../../../exit-codes.ts';
  * `libpcsclite_nospy.so.1` (a symlink here to the real library) and passes every call on to it, and at
  * the first SCardEstablishContext opens `$HOME/pcsc-spy` for writing, where it logs every call (the
  * format: trace/capture/spy-protocol.ts). So HOME is this directory too, and `pcsc-spy` is a FIFO that
- * schsm reads. The directory is mode 0700 (mkdtemp), the FIFO 0600; `remove()` deletes both and
- * whatever the application left in its HOME.
+ * schsm reads. The directory is mode 0700 (mkdtemp), the FIFO 0600. So that the application still
+ * finds its settings (a browser's profile and NSS database naming the PKCS#11 module, ~/.config…),
+ * every entry of the user's own HOME is linked into the directory (except the names used here).
+ * `remove()` deletes the directory: the links themselves, never what they point to, and whatever new
+ * entry the application created at the top of its HOME.
  */
 
 export interface SpyLibraries {
@@ -31,6 +34,10 @@ export interface SpyDir {
   env(base: Readonly<Record<string, string | undefined>>): Record<string, string>;
   remove(): void;
 }
+
+/** Entries of the user's HOME linked at most (a HOME is not expected to hold more at its top). */
+const MAX_HOME_ENTRIES = 10_000;
+const OWN_NAMES = new Set(['pcsc-spy', 'libpcsclite.so.1', 'libpcsclite_nospy.so.1']);
 
 const LIB_DIRS = ['/usr/lib/x86_64-linux-gnu', '/usr/lib/aarch64-linux-gnu', '/usr/lib64', '/usr/lib', '/usr/local/lib', '/lib64', '/lib'];
 
@@ -78,14 +85,34 @@ export function findSpyLibraries(spyLibrary?: string): SpyLibraries {
   return { spy, real };
 }
 
-/** Make the private directory: the two library links and the FIFO. */
-export function createSpyDir(libs: SpyLibraries): SpyDir {
+/** Link the entries of `home` into `dir` (best effort: an entry that cannot be linked is left out). */
+function mirrorHome(home: string | undefined, dir: string): void {
+  if (home === undefined || home === '' || !existsSync(home) || !statSync(home).isDirectory()) return;
+  let names: string[];
+  try {
+    names = readdirSync(home).slice(0, MAX_HOME_ENTRIES);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    if (OWN_NAMES.has(name)) continue;
+    try {
+      symlinkSync(path.join(home, name), path.join(dir, name));
+    } catch {
+      // left out
+    }
+  }
+}
+
+/** Make the private directory: the two library links, the FIFO, and links to the entries of `home`. */
+export function createSpyDir(libs: SpyLibraries, home?: string): SpyDir {
   const dir = mkdtempSync(path.join(tmpdir(), 'schsm-capture-'));
   const fifo = path.join(dir, 'pcsc-spy');
   try {
     symlinkSync(libs.spy, path.join(dir, 'libpcsclite.so.1'));
     symlinkSync(libs.real, path.join(dir, 'libpcsclite_nospy.so.1'));
     execFileSync('mkfifo', ['-m', '600', fifo], { stdio: 'ignore', timeout: 5000 });
+    mirrorHome(home, dir);
   } catch (error) {
     rmSync(dir, { recursive: true, force: true });
     throw new UsageError(`cannot prepare the spy directory ${dir}: ${(error as Error).message}`);
