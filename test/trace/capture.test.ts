@@ -10,7 +10,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LiveTrace } from '../../src/trace/capture/live-trace.ts';
 import { SpyParser } from '../../src/trace/capture/spy-protocol.ts';
-import { exchangesOf, parseTrace } from '../../src/trace/index.ts';
+import { detectLogFormat, exchangesOf, importLog, parseTrace } from '../../src/trace/index.ts';
 import { formatPattern } from '../../src/trace/pattern.ts';
 import { runCliCaptured } from '../helpers/cli.ts';
 
@@ -134,6 +134,34 @@ test('spy lines that do not fit are left out, never copied (a stray line may hol
   t.is(exchangesOf(parseTrace(file)).length, 1);
   t.false(file.includes('36 34 38'));
   t.regex(file, /# spy log: a parameter line of thread 7F6F0D02B840 outside any call \(left out\)/);
+});
+
+test('trace import reads a saved raw spy log (cat ~/pcsc-spy > file): the same exchanges, masked, source lines kept', async (t) => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'schsm-capture-test-'));
+  const lines = session();
+  const file = path.join(dir, 'raw.log');
+  writeFileSync(file, `${lines.join('\n')}\n`);
+  t.is(detectLogFormat(readFileSync(file, 'utf8')), 'spy-raw');
+  const r = await runCliCaptured(['trace', 'import', file]);
+  t.is(r.code, 0, r.stderr);
+  const trace = parseTrace(r.stdout);
+  t.deepEqual(
+    exchangesOf(trace).map((e) => [formatPattern(e.command), formatPattern(e.response)]),
+    [
+      [SELECT, '62 03 82 01 00 90 00'],
+      ['00 20 00 81 06 .. .. .. .. .. ..', '90 00'],
+      [SELECT, '90 00'],
+      ['00 84 00 00 08', '.. .. .. .. .. .. .. .. 90 00'],
+    ],
+  );
+  t.like(trace.metadata, { 'imported-from': 'raw pcsc-lite spy log (libpcscspy)', reader: READER, atr: ATR });
+  t.regex(r.stdout, /\nreset\n/);
+  t.regex(r.stdout, /# SCardTransmit returning at line \d+ failed: Card was removed\. \[0x80100069\]\n/);
+  t.false(r.stdout.includes('36 34 38 32 31 39'));
+  t.false(r.stdout.includes('31 32 33 34 35 36'), 'the failed VERIFY is a comment without its bytes');
+  // line numbers: the return line of the VERIFY's SCardTransmit
+  const verifyReturn = lines.findIndex((l) => l.startsWith(`${A}@<|1700000000|1540|SCardTransmit`)) + 1;
+  t.is(exchangesOf(importLog(readFileSync(file, 'utf8')))[1]?.line, verifyReturn);
 });
 
 /** A spy stream in a file and a shell command that writes it where the spy library would. */
