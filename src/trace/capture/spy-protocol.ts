@@ -1,5 +1,5 @@
 /**
- * The raw protocol of pcsc-lite's spy library (`libpcscspy.so.0`, pcsc-lite 1.6+): what it writes into
+ * The raw protocol of pcsc-lite's spy library (`libpcscspy.so.0`): what it writes into
  * the FIFO `$HOME/pcsc-spy` before `pcsc-spy` (the Python printer) formats it. One line per item, each
  * prefixed with the calling thread (`%lX@`, pthread_self in hex):
  *
@@ -10,8 +10,9 @@
  *   7F6F0D02B840@<|1796257618|919906|SCardTransmit|Command successful.|0x00000000   call returned
  *
  * Parameter lines come in the order of the spy's wrapper: SCardTransmit logs hCard, the command buffer
- * (length, bytes) before the call and the response buffer after it (pcsc-lite 1.9 also logs the
- * SCARD_IO_REQUEST, dwProtocol and cbPciLength, before each buffer: 9 lines instead of 5); SCardConnect hContext, szReader,
+ * (length, bytes) before the call and the response buffer after it (5 lines in older spies; the
+ * pcsc-lite 1.9.9 spy, seen here, also logs the SCARD_IO_REQUEST, dwProtocol and cbPciLength, before
+ * each buffer: 9 lines; both are read); SCardConnect hContext, szReader,
  * share mode, protocols, phCard and pdwActiveProtocol before and after; SCardReconnect hCard, share
  * mode, protocols, dwInitialization, then the protocol; SCardDisconnect and SCardEndTransaction hCard,
  * dwDisposition; SCardStatus hCard, the two length inputs, then the reader names (a length line and
@@ -166,7 +167,7 @@ export class SpyParser {
   }
 
   private transmit(thread: string, p: readonly string[], rv: number, error: string, ms: number): SpyEvent[] {
-    // 9 lines: pcsc-lite 1.9 also logs pioSendPci and pioRecvPci (dwProtocol, cbPciLength) before each buffer
+    // 9 lines: the pcsc-lite 1.9.9 spy also logs pioSendPci and pioRecvPci (dwProtocol, cbPciLength) before each buffer
     const pci = p.length === 9 ? 2 : 0;
     const command = buffer(p[1 + pci], p[2 + pci]);
     if (command === undefined) return [{ kind: 'garbled', text: 'SCardTransmit without a readable command buffer' }];
