@@ -72,7 +72,7 @@ export function findSpyLibraries(spyLibrary?: string): SpyLibraries {
   if (spy === undefined || !existsSync(spy))
     throw new UsageError(
       spyLibrary === undefined ? "pcsc-lite's spy library libpcscspy.so.0 was not found" : `no such file: ${spyLibrary} (--spy-library)`,
-      'it comes with pcsc-lite 1.6 or later: Debian/Ubuntu package libpcsclite-dev, Fedora pcsc-lite-devel; or name it with --spy-library',
+      'it comes with pcsc-lite (Debian/Ubuntu: package libpcsclite-dev); or name it with --spy-library',
     );
   const real = locate('libpcsclite_nospy.so.1', cache) ?? locate('libpcsclite.so.1', cache);
   if (real === undefined)
