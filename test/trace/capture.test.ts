@@ -4,7 +4,7 @@
 // capture writes them into its $HOME/pcsc-spy exactly where the spy library would.
 import test from 'ava';
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -284,7 +284,7 @@ test('schsm trace capture killed mid-run: the trace written so far holds the exc
   t.timeout(60_000);
   const { input } = fakeSpy(session().slice(0, session().indexOf(`${A}@>|1700000000|50|SCardTransmit`)), 0);
   const out = path.join(path.dirname(input), 'cut.trace');
-  const script = `cat "${input}" > "$HOME/pcsc-spy"; echo "pid $$"; exec sleep 30`;
+  const script = `cat "${input}" > "$HOME/pcsc-spy"; echo "pid $$ home $HOME"; exec sleep 30`;
   const child = execFile(
     process.execPath,
     ['--import', 'tsx', '--input-type=module', '-e', MAIN, 'trace', 'capture', '-o', out, '--', 'sh', '-c', script],
@@ -292,12 +292,12 @@ test('schsm trace capture killed mid-run: the trace written so far holds the exc
       cwd: ROOT,
     },
   );
-  const shPid = await new Promise<number>((resolve) => {
+  const [shPid, spyHome] = await new Promise<[number, string]>((resolve) => {
     let stdout = '';
     child.stdout?.on('data', (d: Buffer) => {
       stdout += String(d);
-      const m = /pid (\d+)/.exec(stdout);
-      if (m !== null) resolve(Number(m[1]));
+      const m = /pid (\d+) home (\S+)\n/.exec(stdout);
+      if (m !== null) resolve([Number(m[1]), m[2] as string]);
     });
   });
   // the VERIFY reaches the file once the spy lines are read: wait for it, then kill schsm outright
@@ -307,6 +307,8 @@ test('schsm trace capture killed mid-run: the trace written so far holds the exc
   child.kill('SIGKILL');
   process.kill(shPid, 'SIGKILL'); // the application (it holds the output pipe open)
   await closed;
+  t.true(existsSync(spyHome), 'a killed schsm cannot remove its private directory (links and an empty FIFO only)');
+  rmSync(spyHome, { recursive: true, force: true });
   const text = readFileSync(out, 'utf8');
   t.deepEqual(
     exchangesOf(parseTrace(text)).map((e) => formatPattern(e.command)),
