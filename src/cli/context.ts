@@ -42,6 +42,11 @@ export interface CliContext {
   /** Colour allowed (TTY and no NO_COLOR). */
   readonly color: boolean;
   /**
+   * stdin/stdout/stderr are the process's own: a program the command runs (`trace capture`) may share
+   * them (and the terminal) directly. Absent in tests, where its output goes through stdout/stderr.
+   */
+  readonly processStdio?: boolean;
+  /**
    * Open the transport for a command. The default resolves the simulator, a replay in progress
    * (`schsm trace replay`) or a PC/SC reader (the binding is loaded only here), and adds the traffic
    * log and the recorder when asked.

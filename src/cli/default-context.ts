@@ -71,6 +71,7 @@ export function defaultContext(): CliContext {
     cwd: process.cwd(),
     isTTY,
     color: colorAllowed(isTTY, process.env),
+    processStdio: true,
     openTransport: openDefaultTransport,
   };
 }

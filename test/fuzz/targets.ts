@@ -25,6 +25,7 @@ import { annotateExchange } from '../../src/trace/annotate.ts';
 import { parseTrace } from '../../src/trace/format.ts';
 import { importOpenscLog } from '../../src/trace/import/opensc.ts';
 import { importPcscSpyLog } from '../../src/trace/import/pcsc-spy.ts';
+import { importSpyRawLog } from '../../src/trace/import/spy-raw.ts';
 import { importScriptorLog } from '../../src/trace/import/scriptor.ts';
 import { concretePattern } from '../../src/trace/pattern.ts';
 import { exchangeRecord } from '../../src/trace/types.ts';
@@ -122,6 +123,32 @@ const TRACES = [
   ...textsIn('test/sim/fixtures/peer-opensc', '.trace').slice(0, 6),
 ];
 const SPY = textsIn('test/trace/logs', '.txt');
+// the raw libpcscspy protocol (pcsc-lite 1.9.9 layout: SCardTransmit with its SCARD_IO_REQUEST lines)
+const SPY_RAW = [
+  [
+    '7F01@>|1700000000|10|SCardConnect',
+    ...['0x535C2932', 'Virtual PCD 00 00', '0x00000002', '0x00000003', '0x00000000', '0x00000000', '0x0000ABCD', '0x00000002'].map(
+      (l) => `7F01@${l}`,
+    ),
+    '7F01@<|1700000000|20|SCardConnect|Command successful.|0x00000000',
+    '7F01@>|1700000000|30|SCardTransmit',
+    ...[
+      '0x0000ABCD',
+      '0x00000002',
+      '0x00000008',
+      '0x0000000B',
+      '00 20 00 81 06 36 34 38 32 31 39 ',
+      '0x00000002',
+      '0x00000008',
+      '0x00000002',
+      '90 00 ',
+    ].map((l) => `7F01@${l}`),
+    '7F01@<|1700000000|40|SCardTransmit|Command successful.|0x00000000',
+    '7F01@>|1700000000|50|SCardReconnect',
+    ...['0x0000ABCD', '0x00000002', '0x00000003', '0x00000001', '0x00000002'].map((l) => `7F01@${l}`),
+    '7F01@<|1700000000|60|SCardReconnect|Command successful.|0x00000000',
+  ].join('\n'),
+];
 const SCRIPTOR = [file('test', 'trace', 'logs', 'scriptor-1.6.2-file.out').toString('utf8')];
 const OPENSC = [
   file('test', 'trace', 'logs', 'opensc-tool-0.23-send.out').toString('utf8'),
@@ -272,6 +299,7 @@ export async function fuzzTargets(): Promise<FuzzTarget[]> {
     textTarget('trace format parser', TRACES, (s) => parseTrace(s, { file: 'fuzz.trace' }), 0.5),
     textTarget('OpenSC log importer', OPENSC, (s) => importOpenscLog(s, 'fuzz.log'), 0.5),
     textTarget('pcsc-spy log importer', SPY, (s) => importPcscSpyLog(s, 'fuzz.log'), 0.25),
+    textTarget('raw spy log importer (trace capture)', SPY_RAW, (s) => importSpyRawLog(s, 'fuzz.log'), 0.25),
     textTarget('scriptor log importer', SCRIPTOR, (s) => importScriptorLog(s, 'fuzz.log'), 0.5),
     textTarget('threshold share text', SHARES, (s) => {
       parsePasswordShareText(s);

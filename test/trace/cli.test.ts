@@ -56,7 +56,7 @@ test('trace import: unknown format and missing file are usage errors (exit 2)', 
   writeFileSync(path.join(dir, 'notes.txt'), 'nothing to see\n');
   const r = await run(['trace', 'import', 'notes.txt']);
   t.is(r.code, 2);
-  t.regex(r.stderr, /error: notes\.txt: not a log format schsm can import\nhint: formats: schsm, opensc, pcsc-spy, scriptor/);
+  t.regex(r.stderr, /error: notes\.txt: not a log format schsm can import\nhint: formats: schsm, opensc, pcsc-spy, spy-raw, scriptor/);
   const missing = await run(['trace', 'import', 'nope.log']);
   t.is(missing.code, 2);
   t.regex(missing.stderr, /cannot read the trace nope\.log: ENOENT/);

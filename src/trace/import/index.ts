@@ -5,6 +5,7 @@ import type { Trace } from '../types.ts';
 import { importOpenscLog } from './opensc.ts';
 import { importPcscSpyLog } from './pcsc-spy.ts';
 import { importScriptorLog } from './scriptor.ts';
+import { importSpyRawLog } from './spy-raw.ts';
 
 /**
  * Formats `importLog` reads:
@@ -12,11 +13,12 @@ import { importScriptorLog } from './scriptor.ts';
  *   subset of it and reads the same way;
  * - `opensc`: OpenSC debug logs and opensc-tool / opensc-explorer APDU output;
  * - `pcsc-spy`: pcsc-lite's pcsc-spy output;
+ * - `spy-raw`: what pcsc-lite's spy library writes before pcsc-spy formats it (the FIFO's content);
  * - `scriptor`: pcsc-tools' scriptor output.
  */
-export type LogFormat = 'schsm' | 'opensc' | 'pcsc-spy' | 'scriptor';
+export type LogFormat = 'schsm' | 'opensc' | 'pcsc-spy' | 'spy-raw' | 'scriptor';
 
-export const LOG_FORMATS: readonly LogFormat[] = ['schsm', 'opensc', 'pcsc-spy', 'scriptor'];
+export const LOG_FORMATS: readonly LogFormat[] = ['schsm', 'opensc', 'pcsc-spy', 'spy-raw', 'scriptor'];
 
 export interface ImportOptions extends TraceRedactOptions {
   /** Force a format instead of detecting it. */
@@ -30,6 +32,7 @@ export function detectLogFormat(text: string): LogFormat | undefined {
   const head = text.length > 2_000_000 ? text.slice(0, 2_000_000) : text;
   if (/^(?:Outgoing|Incoming) APDU/m.test(head) || (/^Sending: /m.test(head) && /^Received \(SW1=/m.test(head))) return 'opensc';
   if (/SCardTransmit/.test(head) && /p?bSendBuffer/.test(head)) return 'pcsc-spy';
+  if (/^[0-9A-Fa-f]{1,16}@>\|\d+\|\d+\|SCard/m.test(head)) return 'spy-raw';
   if (/^> [0-9A-Fa-f]{2}/m.test(head) && /^< /m.test(head)) return 'scriptor';
   if (/^[ \t]*(?:=>|<=)/m.test(head) || /^[ \t]*#/.test(head)) return 'schsm';
   return undefined;
@@ -43,6 +46,8 @@ export function importLogUnredacted(text: string, options: { format?: LogFormat;
       return importOpenscLog(text, options.file);
     case 'pcsc-spy':
       return importPcscSpyLog(text, options.file);
+    case 'spy-raw':
+      return importSpyRawLog(text, options.file);
     case 'scriptor':
       return importScriptorLog(text, options.file);
     case 'schsm':
@@ -52,7 +57,7 @@ export function importLogUnredacted(text: string, options: { format?: LogFormat;
         'not a log format schsm can import',
         undefined,
         options.file,
-        `formats: ${LOG_FORMATS.join(', ')} (OpenSC debug log, pcsc-spy output, scriptor output, schsm/Ledger "=> / <=" text)`,
+        `formats: ${LOG_FORMATS.join(', ')} (OpenSC debug log, pcsc-spy output, scriptor output, raw spy library log, schsm/Ledger "=> / <=" text)`,
       );
   }
 }
