@@ -124,3 +124,24 @@ test('a device without key domains: domain list says so; dkek status --domain 1 
   t.is(st.code, EXIT.OK);
   t.regex(st.stdout, /Key domain 1 +: none/);
 });
+
+test('status --domains lists the slots after the report (text and --json); plain status sends no key-domain query', async (t) => {
+  const { sim } = await initWithDomains(['--dkek-shares', '1']);
+  const apdus: Uint8Array[] = [];
+  const plain = await runOn(sim, ['status'], { apdus });
+  t.is(plain.code, EXIT.OK, plain.stderr);
+  t.false(
+    apdus.some((a) => a[1] === 0x52 && a[3] !== 0x00),
+    'only the domain-0 DKEK query',
+  );
+  const text = await runOn(sim, ['status', '--domains']);
+  t.regex(
+    text.stdout,
+    /\nKey domains +: 3\n {2}domain 0 {2}DKEK {2}1 share\(s\) {2}1 share\(s\) missing\n {2}domain 1 {2}free\n {2}domain 2 {2}free\n/,
+  );
+  const json = await runOn(sim, ['status', '--domains', '--json']);
+  t.deepEqual(
+    JSON.parse(json.stdout).keyDomains.map((d: { state: string }) => d.state),
+    ['dkek', 'free', 'free'],
+  );
+});
