@@ -7,7 +7,14 @@ import test from 'ava';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { EXIT } from '../../../src/cli/exit-codes.ts';
-import { assertNoSecrets, newSim, PEER_SHARE, runOn, SO_PIN, tempDir, USER_PIN } from './helpers.ts';
+import { fromHex } from '../../../src/apdu/hex.ts';
+import { createDkekKeyDomain } from '../../../src/card/commands/create-dkek-key-domain.ts';
+import { importDkekShare } from '../../../src/card/commands/import-dkek-share.ts';
+import { initializeDevice } from '../../../src/card/commands/initialize-device.ts';
+import { verifyPin } from '../../../src/card/commands/verify-pin.ts';
+import { SmartCardHsm } from '../../../src/card/sc-hsm.ts';
+import { createSimulatorTransport } from '../../../src/sim/index.ts';
+import { assertNoSecrets, newSim, PEER_SHARE, runOn, runWith, SO_PIN, tempDir, USER_PIN } from './helpers.ts';
 
 const ENV = { SO: SO_PIN, P: USER_PIN, PW: PEER_SHARE.password };
 const PIN = ['--pin-env', 'P'];
@@ -144,4 +151,53 @@ test('status --domains lists the slots after the report (text and --json); plain
     JSON.parse(json.stdout).keyDomains.map((d: { state: string }) => d.state),
     ['dkek', 'free', 'free'],
   );
+});
+
+/** A device with key domains 0 (peer share) and 1 (`share1`), set up through the card layer; keys by the CLI. */
+async function twoDomainDevice(share1: string) {
+  const sim = newSim();
+  const card = await SmartCardHsm.open(await createSimulatorTransport({ simulator: sim }));
+  await initializeDevice(card, { confirm: true, soPin: SO_PIN, userPin: USER_PIN, dkekShares: 1, keyDomains: 2 });
+  await importDkekShare(card, fromHex(PEER_SHARE.share));
+  await verifyPin(card, { pin: USER_PIN });
+  await createDkekKeyDomain(card, 1, 1);
+  await importDkekShare(card, fromHex(share1), 1);
+  await card.close();
+  return sim;
+}
+
+const SHARE_1 = '0102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f20';
+/** SHA-256(01 02 … 20)[0..8] (openssl dgst -sha256). */
+const KCV_1 = 'AE216C2EF5247A37';
+
+test('clone with key domains: KCVs compared per domain; each key lands in the domain of its blob; a differing domain refuses before anything is imported', async (t) => {
+  const a = await twoDomainDevice(SHARE_1);
+  const b = await twoDomainDevice(SHARE_1);
+  for (const [ref, domain] of [
+    ['1', '1'],
+    ['2', '0'],
+  ] as const) {
+    const g = await runOn(a, ['keys', 'generate', '--type', 'ec:prime256v1', '--ref', ref, '--domain', domain, ...PIN], { env: ENV });
+    t.is(g.code, EXIT.OK, g.stderr);
+  }
+  const pair = async (argv: string[], from: typeof a, to: typeof b) =>
+    runWith(argv, {
+      env: ENV,
+      open: async (source) => createSimulatorTransport({ simulator: source.reader === 'A' ? from : to }),
+    });
+  const c = await pair(['clone', '--from', 'A', '--to', 'B', '--pin-env', 'P', '--to-pin-env', 'P'], a, b);
+  t.is(c.code, EXIT.OK, c.stderr);
+  t.regex(
+    c.stdout,
+    new RegExp(`^key domain 0: DKEK KCV ${PEER_SHARE.kcv} on both devices\\nkey domain 1: DKEK KCV ${KCV_1} on both devices\\n`),
+  );
+  t.regex(c.stdout, /key 1: EC prime256v1.* — copied: ECDSA-SHA256 signature over a random challenge: verified/);
+  t.is(b.state.keys.get(1)?.domain, 1);
+  t.is(b.state.keys.get(2)?.domain, undefined, 'domain 0');
+
+  const other = await twoDomainDevice('ff'.repeat(32));
+  const refused = await pair(['clone', '--from', 'A', '--to', 'B', '--pin-env', 'P', '--to-pin-env', 'P'], a, other);
+  t.is(refused.code, EXIT.REFUSED);
+  t.regex(refused.stderr, new RegExp(`key domain 1: the DKEKs differ \\(source KCV ${KCV_1}, target KCV [0-9A-F]{16}\\)`));
+  t.is(other.state.keys.size, 0, 'nothing imported');
 });
