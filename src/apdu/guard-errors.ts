@@ -65,10 +65,15 @@ export class PinTriesUnknownError extends RefusedError {
 export class EraseUnconfirmedError extends RefusedError {
   override name = 'EraseUnconfirmedError';
   readonly ins: number;
-  constructor(ins: number, operation: string) {
+  constructor(
+    ins: number,
+    operation: string,
+    what = 'every key, certificate and file of a SmartCard-HSM',
+    library = 'initializeDevice does it with confirm: true',
+  ) {
     super(
-      `refusing to send ${operation} (INS ${hex2(ins)}): it erases every key, certificate and file of a SmartCard-HSM (--yes confirms the erase)`,
-      'name the device with --reader and add --yes; library: { confirmErase: true } (initializeDevice does it with confirm: true)',
+      `refusing to send ${operation} (INS ${hex2(ins)}): it erases ${what} (--yes confirms the erase)`,
+      `name the device with --reader and add --yes; library: { confirmErase: true } (${library})`,
       'ERR_SCHSM_ERASE_UNCONFIRMED',
     );
     this.ins = ins;

@@ -15,7 +15,8 @@
  *   nothing to spend) — and for VERIFY also 6984 (a transport PIN: the card refuses VERIFY without
  *   comparing, §3.6). `allowLastTry` sends it without asking.
  * - Erase. INITIALIZE DEVICE (INS 50, any CLA: GlobalPlatform's INITIALIZE UPDATE shares it and needs
- *   the confirmation too) is refused (EraseUnconfirmedError) unless `confirmErase`.
+ *   the confirmation too), and MANAGE KEY DOMAIN delete (80 52 03) and clear KEK (80 52 04), which
+ *   destroy a key domain's KEK (§3.10), are refused (EraseUnconfirmedError) unless `confirmErase`.
  *
  * The guard must see the PLAIN command, whole: it sits above command chaining, and any secure-messaging
  * wrapper goes BELOW it (channel.ts). Between the status query and the command another PC/SC client
@@ -51,7 +52,10 @@ interface GuardRule {
   readonly name: string;
   /** The reference of the PIN whose try the command can spend, or undefined. */
   readonly pin: (h: Header) => number | undefined;
-  readonly erases?: boolean;
+  /** The command erases something (true, or per header); `what` names it in the refusal. */
+  readonly erases?: boolean | ((h: Header) => boolean);
+  readonly what?: string;
+  readonly library?: string;
 }
 
 const SO_PIN = 0x88;
@@ -62,7 +66,17 @@ const RULES: Readonly<Record<number, GuardRule>> = {
   0x24: { name: 'CHANGE REFERENCE DATA', pin: (h) => (h.hasData ? h.p2 : undefined) },
   0x2c: { name: 'RESET RETRY COUNTER', pin: (h) => (h.hasData && h.p1 !== 0x02 ? SO_PIN : undefined) },
   0x50: { name: 'INITIALIZE DEVICE', pin: (h) => (h.hasData ? SO_PIN : undefined), erases: true },
+  // MANAGE KEY DOMAIN P1 03 (delete the domain) and 04 (clear its KEK) destroy a key domain's KEK (§3.10)
+  0x52: {
+    name: 'MANAGE KEY DOMAIN (delete / clear KEK)',
+    pin: () => undefined,
+    erases: (h) => (h.cla & 0x80) !== 0 && (h.p1 === 0x03 || h.p1 === 0x04),
+    what: "a key domain's key encryption key (its keys can no longer be wrapped or restored)",
+    library: 'deleteKeyDomain/clearKeyDomain do it',
+  },
 };
+
+const erasing = (rule: GuardRule, h: Header): boolean => (typeof rule.erases === 'function' ? rule.erases(h) : rule.erases === true);
 
 function headerOfCommand(cmd: CommandApdu): Header {
   return { cla: cmd.cla, ins: cmd.ins, p1: cmd.p1, p2: cmd.p2, hasData: (cmd.data?.length ?? 0) > 0 };
@@ -80,7 +94,7 @@ function headerOfBytes(b: Uint8Array): Header {
 export function isGuardedCommand(bytes: Uint8Array): boolean {
   const h = headerOfBytes(bytes);
   const rule = RULES[h.ins];
-  return rule !== undefined && (rule.erases === true || rule.pin(h) !== undefined);
+  return rule !== undefined && (erasing(rule, h) || rule.pin(h) !== undefined);
 }
 
 /** Does the answer to VERIFY-status let the command through? 'ok', the tries left, or 'unknown'. */
@@ -124,8 +138,8 @@ export function createGuard(
   const check = async (h: Header, policy: GuardPolicy = {}): Promise<void> => {
     const rule = RULES[h.ins];
     if (rule === undefined || chain === chainKey(h)) return;
-    if (rule.erases === true && base.confirmErase !== true && policy.confirmErase !== true)
-      throw new EraseUnconfirmedError(h.ins, rule.name);
+    if (erasing(rule, h) && base.confirmErase !== true && policy.confirmErase !== true)
+      throw new EraseUnconfirmedError(h.ins, rule.name, rule.what, rule.library);
     const ref = rule.pin(h);
     if (ref === undefined || base.allowLastTry === true || policy.allowLastTry === true) return;
     log('guard: %s can spend a try of the %s (%s): checking its state first', rule.name, pinRefName(ref), hex2(ref));

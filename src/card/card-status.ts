@@ -85,12 +85,15 @@ export const NO_DKEK_SW: ReadonlySet<number> = new Set([
   SW.CONDITIONS_OF_USE_NOT_SATISFIED,
 ]);
 
-/** The DKEK query `80 52 00 00 00`, undefined when the device answers that it has no DKEK (NO_DKEK_SW). */
-export async function queryDkekStatusIfAny(card: CardSession): Promise<DkekStatus | undefined> {
+/**
+ * The DKEK query `80 52 00 <domain> 00`, undefined when the device answers that it has no DKEK there
+ * (NO_DKEK_SW; for a key domain also 6A86, beyond the device's domains).
+ */
+export async function queryDkekStatusIfAny(card: CardSession, domain = 0): Promise<DkekStatus | undefined> {
   try {
-    return await queryDkekStatus(card);
+    return await queryDkekStatus(card, domain);
   } catch (err) {
-    if (err instanceof CardError && NO_DKEK_SW.has(err.sw)) return undefined;
+    if (err instanceof CardError && (NO_DKEK_SW.has(err.sw) || (domain !== 0 && err.sw === SW.INCORRECT_P1P2))) return undefined;
     throw err;
   }
 }

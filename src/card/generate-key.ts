@@ -47,6 +47,8 @@ export interface GenerateKeyOptions {
   /** Allowed algorithm ids (tag 91); include 0x92 to make the key exportable with WRAP KEY. */
   readonly algorithms?: readonly number[];
   readonly keyUseCounter?: number;
+  /** Key domain (GAKP/GSK tag 92, §3.10): the key is wrapped under that domain's KEK. Omit for domain 0 without the tag. */
+  readonly keyDomain?: number;
   /** CHR of the request; default device serial + the key reference as 5 digits (distinct per key, §10). */
   readonly chr?: string;
 }
@@ -97,6 +99,7 @@ async function generateAsymmetric(card: CardSession, ref: number, key: Asymmetri
     car: DEFAULT_GAKP_CAR,
     ...(o.algorithms === undefined ? {} : { algorithms: o.algorithms }),
     ...(o.keyUseCounter === undefined ? {} : { keyUseCounter: o.keyUseCounter }),
+    ...(o.keyDomain === undefined ? {} : { keyDomain: o.keyDomain }),
   });
   const ceFid = (FID_PREFIX.EE_CERTIFICATE << 8) | ref;
   const stored = await readFileIfExists(card, ceFid);
@@ -118,6 +121,7 @@ export async function generateKey(card: CardSession, options: GenerateKeyOptions
         keyRef: ref,
         bits: spec.bits,
         ...(options.algorithms === undefined ? {} : { algorithms: options.algorithms }),
+        ...(options.keyDomain === undefined ? {} : { keyDomain: options.keyDomain }),
       });
       base = {
         ref,

@@ -9,8 +9,8 @@ import { externalAuthenticate } from './handlers/external-authenticate.ts';
 import { generateAsymmetricKeyPair } from './handlers/generate-asymmetric-key-pair.ts';
 import { generateSymmetricKey } from './handlers/generate-symmetric-key.ts';
 import { getChallenge } from './handlers/get-challenge.ts';
-import { importDkekShare } from './handlers/import-dkek-share.ts';
 import { initializeDevice } from './handlers/initialize-device.ts';
+import { manageKeyDomain } from './handlers/manage-key-domain.ts';
 import { manageSecurityEnvironment } from './handlers/manage-security-environment.ts';
 import { performSecurityOperation } from './handlers/perform-security-operation.ts';
 import { publicKeyAuthentication } from './handlers/public-key-authentication.ts';
@@ -41,7 +41,7 @@ export const DISPATCH: ReadonlyMap<number, InsHandler> = new Map<number, InsHand
   [INS.GENERATE_ASYMMETRIC_KEY_PAIR, generateAsymmetricKeyPair], // §3.11
   [INS.GENERATE_SYMMETRIC_KEY, generateSymmetricKey], // §3.12
   [INS.INITIALIZE_DEVICE, initializeDevice], // §3.9
-  [INS.IMPORT_DKEK_SHARE, importDkekShare], // §3.10
+  [INS.IMPORT_DKEK_SHARE, manageKeyDomain], // §3.10 (IMPORT DKEK SHARE / MANAGE KEY DOMAIN)
   [INS.ENUMERATE_OBJECTS, enumerateObjects], // §3.5
   [INS.DECIPHER, decipher], // §3.14
   [INS.SIGN, sign], // §3.13

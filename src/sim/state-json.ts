@@ -35,6 +35,10 @@ export interface SimStateJson {
   keys: Record<string, KeyJson>;
   /** FID (4 hex digits) → content (hex). */
   files: Record<string, string>;
+  /** Number of key domain slots, INITIALIZE tag 97 (absent = 1: domain 0 only). */
+  keyDomains?: number;
+  /** DKEKs of key domains 1..keyDomains-1 in use, by domain number (decimal). Domain 0 is `dkek`. */
+  domains?: Record<string, { total: number; outstanding: number; value: string }>;
   /** Public key authentication (absent in states written before it existed, and when not configured). */
   pka?: { total: number; required: number; keys: string[] };
 }
@@ -47,6 +51,12 @@ function keyToJson(k: KeyRecord): KeyJson {
   if (k.domain !== undefined) out.domain = k.domain;
   return out;
 }
+
+const dkekToJson = (d: DkekState): { total: number; outstanding: number; value: string } => ({
+  total: d.total,
+  outstanding: d.outstanding,
+  value: toHex(d.value),
+});
 
 const pinToJson = (p: PinRecord | undefined): SimStateJson['userPin'] =>
   p === undefined ? null : { value: toHex(p.value), retries: p.retries, max: p.max };
@@ -66,10 +76,16 @@ export function stateToJson(s: SimState): SimStateJson {
     transportPin: s.transportPin === true,
     userPin: pinToJson(s.userPin),
     soPin: pinToJson(s.soPin),
-    dkek: s.dkek === undefined ? null : { total: s.dkek.total, outstanding: s.dkek.outstanding, value: toHex(s.dkek.value) },
+    dkek: s.dkek === undefined ? null : dkekToJson(s.dkek),
     keys,
     files,
   };
+  if (s.keyDomains !== undefined) out.keyDomains = s.keyDomains;
+  if (s.domains !== undefined && s.domains.size > 0) {
+    const domains: Record<string, { total: number; outstanding: number; value: string }> = {};
+    for (const [n, kek] of [...s.domains].sort((a, b) => a[0] - b[0])) domains[String(n)] = dkekToJson(kek);
+    out.domains = domains;
+  }
   if (s.pka !== undefined) out.pka = { total: s.pka.total, required: s.pka.required, keys: s.pka.keys.map((k) => toHex(k)) };
   return out;
 }
@@ -123,11 +139,23 @@ function pinFromJson(v: unknown, path: string): PinRecord | undefined {
   return { value: bytes(o.value, `${path}.value`), retries: int(o.retries, `${path}.retries`, 0, max), max };
 }
 
-function dkekFromJson(v: unknown): DkekState | undefined {
+function dkekFromJson(v: unknown, path = 'dkek'): DkekState | undefined {
   if (v === null) return undefined;
-  const o = obj(v, 'dkek');
-  const total = int(o.total, 'dkek.total', 0, 255);
-  return { total, outstanding: int(o.outstanding, 'dkek.outstanding', 0, total), value: bytes(o.value, 'dkek.value', [32]) };
+  const o = obj(v, path);
+  const total = int(o.total, `${path}.total`, 0, 255);
+  return { total, outstanding: int(o.outstanding, `${path}.outstanding`, 0, total), value: bytes(o.value, `${path}.value`, [32]) };
+}
+
+function domainsFromJson(v: unknown, count: number | undefined): Map<number, DkekState> | undefined {
+  if (v === undefined) return undefined;
+  const out = new Map<number, DkekState>();
+  for (const [i, [n, d]] of Object.entries(obj(v, 'domains')).entries()) {
+    if (!/^[1-9][0-9]{0,2}$/.test(n) || Number(n) >= (count ?? 1))
+      fail(`domains (entry ${i + 1})`, 'has a name that is not a key domain 1..keyDomains-1');
+    const kek = dkekFromJson(obj(d, `domains.${n}`), `domains.${n}`);
+    if (kek !== undefined) out.set(Number(n), kek);
+  }
+  return out;
 }
 
 function keysFromJson(v: unknown): Map<number, KeyRecord> {
@@ -170,6 +198,8 @@ export function stateFromJson(json: unknown): SimState {
   if (typeof o.serial !== 'string' || !/^[A-Z]{2}[A-Z0-9]{1,9}$/.test(o.serial))
     fail('serial', 'must be a device serial such as "UTSM0123456"');
   const pka = pkaFromJson(o.pka);
+  const keyDomains = o.keyDomains === undefined ? undefined : int(o.keyDomains, 'keyDomains', 1, 255);
+  const domains = domainsFromJson(o.domains, keyDomains);
   return {
     serial: o.serial,
     deviceKey: keyFromJson(o.deviceKey, 'deviceKey'),
@@ -182,5 +212,7 @@ export function stateFromJson(json: unknown): SimState {
     keys: keysFromJson(o.keys),
     files: filesFromJson(o.files),
     ...(pka === undefined ? {} : { pka }),
+    ...(keyDomains === undefined ? {} : { keyDomains }),
+    ...(domains === undefined ? {} : { domains }),
   };
 }

@@ -21,7 +21,7 @@ export interface KeyRecord {
   readonly algorithms?: Uint8Array;
   /** Remaining uses (tag 90); absent = unlimited. Decremented by SIGN/DECIPHER/CIPHER. */
   useCounter?: number;
-  /** Key domain (tag 92); 0 = default DKEK domain. */
+  /** Key domain (GAKP/GSK tag 92, or the domain whose KCV an unwrapped blob carried); absent = 0. */
   readonly domain?: number;
 }
 
@@ -55,8 +55,12 @@ export interface SimState {
   transportPin?: boolean;
   userPin: PinRecord | undefined;
   soPin: PinRecord | undefined;
-  /** undefined = no DKEK (INITIALIZE without tag 92): keys cannot be wrapped. */
+  /** Key domain 0's DKEK; undefined = no DKEK (INITIALIZE without tag 92) or domain 0 not in use. */
   dkek: DkekState | undefined;
+  /** Number of key domain slots (INITIALIZE tag 97); absent = 1 (domain 0 only, §3.10). */
+  keyDomains?: number | undefined;
+  /** DKEKs of key domains 1..keyDomains-1 in use (MANAGE KEY DOMAIN create); absent = none. */
+  domains?: Map<number, DkekState> | undefined;
   /** Keys by reference 1..255. */
   readonly keys: Map<number, KeyRecord>;
   /** Elementary files by FID (2F02 device certificates, C4xx PRKD, CExx certificate/request, …). */

@@ -46,7 +46,8 @@ export const SECRET_INSTRUCTIONS: Readonly<Record<number, SecretInstruction>> = 
   0x24: { summary: 'old and new PINs (CHANGE REFERENCE DATA)', command: 'old and new PIN (CHANGE REFERENCE DATA)' },
   0x2c: { summary: 'SO-PIN and new PIN (RESET RETRY COUNTER)', command: 'SO-PIN and new PIN (RESET RETRY COUNTER)' },
   0x50: { summary: 'INITIALIZE DEVICE data (user PIN, SO-PIN)', command: 'user PIN and SO-PIN (INITIALIZE DEVICE data)' },
-  0x52: { summary: 'DKEK shares (IMPORT DKEK SHARE)', command: 'DKEK share (IMPORT DKEK SHARE)' },
+  // MANAGE KEY DOMAIN P1 01 (create a DKEK domain) carries only the share count; every other form is kept secret
+  0x52: { summary: 'DKEK shares (IMPORT DKEK SHARE)', command: (p1) => (p1 === 0x01 ? undefined : 'DKEK share (IMPORT DKEK SHARE)') },
   0x5a: { summary: 'session PINs (GENERATE SESSION PIN responses)', response: 'session PIN (GENERATE SESSION PIN)' },
   0x62: {
     summary: 'decrypted data and ECDH shared secrets (DECIPHER responses)',

@@ -196,3 +196,21 @@ test('short-only chaining below the guard: one status query for the whole chaine
   t.is(res.sw, 0x63c2);
   card.assertConsumed();
 });
+
+test('MANAGE KEY DOMAIN delete (80 52 03 P2) and clear KEK (80 52 04 P2) are erases: refused unless confirmErase; query/create/import pass', async (t) => {
+  const card = scripted([
+    [apdu`80 52 00 01 00`, apdu`6A 88`],
+    [apdu`80 52 01 01 | 01 | 02 | 00`, apdu`02 02 66 68 7A AD F8 62 BD 77 90 00`],
+    [apdu`80 52 03 01`, apdu`6A 88`],
+  ]);
+  const ch = createChannel(card);
+  const del: CommandApdu = { cla: 0x80, ins: 0x52, p1: 0x03, p2: 0x01 };
+  const err = await t.throwsAsync(ch.send(del), { instanceOf: EraseUnconfirmedError });
+  t.regex(err?.message ?? '', /MANAGE KEY DOMAIN .* it erases a key domain's key encryption key/);
+  await t.throwsAsync(ch.send({ ...del, p1: 0x04, ne: 256, form: 'short' }), { instanceOf: EraseUnconfirmedError });
+  await t.throwsAsync(ch.sendRaw(apdu`80 52 04 00 00`), { instanceOf: EraseUnconfirmedError });
+  t.is((await ch.send({ cla: 0x80, ins: 0x52, p1: 0x00, p2: 0x01, ne: 256, form: 'short' })).sw, 0x6a88);
+  t.is((await ch.send({ cla: 0x80, ins: 0x52, p1: 0x01, p2: 0x01, data: Uint8Array.of(2), ne: 256, form: 'short' })).sw, 0x9000);
+  t.is((await ch.send(del, { confirmErase: true })).sw, 0x6a88);
+  card.assertConsumed();
+});

@@ -51,6 +51,8 @@ test.serial('two cards, no --reader: erasing, PIN-spending and raw commands refu
     listsBoth(t, await cli(['init', '--yes', '--so-pin-env', 'SO', '--pin-env', 'P'], dir), indices);
     listsBoth(t, await cli(['pin', 'verify', '--pin-env', 'P'], dir), indices);
     listsBoth(t, await cli(['keys', 'delete', '--ref', '1', '--yes', '--pin-env', 'P'], dir), indices);
+    listsBoth(t, await cli(['domain', 'delete', '--domain', '0', '--yes', '--pin-env', 'P'], dir), indices);
+    listsBoth(t, await cli(['domain', 'clear', '--domain', '0', '--yes', '--pin-env', 'P'], dir), indices);
     listsBoth(t, await cli(['apdu', '--yes', '00A40400:E82B0601040181C31F0201/00', INIT], dir), indices);
     listsBoth(t, await cli(['run', '--yes', 'wipe.apdu'], dir), indices);
     for (const sim of [a, b]) {

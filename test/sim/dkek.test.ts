@@ -20,12 +20,12 @@ test('DKEK of 32 zero bytes has KCV 66687AADF862BD77: before any share, and afte
   t.deepEqual([second.data, second.sw], ['020066687aadf862bd77', '9000']);
 });
 
-test('all shares in → 6986; share not 32 bytes → 6700; P1/P2 ≠ 00 → 6A86', async (t) => {
+test('all shares in → 6986; share not 32 bytes → 6700; unknown P1 or P2 ≠ 00 → 6A86', async (t) => {
   const card = await initializedCard({ share: true });
   t.is((await card.send(`80520000 20 ${PEER_SHARE} 00`)).sw, '6986');
   const fresh = await initializedCard();
   t.is((await fresh.send(`80520000 10 ${PEER_SHARE.slice(0, 32)} 00`)).sw, '6700');
-  t.is((await fresh.send('8052010000')).sw, '6A86');
+  t.is((await fresh.send('8052050000')).sw, '6A86');
   t.is((await fresh.send('8052000100')).sw, '6A86');
   t.is((await fresh.send('8052000000')).data, '010166687aadf862bd77', 'nothing was imported');
 });

@@ -34,20 +34,39 @@ export function parseDkekStatus(data: Uint8Array, operation = 'IMPORT DKEK SHARE
   return { total, outstanding, kcv: hex, extra: data.slice(DKEK_STATUS.span), kcvHidden: hex === HIDDEN_KCV };
 }
 
-/** Query the DKEK state without importing: `80 52 00 00 00` (case 2S, Le 00 mandatory, §1.3, §11.1). */
-export async function queryDkekStatus(card: CardSession): Promise<DkekStatus> {
-  const cmd = { cla: CLA.PROPRIETARY, ins: INS.IMPORT_DKEK_SHARE, p1: 0, p2: 0, ne: 256, form: 'short' } as const;
-  const res = await card.send(cmd, { operation: 'query DKEK status' });
+/** A key domain number, P2 of `80 52` (0..255; 0 = the default domain, §3.10). */
+export function checkDomain(domain: number): number {
+  if (!Number.isInteger(domain) || domain < 0 || domain > 255) throw new InvalidArgumentError(`key domain must be 0..255, got ${domain}`);
+  return domain;
+}
+
+/**
+ * Query the DKEK state without importing: `80 52 00 P2 00` (case 2S, Le 00 mandatory, §1.3, §11.1),
+ * P2 = key domain (default 0). A domain slot not in use answers 6A88, a number beyond the device's
+ * domains 6A86 (CardContact sc-hsm-embedded `enumerateKeyDomains`); both arrive as CardError.
+ */
+export async function queryDkekStatus(card: CardSession, domain = 0): Promise<DkekStatus> {
+  const cmd = { cla: CLA.PROPRIETARY, ins: INS.IMPORT_DKEK_SHARE, p1: 0, p2: checkDomain(domain), ne: 256, form: 'short' } as const;
+  const res = await card.send(cmd, { operation: domain === 0 ? 'query DKEK status' : `query key domain ${domain}` });
   return parseDkekStatus(res.data, 'query DKEK status');
 }
 
 /**
- * IMPORT DKEK SHARE `80 52 00 00 20 <32-byte share> 00` (case 4S, Le 00, §3.10): the card XORs the share
- * into its DKEK and answers the new state. The share never appears in logs (redact.ts hides INS 52 data).
+ * IMPORT DKEK SHARE `80 52 00 P2 20 <32-byte share> 00` (case 4S, Le 00, §3.10), P2 = key domain
+ * (default 0; other domains need the user PIN): the card XORs the share into that domain's DKEK and
+ * answers the new state. The share never appears in logs (redact.ts hides INS 52 data).
  */
-export async function importDkekShare(card: CardSession, share: Uint8Array): Promise<DkekStatus> {
+export async function importDkekShare(card: CardSession, share: Uint8Array, domain = 0): Promise<DkekStatus> {
   if (share.length !== 32) throw new InvalidArgumentError(`a DKEK share is 32 bytes, got ${share.length}`);
-  const cmd = { cla: CLA.PROPRIETARY, ins: INS.IMPORT_DKEK_SHARE, p1: 0, p2: 0, data: share, ne: 256, form: 'short' } as const;
-  const res = await card.send(cmd, { operation: 'IMPORT DKEK SHARE' });
+  const cmd = {
+    cla: CLA.PROPRIETARY,
+    ins: INS.IMPORT_DKEK_SHARE,
+    p1: 0,
+    p2: checkDomain(domain),
+    data: share,
+    ne: 256,
+    form: 'short',
+  } as const;
+  const res = await card.send(cmd, { operation: domain === 0 ? 'IMPORT DKEK SHARE' : `IMPORT DKEK SHARE (key domain ${domain})` });
   return parseDkekStatus(res.data);
 }

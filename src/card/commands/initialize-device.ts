@@ -20,6 +20,8 @@ export interface InitializeDeviceOptions {
   readonly dkekShares?: number;
   /** Public key authentication: N registered keys, M required (tag 93). */
   readonly publicKeyAuth?: { readonly total: number; readonly required: number };
+  /** Number of key domains (tag 97, 1..255): domain slots 0..N-1, each created with createDkekKeyDomain (§3.10). */
+  readonly keyDomains?: number;
   /** Re-initialise even on the SO-PIN's last try (a wrong SO-PIN would block it for good): apdu/guard.ts. */
   readonly allowLastTry?: boolean;
 }
@@ -29,7 +31,7 @@ function byteIn(name: string, v: number, lo: number, hi: number): number {
   return v;
 }
 
-/** The INITIALIZE data field in OpenSC's order: 80 | 81 | 82 | 91 | [92] | [93] (§3.9, §11.1). */
+/** The INITIALIZE data field in OpenSC's order: 80 | 81 | 82 | 91 | [92] | [93], then [97] (§3.9, §11.1). */
 export function encodeInitializeData(o: Omit<InitializeDeviceOptions, 'confirm' | 'allowLastTry'>): Uint8Array {
   const parts = [
     encodeTlv(0x80, u16(o.options ?? OPTION.RESET_RETRY_COUNTER_ENABLED)),
@@ -42,6 +44,7 @@ export function encodeInitializeData(o: Omit<InitializeDeviceOptions, 'confirm' 
     const { total, required } = o.publicKeyAuth;
     parts.push(encodeTlv(0x93, Uint8Array.of(byteIn('PKA keys', total, 1, 90), byteIn('PKA required', required, 1, total))));
   }
+  if (o.keyDomains !== undefined) parts.push(encodeTlv(0x97, Uint8Array.of(byteIn('key domains', o.keyDomains, 1, 255))));
   return concat(...parts);
 }
 

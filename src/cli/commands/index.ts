@@ -5,6 +5,7 @@ import { initCommand } from './init/command.ts';
 import { pinCommand } from './pin/command.ts';
 import { pkaCommand } from './pka/command.ts';
 import { dkekCommand } from './dkek/command.ts';
+import { domainCommand } from './domain/command.ts';
 import { keysCommand } from './keys/command.ts';
 import { backupCommand } from './backup/command.ts';
 import { dataCommand } from './data/command.ts';
@@ -28,6 +29,7 @@ export const COMMANDS: readonly CommandDef[] = [
   statusCommand,
   initCommand,
   dkekCommand,
+  domainCommand,
   keysCommand,
   dataCommand,
   backupCommand,

@@ -2,6 +2,7 @@
  * `dkek status` (`80 52 00 00 00`, §3.10) and `dkek import FILE [--password-env VAR]`: decrypt a
  * `.pbe` share file on the host (§8.2; the password from the variable or a hidden prompt, never from
  * the command line) and import the share `80 52 00 00 20 <share> 00`. The share is wiped afterwards.
+ * `--domain N` works on key domain N (`80 52 00 N …`; importing there needs `verify user` first).
  */
 import { INPUT_LIMITS } from '../../transport/bounded-read.ts';
 import { importDkekShare, queryDkekStatus, type DkekStatus } from '../../card/commands/import-dkek-share.ts';
@@ -9,6 +10,7 @@ import { decryptDkekShare } from '../../card/formats/dkek-share-file.ts';
 import { arity, parseArgs } from '../args.ts';
 import { RefusedError, UsageError } from '../../transport/errors.ts';
 import { family } from '../family.ts';
+import { domainNumber, printDomainStatus } from './domain.ts';
 import { completePath, readLocalFile } from '../local-files.ts';
 import type { ExplorerSession } from '../session.ts';
 import type { Subcommand } from '../types.ts';
@@ -21,13 +23,23 @@ function printDkek(session: ExplorerSession, d: DkekStatus): void {
   else session.print(`DKEK key check value: ${d.kcv}`);
 }
 
+/** `--domain N` (default 0, §3.10). */
+function domainOf(values: ReadonlyMap<string, string>): number {
+  const v = values.get('domain');
+  return v === undefined ? 0 : domainNumber(v);
+}
+
 const status: Subcommand = {
   name: 'status',
-  args: '',
-  help: 'DKEK shares announced, still missing, and the key check value',
+  args: '[--domain N]',
+  help: 'DKEK shares announced, still missing, and the key check value (of key domain N)',
   async run(session, tokens) {
-    arity(parseArgs(tokens), 0, 0, 'dkek status');
-    printDkek(session, await queryDkekStatus(await session.card()));
+    const args = parseArgs(tokens, { domain: 'string' });
+    arity(args, 0, 0, 'dkek status [--domain N]');
+    const domain = domainOf(args.values);
+    const d = await queryDkekStatus(await session.card(), domain);
+    if (domain === 0) printDkek(session, d);
+    else printDomainStatus(session, domain, d);
   },
 };
 
@@ -45,18 +57,19 @@ async function password(session: ExplorerSession, envVar: string | undefined, fi
 
 const importShare: Subcommand = {
   name: 'import',
-  args: 'FILE [--password-env VAR]',
+  args: 'FILE [--password-env VAR] [--domain N]',
   maxWords: 1,
   help: 'decrypt a .pbe DKEK share file (sc-hsm-tool format) and import the share',
   timeoutMs: 180_000,
   complete: (session, i, partial) => (i === 0 ? completePath(session, partial) : []),
   async run(session, tokens) {
-    const args = parseArgs(tokens, { 'password-env': 'string' });
-    arity(args, 1, 1, 'dkek import FILE [--password-env VAR]');
+    const args = parseArgs(tokens, { 'password-env': 'string', domain: 'string' });
+    arity(args, 1, 1, 'dkek import FILE [--password-env VAR] [--domain N]');
+    const domain = domainOf(args.values);
     const name = args.positional[0] ?? '';
     const file = await readLocalFile(session, name, 'DKEK share file', INPUT_LIMITS.dkekShare);
     const card = await session.card();
-    const before = await queryDkekStatus(card);
+    const before = await queryDkekStatus(card, domain);
     if (before.outstanding === 0)
       throw new RefusedError(
         `all ${before.total} DKEK share(s) are already imported (KCV ${before.kcv})`,
@@ -66,7 +79,9 @@ const importShare: Subcommand = {
     session.print(`decrypting ${name} (3 × 10,000,000 MD5 rounds, a few seconds)…`);
     const share = await decryptDkekShare(file, pw);
     try {
-      printDkek(session, await importDkekShare(card, share));
+      const after = await importDkekShare(card, share, domain);
+      if (domain === 0) printDkek(session, after);
+      else printDomainStatus(session, domain, after);
     } finally {
       share.fill(0);
     }

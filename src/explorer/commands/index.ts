@@ -6,6 +6,7 @@ import { asn1, cat } from './cat.ts';
 import { cd } from './cd.ts';
 import { data } from './data.ts';
 import { dkek } from './dkek.ts';
+import { domain } from './domain.ts';
 import { create, del, updateBinaryCommand } from './files.ts';
 import { find } from './find.ts';
 import { info } from './info.ts';
@@ -39,6 +40,7 @@ export const COMMANDS: readonly ExplorerCommand[] = [
   keys,
   data,
   dkek,
+  domain,
   pka,
   trace,
   sm,

@@ -3,6 +3,7 @@ import { CardStatus } from '../card-status.ts';
 import { fromBigInt, mod, toBigInt } from '../crypto/bigint.ts';
 import { encodeEcPkcs8 } from '../crypto/ec-key.ts';
 import { ecPrivate, keyForUse, spendUse } from '../crypto/key-access.ts';
+import { checkDomainForNewKey } from '../key-domains.ts';
 import type { InsHandler, KeyRecord } from '../types.ts';
 
 /** Algorithm id of EC key derivation: the first data byte, and the id a key's algorithm list must allow (§4). */
@@ -24,13 +25,13 @@ export const ALGO_EC_DERIVE = 0x98;
  * nothing is written to EFs (C4/CE are the host's). One use of the source key is counted.
  *
  * Checks: user PIN (6982); source exists (6A82), is EC and allows 98 (6A81), counter left (6984);
- * DKEK shares outstanding (6985, as for key generation); P2 00 (the device key) → 6A86; no data →
+ * DKEK shares of the source's key domain outstanding (6985, as for key generation); P2 00 (the device key) → 6A86; no data →
  * 6700; first byte not 98, empty parameter, one longer than the order, or d' = 0 → 6A80.
  */
 export const deriveEcKey: InsHandler = (cmd, ctx) => {
   if (cmd.p2 === 0x00) throw new CardStatus(SW.INCORRECT_P1P2, 'key 0 is the device key');
   const source = keyForUse(ctx, cmd.p1, ALGO_EC_DERIVE, ['ec']);
-  if ((ctx.state.dkek?.outstanding ?? 0) > 0) throw new CardStatus(SW.CONDITIONS_OF_USE_NOT_SATISFIED, 'DKEK shares outstanding');
+  checkDomainForNewKey(ctx.state, source.domain);
   if (cmd.data.length === 0) throw new CardStatus(SW.WRONG_LENGTH, 'no derivation data');
   const { curve, d } = ecPrivate(source);
   const param = cmd.data.subarray(1);

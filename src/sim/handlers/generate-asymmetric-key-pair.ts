@@ -13,6 +13,7 @@ import {
   type TaScheme,
 } from '../cvc.ts';
 import { parseGakpRequest } from '../gakp-request.ts';
+import { checkDomainForNewKey } from '../key-domains.ts';
 import { generateKeyFor, keyObjectOf } from '../key-generation.ts';
 import type { InsHandler, KeyRecord, SimContext } from '../types.ts';
 
@@ -24,17 +25,16 @@ import type { InsHandler, KeyRecord, SimContext } from '../types.ts';
  * which the card also stores in EF CE<KeyId>. The outer signature is made by key P2: 00 = the
  * device key PrK.DevAut, outer CAR = device CHR (serial + "00000"), ECDSA-SHA256 r‖s; another key
  * needs tag 45 (outer CAR). Tags 90/91/92 become the key's use counter, algorithm list, domain.
- * Needs the user PIN (6982) and, when DKEK shares are outstanding, the complete DKEK (6985: the
- * device accepts no keys until all shares are in, §3.9). P1 00 → 6A86; P2 unknown key → 6A88;
- * key domain ≠ 0 → 6A88; malformed request → 6A80. Without Le (case 3, sc-hsm-embedded style)
+ * Needs the user PIN (6982) and, when the key's domain (tag 92, else 0) has DKEK shares outstanding,
+ * the complete DKEK (6985: the device accepts no keys until all shares are in, §3.9). P1 00 → 6A86;
+ * P2 unknown key → 6A88; tag 92 naming a key domain not in use → 6A88 (§3.10); malformed → 6A80. Without Le (case 3, sc-hsm-embedded style)
  * the request is only stored, and the host reads it from CE<KeyId>.
  */
 export const generateAsymmetricKeyPair: InsHandler = async (cmd, ctx) => {
   if (cmd.p1 === 0x00) throw new CardStatus(SW.INCORRECT_P1P2, 'key 0 is the device key');
   requireUserPin(ctx);
-  if ((ctx.state.dkek?.outstanding ?? 0) > 0) throw new CardStatus(SW.CONDITIONS_OF_USE_NOT_SATISFIED, 'DKEK shares outstanding');
   const req = parseGakpRequest(cmd.data);
-  if ((req.domain ?? 0) !== 0) throw new CardStatus(SW.REFERENCED_DATA_NOT_FOUND, 'only key domain 0 exists');
+  checkDomainForNewKey(ctx.state, req.domain);
   const signer = outerSigner(cmd.p2, req.outerCar, ctx);
   const generated = await generateKeyFor(req);
   const body = encodeCvcBody({

@@ -1,7 +1,8 @@
 import { SW } from '../../apdu/status-words.ts';
 import { decodeTlvs, type Tlv } from '../../apdu/tlv.ts';
 import { CardStatus } from '../card-status.ts';
-import type { InsHandler, KeyRecord, SimContext } from '../types.ts';
+import { checkDomainForNewKey } from '../key-domains.ts';
+import type { InsHandler, KeyRecord } from '../types.ts';
 import { requireUserPin } from '../crypto/key-access.ts';
 
 /**
@@ -9,8 +10,8 @@ import { requireUserPin } from '../crypto/key-access.ts';
  * (pico's 512-bit `B3` is not a CardContact size → 6A86). Optional data, CardContact's `encodeGSK`:
  * `91 n` allowed algorithms (≤ 16 ids), `90 04` key use counter, `92 01` key domain, `93 01` wrapping
  * key id (accepted; the simulator has no key-wrapping-key feature, so it is not used). No response
- * data. Like key generation in general, refused while DKEK shares are outstanding (§3.9) and before
- * the user PIN is verified.
+ * data. Like key generation in general, refused while the key domain's DKEK shares are outstanding
+ * (§3.9; 6985), for a key domain not in use (6A88, §3.10) and before the user PIN is verified.
  */
 
 export const SYMMETRIC_KEY_SIZE = { 0xb0: 16, 0xb1: 24, 0xb2: 32 } as const satisfies Record<number, number>;
@@ -37,19 +38,12 @@ function parseOptions(data: Uint8Array): Pick<KeyRecord, 'algorithms' | 'useCoun
   return out;
 }
 
-/** Key generation is blocked until every announced DKEK share is imported (§3.9, §8.4). */
-export function refuseWhileDkekPending(ctx: SimContext): void {
-  if (ctx.state.dkek !== undefined && ctx.state.dkek.outstanding > 0) {
-    throw new CardStatus(SW.CONDITIONS_OF_USE_NOT_SATISFIED, 'DKEK shares outstanding');
-  }
-}
-
 export const generateSymmetricKey: InsHandler = (cmd, ctx) => {
   requireUserPin(ctx);
   const bytes = (SYMMETRIC_KEY_SIZE as Record<number, number>)[cmd.p2];
   if (bytes === undefined || cmd.p1 === 0) throw new CardStatus(SW.INCORRECT_P1P2, 'key id 1..255 and P2 B0/B1/B2 expected');
-  refuseWhileDkekPending(ctx);
   const options = parseOptions(cmd.data);
+  checkDomainForNewKey(ctx.state, options.domain);
   const key: KeyRecord = { kind: 'aes', material: ctx.random(bytes), bits: bytes * 8, ...options };
   ctx.state.keys.set(cmd.p1, key);
   return { sw: SW.OK };

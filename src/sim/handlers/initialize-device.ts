@@ -11,7 +11,8 @@ import type { DkekState, InsHandler, SimContext } from '../types.ts';
  * INITIALIZE DEVICE — `80 50 00 00 Lc TLVs` (§3.9): 80 options (2), 81 user PIN (6..16), 82
  * initialization code = SO-PIN (8), 91 user PIN retry counter (1..15, default 3), 92 number of DKEK
  * shares (absent = no DKEK, 0 = random DKEK, n = n shares to import), 95/96 bio servers (accepted,
- * not used), 97 key domains (accepted, only the default domain exists), 93 public key
+ * not used), 97 number of key domains (N slots 0..N-1; domain 0 holds the tag-92 DKEK, if any, the
+ * others are created with MANAGE KEY DOMAIN, §3.10), 93 public key
  * authentication n‖m (§3.20: every registered key is forgotten; n keys may then be registered).
  *
  * Re-initialization checks tag 82 against the current SO-PIN (real-card semantics; pico skips it).
@@ -40,6 +41,8 @@ export const initializeDevice: InsHandler = (cmd, ctx) => {
   state.userPin = { value: p.userPin, retries: p.retries, max: p.retries };
   state.soPin = { value: p.soPin, retries: PIN_LIMITS.SO_TRIES, max: PIN_LIMITS.SO_TRIES };
   state.dkek = dkekFor(p.shares, ctx);
+  state.keyDomains = p.keyDomains;
+  state.domains = undefined;
   state.pka = p.pka === undefined ? undefined : { ...p.pka, keys: [] };
   state.initialized = true;
   clearSession(ctx.session, true);

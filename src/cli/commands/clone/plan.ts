@@ -9,6 +9,7 @@ import { describeKey, keyReferences, listKeys, type KeyInfo } from '../../../car
 import { spkiDer, spkiFingerprint } from '../../../card/formats/public-key.ts';
 import type { SmartCardHsm } from '../../../card/sc-hsm.ts';
 import { CardError } from '../../../card/errors.ts';
+import { type KeyDomainInfo, listKeyDomains } from '../../../card/key-domains.ts';
 import { RefusedError } from '../../exit-codes.ts';
 import { requireSameKcv, shownKcv, type KnownKcv } from './kcv.ts';
 
@@ -22,7 +23,19 @@ export interface PlannedKey {
   readonly occupied: readonly string[];
 }
 
+/** One key domain both devices hold with the same KCV (§3.10). */
+export interface DomainPair {
+  readonly domain: number;
+  readonly kcv: string;
+}
+
 export interface ClonePlan {
+  /**
+   * Key-domain mode: the source uses key domains other than 0 (INITIALIZE tag 97). Then every source
+   * domain in use must be on the target under the same number with the same KCV (compared per domain),
+   * and each key goes into the target domain whose KCV its blob carries. Undefined: the classic single DKEK.
+   */
+  readonly domains?: readonly DomainPair[] | undefined;
   /** The common DKEK KCV; undefined while a device hides its KCV (compared after login). */
   readonly kcv: string | undefined;
   /** What each DKEK query showed (undefined: hidden until login). */
@@ -61,10 +74,55 @@ async function planKey(target: SmartCardHsm, key: KeyInfo, targetRefs: readonly 
   return { key, fingerprint, action: same ? 'present' : 'conflict', occupied };
 }
 
-/** Check the DKEKs (refuse when both are shown and differ) and plan every key. Sends no PIN. */
+/** A complete, shown KCV of a domain in use, or a refusal naming the device and the domain. */
+function domainKcv(d: KeyDomainInfo | undefined, domain: number, which: string): string {
+  if (d === undefined || d.state === 'free')
+    throw new RefusedError(
+      `the ${which} device has no key domain ${domain}`,
+      `create it with \`schsm domain create --domain ${domain}\` and import the source's shares for it; nothing was changed`,
+    );
+  if (d.status.outstanding > 0)
+    throw new RefusedError(
+      `the ${which} device's key domain ${domain} is incomplete (${d.status.outstanding} share(s) missing)`,
+      'import all its DKEK shares first; nothing was changed',
+    );
+  if (d.status.kcvHidden)
+    throw new RefusedError(
+      `the ${which} device does not show the KCV of key domain ${domain}`,
+      'schsm does not clone key domains it cannot compare; nothing was changed',
+    );
+  return d.status.kcv;
+}
+
+/**
+ * Key-domain mode (the source has a domain other than 0 in use): every domain in use on the source
+ * must exist on the target with the same KCV, domain by domain. Undefined for a single-DKEK source.
+ */
+async function pairDomains(source: SmartCardHsm, target: SmartCardHsm): Promise<DomainPair[] | undefined> {
+  const used = (await listKeyDomains(source)).filter((d) => d.state !== 'free');
+  if (!used.some((d) => d.domain !== 0)) return undefined;
+  const there = await listKeyDomains(target);
+  return used.map((d) => {
+    const kcv = domainKcv(d, d.domain, 'source');
+    const other = domainKcv(
+      there.find((x) => x.domain === d.domain),
+      d.domain,
+      'target',
+    );
+    if (kcv !== other)
+      throw new RefusedError(
+        `key domain ${d.domain}: the DKEKs differ (source KCV ${kcv}, target KCV ${other})`,
+        `import the same shares into key domain ${d.domain} of both devices; nothing was changed`,
+      );
+    return { domain: d.domain, kcv };
+  });
+}
+
+/** Check the DKEKs (refuse when both are shown and differ; per key domain when the source uses them) and plan every key. Sends no PIN. */
 export async function makePlan(source: SmartCardHsm, target: SmartCardHsm): Promise<ClonePlan> {
-  const sourceKcv = shownKcv(await dkekOf(source, 'source'));
-  const targetKcv = shownKcv(await dkekOf(target, 'target'));
+  const domains = await pairDomains(source, target);
+  const sourceKcv = domains === undefined ? shownKcv(await dkekOf(source, 'source')) : undefined;
+  const targetKcv = domains === undefined ? shownKcv(await dkekOf(target, 'target')) : undefined;
   const kcv = sourceKcv === undefined || targetKcv === undefined ? undefined : requireSameKcv(sourceKcv, targetKcv);
   const keys: PlannedKey[] = [];
   const sourceKeys = await listKeys(source);
@@ -78,5 +136,5 @@ export async function makePlan(source: SmartCardHsm, target: SmartCardHsm): Prom
       'delete them on the target or clone onto a freshly initialised device; nothing was changed',
     );
   }
-  return { kcv, sourceKcv, targetKcv, keys };
+  return { kcv, sourceKcv, targetKcv, keys, ...(domains === undefined ? {} : { domains }) };
 }

@@ -6,6 +6,8 @@
  * --dry-run stops after the plan. Exit 0 when every key is copied and proven (or already present).
  */
 import path from 'node:path';
+import { toHex } from '../../../apdu/hex.ts';
+import { decodeKeyBlob } from '../../../card/formats/key-blob.ts';
 import type { WrappedKeyFile } from '../../../card/formats/wrapped-key-file.ts';
 import { exportWrappedKey, importWrappedKey } from '../../../card/key-backup.ts';
 import { aesFingerprint, proveAesKey, proveKeyPair, type KeyProof } from '../../../card/key-proof.ts';
@@ -16,7 +18,7 @@ import { SchsmError } from '../../../transport/errors.ts';
 import { withDeviceAt, type CardArgs } from '../../card-session.ts';
 import { cardSource } from '../../command.ts';
 import { line, type CliContext } from '../../context.ts';
-import { EXIT, UsageError } from '../../exit-codes.ts';
+import { EXIT, RefusedError, UsageError } from '../../exit-codes.ts';
 import { printJson } from '../../output.ts';
 import { askUserPin, guardOptions, validateUserPin, verifyUserPin, type PinArgs } from '../../pin-options.ts';
 import { guardPinAttempt } from '../../../card/pin-guard.ts';
@@ -122,6 +124,11 @@ interface KcvReport {
   readonly origin: string;
 }
 
+/** Key-domain mode: one line per domain compared (plan.ts pairDomains). */
+function domainReport(plan: ClonePlan): string[] {
+  return (plan.domains ?? []).map((d) => `key domain ${d.domain}: DKEK KCV ${d.kcv} on both devices`);
+}
+
 function report(ctx: CliContext, args: CloneArgs, plan: ClonePlan, kcv: KcvReport, outcomes: readonly KeyOutcome[] | undefined): void {
   if (args.json === true) {
     const keys =
@@ -131,12 +138,14 @@ function report(ctx: CliContext, args: CloneArgs, plan: ClonePlan, kcv: KcvRepor
       to: args.to,
       kcv: kcv.kcv ?? null,
       kcvOrigin: kcv.origin.trim() || null,
+      ...(plan.domains === undefined ? {} : { domains: plan.domains }),
       dryRun: args.dryRun === true,
       keys,
     });
     return;
   }
-  line(ctx.stdout, kcv.kcv === undefined ? `DKEK KCV not compared${kcv.origin}` : `DKEK KCV ${kcv.kcv} on both devices${kcv.origin}`);
+  if (plan.domains !== undefined) for (const l of domainReport(plan)) line(ctx.stdout, l);
+  else line(ctx.stdout, kcv.kcv === undefined ? `DKEK KCV not compared${kcv.origin}` : `DKEK KCV ${kcv.kcv} on both devices${kcv.origin}`);
   if (plan.keys.length === 0) line(ctx.stdout, 'the source has no keys to copy');
   if (outcomes === undefined) {
     for (const k of plan.keys)
@@ -178,10 +187,11 @@ const blobsOf = (exported: readonly Exported[]): WrappedKeyFile[] => exported.fl
 async function sourceSide(source: SmartCardHsm, pin: string, args: CloneArgs, plan: ClonePlan) {
   return source.exclusive(async () => {
     await verifyUserPin(source, pin, args);
-    const shown = await kcvAfterLogin(source, plan.sourceKcv);
-    const probe = plan.keys.filter((k) => k.action === 'copy').slice(0, shown === undefined ? 1 : 0);
+    const shown = plan.domains === undefined ? await kcvAfterLogin(source, plan.sourceKcv) : undefined;
+    const probe = plan.keys.filter((k) => k.action === 'copy').slice(0, shown === undefined && plan.domains === undefined ? 1 : 0);
     const exported = await exportAll(source, args.dryRun === true ? { ...plan, keys: probe } : plan);
-    return { exported: args.dryRun === true ? [] : exported, kcv: shown ?? kcvOfBlobs(blobsOf(exported)) };
+    const kcv = plan.domains === undefined ? (shown ?? kcvOfBlobs(blobsOf(exported))) : undefined;
+    return { exported: args.dryRun === true ? [] : exported, kcv };
   });
 }
 
@@ -192,6 +202,7 @@ async function sourceSide(source: SmartCardHsm, pin: string, args: CloneArgs, pl
 async function targetSide(target: SmartCardHsm, pin: string | undefined, args: CloneArgs, plan: ClonePlan, source: SourceResult) {
   return target.exclusive(async () => {
     if (pin !== undefined) await verifyUserPin(target, pin, args);
+    if (plan.domains !== undefined) return domainsTargetSide(target, args, plan, source);
     const targetKcv = pin === undefined ? plan.targetKcv : await kcvAfterLogin(target, plan.targetKcv);
     const nothingToCopy = plan.keys.every((k) => k.action !== 'copy');
     if (nothingToCopy && (source.kcv === undefined || targetKcv === undefined))
@@ -209,14 +220,33 @@ async function targetSide(target: SmartCardHsm, pin: string | undefined, args: C
 
 type SourceResult = Awaited<ReturnType<typeof sourceSide>>;
 
+/**
+ * Key-domain mode, inside the target's logged-in section: every blob must carry the KCV of a domain
+ * the plan compared (the target card then unwraps it into that domain, §3.10); refuse before importing.
+ */
+async function domainsTargetSide(target: SmartCardHsm, args: CloneArgs, plan: ClonePlan, source: SourceResult) {
+  const known = new Set((plan.domains ?? []).map((d) => d.kcv));
+  for (const file of blobsOf(source.exported)) {
+    const kcv = toHex(decodeKeyBlob(file.blob).kcv);
+    if (!known.has(kcv))
+      throw new RefusedError(
+        `a source key is wrapped under KCV ${kcv}, which is no key domain compared on both devices`,
+        'nothing was imported; see `schsm domain list` on both devices',
+      );
+  }
+  const kcv: KcvReport = { kcv: undefined, origin: '' };
+  return { kcv, outcomes: args.dryRun === true ? undefined : await importAll(target, source.exported) };
+}
+
 /** Plan, compare the KCVs (after login where a device hides it), then wrap on the source and unwrap on the target. */
 async function cloneBetween(ctx: CliContext, args: CloneArgs, source: SmartCardHsm, target: SmartCardHsm): Promise<number> {
   const reader = new SecretReader(ctx);
   const plan = await makePlan(source, target);
   const dry = args.dryRun === true;
   const nothingToCopy = plan.keys.every((k) => k.action !== 'copy');
-  if ((dry || nothingToCopy) && (plan.kcv !== undefined || !dry)) {
-    const kcv = { kcv: plan.kcv, origin: plan.kcv === undefined ? ' (a device shows its KCV only after login; nothing to copy)' : '' };
+  if ((dry || nothingToCopy) && (plan.kcv !== undefined || plan.domains !== undefined || !dry)) {
+    const hidden = plan.kcv === undefined && plan.domains === undefined;
+    const kcv = { kcv: plan.kcv, origin: hidden ? ' (a device shows its KCV only after login; nothing to copy)' : '' };
     report(ctx, args, plan, kcv, dry ? undefined : presentOutcomes(plan));
     return EXIT.OK;
   }

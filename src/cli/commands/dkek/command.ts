@@ -34,7 +34,7 @@ const importShare = defineCommand({
   describe: 'decrypt DKEK share files and import them into the card (IMPORT DKEK SHARE)',
   needsCard: true,
   builder: (y) =>
-    y
+    withPinOptions(y)
       .positional('files', { type: 'string', array: true, demandOption: true, description: 'share files (.pbe) in any order' })
       .option('password-env', {
         type: 'string',
@@ -56,7 +56,12 @@ const importShare = defineCommand({
         description:
           'how share IDs are read: hex (sc-hsm-tool import and schsm printouts) or decimal (sc-hsm-tool printouts of ≥ 10 shares)',
       })
+      .option('domain', {
+        type: 'number',
+        description: 'key domain to import into (default 0; another domain needs the user PIN: --pin-env VAR or the prompt)',
+      })
       .example('schsm dkek import-share dkek-share-1.pbe', 'asks for the password (hidden)')
+      .example('PIN=… schsm dkek import-share --domain 1 --pin-env PIN a.pbe b.pbe', 'the shares of key domain 1')
       .example('schsm dkek import-share share.pbe --threshold-shares 2', 'asks for the prime and 2 shares like sc-hsm-tool')
       .example('schsm dkek import-share share.pbe --shares-file custodians.txt', 'shares from a file of printouts')
       .strict(),
@@ -69,7 +74,9 @@ const status = defineCommand({
   needsCard: true,
   builder: (y) =>
     withPinOptions(y)
+      .option('domain', { type: 'number', description: 'the DKEK of this key domain (default 0; `schsm domain list` shows all)' })
       .example('schsm dkek status', 'e.g. "DKEK key check value : 6C609824B9CA28EB"; no PIN is tried')
+      .example('schsm dkek status --domain 1', 'shares and KCV of key domain 1')
       .example(
         'PIN=… schsm dkek status --pin-env PIN',
         'a device that shows the KCV only after login (zeros before VERIFY): log in, then ask again',

@@ -12,11 +12,15 @@ import { line, type CliContext } from '../../context.ts';
 import { EXIT, RefusedError } from '../../exit-codes.ts';
 import { readInputFile } from '../../files.ts';
 import { printJson } from '../../output.ts';
+import { type GuardArgs, type PinArgs, withLogin } from '../../pin-options.ts';
 import { SecretReader } from '../../secret-input.ts';
+import { domainArg } from '../domain/domain-view.ts';
 import { dkekJson, dkekLines } from './run-status.ts';
 import { checkShareArgs, openShareFiles } from './share-open.ts';
 
-export interface ImportShareArgs extends CardArgs {
+export interface ImportShareArgs extends CardArgs, PinArgs, GuardArgs {
+  /** Key domain (P2, §3.10); absent = 0. Another domain needs the user PIN. */
+  readonly domain?: number | undefined;
   readonly files: readonly string[];
   readonly passwordEnv?: readonly string[] | undefined;
   readonly passwordStdin?: boolean;
@@ -26,11 +30,13 @@ export interface ImportShareArgs extends CardArgs {
 }
 
 /** Refuse before asking for any password when the card cannot take the shares. */
-function checkCard(d: DkekStatus, count: number): void {
+function checkCard(d: DkekStatus, count: number, domain: number): void {
   if (d.outstanding === 0)
     throw new RefusedError(
-      `all ${d.total} DKEK share(s) are already imported (KCV ${d.kcv})`,
-      'importing more would change nothing on a real card; re-initialise to start a new DKEK',
+      `all ${d.total} DKEK share(s)${domain === 0 ? '' : ` of key domain ${domain}`} are already imported (KCV ${d.kcv})`,
+      domain === 0
+        ? 'importing more would change nothing on a real card; re-initialise to start a new DKEK'
+        : `importing more would change nothing; \`schsm domain clear --domain ${domain} --yes\` starts its DKEK anew`,
     );
   if (count > d.outstanding)
     throw new RefusedError(
@@ -39,29 +45,32 @@ function checkCard(d: DkekStatus, count: number): void {
     );
 }
 
-async function importAll(card: SmartCardHsm, shares: readonly Uint8Array[]): Promise<DkekStatus[]> {
+async function importAll(card: SmartCardHsm, shares: readonly Uint8Array[], domain: number): Promise<DkekStatus[]> {
   return card.exclusive(async () => {
     const out: DkekStatus[] = [];
-    for (const share of shares) out.push(await importDkekShare(card, share));
+    for (const share of shares) out.push(await importDkekShare(card, share, domain));
     return out;
   });
 }
 
 export async function runImportShare(args: ImportShareArgs, ctx: CliContext): Promise<number> {
   checkShareArgs(args);
+  const domain = domainArg(args.domain) ?? 0;
   const files: Uint8Array[] = [];
   for (const f of args.files) files.push(await readInputFile(ctx, f, 'DKEK share file', INPUT_LIMITS.dkekShare)); // a missing file fails before the card is touched
   return withDevice(args, ctx, async (card) => {
-    checkCard(await queryDkekStatus(card), args.files.length);
+    checkCard(await queryDkekStatus(card, domain), args.files.length, domain);
     const reader = new SecretReader(ctx);
     const shares = await openShareFiles(ctx, reader, args, files);
     try {
-      const states = await importAll(card, shares);
+      // domain 0 takes shares without a login (sc-hsm-tool does so); another domain needs the user PIN (§3.10)
+      const states =
+        domain === 0 ? await importAll(card, shares, 0) : await withLogin(card, reader, args, () => importAll(card, shares, domain));
       const last = states[states.length - 1];
-      if (args.json === true) printJson(ctx, { imported: args.files, ...(last === undefined ? {} : (dkekJson(last) as object)) });
+      if (args.json === true) printJson(ctx, { imported: args.files, domain, ...(last === undefined ? {} : (dkekJson(last) as object)) });
       else
         for (const [i, s] of states.entries()) {
-          line(ctx.stdout, `imported ${args.files[i]}`);
+          line(ctx.stdout, `imported ${args.files[i]}${domain === 0 ? '' : ` into key domain ${domain}`}`);
           for (const l of dkekLines(s)) line(ctx.stdout, l);
         }
       return EXIT.OK;

@@ -6,6 +6,7 @@ import { EXIT } from '../../exit-codes.ts';
 import { field, printJson } from '../../output.ts';
 import { withLogin, type PinArgs } from '../../pin-options.ts';
 import { SecretReader } from '../../secret-input.ts';
+import { domainArg } from '../domain/domain-view.ts';
 
 /** What the KCV line says when the card answers 8 zero bytes (DkekStatus.kcvHidden). */
 export const HIDDEN_KCV_TEXT = 'not shown by the card (8 zero bytes: this device shows it only after the user PIN is verified)';
@@ -41,16 +42,30 @@ function pinGiven(args: PinArgs): boolean {
  * reported as such (exit 0). When the card hides the KCV (zeros, as the independent implementation in
  * ../shared/traces does before VERIFY) and a user PIN source is given, log in and ask again.
  */
-export async function runDkekStatus(args: CardArgs & PinArgs, ctx: CliContext): Promise<number> {
+export async function runDkekStatus(args: CardArgs & PinArgs & { domain?: number | undefined }, ctx: CliContext): Promise<number> {
+  const domain = domainArg(args.domain);
   const { dkek, loggedIn } = await withCard(args, ctx, async (card) => {
-    const first = await queryDkekStatusIfAny(card);
+    const first = await queryDkekStatusIfAny(card, domain ?? 0);
     if (first === undefined || !first.kcvHidden || first.outstanding > 0 || !pinGiven(args)) return { dkek: first, loggedIn: false };
-    return withLogin(card, new SecretReader(ctx), args, async () => ({ dkek: await queryDkekStatus(card), loggedIn: true }));
+    return withLogin(card, new SecretReader(ctx), args, async () => ({ dkek: await queryDkekStatus(card, domain ?? 0), loggedIn: true }));
   });
-  if (args.json === true) printJson(ctx, dkek === undefined ? NO_DKEK_JSON : { ...(dkekJson(dkek) as object), afterLogin: loggedIn });
+  const inDomain = domain === undefined ? {} : { domain };
+  if (args.json === true)
+    printJson(
+      ctx,
+      dkek === undefined ? { ...inDomain, ...NO_DKEK_JSON } : { ...inDomain, ...(dkekJson(dkek) as object), afterLogin: loggedIn },
+    );
   else if (dkek === undefined)
-    line(ctx.stdout, field('DKEK', 'none (the device was initialised without DKEK shares, or is not initialised)'));
-  else for (const l of dkekLines(dkek)) line(ctx.stdout, l);
+    line(
+      ctx.stdout,
+      domain === undefined || domain === 0
+        ? field('DKEK', 'none (the device was initialised without DKEK shares, or is not initialised)')
+        : field(`Key domain ${domain}`, 'none (a free slot, or no such domain: see `schsm domain list`)'),
+    );
+  else {
+    if (domain !== undefined) line(ctx.stdout, field('Key domain', domain));
+    for (const l of dkekLines(dkek)) line(ctx.stdout, l);
+  }
   if (dkek?.kcvHidden === true && dkek.outstanding === 0)
     line(
       ctx.stderr,

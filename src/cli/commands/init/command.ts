@@ -56,6 +56,11 @@ export const initCommand = defineCommand({
         description:
           'public key authentication TOTAL:REQUIRED: TOTAL public keys of other SmartCard-HSMs get registered, REQUIRED of them must authenticate (1 ≤ REQUIRED ≤ TOTAL ≤ 90); the user PIN still works too',
       })
+      .option('key-domains', {
+        type: 'number',
+        description:
+          'number of key domains (1..255, INITIALIZE tag 97): slots 0..N-1, each a DKEK domain made with `schsm domain create`; --dkek-shares then configures domain 0',
+      })
       .example(
         'SO_PIN=… PIN=… schsm init --so-pin-env SO_PIN --pin-env PIN --dkek-shares 1 --yes',
         'initialise for one DKEK share (import it with `schsm dkek import-share`)',
@@ -65,6 +70,7 @@ export const initCommand = defineCommand({
         'schsm init --transport-pin --dkek-shares 1 --yes',
         'the PIN set is a transport PIN; the key holder sets their own with `schsm pin change` before any key can be used',
       )
+      .example('schsm init --key-domains 4 --yes', 'four key domain slots; then `schsm domain create --domain 0 --shares 1`')
       .example('schsm init --pka 3:2 --yes', '2 of 3 custodians must authenticate (then `schsm pka register FILE` three times)')
       .strict(),
   handler: async (args, ctx) => {

@@ -32,6 +32,7 @@ export interface InitArgs extends CardArgs, PinArgs {
   readonly sessionPin?: boolean;
   readonly transportPin?: boolean;
   readonly pka?: string | undefined;
+  readonly keyDomains?: number | undefined;
 }
 
 /** `--pka TOTAL:REQUIRED` → INITIALIZE tag 93 (§3.20); sc-hsm-tool's limits 1 ≤ REQUIRED ≤ TOTAL ≤ 90. */
@@ -55,6 +56,8 @@ function checkNumbers(args: InitArgs): void {
   if (!Number.isInteger(rc) || rc < 1 || rc > 10) throw new UsageError(`--retry-counter must be 1..10, got ${rc}`);
   const n = args.dkekShares;
   if (n !== undefined && (!Number.isInteger(n) || n < 0 || n > 255)) throw new UsageError(`--dkek-shares must be 0..255, got ${n}`);
+  const kd = args.keyDomains;
+  if (kd !== undefined && (!Number.isInteger(kd) || kd < 1 || kd > 255)) throw new UsageError(`--key-domains must be 1..255, got ${kd}`);
   if (args.label !== undefined && (args.label === '' || new TextEncoder().encode(args.label).length > TOKEN_LABEL_MAX)) {
     throw new UsageError(`--label must be 1..${TOKEN_LABEL_MAX} bytes`);
   }
@@ -127,6 +130,7 @@ async function initialise(card: SmartCardHsm, args: InitArgs, s: Secrets): Promi
       options: optionsWord(args),
       ...(args.dkekShares === undefined ? {} : { dkekShares: args.dkekShares }),
       ...(pka === undefined ? {} : { publicKeyAuth: pka }),
+      ...(args.keyDomains === undefined ? {} : { keyDomains: args.keyDomains }),
     });
     if (args.label !== undefined) {
       await verifyPin(card, { pin: s.userPin });
@@ -178,6 +182,7 @@ export async function runInit(args: InitArgs, ctx: CliContext): Promise<number> 
         transportPin: args.transportPin === true,
         userPin: report.status.userPin.state,
         pka: pka ?? null,
+        keyDomains: args.keyDomains ?? null,
         serial: report.status.serial ?? null,
       });
     else {
@@ -185,6 +190,11 @@ export async function runInit(args: InitArgs, ctx: CliContext): Promise<number> 
       for (const l of formatStatus(report)) line(ctx.stdout, l);
       if (args.dkekShares !== undefined && args.dkekShares > 0)
         line(ctx.stdout, `next: import ${args.dkekShares} DKEK share(s) with \`schsm dkek import-share FILE\``);
+      if (args.keyDomains !== undefined)
+        line(
+          ctx.stdout,
+          `next: create key domains 0..${args.keyDomains - 1} with \`schsm domain create --domain N --shares S\`${args.dkekShares === undefined ? '' : ' (domain 0 holds the DKEK of --dkek-shares)'}`,
+        );
       if (args.transportPin === true)
         line(
           ctx.stdout,

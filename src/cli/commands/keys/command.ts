@@ -32,7 +32,12 @@ const generate = defineCommand({
         description:
           'allowed algorithm ids in hex, comma-separated (tag 91, §4); omit for no restriction. Without 92 the key cannot be wrapped',
       })
+      .option('domain', {
+        type: 'number',
+        description: "key domain of the new key (tag 92): wrapped under that domain's KEK; the domain must be in use and complete",
+      })
       .example('schsm keys generate --type ec:prime256v1 --label signer', 'P-256 key, lowest free reference')
+      .example('schsm keys generate --type ec:prime256v1 --domain 1', 'a key in key domain 1')
       .example('schsm keys generate --type rsa:2048 --id 01 --label web', 'RSA-2048 with ID 01')
       .strict(),
   handler: async (args, ctx) => (await import('./run-generate.ts')).runKeysGenerate(args, ctx),
@@ -115,7 +120,13 @@ const unwrap = defineCommand({
     withPinOptions(y)
       .positional('file', { type: 'string', demandOption: true, description: 'wrapped-key file' })
       .option('ref', ref)
+      .option('domain', {
+        type: 'number',
+        description:
+          "key domain the blob belongs to: refuse unless its KCV is that domain's (default: the domain whose KCV the blob carries; the card decides by KCV)",
+      })
       .example('schsm keys unwrap key1.wrapped --ref 1', 'refuses if key 1 (or its C401/CE01) exists; --force replaces them')
+      .example('schsm keys unwrap key1.wrapped --ref 1 --domain 2', "only if the blob was wrapped under key domain 2's KEK")
       .strict(),
   handler: async (args, ctx) => (await import('./run-unwrap.ts')).runKeysUnwrap(args, ctx),
 });

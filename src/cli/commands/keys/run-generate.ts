@@ -14,6 +14,7 @@ import { field, printJson } from '../../output.ts';
 import { withLogin, type PinArgs } from '../../pin-options.ts';
 import { startTicker } from '../../progress.ts';
 import { SecretReader } from '../../secret-input.ts';
+import { domainArg } from '../domain/domain-view.ts';
 import { keyRef, parseAlgorithmList, parseHexId } from './key-ref.ts';
 
 export interface GenerateArgs extends CardArgs, PinArgs {
@@ -22,6 +23,7 @@ export interface GenerateArgs extends CardArgs, PinArgs {
   readonly label?: string | undefined;
   readonly ref?: number | undefined;
   readonly algorithms?: string | undefined;
+  readonly domain?: number | undefined;
 }
 
 function typeOf(g: GeneratedKey): string {
@@ -44,6 +46,7 @@ export async function runKeysGenerate(args: GenerateArgs, ctx: CliContext): Prom
     ...(args.id === undefined ? {} : { id: parseHexId(args.id) }),
     ...(args.label === undefined ? {} : { label: args.label }),
     ...(args.algorithms === undefined ? {} : { algorithms: parseAlgorithmList(args.algorithms) }),
+    ...(args.domain === undefined ? {} : { keyDomain: domainArg(args.domain) ?? 0 }),
   };
   const g = await withDevice(args, ctx, (card) =>
     withLogin(card, new SecretReader(ctx), args, async () => {
@@ -68,6 +71,7 @@ export async function runKeysGenerate(args: GenerateArgs, ctx: CliContext): Prom
       id: toHex(g.id).toLowerCase(),
       label: g.label ?? null,
       publicKeyFingerprint: fp ?? null,
+      domain: args.domain ?? null,
     });
     return EXIT.OK;
   }
@@ -75,6 +79,7 @@ export async function runKeysGenerate(args: GenerateArgs, ctx: CliContext): Prom
   line(ctx.stdout, field('Type', typeOf(g)));
   line(ctx.stdout, field('ID', toHex(g.id).toLowerCase()));
   if (g.label !== undefined) line(ctx.stdout, field('Label', g.label));
+  if (args.domain !== undefined) line(ctx.stdout, field('Key domain', args.domain));
   if (fp !== undefined) line(ctx.stdout, field('Public key SHA-256', fp));
   return EXIT.OK;
 }

@@ -9,7 +9,10 @@
  */
 import { INPUT_LIMITS } from '../../../transport/bounded-read.ts';
 import { toHex } from '../../../apdu/hex.ts';
-import { queryDkekStatus } from '../../../card/commands/import-dkek-share.ts';
+import { queryDkekStatusIfAny } from '../../../card/card-status.ts';
+import { type DkekStatus, queryDkekStatus } from '../../../card/commands/import-dkek-share.ts';
+import { domainOfKcv, listKeyDomains } from '../../../card/key-domains.ts';
+import type { SmartCardHsm } from '../../../card/sc-hsm.ts';
 import { decodeKeyBlob } from '../../../card/formats/key-blob.ts';
 import { keyBlobTypeName } from '../../../card/formats/key-blob-layout.ts';
 import { parseWrappedKeyFile } from '../../../card/formats/wrapped-key-file.ts';
@@ -25,21 +28,53 @@ import { readInputFile } from '../../files.ts';
 import { printJson } from '../../output.ts';
 import { withLogin, type PinArgs } from '../../pin-options.ts';
 import { SecretReader } from '../../secret-input.ts';
+import { domainArg } from '../domain/domain-view.ts';
 import { keyRef } from './key-ref.ts';
 
-export async function runKeysUnwrap(args: CardArgs & PinArgs & { ref: number; file: string }, ctx: CliContext): Promise<number> {
+/**
+ * The key domain the blob goes into (§3.10: the card picks the domain whose KCV the blob carries).
+ * `--domain N`: that domain, which must be in use. Otherwise domain 0 when its KCV matches (or is
+ * hidden), else the domain whose KCV matches, else domain 0 (whose check then reports the mismatch).
+ */
+async function targetDomain(
+  card: SmartCardHsm,
+  domain: number | undefined,
+  blobKcv: string,
+): Promise<{ domain: number; status: DkekStatus }> {
+  if (domain !== undefined) {
+    const status = await queryDkekStatusIfAny(card, domain);
+    if (status === undefined)
+      throw new RefusedError(
+        `key domain ${domain} is not in use on this device`,
+        'see `schsm domain list`; create it with `schsm domain create`',
+      );
+    return { domain, status };
+  }
+  const zero = await queryDkekStatusIfAny(card, 0);
+  if (zero !== undefined && zero.outstanding === 0 && (zero.kcvHidden || zero.kcv === blobKcv)) return { domain: 0, status: zero };
+  const match = domainOfKcv(await listKeyDomains(card), blobKcv);
+  if (match !== undefined && match.state !== 'free') return { domain: match.domain, status: match.status };
+  return { domain: 0, status: zero ?? (await queryDkekStatus(card)) };
+}
+
+export async function runKeysUnwrap(
+  args: CardArgs & PinArgs & { ref: number; file: string; domain?: number | undefined },
+  ctx: CliContext,
+): Promise<number> {
   const ref = keyRef(args.ref);
+  const wanted = domainArg(args.domain);
   const file = parseWrappedKeyFile(await readInputFile(ctx, args.file, 'wrapped-key file', INPUT_LIMITS.wrappedKey));
   for (const w of file.warnings) line(ctx.stderr, `warning: ${args.file}: ${w}`);
   const blob = decodeKeyBlob(file.blob);
   const blobKcv = toHex(blob.kcv);
   const replace = args.force === true;
   const key = await withDevice(args, ctx, async (card) => {
-    const dkek = await queryDkekStatus(card);
+    const { domain, status: dkek } = await targetDomain(card, wanted, blobKcv);
+    const inDomain = domain === 0 ? '' : ` of key domain ${domain}`;
     if (dkek.outstanding > 0)
       throw new RefusedError(
-        `the device's DKEK is incomplete (${dkek.outstanding} share(s) missing)`,
-        'import the DKEK shares first: schsm dkek import-share',
+        `the device's DKEK${inDomain} is incomplete (${dkek.outstanding} share(s) missing)`,
+        `import the DKEK shares first: schsm dkek import-share${domain === 0 ? '' : ` --domain ${domain}`}`,
       );
     if (!dkek.kcvHidden && dkek.kcv !== blobKcv) throw new KcvMismatchError(blobKcv, dkek.kcv, `${args.file}`);
     const taken = await occupiedObjects(card, ref);
@@ -50,13 +85,13 @@ export async function runKeysUnwrap(args: CardArgs & PinArgs & { ref: number; fi
       );
     return withLogin(card, new SecretReader(ctx), args, async () => {
       if (dkek.kcvHidden) {
-        const after = await queryDkekStatus(card);
+        const after = await queryDkekStatus(card, domain);
         if (!after.kcvHidden && after.kcv !== blobKcv) throw new KcvMismatchError(blobKcv, after.kcv, `${args.file}`);
       }
       await importWrappedKey(card, ref, file, { replace });
       const info = await describeKey(card, ref);
       const proof = info.publicKey === undefined ? undefined : await proveKeyPair(card, ref, info.publicKey);
-      return { ...info, proof };
+      return { ...info, proof, domain };
     });
   });
   const fp = key.publicKey === undefined ? undefined : spkiFingerprint(spkiDer(key.publicKey));
@@ -67,13 +102,17 @@ export async function runKeysUnwrap(args: CardArgs & PinArgs & { ref: number; fi
       file: args.file,
       keyType: keyBlobTypeName(blob.keyType),
       kcv: blobKcv,
+      domain: key.domain,
       label: key.label ?? null,
       publicKeyFingerprint: fp ?? null,
       replaced: replace,
       keyCheck: proof?.result ?? null,
     });
   else {
-    line(ctx.stdout, `${args.file} unwrapped into key ${ref} (${keyBlobTypeName(blob.keyType)}, DKEK KCV ${blobKcv})`);
+    line(
+      ctx.stdout,
+      `${args.file} unwrapped into key ${ref} (${keyBlobTypeName(blob.keyType)}, DKEK KCV ${blobKcv}${key.domain === 0 ? '' : `, key domain ${key.domain}`})`,
+    );
     line(
       ctx.stdout,
       `  PRKD ${file.prkd === undefined ? 'absent' : 'written'}, certificate ${file.certificate === undefined ? 'absent' : 'written'}${key.label === undefined ? '' : `, label "${key.label}"`}`,

@@ -7,7 +7,13 @@ export const statusCommand = defineCommand({
   needsCard: true,
   builder: (y) =>
     y
+      .option('domains', {
+        type: 'boolean',
+        default: false,
+        description: 'also list every key domain slot with its shares and KCV (as `schsm domain list`)',
+      })
       .example('schsm status', 'the card in the first reader that holds one')
+      .example('schsm status --domains', 'with the key domains of a device initialised with --key-domains')
       .example('schsm status --reader "Virtual PCD 00 01" --json', 'machine-readable, from a named reader')
       .example('schsm status --sim', 'a fresh simulated card')
       .strict(),

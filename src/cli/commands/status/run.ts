@@ -14,7 +14,9 @@ import { withCard, type CardArgs } from '../../card-session.ts';
 import { line, type CliContext } from '../../context.ts';
 import { EXIT } from '../../exit-codes.ts';
 import { field, printJson } from '../../output.ts';
+import { type KeyDomainInfo, listKeyDomains } from '../../../card/key-domains.ts';
 import { dkekLines } from '../dkek/run-status.ts';
+import { domainJson, domainLine } from '../domain/domain-view.ts';
 
 export interface StatusReport {
   readonly reader: string;
@@ -198,10 +200,20 @@ export function selfDescribedVerdict(own: SelfDescribedIdentity | undefined): { 
   return { warning: `the device identity is not verified: EF 2F02 holds ${own.contents} and no certificate from a known root` };
 }
 
-export async function runStatus(args: CardArgs & { json?: boolean }, ctx: CliContext): Promise<number> {
-  const report = await withCard(args, ctx, readStatusReport);
-  if (args.json === true) printJson(ctx, jsonOf(report));
-  else for (const l of formatStatus(report)) line(ctx.stdout, l);
+/** `--domains`: every key domain slot after the report (status queries `80 52 00 <i>` only, §3.10). */
+function domainLines(domains: readonly KeyDomainInfo[]): string[] {
+  if (domains.length === 0) return [field('Key domains', 'none')];
+  return [field('Key domains', domains.length), ...domains.map((d) => `  ${domainLine(d)}`)];
+}
+
+export async function runStatus(args: CardArgs & { json?: boolean; domains?: boolean }, ctx: CliContext): Promise<number> {
+  const { report, domains } = await withCard(args, ctx, async (card) => {
+    const r = await readStatusReport(card);
+    return { report: r, domains: args.domains === true && r.status.initialized ? await listKeyDomains(card) : undefined };
+  });
+  if (args.json === true)
+    printJson(ctx, domains === undefined ? jsonOf(report) : { ...(jsonOf(report) as object), keyDomains: domains.map(domainJson) });
+  else for (const l of [...formatStatus(report), ...(domains === undefined ? [] : domainLines(domains))]) line(ctx.stdout, l);
   const { error, warning } = report.selfDescribed === undefined ? chainVerdict(report.chain) : selfDescribedVerdict(report.selfDescribed);
   if (warning !== undefined) line(ctx.stderr, `warning: ${warning}`);
   if (error === undefined) return EXIT.OK;
