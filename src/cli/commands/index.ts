@@ -8,6 +8,7 @@ import { dkekCommand } from './dkek/command.ts';
 import { keysCommand } from './keys/command.ts';
 import { backupCommand } from './backup/command.ts';
 import { dataCommand } from './data/command.ts';
+import { certsCommand } from './certs/command.ts';
 import { cloneCommand } from './clone/command.ts';
 import { randomCommand } from './random/command.ts';
 import { traceCommand } from './trace/command.ts';
@@ -29,6 +30,7 @@ export const COMMANDS: readonly CommandDef[] = [
   initCommand,
   dkekCommand,
   keysCommand,
+  certsCommand,
   dataCommand,
   backupCommand,
   cloneCommand,
