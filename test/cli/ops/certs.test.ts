@@ -213,6 +213,8 @@ test('CA certificates: CAxx with OpenSC’s C8xx description, listed, exported, 
   t.is(d.code, EXIT.OK, d.stderr);
   t.is(d.stdout, 'deleted "Probe CA" (CA00, C800): CA00, C800\n');
   t.false(sim.state.files.has(0xca00) || sim.state.files.has(0xc800));
-  t.is((await run(['certs', 'export', '--fid', 'CA00', '--out', '-'])).code, EXIT.USAGE);
+  const gone = await run(['certs', 'export', '--fid', 'CA00', '--out', '-']);
+  t.is(gone.code, EXIT.FAILED);
+  t.regex(gone.stderr, /no X\.509 certificate in CA00/);
   t.is((await run(['certs', 'export', '--fid', 'CC01', '--out', '-'])).code, EXIT.USAGE);
 });
