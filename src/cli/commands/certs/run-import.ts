@@ -5,6 +5,7 @@ import { compareWithKey, matchCertificateToKey, type KeyMatch } from '../../../c
 import { listCertificates, writeCaCertificate, writeEndEntityCertificate, type CertificateInfo } from '../../../card/certificates.ts';
 import { certificateMatchesKey, commonName, readCertificateFile, type X509Summary } from '../../../card/formats/x509.ts';
 import { spkiDer } from '../../../card/formats/public-key.ts';
+import { InvalidArgumentError } from '../../../card/host-errors.ts';
 import { intrinsicKeyId, listKeys, type KeyInfo } from '../../../card/keys.ts';
 import type { SmartCardHsm } from '../../../card/sc-hsm.ts';
 import { withDevice, type CardArgs } from '../../card-session.ts';
@@ -49,7 +50,7 @@ function targetKey(args: CertsImportArgs, keys: readonly KeyInfo[], cert: X509Su
   if (args.ref !== undefined) {
     const k = keys.find((x) => x.ref === args.ref);
     if (k === undefined)
-      throw new RefusedError(
+      throw new InvalidArgumentError(
         `there is no key ${args.ref} on this device`,
         'schsm keys list shows the keys; --ca stores a certificate without a key',
       );
