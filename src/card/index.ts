@@ -64,3 +64,5 @@ export * from './pkcs15-dcod.ts';
 export * from './certificates.ts';
 export * from './certificate-key-match.ts';
 export * from './pkcs15-cd.ts';
+export * from './certificate-import.ts';
+export * from './certificate-sign.ts';
