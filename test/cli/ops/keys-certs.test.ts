@@ -189,5 +189,23 @@ test('bad input is refused before the card signs: subject, SAN, --alg, key usage
     'no key 2',
   );
   t.is((await run([...base, '--subject', 'CN=x'])).code, EXIT.OK);
+  const j = await run([
+    'keys',
+    'self-sign',
+    '--ref',
+    '1',
+    '--subject',
+    'CN=json',
+    '--no-store',
+    '--out',
+    'j.pem',
+    '--json',
+    '--pin-env',
+    'P',
+  ]);
+  t.is(j.code, EXIT.OK, j.stderr);
+  t.like(JSON.parse(j.stdout), { ref: 1, subject: 'CN=json', ca: false, stored: null, out: 'j.pem' });
+  const rq = await run(['keys', 'request', '--ref', '1', '--subject', 'CN=json', '--out', '-', '--json', '--pin-env', 'P']);
+  t.like(JSON.parse(rq.stdout), { ref: 1, subject: 'CN=json', algorithm: 'ecdsa-sha256', out: null });
   t.is((await run([...base, '--subject', 'CN=x'])).code, EXIT.REFUSED, 'never overwritten without --force');
 });

@@ -35,7 +35,7 @@ export async function runKeysRequest(args: KeysRequestArgs, ctx: CliContext): Pr
     return { der: req, scheme: s };
   });
   const pem = pemOf('CERTIFICATE REQUEST', der);
-  await writeOut(ctx, args.out, pem, args.force === true);
+  if (args.out !== '-' || args.json !== true) await writeOut(ctx, args.out, pem, args.force === true);
   const alg = `${scheme.family}-${scheme.hash}`;
   if (args.json === true) printJson(ctx, { ref, subject: args.subject, algorithm: alg, out: args.out === '-' ? null : args.out, pem });
   else if (args.out !== '-') line(ctx.stderr, `request for key ${ref} (${args.subject}, ${alg}) written to ${args.out}`);

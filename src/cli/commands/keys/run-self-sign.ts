@@ -65,7 +65,7 @@ export async function runKeysSelfSign(args: KeysSelfSignArgs, ctx: CliContext): 
   });
   const x = readCertificate(der);
   const pem = certificatePem(der);
-  if (args.out !== undefined) await writeOut(ctx, args.out, pem, args.force === true);
+  if (args.out !== undefined && (args.out !== '-' || args.json !== true)) await writeOut(ctx, args.out, pem, args.force === true);
   const fid = hex4(0xce00 | ref);
   if (args.json === true)
     printJson(ctx, {
