@@ -65,3 +65,8 @@ export * from './pka.ts';
 export * from './key-import.ts';
 export * from './data-objects.ts';
 export * from './pkcs15-dcod.ts';
+export * from './certificates.ts';
+export * from './certificate-key-match.ts';
+export * from './pkcs15-cd.ts';
+export * from './certificate-import.ts';
+export * from './certificate-sign.ts';

@@ -188,6 +188,8 @@ export const CLI_ROWS: readonly CliRow[] = [
   withUserPin('keys wrap', ['keys', 'wrap', '--ref', '1', 'out.wrapped'], { creates: ['out.wrapped'] }),
   withUserPin('keys unwrap', ['keys', 'unwrap', 'key1.wrapped', '--ref', '2'], { files: ['key1.wrapped'] }),
   withUserPin('keys delete', ['keys', 'delete', '--ref', '1', '--yes']),
+  withUserPin('keys request', ['keys', 'request', '--ref', '1', '--subject', 'CN=audit', '--out', 'req.pem']),
+  withUserPin('keys self-sign', ['keys', 'self-sign', '--ref', '1', '--subject', 'CN=audit', '--days', '30', '--out', 'self.pem']),
   {
     name: 'backup verify',
     files: ['peer.pbe', 'key1.wrapped'],

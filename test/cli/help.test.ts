@@ -35,7 +35,7 @@ test('schsm help with no command is schsm --help; an unknown command is a usage 
   t.is(bad.code, 2);
   t.regex(
     bad.stderr,
-    /error: no command "keys generat"\nhint: commands of keys: list, generate, import, derive, delete, sign, export-pub,\s+wrap, unwrap/,
+    /error: no command "keys generat"\nhint: commands of keys: list, generate, import, derive, delete, sign, export-pub,\s+request, self-sign, wrap, unwrap/,
   );
   t.is(bad.stdout, '');
 });

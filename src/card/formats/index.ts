@@ -30,3 +30,4 @@ export * from './private-key-der.ts';
 export * from './key-file.ts';
 export * from './imported-key.ts';
 export * from './x509.ts';
+export * from './x509-build.ts';

@@ -6,7 +6,8 @@
  */
 import { X509Certificate, type KeyObject } from 'node:crypto';
 import { FileFormatError } from './errors.ts';
-import { spkiDer } from './public-key.ts';
+import { pemBlocks } from './key-file.ts';
+import { spkiDer, spkiFingerprint } from './public-key.ts';
 
 export interface X509Summary {
   readonly subject: string;
@@ -14,6 +15,10 @@ export interface X509Summary {
   readonly notBefore: string;
   readonly notAfter: string;
   readonly ca: boolean;
+  /** Serial number, upper-case hex as node prints it. */
+  readonly serial: string;
+  /** SHA-256 of the DER (lower-case hex), as `openssl x509 -fingerprint -sha256` without colons. */
+  readonly sha256: string;
   readonly publicKey: KeyObject;
   /** DER as given. */
   readonly der: Uint8Array;
@@ -35,6 +40,8 @@ export function readCertificate(der: Uint8Array, what = 'certificate'): X509Summ
     notBefore: cert.validFrom,
     notAfter: cert.validTo,
     ca: cert.ca,
+    serial: cert.serialNumber,
+    sha256: cert.fingerprint256.replace(/:/g, '').toLowerCase(),
     publicKey: cert.publicKey,
     der: new Uint8Array(der),
   };
@@ -43,4 +50,39 @@ export function readCertificate(der: Uint8Array, what = 'certificate'): X509Summ
 /** True when the certificate's subject public key is `publicKey` (same SubjectPublicKeyInfo). */
 export function certificateMatchesKey(cert: X509Summary, publicKey: KeyObject): boolean {
   return Buffer.from(spkiDer(cert.publicKey)).equals(Buffer.from(spkiDer(publicKey)));
+}
+
+/** The commonName of a subject as node prints it ("O=Example, CN=Signer" → "Signer"), if any. */
+export function commonName(subject: string): string | undefined {
+  const m = /(?:^|, )CN=([^,]*)/.exec(subject);
+  return m?.[1];
+}
+
+/** SHA-256 of the certificate's SubjectPublicKeyInfo (hex), as `keys list` prints key fingerprints. */
+export function certificateKeyFingerprint(cert: X509Summary): string {
+  return spkiFingerprint(spkiDer(cert.publicKey));
+}
+
+/**
+ * A certificate file: DER, or PEM with exactly one CERTIFICATE block (a chain is refused: import its
+ * certificates one by one). `name` is the file's name in messages.
+ */
+export function readCertificateFile(bytes: Uint8Array, name: string): X509Summary {
+  if (bytes[0] === 0x30) return readCertificate(bytes, name);
+  const blocks = pemBlocks(Buffer.from(bytes).toString('latin1')).filter((b) => b.label === 'CERTIFICATE');
+  if (blocks.length === 0)
+    throw new FileFormatError('X.509 certificate', `${name} is neither a DER certificate nor PEM with a CERTIFICATE block`);
+  if (blocks.length > 1)
+    throw new FileFormatError('X.509 certificate', `${name} holds ${blocks.length} certificates`, {
+      hint: 'import them one at a time (one CERTIFICATE block per file)',
+    });
+  return readCertificate((blocks[0] as { der: Uint8Array }).der, name);
+}
+
+/** PEM text of a DER certificate (64-column base64, as OpenSSL writes). */
+export function certificatePem(der: Uint8Array): string {
+  const b64 = Buffer.from(der)
+    .toString('base64')
+    .replace(/(.{64})/g, '$1\n');
+  return `-----BEGIN CERTIFICATE-----\n${b64.endsWith('\n') ? b64 : `${b64}\n`}-----END CERTIFICATE-----\n`;
 }

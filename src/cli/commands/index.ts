@@ -9,6 +9,7 @@ import { domainCommand } from './domain/command.ts';
 import { keysCommand } from './keys/command.ts';
 import { backupCommand } from './backup/command.ts';
 import { dataCommand } from './data/command.ts';
+import { certsCommand } from './certs/command.ts';
 import { cloneCommand } from './clone/command.ts';
 import { randomCommand } from './random/command.ts';
 import { traceCommand } from './trace/command.ts';
@@ -31,6 +32,7 @@ export const COMMANDS: readonly CommandDef[] = [
   dkekCommand,
   domainCommand,
   keysCommand,
+  certsCommand,
   dataCommand,
   backupCommand,
   cloneCommand,

@@ -8,6 +8,7 @@ import { formatTlv } from '../../apdu/tlv-print.ts';
 import { readFile } from '../../card/commands/read-binary.ts';
 import { arity, fidHex, parseArgs, parseFid } from '../args.ts';
 import { completeFid } from '../complete.ts';
+import { certificateKeyLines } from '../cert-view.ts';
 import { decodedView } from '../decode-view.ts';
 import { UsageError } from '../../transport/errors.ts';
 import { isKey } from '../objects.ts';
@@ -37,11 +38,12 @@ export async function readEf(session: ExplorerSession, fid: number): Promise<Uin
   return data;
 }
 
-function printDecoded(session: ExplorerSession, fid: number, data: Uint8Array): void {
+async function printDecoded(session: ExplorerSession, fid: number, data: Uint8Array): Promise<void> {
   const view = decodedView(fid, data);
   if (view === undefined) return;
   session.print();
   for (const l of view) session.print(l);
+  for (const l of await certificateKeyLines(await session.card(), fid, data).catch(() => [])) session.print(l);
 }
 
 export const cat: ExplorerCommand = {
@@ -53,7 +55,7 @@ export const cat: ExplorerCommand = {
     const fid = fidArgument(session, tokens, 'cat [FID]');
     const data = await readEf(session, fid);
     session.print(data.length === 0 ? `(${fidHex(fid)} is empty)` : hexdump(data));
-    printDecoded(session, fid, data);
+    await printDecoded(session, fid, data);
   },
 };
 
@@ -77,6 +79,6 @@ export const asn1: ExplorerCommand = {
         `\`cat ${fidHex(fid)}\` shows the bytes`,
       );
     }
-    printDecoded(session, fid, data);
+    await printDecoded(session, fid, data);
   },
 };

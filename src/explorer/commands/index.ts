@@ -4,6 +4,7 @@ import { apdu } from './apdu.ts';
 import { reconnect, status, trace } from './card.ts';
 import { asn1, cat } from './cat.ts';
 import { cd } from './cd.ts';
+import { certs } from './certs.ts';
 import { data } from './data.ts';
 import { dkek } from './dkek.ts';
 import { domain } from './domain.ts';
@@ -38,6 +39,7 @@ export const COMMANDS: readonly ExplorerCommand[] = [
   apdu,
   status,
   keys,
+  certs,
   data,
   dkek,
   domain,

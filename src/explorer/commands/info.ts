@@ -6,7 +6,10 @@ import { hex2, hex4, toHex } from '../../apdu/hex.ts';
 import { formatTlv } from '../../apdu/tlv-print.ts';
 import { selectFile } from '../../card/commands/select-file.ts';
 import { decodeOptions } from '../../card/card-status.ts';
-import { SC_HSM_AID } from '../../card/constants.ts';
+import { FID_PREFIX, SC_HSM_AID } from '../../card/constants.ts';
+import { readFileIfExists } from '../../card/files.ts';
+import { certificateKeyLines } from '../cert-view.ts';
+import { decodedView } from '../decode-view.ts';
 import { arity, fidHex, parseArgs, parseFid } from '../args.ts';
 import { completeFid } from '../complete.ts';
 import { objectKind, objectRole } from '../objects.ts';
@@ -79,5 +82,16 @@ export const info: ExplorerCommand = {
     if (fi.descriptor !== undefined) field(session, 'type', `${DESCRIPTORS[fi.descriptor] ?? 'file'} (descriptor ${hex2(fi.descriptor)})`);
     field(session, 'size', fi.size === undefined ? 'not reported' : `${fi.size} bytes`);
     tree(session, fi.fci);
+    await certificateInfo(session, fid);
   },
 };
+
+/** CExx / CAxx: what the certificate says (X.509: subject, issuer, validity, key match; or the CV request). */
+async function certificateInfo(session: ExplorerSession, fid: number): Promise<void> {
+  if (fid >> 8 !== FID_PREFIX.EE_CERTIFICATE && fid >> 8 !== FID_PREFIX.CA_CERTIFICATE) return;
+  const card = await session.card();
+  const bytes = await readFileIfExists(card, fid);
+  const view = bytes === undefined ? undefined : decodedView(fid, bytes);
+  if (bytes === undefined || view === undefined) return;
+  for (const l of [...view, ...(await certificateKeyLines(card, fid, bytes).catch(() => []))]) session.print(l);
+}

@@ -17,6 +17,7 @@ import type { Subcommand } from '../types.ts';
 import { keySign } from './keys-sign.ts';
 import { keyUnwrap, keyWrap } from './keys-backup.ts';
 import { keyImport } from './keys-import.ts';
+import { keyRequest, keySelfSign } from './keys-cert.ts';
 
 function typeText(k: KeyInfo): string {
   const kind = k.kind === 'unknown' ? '?' : k.kind.toUpperCase();
@@ -165,12 +166,14 @@ const del: Subcommand = {
   },
 };
 
-export const keys = family('keys', 'keys on the card: list, generate, import, derive, sign, wrap, unwrap, delete', [
+export const keys = family('keys', 'keys on the card: list, generate, import, derive, sign, request, self-sign, wrap, unwrap, delete', [
   list,
   generate,
   keyImport,
   derive,
   keySign,
+  keyRequest,
+  keySelfSign,
   keyWrap,
   keyUnwrap,
   del,

@@ -12,6 +12,7 @@ import type { WrappedKeyFile } from '../../../card/formats/wrapped-key-file.ts';
 import { exportWrappedKey, importWrappedKey } from '../../../card/key-backup.ts';
 import { aesFingerprint, proveAesKey, proveKeyPair, type KeyProof } from '../../../card/key-proof.ts';
 import { describeKey } from '../../../card/keys.ts';
+import { copyObjects, planObjectCopy, type PlannedObject } from '../../../card/object-copy.ts';
 import { spkiDer, spkiFingerprint } from '../../../card/formats/public-key.ts';
 import type { SmartCardHsm } from '../../../card/sc-hsm.ts';
 import { SchsmError } from '../../../transport/errors.ts';
@@ -129,7 +130,33 @@ function domainReport(plan: ClonePlan): string[] {
   return (plan.domains ?? []).map((d) => `key domain ${d.domain}: DKEK KCV ${d.kcv} on both devices`);
 }
 
-function report(ctx: CliContext, args: CloneArgs, plan: ClonePlan, kcv: KcvReport, outcomes: readonly KeyOutcome[] | undefined): void {
+type ObjectOutcome = { object: PlannedObject; ok: boolean; result: string };
+
+function objectLines(ctx: CliContext, objects: readonly PlannedObject[], outcomes: readonly ObjectOutcome[] | undefined): void {
+  const what = (o: PlannedObject): string => `${o.kind === 'ca-certificate' ? 'CA certificate' : 'data object'} ${o.name}`;
+  if (outcomes !== undefined) for (const o of outcomes) line(ctx.stdout, `  ${what(o.object)} — ${o.result}`);
+  else
+    for (const o of objects)
+      line(
+        ctx.stdout,
+        `  ${what(o)} — ${o.action === 'copy' ? 'would be copied' : o.action === 'present' ? 'already on the target' : `not copied: ${o.reason ?? ''}`}`,
+      );
+}
+
+function objectsJson(objects: readonly PlannedObject[], outcomes: readonly ObjectOutcome[] | undefined): unknown {
+  if (outcomes !== undefined) return outcomes.map((o) => ({ kind: o.object.kind, name: o.object.name, ok: o.ok, result: o.result }));
+  return objects.map((o) => ({ kind: o.kind, name: o.name, action: o.action, reason: o.reason ?? null }));
+}
+
+function report(
+  ctx: CliContext,
+  args: CloneArgs,
+  plan: ClonePlan,
+  kcv: KcvReport,
+  outcomes: readonly KeyOutcome[] | undefined,
+  objects: readonly PlannedObject[] = [],
+  objectOutcomes: readonly ObjectOutcome[] | undefined = undefined,
+): void {
   if (args.json === true) {
     const keys =
       outcomes ?? plan.keys.map((k) => ({ ref: k.key.ref, type: typeText(k.key), label: k.key.label ?? null, action: k.action }));
@@ -141,6 +168,7 @@ function report(ctx: CliContext, args: CloneArgs, plan: ClonePlan, kcv: KcvRepor
       ...(plan.domains === undefined ? {} : { domains: plan.domains }),
       dryRun: args.dryRun === true,
       keys,
+      objects: objectsJson(objects, objectOutcomes),
     });
     return;
   }
@@ -153,10 +181,12 @@ function report(ctx: CliContext, args: CloneArgs, plan: ClonePlan, kcv: KcvRepor
         ctx.stdout,
         `  key ${k.key.ref}: ${typeText(k.key)}${k.key.label === undefined ? '' : ` "${k.key.label}"`} — ${k.action === 'copy' ? 'would be copied' : 'already on the target'}`,
       );
+    objectLines(ctx, objects, objectOutcomes);
     return;
   }
   for (const o of outcomes)
     line(ctx.stdout, `  key ${o.ref}: ${o.type}${o.label === undefined ? '' : ` "${o.label}"`} — ${o.result}: ${o.check}`);
+  objectLines(ctx, objects, objectOutcomes);
 }
 
 /** Guard the target's user PIN, then read it (its own source flags; same reader as the source PIN). */
@@ -199,22 +229,36 @@ async function sourceSide(source: SmartCardHsm, pin: string, args: CloneArgs, pl
  * Target side, one exclusive section: VERIFY (unless a dry run can do without), the target KCV, the
  * comparison (refuses before anything is imported), then the imports. The blobs' own KCV must match too.
  */
-async function targetSide(target: SmartCardHsm, pin: string | undefined, args: CloneArgs, plan: ClonePlan, source: SourceResult) {
+async function targetSide(
+  target: SmartCardHsm,
+  pin: string | undefined,
+  args: CloneArgs,
+  plan: ClonePlan,
+  source: SourceResult,
+  objects: readonly PlannedObject[],
+) {
   return target.exclusive(async () => {
     if (pin !== undefined) await verifyUserPin(target, pin, args);
-    if (plan.domains !== undefined) return domainsTargetSide(target, args, plan, source);
+    if (plan.domains !== undefined)
+      return {
+        ...(await domainsTargetSide(target, args, plan, source)),
+        objectOutcomes: args.dryRun === true || pin === undefined ? undefined : await copyObjects(target, objects),
+      };
     const targetKcv = pin === undefined ? plan.targetKcv : await kcvAfterLogin(target, plan.targetKcv);
     const nothingToCopy = plan.keys.every((k) => k.action !== 'copy');
+    const copied = async () => (args.dryRun === true || pin === undefined ? undefined : await copyObjects(target, objects));
     if (nothingToCopy && (source.kcv === undefined || targetKcv === undefined))
       return {
         kcv: { kcv: undefined, origin: ' (a device does not show it, not even after login; nothing to copy)' },
         outcomes: undefined,
+        objectOutcomes: await copied(),
       };
     const kcv = requireSameKcv(source.kcv, targetKcv);
     const fromBlobs = kcvOfBlobs(blobsOf(source.exported));
     if (fromBlobs !== undefined) requireSameKcv(fromBlobs, targetKcv);
     const origin = source.kcv === undefined || targetKcv === undefined ? '' : kcvOrigin(source.kcv, targetKcv);
-    return { kcv: { kcv, origin }, outcomes: args.dryRun === true ? undefined : await importAll(target, source.exported) };
+    const outcomes = args.dryRun === true ? undefined : await importAll(target, source.exported);
+    return { kcv: { kcv, origin }, outcomes, objectOutcomes: await copied() };
   });
 }
 
@@ -242,23 +286,40 @@ async function domainsTargetSide(target: SmartCardHsm, args: CloneArgs, plan: Cl
 async function cloneBetween(ctx: CliContext, args: CloneArgs, source: SmartCardHsm, target: SmartCardHsm): Promise<number> {
   const reader = new SecretReader(ctx);
   const plan = await makePlan(source, target);
+  const objects = await planObjectCopy(source, target);
   const dry = args.dryRun === true;
-  const nothingToCopy = plan.keys.every((k) => k.action !== 'copy');
+  const nothingToCopy = plan.keys.every((k) => k.action !== 'copy') && objects.every((o) => o.action !== 'copy');
   if ((dry || nothingToCopy) && (plan.kcv !== undefined || plan.domains !== undefined || !dry)) {
     const hidden = plan.kcv === undefined && plan.domains === undefined;
     const kcv = { kcv: plan.kcv, origin: hidden ? ' (a device shows its KCV only after login; nothing to copy)' : '' };
-    report(ctx, args, plan, kcv, dry ? undefined : presentOutcomes(plan));
-    return EXIT.OK;
+    const conflicts = objects.some((o) => o.action === 'conflict');
+    report(
+      ctx,
+      args,
+      plan,
+      kcv,
+      dry ? undefined : presentOutcomes(plan),
+      objects,
+      dry
+        ? undefined
+        : objects.map((o) => ({
+            object: o,
+            ok: o.action !== 'conflict',
+            result: o.action === 'present' ? 'already on the target' : `not copied: ${o.reason ?? ''}`,
+          })),
+    );
+    return conflicts && !dry ? EXIT.FAILED : EXIT.OK;
   }
   if (dry) line(ctx.stderr, 'a device shows its DKEK key check value only after the user PIN is verified: logging in to compare');
   const sourcePin = !dry || plan.sourceKcv === undefined ? await askUserPin(source, reader, args) : undefined;
   const destPin = !dry || plan.targetKcv === undefined ? await targetPin(target, reader, args) : undefined;
   const fromSource: SourceResult =
     sourcePin === undefined ? { exported: [], kcv: plan.sourceKcv } : await sourceSide(source, sourcePin, args, plan);
-  const { kcv, outcomes } = await targetSide(target, destPin, args, plan, fromSource);
+  const { kcv, outcomes, objectOutcomes } = await targetSide(target, destPin, args, plan, fromSource, objects);
   const all = outcomes === undefined ? undefined : [...presentOutcomes(plan), ...outcomes].sort((a, b) => a.ref - b.ref);
-  report(ctx, args, plan, kcv, all);
-  return all === undefined || all.every((o) => o.ok) ? EXIT.OK : EXIT.FAILED;
+  report(ctx, args, plan, kcv, all, objects, objectOutcomes);
+  const objectsOk = (objectOutcomes ?? []).every((o) => o.ok);
+  return (all === undefined || all.every((o) => o.ok)) && objectsOk ? EXIT.OK : EXIT.FAILED;
 }
 
 /** Both devices are named (--from, --to) and announced on stderr before any PIN is asked for. */

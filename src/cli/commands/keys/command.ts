@@ -1,5 +1,6 @@
 import { defineCommand, defineGroup } from '../../command.ts';
 import { withPinOptions } from '../../pin-flags.ts';
+import { request, selfSign } from './cert-commands.ts';
 import { importKey } from './import-command.ts';
 
 const ref = { type: 'number', demandOption: true, description: 'key reference (1..255), as `schsm keys list` shows it' } as const;
@@ -158,6 +159,6 @@ const derive = defineCommand({
 /** `schsm keys …`: the keys on the card. */
 export const keysCommand = defineGroup({
   command: 'keys',
-  describe: 'keys: list, generate, import, derive, delete, sign, export-pub, wrap, unwrap',
-  subcommands: [list, generate, importKey, derive, del, sign, exportPub, wrap, unwrap],
+  describe: 'keys: list, generate, import, derive, delete, sign, export-pub, request, self-sign, wrap, unwrap',
+  subcommands: [list, generate, importKey, derive, del, sign, exportPub, request, selfSign, wrap, unwrap],
 });
