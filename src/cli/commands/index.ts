@@ -9,6 +9,7 @@ import { keysCommand } from './keys/command.ts';
 import { backupCommand } from './backup/command.ts';
 import { dataCommand } from './data/command.ts';
 import { cloneCommand } from './clone/command.ts';
+import { fleetCommand } from './fleet/command.ts';
 import { randomCommand } from './random/command.ts';
 import { traceCommand } from './trace/command.ts';
 import { readersCommand } from './readers/command.ts';
@@ -32,6 +33,7 @@ export const COMMANDS: readonly CommandDef[] = [
   dataCommand,
   backupCommand,
   cloneCommand,
+  fleetCommand,
   pinCommand,
   pkaCommand,
   randomCommand,
