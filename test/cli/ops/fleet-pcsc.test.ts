@@ -6,11 +6,13 @@
  * delete`: other commands use the socket transport too) it is not, and the remote device is named.
  */
 import test from 'ava';
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
 import { openDefaultTransport } from '../../../src/cli/default-context.ts';
 import { EXIT } from '../../../src/cli/exit-codes.ts';
 import { requirePrivatePcscd, withPrivatePcscd } from '../../helpers/private-pcscd.ts';
 import { requirePcscd, withVirtualCards } from '../../helpers/vpcd.ts';
-import { PEER_SHARE, runWith } from './helpers.ts';
+import { PEER_SHARE, runWith, tempDir } from './helpers.ts';
 import { consistentPool, env, fingerprintOf } from './fleet-pool.ts';
 
 interface JsonDevice {
@@ -73,4 +75,17 @@ test('fleet status --socket: a path that is no socket is refused before any work
   const r = await runWith(['fleet', 'status', '--no-local', '--socket', '/nonexistent/pcscd.comm'], { open: openDefaultTransport });
   t.is(r.code, EXIT.NO_CARD);
   t.regex(r.stderr, /no pcscd socket at \/nonexistent\/pcscd\.comm \(missing\)/);
+});
+
+test('fleet status --socket: a host whose pcscd does not answer is reported and fails the check (exit 1)', async (t) => {
+  // a socket file nobody listens on (bound, never listened: connecting is refused), as a dead SSH forward leaves
+  const dead = path.join(tempDir(), 'dead.comm');
+  execFileSync('python3', ['-c', 'import socket,sys; socket.socket(socket.AF_UNIX).bind(sys.argv[1])', dead]);
+  const r = await runWith(['fleet', 'status', '--no-local', '--socket', `${dead}=rack-c`, '--json'], { open: openDefaultTransport });
+  t.is(r.code, EXIT.FAILED, r.stderr);
+  const doc = JSON.parse(r.stdout) as { consistent: boolean; devices: unknown[]; unreadable: { host: string; error: string }[] };
+  t.false(doc.consistent);
+  t.deepEqual(doc.devices, []);
+  t.is(doc.unreadable[0]?.host, 'rack-c');
+  t.regex(doc.unreadable[0]?.error ?? '', /^could not list the readers: /);
 });

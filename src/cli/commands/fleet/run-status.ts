@@ -55,16 +55,25 @@ async function localTargets(args: FleetArgs): Promise<Target[]> {
     .map((r) => ({ host: 'local', reader: r.name, source: { ...base, reader: r.name } }));
 }
 
-async function remoteTargets(args: FleetArgs): Promise<Target[]> {
+/** The readers with a card behind each --socket; a host whose pcscd does not answer is reported, not fatal. */
+async function remoteTargets(args: FleetArgs): Promise<{ targets: Target[]; unreachable: Unreadable[] }> {
   const sockets = asList(args.socket).map(parseSocket);
   if (new Set(sockets.map((s) => s.label)).size !== sockets.length) throw new UsageError('two --socket options have the same label');
-  const out: Target[] = [];
-  if (sockets.length === 0) return out;
+  const targets: Target[] = [];
+  const unreachable: Unreadable[] = [];
+  if (sockets.length === 0) return { targets, unreachable };
   const { listPcscSocketReaders } = await import('../../../transport/pcsc-socket.ts');
-  for (const s of sockets)
-    for (const r of await listPcscSocketReaders(s.path))
-      if (r.cardPresent) out.push({ host: s.label, reader: r.name, source: { reader: r.name, pcscSocket: s.path } });
-  return out;
+  for (const s of sockets) {
+    try {
+      for (const r of await listPcscSocketReaders(s.path))
+        if (r.cardPresent) targets.push({ host: s.label, reader: r.name, source: { reader: r.name, pcscSocket: s.path } });
+    } catch (err) {
+      // no socket at that path at all is the user's mistake: stop (exit 3) before reading anything
+      if (!(err instanceof SchsmError) || err.code === 'ERR_SCHSM_TRANSPORT_SOCKET') throw err;
+      unreachable.push({ host: s.label, reader: '(pcscd)', error: `could not list the readers: ${err.message}`, code: err.code });
+    }
+  }
+  return { targets, unreachable };
 }
 
 type Outcome = { kind: 'device'; snapshot: DeviceSnapshot } | { kind: 'skipped' | 'unreadable'; entry: Unreadable };
@@ -87,8 +96,9 @@ function pinGiven(args: PinArgs): boolean {
 }
 
 export async function runFleetStatus(args: FleetArgs, ctx: CliContext): Promise<number> {
-  const targets = [...(await localTargets(args)), ...(await remoteTargets(args))];
-  if (targets.length === 0)
+  const remote = await remoteTargets(args);
+  const targets = [...(await localTargets(args)), ...remote.targets];
+  if (targets.length === 0 && remote.unreachable.length === 0)
     throw new PcscError('no card in any reader (local or behind --socket)', PCSC_CODE.SCARD_E_NO_SMARTCARD, {
       hint: 'insert the devices, name them with --reader, or add remote ones with --socket PATH',
     });
@@ -97,7 +107,7 @@ export async function runFleetStatus(args: FleetArgs, ctx: CliContext): Promise<
   for (const t of targets) outcomes.push(await readTarget(ctx, t, login, args));
   const devices = outcomes.flatMap((o) => (o.kind === 'device' ? [o.snapshot] : []));
   const pick = (kind: 'skipped' | 'unreadable'): Unreadable[] => outcomes.flatMap((o) => (o.kind === kind ? [o.entry] : []));
-  const report = { devices, unreadable: pick('unreadable'), skipped: pick('skipped'), verdict: compareFleet(devices) };
+  const report = { devices, unreadable: [...remote.unreachable, ...pick('unreadable')], skipped: pick('skipped'), verdict: compareFleet(devices) };
   if (args.json === true) printJson(ctx, fleetJson(report));
   else for (const l of fleetLines(report)) line(ctx.stdout, l);
   if (devices.length === 0) {

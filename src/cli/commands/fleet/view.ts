@@ -81,11 +81,16 @@ export function fleetLines(r: FleetReport): string[] {
 
 export function verdictLine(r: FleetReport): string {
   const n = r.devices.length;
-  const unread = r.unreadable.length === 0 ? '' : `; ${r.unreadable.length} device(s) could not be read`;
-  if (r.verdict.consistent)
-    return `Consistent: ${n} device(s), same DKEK and the same ${r.devices[0]?.keys.length ?? 0} key(s) on each${unread}`;
-  const who = r.verdict.differing.map((i) => `device ${i + 1}`).join(', ');
-  return `NOT consistent: ${who} differ${r.verdict.differing.length === 1 ? 's' : ''} from the others${unread}`;
+  const lost = r.unreadable.length;
+  if (n === 0) return 'NOT consistent: no SmartCard-HSM could be read';
+  const unread = lost === 0 ? '' : `; ${lost} device(s) could not be read`;
+  if (!r.verdict.consistent) {
+    const who = r.verdict.differing.map((i) => `device ${i + 1}`).join(', ');
+    return `NOT consistent: ${who} differ${r.verdict.differing.length === 1 ? 's' : ''} from the others${unread}`;
+  }
+  const keys = r.devices[0]?.keys.length ?? 0;
+  if (lost > 0) return `NOT consistent: ${lost} device(s) could not be read (the ${n} read agree: same DKEK, same ${keys} key(s))`;
+  return `Consistent: ${n} device(s), same DKEK and the same ${keys} key(s) on each`;
 }
 
 function keyJson(k: FleetKey): unknown {
