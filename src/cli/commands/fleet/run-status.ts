@@ -107,7 +107,12 @@ export async function runFleetStatus(args: FleetArgs, ctx: CliContext): Promise<
   for (const t of targets) outcomes.push(await readTarget(ctx, t, login, args));
   const devices = outcomes.flatMap((o) => (o.kind === 'device' ? [o.snapshot] : []));
   const pick = (kind: 'skipped' | 'unreadable'): Unreadable[] => outcomes.flatMap((o) => (o.kind === kind ? [o.entry] : []));
-  const report = { devices, unreadable: [...remote.unreachable, ...pick('unreadable')], skipped: pick('skipped'), verdict: compareFleet(devices) };
+  const report = {
+    devices,
+    unreadable: [...remote.unreachable, ...pick('unreadable')],
+    skipped: pick('skipped'),
+    verdict: compareFleet(devices),
+  };
   if (args.json === true) printJson(ctx, fleetJson(report));
   else for (const l of fleetLines(report)) line(ctx.stdout, l);
   if (devices.length === 0) {
