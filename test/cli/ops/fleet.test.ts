@@ -92,3 +92,25 @@ test('fleet status: a reader that cannot be read is reported and fails the check
   const usage = await pool(sims)(['fleet', 'status', '--reader', 'A', '--reader', 'A']);
   t.is(usage.code, EXIT.USAGE);
 });
+
+test('fleet status --pin-env: a device on its last PIN try is not logged in to (the guard), the others are; stderr names each', async (t) => {
+  const sims = await consistentPool();
+  const pin = sims.C.state.userPin;
+  if (pin === undefined) return t.fail('C has no user PIN');
+  pin.retries = 1;
+  const r = await pool(sims)(['fleet', 'status', ...devicesOf, '--pin-env', 'P', '--json']);
+  t.is(r.code, EXIT.OK, r.stderr);
+  const doc = JSON.parse(r.stdout);
+  const checks = doc.devices.map(
+    (d: { keys: { label: string; aesCheckValue: { value: string | null; reason?: string } }[] }) =>
+      d.keys.find((k) => k.label === 'aes:128')?.aesCheckValue,
+  );
+  t.regex(checks[0].value, /^[0-9A-F]{6}$/);
+  t.is(checks[1].value, checks[0].value);
+  t.is(checks[2].value, null);
+  t.regex(checks[2].reason, /^not computed: refusing .*--allow-last-try/);
+  t.is(pin.retries, 1, 'no try spent on C');
+  t.is((r.stderr.match(/^logging in to: SmartCard-HSM UTSM\d+ in simulator$/gm) ?? []).length, 3);
+  t.true(doc.notVerified.some((n: string) => /AES check value is not known on every device/.test(n)));
+  assertNoSecrets(t, r, [USER_PIN]);
+});

@@ -7,7 +7,8 @@
  * AES-CMAC (algorithm 18) of one zero block instead; the method is reported so devices compare like
  * with like. Each computation is one use of the key (a key with a use counter loses one).
  */
-import { AlgorithmNotAllowedError, CardError, PinIncorrectError } from '../../../card/errors.ts';
+import { AlgorithmNotAllowedError, CardError, PinBlockedError, PinIncorrectError, TransportPinError } from '../../../card/errors.ts';
+import { RefusedError } from '../../../transport/errors.ts';
 import { aesCbcEncrypt, aesCmac } from '../../../card/commands/cipher-symmetric.ts';
 import { queryDkekStatusIfAny } from '../../../card/card-status.ts';
 import { toHex } from '../../../apdu/hex.ts';
@@ -48,6 +49,7 @@ export async function aesCheckValue(card: SmartCardHsm, ref: number): Promise<Ae
 export function loginReader(
   secrets: SecretReader,
   args: PinArgs & GuardArgs,
+  announce: (card: SmartCardHsm) => Promise<void>,
 ): (card: SmartCardHsm, refs: readonly number[]) => Promise<LoginResult> {
   let pin: string | undefined;
   let refused: string | undefined;
@@ -57,9 +59,10 @@ export function loginReader(
   });
   return async (card, refs) => {
     if (refused !== undefined) return skip(`not computed: ${refused}; not tried on this device`, refs);
-    pin ??= await askUserPin(card, secrets, args);
-    const chosen = pin;
+    await announce(card);
     try {
+      pin ??= await askUserPin(card, secrets, args);
+      const chosen = pin;
       return await card.exclusive(async () => {
         await verifyUserPin(card, chosen, args);
         const aes = new Map<number, AesCheck>();
@@ -67,9 +70,14 @@ export function loginReader(
         return { aes, dkek: await queryDkekStatusIfAny(card) };
       });
     } catch (err) {
+      // the PIN guard (last try, tries unknown) and a blocked PIN concern this device only
+      if (err instanceof RefusedError && GUARD_CODES.has(err.code)) return skip(`not computed: ${err.message}`, refs);
+      if (err instanceof PinBlockedError || err instanceof TransportPinError) return skip(`not computed: ${err.message}`, refs);
       if (!(err instanceof PinIncorrectError)) throw err;
       refused = `the user PIN was refused by ${card.transport.name}`;
       return skip(`not computed: ${refused} (${err.retriesLeft} tries left)`, refs);
     }
   };
 }
+
+const GUARD_CODES: ReadonlySet<string> = new Set(['ERR_SCHSM_LAST_PIN_TRY', 'ERR_SCHSM_PIN_TRIES_UNKNOWN']);

@@ -7,7 +7,9 @@
 import { AppletNotFoundError } from '../../../card/errors.ts';
 import { PCSC_CODE, PcscError } from '../../../transport/pcsc-errors.ts';
 import { RefusedError, SchsmError, UsageError } from '../../../transport/errors.ts';
+import type { SmartCardHsm } from '../../../card/sc-hsm.ts';
 import { withCardAt, type CardArgs } from '../../card-session.ts';
+import { announceDevice } from '../../device.ts';
 import { cardSource } from '../../command.ts';
 import { line, type CardSource, type CliContext } from '../../context.ts';
 import { EXIT } from '../../exit-codes.ts';
@@ -102,7 +104,13 @@ export async function runFleetStatus(args: FleetArgs, ctx: CliContext): Promise<
     throw new PcscError('no card in any reader (local or behind --socket)', PCSC_CODE.SCARD_E_NO_SMARTCARD, {
       hint: 'insert the devices, name them with --reader, or add remote ones with --socket PATH',
     });
-  const login = pinGiven(args) ? loginReader(new SecretReader(ctx), args) : undefined;
+  if (targets.length > 1 && args.record !== undefined)
+    throw new UsageError(
+      `--record records one device, and ${targets.length} were found`,
+      'name one device with --reader, or leave --record out',
+    );
+  const announce = async (card: SmartCardHsm): Promise<void> => void (await announceDevice(ctx, card, 'logging in to'));
+  const login = pinGiven(args) ? loginReader(new SecretReader(ctx), args, announce) : undefined;
   const outcomes: Outcome[] = [];
   for (const t of targets) outcomes.push(await readTarget(ctx, t, login, args));
   const devices = outcomes.flatMap((o) => (o.kind === 'device' ? [o.snapshot] : []));
