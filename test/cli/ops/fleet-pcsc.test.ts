@@ -13,7 +13,7 @@ import { EXIT } from '../../../src/cli/exit-codes.ts';
 import { requirePrivatePcscd, withPrivatePcscd } from '../../helpers/private-pcscd.ts';
 import { requirePcscd, withVirtualCards } from '../../helpers/vpcd.ts';
 import { PEER_SHARE, runWith, tempDir } from './helpers.ts';
-import { consistentPool, env, fingerprintOf } from './fleet-pool.ts';
+import { aesKcv, consistentPool, env, fingerprintOf } from './fleet-pool.ts';
 
 interface JsonDevice {
   readonly host: string;
@@ -46,6 +46,23 @@ test.serial('fleet status: local vpcd readers and a private pcscd behind --socke
         t.is(d.dkek[0]?.kcv, PEER_SHARE.kcv);
         t.is(d.keys.find((k) => k.label === 'ec:prime256v1')?.publicKeyFingerprint, fp);
       }
+
+      // with a PIN, the local cards found (not named) are not logged in to: refused, nothing spent
+      const remoteLogin = await run(['fleet', 'status', '--pin-env', 'P', '--no-local', '--socket', remote.socket, '--json']);
+      t.is(remoteLogin.code, EXIT.OK, remoteLogin.stderr);
+      const aesKey = [...sims.C.state.keys.values()].find((k) => k.kind === 'aes');
+      const aesJson = (
+        JSON.parse(remoteLogin.stdout) as { devices: { keys: { label: string; aesCheckValue: unknown }[] }[] }
+      ).devices[0]?.keys.find((k) => k.label === 'aes:128');
+      t.deepEqual(aesJson?.aesCheckValue, {
+        value: aesKey === undefined ? 'no AES key' : aesKcv(aesKey.material),
+        method: 'aes-cbc-zero-block',
+      });
+      const refused = await run(['fleet', 'status', '--pin-env', 'P']);
+      t.is(refused.code, EXIT.REFUSED);
+      t.regex(refused.stderr, /2 cards are present .* schsm tries a PIN only on devices you name/);
+      t.regex(refused.stderr, new RegExp(`--reader ${ra.index} --reader ${rb.index}`));
+      for (const s of [sims.A, sims.B, sims.C]) t.is(s.state.userPin?.retries, 3, 'no PIN try lost');
 
       // the remote device loses key 1, deleted through its socket by an ordinary command
       const viaSocket = await runWith(['keys', 'delete', '--ref', '1', '--yes', '--pin-env', 'P'], {

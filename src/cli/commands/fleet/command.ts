@@ -30,7 +30,7 @@ const status = defineCommand({
           'Devices are consistent when they have the same DKEK (KCV per key domain) and the same keys: matched by ID (else label), with the',
           'same type, label, public-key fingerprint and, given the user PIN, the same AES check value (the first 3 bytes of the card’s',
           'AES-CBC encryption of a zero block; the card computes it only after VERIFY). Firmware and PIN differences are shown, not counted.',
-          'The same PIN (--pin-env or --pin-stdin) is used on every device; fleet never prompts.',
+          'The same PIN (--pin-env or --pin-stdin) is used on every device; fleet never prompts, and with several local cards it needs --reader for each.',
           'Exit 0 consistent; 1 the devices differ or one could not be read; 3 no device found.',
         ].join('\n'),
       )

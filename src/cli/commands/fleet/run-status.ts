@@ -52,9 +52,14 @@ async function localTargets(args: FleetArgs): Promise<Target[]> {
   if (args.sim === true || args.simState !== undefined) return [{ host: 'local', reader: 'simulator', source: base }];
   if (args.local === false) return [];
   const { listReaders } = await import('../../../transport/pcsc.ts');
-  return (await listReaders())
-    .filter((r) => r.cardPresent)
-    .map((r) => ({ host: 'local', reader: r.name, source: { ...base, reader: r.name } }));
+  const found = (await listReaders()).filter((r) => r.cardPresent);
+  // a PIN is tried only on devices the user named: a stranger's card in a reader would lose a try
+  if (pinGiven(args) && found.length > 1)
+    throw new RefusedError(
+      `${found.length} cards are present (${found.map((r) => `"${r.name}"`).join(', ')}) and the user PIN was given: schsm tries a PIN only on devices you name`,
+      `name each device of the pool: ${found.map((r) => `--reader ${r.index}`).join(' ')} (or --no-local for the --socket hosts only)`,
+    );
+  return found.map((r) => ({ host: 'local', reader: r.name, source: { ...base, reader: r.name } }));
 }
 
 /** The readers with a card behind each --socket; a host whose pcscd does not answer is reported, not fatal. */
