@@ -2,15 +2,16 @@
  * A second pcscd, private to one test, with its own vpcd reader serving a simulated card: a "remote
  * host" whose socket schsm reaches with PCSCLITE_CSOCK_NAME, as it would reach one forwarded over SSH.
  *
- * How: `unshare -m` (root) gives pcscd a private mount namespace in which a tmpfs hides /run/pcscd,
- * so it finds neither the main pcscd's pid file nor its socket and makes its own; its reader.conf.d
- * (`pcscd -c DIR`) has one vpcd entry on a free port pair of our own. From outside the namespace its
- * socket is `/proc/<pid>/root/run/pcscd/pcscd.comm` (the namespace's view of the file system). One vpcd
- * entry per pcscd here; several vpcd entries in ONE pcscd would each need their own copy of
- * libifdvpcd.so, or the second takes over the first one's slots.
+ * How: `unshare -m` (root, or passwordless sudo) gives pcscd a private mount namespace in which a
+ * directory of ours is bind-mounted over /run/pcscd, so it finds neither the main pcscd's pid file nor
+ * its socket and makes its own there: outside the namespace that is `<dir>/run/pcscd.comm`, an
+ * ordinary path (pcscd 1.9 ignores PCSCLITE_CSOCK_NAME for its own socket). Its reader.conf.d
+ * (`pcscd -c DIR`) has one vpcd entry on a free port pair of our own. One vpcd entry per pcscd here;
+ * several vpcd entries in ONE pcscd would each need their own copy of libifdvpcd.so, or the second
+ * takes over the first one's slots.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -30,9 +31,20 @@ export interface PrivatePcscd {
   readonly events: readonly VpcdEvent[];
 }
 
+/** `[]` as root, `['sudo', '-n']` with passwordless sudo, undefined otherwise. */
+function asRoot(): string[] | undefined {
+  if (process.getuid?.() === 0) return [];
+  try {
+    execFileSync('sudo', ['-n', 'true'], { stdio: 'ignore', timeout: 10_000 });
+    return ['sudo', '-n'];
+  } catch {
+    return undefined;
+  }
+}
+
 /** Why a private pcscd cannot be made here (undefined: it can). */
 export function privatePcscdMissing(): string | undefined {
-  if (process.getuid?.() !== 0) return 'a private mount namespace (unshare -m) needs root';
+  if (asRoot() === undefined) return 'a private mount namespace (unshare -m) needs root or passwordless sudo';
   for (const f of ['/usr/bin/unshare', '/usr/sbin/pcscd', VPCD_DRIVER]) if (!existsSync(f)) return `${f} is missing`;
   if (!existsSync('/run/pcscd')) return '/run/pcscd does not exist (pcsc-lite installs it)';
   return undefined;
@@ -99,8 +111,11 @@ export async function withPrivatePcscd<T>(
   friendlyName = 'Remote VPCD',
 ): Promise<T> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'schsm-private-pcscd-'));
+  chmodSync(dir, 0o755); // the socket's directory must be reachable by the (maybe unprivileged) client
   const conf = path.join(dir, 'reader.conf.d');
+  const run = path.join(dir, 'run');
   mkdirSync(conf);
+  mkdirSync(run, { mode: 0o755 });
   const port = await freePortPair();
   const hex = `0x${port.toString(16).toUpperCase()}`;
   writeFileSync(
@@ -108,13 +123,13 @@ export async function withPrivatePcscd<T>(
     `FRIENDLYNAME "${friendlyName}"\nDEVICENAME   /dev/null:${hex}\nLIBPATH      ${VPCD_DRIVER}\nCHANNELID    ${hex}\n`,
   );
   let log = '';
-  const child = spawn('unshare', ['-m', 'sh', '-c', 'mount -t tmpfs -o mode=0755 tmpfs /run/pcscd && exec pcscd -f -c "$1"', 'sh', conf], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const script = 'mount --bind "$1" /run/pcscd && exec pcscd -f -c "$2"';
+  const [cmd = 'unshare', ...rest] = [...(asRoot() ?? []), 'unshare', '-m', 'sh', '-c', script, 'sh', run, conf];
+  const child = spawn(cmd, rest, { stdio: ['ignore', 'pipe', 'pipe'] });
   const keep = (d: Buffer): void => void (log = (log + d.toString()).slice(-4000));
   child.stdout?.on('data', keep);
   child.stderr?.on('data', keep);
-  const socket = `/proc/${child.pid}/root/run/pcscd/pcscd.comm`;
+  const socket = path.join(run, 'pcscd.comm');
   let vpcd: VpcdHandle | undefined;
   try {
     await waitFor('no socket', 15_000, () => {
