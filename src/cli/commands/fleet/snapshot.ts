@@ -89,6 +89,16 @@ function fleetKey(k: KeyInfo, aes: ReadonlyMap<number, AesCheck> | undefined): F
   };
 }
 
+/** Two keys of one device with the same ID (or label) are matched as `id:…`, `id:…#2`, … in reference order. */
+function unique(keys: readonly FleetKey[]): FleetKey[] {
+  const seen = new Map<string, number>();
+  return keys.map((k) => {
+    const n = (seen.get(k.match) ?? 0) + 1;
+    seen.set(k.match, n);
+    return n === 1 ? k : { ...k, match: `${k.match}#${n}` };
+  });
+}
+
 /** Read one device; `loggedIn` (given a PIN source) logs in and computes the AES check values. */
 export async function readSnapshot(card: SmartCardHsm, host: string, loggedIn?: LoggedInReader): Promise<DeviceSnapshot> {
   const status = await card.status();
@@ -112,6 +122,6 @@ export async function readSnapshot(card: SmartCardHsm, host: string, loggedIn?: 
     userPin: status.userPin,
     soPin: status.soPin,
     domains: dkek === undefined ? undefined : [domainOf(dkek)],
-    keys: keys.map((k) => fleetKey(k, aes)),
+    keys: unique(keys.map((k) => fleetKey(k, aes))),
   };
 }
