@@ -27,11 +27,11 @@ const status = defineCommand({
       .example('PIN=… schsm fleet status --pin-env PIN', 'also AES check values computed by each card (logs in once per device)')
       .epilogue(
         [
-          'Devices are consistent when they have the same DKEK (KCV per key domain) and the same keys: matched by ID (else label), with the',
-          'same type, label, public-key fingerprint and, given the user PIN, the same AES check value (the first 3 bytes of the card’s',
-          'AES-CBC encryption of a zero block; the card computes it only after VERIFY). Firmware and PIN differences are shown, not counted.',
+          'Consistent: the same DKEK (KCV per key domain) and the same keys, matched by ID (else label): type, label, public-key fingerprint.',
+          'AES keys: given the user PIN, each card encrypts a zero block (AES-CBC, zero IV), the first 3 bytes are compared; else type and label.',
+          'Firmware and PIN differences are shown, not counted. The devices outside the majority are marked "<- differs".',
           'The same PIN (--pin-env or --pin-stdin) is used on every device; fleet never prompts, and with several local cards it needs --reader for each.',
-          'Exit 0 consistent; 1 the devices differ or one could not be read; 3 no device found.',
+          'Exit 0 consistent; 1 the devices differ or one could not be read; 3 no device found; 4 a PIN for cards that were not named.',
         ].join('\n'),
       )
       .strict(),
