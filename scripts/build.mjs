@@ -27,7 +27,10 @@ const STAMP = '.build-stamp';
 /** Native or optional packages: loaded from node_modules at run time, never bundled. */
 const EXTERNAL = ['pcsclite', 'sockopt'];
 /** Source files of the bundle allowed to use import.meta, and why that still works from dist/bundle/. */
-const IMPORT_META_OK = new Map([['sim/vpcd.ts', 'its link thread, ./vpcd-worker.js, is emitted beside the chunks']]);
+const IMPORT_META_OK = new Map([
+  ['sim/vpcd.ts', 'its link thread, ./vpcd-worker.js, is emitted beside the chunks'],
+  ['transport/pcsc-socket.ts', 'its worker process, ./pcsc-worker.js, is emitted beside the chunks'],
+]);
 
 function sourceFiles(dir = SRC) {
   return readdirSync(dir, { recursive: true })
@@ -147,6 +150,7 @@ async function buildCli(outdir) {
     entryPoints: [
       { in: path.join(SRC, 'cli', 'bin.ts'), out: 'schsm' },
       { in: path.join(SRC, 'sim', 'vpcd-worker.ts'), out: 'vpcd-worker' },
+      { in: path.join(SRC, 'transport', 'pcsc-worker.ts'), out: 'pcsc-worker' },
     ],
     outdir: dir,
     bundle: true,

@@ -33,7 +33,7 @@ function bash(script: string, cwd: string, env: NodeJS.ProcessEnv): Promise<{ co
   });
 }
 
-test('the operator workflow block runs as written: custodians, keys, backup verified offline, restore, clone', async (t) => {
+test('the operator workflow block runs as written: custodians, keys, backup verified offline, restore, clone, fleet status', async (t) => {
   t.timeout(600_000);
   const block = /<!-- workflow:begin -->\n```sh\n([\s\S]*?)```\n<!-- workflow:end -->/.exec(readme)?.[1];
   if (block === undefined) return t.fail('README has no workflow block');
@@ -54,6 +54,7 @@ test('the operator workflow block runs as written: custodians, keys, backup veri
   t.regex(out, /key 1: EC prime256v1 "signer" — already on the target/);
   t.regex(out, /key 2: RSA 2048 "tls" — copied: SHA256-RSA-PKCS signature over a random challenge: verified; public key equal/);
   t.regex(out, /Keys +: 2/);
+  t.regex(out, /^Consistent: 2 device\(s\), same DKEK and the same 2 key\(s\) on each$/m);
   for (const secret of ['648219', '3537363231383830', 'Custodian-1-pass', 'Custodian-2-pass'])
     t.false(showsSecret(out, secret), `${secret} never printed`);
 });

@@ -4,6 +4,12 @@ import type { Transport } from '../transport/transport.ts';
 export interface CardSource {
   /** PC/SC reader by name, name fragment or index; `sim` for the built-in simulator. */
   readonly reader?: string;
+  /**
+   * A pcscd socket (PCSCLITE_CSOCK_NAME) other than this host's, e.g. one forwarded over SSH: the reader
+   * is opened by a worker process of its own (transport/pcsc-socket.ts), since libpcsclite reads the
+   * socket name once per process.
+   */
+  readonly pcscSocket?: string;
   /** Use the in-process simulator. */
   readonly sim?: boolean;
   /** Simulator state file (kept between runs). */

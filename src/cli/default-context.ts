@@ -26,6 +26,13 @@ export async function openDefaultTransport(source: CardSource): Promise<Transpor
     const { createSimulatorTransport } = await import('../sim/index.ts');
     const stateFile = simStateOf(source);
     transport = await createSimulatorTransport(stateFile === undefined ? {} : { stateFile });
+  } else if (source.pcscSocket !== undefined) {
+    const { openPcscSocketTransport } = await import('../transport/pcsc-socket.ts');
+    transport = await openPcscSocketTransport({
+      socket: source.pcscSocket,
+      ...(source.reader === undefined ? {} : { reader: source.reader }),
+      ...(source.exclusive === true ? { exclusive: true } : {}),
+    });
   } else {
     const { openPcscTransport } = await import('../transport/pcsc.ts');
     transport = await openPcscTransport({

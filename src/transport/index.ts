@@ -17,3 +17,11 @@ export { withTrafficLog } from './log.ts';
 export { observeTransport, type ExchangeObserver } from './observe.ts';
 export * from './bounded-read.ts';
 export * from './command-size.ts';
+export {
+  listPcscSocketReaders,
+  openPcscSocketTransport,
+  PcscSocketWorker,
+  RemotePcscError,
+  type OpenPcscSocketOptions,
+} from './pcsc-socket.ts';
+export type { WorkerReaderInfo as PcscSocketReaderInfo } from './pcsc-worker-protocol.ts';

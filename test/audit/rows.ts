@@ -217,6 +217,14 @@ export const CLI_ROWS: readonly CliRow[] = [
     },
   },
   {
+    // fleet never prompts: a PIN comes from --pin-env/--pin-stdin/--pin or not at all
+    name: 'fleet status',
+    cards: { 'card.json': 'ready' },
+    script: { args: ['fleet', 'status', '--reader', 'sim:card.json', '--pin-env', 'PIN'], env: env({ PIN: USER_PIN }) },
+    json: { args: ['fleet', 'status', '--reader', 'sim:card.json', '--pin-stdin'], stdin: `${USER_PIN}\n` },
+    interactive: { args: ['fleet', 'status', '--reader', 'sim:card.json', '--pin', USER_PIN], answers: [] },
+  },
+  {
     name: 'apdu (raw VERIFY, also malformed)',
     cards: { 'card.json': 'ready' },
     script: { args: ['apdu', ...CARD, SELECT, `002000810C${asciiHex(USER_PIN)}`, `0020008102${asciiHex(USER_PIN)}=XXXX`] },

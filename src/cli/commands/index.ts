@@ -11,6 +11,7 @@ import { backupCommand } from './backup/command.ts';
 import { dataCommand } from './data/command.ts';
 import { certsCommand } from './certs/command.ts';
 import { cloneCommand } from './clone/command.ts';
+import { fleetCommand } from './fleet/command.ts';
 import { randomCommand } from './random/command.ts';
 import { traceCommand } from './trace/command.ts';
 import { readersCommand } from './readers/command.ts';
@@ -36,6 +37,7 @@ export const COMMANDS: readonly CommandDef[] = [
   dataCommand,
   backupCommand,
   cloneCommand,
+  fleetCommand,
   pinCommand,
   pkaCommand,
   randomCommand,
