@@ -1,24 +1,11 @@
 import yargs, { type Argv } from 'yargs';
-import { SchsmError } from '../transport/errors.ts';
 import { SCHSM_VERSION } from '../transport/version.ts';
 import type { CommandDef, GlobalArgs } from './command.ts';
 import { COMMANDS } from './commands/index.ts';
 import { line, type CliContext } from './context.ts';
-import { EXIT, EXIT_CODES_HELP, exitCodeFor } from './exit-codes.ts';
-import { createStyle } from './style.ts';
-
-/** Print an error the way every schsm command does: message, hint, and the stack only with -v. */
-export function reportError(error: unknown, ctx: CliContext, verbose: boolean): number {
-  const s = createStyle(ctx.color);
-  if (error instanceof SchsmError) {
-    line(ctx.stderr, `${s.red('error:')} ${error.message}`);
-    if (error.hint !== undefined) line(ctx.stderr, `${s.dim('hint:')} ${error.hint}`);
-  } else {
-    line(ctx.stderr, `${s.red('internal error:')} ${error instanceof Error ? error.message : String(error)}`);
-  }
-  if (verbose && error instanceof Error && error.stack !== undefined) line(ctx.stderr, s.dim(error.stack));
-  return exitCodeFor(error);
-}
+import { commandWords, findCommandTypo, typoMessage } from './command-typo.ts';
+import { jsonRequested, reportError, reportUsage } from './error-report.ts';
+import { EXIT, EXIT_CODES_HELP } from './exit-codes.ts';
 
 /** The options every command accepts (`schsm --help` lists them; completion and the man page read them from here too). */
 export function globalOptions(y: Argv): Argv<GlobalArgs> {
@@ -60,7 +47,7 @@ function register(y: Argv<GlobalArgs>, def: CommandDef, ctx: CliContext, done: (
     builder: (sub: Argv<GlobalArgs>) => {
       let b = def.builder(sub) as Argv<GlobalArgs>;
       for (const child of def.subcommands ?? []) b = register(b, child, ctx, done);
-      if (def.subcommands !== undefined) b = b.demandCommand(1, `${def.command}: name a subcommand (see --help)`);
+      if (def.subcommands !== undefined) b = b.demandCommand(1, `${def.command}: name a subcommand`);
       return b.strict();
     },
     handler: async (args) => {
@@ -71,7 +58,7 @@ function register(y: Argv<GlobalArgs>, def: CommandDef, ctx: CliContext, done: (
         const code = await def.handler(args, ctx);
         done(code ?? EXIT.OK);
       } catch (error) {
-        done(reportError(error, ctx, args.verbose > 0));
+        done(reportError(error, ctx, { verbose: args.verbose > 0, json: args.json }));
       }
     },
   });
@@ -108,6 +95,26 @@ export function withoutStrayWords(text: string, argv: readonly string[]): string
   });
 }
 
+/** Commands named by the user but with no subcommand: the help is the answer, then the error. */
+const NO_COMMAND = /^(name a command|\S+: name a subcommand)/;
+
+/**
+ * A command line yargs could not parse: one line saying what was wrong and where help is (a mistyped
+ * command with the closest name), the JSON document with --json; the help text only when no command
+ * was named at all (`schsm`, `schsm keys`).
+ */
+function reportParseFailure(argv: readonly string[], failure: Error, output: string, ctx: CliContext): number {
+  const json = jsonRequested(argv);
+  const typo = findCommandTypo(argv, COMMANDS);
+  if (typo !== undefined)
+    return reportUsage(ctx, typoMessage(typo), `schsm ${typo.path === '' ? '' : `${typo.path} `}--help lists them`, json);
+  const message = withoutStrayWords(failure.message, argv);
+  const help = output.endsWith(failure.message) ? output.slice(0, -failure.message.length).trimEnd() : output;
+  if (NO_COMMAND.test(message) && !json && help !== '') line(ctx.stderr, `${help}\n`);
+  const path = commandWords(argv, COMMANDS).path;
+  return reportUsage(ctx, message, `see schsm ${[...path, '--help'].join(' ')}`, json);
+}
+
 /** Run the CLI with `argv` (without node and script) and return the exit code. */
 export async function runCli(argv: readonly string[], ctx: CliContext): Promise<number> {
   let exitCode: number = EXIT.OK;
@@ -120,7 +127,7 @@ export async function runCli(argv: readonly string[], ctx: CliContext): Promise<
     .help()
     .alias('h', 'help')
     .wrap(Math.min(110, process.stdout.columns ?? 100))
-    .demandCommand(1, 'name a command (schsm --help lists them)')
+    .demandCommand(1, 'name a command')
     .recommendCommands()
     .strict()
     .exitProcess(false);
@@ -132,11 +139,7 @@ export async function runCli(argv: readonly string[], ctx: CliContext): Promise<
     output = out;
     failure = err ?? undefined;
   });
-  if (failure !== undefined) {
-    if (output !== '') line(ctx.stderr, withoutStrayWords(output, argv));
-    line(ctx.stderr, `error: ${withoutStrayWords(failure.message, argv)}`);
-    return EXIT.USAGE;
-  }
+  if (failure !== undefined) return reportParseFailure(argv, failure, output, ctx);
   if (output !== '') line(ctx.stdout, output);
   return exitCode;
 }
