@@ -33,6 +33,8 @@ export interface CardSource {
 /** Everything a command may touch of the outside world; tests pass their own. */
 export interface CliContext {
   readonly stdout: (text: string) => void;
+  /** Raw bytes on stdout (an output file named `-`); without it they are written as latin1 text. */
+  readonly stdoutBytes?: (bytes: Uint8Array) => void;
   readonly stderr: (text: string) => void;
   readonly stdin: NodeJS.ReadableStream;
   readonly env: Readonly<Record<string, string | undefined>>;

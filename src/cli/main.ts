@@ -64,6 +64,25 @@ function register(y: Argv<GlobalArgs>, def: CommandDef, ctx: CliContext, done: (
   });
 }
 
+/**
+ * `-` (stdin or stdout) is a word like any other for schsm, but not for yargs: it reads `--in -` as
+ * "--in '' and a word -" and drops `-` from a variadic positional (`dkek import-share - …`). So `-` is
+ * parsed as this stand-in (no command-line word can hold a NUL) and turned back into `-` before any
+ * handler sees it.
+ */
+const DASH = '\u0000-';
+
+function dashIn(argv: readonly string[]): string[] {
+  const end = argv.indexOf('--');
+  return argv.map((a, i) => (a === '-' && (end < 0 || i < end) ? DASH : a));
+}
+
+const dashOut = (v: unknown): unknown => (v === DASH ? '-' : Array.isArray(v) ? v.map(dashOut) : v);
+
+function restoreDash(args: Record<string, unknown>): void {
+  for (const [k, v] of Object.entries(args)) args[k] = dashOut(v);
+}
+
 /** Printed once when a command runs with --no-redact. */
 export const NO_REDACT_WARNING =
   'warning: --no-redact: PINs, SO-PINs, DKEK shares, passwords, decrypted data and card random will be shown in output, traces and logs; keep them secret';
@@ -118,7 +137,8 @@ function reportParseFailure(argv: readonly string[], failure: Error, output: str
 /** Run the CLI with `argv` (without node and script) and return the exit code. */
 export async function runCli(argv: readonly string[], ctx: CliContext): Promise<number> {
   let exitCode: number = EXIT.OK;
-  let y = globalOptions(yargs([...argv]))
+  let y = globalOptions(yargs(dashIn(argv)))
+    .middleware(restoreDash)
     .scriptName('schsm')
     .locale('en') // every text of schsm is English: no yargs strings in another language among them
     .usage('schsm — SmartCard-HSM driver, explorer, APDU tracer and simulator\n\nUsage: schsm <command> [options]')
@@ -135,9 +155,9 @@ export async function runCli(argv: readonly string[], ctx: CliContext): Promise<
 
   let output = '';
   let failure: Error | undefined;
-  await y.parseAsync([...argv], {}, (err: Error | undefined, _args: unknown, out: string) => {
-    output = out;
-    failure = err ?? undefined;
+  await y.parseAsync(dashIn(argv), {}, (err: Error | undefined, _args: unknown, out: string) => {
+    output = out.replaceAll(DASH, '-');
+    failure = err === null || err === undefined ? undefined : new Error(err.message.replaceAll(DASH, '-'));
   });
   if (failure !== undefined) return reportParseFailure(argv, failure, output, ctx);
   if (output !== '') line(ctx.stdout, output);
