@@ -28,12 +28,12 @@ test('keys generate and keys list', async (t) => {
     'keys list',
   ]);
   t.is(r.code, 0, r.stderr);
-  t.regex(r.stdout, /generated key 1: EC prime256v1 "signer", ID [0-9A-F]{40}/);
+  t.regex(r.stdout, /generated key 1: EC prime256v1 "signer", ID [0-9a-f]{40}/);
   t.regex(r.stdout, /CV request in CE01 \(stored by the card\), PRKD in C401/);
-  t.regex(r.stdout, /generated key 5: RSA 1024, ID 0A0B/);
+  t.regex(r.stdout, /generated key 5: RSA 1024, ID 0a0b/);
   t.regex(r.stdout, /generated key 2: AES 128 "wrapkey"/);
-  t.regex(r.stdout, /^ +1 +EC prime256v1 +signer +[0-9A-F]{40} +sign,signRecover,derive +CV request$/m);
-  t.regex(r.stdout, /^ +5 +RSA 1024 +0A0B +\S+ +CV request$/m);
+  t.regex(r.stdout, /^ +1 +EC prime256v1 +signer +[0-9a-f]{40} +sign,signRecover,derive +CV request$/m);
+  t.regex(r.stdout, /^ +5 +RSA 1024 +0a0b +\S+ +CV request$/m);
   t.regex(r.stdout, /^ +2 +AES 128 +wrapkey/m);
   // GENERATE ASYMMETRIC KEY PAIR 00 46 | key 01 | signed by 00 (§3.11)
   t.true(r.apdus.some((a) => a[0] === 0x00 && a[1] === 0x46 && a[2] === 0x01 && a[3] === 0x00));

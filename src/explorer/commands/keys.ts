@@ -3,7 +3,7 @@
  * composed from card/keys.ts, generate-key.ts, sign-message.ts and key-backup.ts (no second
  * implementation). They use the PIN state of the shell: `verify user` first.
  */
-import { fromHex, hex2, hex4, toHex } from '../../apdu/hex.ts';
+import { fromHex, hex2, hex4 } from '../../apdu/hex.ts';
 import { deleteKey, describeKey, listKeys, type KeyInfo } from '../../card/keys.ts';
 import { deriveKey } from '../../card/derive-key.ts';
 import { generateKey, parseKeyType } from '../../card/generate-key.ts';
@@ -17,6 +17,7 @@ import type { Subcommand } from '../types.ts';
 import { keySign } from './keys-sign.ts';
 import { keyUnwrap, keyWrap } from './keys-backup.ts';
 import { keyImport } from './keys-import.ts';
+import { formatKeyId } from '../../card/key-id.ts';
 
 function typeText(k: KeyInfo): string {
   const kind = k.kind === 'unknown' ? '?' : k.kind.toUpperCase();
@@ -29,7 +30,7 @@ function printKeys(session: ExplorerSession, keys: readonly KeyInfo[]): void {
     String(k.ref).padStart(3),
     typeText(k),
     k.label ?? '',
-    k.id === undefined ? '' : toHex(k.id),
+    k.id === undefined ? '' : formatKeyId(k.id),
     k.usage.join(',') || '-',
     k.certificate === 'cv-request' ? 'CV request' : k.certificate === 'x509' ? 'X.509' : '-',
   ]);
@@ -103,7 +104,7 @@ const generate: Subcommand = {
     });
     await session.refreshFids().catch(() => undefined);
     session.print(
-      `generated key ${k.ref}: ${k.kind.toUpperCase()} ${k.curve ?? k.size}${k.label === undefined ? '' : ` ${JSON.stringify(k.label)}`}, ID ${toHex(k.id)}`,
+      `generated key ${k.ref}: ${k.kind.toUpperCase()} ${k.curve ?? k.size}${k.label === undefined ? '' : ` ${JSON.stringify(k.label)}`}, ID ${formatKeyId(k.id)}`,
     );
     if (k.request !== undefined)
       session.print(
@@ -133,7 +134,7 @@ const derive: Subcommand = {
     });
     await session.refreshFids().catch(() => undefined);
     session.print(
-      `derived key ${k.ref} from key ${k.sourceRef}: EC ${k.curve}${k.label === undefined ? '' : ` ${JSON.stringify(k.label)}`}, ID ${toHex(k.id)}`,
+      `derived key ${k.ref} from key ${k.sourceRef}: EC ${k.curve}${k.label === undefined ? '' : ` ${JSON.stringify(k.label)}`}, ID ${formatKeyId(k.id)}`,
     );
     session.print(
       k.check === 'verified'

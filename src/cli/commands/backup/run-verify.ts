@@ -74,7 +74,7 @@ function reportLines(file: string, v: BackupVerification): string[] {
     out.push(
       field(
         'PRKD',
-        `${v.prkd.label === undefined ? 'no label' : `label "${v.prkd.label}"`}, ID ${v.prkd.id?.toLowerCase() ?? '?'}, key ref ${v.prkd.keyReference ?? '?'}`,
+        `${v.prkd.label === undefined ? 'no label' : `label "${v.prkd.label}"`}, ID ${v.prkd.id ?? '?'}, key ref ${v.prkd.keyReference ?? '?'}`,
       ),
     );
   if (v.certificate !== undefined) {
