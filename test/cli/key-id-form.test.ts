@@ -20,7 +20,10 @@ test('an ID given as 0A0B1C is 0a0b1c in keys list, generate --json, backup veri
   t.regex((await runOn(sim, ['keys', 'list'])).stdout, /^ {2}ID {12}: 0a0b1c$/m);
 
   t.is((await runOn(sim, ['keys', 'wrap', '--ref', '1', 'k.wrapped', '--pin-env', 'P'], { env, cwd: dir })).code, EXIT.OK);
-  const v = await runWith(['backup', 'verify', 'k.wrapped', '--share', PEER_SHARE.file, '--password-env', 'PW', '--json'], { env, cwd: dir });
+  const v = await runWith(['backup', 'verify', 'k.wrapped', '--share', PEER_SHARE.file, '--password-env', 'PW', '--json'], {
+    env,
+    cwd: dir,
+  });
   t.is(v.code, EXIT.OK, v.stderr);
   t.is(JSON.parse(v.stdout).prkd.id, '0a0b1c');
   const text = await runWith(['backup', 'verify', 'k.wrapped', '--share', PEER_SHARE.file, '--password-env', 'PW'], { env, cwd: dir });
