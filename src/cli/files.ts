@@ -7,7 +7,9 @@ import { constants } from 'node:fs';
 import { access, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { InputTooLargeError, readBoundedFile, readBoundedStream } from '../transport/bounded-read.ts';
-import { FileExistsError } from '../transport/errors.ts';
+import { FileFormatError } from '../card/formats/errors.ts';
+import { FileExistsError, SchsmError } from '../transport/errors.ts';
+import { fileErrorText } from '../transport/fs-errors.ts';
 import { writeSecretFile as writeSecret } from '../transport/secret-file.ts';
 import type { CliContext } from './context.ts';
 import { UsageError } from './exit-codes.ts';
@@ -54,7 +56,7 @@ export async function checkWritable(ctx: CliContext, file: string, force: boolea
 /** A write that failed for another reason than "exists" is a usage error (exit 2) naming the file. */
 function writeFailed(file: string, err: unknown): never {
   if (err instanceof FileExistsError) throw err;
-  throw new UsageError(`cannot write ${file}: ${(err as Error).message}`);
+  throw new UsageError(`cannot write ${file}: ${fileErrorText(err)}`);
 }
 
 /** Write `data` with mode 0600; exclusive create unless `force` (then replace, 0600 again): transport/secret-file.ts. */
@@ -88,7 +90,7 @@ export async function readInputFile(ctx: CliContext, file: string, what: string,
     return await readBoundedFile(resolvePath(ctx, file), limit, { name: file, what });
   } catch (err) {
     if (err instanceof InputTooLargeError) throw err;
-    throw new UsageError(`cannot read the ${what} ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    throw new UsageError(`${what} ${file}: ${fileErrorText(err)}`);
   }
 }
 
@@ -98,4 +100,30 @@ export async function readStdin(ctx: CliContext, what: string, limit: number): P
     throw new UsageError(`the ${what} "-" wants stdin, which another input already read`, 'only one input can be "-"');
   stdinTaken.add(ctx.stdin);
   return readBoundedStream(ctx.stdin, limit, { name: 'stdin', what });
+}
+
+/** Error codes of a file's content: the message gains the file's name. */
+const CONTENT_CODES = new Set(['ERR_SCHSM_FILE_FORMAT', 'ERR_SCHSM_WRONG_PASSWORD', 'ERR_SCHSM_TLV', 'ERR_SCHSM_TLV_DEPTH']);
+
+/**
+ * Run `work` on the content of `file`; a format or password error names the file (issue 11 item 8):
+ * "DKEK share file b.pbe: 40 bytes, expected 64", "b.pbe: wrong password or not a DKEK share file".
+ * The error keeps its class, code and hint.
+ */
+export async function inFile<T>(file: string, work: () => Promise<T> | T): Promise<T> {
+  try {
+    return await work();
+  } catch (err) {
+    throw namingFile(err, file === STDIO ? 'stdin' : file);
+  }
+}
+
+function namingFile(err: unknown, name: string): unknown {
+  if (!(err instanceof SchsmError) || !CONTENT_CODES.has(err.code) || err.message.includes(name)) return err;
+  const format = err instanceof FileFormatError ? err.format : undefined;
+  err.message =
+    format !== undefined && err.message.startsWith(`${format}: `)
+      ? `${format} ${name}: ${err.message.slice(format.length + 2)}`
+      : `${name}: ${err.message}`;
+  return err;
 }
