@@ -106,10 +106,7 @@ test('find over more than 4096 FIDs reports its progress on stderr after every 4
   const sim = await cardWithKey();
   const r = await explore(sim, 'find C000 EFFF');
   t.is(r.code, 0, r.stderr);
-  t.deepEqual(r.stderr.match(/^find: .*$/gm), [
-    'find: C000..CFFF searched (33%), 4 found',
-    'find: C000..DFFF searched (66%), 4 found',
-  ]);
+  t.deepEqual(r.stderr.match(/^find: .*$/gm), ['find: C000..CFFF searched (33%), 4 found', 'find: C000..DFFF searched (66%), 4 found']);
   t.regex(r.stdout, /4 file\(s\) found in C000\.\.EFFF/);
   t.is((await explore(sim, 'find CE00 CEFF')).stderr, '', 'a short range stays quiet');
 });
