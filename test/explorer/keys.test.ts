@@ -86,7 +86,7 @@ test('keys sign: ECDSA and RSA signatures verify with node:crypto; --out writes 
   t.regex(noInput.stderr, /give the data to sign once/);
 });
 
-test('keys wrap and unwrap round-trip a key under the DKEK; delete asks, --force does not', async (t) => {
+test('keys wrap and unwrap round-trip a key under the DKEK; delete asks, --yes does not', async (t) => {
   const sim = await initialisedSim({ dkekShares: 0 });
   const dir = tempDir();
   const r = await explore(
@@ -102,7 +102,7 @@ test('keys wrap and unwrap round-trip a key under the DKEK; delete asks, --force
   const del = await explore(sim, [login, 'keys delete 1']);
   t.is(del.code, 1);
   t.regex(del.stderr, /key 1 "backup-me" \(CC01, C401, CE01\) not deleted/);
-  const gone = await explore(sim, [login, 'keys delete 1 --force', 'ls']);
+  const gone = await explore(sim, [login, 'keys delete --ref 1 --yes', 'ls']);
   t.is(gone.code, 0, gone.stderr);
   t.regex(gone.stdout, /deleted CC01, C401, CE01/);
   t.notRegex(gone.stdout.slice(gone.stdout.indexOf('FID')), /CC01|C401|CE01/);

@@ -8,9 +8,9 @@ import { deleteKey, describeKey, listKeys, type KeyInfo } from '../../card/keys.
 import { deriveKey } from '../../card/derive-key.ts';
 import { generateKey, parseKeyType } from '../../card/generate-key.ts';
 import { arity, parseArgs } from '../args.ts';
-import { keyRefArg } from './key-ref.ts';
+import { keyRefArg, refOption } from './key-ref.ts';
 import { completeWords } from '../complete.ts';
-import { RefusedError } from '../../transport/errors.ts';
+import { RefusedError, UsageError } from '../../transport/errors.ts';
 import { family } from '../family.ts';
 import type { ExplorerSession } from '../session.ts';
 import type { Subcommand } from '../types.ts';
@@ -82,15 +82,21 @@ const KEY_TYPES = [
 
 const generate: Subcommand = {
   name: 'generate',
-  args: 'TYPE [--label L] [--ref N] [--id HEX] [--force]',
+  args: 'TYPE [--label L] [--ref N] [--id HEX] [--force]  (or --type TYPE)',
   help: 'generate a key on the card (rsa:2048, ec:prime256v1, aes:256 …) with an OpenSC-style PRKD',
   timeoutMs: 600_000,
   complete: (_s, i, partial) =>
     i === 0 ? completeWords(KEY_TYPES, partial) : completeWords(['--label', '--ref', '--id', '--force'], partial),
   async run(session, tokens) {
-    const args = parseArgs(tokens, { label: 'string', ref: 'string', id: 'string', force: 'boolean' });
-    arity(args, 1, 1, 'keys generate TYPE [--label L] [--ref N] [--id HEX] [--force]');
-    const type = parseKeyType(args.positional[0] ?? '');
+    const args = parseArgs(tokens, { label: 'string', ref: 'string', id: 'string', force: 'boolean', type: 'string' });
+    const typeOption = args.values.get('type');
+    arity(
+      args,
+      typeOption === undefined ? 1 : 0,
+      typeOption === undefined ? 1 : 0,
+      'keys generate TYPE [--label L] [--ref N] [--id HEX] [--force]',
+    );
+    const type = parseKeyType(typeOption ?? args.positional[0] ?? '');
     const ref = args.values.get('ref');
     const id = args.values.get('id');
     const label = args.values.get('label');
@@ -146,18 +152,19 @@ const derive: Subcommand = {
 
 const del: Subcommand = {
   name: 'delete',
-  args: 'REF [--force]',
-  help: 'delete a key with its PRKD and certificate (asks first; --force does not)',
+  args: '--ref N [--yes]',
+  help: 'delete a key with its PRKD and certificate (asks first; --yes does not); also REF',
   async run(session, tokens) {
-    const args = parseArgs(tokens, { force: 'boolean' });
-    arity(args, 1, 1, 'keys delete REF [--force]');
-    const ref = keyRefArg(args.positional[0]);
+    const args = parseArgs(tokens, { yes: 'boolean', ref: 'string', force: 'boolean' });
+    if (args.flags.has('force'))
+      throw new UsageError('keys delete takes --yes to confirm', '--force only overwrites files: keys delete --ref N --yes');
+    const ref = refOption(args, 'keys delete --ref N [--yes]');
     const card = await session.card();
-    if (!args.flags.has('force')) {
+    if (!args.flags.has('yes')) {
       const k = await describeKey(card, ref);
       const what = `key ${ref}${k.label === undefined ? '' : ` ${JSON.stringify(k.label)}`} (CC${hex2(ref)}, C4${hex2(ref)}, CE${hex2(ref)})`;
       if (!(await session.confirm(`delete ${what}? It cannot be undone without a wrapped backup.`))) {
-        throw new RefusedError(`${what} not deleted`, `confirm at the prompt, or add --force: keys delete ${ref} --force`);
+        throw new RefusedError(`${what} not deleted`, `confirm at the prompt, or add --yes: keys delete --ref ${ref} --yes`);
       }
     }
     const gone = await deleteKey(card, ref);

@@ -13,16 +13,15 @@ const list = defineCommand({
 });
 
 const generate = defineCommand({
-  command: 'generate',
+  command: 'generate [type]',
   describe: 'generate a key pair (or AES key) on the card and describe it in PKCS#15 like OpenSC',
   needsCard: true,
   builder: (y) =>
     withPinOptions(y)
-      .option('type', {
+      .positional('type', {
         type: 'string',
-        demandOption: true,
         description:
-          'rsa:1024..4096 | ec:prime256v1|secp384r1|secp521r1|brainpoolP256r1|brainpoolP384r1|brainpoolP512r1|secp256k1 | aes:128|192|256',
+          'rsa:1024..4096 | ec:prime256v1|secp384r1|secp521r1|brainpoolP256r1|brainpoolP384r1|brainpoolP512r1|secp256k1 | aes:128|192|256 (also as --type TYPE)',
       })
       .option('id', { type: 'string', description: 'PKCS#15 / PKCS#11 ID in hex (default: SHA-1 of the public key, as OpenSC)' })
       .option('label', { type: 'string', description: 'key label' })
@@ -32,8 +31,8 @@ const generate = defineCommand({
         description:
           'allowed algorithm ids in hex, comma-separated (tag 91, §4); omit for no restriction. Without 92 the key cannot be wrapped',
       })
-      .example('schsm keys generate --type ec:prime256v1 --label signer', 'P-256 key, lowest free reference')
-      .example('schsm keys generate --type rsa:2048 --id 01 --label web', 'RSA-2048 with ID 01')
+      .example('schsm keys generate ec:prime256v1 --label signer', 'P-256 key, lowest free reference')
+      .example('schsm keys generate rsa:2048 --id 01 --label web', 'RSA-2048 with ID 01 (--type rsa:2048 works too)')
       .strict(),
   handler: async (args, ctx) => (await import('./run-generate.ts')).runKeysGenerate(args, ctx),
 });

@@ -17,7 +17,7 @@ import { keyRef, parseAlgorithmList, parseHexId } from './key-ref.ts';
 import { formatKeyId } from '../../../card/key-id.ts';
 
 export interface GenerateArgs extends CardArgs, PinArgs {
-  readonly type: string;
+  readonly type?: string | undefined;
   readonly id?: string | undefined;
   readonly label?: string | undefined;
   readonly ref?: number | undefined;
@@ -29,6 +29,7 @@ function typeOf(g: GeneratedKey): string {
 }
 
 function spec(args: GenerateArgs): ReturnType<typeof parseKeyType> {
+  if (args.type === undefined) throw new UsageError('name the key type: schsm keys generate TYPE', 'e.g. ec:prime256v1, rsa:2048, aes:256');
   try {
     return parseKeyType(args.type);
   } catch (err) {
