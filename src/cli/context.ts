@@ -55,3 +55,14 @@ export interface CliContext {
 export function line(write: (text: string) => void, text = ''): void {
   write(`${text}\n`);
 }
+
+/**
+ * `ctx` with some members replaced. The copy keeps property descriptors (the default context's stdin is
+ * a lazy getter that a spread would call) and stays spreadable (`{ ...ctx }` sees every member).
+ */
+export function contextWith(ctx: CliContext, overrides: Partial<CliContext>): CliContext {
+  const view = Object.defineProperties({}, Object.getOwnPropertyDescriptors(ctx)) as CliContext;
+  for (const [key, value] of Object.entries(overrides))
+    Object.defineProperty(view, key, { value, enumerable: true, writable: false, configurable: true });
+  return view;
+}

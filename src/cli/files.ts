@@ -11,7 +11,7 @@ import { FileFormatError } from '../card/formats/errors.ts';
 import { FileExistsError, SchsmError } from '../transport/errors.ts';
 import { fileErrorText } from '../transport/fs-errors.ts';
 import { writeSecretFile as writeSecret } from '../transport/secret-file.ts';
-import type { CliContext } from './context.ts';
+import { contextWith, type CliContext } from './context.ts';
 import { UsageError } from './exit-codes.ts';
 
 /** `-` names stdin (an input) or stdout (an output) wherever a file is read or written (issue 11 item 6). */
@@ -25,10 +25,7 @@ const stdinTaken = new WeakSet<object>();
  * stdout, so the report (and the --json document) goes to stderr.
  */
 export function reportContext(ctx: CliContext, file: string | undefined): CliContext {
-  if (file !== STDIO) return ctx;
-  const view = Object.create(ctx) as CliContext; // not a spread: the default context's stdin is a lazy getter
-  Object.defineProperty(view, 'stdout', { value: ctx.stderr });
-  return view;
+  return file === STDIO ? contextWith(ctx, { stdout: ctx.stderr }) : ctx;
 }
 
 /** Write raw bytes on stdout (the output file `-`). */

@@ -2,7 +2,7 @@ import yargs, { type Argv } from 'yargs';
 import { SCHSM_VERSION } from '../transport/version.ts';
 import type { CommandDef, GlobalArgs } from './command.ts';
 import { COMMANDS } from './commands/index.ts';
-import { line, type CliContext } from './context.ts';
+import { contextWith, line, type CliContext } from './context.ts';
 import { commandWords, findCommandTypo, typoMessage } from './command-typo.ts';
 import { jsonRequested, reportError, reportUsage } from './error-report.ts';
 import { EXIT, EXIT_CODES_HELP } from './exit-codes.ts';
@@ -52,13 +52,16 @@ function register(y: Argv<GlobalArgs>, def: CommandDef, ctx: CliContext, done: (
     },
     handler: async (args) => {
       if (def.handler === undefined) return;
+      let wroteStdout = false;
+      const watched = watchStdout(ctx, () => (wroteStdout = true));
       try {
         if (args.redact === false) line(ctx.stderr, NO_REDACT_WARNING);
         await enableDebug(args.verbose, args.redact !== false, ctx);
-        const code = await def.handler(args, ctx);
+        const code = await def.handler(args, watched);
         done(code ?? EXIT.OK);
       } catch (error) {
-        done(reportError(error, ctx, { verbose: args.verbose > 0, json: args.json }));
+        // a command that already printed its own document (apdu/run --json: the exchanges, ok: false) keeps it alone
+        done(reportError(error, ctx, { verbose: args.verbose > 0, json: args.json && !wroteStdout }));
       }
     },
   });
@@ -81,6 +84,21 @@ const dashOut = (v: unknown): unknown => (v === DASH ? '-' : Array.isArray(v) ? 
 
 function restoreDash(args: Record<string, unknown>): void {
   for (const [k, v] of Object.entries(args)) args[k] = dashOut(v);
+}
+
+/** The context with `onWrite` called at every stdout write (text or bytes). */
+function watchStdout(ctx: CliContext, onWrite: () => void): CliContext {
+  const stdout = (t: string): void => {
+    onWrite();
+    ctx.stdout(t);
+  };
+  const bytes = ctx.stdoutBytes;
+  if (bytes === undefined) return contextWith(ctx, { stdout });
+  const stdoutBytes = (b: Uint8Array): void => {
+    onWrite();
+    bytes(b);
+  };
+  return contextWith(ctx, { stdout, stdoutBytes });
 }
 
 /** Printed once when a command runs with --no-redact. */
