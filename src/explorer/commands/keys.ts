@@ -82,8 +82,8 @@ const KEY_TYPES = [
 
 const generate: Subcommand = {
   name: 'generate',
-  args: 'TYPE [--label L] [--ref N] [--id HEX] [--force]  (or --type TYPE)',
-  help: 'generate a key on the card (rsa:2048, ec:prime256v1, aes:256 …) with an OpenSC-style PRKD',
+  args: 'TYPE [--label L] [--ref N] [--id HEX] [--force]',
+  help: 'generate a key on the card (rsa:2048, ec:prime256v1, aes:256 …) with an OpenSC-style PRKD; also --type TYPE',
   timeoutMs: 600_000,
   complete: (_s, i, partial) =>
     i === 0 ? completeWords(KEY_TYPES, partial) : completeWords(['--label', '--ref', '--id', '--force'], partial),
