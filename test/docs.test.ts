@@ -20,7 +20,7 @@ function run(cmd: string, args: readonly string[], env: NodeJS.ProcessEnv = {}):
 test('README: the command table is what the definitions give (npm run docs rewrites it)', (t) => {
   const readme = readText(README);
   t.is(readme, readmeWithTable(readme));
-  t.regex(readme, /\| `schsm keys generate` \| generate a key pair \(or AES key\) on the card/);
+  t.regex(readme, /\| `schsm keys generate \[type\]` \| generate a key pair \(or AES key\) on the card/);
   t.regex(readme, /\| `schsm random <bytes>` \| random bytes from the card's RNG/);
   t.notRegex(readme, /command-reference:begin/, 'the full reference moved out of README');
 });
@@ -54,7 +54,7 @@ test('groff reads the man page without a warning; man shows every command with i
   }
   t.regex(page, /--signature-format der\|raw\n\s+ECDSA: DER SEQUENCE\{r,s\} \(OpenSSL\) or raw r‖s \(PKCS#11\) \(default: "der"\)/);
   t.regex(page, /--ref number\n\s+key reference \(1\.\.255\), as `schsm keys list` shows it \(required\)/);
-  t.regex(page, /schsm keys generate --type ec:prime256v1 --label signer\n\s+P-256 key, lowest free reference/);
+  t.regex(page, /schsm keys generate ec:prime256v1 --label signer\n\s+P-256 key, lowest free reference/);
   t.regex(page, /-r, --reader string\n\s+PC\/SC reader: name/);
   t.regex(page, /--redact, --no-redact\n/);
   t.regex(page, /^ {7}4\s+refused\s+to\s+protect\s+the\s+card\s+or\s+your\s+files/m); // groff justifies: spaces vary

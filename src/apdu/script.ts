@@ -122,6 +122,8 @@ export function parseApduText(text: string): ParsedApdu {
     if (mayCarrySecret(text))
       throw new ScriptError(`${withoutQuotes(e.message)} (the APDU is not repeated: it may carry a PIN, SO-PIN or key share)`);
     if (e instanceof ScriptError) throw e;
+    // a message that already quotes the text it failed on (fromHex's) is not followed by the text again
+    if (/"[^"]*"/.test(e.message)) throw new ScriptError(e.message);
     throw new ScriptError(`${e.message} (in ${shown(text.trim())})`);
   }
 }
@@ -154,6 +156,12 @@ function parseApduTextUnchecked(text: string): ParsedApdu {
     const bytes = fromHex(compact);
     if (bytes.length >= 4) return withExpect({ bytes }, expect);
     if (colons >= 2) throw new ScriptError(`${shown(compact)}: a hexdump APDU needs at least 4 bytes (CLA INS P1 P2)`);
+    // `00 B0 00`, three separate bytes, is a whole APDU missing a byte, not "INS P1P2" (written `B0 0000`)
+    const groups = rest.trim().split(/\s+/);
+    if (colons === 0 && bytes.length === 3 && groups.length === 3)
+      throw new ScriptError(
+        `${shown(rest.trim())}: 3 bytes are not an APDU (CLA INS P1 P2 needs 4); the structured form INS P1P2 is written with P1P2 together, e.g. B0 0000`,
+      );
   }
   const command = parseStructured(compact);
   return withExpect({ bytes: encodeCommand(command), command }, expect);

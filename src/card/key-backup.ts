@@ -14,6 +14,11 @@ import { keyReferences } from './keys.ts';
 import { unwrapKey } from './commands/unwrap-key.ts';
 import { wrapKey } from './commands/wrap-key.ts';
 import type { WrappedKeyFile } from './formats/wrapped-key-file.ts';
+import { DkekError } from './errors.ts';
+import { KcvMismatchError, MacError } from './formats/errors.ts';
+import { decodeKeyBlob } from './formats/key-blob.ts';
+import { toHex } from '../apdu/hex.ts';
+import { queryDkekStatus } from './commands/import-dkek-share.ts';
 import type { CardSession } from './session.ts';
 
 const fidOf = (prefix: number, ref: number): number => (prefix << 8) | ref;
@@ -67,7 +72,28 @@ export async function importWrappedKey(
         'choose a free reference, or replace (deletes them first)',
       );
   }
-  await unwrapKey(card, ref, file.blob);
+  await unwrapDiagnosed(card, ref, file.blob);
   if (file.prkd !== undefined) await replaceFile(card, fidOf(FID_PREFIX.PRKD, ref), file.prkd, { force: true });
   if (file.certificate !== undefined) await replaceFile(card, fidOf(FID_PREFIX.EE_CERTIFICATE, ref), file.certificate, { force: true });
+}
+
+/**
+ * UNWRAP KEY, and when the card refuses the blob (one status word for a foreign DKEK and for a bad MAC,
+ * §3.18), tell the two apart by the KCVs (issue 11 item 11): the blob's KCV is this device's → the blob
+ * is damaged (only its MAC can have failed), not a question of DKEK shares.
+ */
+async function unwrapDiagnosed(card: CardSession, ref: number, blob: Uint8Array): Promise<void> {
+  try {
+    await unwrapKey(card, ref, blob);
+  } catch (err) {
+    if (!(err instanceof DkekError) || err.reason !== 'kcv-mismatch') throw err;
+    const status = await queryDkekStatus(card);
+    const blobKcv = toHex(decodeKeyBlob(blob).kcv);
+    if (status.kcvHidden) throw err;
+    if (status.kcv !== blobKcv) throw new KcvMismatchError(blobKcv, status.kcv);
+    throw new MacError(
+      `the backup is damaged: its KCV ${blobKcv} is this device's DKEK, but the card refused the key blob (its MAC does not verify)`,
+      'run `schsm backup verify FILE --share …` to check it offline, and restore from another copy; the DKEK shares are right',
+    );
+  }
 }

@@ -27,7 +27,7 @@ export function exitOnClosedPipe(streams: readonly Writable[], exit: Exit = proc
  * error synchronously, but emits it only once the event loop turns), so a long synchronous loop of
  * writes stops at the first one that fails instead of formatting the rest of a 1 GB trace for nobody.
  */
-export function pipeWriter(stream: Writable, exit: Exit = process.exit): (text: string) => void {
+export function pipeWriter(stream: Writable, exit: Exit = process.exit): (text: string | Uint8Array) => void {
   return (text) => {
     stream.write(text);
     if (isClosedPipe(stream.errored)) exit(0);

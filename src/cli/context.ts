@@ -39,6 +39,8 @@ export interface CardSource {
 /** Everything a command may touch of the outside world; tests pass their own. */
 export interface CliContext {
   readonly stdout: (text: string) => void;
+  /** Raw bytes on stdout (an output file named `-`); without it they are written as latin1 text. */
+  readonly stdoutBytes?: (bytes: Uint8Array) => void;
   readonly stderr: (text: string) => void;
   readonly stdin: NodeJS.ReadableStream;
   readonly env: Readonly<Record<string, string | undefined>>;
@@ -63,4 +65,15 @@ export interface CliContext {
 /** Writes a line (adds the newline). */
 export function line(write: (text: string) => void, text = ''): void {
   write(`${text}\n`);
+}
+
+/**
+ * `ctx` with some members replaced. The copy keeps property descriptors (the default context's stdin is
+ * a lazy getter that a spread would call) and stays spreadable (`{ ...ctx }` sees every member).
+ */
+export function contextWith(ctx: CliContext, overrides: Partial<CliContext>): CliContext {
+  const view = Object.defineProperties({}, Object.getOwnPropertyDescriptors(ctx)) as CliContext;
+  for (const [key, value] of Object.entries(overrides))
+    Object.defineProperty(view, key, { value, enumerable: true, writable: false, configurable: true });
+  return view;
 }

@@ -69,6 +69,7 @@ export function defaultContext(): CliContext {
   exitOnClosedPipe([process.stdout, process.stderr]);
   return {
     stdout: pipeWriter(process.stdout),
+    stdoutBytes: pipeWriter(process.stdout),
     stderr: pipeWriter(process.stderr),
     // a getter: process.stdin builds a stream (and loads net/tty) on first access, which most commands never make
     get stdin() {

@@ -8,6 +8,7 @@ export const EXIT = {
   NO_CARD: 3, // PC/SC service, reader or card unavailable
   REFUSED: 4, // refused to protect the card or your files (PIN guard, missing --yes/--reader, --force needed)
   INTERNAL: 70, // a bug in schsm
+  INTERRUPTED: 130, // Ctrl-C at a prompt (128 + SIGINT, as a shell reports it)
 } as const;
 
 /** What each exit code means, as `schsm --help` and the man page say it. */
@@ -21,6 +22,7 @@ export const EXIT_MEANINGS: readonly (readonly [code: number, meaning: string])[
     'refused to protect the card or your files: a PIN try that could block it (--allow-last-try), an erase (--yes), an existing file (--force), several cards and none named (--reader)',
   ],
   [EXIT.INTERNAL, 'internal error (please report)'],
+  [EXIT.INTERRUPTED, 'interrupted at a prompt (Ctrl-C); nothing was done with the input'],
 ];
 
 export const EXIT_CODES_HELP = ['Exit codes:', ...EXIT_MEANINGS.map(([code, meaning]) => `${String(code).padStart(3)}  ${meaning}`)].join(
@@ -55,6 +57,7 @@ export function exitCodeFor(error: unknown): number {
   if (!(error instanceof SchsmError)) return EXIT.INTERNAL;
   const code = error.code;
   if (USAGE_CODES.has(code)) return EXIT.USAGE;
+  if (code === 'ERR_SCHSM_INTERRUPTED') return EXIT.INTERRUPTED;
   if (REFUSED_CODES.has(code)) return EXIT.REFUSED;
   if (
     code.startsWith('ERR_SCHSM_PCSC') ||

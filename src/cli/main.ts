@@ -1,24 +1,11 @@
 import yargs, { type Argv } from 'yargs';
-import { SchsmError } from '../transport/errors.ts';
 import { SCHSM_VERSION } from '../transport/version.ts';
 import type { CommandDef, GlobalArgs } from './command.ts';
 import { COMMANDS } from './commands/index.ts';
-import { line, type CliContext } from './context.ts';
-import { EXIT, EXIT_CODES_HELP, exitCodeFor } from './exit-codes.ts';
-import { createStyle } from './style.ts';
-
-/** Print an error the way every schsm command does: message, hint, and the stack only with -v. */
-export function reportError(error: unknown, ctx: CliContext, verbose: boolean): number {
-  const s = createStyle(ctx.color);
-  if (error instanceof SchsmError) {
-    line(ctx.stderr, `${s.red('error:')} ${error.message}`);
-    if (error.hint !== undefined) line(ctx.stderr, `${s.dim('hint:')} ${error.hint}`);
-  } else {
-    line(ctx.stderr, `${s.red('internal error:')} ${error instanceof Error ? error.message : String(error)}`);
-  }
-  if (verbose && error instanceof Error && error.stack !== undefined) line(ctx.stderr, s.dim(error.stack));
-  return exitCodeFor(error);
-}
+import { contextWith, line, type CliContext } from './context.ts';
+import { commandWords, findCommandTypo, typoMessage } from './command-typo.ts';
+import { jsonRequested, reportError, reportUsage } from './error-report.ts';
+import { EXIT, EXIT_CODES_HELP } from './exit-codes.ts';
 
 /** The options every command accepts (`schsm --help` lists them; completion and the man page read them from here too). */
 export function globalOptions(y: Argv): Argv<GlobalArgs> {
@@ -60,21 +47,58 @@ function register(y: Argv<GlobalArgs>, def: CommandDef, ctx: CliContext, done: (
     builder: (sub: Argv<GlobalArgs>) => {
       let b = def.builder(sub) as Argv<GlobalArgs>;
       for (const child of def.subcommands ?? []) b = register(b, child, ctx, done);
-      if (def.subcommands !== undefined) b = b.demandCommand(1, `${def.command}: name a subcommand (see --help)`);
+      if (def.subcommands !== undefined) b = b.demandCommand(1, `${def.command}: name a subcommand`);
       return b.strict();
     },
     handler: async (args) => {
       if (def.handler === undefined) return;
+      let wroteStdout = false;
+      const watched = watchStdout(ctx, () => (wroteStdout = true));
       try {
         if (args.redact === false) line(ctx.stderr, NO_REDACT_WARNING);
         await enableDebug(args.verbose, args.redact !== false, ctx);
-        const code = await def.handler(args, ctx);
+        const code = await def.handler(args, watched);
         done(code ?? EXIT.OK);
       } catch (error) {
-        done(reportError(error, ctx, args.verbose > 0));
+        // a command that already printed its own document (apdu/run --json: the exchanges, ok: false) keeps it alone
+        done(reportError(error, ctx, { verbose: args.verbose > 0, json: args.json && !wroteStdout }));
       }
     },
   });
+}
+
+/**
+ * `-` (stdin or stdout) is a word like any other for schsm, but not for yargs: it reads `--in -` as
+ * "--in '' and a word -" and drops `-` from a variadic positional (`dkek import-share - …`). So `-` is
+ * parsed as this stand-in (no command-line word can hold a NUL) and turned back into `-` before any
+ * handler sees it.
+ */
+const DASH = '\u0000-';
+
+function dashIn(argv: readonly string[]): string[] {
+  const end = argv.indexOf('--');
+  return argv.map((a, i) => (a === '-' && (end < 0 || i < end) ? DASH : a));
+}
+
+const dashOut = (v: unknown): unknown => (v === DASH ? '-' : Array.isArray(v) ? v.map(dashOut) : v);
+
+function restoreDash(args: Record<string, unknown>): void {
+  for (const [k, v] of Object.entries(args)) args[k] = dashOut(v);
+}
+
+/** The context with `onWrite` called at every stdout write (text or bytes). */
+function watchStdout(ctx: CliContext, onWrite: () => void): CliContext {
+  const stdout = (t: string): void => {
+    onWrite();
+    ctx.stdout(t);
+  };
+  const bytes = ctx.stdoutBytes;
+  if (bytes === undefined) return contextWith(ctx, { stdout });
+  const stdoutBytes = (b: Uint8Array): void => {
+    onWrite();
+    bytes(b);
+  };
+  return contextWith(ctx, { stdout, stdoutBytes });
 }
 
 /** Printed once when a command runs with --no-redact. */
@@ -108,10 +132,31 @@ export function withoutStrayWords(text: string, argv: readonly string[]): string
   });
 }
 
+/** Commands named by the user but with no subcommand: the help is the answer, then the error. */
+const NO_COMMAND = /^(name a command|\S+: name a subcommand)/;
+
+/**
+ * A command line yargs could not parse: one line saying what was wrong and where help is (a mistyped
+ * command with the closest name), the JSON document with --json; the help text only when no command
+ * was named at all (`schsm`, `schsm keys`).
+ */
+function reportParseFailure(argv: readonly string[], failure: Error, output: string, ctx: CliContext): number {
+  const json = jsonRequested(argv);
+  const typo = findCommandTypo(argv, COMMANDS);
+  if (typo !== undefined)
+    return reportUsage(ctx, typoMessage(typo), `schsm ${typo.path === '' ? '' : `${typo.path} `}--help lists them`, json);
+  const message = withoutStrayWords(failure.message, argv);
+  const help = output.endsWith(failure.message) ? output.slice(0, -failure.message.length).trimEnd() : output;
+  if (NO_COMMAND.test(message) && !json && help !== '') line(ctx.stderr, `${help}\n`);
+  const path = commandWords(argv, COMMANDS).path;
+  return reportUsage(ctx, message, `see schsm ${[...path, '--help'].join(' ')}`, json);
+}
+
 /** Run the CLI with `argv` (without node and script) and return the exit code. */
 export async function runCli(argv: readonly string[], ctx: CliContext): Promise<number> {
   let exitCode: number = EXIT.OK;
-  let y = globalOptions(yargs([...argv]))
+  let y = globalOptions(yargs(dashIn(argv)))
+    .middleware(restoreDash)
     .scriptName('schsm')
     .locale('en') // every text of schsm is English: no yargs strings in another language among them
     .usage('schsm — SmartCard-HSM driver, explorer, APDU tracer and simulator\n\nUsage: schsm <command> [options]')
@@ -120,7 +165,7 @@ export async function runCli(argv: readonly string[], ctx: CliContext): Promise<
     .help()
     .alias('h', 'help')
     .wrap(Math.min(110, process.stdout.columns ?? 100))
-    .demandCommand(1, 'name a command (schsm --help lists them)')
+    .demandCommand(1, 'name a command')
     .recommendCommands()
     .strict()
     .exitProcess(false);
@@ -128,15 +173,11 @@ export async function runCli(argv: readonly string[], ctx: CliContext): Promise<
 
   let output = '';
   let failure: Error | undefined;
-  await y.parseAsync([...argv], {}, (err: Error | undefined, _args: unknown, out: string) => {
-    output = out;
-    failure = err ?? undefined;
+  await y.parseAsync(dashIn(argv), {}, (err: Error | undefined, _args: unknown, out: string) => {
+    output = out.replaceAll(DASH, '-');
+    failure = err === null || err === undefined ? undefined : new Error(err.message.replaceAll(DASH, '-'));
   });
-  if (failure !== undefined) {
-    if (output !== '') line(ctx.stderr, withoutStrayWords(output, argv));
-    line(ctx.stderr, `error: ${withoutStrayWords(failure.message, argv)}`);
-    return EXIT.USAGE;
-  }
+  if (failure !== undefined) return reportParseFailure(argv, failure, output, ctx);
   if (output !== '') line(ctx.stdout, output);
   return exitCode;
 }

@@ -11,11 +11,18 @@ import { RefusedError, UsageError } from './exit-codes.ts';
 import { SchsmError } from '../transport/errors.ts';
 import { readTerminalLine, type RawInput } from '../explorer/hidden-line.ts';
 
-/** Ctrl-C / Ctrl-D at a secret prompt. */
+/**
+ * Ctrl-C / Ctrl-D at a secret prompt: nothing was done with the input. Ctrl-C is an interrupt (exit 130,
+ * as a shell reports SIGINT, code ERR_SCHSM_INTERRUPTED); Ctrl-D, the end of input, a refusal (exit 4).
+ */
 export class SecretInputAbortedError extends RefusedError {
   override name = 'SecretInputAbortedError';
-  constructor(what: string) {
-    super(`no ${what} entered (input cancelled)`, 'nothing was sent to the card');
+  constructor(what: string, key: 'ctrl-c' | 'ctrl-d' = 'ctrl-d') {
+    super(
+      `no ${what} entered (input cancelled)`,
+      'nothing was done with it',
+      key === 'ctrl-c' ? 'ERR_SCHSM_INTERRUPTED' : 'ERR_SCHSM_REFUSED',
+    );
   }
 }
 
@@ -52,7 +59,7 @@ export function canPrompt(ctx: CliContext): boolean {
  */
 export async function promptHidden(ctx: CliContext, prompt: string, what: string, echo = false): Promise<string> {
   const end = await readTerminalLine({ input: ctx.stdin as RawInput, write: ctx.stderr, prompt, echo });
-  if (end.kind === 'cancel') throw new SecretInputAbortedError(what);
+  if (end.kind === 'cancel') throw new SecretInputAbortedError(what, end.key);
   return end.text;
 }
 
@@ -180,7 +187,7 @@ export class SecretReader {
         }
         return first;
       } catch (err) {
-        if (attempt >= 3 || !(err instanceof SchsmError)) throw err;
+        if (attempt >= 3 || !(err instanceof SchsmError) || err instanceof SecretInputAbortedError) throw err;
         line(this.#ctx.stderr, `${err.message}; try again`);
       }
     }

@@ -10,6 +10,7 @@ import { verifyAuthenticatedRequest } from '../card/cvc-verify.ts';
 import { checkDeviceIdentity, parseDeviceCertificates, type SelfDescribedIdentity } from '../card/device-identity.ts';
 import { parseCd, parseDcod, parsePrkd, type CommonObjectAttributes } from '../card/pkcs15.ts';
 import { decodeTokenLabel } from '../card/token-info.ts';
+import { formatKeyId } from '../card/key-id.ts';
 
 const day = (d: Date | undefined): string => (d === undefined ? '-' : d.toISOString().slice(0, 10));
 const quoted = (s: string | undefined): string => (s === undefined ? '(none)' : JSON.stringify(s));
@@ -28,7 +29,7 @@ export function prkdLines(bytes: Uint8Array): string[] {
   return [
     `PRKD: ${kind}${d.size === undefined ? '' : `, ${d.size} bits`}`,
     ...common(d),
-    `ID:           ${toHex(d.id)}`,
+    `ID:           ${formatKeyId(d.id)}`,
     `usage:        ${d.usage.join(', ') || '-'}`,
     ...(d.accessFlags === undefined ? [] : [`access:       ${d.accessFlags.join(', ') || '-'}`]),
     `key ref:      ${d.keyReference ?? '(none)'}`,

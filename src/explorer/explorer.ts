@@ -4,6 +4,7 @@
  * decides between a PC/SC reader and the simulator), so this folder never imports PC/SC or sim/.
  */
 import { INPUT_LIMITS, InputTooLargeError, readBoundedFile, readBoundedStream } from '../transport/bounded-read.ts';
+import { fileErrorText } from '../transport/fs-errors.ts';
 import path from 'node:path';
 import type { Transport } from '../transport/transport.ts';
 import { COMMANDS } from './commands/index.ts';
@@ -56,7 +57,7 @@ async function scriptText(o: ExplorerOptions): Promise<{ text: string; name: str
     };
   } catch (err) {
     if (err instanceof InputTooLargeError) throw err;
-    throw new UsageError(`cannot read the script ${o.script}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    throw new UsageError(`script ${o.script}: ${fileErrorText(err)}`);
   }
 }
 

@@ -7,6 +7,7 @@ import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { InputTooLargeError, readBoundedFile } from '../transport/bounded-read.ts';
 import { FileExistsError, UsageError } from '../transport/errors.ts';
+import { fileErrorText } from '../transport/fs-errors.ts';
 import { writeSecretFile } from '../transport/secret-file.ts';
 import type { ExplorerSession } from './session.ts';
 
@@ -24,7 +25,7 @@ export async function writeLocalFile(session: ExplorerSession, file: string, dat
     await writeSecretFile(resolveLocal(session, file), data, { force, exists });
   } catch (err) {
     if (err instanceof FileExistsError) throw err;
-    throw new UsageError(`cannot write ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    throw new UsageError(`cannot write ${file}: ${fileErrorText(err)}`);
   }
 }
 
@@ -34,7 +35,7 @@ export async function readLocalFile(session: ExplorerSession, file: string, what
     return await readBoundedFile(resolveLocal(session, file), limit, { name: file, what });
   } catch (err) {
     if (err instanceof InputTooLargeError) throw err;
-    throw new UsageError(`cannot read the ${what} ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    throw new UsageError(`${what} ${file}: ${fileErrorText(err)}`);
   }
 }
 

@@ -8,11 +8,11 @@ test('schsm help keys generate prints what keys generate --help prints: usage, e
   const direct = await runCliCaptured(['keys', 'generate', '--help']);
   t.is(help.code, 0, help.stderr);
   t.is(help.stdout, direct.stdout);
-  t.regex(help.stdout, /^schsm keys generate\n/);
-  t.regex(help.stdout, /--type {2,}rsa:1024\.\.4096/);
+  t.regex(help.stdout, /^schsm keys generate \[type\]\n/);
+  t.regex(help.stdout, /Positionals:\n {2}type {2,}rsa:1024\.\.4096/);
   t.regex(help.stdout, /--label {2,}key label/);
   t.regex(help.stdout, /--reader {2,}PC\/SC reader/, 'the global options are part of a command reference');
-  t.regex(help.stdout, /Examples:\n {2}schsm keys generate --type ec:prime256v1 --label +P-256 key, lowest free reference\n +signer\n/);
+  t.regex(help.stdout, /Examples:\n {2}schsm keys generate ec:prime256v1 --label signer +P-256 key, lowest free reference\n/);
 });
 
 test('schsm help GROUP prints the group and then every subcommand in full; aliases are accepted', async (t) => {

@@ -111,5 +111,5 @@ test('reset, continued lines and exit', async (t) => {
 test('a missing script file is a usage error (exit 2)', async (t) => {
   const r = await runSchsm(['run', 'apdu/does-not-exist.apdu'], async () => cardTransport(createEchoCard()), root);
   t.is(r.code, 2);
-  t.regex(r.stderr, /cannot read APDU script apdu\/does-not-exist\.apdu/);
+  t.regex(r.stderr, /APDU script apdu\/does-not-exist\.apdu: no such file/);
 });

@@ -77,7 +77,7 @@ test('get writes FID.bin (0600) and refuses to overwrite without --force; put re
   t.true(sent(replaced.apdus, '00 E4 02 00 02 CF 10'), 'put deletes first, so no stale tail remains');
   t.deepEqual(readFileSync(path.join(dir, 'CF10.bin')), Buffer.from('AA', 'hex'));
   const missing = await explore(sim, [login, 'put CF11 nope.bin'], { cwd: dir });
-  t.regex(missing.stderr, /cannot read the file nope\.bin: ENOENT/);
+  t.regex(missing.stderr, /file nope\.bin: no such file/);
 });
 
 test('random N shows a hexdump of N card bytes or writes them (0600)', async (t) => {

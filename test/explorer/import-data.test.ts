@@ -39,7 +39,7 @@ test('keys import of a PKCS#12 file: checked KCV, label from the file, certifica
     { env },
   );
   t.is(r.code, 0, r.stderr);
-  t.regex(r.stdout, /key 1 imported from .*ec\.p12 \(PKCS#12\): EC prime256v1 "signer one", ID [0-9A-F]{40}, DKEK KCV 6C609824B9CA28EB/);
+  t.regex(r.stdout, /key 1 imported from .*ec\.p12 \(PKCS#12\): EC prime256v1 "signer one", ID [0-9a-f]{40}, DKEK KCV 6C609824B9CA28EB/);
   t.regex(r.stdout, /certificate CN=metadata signer, O=Federation stored in CE01/);
   t.regex(r.stdout, /key check: ECDSA-SHA256 signature over a random challenge verifies/);
   t.regex(r.stdout, /^ +1 +EC prime256v1 +signer one .* X\.509$/m);

@@ -28,12 +28,12 @@ test('keys generate and keys list', async (t) => {
     'keys list',
   ]);
   t.is(r.code, 0, r.stderr);
-  t.regex(r.stdout, /generated key 1: EC prime256v1 "signer", ID [0-9A-F]{40}/);
+  t.regex(r.stdout, /generated key 1: EC prime256v1 "signer", ID [0-9a-f]{40}/);
   t.regex(r.stdout, /CV request in CE01 \(stored by the card\), PRKD in C401/);
-  t.regex(r.stdout, /generated key 5: RSA 1024, ID 0A0B/);
+  t.regex(r.stdout, /generated key 5: RSA 1024, ID 0a0b/);
   t.regex(r.stdout, /generated key 2: AES 128 "wrapkey"/);
-  t.regex(r.stdout, /^ +1 +EC prime256v1 +signer +[0-9A-F]{40} +sign,signRecover,derive +CV request$/m);
-  t.regex(r.stdout, /^ +5 +RSA 1024 +0A0B +\S+ +CV request$/m);
+  t.regex(r.stdout, /^ +1 +EC prime256v1 +signer +[0-9a-f]{40} +sign,signRecover,derive +CV request$/m);
+  t.regex(r.stdout, /^ +5 +RSA 1024 +0a0b +\S+ +CV request$/m);
   t.regex(r.stdout, /^ +2 +AES 128 +wrapkey/m);
   // GENERATE ASYMMETRIC KEY PAIR 00 46 | key 01 | signed by 00 (§3.11)
   t.true(r.apdus.some((a) => a[0] === 0x00 && a[1] === 0x46 && a[2] === 0x01 && a[3] === 0x00));
@@ -86,7 +86,7 @@ test('keys sign: ECDSA and RSA signatures verify with node:crypto; --out writes 
   t.regex(noInput.stderr, /give the data to sign once/);
 });
 
-test('keys wrap and unwrap round-trip a key under the DKEK; delete asks, --force does not', async (t) => {
+test('keys wrap and unwrap round-trip a key under the DKEK; delete asks, --yes does not', async (t) => {
   const sim = await initialisedSim({ dkekShares: 0 });
   const dir = tempDir();
   const r = await explore(
@@ -102,7 +102,7 @@ test('keys wrap and unwrap round-trip a key under the DKEK; delete asks, --force
   const del = await explore(sim, [login, 'keys delete 1']);
   t.is(del.code, 1);
   t.regex(del.stderr, /key 1 "backup-me" \(CC01, C401, CE01\) not deleted/);
-  const gone = await explore(sim, [login, 'keys delete 1 --force', 'ls']);
+  const gone = await explore(sim, [login, 'keys delete --ref 1 --yes', 'ls']);
   t.is(gone.code, 0, gone.stderr);
   t.regex(gone.stdout, /deleted CC01, C401, CE01/);
   t.notRegex(gone.stdout.slice(gone.stdout.indexOf('FID')), /CC01|C401|CE01/);

@@ -102,6 +102,15 @@ test('find selects each FID of the range and lists those that exist', async (t) 
   t.regex(bad.stderr, /end CE00 is before start CE03/);
 });
 
+test('find over more than 4096 FIDs reports its progress on stderr after every 4096 (issue 11 item 12)', async (t) => {
+  const sim = await cardWithKey();
+  const r = await explore(sim, 'find C000 EFFF');
+  t.is(r.code, 0, r.stderr);
+  t.deepEqual(r.stderr.match(/^find: .*$/gm), ['find: C000..CFFF searched (33%), 4 found', 'find: C000..DFFF searched (66%), 4 found']);
+  t.regex(r.stdout, /4 file\(s\) found in C000\.\.EFFF/);
+  t.is((await explore(sim, 'find CE00 CEFF')).stderr, '', 'a short range stays quiet');
+});
+
 test('cat shows the hexdump and the decoded PRKD; cat without FID uses the current EF', async (t) => {
   const sim = await cardWithKey();
   const r = await explore(sim, ['cat C401', 'cat']);

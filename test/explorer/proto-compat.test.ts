@@ -23,9 +23,9 @@ test('keys derive SRC DST PARAM: the new key is d + PARAM mod n, proven, with PR
   const sim = await initialisedSim({ dkekShares: 0 });
   const r = await explore(sim, [login, 'keys generate ec:prime256v1 --label root', 'keys derive 1 4 0102 --label child', 'keys list']);
   t.is(r.code, 0, r.stderr);
-  t.regex(r.stdout, /derived key 4 from key 1: EC prime256v1 "child", ID [0-9A-F]{40}/);
+  t.regex(r.stdout, /derived key 4 from key 1: EC prime256v1 "child", ID [0-9a-f]{40}/);
   t.regex(r.stdout, /its signature verifies with Q \+ param·G computed on this computer; CV request in CE04, PRKD in C404/);
-  t.regex(r.stdout, /^ +4 +EC prime256v1 +child +[0-9A-F]{40} +sign,signRecover,derive +CV request$/m);
+  t.regex(r.stdout, /^ +4 +EC prime256v1 +child +[0-9a-f]{40} +sign,signRecover,derive +CV request$/m);
   t.is(scalar(sim.state.keys.get(4)?.material), (scalar(sim.state.keys.get(1)?.material) + 0x0102n) % P256_N);
   // 80 76 | source 01 | new 04 | Lc 03 | 98 0102 (§3.16, no Le)
   t.true(r.apdus.some((a) => Buffer.from(a).equals(Buffer.from(hex('80 76 01 04 03 98 01 02')))));

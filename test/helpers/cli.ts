@@ -7,6 +7,8 @@ import type { Transport } from '../../src/transport/transport.ts';
 export interface CliResult {
   readonly code: number;
   readonly stdout: string;
+  /** Raw bytes written on stdout (an output file named `-`), in order. */
+  readonly stdoutBytes: Buffer;
   readonly stderr: string;
   /** Every CardSource the command asked for. */
   readonly sources: readonly CardSource[];
@@ -34,10 +36,12 @@ export interface CliRunOptions {
 export async function runCliCaptured(argv: readonly string[], options: CliRunOptions = {}): Promise<CliResult> {
   let stdout = '';
   let stderr = '';
+  const raw: Buffer[] = [];
   const sources: CardSource[] = [];
   const stdin = options.stdinStream ?? new PassThrough().end(options.stdin ?? '');
   const ctx: CliContext = {
     stdout: (t) => void (stdout += t),
+    stdoutBytes: (b) => void raw.push(Buffer.from(b)),
     stderr: (t) => {
       stderr += t;
       options.onStderr?.(t);
@@ -54,7 +58,7 @@ export async function runCliCaptured(argv: readonly string[], options: CliRunOpt
     },
   };
   const code = await runCli(argv, ctx);
-  return { code, stdout, stderr, sources };
+  return { code, stdout, stdoutBytes: Buffer.concat(raw), stderr, sources };
 }
 
 /** `runCliCaptured` with `open` providing the card, in `cwd`. */

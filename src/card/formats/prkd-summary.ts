@@ -6,11 +6,12 @@
 import { decodeTlv, decodeTlvs } from '../../apdu/tlv.ts';
 import type { Tlv } from '../../apdu/tlv.ts';
 import { FileFormatError } from './errors.ts';
+import { formatKeyId } from '../key-id.ts';
 
 export interface PrkdSummary {
   readonly kind: 'rsa' | 'ec' | 'aes' | 'unknown';
   readonly label: string | undefined;
-  /** CommonKeyAttributes.iD, upper-case hex. */
+  /** CommonKeyAttributes.iD, lower-case hex (formatKeyId). */
   readonly id: string | undefined;
   readonly keyReference: number | undefined;
 }
@@ -33,7 +34,7 @@ export function summarizePrkd(bytes: Uint8Array): PrkdSummary {
     return {
       kind: KIND[top.tag] ?? 'unknown',
       label: label === undefined ? undefined : new TextDecoder().decode(label),
-      id: id === undefined ? undefined : Buffer.from(id).toString('hex').toUpperCase(),
+      id: id === undefined ? undefined : formatKeyId(id),
       keyReference: ref === undefined ? undefined : ref.reduce((v, b) => v * 256 + b, 0),
     };
   } catch (err) {

@@ -1,6 +1,7 @@
 /**
  * `find [start [end]]`: SELECT every FID in the range (default 0000..FFFF) and list those that exist,
- * as opensc-explorer does. Slow by nature (one APDU per FID); Ctrl-C stops it.
+ * as opensc-explorer does. Slow by nature (one APDU per FID); Ctrl-C stops it. A range over 4096 FIDs
+ * reports its progress on stderr after every 4096 (issue 11 item 12): 16 lines for the whole range.
  */
 import { selectFile } from '../../card/commands/select-file.ts';
 import { CardError, FileNotFoundError, KeyNotFoundError } from '../../card/errors.ts';
@@ -10,6 +11,9 @@ import { completeFid } from '../complete.ts';
 import { UsageError } from '../../transport/errors.ts';
 import { objectKind } from '../objects.ts';
 import type { ExplorerCommand } from '../types.ts';
+
+/** FIDs between two progress lines. */
+const PROGRESS_STEP = 0x1000;
 
 export const find: ExplorerCommand = {
   name: 'find',
@@ -30,6 +34,11 @@ export const find: ExplorerCommand = {
       // Let the terminal be read now and then (an in-process card never waits for I/O): Ctrl-C works.
       if ((fid & 0xff) === 0) await new Promise((resolve) => setImmediate(resolve));
       signal.throwIfAborted();
+      const done = fid - start; // FIDs searched before this one
+      if (end - start + 1 > PROGRESS_STEP && done > 0 && done % PROGRESS_STEP === 0) {
+        const pct = Math.floor((100 * done) / (end - start + 1));
+        session.io.err(`find: ${fidHex(start)}..${fidHex(fid - 1)} searched (${pct}%), ${found} found\n`);
+      }
       try {
         const fi = await selectFile(card, fid);
         session.print(`${session.style.cyan(fidHex(fid))}  ${objectKind(fid).padEnd(20)}  ${fi.size === undefined ? '?' : fi.size}`);

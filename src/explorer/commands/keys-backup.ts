@@ -1,29 +1,27 @@
 /**
- * `keys wrap REF FILE [--force]` and `keys unwrap REF FILE [--force]`: key backup under the DKEK in
+ * `keys wrap FILE --ref N [--force]` and `keys unwrap FILE --ref N [--force]` (also REF FILE): key backup under the DKEK in
  * sc-hsm-tool's wrapped-key file format (§9.2), via card/key-backup.ts. The file is written 0600.
  */
 import { INPUT_LIMITS } from '../../transport/bounded-read.ts';
 import { buildWrappedKeyFile, parseWrappedKeyFile } from '../../card/formats/wrapped-key-file.ts';
 import { exportWrappedKey, importWrappedKey } from '../../card/key-backup.ts';
-import { arity, parseArgs } from '../args.ts';
+import { parseArgs } from '../args.ts';
 import { completePath, readLocalFile, writeLocalFile } from '../local-files.ts';
 import type { Subcommand } from '../types.ts';
-import { keyRefArg } from './key-ref.ts';
+import { refAndFile } from './key-ref.ts';
 
 const pathAt1 = (session: Parameters<typeof completePath>[0], i: number, partial: string): string[] =>
   i === 1 ? completePath(session, partial) : [];
 
 export const keyWrap: Subcommand = {
   name: 'wrap',
-  args: 'REF FILE [--force]',
+  args: 'FILE --ref N [--force]',
   maxWords: 2,
-  help: 'export a key encrypted under the DKEK (sc-hsm-tool --wrap-key format, mode 0600)',
+  help: 'export a key encrypted under the DKEK (sc-hsm-tool --wrap-key format, mode 0600); also REF FILE',
   complete: pathAt1,
   async run(session, tokens) {
-    const args = parseArgs(tokens, { force: 'boolean' });
-    arity(args, 2, 2, 'keys wrap REF FILE [--force]');
-    const ref = keyRefArg(args.positional[0]);
-    const file = args.positional[1] ?? '';
+    const args = parseArgs(tokens, { force: 'boolean', ref: 'string' });
+    const { ref, file } = refAndFile(args, 'keys wrap FILE --ref N [--force]');
     const card = await session.card();
     const wrapped = await card.exclusive(() => exportWrappedKey(card, ref));
     const bytes = buildWrappedKeyFile(wrapped);
@@ -41,15 +39,15 @@ export const keyWrap: Subcommand = {
 
 export const keyUnwrap: Subcommand = {
   name: 'unwrap',
-  args: 'REF FILE [--force]',
+  args: 'FILE --ref N [--force]',
   maxWords: 2,
-  help: 'import a wrapped key with its PRKD and certificate (--force replaces an existing key REF)',
+  help: 'import a wrapped key with its PRKD and certificate (--force replaces an existing key N); also REF FILE',
   complete: pathAt1,
   async run(session, tokens) {
-    const args = parseArgs(tokens, { force: 'boolean' });
-    arity(args, 2, 2, 'keys unwrap REF FILE [--force]');
-    const ref = keyRefArg(args.positional[0]);
-    const file = parseWrappedKeyFile(await readLocalFile(session, args.positional[1] ?? '', 'wrapped-key file', INPUT_LIMITS.wrappedKey));
+    const args = parseArgs(tokens, { force: 'boolean', ref: 'string' });
+    const where = refAndFile(args, 'keys unwrap FILE --ref N [--force]');
+    const ref = where.ref;
+    const file = parseWrappedKeyFile(await readLocalFile(session, where.file, 'wrapped-key file', INPUT_LIMITS.wrappedKey));
     const card = await session.card();
     await card.exclusive(() => importWrappedKey(card, ref, file, { replace: args.flags.has('force') }));
     await session.refreshFids().catch(() => undefined);

@@ -15,7 +15,7 @@ import { wipeKeyBlobKey } from '../../card/formats/private-key-der.ts';
 import { occupiedObjects } from '../../card/key-backup.ts';
 import { buildKeyImport, importKeyBlob, proofText } from '../../card/key-import.ts';
 import { freeKeyReference, keyReferences } from '../../card/keys.ts';
-import { fromHex, toHex } from '../../apdu/hex.ts';
+import { fromHex } from '../../apdu/hex.ts';
 import { readPrivateFile } from '../../transport/private-file.ts';
 import { RefusedError, UsageError } from '../../transport/errors.ts';
 import { arity, parseArgs, type ParsedArgs } from '../args.ts';
@@ -24,6 +24,7 @@ import { completePath, readLocalFile, resolveLocal } from '../local-files.ts';
 import type { ExplorerSession } from '../session.ts';
 import type { Subcommand } from '../types.ts';
 import { keyRefArg } from './key-ref.ts';
+import { formatKeyId } from '../../card/key-id.ts';
 
 const SPEC = {
   ref: 'string',
@@ -133,7 +134,7 @@ export const keyImport: Subcommand = {
       const proof = await card.exclusive(() => importKeyBlob(card, built, { replace: args.flags.has('force') }));
       await session.refreshFids().catch(() => undefined);
       session.print(
-        `key ${ref} imported from ${file} (${key.source}): ${key.kind.toUpperCase()} ${key.curve?.name ?? key.bits}${built.label === undefined ? '' : ` ${JSON.stringify(built.label)}`}, ID ${toHex(built.id)}, DKEK KCV ${built.kcv}`,
+        `key ${ref} imported from ${file} (${key.source}): ${key.kind.toUpperCase()} ${key.curve?.name ?? key.bits}${built.label === undefined ? '' : ` ${JSON.stringify(built.label)}`}, ID ${formatKeyId(built.id)}, DKEK KCV ${built.kcv}`,
       );
       if (key.certificate !== undefined)
         session.print(`  certificate ${key.certificate.subject} stored in CE${ref.toString(16).padStart(2, '0').toUpperCase()}`);

@@ -3,20 +3,21 @@
  * composed from card/keys.ts, generate-key.ts, sign-message.ts and key-backup.ts (no second
  * implementation). They use the PIN state of the shell: `verify user` first.
  */
-import { fromHex, hex2, hex4, toHex } from '../../apdu/hex.ts';
+import { fromHex, hex2, hex4 } from '../../apdu/hex.ts';
 import { deleteKey, describeKey, listKeys, type KeyInfo } from '../../card/keys.ts';
 import { deriveKey } from '../../card/derive-key.ts';
 import { generateKey, parseKeyType } from '../../card/generate-key.ts';
 import { arity, parseArgs } from '../args.ts';
-import { keyRefArg } from './key-ref.ts';
+import { keyRefArg, refOption } from './key-ref.ts';
 import { completeWords } from '../complete.ts';
-import { RefusedError } from '../../transport/errors.ts';
+import { RefusedError, UsageError } from '../../transport/errors.ts';
 import { family } from '../family.ts';
 import type { ExplorerSession } from '../session.ts';
 import type { Subcommand } from '../types.ts';
 import { keySign } from './keys-sign.ts';
 import { keyUnwrap, keyWrap } from './keys-backup.ts';
 import { keyImport } from './keys-import.ts';
+import { formatKeyId } from '../../card/key-id.ts';
 import { keyRequest, keySelfSign } from './keys-cert.ts';
 
 function typeText(k: KeyInfo): string {
@@ -30,7 +31,7 @@ function printKeys(session: ExplorerSession, keys: readonly KeyInfo[]): void {
     String(k.ref).padStart(3),
     typeText(k),
     k.label ?? '',
-    k.id === undefined ? '' : toHex(k.id),
+    k.id === undefined ? '' : formatKeyId(k.id),
     k.usage.join(',') || '-',
     k.certificate === 'cv-request' ? 'CV request' : k.certificate === 'x509' ? 'X.509' : '-',
   ]);
@@ -83,14 +84,20 @@ const KEY_TYPES = [
 const generate: Subcommand = {
   name: 'generate',
   args: 'TYPE [--label L] [--ref N] [--id HEX] [--force]',
-  help: 'generate a key on the card (rsa:2048, ec:prime256v1, aes:256 …) with an OpenSC-style PRKD',
+  help: 'generate a key on the card (rsa:2048, ec:prime256v1, aes:256 …) with an OpenSC-style PRKD; also --type TYPE',
   timeoutMs: 600_000,
   complete: (_s, i, partial) =>
     i === 0 ? completeWords(KEY_TYPES, partial) : completeWords(['--label', '--ref', '--id', '--force'], partial),
   async run(session, tokens) {
-    const args = parseArgs(tokens, { label: 'string', ref: 'string', id: 'string', force: 'boolean' });
-    arity(args, 1, 1, 'keys generate TYPE [--label L] [--ref N] [--id HEX] [--force]');
-    const type = parseKeyType(args.positional[0] ?? '');
+    const args = parseArgs(tokens, { label: 'string', ref: 'string', id: 'string', force: 'boolean', type: 'string' });
+    const typeOption = args.values.get('type');
+    arity(
+      args,
+      typeOption === undefined ? 1 : 0,
+      typeOption === undefined ? 1 : 0,
+      'keys generate TYPE [--label L] [--ref N] [--id HEX] [--force]',
+    );
+    const type = parseKeyType(typeOption ?? args.positional[0] ?? '');
     const ref = args.values.get('ref');
     const id = args.values.get('id');
     const label = args.values.get('label');
@@ -104,7 +111,7 @@ const generate: Subcommand = {
     });
     await session.refreshFids().catch(() => undefined);
     session.print(
-      `generated key ${k.ref}: ${k.kind.toUpperCase()} ${k.curve ?? k.size}${k.label === undefined ? '' : ` ${JSON.stringify(k.label)}`}, ID ${toHex(k.id)}`,
+      `generated key ${k.ref}: ${k.kind.toUpperCase()} ${k.curve ?? k.size}${k.label === undefined ? '' : ` ${JSON.stringify(k.label)}`}, ID ${formatKeyId(k.id)}`,
     );
     if (k.request !== undefined)
       session.print(
@@ -134,7 +141,7 @@ const derive: Subcommand = {
     });
     await session.refreshFids().catch(() => undefined);
     session.print(
-      `derived key ${k.ref} from key ${k.sourceRef}: EC ${k.curve}${k.label === undefined ? '' : ` ${JSON.stringify(k.label)}`}, ID ${toHex(k.id)}`,
+      `derived key ${k.ref} from key ${k.sourceRef}: EC ${k.curve}${k.label === undefined ? '' : ` ${JSON.stringify(k.label)}`}, ID ${formatKeyId(k.id)}`,
     );
     session.print(
       k.check === 'verified'
@@ -146,18 +153,19 @@ const derive: Subcommand = {
 
 const del: Subcommand = {
   name: 'delete',
-  args: 'REF [--force]',
-  help: 'delete a key with its PRKD and certificate (asks first; --force does not)',
+  args: '--ref N [--yes]',
+  help: 'delete a key with its PRKD and certificate (asks first; --yes does not); also REF',
   async run(session, tokens) {
-    const args = parseArgs(tokens, { force: 'boolean' });
-    arity(args, 1, 1, 'keys delete REF [--force]');
-    const ref = keyRefArg(args.positional[0]);
+    const args = parseArgs(tokens, { yes: 'boolean', ref: 'string', force: 'boolean' });
+    if (args.flags.has('force'))
+      throw new UsageError('keys delete takes --yes to confirm', '--force only overwrites files: keys delete --ref N --yes');
+    const ref = refOption(args, 'keys delete --ref N [--yes]');
     const card = await session.card();
-    if (!args.flags.has('force')) {
+    if (!args.flags.has('yes')) {
       const k = await describeKey(card, ref);
       const what = `key ${ref}${k.label === undefined ? '' : ` ${JSON.stringify(k.label)}`} (CC${hex2(ref)}, C4${hex2(ref)}, CE${hex2(ref)})`;
       if (!(await session.confirm(`delete ${what}? It cannot be undone without a wrapped backup.`))) {
-        throw new RefusedError(`${what} not deleted`, `confirm at the prompt, or add --force: keys delete ${ref} --force`);
+        throw new RefusedError(`${what} not deleted`, `confirm at the prompt, or add --yes: keys delete --ref ${ref} --yes`);
       }
     }
     const gone = await deleteKey(card, ref);

@@ -26,7 +26,10 @@ export const apduCommand = defineCommand({
       })
       .example('schsm apdu 00A4040C0BE82B0601040181C31F0201', 'SELECT the SmartCard-HSM applet (whole APDU in hex)')
       .example('schsm apdu 00A40400:E82B0601040181C31F0201/00 0020 0081=63CX', 'SELECT, then the user-PIN status; expect 63Cx')
-      .example('schsm apdu 84/0000 --short-only', 'GET CHALLENGE of 65536 bytes as Le 00 + GET RESPONSE')
+      .example(
+        'schsm apdu 00A4040C0BE82B0601040181C31F0201 8058/0000 --short-only',
+        'ENUMERATE OBJECTS with Le 00; a list over 256 bytes comes by GET RESPONSE',
+      )
       .epilogue(
         [
           'APDU forms: whole APDU in hex (spaces or colons allowed), or structured [CLA]INS[P1P2][:DATA][/LE]:',

@@ -3,7 +3,7 @@ import { describeStatusWord, formatSw } from '../../../apdu/status-words.ts';
 import { isGuardedCommand } from '../../../apdu/guard.ts';
 import { toHex } from '../../../apdu/hex.ts';
 import { line, type CliContext } from '../../context.ts';
-import { EXIT, RefusedError } from '../../exit-codes.ts';
+import { EXIT, RefusedError, UsageError } from '../../exit-codes.ts';
 import { printJson } from '../../output.ts';
 import { openApduSession, type ApduArgs } from './session.ts';
 
@@ -40,6 +40,19 @@ export function refusalAt(err: unknown, where: string): RefusedError {
 }
 
 /**
+ * `schsm apdu 00 B0 00`: single bytes as separate words are one APDU split by the shell (it would send
+ * three 1-byte INS forms), refused before anything is sent; several APDUs are several words, each more
+ * than one byte or in the structured form (`84/08 84/08`).
+ */
+function checkNotSplit(apdus: readonly string[]): void {
+  if (apdus.length < 2 || !apdus.every((a) => /^[0-9a-fA-F]{2}$/.test(a.trim()))) return;
+  throw new UsageError(
+    `${apdus.length} single bytes (${apdus.join(' ')}) as separate APDUs: is it one APDU the shell split?`,
+    `quote a whole APDU ("00 B0 00 00"); a one-byte INS form carries its Le (84/08)`,
+  );
+}
+
+/**
  * `schsm apdu APDU…`: parse every argument first (a typo never sends half the list), then send them
  * in order through the channel; stop at the first unmet expectation (exit 1) or at the first APDU the
  * safety guard refuses (exit 4, nothing of it sent). `reset` as an argument resets. An APDU is repeated
@@ -47,6 +60,7 @@ export function refusalAt(err: unknown, where: string): RefusedError {
  */
 export async function runApdu(args: ApduCommandArgs, ctx: CliContext): Promise<number> {
   const show = args.redact === false;
+  checkNotSplit(args.apdus);
   const steps = args.apdus.map((text) => {
     if (text.trim().toLowerCase() === 'reset') return 'reset' as const;
     const apdu = parseApduText(text);

@@ -10,7 +10,7 @@ import { verifyBackup, type BackupVerification } from '../../../card/formats/bac
 import type { GlobalArgs } from '../../command.ts';
 import { line, type CliContext } from '../../context.ts';
 import { EXIT, UsageError } from '../../exit-codes.ts';
-import { readInputFile } from '../../files.ts';
+import { inFile, readInputFile } from '../../files.ts';
 import { field, printJson } from '../../output.ts';
 import { startProgress } from '../../progress.ts';
 import { SecretReader } from '../../secret-input.ts';
@@ -38,7 +38,7 @@ async function openShares(ctx: CliContext, args: BackupVerifyArgs): Promise<Uint
     });
     const progress = startProgress(ctx, `decrypting ${name}`);
     try {
-      shares.push(await decryptDkekShare(files[i] ?? new Uint8Array(0), pw, { onProgress: (f) => progress.update(f) }));
+      shares.push(await inFile(name, () => decryptDkekShare(files[i] ?? new Uint8Array(0), pw, { onProgress: (f) => progress.update(f) })));
     } finally {
       progress.done();
     }
@@ -74,7 +74,7 @@ function reportLines(file: string, v: BackupVerification): string[] {
     out.push(
       field(
         'PRKD',
-        `${v.prkd.label === undefined ? 'no label' : `label "${v.prkd.label}"`}, ID ${v.prkd.id?.toLowerCase() ?? '?'}, key ref ${v.prkd.keyReference ?? '?'}`,
+        `${v.prkd.label === undefined ? 'no label' : `label "${v.prkd.label}"`}, ID ${v.prkd.id ?? '?'}, key ref ${v.prkd.keyReference ?? '?'}`,
       ),
     );
   if (v.certificate !== undefined) {
@@ -124,7 +124,7 @@ export async function runBackupVerify(args: BackupVerifyArgs, ctx: CliContext): 
   const shares = await openShares(ctx, args);
   let result: BackupVerification;
   try {
-    result = verifyBackup({ file, shares });
+    result = await inFile(args.file, () => verifyBackup({ file, shares }));
   } finally {
     for (const s of shares) s.fill(0);
   }

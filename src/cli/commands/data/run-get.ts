@@ -3,7 +3,7 @@ import { findDataObject, listDataObjects, readDataObject } from '../../../card/d
 import { withCard, type CardArgs } from '../../card-session.ts';
 import { line, type CliContext } from '../../context.ts';
 import { EXIT } from '../../exit-codes.ts';
-import { checkWritable, writeSecretFile } from '../../files.ts';
+import { checkWritable, reportContext, writeSecretFile } from '../../files.ts';
 import { printJson } from '../../output.ts';
 import { withLogin, type PinArgs } from '../../pin-options.ts';
 import { SecretReader } from '../../secret-input.ts';
@@ -26,14 +26,15 @@ export async function runDataGet(args: DataGetArgs, ctx: CliContext): Promise<nu
   });
   try {
     if (args.out !== undefined) await writeSecretFile(ctx, args.out, data, args.force === true);
+    const report = reportContext(ctx, args.out);
     if (args.json === true)
-      printJson(ctx, {
+      printJson(report, {
         object: objectName(object),
         size: data.length,
         out: args.out ?? null,
         ...(args.out === undefined ? { data: toHex(data) } : {}),
       });
-    else if (args.out !== undefined) line(ctx.stdout, `${data.length} bytes of ${objectName(object)} written to ${args.out}`);
+    else if (args.out !== undefined) line(report.stdout, `${data.length} bytes of ${objectName(object)} written to ${args.out}`);
     else line(ctx.stdout, toHex(data));
   } finally {
     if (object.private) data.fill(0);

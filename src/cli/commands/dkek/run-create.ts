@@ -14,7 +14,7 @@ import { formatColonHex, formatShareId } from '../../../card/formats/threshold-t
 import type { GlobalArgs } from '../../command.ts';
 import { line, type CliContext } from '../../context.ts';
 import { EXIT, UsageError } from '../../exit-codes.ts';
-import { checkWritable, writeSecretFile } from '../../files.ts';
+import { checkWritable, reportContext, writeSecretFile } from '../../files.ts';
 import { field, printJson } from '../../output.ts';
 import { startProgress } from '../../progress.ts';
 import { SecretReader } from '../../secret-input.ts';
@@ -86,13 +86,14 @@ export async function runCreateShare(args: CreateShareArgs, ctx: CliContext): Pr
     const file = await derive(ctx, share, password);
     await writeSecretFile(ctx, args.file, file, force);
     const kcv = formatKcv(dkekKcv(share));
+    const report = reportContext(ctx, args.file);
     if (args.json === true)
-      printJson(ctx, { file: args.file, shareKcv: kcv, passwordShares: split === undefined ? null : splitJson(split) });
+      printJson(report, { file: args.file, shareKcv: kcv, passwordShares: split === undefined ? null : splitJson(split) });
     else {
-      if (split !== undefined) await presentShares(ctx, reader, split);
-      line(ctx.stdout, field('DKEK share file', `${args.file} (mode 0600)`));
-      line(ctx.stdout, field('KCV of this share', `${kcv} (the device KCV if it is the only share)`));
-      line(ctx.stdout, `keep the file and its password apart; print it with: openssl base64 -in ${args.file}`);
+      if (split !== undefined) await presentShares(report, reader, split);
+      line(report.stdout, field('DKEK share file', `${args.file} (mode 0600)`));
+      line(report.stdout, field('KCV of this share', `${kcv} (the device KCV if it is the only share)`));
+      line(report.stdout, `keep the file and its password apart; print it with: openssl base64 -in ${args.file}`);
     }
     return EXIT.OK;
   } finally {

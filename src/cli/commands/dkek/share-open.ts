@@ -13,7 +13,7 @@ import { reconstructPassword } from '../../../card/formats/threshold.ts';
 import type { ShareIdBase } from '../../../card/formats/threshold-text.ts';
 import { line, type CliContext } from '../../context.ts';
 import { UsageError } from '../../exit-codes.ts';
-import { readInputFile } from '../../files.ts';
+import { inFile, readInputFile } from '../../files.ts';
 import { startProgress } from '../../progress.ts';
 import { canPrompt, type SecretReader } from '../../secret-input.ts';
 import { parseShareFileText, readShares } from './threshold-io.ts';
@@ -127,7 +127,8 @@ export async function openShareFiles(
 ): Promise<Uint8Array[]> {
   const shares: Uint8Array[] = [];
   try {
-    for (const [i, file] of files.entries()) shares.push(await openShareFile(ctx, reader, args, i, file));
+    for (const [i, file] of files.entries())
+      shares.push(await inFile(args.files[i] ?? '', () => openShareFile(ctx, reader, args, i, file)));
     return shares;
   } catch (err) {
     for (const s of shares) s.fill(0);

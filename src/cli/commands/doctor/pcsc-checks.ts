@@ -56,7 +56,8 @@ export async function surveyPcsc(readerSelector: string | undefined): Promise<Pc
   }
   for (const r of readers) {
     if (!r.cardPresent) {
-      findings.push(finding('card', 'info', `no card (${r.state.join(', ') || 'no state'})`, undefined, r.name));
+      if (readerSelector === undefined)
+        findings.push(finding('card', 'info', `no card (${r.state.join(', ') || 'no state'})`, undefined, r.name));
       continue;
     }
     const id = await identifyAtr(r.atr);
@@ -66,6 +67,16 @@ export async function surveyPcsc(readerSelector: string | undefined): Promise<Pc
     );
   }
   const cards = readers.filter((r) => r.cardPresent);
-  if (cards.length === 0) findings.push(finding('card', 'fail', 'no card in any reader', 'insert the card or plug in the token'));
+  if (cards.length === 0 && readerSelector !== undefined && readers[0] !== undefined)
+    findings.push(
+      finding(
+        'card',
+        'fail',
+        `reader "${readers[0].name}" has no card`,
+        'insert the card into it, or name another reader (`schsm readers` lists them and their cards)',
+        readers[0].name,
+      ),
+    );
+  else if (cards.length === 0) findings.push(finding('card', 'fail', 'no card in any reader', 'insert the card or plug in the token'));
   return { findings, cards, unavailable: cards.length === 0 };
 }

@@ -14,16 +14,15 @@ const list = defineCommand({
 });
 
 const generate = defineCommand({
-  command: 'generate',
+  command: 'generate [type]',
   describe: 'generate a key pair (or AES key) on the card and describe it in PKCS#15 like OpenSC',
   needsCard: true,
   builder: (y) =>
     withPinOptions(y)
-      .option('type', {
+      .positional('type', {
         type: 'string',
-        demandOption: true,
         description:
-          'rsa:1024..4096 | ec:prime256v1|secp384r1|secp521r1|brainpoolP256r1|brainpoolP384r1|brainpoolP512r1|secp256k1 | aes:128|192|256',
+          'rsa:1024..4096 | ec:prime256v1|secp384r1|secp521r1|brainpoolP256r1|brainpoolP384r1|brainpoolP512r1|secp256k1 | aes:128|192|256 (also as --type TYPE)',
       })
       .option('id', { type: 'string', description: 'PKCS#15 / PKCS#11 ID in hex (default: SHA-1 of the public key, as OpenSC)' })
       .option('label', { type: 'string', description: 'key label' })
@@ -37,9 +36,9 @@ const generate = defineCommand({
         type: 'number',
         description: "key domain of the new key (tag 92): wrapped under that domain's KEK; the domain must be in use and complete",
       })
-      .example('schsm keys generate --type ec:prime256v1 --label signer', 'P-256 key, lowest free reference')
-      .example('schsm keys generate --type ec:prime256v1 --domain 1', 'a key in key domain 1')
-      .example('schsm keys generate --type rsa:2048 --id 01 --label web', 'RSA-2048 with ID 01')
+      .example('schsm keys generate ec:prime256v1 --label signer', 'P-256 key, lowest free reference')
+      .example('schsm keys generate ec:prime256v1 --domain 1', 'a key in key domain 1')
+      .example('schsm keys generate rsa:2048 --id 01 --label web', 'RSA-2048 with ID 01 (--type rsa:2048 works too)')
       .strict(),
   handler: async (args, ctx) => (await import('./run-generate.ts')).runKeysGenerate(args, ctx),
 });

@@ -1,5 +1,4 @@
 /** What `keys import` prints: the key as read, the DKEK check, and per device where the key went and its proof. */
-import { toHex } from '../../../apdu/hex.ts';
 import { algorithmNames } from '../../../card/formats/algorithm-names.ts';
 import type { ImportedKey } from '../../../card/formats/imported-key.ts';
 import { type KeyImport, proofText } from '../../../card/key-import.ts';
@@ -7,6 +6,7 @@ import type { KeyProof } from '../../../card/key-proof.ts';
 import { line, type CliContext } from '../../context.ts';
 import { field, printJson } from '../../output.ts';
 import type { ImportDevice } from './import-devices.ts';
+import { formatKeyId } from '../../../card/key-id.ts';
 
 export interface DeviceResult {
   readonly device: ImportDevice;
@@ -38,7 +38,7 @@ export function printKeySummary(ctx: CliContext, r: Omit<ImportReport, 'results'
   line(ctx.stdout, field('Key', keyText(k)));
   if (r.built.fingerprint !== undefined) line(ctx.stdout, field('Public key SHA-256', r.built.fingerprint));
   line(ctx.stdout, field('Label', r.built.label === undefined ? '(none)' : JSON.stringify(r.built.label)));
-  line(ctx.stdout, field('ID', toHex(r.built.id).toLowerCase()));
+  line(ctx.stdout, field('ID', formatKeyId(r.built.id)));
   line(ctx.stdout, field('Certificate', k.certificate === undefined ? 'none' : `${k.certificate.subject} (stored in CExx with the key)`));
   line(ctx.stdout, field('Allowed algorithms', algorithmNames(r.built.allowedAlgorithms).join(', ')));
   line(ctx.stdout, field('DKEK KCV', `${r.built.kcv}${devices > 0 ? ' (the shares match every device)' : ' (no device checked)'}`));
@@ -54,7 +54,7 @@ export function printJsonReport(ctx: CliContext, r: ImportReport): void {
     bits: k.bits,
     curve: k.curve?.name ?? null,
     label: r.built.label ?? null,
-    id: r.built.id,
+    id: formatKeyId(r.built.id),
     publicKeyFingerprint: r.built.fingerprint ?? null,
     certificate: k.certificate === undefined ? null : { subject: k.certificate.subject, issuer: k.certificate.issuer },
     allowedAlgorithms: Array.from(r.built.allowedAlgorithms, (a) => a.toString(16).padStart(2, '0').toUpperCase()),

@@ -1,7 +1,8 @@
 /** How `schsm keys list` shows a key: readable lines like pkcs15-tool -D, and the --json object. */
-import { hex2, toHex } from '../../../apdu/hex.ts';
+import { hex2 } from '../../../apdu/hex.ts';
 import type { KeyInfo } from '../../../card/keys.ts';
 import { spkiDer, spkiFingerprint } from '../../../card/formats/public-key.ts';
+import { formatKeyId } from '../../../card/key-id.ts';
 
 /** "RSA 2048", "EC prime256v1", "AES 256". */
 export function typeText(k: KeyInfo): string {
@@ -21,7 +22,7 @@ export function keyLines(k: KeyInfo): string[] {
   const out = [`${kind} ${k.ref} (0x${hex2(k.ref)}): ${typeText(k)}${k.label === undefined ? '' : ` "${k.label}"`}`];
   const row = (label: string, value: string): void => void out.push(`  ${label.padEnd(14)}: ${value}`);
   row('Key ref', `${k.ref} (0x${hex2(k.ref)})`);
-  if (k.id !== undefined) row('ID', toHex(k.id).toLowerCase());
+  if (k.id !== undefined) row('ID', formatKeyId(k.id));
   if (k.usage.length > 0) row('Usage', k.usage.join(', '));
   if (k.description === undefined) row('PRKD', `none (no C4${hex2(k.ref)}: invisible to PKCS#11)`);
   const fp = fingerprint(k);
@@ -43,7 +44,7 @@ export function keyJson(k: KeyInfo): unknown {
     size: k.size ?? null,
     curve: k.curve ?? null,
     label: k.label ?? null,
-    id: k.id === undefined ? null : toHex(k.id).toLowerCase(),
+    id: k.id === undefined ? null : formatKeyId(k.id),
     usage: k.usage,
     certificate: k.certificate ?? null,
     publicKeyFingerprint: fingerprint(k) ?? null,

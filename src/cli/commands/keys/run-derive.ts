@@ -3,7 +3,6 @@
  * exclusive section: DERIVE EC KEY, a CV request signed by the new key and checked with the public key
  * computed on this computer (Q + param·G), the request into CE<DST> and a PRKD into C4<DST>.
  */
-import { toHex } from '../../../apdu/hex.ts';
 import { deriveKey, plannedDerivation, type DerivedKey } from '../../../card/derive-key.ts';
 import { occupiedObjects } from '../../../card/key-backup.ts';
 import { InvalidArgumentError } from '../../../card/host-errors.ts';
@@ -15,6 +14,7 @@ import { field, printJson } from '../../output.ts';
 import { withLogin, type PinArgs } from '../../pin-options.ts';
 import { SecretReader } from '../../secret-input.ts';
 import { keyRef, parseHexId } from './key-ref.ts';
+import { formatKeyId } from '../../../card/key-id.ts';
 
 export interface DeriveArgs extends CardArgs, PinArgs {
   readonly ref: number;
@@ -81,7 +81,7 @@ export async function runKeysDerive(args: DeriveArgs, ctx: CliContext): Promise<
       kind: 'ec',
       curve: d.curve,
       size: d.size,
-      id: toHex(d.id).toLowerCase(),
+      id: formatKeyId(d.id),
       label: d.label ?? null,
       publicKeyFingerprint: fp,
       publicKeyPem: d.publicKey.export({ type: 'spki', format: 'pem' }).toString(),
@@ -91,7 +91,7 @@ export async function runKeysDerive(args: DeriveArgs, ctx: CliContext): Promise<
   }
   line(ctx.stdout, field('Key reference', `${d.ref} (derived from key ${d.sourceRef})`));
   line(ctx.stdout, field('Type', `EC ${d.curve}`));
-  line(ctx.stdout, field('ID', toHex(d.id).toLowerCase()));
+  line(ctx.stdout, field('ID', formatKeyId(d.id)));
   if (d.label !== undefined) line(ctx.stdout, field('Label', d.label));
   line(ctx.stdout, field('Public key SHA-256', fp));
   line(ctx.stdout, field('Check', checkText(d)));

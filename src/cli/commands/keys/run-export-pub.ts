@@ -2,7 +2,7 @@ import { exportPublicKey } from '../../../card/keys.ts';
 import { withCard, type CardArgs } from '../../card-session.ts';
 import { line, type CliContext } from '../../context.ts';
 import { EXIT, UsageError } from '../../exit-codes.ts';
-import { checkWritable, writePublicFile } from '../../files.ts';
+import { checkWritable, reportContext, writePublicFile } from '../../files.ts';
 import { printJson } from '../../output.ts';
 import { spkiDer, spkiFingerprint } from '../../../card/formats/public-key.ts';
 import { keyRef } from './key-ref.ts';
@@ -20,7 +20,8 @@ export async function runKeysExportPub(
   const der = spkiDer(key);
   const pem = key.export({ type: 'spki', format: 'pem' }).toString();
   if (args.out !== undefined) await writePublicFile(ctx, args.out, format === 'pem' ? pem : der, args.force === true);
-  if (args.json === true) printJson(ctx, { ref, file: args.out ?? null, format, fingerprint: spkiFingerprint(der), pem });
+  if (args.json === true)
+    printJson(reportContext(ctx, args.out), { ref, file: args.out ?? null, format, fingerprint: spkiFingerprint(der), pem });
   else if (args.out === undefined) ctx.stdout(pem);
   else line(ctx.stderr, `public key of key ${ref} written to ${args.out} (${format.toUpperCase()}, SHA-256 ${spkiFingerprint(der)})`);
   return EXIT.OK;

@@ -3,7 +3,6 @@
  * PRKD into C4xx, §3.11, §5.2) in one exclusive section. RSA generation takes seconds to minutes on a
  * real card: a ticking progress line shows on a terminal.
  */
-import { toHex } from '../../../apdu/hex.ts';
 import { generateKey, parseKeyType, type GeneratedKey } from '../../../card/generate-key.ts';
 import { spkiDer, spkiFingerprint } from '../../../card/formats/public-key.ts';
 import { SchsmError } from '../../../transport/errors.ts';
@@ -16,9 +15,10 @@ import { startTicker } from '../../progress.ts';
 import { SecretReader } from '../../secret-input.ts';
 import { domainArg } from '../domain/domain-view.ts';
 import { keyRef, parseAlgorithmList, parseHexId } from './key-ref.ts';
+import { formatKeyId } from '../../../card/key-id.ts';
 
 export interface GenerateArgs extends CardArgs, PinArgs {
-  readonly type: string;
+  readonly type?: string | undefined;
   readonly id?: string | undefined;
   readonly label?: string | undefined;
   readonly ref?: number | undefined;
@@ -31,6 +31,7 @@ function typeOf(g: GeneratedKey): string {
 }
 
 function spec(args: GenerateArgs): ReturnType<typeof parseKeyType> {
+  if (args.type === undefined) throw new UsageError('name the key type: schsm keys generate TYPE', 'e.g. ec:prime256v1, rsa:2048, aes:256');
   try {
     return parseKeyType(args.type);
   } catch (err) {
@@ -68,7 +69,7 @@ export async function runKeysGenerate(args: GenerateArgs, ctx: CliContext): Prom
       kind: g.kind,
       size: g.size,
       curve: g.curve ?? null,
-      id: toHex(g.id).toLowerCase(),
+      id: formatKeyId(g.id),
       label: g.label ?? null,
       publicKeyFingerprint: fp ?? null,
       domain: args.domain ?? null,
@@ -77,7 +78,7 @@ export async function runKeysGenerate(args: GenerateArgs, ctx: CliContext): Prom
   }
   line(ctx.stdout, field('Key reference', g.ref));
   line(ctx.stdout, field('Type', typeOf(g)));
-  line(ctx.stdout, field('ID', toHex(g.id).toLowerCase()));
+  line(ctx.stdout, field('ID', formatKeyId(g.id)));
   if (g.label !== undefined) line(ctx.stdout, field('Label', g.label));
   if (args.domain !== undefined) line(ctx.stdout, field('Key domain', args.domain));
   if (fp !== undefined) line(ctx.stdout, field('Public key SHA-256', fp));

@@ -3,7 +3,7 @@
  * (sign-message.ts), right after VERIFY in the same exclusive section; then check the signature with
  * the key's public key (from CExx) before writing it, so a wrong key or mechanism never yields a file.
  */
-import { INPUT_LIMITS, readBoundedStream } from '../../../transport/bounded-read.ts';
+import { INPUT_LIMITS } from '../../../transport/bounded-read.ts';
 import { hex2 } from '../../../apdu/hex.ts';
 import { curveOfKey } from '../../../card/cvc-key.ts';
 import { ecdsaDerToRaw } from '../../../card/formats/ecdsa-signature.ts';
@@ -16,7 +16,7 @@ import type { KeyObject } from 'node:crypto';
 import { withDevice, type CardArgs } from '../../card-session.ts';
 import { line, type CliContext } from '../../context.ts';
 import { EXIT, UsageError } from '../../exit-codes.ts';
-import { checkWritable, readInputFile, writePublicFile } from '../../files.ts';
+import { checkWritable, readInputFile, readStdin, reportContext, writePublicFile } from '../../files.ts';
 import { printJson } from '../../output.ts';
 import { withLogin, type PinArgs } from '../../pin-options.ts';
 import { SecretReader } from '../../secret-input.ts';
@@ -56,7 +56,7 @@ async function readMessage(ctx: CliContext, args: SignArgs): Promise<Uint8Array>
   if (args.in !== '-') return readInputFile(ctx, args.in, 'input file', INPUT_LIMITS.signInput);
   if (args.pinStdin === true)
     throw new UsageError('--in - and --pin-stdin both want stdin', 'pass the PIN with --pin-env VAR or the prompt');
-  return readBoundedStream(ctx.stdin, INPUT_LIMITS.signInput, { name: '<stdin>', what: 'input file' });
+  return readStdin(ctx, 'input file', INPUT_LIMITS.signInput);
 }
 
 function encodeSignature(sig: Uint8Array, mech: MessageMechanism, key: KeyObject | undefined, format: 'der' | 'raw'): Uint8Array {
@@ -81,8 +81,9 @@ export async function runKeysSign(args: SignArgs, ctx: CliContext): Promise<numb
   const out = encodeSignature(sig, mech, key, args.signatureFormat ?? 'der');
   await writePublicFile(ctx, args.out, out, args.force === true);
   const check = verified === true ? 'verified with the public key' : 'not checked (no public key or prepared input)';
+  const out2 = reportContext(ctx, args.out);
   if (args.json === true)
-    printJson(ctx, { ref, mechanism: mech.name, in: args.in, out: args.out, bytes: out.length, verified: verified ?? null });
-  else line(ctx.stdout, `signed ${args.in} with key ${ref} (${mech.name}): ${out.length}-byte signature in ${args.out}, ${check}`);
+    printJson(out2, { ref, mechanism: mech.name, in: args.in, out: args.out, bytes: out.length, verified: verified ?? null });
+  else line(out2.stdout, `signed ${args.in} with key ${ref} (${mech.name}): ${out.length}-byte signature in ${args.out}, ${check}`);
   return EXIT.OK;
 }

@@ -24,7 +24,7 @@ import { KcvMismatchError } from '../../../card/formats/errors.ts';
 import { withDevice, type CardArgs } from '../../card-session.ts';
 import { line, type CliContext } from '../../context.ts';
 import { EXIT, RefusedError } from '../../exit-codes.ts';
-import { readInputFile } from '../../files.ts';
+import { inFile, readInputFile } from '../../files.ts';
 import { printJson } from '../../output.ts';
 import { withLogin, type PinArgs } from '../../pin-options.ts';
 import { SecretReader } from '../../secret-input.ts';
@@ -63,7 +63,8 @@ export async function runKeysUnwrap(
 ): Promise<number> {
   const ref = keyRef(args.ref);
   const wanted = domainArg(args.domain);
-  const file = parseWrappedKeyFile(await readInputFile(ctx, args.file, 'wrapped-key file', INPUT_LIMITS.wrappedKey));
+  const bytes = await readInputFile(ctx, args.file, 'wrapped-key file', INPUT_LIMITS.wrappedKey);
+  const file = await inFile(args.file, () => parseWrappedKeyFile(bytes));
   for (const w of file.warnings) line(ctx.stderr, `warning: ${args.file}: ${w}`);
   const blob = decodeKeyBlob(file.blob);
   const blobKcv = toHex(blob.kcv);

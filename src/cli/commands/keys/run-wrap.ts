@@ -11,7 +11,7 @@ import { exportWrappedKey } from '../../../card/key-backup.ts';
 import { withDevice, type CardArgs } from '../../card-session.ts';
 import { line, type CliContext } from '../../context.ts';
 import { EXIT } from '../../exit-codes.ts';
-import { checkWritable, writeSecretFile } from '../../files.ts';
+import { checkWritable, reportContext, writeSecretFile } from '../../files.ts';
 import { printJson } from '../../output.ts';
 import { withLogin, type PinArgs } from '../../pin-options.ts';
 import { SecretReader } from '../../secret-input.ts';
@@ -34,11 +34,12 @@ export async function runKeysWrap(args: CardArgs & PinArgs & { ref: number; file
     prkd: wrapped.prkd !== undefined,
     certificate: wrapped.certificate !== undefined,
   };
-  if (args.json === true) printJson(ctx, info);
+  const report = reportContext(ctx, args.file);
+  if (args.json === true) printJson(report, info);
   else {
-    line(ctx.stdout, `key ${ref} wrapped into ${args.file} (${bytes.length} bytes, mode 0600)`);
+    line(report.stdout, `key ${ref} wrapped into ${args.file} (${bytes.length} bytes, mode 0600)`);
     line(
-      ctx.stdout,
+      report.stdout,
       `  ${info.keyType}, DKEK KCV ${info.kcv}; PRKD ${info.prkd ? 'included' : 'absent'}, certificate ${info.certificate ? 'included' : 'absent'}`,
     );
   }

@@ -6,8 +6,8 @@ import { plainAnnotations } from '../../../trace/sm-annotate.ts';
 import { cardSource } from '../../command.ts';
 import { withDevice, type CardArgs } from '../../card-session.ts';
 import { line, type CliContext } from '../../context.ts';
-import { EXIT } from '../../exit-codes.ts';
-import { checkWritable, writeSecretFile } from '../../files.ts';
+import { EXIT, UsageError } from '../../exit-codes.ts';
+import { checkWritable, STDIO, writeSecretFile } from '../../files.ts';
 import { printJson } from '../../output.ts';
 import { askUserPin, verifyUserPin, type PinArgs } from '../../pin-options.ts';
 import { SecretReader } from '../../secret-input.ts';
@@ -20,6 +20,8 @@ export type SessionPinArgs = CardArgs & PinArgs & { readonly out: string };
  * to FILE (mode 0600, never over an existing file without --force). It is never printed.
  */
 export async function runPinSession(args: SessionPinArgs, ctx: CliContext): Promise<number> {
+  if (args.out === STDIO)
+    throw new UsageError('the session PIN is never printed: -o - (stdout) is refused', 'name a file; it is written with mode 0600');
   await checkWritable(ctx, args.out, args.force === true);
   const sessionPin = await withDevice(args, ctx, async (card) => {
     if (((card.applet.options ?? 0) & OPTION.SESSION_PIN) === 0)

@@ -3,7 +3,7 @@ import { getChallenge } from '../../../card/commands/get-challenge.ts';
 import { withCard, type CardArgs } from '../../card-session.ts';
 import { line, type CliContext } from '../../context.ts';
 import { EXIT, UsageError } from '../../exit-codes.ts';
-import { checkWritable, writeSecretFile } from '../../files.ts';
+import { checkWritable, reportContext, writeSecretFile } from '../../files.ts';
 import { printJson } from '../../output.ts';
 
 /** GET CHALLENGE `00 84 00 00 Le` in pieces of ≤ 1024 bytes (§3.19); output as lowercase hex or a 0600 file. */
@@ -14,7 +14,7 @@ export async function runRandom(args: CardArgs & { bytes: number; out?: string |
   const bytes = await withCard(args, ctx, (card) => card.exclusive(() => getChallenge(card, n)));
   if (args.out !== undefined) {
     await writeSecretFile(ctx, args.out, bytes, args.force === true);
-    if (args.json === true) printJson(ctx, { bytes: n, file: args.out });
+    if (args.json === true) printJson(reportContext(ctx, args.out), { bytes: n, file: args.out });
     else line(ctx.stderr, `${n} random bytes written to ${args.out}`);
   } else if (args.json === true) printJson(ctx, { bytes: n, hex: toHex(bytes).toLowerCase() });
   else line(ctx.stdout, toHex(bytes).toLowerCase());

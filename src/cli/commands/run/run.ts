@@ -1,10 +1,10 @@
-import path from 'node:path';
 import { apduForDisplay, parseScript, swMatches } from '../../../apdu/script.ts';
-import { INPUT_LIMITS, InputTooLargeError, readBoundedFile } from '../../../transport/bounded-read.ts';
+import { INPUT_LIMITS } from '../../../transport/bounded-read.ts';
 import { formatSw } from '../../../apdu/status-words.ts';
 import { isGuardedCommand } from '../../../apdu/guard.ts';
 import { line, type CliContext } from '../../context.ts';
-import { EXIT, UsageError } from '../../exit-codes.ts';
+import { EXIT } from '../../exit-codes.ts';
+import { readInputFile } from '../../files.ts';
 import { printJson } from '../../output.ts';
 import { openApduSession, type ApduArgs } from '../apdu/session.ts';
 import { expectationText, refusalAt, unmetText, type StepResult } from '../apdu/run.ts';
@@ -14,17 +14,9 @@ export interface RunScriptArgs extends ApduArgs {
   readonly file: string;
 }
 
+/** The script's text (`-`: stdin), bounded; a missing file is "APDU script X: no such file" (exit 2). */
 async function readScript(ctx: CliContext, file: string): Promise<string> {
-  try {
-    const bytes = await readBoundedFile(path.resolve(ctx.cwd, file), INPUT_LIMITS.script, { name: file, what: 'APDU script' });
-    return new TextDecoder().decode(bytes);
-  } catch (error) {
-    if (error instanceof InputTooLargeError) throw error;
-    throw new UsageError(
-      `cannot read APDU script ${file}: ${(error as Error).message}`,
-      'give the path of an .apdu file (see apdu/ for examples)',
-    );
-  }
+  return new TextDecoder().decode(await readInputFile(ctx, file, 'APDU script', INPUT_LIMITS.script));
 }
 
 /**

@@ -1,3 +1,4 @@
+import { fileErrorText } from '../../../transport/fs-errors.ts';
 import { loadTraceFile } from '../../../trace/load.ts';
 import { openTraceStream, type TraceStream } from '../../../trace/stream.ts';
 import type { TraceRecord } from '../../../trace/types.ts';
@@ -32,7 +33,7 @@ export function loadForCli(
 /** An unreadable file is a usage error (exit 2) naming it; anything else is passed on. */
 function readFailure(err: unknown, file: string): unknown {
   const code = (err as NodeJS.ErrnoException).code;
-  if (code === 'ENOENT' || code === 'EACCES' || code === 'EISDIR') return new UsageError(`cannot read the trace ${file}: ${code}`);
+  if (code === 'ENOENT' || code === 'EACCES' || code === 'EISDIR') return new UsageError(`trace ${file}: ${fileErrorText(err)}`);
   return err;
 }
 
