@@ -4,7 +4,9 @@
  * by chance in a trace, a key ID or a signature. The cards are built once through the card layer (not
  * the CLI under audit) and copied into each run's directory.
  */
-import { copyFileSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { createCipheriv, createPrivateKey } from 'node:crypto';
+import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { fromHex } from '../../src/apdu/hex.ts';
@@ -33,6 +35,13 @@ export const PEER_SHARE = fromHex('2c985a6791c0fcd6a3357cde8d56b46ed82b0dbf58fb8
 /** The share inside the threshold-protected share file, and that file's 8-byte password. */
 export const THRESHOLD_SHARE = fromHex('5ec12e75ec12e7a0d4b3c2a1f0e9d8c7b6a5948372615049382716a5b4c3d2e1');
 export const THRESHOLD_PASSWORD = fromHex('7a1c93e5b20f6d48');
+/** The password of the PKCS#12 file `keys import` reads (made by openssl in buildTemplates). */
+export const P12_PASSWORD = 'P12-Pass-9Hk3Wd5';
+/** An AES-256 key-encryption key (--kek-file) and the AES-256 key wrapped under it (RFC 3394, by node:crypto). */
+export const KEK = fromHex('9e37c1d85a0f4b62e8173dc4a96b2f05c7d31e8840b95fa26c0e7d3b19f4a857');
+export const AES_KEY = fromHex('a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f91');
+/** The private scalar of the PKCS#12 key, read back from openssl's key file when the templates are built. */
+let importedScalar: Uint8Array = new Uint8Array(0);
 /** Prime (2^64 - 59) and coefficient of the 2-of-3 split, fixed so the printouts are known. */
 const SPLIT = splitPassword(THRESHOLD_PASSWORD, 2, 3, { prime: 0xffffffffffffffc5n, coefficients: [0x3b9aca07d2f1e5c3n] });
 
@@ -62,10 +71,18 @@ export const SECRETS: readonly AuditSecret[] = [
     { name: `threshold share ${i + 1} value (as typed)`, bytes: ascii(formatColonHex(s.value)) },
     { name: `threshold share ${i + 1} value`, bytes: bigintToBytes(s.value, 8) },
   ]),
+  { name: 'PKCS#12 password', bytes: ascii(P12_PASSWORD) },
+  { name: 'key-encryption key', bytes: KEK },
+  { name: 'imported AES key', bytes: AES_KEY },
 ];
 
+/** Secrets only known once the templates exist: the private scalar of the PKCS#12 key. */
+export function lateSecrets(): readonly AuditSecret[] {
+  return importedScalar.length === 0 ? [] : [{ name: 'imported EC private key', bytes: importedScalar }];
+}
+
 /** Simulated cards the runs start from (state files, copied into each run). */
-export type CardName = 'fresh' | 'pending' | 'ready' | 'target' | 'session';
+export type CardName = 'fresh' | 'pending' | 'ready' | 'target' | 'session' | 'transport';
 
 export interface Templates {
   readonly dir: string;
@@ -93,6 +110,7 @@ export async function buildTemplates(dir: string): Promise<Templates> {
   const wrapped: Uint8Array[] = [];
   await card(at('fresh.json'), async () => undefined);
   await card(at('pending.json'), (c) => init(c, 1));
+  await card(at('transport.json'), (c) => init(c, 0, OPTION.RESET_RETRY_COUNTER_ENABLED | OPTION.TRANSPORT_PIN));
   await card(at('session.json'), (c) => init(c, 0, OPTION.RESET_RETRY_COUNTER_ENABLED | OPTION.SESSION_PIN));
   for (const name of ['ready.json', 'target.json'] as const)
     await card(at(name), async (c) => {
@@ -109,6 +127,30 @@ export async function buildTemplates(dir: string): Promise<Templates> {
   writeFileSync(at('shares.txt'), printouts.join('\n'), { mode: 0o600 });
   writeFileSync(at('key1.wrapped'), wrapped[0] ?? new Uint8Array(0), { mode: 0o600 });
   writeFileSync(at('msg.txt'), 'a message to sign\n');
+  // The PKCS#12 file: made by openssl (an independent tool), its bare key file removed afterwards.
+  const keyPem = at('p12-key.pem');
+  execFileSync('openssl', ['ecparam', '-genkey', '-name', 'prime256v1', '-noout', '-out', keyPem]);
+  execFileSync('openssl', ['req', '-x509', '-new', '-key', keyPem, '-subj', '/CN=audit import', '-days', '30', '-out', at('p12-cert.pem')]);
+  execFileSync('openssl', [
+    'pkcs12',
+    '-export',
+    '-inkey',
+    keyPem,
+    '-in',
+    at('p12-cert.pem'),
+    '-name',
+    'audit-import',
+    '-passout',
+    `pass:${P12_PASSWORD}`,
+    '-out',
+    at('signer.p12'),
+  ]);
+  const jwk = createPrivateKey(readFileSync(keyPem)).export({ format: 'jwk' });
+  importedScalar = new Uint8Array(Buffer.from(jwk.d ?? '', 'base64url'));
+  writeFileSync(keyPem, '');
+  writeFileSync(at('kek.bin'), KEK, { mode: 0o600 });
+  const wrap = createCipheriv('id-aes256-wrap', KEK, Buffer.from('a6a6a6a6a6a6a6a6', 'hex'));
+  writeFileSync(at('aes.wrapped'), Buffer.concat([wrap.update(AES_KEY), wrap.final()]), { mode: 0o600 });
   return {
     dir,
     cards: {
@@ -117,6 +159,7 @@ export async function buildTemplates(dir: string): Promise<Templates> {
       ready: at('ready.json'),
       target: at('target.json'),
       session: at('session.json'),
+      transport: at('transport.json'),
     },
     files: {
       'peer.pbe': at('peer.pbe'),
@@ -124,6 +167,9 @@ export async function buildTemplates(dir: string): Promise<Templates> {
       'shares.txt': at('shares.txt'),
       'key1.wrapped': at('key1.wrapped'),
       'msg.txt': at('msg.txt'),
+      'signer.p12': at('signer.p12'),
+      'kek.bin': at('kek.bin'),
+      'aes.wrapped': at('aes.wrapped'),
     },
   };
 }

@@ -19,7 +19,7 @@ import path from 'node:path';
 import { tmuxMissing } from '../explorer/tmux.ts';
 import { buildPackage } from '../helpers/package-build.ts';
 import { encodingsIn, partialEncodings, secretEncodings, type SecretEncoding } from '../helpers/secrets.ts';
-import { type AuditSecret, buildTemplates, SECRETS, type Templates } from './cards.ts';
+import { type AuditSecret, buildTemplates, lateSecrets, SECRETS, type Templates } from './cards.ts';
 import { EXPLORER_ROWS } from './explorer-rows.ts';
 import { CLI_ROWS } from './rows.ts';
 import { filesIn, readText, RECORD, runCliRow, runExplorerRow, type Mode, type RunOutput } from './run.ts';
@@ -66,7 +66,10 @@ function ttyAvailable(t: import('ava').ExecutionContext): boolean {
 
 /** Search everything the run left (for the secrets of cards.ts and those it `made`); check the modes of the secret files. */
 function audit(t: import('ava').ExecutionContext, r: RunOutput, redacted: readonly string[], made: readonly AuditSecret[] = []): void {
-  const all = [...FORMS, ...made.map((s) => ({ secret: s.name, forms: [...secretEncodings(s.bytes), ...partialEncodings(s.bytes)] }))];
+  const all = [
+    ...FORMS,
+    ...[...made, ...lateSecrets()].map((s) => ({ secret: s.name, forms: [...secretEncodings(s.bytes), ...partialEncodings(s.bytes)] })),
+  ];
   const texts: Record<string, string> = {};
   for (const [name, text] of Object.entries(r.streams)) texts[name] = r.typed.reduce((s, line) => s.split(line).join(''), text);
   for (const f of filesIn(r.dir)) {
