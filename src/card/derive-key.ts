@@ -30,7 +30,7 @@ import { DerivedKeyMismatchError, InvalidArgumentError } from './host-errors.ts'
 import { occupiedObjects } from './key-backup.ts';
 import { exportPublicKey, intrinsicKeyId } from './keys.ts';
 import { encodePrkd } from './pkcs15-encode.ts';
-import type { CardSession } from './session.ts';
+import { runExclusive, type CardSession } from './session.ts';
 
 export interface DeriveKeyOptions {
   readonly sourceRef: number;
@@ -166,7 +166,7 @@ export async function plannedDerivation(card: CardSession, o: DeriveKeyOptions):
 
 /** Derive EC key `targetRef` from `sourceRef` and prove it (see the file comment). One exclusive card transaction. */
 export async function deriveKey(card: CardSession, o: DeriveKeyOptions): Promise<DerivedKey> {
-  return card.transport.exclusive(async () => {
+  return runExclusive(card, async () => {
     const { curve, publicKey } = await plannedDerivation(card, o);
     await prepareTarget(card, o);
     await deriveEcKey(card, o.sourceRef, o.targetRef, o.param);

@@ -17,7 +17,7 @@ import { InvalidArgumentError } from './host-errors.ts';
 import { freeKeyReference, intrinsicKeyId, keyReferences } from './keys.ts';
 import { encodePrkd } from './pkcs15-encode.ts';
 import type { KeyKind, KeyUsage } from './pkcs15.ts';
-import type { CardSession } from './session.ts';
+import { runExclusive, type CardSession } from './session.ts';
 
 export type KeySpec = AsymmetricKeySpec | { readonly kind: 'aes'; readonly bits: 128 | 192 | 256 };
 
@@ -110,7 +110,7 @@ async function generateAsymmetric(card: CardSession, ref: number, key: Asymmetri
 /** Generate a key on the card and describe it in C4xx the way OpenSC does (§5.2). Runs as one exclusive card transaction. */
 export async function generateKey(card: CardSession, options: GenerateKeyOptions): Promise<GeneratedKey> {
   const spec = typeof options.type === 'string' ? parseKeyType(options.type) : options.type;
-  return card.transport.exclusive(async () => {
+  return runExclusive(card, async () => {
     const ref = await pickRef(card, options);
     let base: Omit<GeneratedKey, 'prkd' | 'label'>;
     if (spec.kind === 'aes') {

@@ -24,7 +24,7 @@ import { readFileIfExists } from './files.ts';
 import { decodePkaFile, encodePkaFile, type PkaFile, type PkaLayout } from './formats/pka-file.ts';
 import { InvalidArgumentError, PkaError } from './host-errors.ts';
 import { keyReferences } from './keys.ts';
-import type { CardSession } from './session.ts';
+import { runExclusive, type CardSession } from './session.ts';
 
 export { publicKeyAuthenticationStatus, type PkaStatus };
 
@@ -86,7 +86,7 @@ export interface PkaRegistration {
 /** Register the key in a PKA file of either layout (§3.20); no PIN is needed while keys are missing. */
 export async function registerPkaFile(card: CardSession, bytes: Uint8Array): Promise<PkaRegistration> {
   const file = decodePkaFile(bytes);
-  return card.transport.exclusive(async () => {
+  return runExclusive(card, async () => {
     await teach(card, file.dica);
     await teach(card, file.device);
     const outer = file.request.outerCar ?? file.device.body.chr;

@@ -63,6 +63,13 @@ export interface CardSession {
   fallBackToShortApdus?(): void;
   /** The open secure channel, if any (commands adapt: JCOP's SM needs case 2 where plain uses case 1). */
   readonly secureChannel?: SecureChannelInfo | undefined;
+  /** Run `fn` alone on the card (SmartCardHsm.exclusive: in-process order and the transport's exclusivity). */
+  exclusive?<T>(fn: () => Promise<T>): Promise<T>;
+}
+
+/** Run a multi-APDU operation alone: the session's `exclusive` when it has one, else the transport's. */
+export function runExclusive<T>(card: CardSession, fn: () => Promise<T>): Promise<T> {
+  return card.exclusive === undefined ? card.transport.exclusive(fn) : card.exclusive(fn);
 }
 
 /** Conservative defaults: within every JCOP APDU buffer (1232..1462 bytes, §1.4). */
