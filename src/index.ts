@@ -13,6 +13,14 @@ export * from './apdu/index.ts';
 export * from './card/index.ts';
 export * as sim from './sim/index.ts';
 export * as trace from './trace/index.ts';
-export { createSimulatorTransport, SmartCardHsmSimulator } from './sim/index.ts';
+export { createSimulatorTransport, SmartCardHsmSimulator, SimStateError } from './sim/index.ts';
 export { serveVpcd } from './sim/vpcd.ts';
-export { createReplayTransport, recordTransport, parseTrace, importLog } from './trace/index.ts';
+export {
+  createReplayTransport,
+  recordTransport,
+  parseTrace,
+  importLog,
+  TraceMismatchError,
+  type ReplayTransport,
+  type RecordingTransport,
+} from './trace/index.ts';

@@ -300,6 +300,12 @@ function notAllowed(sw: number, ctx: StatusContext): CardError {
   if (CRYPTO_INS.has(ctx.ins) && sw === SW.CONDITIONS_OF_USE_NOT_SATISFIED) return new AlgorithmNotAllowedError(sw, ctx);
   if (ctx.ins === INS.RESET_RETRY_COUNTER)
     return new OperationNotAllowedError(sw, ctx, 'the device was initialised without option 0x0001 (reset retry counter)');
+  if ((ctx.ins === INS.GENERATE_ASYMMETRIC_KEY_PAIR || ctx.ins === INS.GENERATE_SYMMETRIC_KEY) && sw === SW.CONDITIONS_OF_USE_NOT_SATISFIED)
+    return new OperationNotAllowedError(
+      sw,
+      ctx,
+      'the DKEK import is pending: the device was initialised for DKEK shares that are not all imported yet, and generates no key until they are (`schsm status` shows the shares; `schsm dkek import` imports one)',
+    );
   return new OperationNotAllowedError(sw, ctx);
 }
 

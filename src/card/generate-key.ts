@@ -18,6 +18,7 @@ import { freeKeyReference, intrinsicKeyId, keyReferences } from './keys.ts';
 import { encodePrkd } from './pkcs15-encode.ts';
 import type { KeyKind, KeyUsage } from './pkcs15.ts';
 import { runExclusive, type CardSession } from './session.ts';
+import { keyFid } from './key-ref.ts';
 
 export type KeySpec = AsymmetricKeySpec | { readonly kind: 'aes'; readonly bits: 128 | 192 | 256 };
 
@@ -68,10 +69,10 @@ export interface GeneratedKey {
 }
 
 async function pickRef(card: CardSession, o: GenerateKeyOptions): Promise<number> {
+  if (o.keyRef !== undefined && (!Number.isInteger(o.keyRef) || o.keyRef < 1 || o.keyRef > 255))
+    throw new InvalidArgumentError(`key reference must be 1..255, got ${o.keyRef}`);
   const used = await keyReferences(card);
   if (o.keyRef === undefined) return freeKeyReference(used);
-  if (!Number.isInteger(o.keyRef) || o.keyRef < 1 || o.keyRef > 255)
-    throw new InvalidArgumentError(`key reference must be 1..255, got ${o.keyRef}`);
   if (used.includes(o.keyRef) && o.replace !== true)
     throw new InvalidArgumentError(`key ${o.keyRef} exists`, 'choose another reference, delete the key first, or pass replace');
   return o.keyRef;
@@ -98,7 +99,7 @@ async function generateAsymmetric(card: CardSession, ref: number, key: Asymmetri
     ...(o.algorithms === undefined ? {} : { algorithms: o.algorithms }),
     ...(o.keyUseCounter === undefined ? {} : { keyUseCounter: o.keyUseCounter }),
   });
-  const ceFid = (FID_PREFIX.EE_CERTIFICATE << 8) | ref;
+  const ceFid = keyFid(FID_PREFIX.EE_CERTIFICATE, ref);
   const stored = await readFileIfExists(card, ceFid);
   const byCard = stored !== undefined && bytesEqual(stored, kp.request.bytes);
   if (!byCard) await replaceFile(card, ceFid, kp.request.bytes, { force: true });
@@ -150,7 +151,7 @@ export async function generateKey(card: CardSession, options: GenerateKeyOptions
       ...(options.label === undefined ? {} : { label: options.label }),
       ...(options.usage === undefined ? {} : { usage: options.usage }),
     });
-    await replaceFile(card, (FID_PREFIX.PRKD << 8) | ref, prkd, { force: true });
+    await replaceFile(card, keyFid(FID_PREFIX.PRKD, ref), prkd, { force: true });
     return { ...base, label: options.label, prkd };
   });
 }

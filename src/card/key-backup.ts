@@ -15,8 +15,9 @@ import { unwrapKey } from './commands/unwrap-key.ts';
 import { wrapKey } from './commands/wrap-key.ts';
 import type { WrappedKeyFile } from './formats/wrapped-key-file.ts';
 import type { CardSession } from './session.ts';
+import { keyFid } from './key-ref.ts';
 
-const fidOf = (prefix: number, ref: number): number => (prefix << 8) | ref;
+const fidOf = keyFid;
 
 function checkRef(ref: number): void {
   if (!Number.isInteger(ref) || ref < 1 || ref > 255) throw new InvalidArgumentError(`key reference must be 1..255, got ${ref}`);

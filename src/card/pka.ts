@@ -25,13 +25,14 @@ import { decodePkaFile, encodePkaFile, type PkaFile, type PkaLayout } from './fo
 import { InvalidArgumentError, PkaError } from './host-errors.ts';
 import { keyReferences } from './keys.ts';
 import { runExclusive, type CardSession } from './session.ts';
+import { keyFid } from './key-ref.ts';
 
 export { publicKeyAuthenticationStatus, type PkaStatus };
 
 /** Length of the challenge, as Smart Card Shell asks for it (Nitrokey forum thread 6543: Le = 8). */
 export const PKA_CHALLENGE_LENGTH = 8;
 
-const ceFid = (ref: number): number => (FID_PREFIX.EE_CERTIFICATE << 8) | ref;
+const ceFid = (ref: number): number => keyFid(FID_PREFIX.EE_CERTIFICATE, ref);
 
 /** The authenticated request a key's EF CExx holds, or undefined when there is none. */
 export async function readKeyRequest(card: CardSession, ref: number): Promise<AuthenticatedRequest | undefined> {

@@ -13,6 +13,7 @@ import type { ResponseApdu } from '../apdu/response.ts';
 import { isSuccess } from '../apdu/status-words.ts';
 import type { Transport } from '../transport/transport.ts';
 import { errorFromStatus, type StatusContext } from './errors.ts';
+import { checkKeyRef } from './key-ref.ts';
 
 const log = createDebug('schsm:card');
 
@@ -102,6 +103,7 @@ function guardPolicy(o: SendOptions): GuardPolicy {
 
 /** Send over a channel and map a failing status word to its domain error. */
 export async function exchange(channel: Channel, cmd: CommandApdu, options: SendOptions = {}): Promise<ResponseApdu> {
+  if (options.keyRef !== undefined) checkKeyRef(options.keyRef);
   const operation = options.operation ?? insName(cmd.ins);
   log('%s', operation);
   const res = await channel.send(cmd, guardPolicy(options));
