@@ -16,7 +16,7 @@ import { hex2 } from '../apdu/hex.ts';
 import { encodeTlv } from '../apdu/tlv.ts';
 import { readDeviceChr } from './card-status.ts';
 import { DEFAULT_GAKP_CAR, FID_PREFIX, TA_OID } from './constants.ts';
-import type { CurveParams } from './curves.ts';
+import type { CurveName, CurveParams } from './curves.ts';
 import { curveOfKey, ecPointOf } from './cvc-key.ts';
 import { deriveEcKey } from './commands/derive-ec-key.ts';
 import { sign } from './commands/sign.ts';
@@ -47,7 +47,7 @@ export interface DeriveKeyOptions {
 export interface DerivedKey {
   readonly ref: number;
   readonly sourceRef: number;
-  readonly curve: string;
+  readonly curve: CurveName;
   readonly size: number;
   readonly id: Uint8Array;
   readonly label: string | undefined;

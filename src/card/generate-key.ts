@@ -12,7 +12,9 @@ import { curveOfKey } from './cvc-key.ts';
 import { generateAsymmetricKeyPair } from './commands/generate-asymmetric-key-pair.ts';
 import { generateSymmetricKey } from './commands/generate-symmetric-key.ts';
 import { readFileIfExists, replaceFile } from './files.ts';
-import { checkRsaBits, requireCurve, type AsymmetricKeySpec } from './gakp-data.ts';
+import { checkRsaBits, requireCurve, type AsymmetricKeySpec, type RsaBits } from './gakp-data.ts';
+import type { CurveAlias, CurveName } from './curves.ts';
+import type { LiteralOr } from './literal.ts';
 import { InvalidArgumentError } from './host-errors.ts';
 import { freeKeyReference, intrinsicKeyId, keyReferences } from './keys.ts';
 import { encodePrkd } from './pkcs15-encode.ts';
@@ -20,10 +22,19 @@ import type { KeyKind, KeyUsage } from './pkcs15.ts';
 import { runExclusive, type CardSession } from './session.ts';
 import { keyFid } from './key-ref.ts';
 
-export type KeySpec = AsymmetricKeySpec | { readonly kind: 'aes'; readonly bits: 128 | 192 | 256 };
+export type KeySpec = AsymmetricKeySpec | { readonly kind: 'aes'; readonly bits: AesBits };
 
-/** "rsa:2048", "ec:prime256v1" (any curve alias: "ec:P-256"), "aes:256" → a key spec. */
-export function parseKeyType(type: string): KeySpec {
+/** AES key sizes. */
+export type AesBits = 128 | 192 | 256;
+
+/** Key types by name, as `schsm keys generate --type` takes them: "rsa:2048", "ec:prime256v1", "ec:P-256", "aes:256". */
+export type KeyTypeName = `rsa:${RsaBits}` | `ec:${CurveName | CurveAlias}` | `aes:${AesBits}`;
+
+/**
+ * "rsa:2048", "ec:prime256v1" (any curve alias: "ec:P-256"), "aes:256" → a key spec. A literal is
+ * checked at compile time (KeyTypeName), text from a user at run time (InvalidArgumentError).
+ */
+export function parseKeyType<const T extends string>(type: T & LiteralOr<T, KeyTypeName>): KeySpec {
   const m = /^(rsa|ec|aes):(.+)$/i.exec(type.trim());
   const kind = m?.[1]?.toLowerCase();
   const arg = m?.[2] ?? '';
@@ -37,7 +48,8 @@ export function parseKeyType(type: string): KeySpec {
 }
 
 export interface GenerateKeyOptions {
-  readonly type: string | KeySpec;
+  /** A KeyTypeName ("ec:P-256") or a spec; text from a user goes through parseKeyType first. */
+  readonly type: KeyTypeName | KeySpec;
   /** Key reference; default the lowest free one from 1. An existing key is only replaced with `replace`. */
   readonly keyRef?: number;
   readonly replace?: boolean;
@@ -57,7 +69,7 @@ export interface GeneratedKey {
   readonly kind: KeyKind;
   /** RSA modulus bits, EC field bits, AES key bits. */
   readonly size: number;
-  readonly curve: string | undefined;
+  readonly curve: CurveName | undefined;
   readonly id: Uint8Array;
   readonly label: string | undefined;
   readonly publicKey: KeyObject | undefined;

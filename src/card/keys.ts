@@ -8,6 +8,7 @@
  */
 import { createHash, X509Certificate, type KeyObject } from 'node:crypto';
 import { FID_PREFIX, INS } from './constants.ts';
+import type { CurveName } from './curves.ts';
 import { curveOfKey, cvcPublicKeyToKeyObject, ecPointOf, rsaModulusOf } from './cvc-key.ts';
 import { parseAuthenticatedRequest } from './cvc.ts';
 import { enumerateObjects } from './commands/enumerate-objects.ts';
@@ -30,7 +31,7 @@ export interface KeyInfo {
   /** RSA modulus bits, EC field bits, AES key bits. */
   readonly size: number | undefined;
   /** EC curve (OpenSSL name). */
-  readonly curve: string | undefined;
+  readonly curve: CurveName | undefined;
   readonly usage: readonly KeyUsage[];
   /** The decoded PRKD of C4xx, when present and readable. */
   readonly description: PrivateKeyDescription | undefined;
@@ -64,7 +65,7 @@ export function publicKeyFromCertificateFile(ef: Uint8Array): { publicKey: KeyOb
   return undefined;
 }
 
-function sizeOf(publicKey: KeyObject | undefined): { size: number | undefined; curve: string | undefined } {
+function sizeOf(publicKey: KeyObject | undefined): { size: number | undefined; curve: CurveName | undefined } {
   if (publicKey === undefined) return { size: undefined, curve: undefined };
   if (publicKey.asymmetricKeyType === 'rsa') return { size: publicKey.asymmetricKeyDetails?.modulusLength, curve: undefined };
   const c = curveOfKey(publicKey);
