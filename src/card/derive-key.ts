@@ -176,7 +176,7 @@ export async function deriveKey(card: CardSession, o: DeriveKeyOptions): Promise
     const prkd = encodePrkd({
       kind: 'ec',
       id,
-      keyReference: o.targetRef,
+      ref: o.targetRef,
       size: curve.bits,
       ...(o.label === undefined ? {} : { label: o.label }),
     });

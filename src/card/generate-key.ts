@@ -51,6 +51,8 @@ export interface GenerateKeyOptions {
   /** A KeyTypeName ("ec:P-256") or a spec; text from a user goes through parseKeyType first. */
   readonly type: KeyTypeName | KeySpec;
   /** Key reference; default the lowest free one from 1. An existing key is only replaced with `replace`. */
+  readonly ref?: number;
+  /** @deprecated the same as `ref`. */
   readonly keyRef?: number;
   readonly replace?: boolean;
   /** PKCS#15 iD; default SHA-1 of the public key (OpenSC mozilla style), the key reference for AES. */
@@ -81,13 +83,14 @@ export interface GeneratedKey {
 }
 
 async function pickRef(card: CardSession, o: GenerateKeyOptions): Promise<number> {
-  if (o.keyRef !== undefined && (!Number.isInteger(o.keyRef) || o.keyRef < 1 || o.keyRef > 255))
-    throw new InvalidArgumentError(`key reference must be 1..255, got ${o.keyRef}`);
+  const want = o.ref ?? o.keyRef;
+  if (want !== undefined && (!Number.isInteger(want) || want < 1 || want > 255))
+    throw new InvalidArgumentError(`key reference must be 1..255, got ${want}`);
   const used = await keyReferences(card);
-  if (o.keyRef === undefined) return freeKeyReference(used);
-  if (used.includes(o.keyRef) && o.replace !== true)
-    throw new InvalidArgumentError(`key ${o.keyRef} exists`, 'choose another reference, delete the key first, or pass replace');
-  return o.keyRef;
+  if (want === undefined) return freeKeyReference(used);
+  if (used.includes(want) && o.replace !== true)
+    throw new InvalidArgumentError(`key ${want} exists`, 'choose another reference, delete the key first, or pass replace');
+  return want;
 }
 
 /**
@@ -104,7 +107,7 @@ async function defaultChr(card: CardSession, ref: number): Promise<string> {
 async function generateAsymmetric(card: CardSession, ref: number, key: AsymmetricKeySpec, o: GenerateKeyOptions) {
   const chr = o.chr ?? (await defaultChr(card, ref));
   const kp = await generateAsymmetricKeyPair(card, {
-    keyRef: ref,
+    ref,
     key,
     chr,
     car: DEFAULT_GAKP_CAR,
@@ -128,7 +131,7 @@ export async function generateKey(card: CardSession, options: GenerateKeyOptions
     let base: Omit<GeneratedKey, 'prkd' | 'label'>;
     if (spec.kind === 'aes') {
       await generateSymmetricKey(card, {
-        keyRef: ref,
+        ref,
         bits: spec.bits,
         ...(options.algorithms === undefined ? {} : { algorithms: options.algorithms }),
       });
@@ -158,7 +161,7 @@ export async function generateKey(card: CardSession, options: GenerateKeyOptions
     const prkd = encodePrkd({
       kind: base.kind,
       id: base.id,
-      keyReference: ref,
+      ref,
       size: base.size,
       ...(options.label === undefined ? {} : { label: options.label }),
       ...(options.usage === undefined ? {} : { usage: options.usage }),

@@ -108,7 +108,7 @@ async function findRegisteredKey(target: CardSession, custodian: CardSession, re
 }
 
 export interface PkaAuthentication {
-  readonly keyRef: number;
+  readonly ref: number;
   readonly chr: string;
   readonly status: PkaStatus;
 }
@@ -143,5 +143,5 @@ export async function authenticateWithKey(target: CardSession, custodian: CardSe
       });
     throw err;
   }
-  return { keyRef: found.ref, chr: found.request.request.body.chr, status: await publicKeyAuthenticationStatus(target) };
+  return { ref: found.ref, chr: found.request.request.body.chr, status: await publicKeyAuthenticationStatus(target) };
 }

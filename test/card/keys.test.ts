@@ -68,7 +68,7 @@ test('exportPublicKey reads CExx; a missing CExx is KeyNotFoundError when the ke
   const err = await t.throwsAsync(exportPublicKey(card, 3), { instanceOf: FileNotFoundError });
   t.is(err?.fid, 0xce03);
   const missing = await t.throwsAsync(exportPublicKey(card, 77), { instanceOf: KeyNotFoundError });
-  t.is(missing?.keyRef, 77);
+  t.is(missing?.ref, 77);
   t.is(missing?.sw, 0x6a82);
   t.regex(missing?.message ?? '', /^export the public key of key 77: no key with reference 77 \(SW=6A82\)$/);
   tr.assertConsumed();

@@ -59,7 +59,7 @@ test('a missing key is KeyNotFoundError for exportPublicKey as for signMessage a
   ]) {
     const e = await t.throwsAsync(op(), { instanceOf: KeyNotFoundError });
     t.is(e?.code, 'ERR_SCHSM_KEY_NOT_FOUND');
-    t.is(e?.keyRef, 77);
+    t.is(e?.ref, 77);
   }
   const aes = await generateKey(c, { type: 'aes:128' });
   const noPublic = await t.throwsAsync(exportPublicKey(c, aes.ref), { instanceOf: FileNotFoundError }, 'an AES key exists but has no CExx');
@@ -78,7 +78,7 @@ test('a key reference outside 0..255 is InvalidArgumentError before anything is 
     () => wrapKey(c, 1.5),
     () => deleteKey(c, 300),
     () => describeKey(c, 300),
-    () => generateKey(c, { type: 'ec:P-256', keyRef: 300 }),
+    () => generateKey(c, { type: 'ec:P-256', ref: 300 }),
   ]) {
     const e = await t.throwsAsync(op(), { instanceOf: InvalidArgumentError });
     t.is(e?.code, 'ERR_SCHSM_INVALID_ARGUMENT');
