@@ -1,5 +1,6 @@
 // The library example of README, type-checked by `tsc --noEmit` (part of npm test) so it cannot rot.
-import { openPcscTransport, createSimulatorTransport, SmartCardHsm, listKeys, verifyPin } from '../src/index.ts';
+import { openPcscTransport, SmartCardHsm, listKeys, verifyPin } from '../src/index.ts';
+import { createSimulatorTransport } from '../src/sim/index.ts';
 
 export async function readmeExample(): Promise<void> {
   const transport = process.env.CARD === 'sim' ? await createSimulatorTransport() : await openPcscTransport({ reader: '0' });

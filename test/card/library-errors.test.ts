@@ -111,11 +111,4 @@ test('the trace and simulator error and transport types come from their entry po
   t.is(typeof typed.transmit, 'function');
   const recorder: import('../../src/trace/index.ts').RecordingTransport | undefined = undefined;
   t.is(recorder, undefined);
-  const top = await import('../../src/index.ts');
-  t.is(top.TraceMismatchError, traceEntry.TraceMismatchError, 'also at the top level');
-  t.is(top.SimStateError, simEntry.SimStateError);
-  const topReplay: import('../../src/index.ts').ReplayTransport = replay;
-  const topRecorder: import('../../src/index.ts').RecordingTransport | undefined = recorder;
-  t.truthy(topReplay);
-  t.is(topRecorder, undefined);
 });

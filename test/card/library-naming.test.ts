@@ -15,12 +15,10 @@ import {
   exportPublicKey,
   spkiFingerprint,
   spkiDer,
-  summarizePrkd,
-  parsePrkd,
-  readFile,
   KeyNotFoundError,
   deleteKey,
 } from '../../src/index.ts';
+import { summarizePrkd, parsePrkd, readFile } from '../../src/apdu-entry.ts';
 
 const SHARE = hex('2C985A6791C0FCD6A3357CDE8D56B46ED82B0DBF58FB87D1E7E5340EAC83BF35');
 
