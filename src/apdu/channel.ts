@@ -1,4 +1,4 @@
-import createDebug from 'debug';
+import { createDebug } from '../transport/debug-log.ts';
 import type { Transport } from '../transport/transport.ts';
 import { encodeCommand, type CommandApdu } from './command.ts';
 import { ApduEncodeError, ChannelProtocolError } from './errors.ts';

@@ -3,7 +3,7 @@
  * `send` one command APDU and get the response, with status words mapped to domain errors in the one
  * place that does it (errors.ts). `SmartCardHsm` implements it; tests may implement it too.
  */
-import createDebug from 'debug';
+import { createDebug } from '../transport/debug-log.ts';
 import type { Channel } from '../apdu/channel.ts';
 import type { CommandApdu } from '../apdu/command.ts';
 import type { GuardPolicy } from '../apdu/guard.ts';

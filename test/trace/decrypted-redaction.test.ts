@@ -5,7 +5,7 @@
 // the shared secret come from node:crypto, not from the code under test. On 13b3bf7 all of them were
 // shown.
 import test from 'ava';
-import createDebug from 'debug';
+import { createDebug } from '../../src/transport/debug-log.ts';
 import { constants, createECDH, publicEncrypt, type KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
