@@ -56,6 +56,20 @@ test('package.json exports exactly the five entry points (and package.json), wit
   t.false(pkg.sideEffects);
 });
 
+test("README's library example is the one test/readme-library.types.ts type-checks (same imports, same lines)", (t) => {
+  const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+  const block = /## Using schsm as a library\n\n```ts\n([\s\S]*?)```/.exec(readme)?.[1] ?? '';
+  const checked = readFileSync(new URL('./readme-library.types.ts', import.meta.url), 'utf8')
+    .replace("'../src/index.ts'", "'schsm'")
+    .replace("'../src/sim/index.ts'", "'schsm/sim'");
+  const lines = block
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l !== '');
+  t.true(lines.length >= 8);
+  for (const l of lines) t.true(checked.includes(l), `README line not in the type-checked example: ${l}`);
+});
+
 test('the library entry does not load the PC/SC binding until a reader is used', async (t) => {
   const { execFileSync } = await import('node:child_process');
   const out = execFileSync(

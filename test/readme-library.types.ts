@@ -7,7 +7,7 @@ export async function readmeExample(): Promise<void> {
   const card = await SmartCardHsm.open(transport); // SELECT applet, version from tag 85
   console.log(await card.status()); // PINs, retries, DKEK shares and KCV, serial, keys
   await card.exclusive(async () => {
-    await verifyPin(card, { pin: process.env.PIN ?? '' }); // refuses the last try unless { force: true }
+    await verifyPin(card, { pin: process.env.PIN ?? '' }); // refuses the last try unless { allowLastTry: true }
     for (const key of await listKeys(card)) console.log(key.ref, key.label, key.kind);
   });
   await card.close();
