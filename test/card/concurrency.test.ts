@@ -3,7 +3,9 @@
 import test from 'ava';
 import { verify, type KeyObject } from 'node:crypto';
 import { hex } from '../helpers/apdu.ts';
-import { createSimulatorTransport } from '../../src/sim/index.ts';
+import { createSimulatorTransport, SmartCardHsmSimulator } from '../../src/sim/index.ts';
+import { openPcscTransport } from '../../src/transport/pcsc.ts';
+import { requirePcscd, withVirtualCard } from '../helpers/vpcd.ts';
 import type { Transport } from '../../src/transport/transport.ts';
 import {
   SmartCardHsm,
@@ -151,4 +153,40 @@ test('two sessions: a section of one does not block the other, and commands of t
   t.deepEqual(got, [2, 3]);
   await a.card.close();
   await b.card.close();
+});
+
+// --- the same through the real pcscd + vpcd (SCardTransmit, and SCardConnect EXCLUSIVE for sections) ---
+test.serial('through pcscd: concurrent signMessage calls both succeed; logout waits for the exclusive section', async (t) => {
+  t.timeout(600_000);
+  if (!(await requirePcscd(t))) return;
+  await withVirtualCard(new SmartCardHsmSimulator(), async ({ readerName }) => {
+    const card = await SmartCardHsm.open(await openPcscTransport({ reader: readerName }));
+    try {
+      await initializeDevice(card, { confirm: true, soPin: SO_PIN, userPin: PIN, dkekShares: 1 });
+      await importDkekShare(card, SHARE);
+      await verifyPin(card, { pin: PIN });
+      const key = await generateKey(card, { type: 'ec:P-256' });
+      const publicKey = key.publicKey as KeyObject;
+      const a = new TextEncoder().encode('a');
+      const b = new TextEncoder().encode('b');
+      const [sigA, sigB] = await Promise.all([signMessage(card, key.ref, ECDSA, a), signMessage(card, key.ref, ECDSA, b)]);
+      t.true(verify('sha256', a, publicKey, sigA));
+      t.true(verify('sha256', b, publicKey, sigB));
+      await card.logout();
+      let logout: Promise<void> | undefined;
+      setTimeout(() => {
+        logout = card.logout();
+      }, 5);
+      const signature = await card.exclusive(async () => {
+        await verifyPin(card, { pin: PIN });
+        await new Promise((r) => setTimeout(r, 50));
+        return signMessage(card, key.ref, ECDSA, a);
+      });
+      t.true(verify('sha256', a, publicKey, signature));
+      await logout;
+      await t.throwsAsync(signMessage(card, key.ref, ECDSA, a), { instanceOf: SecurityStatusNotSatisfiedError });
+    } finally {
+      await card.close();
+    }
+  });
 });
