@@ -9,15 +9,15 @@ import { fileURLToPath } from 'node:url';
 const root = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'src');
 
 const ALLOWED: Record<string, { layers: string[]; packages: RegExp }> = {
-  transport: { layers: ['transport'], packages: /^(node:|pcsclite$|sockopt$|debug$)/ },
-  apdu: { layers: ['apdu', 'transport'], packages: /^(node:|debug$)/ },
-  card: { layers: ['card', 'apdu', 'transport'], packages: /^(node:|debug$|@solana\/buffer-layout$)/ },
-  sim: { layers: ['sim', 'apdu', 'transport'], packages: /^(node:|debug$|sockopt$|@solana\/buffer-layout$)/ },
-  trace: { layers: ['trace', 'apdu', 'transport'], packages: /^(node:|debug$)/ },
-  explorer: { layers: ['explorer', 'card', 'apdu', 'trace', 'transport'], packages: /^(node:|debug$)/ },
+  transport: { layers: ['transport'], packages: /^(node:|pcsclite$|sockopt$)/ },
+  apdu: { layers: ['apdu', 'transport'], packages: /^(node:)/ },
+  card: { layers: ['card', 'apdu', 'transport'], packages: /^(node:)/ },
+  sim: { layers: ['sim', 'apdu', 'transport'], packages: /^(node:|sockopt$)/ },
+  trace: { layers: ['trace', 'apdu', 'transport'], packages: /^(node:)/ },
+  explorer: { layers: ['explorer', 'card', 'apdu', 'trace', 'transport'], packages: /^(node:)/ },
   cli: {
     layers: ['cli', 'explorer', 'card', 'apdu', 'trace', 'transport', 'sim'],
-    packages: /^(node:|debug$|yargs(\/.*)?$|get-east-asian-width$)/,
+    packages: /^(node:|yargs(\/.*)?$|get-east-asian-width$)/,
   },
 };
 

@@ -1,6 +1,5 @@
-import createDebug from 'debug';
+import { createDebug } from '../transport/debug-log.ts';
 import type { Transport } from '../transport/transport.ts';
-import { TransportRaceError } from '../transport/errors.ts';
 import { encodeCommand, type CommandApdu } from './command.ts';
 import { ApduEncodeError, ChannelProtocolError } from './errors.ts';
 import { formatSw } from './status-words.ts';
@@ -8,6 +7,7 @@ import { concat } from './hex.ts';
 import { decodeResponse, type ResponseApdu } from './response.ts';
 import type { SecureMessagingLayer } from './sm/layer.ts';
 import { createGuard, type GuardPolicy } from './guard.ts';
+import { SessionLock } from './lock.ts';
 
 const log = createDebug('schsm:channel');
 
@@ -49,6 +49,11 @@ export interface ChannelOptions {
   readonly maxResponse?: number;
   /** What the whole session allows beyond the default protection (default: nothing). */
   readonly guard?: GuardPolicy;
+  /**
+   * The session's lock (lock.ts), shared by every channel the session builds over the same card
+   * (default: one of its own). Exchanges wait their turn in order instead of overlapping.
+   */
+  readonly lock?: SessionLock;
 }
 
 /** One stage of the chain: a command in, its complete response out. */
@@ -115,24 +120,10 @@ function shortOnlyProcessor(next: Processor): Processor {
   };
 }
 
-/** Reject overlapping exchanges instead of interleaving their APDUs (ledgerjs' TransportRaceCondition). */
-function singleFlight(): <T>(fn: () => Promise<T>) => Promise<T> {
-  let busy = false;
-  return async (fn) => {
-    if (busy) throw new TransportRaceError();
-    busy = true;
-    try {
-      return await fn();
-    } finally {
-      busy = false;
-    }
-  };
-}
-
 /**
  * Assemble the processor chain over a transport. Top to bottom:
  *
- *   single-flight lock
+ *   the session's FIFO lock (lock.ts: one exchange at a time, in order; exclusive sections alone)
  *   → safety guard (guard.ts: PIN retry guard, INITIALIZE confirmation), which must see the plain,
  *     whole command
  *   → secure-messaging slot (`channel.secureMessaging`; plain above, protected below)
@@ -155,10 +146,10 @@ export function createChannel(transport: Transport, options: ChannelOptions = {}
     () => smProcessor !== undefined,
   );
   const raw = async (bytes: Uint8Array): Promise<ResponseApdu> => decodeResponse(await transport.transmit(bytes));
-  const lock = singleFlight();
+  const lock = options.lock ?? new SessionLock();
   return {
-    send: (cmd, policy) => lock(() => guard.send(cmd, policy)),
-    sendRaw: (bytes, policy) => lock(() => guard.sendRaw(bytes, raw, policy)),
+    send: (cmd, policy) => lock.run(() => guard.send(cmd, policy)),
+    sendRaw: (bytes, policy) => lock.run(() => guard.sendRaw(bytes, raw, policy)),
     transport,
     get secureMessaging() {
       return sm;

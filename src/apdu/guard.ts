@@ -22,7 +22,7 @@
  * wrapper goes BELOW it (channel.ts). Between the status query and the command another PC/SC client
  * could spend a try; callers that must exclude that hold the card exclusively (`transport.exclusive`).
  */
-import createDebug from 'debug';
+import { createDebug } from '../transport/debug-log.ts';
 import type { CommandApdu } from './command.ts';
 import { EraseUnconfirmedError, LastPinTryError, PinTriesUnknownError, pinRefName } from './guard-errors.ts';
 import { hex2 } from './hex.ts';

@@ -37,8 +37,10 @@ export const CURVE_NAMES = [
   'secp256k1',
 ] as const;
 export type CurveName = (typeof CURVE_NAMES)[number];
+/** The other names `curveByName` knows the curves by (NIST, SEC 2 and OpenSSH spellings). */
+export type CurveAlias = 'P-256' | 'secp256r1' | 'nistp256' | 'P-384' | 'nistp384' | 'P-521' | 'nistp521';
 
-type Row = readonly [CurveName, readonly string[], string, number, string, string, string, string, string];
+type Row = readonly [CurveName, readonly CurveAlias[], string, number, string, string, string, string, string];
 
 // name, aliases, OID, bits, p, a, b, G, n  (cofactor 1 for all of them)
 const ROWS: readonly Row[] = [

@@ -16,7 +16,7 @@ import { hex2 } from '../apdu/hex.ts';
 import { encodeTlv } from '../apdu/tlv.ts';
 import { readDeviceChr } from './card-status.ts';
 import { DEFAULT_GAKP_CAR, FID_PREFIX, TA_OID } from './constants.ts';
-import type { CurveParams } from './curves.ts';
+import type { CurveName, CurveParams } from './curves.ts';
 import { curveOfKey, ecPointOf } from './cvc-key.ts';
 import { deriveEcKey } from './commands/derive-ec-key.ts';
 import { sign } from './commands/sign.ts';
@@ -30,7 +30,7 @@ import { DerivedKeyMismatchError, InvalidArgumentError } from './host-errors.ts'
 import { occupiedObjects } from './key-backup.ts';
 import { exportPublicKey, intrinsicKeyId } from './keys.ts';
 import { encodePrkd } from './pkcs15-encode.ts';
-import type { CardSession } from './session.ts';
+import { runExclusive, type CardSession } from './session.ts';
 
 export interface DeriveKeyOptions {
   readonly sourceRef: number;
@@ -47,7 +47,7 @@ export interface DeriveKeyOptions {
 export interface DerivedKey {
   readonly ref: number;
   readonly sourceRef: number;
-  readonly curve: string;
+  readonly curve: CurveName;
   readonly size: number;
   readonly id: Uint8Array;
   readonly label: string | undefined;
@@ -166,7 +166,7 @@ export async function plannedDerivation(card: CardSession, o: DeriveKeyOptions):
 
 /** Derive EC key `targetRef` from `sourceRef` and prove it (see the file comment). One exclusive card transaction. */
 export async function deriveKey(card: CardSession, o: DeriveKeyOptions): Promise<DerivedKey> {
-  return card.transport.exclusive(async () => {
+  return runExclusive(card, async () => {
     const { curve, publicKey } = await plannedDerivation(card, o);
     await prepareTarget(card, o);
     await deriveEcKey(card, o.sourceRef, o.targetRef, o.param);
@@ -176,7 +176,7 @@ export async function deriveKey(card: CardSession, o: DeriveKeyOptions): Promise
     const prkd = encodePrkd({
       kind: 'ec',
       id,
-      keyReference: o.targetRef,
+      ref: o.targetRef,
       size: curve.bits,
       ...(o.label === undefined ? {} : { label: o.label }),
     });

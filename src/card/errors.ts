@@ -146,10 +146,15 @@ export class FileNotFoundError extends CardError {
 /** 6A82 (or pico 6A88) on a key operation: no key with this reference. */
 export class KeyNotFoundError extends CardError {
   override name = 'KeyNotFoundError';
-  readonly keyRef: number | undefined;
+  /** The key reference concerned. */
+  readonly ref: number | undefined;
+  /** @deprecated the same as `ref` (one name for the key reference across the API). */
+  get keyRef(): number | undefined {
+    return this.ref;
+  }
   constructor(sw: number, ctx: StatusContext) {
     super(sw, ctx, 'ERR_SCHSM_KEY_NOT_FOUND', `no key with reference ${ctx.keyRef ?? '?'}`, 'list the keys to see which references exist');
-    this.keyRef = ctx.keyRef;
+    this.ref = ctx.keyRef;
   }
 }
 
@@ -159,7 +164,12 @@ export class KeyNotFoundError extends CardError {
  */
 export class AlgorithmNotAllowedError extends CardError {
   override name = 'AlgorithmNotAllowedError';
-  readonly keyRef: number | undefined;
+  /** The key reference concerned. */
+  readonly ref: number | undefined;
+  /** @deprecated the same as `ref` (one name for the key reference across the API). */
+  get keyRef(): number | undefined {
+    return this.ref;
+  }
   readonly algorithm: number | undefined;
   constructor(sw: number, ctx: StatusContext) {
     const algorithm = ctx.ins === INS.DERIVE_EC_KEY ? ALGO.EC_DERIVE : ctx.p2;
@@ -171,7 +181,7 @@ export class AlgorithmNotAllowedError extends CardError {
       `${a} is not allowed for key ${ctx.keyRef ?? '?'} (or not supported by its type)`,
       'check the key type and the allowed-algorithm list given at key generation (tag 91)',
     );
-    this.keyRef = ctx.keyRef;
+    this.ref = ctx.keyRef;
     this.algorithm = algorithm;
   }
 }
@@ -179,7 +189,12 @@ export class AlgorithmNotAllowedError extends CardError {
 /** 6984 (pico 6A84) on SIGN / DECIPHER / CIPHER: the key's use counter is exhausted (§3.13, §13). */
 export class KeyUseCounterExpiredError extends CardError {
   override name = 'KeyUseCounterExpiredError';
-  readonly keyRef: number | undefined;
+  /** The key reference concerned. */
+  readonly ref: number | undefined;
+  /** @deprecated the same as `ref` (one name for the key reference across the API). */
+  get keyRef(): number | undefined {
+    return this.ref;
+  }
   constructor(sw: number, ctx: StatusContext) {
     super(
       sw,
@@ -188,7 +203,7 @@ export class KeyUseCounterExpiredError extends CardError {
       `the use counter of key ${ctx.keyRef ?? '?'} is exhausted`,
       'the key can no longer be used; generate a new one',
     );
-    this.keyRef = ctx.keyRef;
+    this.ref = ctx.keyRef;
   }
 }
 
@@ -300,6 +315,12 @@ function notAllowed(sw: number, ctx: StatusContext): CardError {
   if (CRYPTO_INS.has(ctx.ins) && sw === SW.CONDITIONS_OF_USE_NOT_SATISFIED) return new AlgorithmNotAllowedError(sw, ctx);
   if (ctx.ins === INS.RESET_RETRY_COUNTER)
     return new OperationNotAllowedError(sw, ctx, 'the device was initialised without option 0x0001 (reset retry counter)');
+  if ((ctx.ins === INS.GENERATE_ASYMMETRIC_KEY_PAIR || ctx.ins === INS.GENERATE_SYMMETRIC_KEY) && sw === SW.CONDITIONS_OF_USE_NOT_SATISFIED)
+    return new OperationNotAllowedError(
+      sw,
+      ctx,
+      'the DKEK import is pending: the device was initialised for DKEK shares that are not all imported yet, and generates no key until they are (`schsm status` shows the shares; `schsm dkek import` imports one)',
+    );
   return new OperationNotAllowedError(sw, ctx);
 }
 

@@ -7,11 +7,16 @@
 import { concat, u16 } from '../apdu/hex.ts';
 import { encodeTlv } from '../apdu/tlv.ts';
 import { TA_OID } from './constants.ts';
-import { curveByName, type CurveParams } from './curves.ts';
+import { curveByName, type CurveAlias, type CurveName, type CurveParams } from './curves.ts';
 import { InvalidArgumentError } from './host-errors.ts';
 
 /** Key pair to generate: RSA with a modulus size, or EC on a named curve (any alias: "P-256", "prime256v1"). */
-export type AsymmetricKeySpec = { readonly kind: 'rsa'; readonly bits: number } | { readonly kind: 'ec'; readonly curve: string };
+/** RSA key sizes the card generates (1024..4096 in steps of 256). */
+export type RsaBits = 1024 | 1280 | 1536 | 1792 | 2048 | 2304 | 2560 | 2816 | 3072 | 3328 | 3584 | 3840 | 4096;
+
+export type AsymmetricKeySpec =
+  | { readonly kind: 'rsa'; readonly bits: RsaBits }
+  | { readonly kind: 'ec'; readonly curve: CurveName | CurveAlias };
 
 export interface GakpDataOptions {
   readonly key: AsymmetricKeySpec;
@@ -32,11 +37,11 @@ export interface GakpDataOptions {
 const text = (s: string): Uint8Array => new TextEncoder().encode(s);
 
 /** RSA modulus sizes the card generates: 1024..4096 in steps of 256 (OpenSC advertises 1024/1536/2048/3072/4096). */
-export function checkRsaBits(bits: number): number {
+export function checkRsaBits(bits: number): RsaBits {
   if (!Number.isInteger(bits) || bits < 1024 || bits > 4096 || bits % 256 !== 0) {
     throw new InvalidArgumentError(`RSA key size ${bits} is not supported`, 'use 1024, 1536, 2048, 3072 or 4096');
   }
-  return bits;
+  return bits as RsaBits;
 }
 
 /** Curve by any name, or InvalidArgumentError listing what is supported. */

@@ -12,17 +12,29 @@ import { curveOfKey } from './cvc-key.ts';
 import { generateAsymmetricKeyPair } from './commands/generate-asymmetric-key-pair.ts';
 import { generateSymmetricKey } from './commands/generate-symmetric-key.ts';
 import { readFileIfExists, replaceFile } from './files.ts';
-import { checkRsaBits, requireCurve, type AsymmetricKeySpec } from './gakp-data.ts';
+import { checkRsaBits, requireCurve, type AsymmetricKeySpec, type RsaBits } from './gakp-data.ts';
+import type { CurveAlias, CurveName } from './curves.ts';
+import type { LiteralOr } from './literal.ts';
 import { InvalidArgumentError } from './host-errors.ts';
 import { freeKeyReference, intrinsicKeyId, keyReferences } from './keys.ts';
 import { encodePrkd } from './pkcs15-encode.ts';
 import type { KeyKind, KeyUsage } from './pkcs15.ts';
-import type { CardSession } from './session.ts';
+import { runExclusive, type CardSession } from './session.ts';
+import { keyFid } from './key-ref.ts';
 
-export type KeySpec = AsymmetricKeySpec | { readonly kind: 'aes'; readonly bits: 128 | 192 | 256 };
+export type KeySpec = AsymmetricKeySpec | { readonly kind: 'aes'; readonly bits: AesBits };
 
-/** "rsa:2048", "ec:prime256v1" (any curve alias: "ec:P-256"), "aes:256" → a key spec. */
-export function parseKeyType(type: string): KeySpec {
+/** AES key sizes. */
+export type AesBits = 128 | 192 | 256;
+
+/** Key types by name, as `schsm keys generate --type` takes them: "rsa:2048", "ec:prime256v1", "ec:P-256", "aes:256". */
+export type KeyTypeName = `rsa:${RsaBits}` | `ec:${CurveName | CurveAlias}` | `aes:${AesBits}`;
+
+/**
+ * "rsa:2048", "ec:prime256v1" (any curve alias: "ec:P-256"), "aes:256" → a key spec. A literal is
+ * checked at compile time (KeyTypeName), text from a user at run time (InvalidArgumentError).
+ */
+export function parseKeyType<const T extends string>(type: T & LiteralOr<T, KeyTypeName>): KeySpec {
   const m = /^(rsa|ec|aes):(.+)$/i.exec(type.trim());
   const kind = m?.[1]?.toLowerCase();
   const arg = m?.[2] ?? '';
@@ -36,8 +48,11 @@ export function parseKeyType(type: string): KeySpec {
 }
 
 export interface GenerateKeyOptions {
-  readonly type: string | KeySpec;
+  /** A KeyTypeName ("ec:P-256") or a spec; text from a user goes through parseKeyType first. */
+  readonly type: KeyTypeName | KeySpec;
   /** Key reference; default the lowest free one from 1. An existing key is only replaced with `replace`. */
+  readonly ref?: number;
+  /** @deprecated the same as `ref`. */
   readonly keyRef?: number;
   readonly replace?: boolean;
   /** PKCS#15 iD; default SHA-1 of the public key (OpenSC mozilla style), the key reference for AES. */
@@ -58,7 +73,7 @@ export interface GeneratedKey {
   readonly kind: KeyKind;
   /** RSA modulus bits, EC field bits, AES key bits. */
   readonly size: number;
-  readonly curve: string | undefined;
+  readonly curve: CurveName | undefined;
   readonly id: Uint8Array;
   readonly label: string | undefined;
   readonly publicKey: KeyObject | undefined;
@@ -70,13 +85,14 @@ export interface GeneratedKey {
 }
 
 async function pickRef(card: CardSession, o: GenerateKeyOptions): Promise<number> {
+  const want = o.ref ?? o.keyRef;
+  if (want !== undefined && (!Number.isInteger(want) || want < 1 || want > 255))
+    throw new InvalidArgumentError(`key reference must be 1..255, got ${want}`);
   const used = await keyReferences(card);
-  if (o.keyRef === undefined) return freeKeyReference(used);
-  if (!Number.isInteger(o.keyRef) || o.keyRef < 1 || o.keyRef > 255)
-    throw new InvalidArgumentError(`key reference must be 1..255, got ${o.keyRef}`);
-  if (used.includes(o.keyRef) && o.replace !== true)
-    throw new InvalidArgumentError(`key ${o.keyRef} exists`, 'choose another reference, delete the key first, or pass replace');
-  return o.keyRef;
+  if (want === undefined) return freeKeyReference(used);
+  if (used.includes(want) && o.replace !== true)
+    throw new InvalidArgumentError(`key ${want} exists`, 'choose another reference, delete the key first, or pass replace');
+  return want;
 }
 
 /**
@@ -93,7 +109,7 @@ async function defaultChr(card: CardSession, ref: number): Promise<string> {
 async function generateAsymmetric(card: CardSession, ref: number, key: AsymmetricKeySpec, o: GenerateKeyOptions) {
   const chr = o.chr ?? (await defaultChr(card, ref));
   const kp = await generateAsymmetricKeyPair(card, {
-    keyRef: ref,
+    ref,
     key,
     chr,
     car: DEFAULT_GAKP_CAR,
@@ -101,7 +117,7 @@ async function generateAsymmetric(card: CardSession, ref: number, key: Asymmetri
     ...(o.keyUseCounter === undefined ? {} : { keyUseCounter: o.keyUseCounter }),
     ...(o.keyDomain === undefined ? {} : { keyDomain: o.keyDomain }),
   });
-  const ceFid = (FID_PREFIX.EE_CERTIFICATE << 8) | ref;
+  const ceFid = keyFid(FID_PREFIX.EE_CERTIFICATE, ref);
   const stored = await readFileIfExists(card, ceFid);
   const byCard = stored !== undefined && bytesEqual(stored, kp.request.bytes);
   if (!byCard) await replaceFile(card, ceFid, kp.request.bytes, { force: true });
@@ -113,12 +129,12 @@ async function generateAsymmetric(card: CardSession, ref: number, key: Asymmetri
 /** Generate a key on the card and describe it in C4xx the way OpenSC does (§5.2). Runs as one exclusive card transaction. */
 export async function generateKey(card: CardSession, options: GenerateKeyOptions): Promise<GeneratedKey> {
   const spec = typeof options.type === 'string' ? parseKeyType(options.type) : options.type;
-  return card.transport.exclusive(async () => {
+  return runExclusive(card, async () => {
     const ref = await pickRef(card, options);
     let base: Omit<GeneratedKey, 'prkd' | 'label'>;
     if (spec.kind === 'aes') {
       await generateSymmetricKey(card, {
-        keyRef: ref,
+        ref,
         bits: spec.bits,
         ...(options.algorithms === undefined ? {} : { algorithms: options.algorithms }),
         ...(options.keyDomain === undefined ? {} : { keyDomain: options.keyDomain }),
@@ -149,12 +165,12 @@ export async function generateKey(card: CardSession, options: GenerateKeyOptions
     const prkd = encodePrkd({
       kind: base.kind,
       id: base.id,
-      keyReference: ref,
+      ref,
       size: base.size,
       ...(options.label === undefined ? {} : { label: options.label }),
       ...(options.usage === undefined ? {} : { usage: options.usage }),
     });
-    await replaceFile(card, (FID_PREFIX.PRKD << 8) | ref, prkd, { force: true });
+    await replaceFile(card, keyFid(FID_PREFIX.PRKD, ref), prkd, { force: true });
     return { ...base, label: options.label, prkd };
   });
 }

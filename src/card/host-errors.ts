@@ -60,7 +60,12 @@ export class NoFreeKeyReferenceError extends SchsmError {
  */
 export class DerivedKeyMismatchError extends SchsmError {
   override name = 'DerivedKeyMismatchError';
-  readonly keyRef: number;
+  /** The key reference the card derived into. */
+  readonly ref: number;
+  /** @deprecated the same as `ref`. */
+  get keyRef(): number {
+    return this.ref;
+  }
   constructor(keyRef: number, sourceRef: number) {
     super(
       `the key the card derived into ${keyRef} is not d + param of key ${sourceRef}: its signature does not verify with Q + param·G computed on this computer`,
@@ -69,7 +74,7 @@ export class DerivedKeyMismatchError extends SchsmError {
         hint: `no PRKD or certificate was written for key ${keyRef}; delete it (schsm keys delete --ref ${keyRef} --yes) and report the device model`,
       },
     );
-    this.keyRef = keyRef;
+    this.ref = keyRef;
   }
 }
 

@@ -20,8 +20,9 @@ import { decodeKeyBlob } from './formats/key-blob.ts';
 import { toHex } from '../apdu/hex.ts';
 import { queryDkekStatus } from './commands/import-dkek-share.ts';
 import type { CardSession } from './session.ts';
+import { keyFid } from './key-ref.ts';
 
-const fidOf = (prefix: number, ref: number): number => (prefix << 8) | ref;
+const fidOf = keyFid;
 
 function checkRef(ref: number): void {
   if (!Number.isInteger(ref) || ref < 1 || ref > 255) throw new InvalidArgumentError(`key reference must be 1..255, got ${ref}`);

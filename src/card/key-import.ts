@@ -16,7 +16,7 @@ import { describeBlobKey } from './formats/blob-key-description.ts';
 import { computeAesCmac } from './formats/cmac.ts';
 import { FormatInputError } from './formats/errors.ts';
 import type { ImportedKey } from './formats/imported-key.ts';
-import { dkekKcv } from './formats/kcv.ts';
+import { dkekKcv, type Kcv } from './formats/kcv.ts';
 import { openKeyBlob } from './formats/key-blob.ts';
 import { encodeKeyBlob } from './formats/key-blob-encode.ts';
 import { spkiDer } from './formats/public-key.ts';
@@ -70,7 +70,8 @@ export interface KeyImport {
   readonly certificate: Uint8Array | undefined;
   readonly label: string | undefined;
   readonly id: Uint8Array;
-  readonly kcv: string;
+  /** KCV of the DKEK the key was wrapped under (16 upper-case hex digits). */
+  readonly kcv: Kcv;
   readonly allowedAlgorithms: Uint8Array;
   readonly publicKey: KeyObject | undefined;
   /** SHA-256 of the public key's SPKI (hex), when there is one. */
@@ -103,7 +104,7 @@ export function buildKeyImport(key: ImportedKey, dkek: Uint8Array, options: KeyI
   const fingerprint = selfCheck(blob, dkek, key);
   const id = keyId(key, options);
   const label = options.label ?? key.label;
-  const prkd = encodePrkd({ kind: key.kind, id, keyReference: options.ref, size: key.bits, ...(label === undefined ? {} : { label }) });
+  const prkd = encodePrkd({ kind: key.kind, id, ref: options.ref, size: key.bits, ...(label === undefined ? {} : { label }) });
   let aesCheck: KeyImport['aesCheck'];
   if (key.key.kind === 'aes') {
     const challenge = new Uint8Array(randomBytes(32));
@@ -128,7 +129,7 @@ export function buildKeyImport(key: ImportedKey, dkek: Uint8Array, options: KeyI
 export function forReference(built: KeyImport, ref: number, kind: ImportedKey['kind'], bits: number): KeyImport {
   if (ref === built.ref) return built;
   const id = kind === 'aes' && built.id.length === 1 && built.id[0] === built.ref ? Uint8Array.of(ref) : built.id;
-  const prkd = encodePrkd({ kind, id, keyReference: ref, size: bits, ...(built.label === undefined ? {} : { label: built.label }) });
+  const prkd = encodePrkd({ kind, id, ref, size: bits, ...(built.label === undefined ? {} : { label: built.label }) });
   return { ...built, ref, id, prkd };
 }
 

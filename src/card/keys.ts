@@ -7,7 +7,8 @@
  *   exportPublicKey from CExx
  */
 import { createHash, X509Certificate, type KeyObject } from 'node:crypto';
-import { FID_PREFIX } from './constants.ts';
+import { FID_PREFIX, INS } from './constants.ts';
+import type { CurveName } from './curves.ts';
 import { curveOfKey, cvcPublicKeyToKeyObject, ecPointOf, rsaModulusOf } from './cvc-key.ts';
 import { parseAuthenticatedRequest } from './cvc.ts';
 import { enumerateObjects } from './commands/enumerate-objects.ts';
@@ -18,6 +19,7 @@ import { deleteIfExists, readFileIfExists } from './files.ts';
 import { MalformedResponseError, NoFreeKeyReferenceError } from './host-errors.ts';
 import { parsePrkd, type KeyKind, type KeyUsage, type PrivateKeyDescription } from './pkcs15.ts';
 import { fidName, type CardSession } from './session.ts';
+import { keyFid } from './key-ref.ts';
 
 export interface KeyInfo {
   /** Key reference (P1 of SIGN etc.), 1..255. */
@@ -29,7 +31,7 @@ export interface KeyInfo {
   /** RSA modulus bits, EC field bits, AES key bits. */
   readonly size: number | undefined;
   /** EC curve (OpenSSL name). */
-  readonly curve: string | undefined;
+  readonly curve: CurveName | undefined;
   readonly usage: readonly KeyUsage[];
   /** The decoded PRKD of C4xx, when present and readable. */
   readonly description: PrivateKeyDescription | undefined;
@@ -63,7 +65,7 @@ export function publicKeyFromCertificateFile(ef: Uint8Array): { publicKey: KeyOb
   return undefined;
 }
 
-function sizeOf(publicKey: KeyObject | undefined): { size: number | undefined; curve: string | undefined } {
+function sizeOf(publicKey: KeyObject | undefined): { size: number | undefined; curve: CurveName | undefined } {
   if (publicKey === undefined) return { size: undefined, curve: undefined };
   if (publicKey.asymmetricKeyType === 'rsa') return { size: publicKey.asymmetricKeyDetails?.modulusLength, curve: undefined };
   const c = curveOfKey(publicKey);
@@ -72,9 +74,9 @@ function sizeOf(publicKey: KeyObject | undefined): { size: number | undefined; c
 
 /** Read C4xx and CExx of one key and combine them (missing files are fine). */
 export async function describeKey(card: CardSession, ref: number): Promise<KeyInfo> {
-  const prkdBytes = await readFileIfExists(card, (FID_PREFIX.PRKD << 8) | ref);
+  const prkdBytes = await readFileIfExists(card, keyFid(FID_PREFIX.PRKD, ref));
   const description = prkdBytes === undefined || prkdBytes.length === 0 ? undefined : parsePrkd(prkdBytes);
-  const ce = await readFileIfExists(card, (FID_PREFIX.EE_CERTIFICATE << 8) | ref);
+  const ce = await readFileIfExists(card, keyFid(FID_PREFIX.EE_CERTIFICATE, ref));
   const pub = ce === undefined || ce.length === 0 ? undefined : publicKeyFromCertificateFile(ce);
   const fromKey = sizeOf(pub?.publicKey);
   const kind = description?.kind ?? (pub?.publicKey.asymmetricKeyType === 'rsa' ? 'rsa' : pub !== undefined ? 'ec' : 'unknown');
@@ -100,12 +102,25 @@ export async function listKeys(card: CardSession): Promise<KeyInfo[]> {
 }
 
 /**
- * Public key of key `ref` from its CExx (CV request or certificate). FileNotFoundError when CExx does
- * not exist; MalformedResponseError when it holds something else.
+ * Public key of key `ref` from its CExx (CV request or certificate). KeyNotFoundError when there is
+ * no key `ref` (as signMessage and deleteKey); FileNotFoundError when the key exists without CExx (an
+ * AES key, or one imported without a public key); MalformedResponseError when CExx holds something else.
  */
 export async function exportPublicKey(card: CardSession, ref: number): Promise<KeyObject> {
-  const fid = (FID_PREFIX.EE_CERTIFICATE << 8) | ref;
-  const pub = publicKeyFromCertificateFile(await readFile(card, fid));
+  const fid = keyFid(FID_PREFIX.EE_CERTIFICATE, ref);
+  let ef: Uint8Array;
+  try {
+    ef = await readFile(card, fid);
+  } catch (err) {
+    if (!(err instanceof FileNotFoundError) || (await keyReferences(card)).includes(ref)) throw err;
+    throw new KeyNotFoundError(err.sw, {
+      ins: INS.READ_BINARY_ODD,
+      operation: `export the public key of key ${ref}`,
+      keyRef: ref,
+      cause: err,
+    });
+  }
+  const pub = publicKeyFromCertificateFile(ef);
   if (pub === undefined)
     throw new MalformedResponseError(
       `export public key of key ${ref}`,
@@ -130,18 +145,18 @@ export function intrinsicKeyId(publicKey: KeyObject): Uint8Array {
  * deleted; throws the card's KeyNotFoundError when none of the three existed.
  */
 export async function deleteKey(card: CardSession, ref: number): Promise<number[]> {
-  const keyFid = (FID_PREFIX.KEY << 8) | ref;
+  const ccFid = keyFid(FID_PREFIX.KEY, ref);
   let missing: unknown;
   const deleted: number[] = [];
   try {
-    await deleteFile(card, keyFid);
-    deleted.push(keyFid);
+    await deleteFile(card, ccFid);
+    deleted.push(ccFid);
   } catch (err) {
     if (!(err instanceof KeyNotFoundError || err instanceof FileNotFoundError)) throw err;
     missing = err;
   }
   for (const p of [FID_PREFIX.PRKD, FID_PREFIX.EE_CERTIFICATE])
-    if (await deleteIfExists(card, (p << 8) | ref)) deleted.push((p << 8) | ref);
+    if (await deleteIfExists(card, keyFid(p, ref))) deleted.push(keyFid(p, ref));
   if (deleted.length === 0) throw missing;
   return deleted;
 }

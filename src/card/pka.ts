@@ -24,14 +24,15 @@ import { readFileIfExists } from './files.ts';
 import { decodePkaFile, encodePkaFile, type PkaFile, type PkaLayout } from './formats/pka-file.ts';
 import { InvalidArgumentError, PkaError } from './host-errors.ts';
 import { keyReferences } from './keys.ts';
-import type { CardSession } from './session.ts';
+import { runExclusive, type CardSession } from './session.ts';
+import { keyFid } from './key-ref.ts';
 
 export { publicKeyAuthenticationStatus, type PkaStatus };
 
 /** Length of the challenge, as Smart Card Shell asks for it (Nitrokey forum thread 6543: Le = 8). */
 export const PKA_CHALLENGE_LENGTH = 8;
 
-const ceFid = (ref: number): number => (FID_PREFIX.EE_CERTIFICATE << 8) | ref;
+const ceFid = (ref: number): number => keyFid(FID_PREFIX.EE_CERTIFICATE, ref);
 
 /** The authenticated request a key's EF CExx holds, or undefined when there is none. */
 export async function readKeyRequest(card: CardSession, ref: number): Promise<AuthenticatedRequest | undefined> {
@@ -86,7 +87,7 @@ export interface PkaRegistration {
 /** Register the key in a PKA file of either layout (§3.20); no PIN is needed while keys are missing. */
 export async function registerPkaFile(card: CardSession, bytes: Uint8Array): Promise<PkaRegistration> {
   const file = decodePkaFile(bytes);
-  return card.transport.exclusive(async () => {
+  return runExclusive(card, async () => {
     await teach(card, file.dica);
     await teach(card, file.device);
     const outer = file.request.outerCar ?? file.device.body.chr;
@@ -107,7 +108,7 @@ async function findRegisteredKey(target: CardSession, custodian: CardSession, re
 }
 
 export interface PkaAuthentication {
-  readonly keyRef: number;
+  readonly ref: number;
   readonly chr: string;
   readonly status: PkaStatus;
 }
@@ -142,5 +143,5 @@ export async function authenticateWithKey(target: CardSession, custodian: CardSe
       });
     throw err;
   }
-  return { keyRef: found.ref, chr: found.request.request.body.chr, status: await publicKeyAuthenticationStatus(target) };
+  return { ref: found.ref, chr: found.request.request.body.chr, status: await publicKeyAuthenticationStatus(target) };
 }

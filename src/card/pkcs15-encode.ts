@@ -33,7 +33,7 @@ export interface PrivateKeyDescriptionInput {
   readonly label?: string;
   /** CKA_ID / PKCS#15 iD (OpenSC: SHA-1 of the public key, see keys.ts `intrinsicKeyId`). */
   readonly id: Uint8Array;
-  readonly keyReference: number;
+  readonly ref: number;
   /** RSA modulus bits, EC field bits, AES key bits. */
   readonly size: number;
   readonly usage?: readonly KeyUsage[];
@@ -67,7 +67,7 @@ export function encodeUnsigned(n: number): Uint8Array {
   return Uint8Array.from(out);
 }
 
-/** Encode a PRKD / secret-key description for C4<keyReference>. */
+/** Encode a PRKD / secret-key description for C4<ref>. */
 export function encodePrkd(d: PrivateKeyDescriptionInput): Uint8Array {
   const common = [
     ...(d.label === undefined || d.label === '' ? [] : [encodeTlv(0x0c, new TextEncoder().encode(d.label))]),
@@ -78,7 +78,7 @@ export function encodePrkd(d: PrivateKeyDescriptionInput): Uint8Array {
     encodeTlv(0x04, d.id),
     encodeTlv(0x03, encodeBits(d.usage ?? DEFAULT_USAGE[d.kind], KEY_USAGE_BITS)),
     ...(d.accessFlags === undefined ? [] : [encodeTlv(0x03, encodeBits(d.accessFlags, ACCESS_FLAG_BITS))]),
-    encodeTlv(0x02, encodeUnsigned(d.keyReference)),
+    encodeTlv(0x02, encodeUnsigned(d.ref)),
   ];
   const path = encodeTlv(0x30, encodeTlv(0x04));
   const size = encodeTlv(0x02, encodeUnsigned(d.size));

@@ -47,7 +47,7 @@ export interface PrivateKeyDescription extends CommonObjectAttributes {
   readonly id: Uint8Array;
   readonly usage: readonly KeyUsage[];
   readonly accessFlags: readonly KeyAccessFlag[] | undefined;
-  readonly keyReference: number | undefined;
+  readonly ref: number | undefined;
   /** RSA modulus bits, EC field bits (OpenSC's 528 for P-521 corrected to 521, §5.1), AES key bits. */
   readonly size: number | undefined;
   readonly bytes: Uint8Array;
@@ -149,7 +149,7 @@ export function parsePrkd(bytes: Uint8Array): PrivateKeyDescription {
       id: key.find((t) => t.tag === 0x04)?.value.slice() ?? new Uint8Array(0),
       usage: bits[0] === undefined ? [] : decodeBits(bits[0].value, KEY_USAGE_BITS),
       accessFlags: bits[1] === undefined ? undefined : decodeBits(bits[1].value, ACCESS_FLAG_BITS),
-      keyReference: ref === undefined ? undefined : uint(ref.value),
+      ref: ref === undefined ? undefined : uint(ref.value),
       size: kind === 'ec' && rawSize === 528 ? 521 : rawSize,
       bytes: bytes.slice(),
     };

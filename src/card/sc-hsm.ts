@@ -11,6 +11,7 @@
 import { createChannel, type Channel } from '../apdu/channel.ts';
 import type { CommandApdu } from '../apdu/command.ts';
 import type { GuardPolicy } from '../apdu/guard.ts';
+import { SessionLock } from '../apdu/lock.ts';
 import type { ResponseApdu } from '../apdu/response.ts';
 import { createSecureMessaging, type PlainObserver } from '../apdu/sm/layer.ts';
 import type { Transport } from '../transport/transport.ts';
@@ -65,9 +66,18 @@ export class SmartCardHsm implements CardSession {
   #appletStale = false;
   #secureChannel: SecureChannelInfo | undefined;
   #secureOptions: OpenSecureChannelOptions | undefined;
+  readonly #lock: SessionLock;
 
-  private constructor(transport: Transport, channel: Channel, guard: GuardPolicy, limits: CardLimits, applet: AppletInfo) {
+  private constructor(
+    transport: Transport,
+    channel: Channel,
+    lock: SessionLock,
+    guard: GuardPolicy,
+    limits: CardLimits,
+    applet: AppletInfo,
+  ) {
     this.transport = transport;
+    this.#lock = lock;
     this.#channel = channel;
     this.#guard = guard;
     this.#limits = limits;
@@ -85,10 +95,11 @@ export class SmartCardHsm implements CardSession {
       ...(options.allowLastTry === true ? { allowLastTry: true } : {}),
       ...(options.confirmErase === true ? { confirmErase: true } : {}),
     };
-    const channel = createChannel(transport, { shortOnly: limits.shortOnly, guard });
+    const lock = new SessionLock();
+    const channel = createChannel(transport, { shortOnly: limits.shortOnly, guard, lock });
     const boot: CardSession = { transport, limits, send: (cmd, o) => exchange(channel, cmd, o) };
     const applet = await selectApplet(boot);
-    return new SmartCardHsm(transport, channel, guard, limits, applet);
+    return new SmartCardHsm(transport, channel, lock, guard, limits, applet);
   }
 
   /** What SELECT tag 85 said: version, options, applet type (§2.4). */
@@ -123,7 +134,7 @@ export class SmartCardHsm implements CardSession {
     if (this.#limits.shortOnly) return;
     this.#limits = { maxCommandData: Math.min(this.#limits.maxCommandData, 248), maxResponseData: 256, shortOnly: true };
     const sm = this.#channel.secureMessaging;
-    this.#channel = createChannel(this.transport, { shortOnly: true, guard: this.#guard });
+    this.#channel = createChannel(this.transport, { shortOnly: true, guard: this.#guard, lock: this.#lock });
     this.#channel.secureMessaging = sm;
   }
 
@@ -188,9 +199,18 @@ export class SmartCardHsm implements CardSession {
     if (reopen !== undefined) await this.openSecureChannel(reopen);
   }
 
-  /** Run a multi-APDU operation holding the card exclusively (PC/SC transaction), e.g. VERIFY then SIGN. */
+  /**
+   * Run a multi-APDU operation alone, e.g. VERIFY then SIGN.
+   *
+   * Within this process: every command of this session waits its turn in order (concurrent calls
+   * never fail for overlapping), and while `fn` runs no command from outside it reaches the card,
+   * `logout()` included; commands and nested `exclusive` calls made from `fn` (however deep in its
+   * awaits) go ahead. Across processes: the transport holds the card exclusively for the time of
+   * `fn` (PC/SC: SCardConnect EXCLUSIVE, waiting up to 5 s for other clients to let go), so no other
+   * PC/SC client slips an APDU in; a card reset or removal still ends the PIN state.
+   */
   exclusive<T>(fn: () => Promise<T>): Promise<T> {
-    return this.transport.exclusive(fn);
+    return this.#lock.exclusive(() => this.transport.exclusive(fn));
   }
 
   /** Release the card. */

@@ -3,7 +3,7 @@
  * `send` one command APDU and get the response, with status words mapped to domain errors in the one
  * place that does it (errors.ts). `SmartCardHsm` implements it; tests may implement it too.
  */
-import createDebug from 'debug';
+import { createDebug } from '../transport/debug-log.ts';
 import type { Channel } from '../apdu/channel.ts';
 import type { CommandApdu } from '../apdu/command.ts';
 import type { GuardPolicy } from '../apdu/guard.ts';
@@ -13,6 +13,7 @@ import type { ResponseApdu } from '../apdu/response.ts';
 import { isSuccess } from '../apdu/status-words.ts';
 import type { Transport } from '../transport/transport.ts';
 import { errorFromStatus, type StatusContext } from './errors.ts';
+import { checkKeyRef } from './key-ref.ts';
 
 const log = createDebug('schsm:card');
 
@@ -63,6 +64,13 @@ export interface CardSession {
   fallBackToShortApdus?(): void;
   /** The open secure channel, if any (commands adapt: JCOP's SM needs case 2 where plain uses case 1). */
   readonly secureChannel?: SecureChannelInfo | undefined;
+  /** Run `fn` alone on the card (SmartCardHsm.exclusive: in-process order and the transport's exclusivity). */
+  exclusive?<T>(fn: () => Promise<T>): Promise<T>;
+}
+
+/** Run a multi-APDU operation alone: the session's `exclusive` when it has one, else the transport's. */
+export function runExclusive<T>(card: CardSession, fn: () => Promise<T>): Promise<T> {
+  return card.exclusive === undefined ? card.transport.exclusive(fn) : card.exclusive(fn);
 }
 
 /** Conservative defaults: within every JCOP APDU buffer (1232..1462 bytes, §1.4). */
@@ -95,6 +103,7 @@ function guardPolicy(o: SendOptions): GuardPolicy {
 
 /** Send over a channel and map a failing status word to its domain error. */
 export async function exchange(channel: Channel, cmd: CommandApdu, options: SendOptions = {}): Promise<ResponseApdu> {
+  if (options.keyRef !== undefined) checkKeyRef(options.keyRef);
   const operation = options.operation ?? insName(cmd.ins);
   log('%s', operation);
   const res = await channel.send(cmd, guardPolicy(options));

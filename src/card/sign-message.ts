@@ -13,10 +13,26 @@ import { constants, createHash, verify, type KeyObject } from 'node:crypto';
 import { sign, digestInfo, type HashName, type SignMechanism } from './commands/sign.ts';
 import { InvalidArgumentError } from './host-errors.ts';
 import type { CardSession } from './session.ts';
+import type { LiteralOr } from './literal.ts';
+
+/** The hashes of the mechanism names. */
+export type MechanismHash = 'SHA1' | 'SHA224' | 'SHA256' | 'SHA384' | 'SHA512';
+
+/** Canonical mechanism names (what `MessageMechanism.name` says). */
+export type MechanismName =
+  | `ECDSA-${MechanismHash}`
+  | `${MechanismHash}-RSA-PKCS`
+  | `RSA-PSS-${MechanismHash}`
+  | 'ECDSA'
+  | 'RSA-PKCS'
+  | 'RSA-X-509';
+
+/** Every spelling parseMechanism and signMessage accept: the canonical names and pkcs11-tool's. */
+export type MechanismSpelling = MechanismName | `RSA-PKCS-${MechanismHash}` | `${MechanismHash}-RSA-PKCS-PSS` | 'RSA-RAW';
 
 export interface MessageMechanism {
   /** Canonical name, e.g. "ECDSA-SHA256". */
-  readonly name: string;
+  readonly name: MechanismName;
   readonly family: 'ecdsa' | 'rsa-pkcs1' | 'rsa-pss' | 'rsa-raw';
   /** Hash the host applies to the message; undefined = the input is already prepared. */
   readonly hash: HashName | undefined;
@@ -26,11 +42,11 @@ const HASHES: readonly HashName[] = ['sha1', 'sha224', 'sha256', 'sha384', 'sha5
 
 function table(): Map<string, MessageMechanism> {
   const m = new Map<string, MessageMechanism>();
-  const add = (names: string[], mech: MessageMechanism): void => {
+  const add = (names: MechanismSpelling[], mech: MessageMechanism): void => {
     for (const n of names) m.set(n.toUpperCase(), mech);
   };
   for (const h of HASHES) {
-    const H = h.toUpperCase();
+    const H = h.toUpperCase() as MechanismHash;
     add([`ECDSA-${H}`], { name: `ECDSA-${H}`, family: 'ecdsa', hash: h });
     add([`${H}-RSA-PKCS`, `RSA-PKCS-${H}`], { name: `${H}-RSA-PKCS`, family: 'rsa-pkcs1', hash: h });
     add([`${H}-RSA-PKCS-PSS`, `RSA-PSS-${H}`], { name: `RSA-PSS-${H}`, family: 'rsa-pss', hash: h });
@@ -44,10 +60,13 @@ function table(): Map<string, MessageMechanism> {
 const MECHANISMS = table();
 
 /** Names accepted by `parseMechanism` (canonical ones). */
-export const MECHANISM_NAMES: readonly string[] = [...new Set([...MECHANISMS.values()].map((m) => m.name))];
+export const MECHANISM_NAMES: readonly MechanismName[] = [...new Set([...MECHANISMS.values()].map((m) => m.name))];
 
-/** Look a mechanism up by name (case-insensitive). */
-export function parseMechanism(name: string): MessageMechanism {
+/**
+ * Look a mechanism up by name (case-insensitive). A literal is checked at compile time
+ * (MechanismSpelling), text from a user at run time (InvalidArgumentError).
+ */
+export function parseMechanism<const T extends string>(name: T & LiteralOr<T, MechanismSpelling>): MessageMechanism {
   const m = MECHANISMS.get(name.trim().toUpperCase());
   if (m === undefined)
     throw new InvalidArgumentError(`unknown signature mechanism ${JSON.stringify(name)}`, `use one of ${MECHANISM_NAMES.join(', ')}`);
@@ -70,8 +89,13 @@ export function signInput(mech: MessageMechanism, message: Uint8Array): { mechan
 }
 
 /** SIGN `80 68 <ref> <70|30|40|20> …` over the host-hashed message (§3.13). */
-export async function signMessage(card: CardSession, keyRef: number, mech: MessageMechanism, message: Uint8Array): Promise<Uint8Array> {
-  const { mechanism, data } = signInput(mech, message);
+export async function signMessage(
+  card: CardSession,
+  keyRef: number,
+  mech: MessageMechanism | MechanismSpelling,
+  message: Uint8Array,
+): Promise<Uint8Array> {
+  const { mechanism, data } = signInput(typeof mech === 'string' ? parseMechanism(mech) : mech, message);
   return sign(card, keyRef, mechanism, data);
 }
 

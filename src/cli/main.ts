@@ -108,7 +108,7 @@ export const NO_REDACT_WARNING =
 /** -v / -vv: turn on the `schsm:*` debug namespaces (`debug` is loaded only then: it costs start-up time). */
 async function enableDebug(verbose: number, redact: boolean, ctx: CliContext): Promise<void> {
   if (verbose <= 0) return;
-  const { default: createDebug } = await import('debug');
+  const { createDebug } = await import('../transport/debug-log.ts');
   createDebug.enable(verbose >= 2 ? 'schsm:*' : 'schsm:*,-schsm:transport');
   if (verbose < 2) return;
   line(

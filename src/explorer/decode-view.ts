@@ -32,7 +32,7 @@ export function prkdLines(bytes: Uint8Array): string[] {
     `ID:           ${formatKeyId(d.id)}`,
     `usage:        ${d.usage.join(', ') || '-'}`,
     ...(d.accessFlags === undefined ? [] : [`access:       ${d.accessFlags.join(', ') || '-'}`]),
-    `key ref:      ${d.keyReference ?? '(none)'}`,
+    `key ref:      ${d.ref ?? '(none)'}`,
   ];
 }
 

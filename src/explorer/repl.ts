@@ -1,7 +1,7 @@
 /**
  * The interactive shell on node:readline: prompt with the current DF, Tab completion, persistent
  * history without secrets, hidden prompts, and a busy guard — a line typed while a command runs is
- * refused (mirroring the channel's single-flight lock); Ctrl-C cancels the running command, or
+ * refused (one command at a time, as the card takes them); Ctrl-C cancels the running command, or
  * clears the line at the prompt; Ctrl-D leaves. At a question (PIN, password, y/N) Ctrl-C and Ctrl-D
  * cancel that command only, and what was typed is discarded.
  */

@@ -1,5 +1,5 @@
 import type net from 'node:net';
-import createDebug from 'debug';
+import { createDebug } from '../transport/debug-log.ts';
 
 const log = createDebug('schsm:sim');
 

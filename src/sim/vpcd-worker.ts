@@ -1,6 +1,6 @@
 import net from 'node:net';
 import { isMainThread, parentPort, workerData, type MessagePort } from 'node:worker_threads';
-import createDebug from 'debug';
+import { createDebug } from '../transport/debug-log.ts';
 import { loadQuickAck, quickAck, VPCD, type LinkConfig, type LinkMessage, type MainMessage } from './vpcd-wire.ts';
 
 /**

@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import createDebug from 'debug';
+import { createDebug } from '../transport/debug-log.ts';
 import type { VirtualCard } from './virtual-card.ts';
 import { VPCD, type LinkConfig, type LinkMessage } from './vpcd-wire.ts';
 

@@ -1,6 +1,6 @@
 import { closeSync, writeSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
-import createDebug from 'debug';
+import { createDebug } from '../transport/debug-log.ts';
 import { toHex } from '../apdu/hex.ts';
 import { openNewSecretFile } from '../transport/secret-file.ts';
 import type { Transport } from '../transport/transport.ts';

@@ -1,4 +1,4 @@
-import createDebug from 'debug';
+import { createDebug } from '../transport/debug-log.ts';
 import { fromHex, toHex } from '../apdu/hex.ts';
 import type { Transport } from '../transport/transport.ts';
 import { runUnshared } from '../transport/transport.ts';

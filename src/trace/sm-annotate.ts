@@ -5,7 +5,7 @@
  * same masking keyed by instruction (transport/redact.ts), so a VERIFY inside SM shows `..` for every
  * PIN byte in the trace and the log, exactly as a plain VERIFY does.
  */
-import createDebug from 'debug';
+import { createDebug } from '../transport/debug-log.ts';
 import { toHex } from '../apdu/hex.ts';
 import type { PlainObserver } from '../apdu/sm/layer.ts';
 import { commandSecrets, redactedHex, responseSecrets } from '../transport/redact.ts';

@@ -1,4 +1,4 @@
-import createDebug from 'debug';
+import { createDebug } from './debug-log.ts';
 import type { Transport } from './transport.ts';
 import { decorate } from './decorate.ts';
 import { commandSecrets, ExchangeRedactor, redactedHex, responseSecrets, type Redaction } from './redact.ts';

@@ -1,4 +1,4 @@
-import createDebug from 'debug';
+import { createDebug } from './debug-log.ts';
 import type { Transport } from './transport.ts';
 import { TransportError, TransportTimeoutError } from './errors.ts';
 import { PcscError, pcscErrorFrom, PCSC_CODE, SERVICE_LOST } from './pcsc-errors.ts';

@@ -7,7 +7,7 @@
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { statSync } from 'node:fs';
-import createDebug from 'debug';
+import { createDebug } from './debug-log.ts';
 import { TransportError, TransportTimeoutError } from './errors.ts';
 import {
   hexToBytes,

@@ -1,4 +1,4 @@
-import createDebug from 'debug';
+import { createDebug } from './debug-log.ts';
 import type { Transport } from './transport.ts';
 import { RefusedError, TransportTimeoutError } from './errors.ts';
 import { PcscError, PCSC_CODE } from './pcsc-errors.ts';

@@ -1,6 +1,6 @@
 import test from 'ava';
 import { ApduEncodeError, ApduParseError, ChannelProtocolError, createChannel } from '../../src/apdu/index.ts';
-import { TransportError, TransportRaceError } from '../../src/transport/errors.ts';
+import { TransportError } from '../../src/transport/errors.ts';
 import { apdu, assertBytes, seq } from '../helpers/apdu.ts';
 import { scripted } from '../helpers/scripted-transport.ts';
 import { AID } from './vectors.ts';
@@ -206,8 +206,8 @@ test('without shortOnly, 600 bytes go as one extended APDU', async (t) => {
   t.pass();
 });
 
-// --- single-flight lock ------------------------------------------------------------------------------
-test('an overlapping send is rejected with TransportRaceError; the lock is released afterwards', async (t) => {
+// --- the FIFO lock (lock.ts) -------------------------------------------------------------------------
+test('an overlapping send waits its turn (no error, no interleaving); sends reach the card in call order', async (t) => {
   let release!: () => void;
   const gate = new Promise<void>((r) => {
     release = r;
@@ -215,14 +215,18 @@ test('an overlapping send is rejected with TransportRaceError; the lock is relea
   const card = scripted([
     { expect: apdu`00 84 00 00 | 08`, respond: apdu`${seq(8)} | 90 00`, gate },
     [apdu`00 84 00 00 | 04`, apdu`${seq(4)} | 90 00`],
+    [apdu`00 84 00 00 | 02`, apdu`${seq(2)} | 90 00`],
   ]);
   const channel = createChannel(card);
   const first = channel.send({ cla: 0, ins: 0x84, p1: 0, p2: 0, ne: 8 });
-  const err = await t.throwsAsync(channel.send({ cla: 0, ins: 0x84, p1: 0, p2: 0, ne: 4 }), { instanceOf: TransportRaceError });
-  t.is(err?.code, 'ERR_SCHSM_TRANSPORT_RACE');
+  const second = channel.send({ cla: 0, ins: 0x84, p1: 0, p2: 0, ne: 4 });
+  const third = channel.send({ cla: 0, ins: 0x84, p1: 0, p2: 0, ne: 2 });
+  await new Promise((r) => setTimeout(r, 10));
   release();
-  t.is((await first).data.length, 8);
-  t.is((await channel.send({ cla: 0, ins: 0x84, p1: 0, p2: 0, ne: 4 })).data.length, 4);
+  t.deepEqual(
+    (await Promise.all([first, second, third])).map((r) => r.data.length),
+    [8, 4, 2],
+  );
   card.assertConsumed();
 });
 

@@ -118,7 +118,7 @@ export async function buildTemplates(dir: string): Promise<Templates> {
       await importDkekShare(c, PEER_SHARE);
       if (name === 'target.json') return;
       await verifyPin(c, { pin: USER_PIN });
-      await generateKey(c, { type: 'ec:prime256v1', keyRef: 1, label: 'audit' });
+      await generateKey(c, { type: 'ec:prime256v1', ref: 1, label: 'audit' });
       wrapped.push(buildWrappedKeyFile(await exportWrappedKey(c, 1)));
     });
   copyFileSync(PEER_FILE, at('peer.pbe'));

@@ -100,7 +100,7 @@ expectType<Equal<ReturnType<typeof encodePrkd>, Uint8Array>>();
 expectType<Equal<ReturnType<typeof verifyDeviceChain>, DeviceChainVerification>>();
 expectType<Equal<ReturnType<typeof errorFromStatus>, CardError>>();
 expectType<Equal<PinIncorrectError['retriesLeft'], number>>();
-expectType<Equal<KeyNotFoundError['keyRef'], number | undefined>>();
+expectType<Equal<KeyNotFoundError['ref'], number | undefined>>();
 expectType<Equal<CardError['sw'], number>>();
 
 const mechanisms: SignMechanism[] = [

@@ -336,8 +336,8 @@ test('GENERATE SYMMETRIC KEY 00 48 <key> B2 with tag 91 (§3.12)', async (t) => 
     [apdu`00 48 0A B2 | 06 | 91 04 10111899`, hex('9000')],
     [hex('00480BB0'), hex('9000')],
   ]);
-  await generateSymmetricKey(card, { keyRef: 10, bits: 256, algorithms: [0x10, 0x11, 0x18, 0x99] });
-  await generateSymmetricKey(card, { keyRef: 11, bits: 128 });
+  await generateSymmetricKey(card, { ref: 10, bits: 256, algorithms: [0x10, 0x11, 0x18, 0x99] });
+  await generateSymmetricKey(card, { ref: 11, bits: 128 });
   tr.assertConsumed();
   t.pass();
 });

@@ -202,7 +202,8 @@ test('operations need the PIN; unknown keys are KeyNotFoundError; the CV request
   t.deepEqual(verifyAuthenticatedRequest(ec.request!, signerOf(device!.body.publicKey)), { inner: true, outer: true });
   t.true((await exportPublicKey(card, ec.ref)).equals(ec.publicKey as KeyObject));
   const e = await t.throwsAsync(sign(card, 42, { kind: 'ecdsa', hash: 'sha256' }, hex('00')), { instanceOf: KeyNotFoundError });
-  t.is(e?.keyRef, 42);
+  t.is(e?.ref, 42);
+  t.is(e?.keyRef, 42, 'the deprecated name still works');
   await card.logout();
   await t.throwsAsync(sign(card, ec.ref, { kind: 'ecdsa', hash: 'sha256' }, hex('00')), { instanceOf: SecurityStatusNotSatisfiedError });
   t.is((await getChallenge(card, 1500)).length, 1500);
@@ -211,8 +212,8 @@ test('operations need the PIN; unknown keys are KeyNotFoundError; the CV request
 test('generateKey refuses to overwrite an existing key unless replace is set', async (t) => {
   const card = await initialised();
   const first = await generateKey(card, { type: 'ec:P-256' });
-  await t.throwsAsync(generateKey(card, { type: 'ec:P-256', keyRef: first.ref }), { message: /exists/ });
-  const second = await generateKey(card, { type: 'ec:P-256', keyRef: first.ref, replace: true });
+  await t.throwsAsync(generateKey(card, { type: 'ec:P-256', ref: first.ref }), { message: /exists/ });
+  const second = await generateKey(card, { type: 'ec:P-256', ref: first.ref, replace: true });
   t.false(second.publicKey!.equals(first.publicKey!));
   const rsa = generateKeyPairSync('rsa', { modulusLength: 1024 }); // unrelated: intrinsicKeyId of RSA = SHA-1(n)
   t.deepEqual(

@@ -82,7 +82,7 @@ test('retries, PIN reference, key reference and reason travel on the errors', (t
   t.is(so.pinRef, 0x88, 'RESET RETRY COUNTER checks the SO-PIN');
   t.is(so.retriesLeft, 9);
   const key = errorFromStatus(0x6a82, ctx(0x68, { keyRef: 7 })) as KeyNotFoundError;
-  t.is(key.keyRef, 7);
+  t.is(key.ref, 7);
   t.is((errorFromStatus(0x6a80, ctx(0x74)) as DkekError).reason, 'kcv-mismatch');
   t.is((errorFromStatus(0x6985, ctx(0x72)) as DkekError).reason, 'not-exportable');
   t.is(errorFromStatus(0x6982, ctx(0x68)).hint, 'verify the user PIN first');

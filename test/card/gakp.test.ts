@@ -4,7 +4,8 @@ import { apdu, hex } from '../helpers/apdu.ts';
 import { cardWithScript } from '../helpers/card-script.ts';
 import { GAKP_EC_P256_TEXT, GAKP_RSA_2048_TEXT } from '../helpers/vectors.ts';
 import { generateAsymmetricKeyPair } from '../../src/card/commands/generate-asymmetric-key-pair.ts';
-import { encodeGakpData } from '../../src/card/gakp-data.ts';
+import { encodeGakpData, type RsaBits } from '../../src/card/gakp-data.ts';
+import type { CurveName } from '../../src/card/curves.ts';
 import { InvalidArgumentError } from '../../src/card/host-errors.ts';
 import { EF_CE01, EF_CE02 } from './peer-trace-data.ts';
 
@@ -16,7 +17,7 @@ const RSA_2048_BODY = hex(GAKP_RSA_2048_TEXT);
 test('EC P-256 GAKP: 00 46 01 00 00 01 00 <§11.2 body> 00 00; public key from the 67 answer', async (t) => {
   t.is(EC_P256_BODY.length, 256);
   const { card, tr } = await cardWithScript([[apdu`00 46 01 00 | 00 01 00 | ${EC_P256_BODY} | 00 00`, hex(`${EF_CE02}9000`)]]);
-  const kp = await generateAsymmetricKeyPair(card, { keyRef: 1, key: { kind: 'ec', curve: 'P-256' }, chr: 'DENK010570200001' });
+  const kp = await generateAsymmetricKeyPair(card, { ref: 1, key: { kind: 'ec', curve: 'P-256' }, chr: 'DENK010570200001' });
   t.is(kp.publicKey.asymmetricKeyType, 'ec');
   t.is(kp.publicKey.asymmetricKeyDetails?.namedCurve, 'prime256v1');
   t.is(kp.request.request.body.chr, 'ESPICOHSMTR00001');
@@ -25,7 +26,7 @@ test('EC P-256 GAKP: 00 46 01 00 00 01 00 <§11.2 body> 00 00; public key from t
 
 test('RSA-2048 GAKP: 00 46 02 00 00 00 3A <§11.2 body> 00 00 (as in peer trace 14)', async (t) => {
   const { card, tr } = await cardWithScript([[apdu`00 46 02 00 | 00 00 3A | ${RSA_2048_BODY} | 00 00`, hex(`${EF_CE01}9000`)]]);
-  const kp = await generateAsymmetricKeyPair(card, { keyRef: 2, key: { kind: 'rsa', bits: 2048 }, chr: 'DENK010570200001' });
+  const kp = await generateAsymmetricKeyPair(card, { ref: 2, key: { kind: 'rsa', bits: 2048 }, chr: 'DENK010570200001' });
   t.is(kp.publicKey.asymmetricKeyType, 'rsa');
   t.is(kp.publicKey.asymmetricKeyDetails?.modulusLength, 2048);
   tr.assertConsumed();
@@ -61,13 +62,14 @@ test('every supported curve encodes explicit parameters whose field elements hav
 
 test('GAKP input checks: key reference 1..255, RSA sizes, curve names', async (t) => {
   const { card, tr } = await cardWithScript([]);
-  await t.throwsAsync(generateAsymmetricKeyPair(card, { keyRef: 0, key: { kind: 'rsa', bits: 2048 }, chr: 'X' }), {
+  await t.throwsAsync(generateAsymmetricKeyPair(card, { ref: 0, key: { kind: 'rsa', bits: 2048 }, chr: 'X' }), {
     instanceOf: InvalidArgumentError,
   });
-  await t.throwsAsync(generateAsymmetricKeyPair(card, { keyRef: 1, key: { kind: 'rsa', bits: 1000 }, chr: 'X' }), {
+  // JavaScript callers, or values cast from text, still meet the run-time check
+  await t.throwsAsync(generateAsymmetricKeyPair(card, { ref: 1, key: { kind: 'rsa', bits: 1000 as RsaBits }, chr: 'X' }), {
     instanceOf: InvalidArgumentError,
   });
-  await t.throwsAsync(generateAsymmetricKeyPair(card, { keyRef: 1, key: { kind: 'ec', curve: 'P-192' }, chr: 'X' }), {
+  await t.throwsAsync(generateAsymmetricKeyPair(card, { ref: 1, key: { kind: 'ec', curve: 'P-192' as CurveName }, chr: 'X' }), {
     instanceOf: InvalidArgumentError,
   });
   tr.assertConsumed();

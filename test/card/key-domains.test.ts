@@ -93,7 +93,7 @@ test('list on a device without key domains: 6D00 on domain 0 → empty', async (
 
 test('GENERATE SYMMETRIC KEY into domain 1: 00 48 05 B2 03 92 01 01 (CardContact encodeGSK)', async (t) => {
   const { card, tr } = await cardWithScript([[hex('004805B2 03 920101'), hex('9000')]]);
-  await generateSymmetricKey(card, { keyRef: 5, bits: 256, keyDomain: 1 });
+  await generateSymmetricKey(card, { ref: 5, bits: 256, keyDomain: 1 });
   tr.assertConsumed();
   t.pass();
 });

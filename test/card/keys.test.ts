@@ -56,14 +56,21 @@ test('deleteKey deletes CCxx, C4xx, CExx and reports what existed; nothing at al
   tr.assertConsumed();
 });
 
-test('exportPublicKey reads CExx; a missing CExx is FileNotFoundError naming the file', async (t) => {
+test('exportPublicKey reads CExx; a missing CExx is KeyNotFoundError when the key is missing too, else FileNotFoundError naming the file', async (t) => {
   const { card, tr } = await cardWithScript([
     [read('CE02'), ok(EF_CE02)],
     [read('CE03'), hex('6A82')],
+    [hex('80580000000000'), hex('CC00CC02CC039000')], // ENUMERATE: key 3 exists (an AES key has no CExx)
+    [read('CE4D'), hex('6A82')],
+    [hex('80580000000000'), hex('CC00CC02CC039000')], // no key 77 (0x4D)
   ]);
   t.is((await exportPublicKey(card, 2)).asymmetricKeyType, 'ec');
   const err = await t.throwsAsync(exportPublicKey(card, 3), { instanceOf: FileNotFoundError });
   t.is(err?.fid, 0xce03);
+  const missing = await t.throwsAsync(exportPublicKey(card, 77), { instanceOf: KeyNotFoundError });
+  t.is(missing?.ref, 77);
+  t.is(missing?.sw, 0x6a82);
+  t.regex(missing?.message ?? '', /^export the public key of key 77: no key with reference 77 \(SW=6A82\)$/);
   tr.assertConsumed();
 });
 

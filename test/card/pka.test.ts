@@ -105,10 +105,10 @@ test('register (no PIN) then authenticate the session with keys on two other dev
   const refused = await t.throwsAsync(signMessage(hsm, 1, mech, new Uint8Array(8)), { instanceOf: CardError });
   t.is(refused?.sw, 0x6982);
   const a = await authenticateWithKey(hsm, alice);
-  t.like(a, { keyRef: 1, status: { authenticated: 1 } });
+  t.like(a, { ref: 1, status: { authenticated: 1 } });
   await t.throwsAsync(authenticateWithKey(hsm, bob, 1), { message: /key 1 of the custodian device is not registered/ });
   const b = await authenticateWithKey(hsm, bob);
-  t.like(b, { keyRef: 2, status: { authenticated: 2, required: 2 } });
+  t.like(b, { ref: 2, status: { authenticated: 2, required: 2 } });
   t.true((await signMessage(hsm, 1, mech, new Uint8Array(8))).length > 0, 'the quorum logged the session in');
   await hsm.logout();
   t.is((await publicKeyAuthenticationStatus(hsm)).authenticated, 0, 'a new session starts unauthenticated');

@@ -25,41 +25,41 @@ test('§5.3 PRKD: EC key "btc-test", private+modifiable, sign/signRecover/derive
   t.deepEqual(d.id.subarray(0, 4), hex('4D8B45C6'));
   t.deepEqual(d.usage, ['sign', 'signRecover', 'derive']);
   t.is(d.accessFlags, undefined);
-  t.is(d.keyReference, 1);
+  t.is(d.ref, 1);
   t.is(d.size, 256);
 });
 
 test('peer trace C401 (RSA, written by OpenSC): parsed, and encodePrkd reproduces it byte for byte', (t) => {
   const d = parsePrkd(hex(EF_C401));
-  t.like(d, { kind: 'rsa', label: 'rsa2048-10', keyReference: 1, size: 2048 });
+  t.like(d, { kind: 'rsa', label: 'rsa2048-10', ref: 1, size: 2048 });
   t.deepEqual(d.id, hex('10'));
   t.deepEqual(d.usage, ['decrypt', 'sign', 'signRecover']);
-  t.deepEqual(encodePrkd({ kind: 'rsa', label: 'rsa2048-10', id: hex('10'), keyReference: 1, size: 2048 }), hex(EF_C401));
+  t.deepEqual(encodePrkd({ kind: 'rsa', label: 'rsa2048-10', id: hex('10'), ref: 1, size: 2048 }), hex(EF_C401));
 });
 
 test('peer trace C402 (EC P-256, written by OpenSC): parsed, and encodePrkd reproduces it byte for byte', (t) => {
   const d = parsePrkd(hex(EF_C402));
-  t.like(d, { kind: 'ec', label: 'ec256-11', keyReference: 2, size: 256 });
+  t.like(d, { kind: 'ec', label: 'ec256-11', ref: 2, size: 256 });
   t.deepEqual(d.id, hex('11'));
   t.deepEqual(d.usage, ['sign', 'signRecover', 'derive']);
-  t.deepEqual(encodePrkd({ kind: 'ec', label: 'ec256-11', id: hex('11'), keyReference: 2, size: 256 }), hex(EF_C402));
+  t.deepEqual(encodePrkd({ kind: 'ec', label: 'ec256-11', id: hex('11'), ref: 2, size: 256 }), hex(EF_C402));
 });
 
 test('peer trace C400 (pico default for the device key: no flags, no auth-id, no key reference)', (t) => {
   const d = parsePrkd(hex(EF_C400));
-  t.like(d, { kind: 'ec', label: 'ESPICOHSMTR', keyReference: undefined, size: 256, authId: undefined });
+  t.like(d, { kind: 'ec', label: 'ESPICOHSMTR', ref: undefined, size: 256, authId: undefined });
   t.deepEqual(d.flags, []);
   t.deepEqual(d.usage, ['sign', 'derive']);
 });
 
 test('AES secret-key description A8: key length in the subclass attributes, round trip', (t) => {
-  const bytes = encodePrkd({ kind: 'aes', label: 'aes', id: hex('0102'), keyReference: 200, size: 256 });
+  const bytes = encodePrkd({ kind: 'aes', label: 'aes', id: hex('0102'), ref: 200, size: 256 });
   // A8 { 30 {0C 03 "aes", 03 02 06 C0, 04 01 01}, 30 {04 02 0102, 03 03 07 C0 80, 02 02 00 C8}, A0 {30 {02 02 0100}}, A1 {30 {30 {04 00}}} }
   t.deepEqual(
     bytes,
     hex('A8 2D 30 0C 0C03616573 030206C0 040101 30 0D 04020102 030307C080 020200C8 A0 06 3004 02020100 A1 06 3004 30020400'),
   );
-  t.like(parsePrkd(bytes), { kind: 'aes', keyReference: 200, size: 256, label: 'aes' });
+  t.like(parsePrkd(bytes), { kind: 'aes', ref: 200, size: 256, label: 'aes' });
 });
 
 test('DER helpers: named bit strings and unsigned integers', (t) => {

@@ -6,7 +6,7 @@
 // `run --json`, in error lines and in the malformed-APDU warning, and a too-small Lc left the rest of
 // the PIN visible in traces and -vv.
 import test from 'ava';
-import createDebug from 'debug';
+import { createDebug } from '../../src/transport/debug-log.ts';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { format } from 'node:util';

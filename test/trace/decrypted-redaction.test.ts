@@ -5,7 +5,7 @@
 // the shared secret come from node:crypto, not from the code under test. On 13b3bf7 all of them were
 // shown.
 import test from 'ava';
-import createDebug from 'debug';
+import { createDebug } from '../../src/transport/debug-log.ts';
 import { constants, createECDH, publicEncrypt, type KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -43,9 +43,9 @@ async function preparedCard(): Promise<Card> {
   const card = await SmartCardHsm.open(await createSimulatorTransport({ stateFile: file }));
   await initializeDevice(card, { confirm: true, soPin: 'C3A59E17D84B206F', userPin: PIN, retryCounter: 5 });
   await verifyPin(card, { pin: PIN });
-  const rsa = await generateKey(card, { type: 'rsa:2048', keyRef: 1 });
-  const ec = await generateKey(card, { type: 'ec:prime256v1', keyRef: 2 });
-  await generateKey(card, { type: 'aes:256', keyRef: 3 });
+  const rsa = await generateKey(card, { type: 'rsa:2048', ref: 1 });
+  const ec = await generateKey(card, { type: 'ec:prime256v1', ref: 2 });
+  await generateKey(card, { type: 'aes:256', ref: 3 });
   await card.close();
   if (rsa.publicKey === undefined || ec.publicKey === undefined) throw new Error('no public keys');
   return { dir, file, rsa: rsa.publicKey, ec: ec.publicKey };

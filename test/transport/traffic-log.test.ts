@@ -1,6 +1,6 @@
 // withTrafficLog (the only place raw APDUs are logged) and observeTransport.
 import test from 'ava';
-import createDebug from 'debug';
+import { createDebug } from '../../src/transport/debug-log.ts';
 import { format } from 'node:util';
 import { withTrafficLog, formatSend, formatRecv } from '../../src/transport/log.ts';
 import { observeTransport } from '../../src/transport/observe.ts';

@@ -1,4 +1,4 @@
-import createDebug from 'debug';
+import { createDebug } from '../../transport/debug-log.ts';
 import { encodeCommand, type CommandApdu } from '../command.ts';
 import { concat } from '../hex.ts';
 import type { ResponseApdu } from '../response.ts';

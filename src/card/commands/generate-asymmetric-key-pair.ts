@@ -8,13 +8,13 @@ import type { CardSession } from '../session.ts';
 
 export interface GenerateKeyPairOptions extends GakpDataOptions {
   /** Reference of the new key (P1), 1..255. An existing key with this reference is replaced. */
-  readonly keyRef: number;
+  readonly ref: number;
   /** Key that signs the outer request (P2); default 0 = the device key (§3.11). */
   readonly signKeyRef?: number;
 }
 
 export interface GeneratedKeyPair {
-  readonly keyRef: number;
+  readonly ref: number;
   readonly publicKey: KeyObject;
   /** The decoded authenticated CV request the card answered (and stored in CE<keyRef>). */
   readonly request: AuthenticatedRequest;
@@ -26,7 +26,7 @@ export interface GeneratedKeyPair {
  * which the card also stores in EF CE<keyRef> (§3.11); the public key is taken from it.
  */
 export async function generateAsymmetricKeyPair(card: CardSession, options: GenerateKeyPairOptions): Promise<GeneratedKeyPair> {
-  const { keyRef } = options;
+  const { ref: keyRef } = options;
   if (!Number.isInteger(keyRef) || keyRef < 1 || keyRef > 255)
     throw new InvalidArgumentError(`key reference must be 1..255, got ${keyRef}`);
   const data = encodeGakpData(options);
@@ -47,5 +47,5 @@ export async function generateAsymmetricKeyPair(card: CardSession, options: Gene
     throw new MalformedResponseError('GENERATE ASYMMETRIC KEY PAIR', 'the answer is not an authenticated CV request', cause);
   }
   const inherited = options.key.kind === 'ec' ? requireCurve(options.key.curve) : undefined;
-  return { keyRef, publicKey: cvcPublicKeyToKeyObject(request.request.body.publicKey, inherited), request };
+  return { ref: keyRef, publicKey: cvcPublicKeyToKeyObject(request.request.body.publicKey, inherited), request };
 }

@@ -6,7 +6,7 @@ import type { CardSession } from '../session.ts';
 
 export interface GenerateSymmetricKeyOptions {
   /** Reference of the new key (P1), 1..255. */
-  readonly keyRef: number;
+  readonly ref: number;
   /** AES key size: 128, 192 or 256 bits (P2 B0 / B1 / B2). */
   readonly bits: 128 | 192 | 256;
   /** Allowed algorithm ids (tag 91); CardContact's default list is 10 11 18 99 (§3.12). */
@@ -37,9 +37,9 @@ function optionalData(o: GenerateSymmetricKeyOptions): Uint8Array {
 export async function generateSymmetricKey(card: CardSession, options: GenerateSymmetricKeyOptions): Promise<void> {
   const p2 = P2[options.bits];
   if (p2 === undefined) throw new InvalidArgumentError(`AES key size ${options.bits} is not 128, 192 or 256`);
-  if (!Number.isInteger(options.keyRef) || options.keyRef < 1 || options.keyRef > 255)
-    throw new InvalidArgumentError(`key reference must be 1..255, got ${options.keyRef}`);
+  if (!Number.isInteger(options.ref) || options.ref < 1 || options.ref > 255)
+    throw new InvalidArgumentError(`key reference must be 1..255, got ${options.ref}`);
   const data = optionalData(options);
-  const cmd = { cla: CLA.ISO, ins: INS.GENERATE_SYMMETRIC_KEY, p1: options.keyRef, p2, ...(data.length > 0 ? { data } : {}) };
-  await card.send(cmd, { operation: `GENERATE SYMMETRIC KEY AES-${options.bits} for key ${options.keyRef}`, keyRef: options.keyRef });
+  const cmd = { cla: CLA.ISO, ins: INS.GENERATE_SYMMETRIC_KEY, p1: options.ref, p2, ...(data.length > 0 ? { data } : {}) };
+  await card.send(cmd, { operation: `GENERATE SYMMETRIC KEY AES-${options.bits} for key ${options.ref}`, keyRef: options.ref });
 }

@@ -1,3 +1,4 @@
+import type { Kcv } from '../formats/kcv.ts';
 import { toHex } from '../../apdu/hex.ts';
 import { CLA, INS } from '../constants.ts';
 import { InvalidArgumentError, MalformedResponseError } from '../host-errors.ts';
@@ -11,7 +12,7 @@ export interface DkekStatus {
   /** Shares still to import; the DKEK is complete when 0. */
   readonly outstanding: number;
   /** Key check value: SHA-256(DKEK)[0..8] (§8.1), 16 upper-case hex digits. */
-  readonly kcv: string;
+  readonly kcv: Kcv;
   /** Bytes after the first 10 (pico: key-domain UID); usually empty. */
   readonly extra: Uint8Array;
   /**

@@ -11,7 +11,7 @@ import { cvcPublicKeyToKeyObject } from '../cvc-key.ts';
 import { describeBlobKey } from './blob-key-description.ts';
 import type { BlobKeyDescription } from './blob-key-description.ts';
 import { KcvMismatchError, MacError } from './errors.ts';
-import { assembleDkek, dkekKcv } from './kcv.ts';
+import { assembleDkek, dkekKcv, type Kcv } from './kcv.ts';
 import { decodeKeyBlob, openKeyBlob } from './key-blob.ts';
 import type { KeyBlob } from './key-blob-layout.ts';
 import { keyBlobTypeName } from './key-blob-layout.ts';
@@ -41,10 +41,10 @@ export interface CertificateSummary {
 
 export interface BackupVerification {
   readonly container: 'wrapped-key-file' | 'key-blob';
-  /** KCV the blob was wrapped under (16 hex digits). */
-  readonly blobKcv: string;
+  /** KCV the blob was wrapped under (16 upper-case hex digits). */
+  readonly blobKcv: Kcv;
   /** KCV of the supplied shares/DKEK. */
-  readonly dkekKcv: string | undefined;
+  readonly dkekKcv: Kcv | undefined;
   readonly kcvMatches: boolean | undefined;
   /** AES-CMAC check; undefined when it could not be checked (no DKEK, or KCV mismatch). */
   readonly macValid: boolean | undefined;

@@ -37,8 +37,15 @@ export function dkekKcv(dkek: Uint8Array): Uint8Array {
   return sha256(dkek).slice(0, 8);
 }
 
+/**
+ * A key check value as every result of the library reports it: 16 upper-case hex digits, as
+ * sc-hsm-tool prints it ("DKEK key check value : 6C609824B9CA28EB") and `schsm status` shows it.
+ * Only the byte layouts (KeyBlob, DkekKeys, dkekKcv) carry the 8 bytes they decode or compute.
+ */
+export type Kcv = string;
+
 /** The KCV as sc-hsm-tool prints it ("DKEK key check value : 6C609824B9CA28EB"). */
-export function formatKcv(kcv: Uint8Array): string {
+export function formatKcv(kcv: Uint8Array): Kcv {
   return toHex(kcv);
 }
 

@@ -6,14 +6,14 @@
 import { decodeTlv, decodeTlvs } from '../../apdu/tlv.ts';
 import type { Tlv } from '../../apdu/tlv.ts';
 import { FileFormatError } from './errors.ts';
-import { formatKeyId } from '../key-id.ts';
 
 export interface PrkdSummary {
   readonly kind: 'rsa' | 'ec' | 'aes' | 'unknown';
   readonly label: string | undefined;
-  /** CommonKeyAttributes.iD, lower-case hex (formatKeyId). */
-  readonly id: string | undefined;
-  readonly keyReference: number | undefined;
+  /** CommonKeyAttributes.iD (bytes, as KeyInfo.id). */
+  readonly id: Uint8Array | undefined;
+  /** Key reference (CommonKeyAttributes.keyReference). */
+  readonly ref: number | undefined;
 }
 
 const KIND: Readonly<Record<number, PrkdSummary['kind']>> = { 0x30: 'rsa', 0xa0: 'ec', 0xa8: 'aes' };
@@ -34,8 +34,8 @@ export function summarizePrkd(bytes: Uint8Array): PrkdSummary {
     return {
       kind: KIND[top.tag] ?? 'unknown',
       label: label === undefined ? undefined : new TextDecoder().decode(label),
-      id: id === undefined ? undefined : formatKeyId(id),
-      keyReference: ref === undefined ? undefined : ref.reduce((v, b) => v * 256 + b, 0),
+      id: id === undefined ? undefined : Uint8Array.from(id),
+      ref: ref === undefined ? undefined : ref.reduce((v, b) => v * 256 + b, 0),
     };
   } catch (err) {
     throw new FileFormatError('PRKD', `not a well-formed key description: ${(err as Error).message}`, { cause: err });

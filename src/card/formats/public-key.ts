@@ -18,7 +18,12 @@ export function spkiDer(key: KeyObject): Uint8Array {
   return new Uint8Array(key.export({ type: 'spki', format: 'der' }));
 }
 
-/** SHA-256 of the SPKI DER, lowercase hex. */
-export function spkiFingerprint(spki: Uint8Array): string {
-  return createHash('sha256').update(spki).digest('hex');
+/**
+ * SHA-256 of the SubjectPublicKeyInfo DER, lower-case hex (as `sha256sum` and `openssl dgst` print
+ * it): of the DER given, or of a public KeyObject (what exportPublicKey, listKeys and generateKey return).
+ */
+export function spkiFingerprint(spki: Uint8Array | KeyObject): string {
+  return createHash('sha256')
+    .update(spki instanceof Uint8Array ? spki : spkiDer(spki))
+    .digest('hex');
 }

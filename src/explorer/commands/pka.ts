@@ -112,7 +112,7 @@ const auth: Subcommand = {
         throw err;
       });
       const r = await authenticateWithKey(target, holder, ref);
-      session.print(`key ${r.chr} (key ${r.keyRef} on ${reader}) authenticated: ${describe(r.status)}`);
+      session.print(`key ${r.chr} (key ${r.ref} on ${reader}) authenticated: ${describe(r.status)}`);
       if (r.status.authenticated >= r.status.required)
         session.print('this session is logged in (until reset, reconnect or SELECT of the applet)');
     } finally {

@@ -1,5 +1,5 @@
 /** The shell's own commands: `help [pattern]`, `echo`, `debug [level]`, `quit|exit`. */
-import createDebug from 'debug';
+import { createDebug } from '../../transport/debug-log.ts';
 import { arity, parseArgs, parseNumber } from '../args.ts';
 import { completeWords } from '../complete.ts';
 import type { ExplorerSession } from '../session.ts';

@@ -53,7 +53,7 @@ test('simulator export (GAKP, WRAP KEY, EF CE01) verifies with the peer share, C
   t.like(r.key, { kind: 'ec', bits: 256, keySizeField: 256, consistent: true });
   t.is(r.key?.curve?.name, 'prime256v1');
   t.regex(r.key?.fingerprint ?? '', /^[0-9a-f]{64}$/);
-  t.deepEqual(r.prkd, { kind: 'ec', label: 'btc-test', id: '0102030405060708090A0B0C0D0E0F1011121314', keyReference: 1 });
+  t.deepEqual(r.prkd, { kind: 'ec', label: 'btc-test', id: fromHex('0102030405060708090A0B0C0D0E0F1011121314'), ref: 1 });
   t.like(r.certificate, { kind: 'cv-request', subject: 'DENK010570200001', matchesKey: true, fingerprint: r.key?.fingerprint });
 
   const wrongShare = verifyBackup({ file, shares: [new Uint8Array(32)] });

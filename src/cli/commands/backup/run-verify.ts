@@ -4,6 +4,7 @@
  * the blob: KCV of the shares vs the blob's, AES-CMAC, key consistency, certificate vs key (§9).
  * Exit 0 only when everything verifies; 1 when a check fails.
  */
+import { formatKeyId } from '../../../card/key-id.ts';
 import { INPUT_LIMITS } from '../../../transport/bounded-read.ts';
 import { decryptDkekShare } from '../../../card/formats/dkek-share-file.ts';
 import { verifyBackup, type BackupVerification } from '../../../card/formats/backup-verify.ts';
@@ -74,7 +75,7 @@ function reportLines(file: string, v: BackupVerification): string[] {
     out.push(
       field(
         'PRKD',
-        `${v.prkd.label === undefined ? 'no label' : `label "${v.prkd.label}"`}, ID ${v.prkd.id ?? '?'}, key ref ${v.prkd.keyReference ?? '?'}`,
+        `${v.prkd.label === undefined ? 'no label' : `label "${v.prkd.label}"`}, ID ${v.prkd.id === undefined ? '?' : formatKeyId(v.prkd.id)}, key ref ${v.prkd.ref ?? '?'}`,
       ),
     );
   if (v.certificate !== undefined) {
@@ -112,7 +113,15 @@ function jsonOf(file: string, v: BackupVerification): unknown {
             consistent: k.consistent,
             problems: k.problems,
           },
-    prkd: v.prkd ?? null,
+    prkd:
+      v.prkd === undefined
+        ? null
+        : {
+            kind: v.prkd.kind,
+            label: v.prkd.label,
+            id: v.prkd.id === undefined ? undefined : formatKeyId(v.prkd.id),
+            keyReference: v.prkd.ref,
+          },
     certificate: v.certificate ?? null,
     warnings: v.warnings,
     verified: v.verified,

@@ -8,7 +8,7 @@
  */
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
-import createDebug from 'debug';
+import { createDebug } from '../../../transport/debug-log.ts';
 import { initializeDevice } from '../../../card/commands/initialize-device.ts';
 import { SmartCardHsm } from '../../../card/sc-hsm.ts';
 import { runExplorer } from '../../../explorer/explorer.ts';

@@ -79,7 +79,7 @@ export async function runPkaAuth(args: PkaAuthArgs, ctx: CliContext): Promise<nu
       const result = await oneCustodian(ctx, target, c, args);
       results.push({ reader: c.reader, result });
       if (args.json !== true)
-        line(ctx.stdout, `key ${result.chr} (key ${result.keyRef} on ${c.reader}): authenticated — ${describePka(result.status)}`);
+        line(ctx.stdout, `key ${result.chr} (key ${result.ref} on ${c.reader}): authenticated — ${describePka(result.status)}`);
     }
   });
   const last = results.at(-1)?.result.status;
@@ -87,7 +87,7 @@ export async function runPkaAuth(args: PkaAuthArgs, ctx: CliContext): Promise<nu
   if (args.json === true)
     printJson(ctx, {
       authenticated: ok,
-      keys: results.map((r) => ({ with: r.reader, ref: r.result.keyRef, chr: r.result.chr })),
+      keys: results.map((r) => ({ with: r.reader, ref: r.result.ref, chr: r.result.chr })),
       status: last ?? null,
     });
   else
