@@ -16,3 +16,8 @@ export * as trace from './trace/index.ts';
 export { createSimulatorTransport, SmartCardHsmSimulator } from './sim/index.ts';
 export { serveVpcd } from './sim/vpcd.ts';
 export { createReplayTransport, recordTransport, parseTrace, importLog } from './trace/index.ts';
+// Issue 13 items 6-8: one transport factory for every source, reader/card events, in-memory
+// recording, a simulated reader with removal and insertion, signers for keys on the card.
+export { openTransport, parseTransportSource, type OpenTransportOptions, type TransportSource, type TransportSpec } from './open/index.ts';
+export { SimulatedReader, type SimulatedReaderOptions } from './sim/simulated-reader.ts';
+export { recordInMemory, type MemoryRecordingTransport, type MemoryRecordOptions } from './trace/record.ts';

@@ -14,9 +14,11 @@ const ALLOWED: Record<string, { layers: string[]; packages: RegExp }> = {
   card: { layers: ['card', 'apdu', 'transport'], packages: /^(node:|debug$|@solana\/buffer-layout$)/ },
   sim: { layers: ['sim', 'apdu', 'transport'], packages: /^(node:|debug$|sockopt$|@solana\/buffer-layout$)/ },
   trace: { layers: ['trace', 'apdu', 'transport'], packages: /^(node:|debug$)/ },
+  // the one transport factory: picks PC/SC, the simulator or a replay (each imported only when named)
+  open: { layers: ['open', 'transport', 'sim', 'trace'], packages: /^(node:|debug$)/ },
   explorer: { layers: ['explorer', 'card', 'apdu', 'trace', 'transport'], packages: /^(node:|debug$)/ },
   cli: {
-    layers: ['cli', 'explorer', 'card', 'apdu', 'trace', 'transport', 'sim'],
+    layers: ['cli', 'explorer', 'card', 'apdu', 'trace', 'transport', 'sim', 'open'],
     packages: /^(node:|debug$|yargs(\/.*)?$|get-east-asian-width$)/,
   },
 };

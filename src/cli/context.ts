@@ -2,8 +2,10 @@ import type { Transport } from '../transport/transport.ts';
 
 /** Where a command's card comes from. */
 export interface CardSource {
-  /** PC/SC reader by name, name fragment or index; `sim` for the built-in simulator. */
+  /** PC/SC reader by name, name fragment or index; `sim`/`sim:FILE` for the built-in simulator, `replay:FILE` for a trace. */
   readonly reader?: string;
+  /** Wait this long for a card to be inserted when none is (PC/SC; --wait). */
+  readonly waitForCardMs?: number;
   /** Use the in-process simulator. */
   readonly sim?: boolean;
   /** Simulator state file (kept between runs). */

@@ -17,3 +17,4 @@ export { withTrafficLog } from './log.ts';
 export { observeTransport, type ExchangeObserver } from './observe.ts';
 export * from './bounded-read.ts';
 export * from './command-size.ts';
+export * from './card-events.ts';

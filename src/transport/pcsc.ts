@@ -1,5 +1,5 @@
 import createDebug from 'debug';
-import type { Transport } from './transport.ts';
+import type { DisposableTransport } from './transport.ts';
 import { RefusedError, TransportTimeoutError } from './errors.ts';
 import { PcscError, PCSC_CODE } from './pcsc-errors.ts';
 import { SCARD_STATE, startDiscovery, stateNames, type Discovery, type WatchedReader } from './pcsc-binding.ts';
@@ -219,7 +219,7 @@ async function chooseReader(d: Discovery, options: OpenPcscOptions): Promise<Wat
  * Connect to the card in a reader: SHARED by default (other PC/SC clients keep working; use
  * `transport.exclusive(fn)` around multi-APDU operations), EXCLUSIVE with `exclusive: true`.
  */
-export async function openPcscTransport(options: OpenPcscOptions = {}): Promise<Transport> {
+export async function openPcscTransport(options: OpenPcscOptions = {}): Promise<DisposableTransport> {
   const d = await startDiscovery();
   let watched: WatchedReader;
   try {
