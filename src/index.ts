@@ -21,3 +21,4 @@ export { createReplayTransport, recordTransport, parseTrace, importLog } from '.
 export { openTransport, parseTransportSource, type OpenTransportOptions, type TransportSource, type TransportSpec } from './open/index.ts';
 export { SimulatedReader, type SimulatedReaderOptions } from './sim/simulated-reader.ts';
 export { recordInMemory, type MemoryRecordingTransport, type MemoryRecordOptions } from './trace/record.ts';
+export { createSigner, type CardSigner, type DsaEncoding, type JwsAlgorithm, type SignerOptions } from './card/signer.ts';

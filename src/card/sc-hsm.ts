@@ -55,7 +55,13 @@ function limitsFor(options: OpenOptions): CardLimits {
   };
 }
 
-export class SmartCardHsm implements CardSession {
+/**
+ * A session with a SmartCard-HSM over any Transport: SELECTs the applet at `open`, sends commands with
+ * status words mapped to domain errors, keeps the secure channel and the safety guard. The card
+ * commands are functions taking the session first (`verifyPin(card, …)`, `listKeys(card)`).
+ * `await using card = await SmartCardHsm.open(transport)` closes the transport at the end of the block.
+ */
+export class SmartCardHsm implements CardSession, AsyncDisposable {
   readonly transport: Transport;
   #channel: Channel;
   readonly #guard: GuardPolicy;
@@ -193,8 +199,13 @@ export class SmartCardHsm implements CardSession {
     return this.transport.exclusive(fn);
   }
 
-  /** Release the card. */
+  /** Release the card (closes the transport). */
   close(): Promise<void> {
     return this.transport.close();
+  }
+
+  /** `await using`: close the session's transport at the end of the block. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
   }
 }
