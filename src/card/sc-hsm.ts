@@ -13,7 +13,8 @@ import type { CommandApdu } from '../apdu/command.ts';
 import type { GuardPolicy } from '../apdu/guard.ts';
 import type { ResponseApdu } from '../apdu/response.ts';
 import { createSecureMessaging, type PlainObserver } from '../apdu/sm/layer.ts';
-import type { Transport } from '../transport/transport.ts';
+import { TransportError } from '../transport/errors.ts';
+import type { ReconnectOptions, Transport } from '../transport/transport.ts';
 import { readCardStatus, type CardStatus } from './card-status.ts';
 import { CLA, INS } from './constants.ts';
 import { selectApplet, type AppletInfo } from './commands/select-applet.ts';
@@ -189,6 +190,27 @@ export class SmartCardHsm implements CardSession, AsyncDisposable {
   async logout(): Promise<void> {
     const reopen = this.#channel.secureMessaging === undefined ? undefined : this.#secureOptions;
     this.closeSecureChannel();
+    this.#applet = await selectApplet(this);
+    this.#appletStale = false;
+    if (reopen !== undefined) await this.openSecureChannel(reopen);
+  }
+
+  /**
+   * After the card was removed (commands fail with PcscError SCARD_W_REMOVED_CARD): wait for a card in
+   * the same reader (bounded by `timeoutMs`, default 0 = it must be there now), connect, SELECT the
+   * applet again and reopen the secure channel if one was open. The card starts logged out (verify the
+   * PIN again), and it may be another card: compare `(await card.status()).serial` when that matters.
+   * Transports without `reconnect` (a plain `cardTransport`) throw TransportError.
+   */
+  async reconnect(options: ReconnectOptions = {}): Promise<void> {
+    if (this.transport.reconnect === undefined)
+      throw new TransportError(`${this.transport.name} cannot reconnect`, 'ERR_SCHSM_TRANSPORT_NO_RECONNECT', {
+        hint: 'open a new transport and session (PC/SC transports, a SimulatedReader and replays reconnect)',
+      });
+    const reopen = this.#secureOptions;
+    this.closeSecureChannel();
+    await this.transport.reconnect(options);
+    this.#channel = createChannel(this.transport, { shortOnly: this.#limits.shortOnly, guard: this.#guard });
     this.#applet = await selectApplet(this);
     this.#appletStale = false;
     if (reopen !== undefined) await this.openSecureChannel(reopen);

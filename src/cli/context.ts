@@ -1,3 +1,4 @@
+import type { CardMonitor } from '../transport/card-events.ts';
 import type { Transport } from '../transport/transport.ts';
 
 /** Where a command's card comes from. */
@@ -49,6 +50,8 @@ export interface CliContext {
    * log and the recorder when asked.
    */
   openTransport(source: CardSource): Promise<Transport>;
+  /** Watch a PC/SC reader for card removal and insertion (the explorer's notices); absent in tests that fake the card. */
+  readonly watchCards?: ((reader: string) => Promise<CardMonitor>) | undefined;
 }
 
 /** Writes a line (adds the newline). */

@@ -75,5 +75,6 @@ export function defaultContext(): CliContext {
     isTTY,
     color: colorAllowed(isTTY, process.env),
     openTransport: openDefaultTransport,
+    watchCards: async (reader) => (await import('../transport/pcsc-events.ts')).watchCards({ reader }),
   };
 }

@@ -18,3 +18,4 @@ export { observeTransport, type ExchangeObserver } from './observe.ts';
 export * from './bounded-read.ts';
 export * from './command-size.ts';
 export * from './card-events.ts';
+export { watchCards, type WatchCardsOptions } from './pcsc-events.ts';

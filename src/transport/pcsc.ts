@@ -212,7 +212,7 @@ async function chooseReader(d: Discovery, options: OpenPcscOptions): Promise<Wat
     return chosen;
   }
   const where = fixed === undefined ? `any of ${d.readers.size} reader(s) (${names().join(', ')})` : `reader "${fixed}"`;
-  throw new PcscError(`no card in ${where}`, PCSC_CODE.SCARD_E_NO_SMARTCARD);
+  throw new PcscError(`no card in ${where}${waitMs > 0 ? ` (waited ${waitMs} ms)` : ''}`, PCSC_CODE.SCARD_E_NO_SMARTCARD);
 }
 
 /**
