@@ -1,5 +1,5 @@
 /**
- * `SmartCardHsm`: the session facade over any Transport (style.md practice 4). It builds the APDU
+ * `SmartCardHsm`: the session facade over any Transport. It builds the APDU
  * channel, SELECTs the applet once and keeps what tag 85 says (version, options), and sends commands
  * with status words mapped to domain errors (errors.ts). The card commands themselves are functions in
  * commands/, one file each, taking this session (or any CardSession) as their first argument.

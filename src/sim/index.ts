@@ -5,7 +5,7 @@ import { SmartCardHsmSimulator } from './sc-hsm.ts';
 
 /**
  * The SmartCard-HSM simulator: an independent, in-process implementation of the card side of the
- * protocol (sc-hsm-protocol.md §12.2), usable in-process (`createSimulatorTransport`) or as a virtual
+ * protocol (docs/protocol.md §12.2), usable in-process (`createSimulatorTransport`) or as a virtual
  * card behind pcscd (`serveVpcd`, `schsm sim`).
  */
 export { SmartCardHsmSimulator, type SimulatorOptions } from './sc-hsm.ts';

@@ -38,6 +38,7 @@ export const QUEUE_LIMIT = 1000;
 /** The producer side of a CardMonitor: `emit` events into it, `end` it. */
 export interface CardEventSource {
   readonly monitor: CardMonitor;
+  /** Hand `event` to the listeners and queue it for the iteration. */
   emit(event: CardEvent): void;
   /** End the stream (iterations finish), optionally with an error for the pending iterations. */
   end(error?: Error): void;

@@ -117,7 +117,7 @@ export interface PcscChoice {
 
 /**
  * No reader was named, more than one holds a card, and the caller may not guess (a command that erases
- * a device or spends a PIN try, brief: "never guess the device"). `readers` are the candidates.
+ * a device or spends a PIN try: schsm never guesses the device for those). `readers` are the candidates.
  */
 export class AmbiguousCardError extends RefusedError {
   override name = 'AmbiguousCardError';
