@@ -24,8 +24,9 @@ export interface CardMonitor extends AsyncIterable<CardEvent>, AsyncDisposable {
   /** Call `listener` for every event from now on; returns the function that stops it. */
   on(listener: (event: CardEvent) => void): () => void;
   /**
-   * The next event that satisfies `match` (default: any), or undefined when the monitor closes first.
-   * Bounded: rejects with TransportTimeoutError after `timeoutMs` when given.
+   * The next event that satisfies `match` (default: any), taken from the same queue as the iteration
+   * (events before it are consumed), or undefined when the monitor closes first. Bounded: rejects with
+   * TransportTimeoutError after `timeoutMs` when given.
    */
   next(match?: (event: CardEvent) => boolean, timeoutMs?: number): Promise<CardEvent | undefined>;
   /** Stop watching; iterations end, further events are dropped. Idempotent. */
@@ -103,25 +104,31 @@ export function createCardEventSource(onClose: () => void | Promise<void>, timeo
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
-    next(match = () => true, timeoutMs) {
-      return new Promise<CardEvent | undefined>((resolve, reject) => {
-        const timer = timeoutMs === undefined ? undefined : setTimeout(() => finish(undefined, timeoutError(timeoutMs)), timeoutMs);
-        const off = monitor.on((e) => {
-          if (match(e)) finish(e);
-        });
-        const w = (): void => {
-          if (ended) finish(undefined);
-        };
-        waiters.add(w);
-        function finish(e: CardEvent | undefined, error?: Error): void {
-          if (timer !== undefined) clearTimeout(timer);
-          off();
-          waiters.delete(w);
-          if (error === undefined) resolve(e);
-          else reject(error);
+    async next(match = () => true, timeoutMs) {
+      let cancelled = false;
+      const find = async (): Promise<CardEvent | undefined> => {
+        for (;;) {
+          const e = await take();
+          if (cancelled) {
+            if (e !== undefined) queue.unshift(e); // a timed-out `next` leaves the event to the next reader
+            return undefined;
+          }
+          if (e === undefined || match(e)) return e;
         }
-        w();
+      };
+      if (timeoutMs === undefined) return find();
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const timeout = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => {
+          cancelled = true;
+          reject(timeoutError(timeoutMs));
+        }, timeoutMs);
       });
+      try {
+        return await Promise.race([find(), timeout]);
+      } finally {
+        clearTimeout(timer);
+      }
     },
     close,
     [Symbol.asyncDispose]: close,

@@ -8,12 +8,15 @@ import createDebug from 'debug';
 import { createCardEventSource, type CardMonitor } from './card-events.ts';
 import { TransportTimeoutError } from './errors.ts';
 import { SCARD_STATE, startDiscovery, type WatchedReader } from './pcsc-binding.ts';
+import { settle } from './pcsc.ts';
 
 const log = createDebug('schsm:transport');
 
 export interface WatchCardsOptions {
   /** Only this reader (exact name); default every reader. */
   readonly reader?: string;
+  /** Cap on learning the initial state before `watchCards` resolves (default 3000 ms). */
+  readonly timeoutMs?: number;
 }
 
 /** What the monitor last reported of one reader. */
@@ -39,6 +42,13 @@ function presentAtr(w: WatchedReader): string | undefined {
  */
 export async function watchCards(options: WatchCardsOptions = {}): Promise<CardMonitor> {
   const d = await startDiscovery();
+  // the state at the start first: a card pulled right after watchCards resolves is then a removal
+  try {
+    await settle(d, options.timeoutMs ?? 3000);
+  } catch (error) {
+    d.close();
+    throw error;
+  }
   const seen = new Map<string, Seen>();
   const source = createCardEventSource(
     () => d.close(),

@@ -62,7 +62,7 @@ function waitUntil(d: Discovery, done: () => boolean, timeoutMs: number, what: s
 }
 
 /** Wait until every reader pcscd announced has reported its status and nothing changed for a moment. */
-async function settle(d: Discovery, timeoutMs: number): Promise<void> {
+export async function settle(d: Discovery, timeoutMs: number): Promise<void> {
   const started = Date.now();
   let last = Date.now();
   const off = d.onChange(() => (last = Date.now()));
