@@ -135,3 +135,24 @@ test('openTransport names PC/SC readers by name and by index (pcscd + vpcd)', as
     }
   });
 });
+
+test('a removal and reconnect recorded in memory replays: the reconnect is a reset record with the ATR', async (t) => {
+  const reader = new SimulatedReader({ card: new SmartCardHsmSimulator() });
+  const rec = recordInMemory(await reader.connect());
+  const card = await SmartCardHsm.open(rec);
+  const before = await card.status();
+  reader.removeCard();
+  await t.throwsAsync(() => card.status(), { code: 'ERR_SCHSM_PCSC_CARD_REMOVED' });
+  reader.insertCard();
+  await card.reconnect();
+  t.deepEqual(await card.status(), before);
+  await rec.close();
+  t.regex(rec.text(), /# the card was reinserted \(reconnect\)\nreset 3B FE 18 00 00 81 31 FE 45/);
+
+  const replay = createReplayTransport(rec.trace());
+  const again = await SmartCardHsm.open(replay);
+  t.deepEqual(await again.status(), before);
+  await again.reconnect();
+  t.deepEqual(await again.status(), before);
+  replay.assertConsumed();
+});
