@@ -122,6 +122,9 @@ const common = {
   target: 'node20',
   format: 'esm',
   sourcemap: 'linked',
+  // The maps carry the TypeScript sources (src/ is not in the package): a debugger or a bundler's
+  // source-map loader shows the original code from the installed package alone.
+  sourcesContent: true,
   logLevel: 'warning',
   tsconfig: path.join(ROOT, 'tsconfig.json'),
 };

@@ -29,6 +29,11 @@ export {
   type OpenPcscOptions,
 } from './transport/pcsc.ts';
 export { openPcscSocketTransport, type OpenPcscSocketOptions } from './transport/pcsc-socket.ts';
+// one transport factory for every source (PC/SC, simulator, replay; each loaded only when named),
+// reader and card events, signers for keys on the card
+export { openTransport, parseTransportSource, type OpenTransportOptions, type TransportSource, type TransportSpec } from './open/index.ts';
+export { watchCards, type WatchCardsOptions } from './transport/pcsc-events.ts';
+export { createSigner, type CardSigner, type DsaEncoding, type JwsAlgorithm, type SignerOptions } from './card/signer.ts';
 
 // --- PINs and the device ---
 export { verifyPin, pinStatus, type VerifyPinOptions, type PinStatus, type PinState } from './card/commands/verify-pin.ts';

@@ -14,9 +14,11 @@ const ALLOWED: Record<string, { layers: string[]; packages: RegExp }> = {
   card: { layers: ['card', 'apdu', 'transport'], packages: /^(node:)/ },
   sim: { layers: ['sim', 'apdu', 'transport'], packages: /^(node:|sockopt$)/ },
   trace: { layers: ['trace', 'apdu', 'transport'], packages: /^(node:)/ },
+  // the one transport factory: picks PC/SC, the simulator or a replay (each imported only when named)
+  open: { layers: ['open', 'transport', 'sim', 'trace'], packages: /^(node:)/ },
   explorer: { layers: ['explorer', 'card', 'apdu', 'trace', 'transport'], packages: /^(node:)/ },
   cli: {
-    layers: ['cli', 'explorer', 'card', 'apdu', 'trace', 'transport', 'sim'],
+    layers: ['cli', 'explorer', 'card', 'apdu', 'trace', 'transport', 'sim', 'open'],
     packages: /^(node:|yargs(\/.*)?$|get-east-asian-width$)/,
   },
 };

@@ -1,5 +1,5 @@
 /**
- * SmartCard-HSM algorithm identifiers (sc-hsm-protocol.md §4): P2 of SIGN, DECIPHER, CIPHER
+ * SmartCard-HSM algorithm identifiers (docs/protocol.md §4): P2 of SIGN, DECIPHER, CIPHER
  * SYMMETRIC, WRAP KEY, UNWRAP KEY and GENERATE SYMMETRIC KEY, and the entries of a key's allowed-
  * algorithm list (tag 91). The one table: the card layer sends them, the trace annotator and the key
  * blob description name them. Data only.

@@ -17,6 +17,7 @@ const log = createDebug('schsm:channel');
  * the channel's policy or the command's `policy` allows it.
  */
 export interface Channel {
+  /** Send one command and return its complete response (status word not checked; the card layer maps it). */
   send(cmd: CommandApdu, policy?: GuardPolicy): Promise<ResponseApdu>;
   /**
    * Send bytes that are no well-formed APDU exactly as given (no chaining, no GET RESPONSE): through the
@@ -77,7 +78,7 @@ function wrongLeProcessor(next: Processor): Processor {
 
 /**
  * 61xx: GET RESPONSE `00 C0 00 00 xx` (xx 00 = 256; CLA keeps only the logical channel bits) until the
- * card stops saying 61xx, concatenating the data (ISO/IEC 7816-4 §5.3.4, sc-hsm-protocol.md §1.2).
+ * card stops saying 61xx, concatenating the data (ISO/IEC 7816-4 §5.3.4, docs/protocol.md §1.2).
  * A GET RESPONSE answered 61xx without any data would loop forever: that is a ChannelProtocolError.
  */
 function getResponseProcessor(next: Processor, maxResponse: number): Processor {

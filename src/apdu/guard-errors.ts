@@ -8,7 +8,7 @@ import { RefusedError } from '../transport/errors.ts';
 import { hex2 } from './hex.ts';
 import { describeStatusWord, formatSw } from './status-words.ts';
 
-/** "user PIN" (81), "SO-PIN" (88): the SmartCard-HSM's references (sc-hsm-protocol.md §3.6); others by number. */
+/** "user PIN" (81), "SO-PIN" (88): the SmartCard-HSM's references (docs/protocol.md §3.6); others by number. */
 export function pinRefName(ref: number): string {
   return ref === 0x81 ? 'user PIN' : ref === 0x88 ? 'SO-PIN' : `PIN ${hex2(ref)}`;
 }

@@ -6,7 +6,7 @@
  *
  * - PIN tries. VERIFY with data, CHANGE REFERENCE DATA with data, RESET RETRY COUNTER with the
  *   resetting code (P1 00/01: the SO-PIN 88 on a SmartCard-HSM) and INITIALIZE DEVICE with data (a
- *   re-initialisation checks the SO-PIN) spend a try when the value is wrong (sc-hsm-protocol.md
+ *   re-initialisation checks the SO-PIN) spend a try when the value is wrong (docs/protocol.md
  *   §3.6–§3.9). Right before sending one, the guard asks the PIN's state with VERIFY without data
  *   `00 20 00 <ref>`, which never spends a try (ISO 7816-4 §11.5.6, §3.6); an answer from earlier is
  *   never trusted (another application may have spent tries since). It refuses (LastPinTryError) at
@@ -60,7 +60,7 @@ interface GuardRule {
 
 const SO_PIN = 0x88;
 
-/** Guarded instructions (ISO 7816-4 §11.5; sc-hsm-protocol.md §3.6–§3.9). */
+/** Guarded instructions (ISO 7816-4 §11.5; docs/protocol.md §3.6–§3.9). */
 const RULES: Readonly<Record<number, GuardRule>> = {
   0x20: { name: 'VERIFY', pin: (h) => (h.hasData ? h.p2 : undefined) },
   0x24: { name: 'CHANGE REFERENCE DATA', pin: (h) => (h.hasData ? h.p2 : undefined) },

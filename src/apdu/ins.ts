@@ -1,6 +1,6 @@
 /**
  * Instruction bytes: the one table (ISO/IEC 7816-4, ISO/IEC 7816-8/-9 and the SmartCard-HSM's own,
- * sc-hsm-protocol.md §3.0). The card layer sends them, the trace annotator names them. The
+ * docs/protocol.md §3.0). The card layer sends them, the trace annotator names them. The
  * SmartCard-HSM reads and writes files with the odd INS forms (`READ_BINARY_ODD` B1,
  * `UPDATE_BINARY_ODD` D7); the even ISO forms are here for traces of other hosts. Data only.
  *

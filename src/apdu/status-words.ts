@@ -1,6 +1,6 @@
 /**
  * Status words: names from ISO/IEC 7816-4 §5.6 and the SmartCard-HSM's own use of them
- * (sc-hsm-protocol.md §6). Data only; the card layer maps them to domain errors in one place.
+ * (docs/protocol.md §6). Data only; the card layer maps them to domain errors in one place.
  */
 
 export const SW = {

@@ -1,7 +1,7 @@
 /**
  * Names of the BER-TLV tags the SmartCard-HSM and its hosts use, by context (parent tag), so that
  * `80` inside an FCP reads "file size" and `81` inside a public key reads "modulus / prime".
- * Sources: ISO/IEC 7816-4 §7.4 (FCP), BSI TR-03110 (CVC), X.690 (universal tags), sc-hsm-protocol.md §2.4, §3.9, §10.
+ * Sources: ISO/IEC 7816-4 §7.4 (FCP), BSI TR-03110 (CVC), X.690 (universal tags), docs/protocol.md §2.4, §3.9, §10.
  */
 type Names = Readonly<Record<number, string>>;
 

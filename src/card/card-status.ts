@@ -76,7 +76,7 @@ export async function readDeviceChr(card: CardSession): Promise<string | undefin
 
 /**
  * Answers to the DKEK query that mean "this device has no DKEK": 6D00 (CardContact, sc-hsm-tool's
- * reading), 6B00 (the independent card in ../shared/traces when uninitialised), 6A88, 6985.
+ * reading), 6B00 (the independent Pico HSM card when uninitialised), 6A88, 6985.
  */
 export const NO_DKEK_SW: ReadonlySet<number> = new Set([
   SW.INS_NOT_SUPPORTED,

@@ -1,5 +1,5 @@
 /**
- * SmartCard-HSM protocol constants, named as in sc-hsm-protocol.md (§ numbers refer to it).
+ * SmartCard-HSM protocol constants, named as in docs/protocol.md (the § numbers of schsm's doc comments refer to it).
  * `as const` objects instead of enums (erasableSyntaxOnly).
  */
 

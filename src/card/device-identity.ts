@@ -1,7 +1,7 @@
 /**
  * EF 2F02 read liberally (§10). A CardContact card holds `device CVC ‖ DICA CVC`, checked by
  * cvc-verify.ts against the known roots. Other implementations hold something else: the independent
- * card in ../shared/traces (Pico HSM) has `67 {authenticated CV request of the device key} ‖ 7F21
+ * Pico HSM card has `67 {authenticated CV request of the device key} ‖ 7F21
  * {self-signed certificate}`. Such a device still has a CHR (and so a serial) and signatures that can
  * be checked; what cannot be verified is that anyone we trust issued it. This module says which is which
  * instead of failing on the first tag that is not 7F21.

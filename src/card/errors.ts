@@ -1,8 +1,8 @@
 /**
- * The ONE place where SmartCard-HSM status words become domain errors (style.md practice 5).
+ * The ONE place where SmartCard-HSM status words become domain errors.
  * `errorFromStatus(sw, context)` decides by status word AND command: 6984 is "transport PIN" on VERIFY
  * but "key use counter expired" on SIGN; 6A82 is "applet not found" on SELECT by AID, "file not found"
- * on READ BINARY and "key not found" on SIGN (sc-hsm-protocol.md §6, §3.x, §13).
+ * on READ BINARY and "key not found" on SIGN (docs/protocol.md §6, §3.x, §13).
  *
  * Every error carrying a status word extends `CardError` → `ApduError` → `SchsmError`, so it has the
  * `sw`, the response `data`, a stable `code`, a message naming the operation, and a `hint`.

@@ -30,6 +30,7 @@ export interface DataObjectDescriptionInput {
 export const MAX_DCOD = 512;
 const text = (s: string): Uint8Array => new TextEncoder().encode(s);
 
+/** The PKCS#15 data object description (DCOD) of a data object, as OpenSC writes it (at most MAX_DCOD bytes). */
 export function encodeDcod(d: DataObjectDescriptionInput): Uint8Array {
   const common = [
     encodeTlv(0x0c, text(d.label)),

@@ -1,5 +1,5 @@
 /**
- * `SmartCardHsm`: the session facade over any Transport (style.md practice 4). It builds the APDU
+ * `SmartCardHsm`: the session facade over any Transport. It builds the APDU
  * channel, SELECTs the applet once and keeps what tag 85 says (version, options), and sends commands
  * with status words mapped to domain errors (errors.ts). The card commands themselves are functions in
  * commands/, one file each, taking this session (or any CardSession) as their first argument.
@@ -14,7 +14,8 @@ import type { GuardPolicy } from '../apdu/guard.ts';
 import { SessionLock } from '../apdu/lock.ts';
 import type { ResponseApdu } from '../apdu/response.ts';
 import { createSecureMessaging, type PlainObserver } from '../apdu/sm/layer.ts';
-import type { Transport } from '../transport/transport.ts';
+import { TransportError } from '../transport/errors.ts';
+import type { ReconnectOptions, Transport } from '../transport/transport.ts';
 import { readCardStatus, type CardStatus } from './card-status.ts';
 import { CLA, INS } from './constants.ts';
 import { selectApplet, type AppletInfo } from './commands/select-applet.ts';
@@ -56,7 +57,13 @@ function limitsFor(options: OpenOptions): CardLimits {
   };
 }
 
-export class SmartCardHsm implements CardSession {
+/**
+ * A session with a SmartCard-HSM over any Transport: SELECTs the applet at `open`, sends commands with
+ * status words mapped to domain errors, keeps the secure channel and the safety guard. The card
+ * commands are functions taking the session first (`verifyPin(card, …)`, `listKeys(card)`).
+ * `await using card = await SmartCardHsm.open(transport)` closes the transport at the end of the block.
+ */
+export class SmartCardHsm implements CardSession, AsyncDisposable {
   readonly transport: Transport;
   #channel: Channel;
   readonly #guard: GuardPolicy;
@@ -200,6 +207,27 @@ export class SmartCardHsm implements CardSession {
   }
 
   /**
+   * After the card was removed (commands fail with PcscError SCARD_W_REMOVED_CARD): wait for a card in
+   * the same reader (bounded by `timeoutMs`, default 0 = it must be there now), connect, SELECT the
+   * applet again and reopen the secure channel if one was open. The card starts logged out (verify the
+   * PIN again), and it may be another card: compare `(await card.status()).serial` when that matters.
+   * Transports without `reconnect` (a plain `cardTransport`) throw TransportError.
+   */
+  async reconnect(options: ReconnectOptions = {}): Promise<void> {
+    if (this.transport.reconnect === undefined)
+      throw new TransportError(`${this.transport.name} cannot reconnect`, 'ERR_SCHSM_TRANSPORT_NO_RECONNECT', {
+        hint: 'open a new transport and session (PC/SC transports, a SimulatedReader and replays reconnect)',
+      });
+    const reopen = this.#secureOptions;
+    this.closeSecureChannel();
+    await this.transport.reconnect(options);
+    this.#channel = createChannel(this.transport, { shortOnly: this.#limits.shortOnly, guard: this.#guard });
+    this.#applet = await selectApplet(this);
+    this.#appletStale = false;
+    if (reopen !== undefined) await this.openSecureChannel(reopen);
+  }
+
+  /**
    * Run a multi-APDU operation alone, e.g. VERIFY then SIGN.
    *
    * Within this process: every command of this session waits its turn in order (concurrent calls
@@ -213,8 +241,13 @@ export class SmartCardHsm implements CardSession {
     return this.#lock.exclusive(() => this.transport.exclusive(fn));
   }
 
-  /** Release the card. */
+  /** Release the card (closes the transport). */
   close(): Promise<void> {
     return this.transport.close();
+  }
+
+  /** `await using`: close the session's transport at the end of the block. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
   }
 }

@@ -57,6 +57,7 @@ export interface SecureChannelInfo {
 
 /** What a card command needs from the session. */
 export interface CardSession {
+  /** Send one command; a failing status word throws its domain error (errors.ts) unless `options` accept it. */
   send(cmd: CommandApdu, options?: SendOptions): Promise<ResponseApdu>;
   readonly limits: CardLimits;
   readonly transport: Transport;

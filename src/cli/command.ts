@@ -1,4 +1,5 @@
 import type { ArgumentsCamelCase, Argv } from 'yargs';
+import { UsageError } from '../transport/errors.ts';
 import type { CardSource, CliContext } from './context.ts';
 
 /** Options every command accepts. */
@@ -14,6 +15,8 @@ export interface GlobalArgs {
   force: boolean;
   redact: boolean;
   'secure-channel': boolean;
+  /** --wait SECONDS: wait for a card to be inserted. */
+  wait: number | undefined;
 }
 
 export type Handler<A> = (args: ArgumentsCamelCase<A>, ctx: CliContext) => Promise<number | undefined>;
@@ -59,5 +62,16 @@ export function cardSource(args: Partial<GlobalArgs> & { simState?: string | und
   if (args.force === true) src.force = true;
   if (args.redact === false) src.noRedact = true;
   if (args.secureChannel === true || args['secure-channel'] === true) src.secureChannel = true;
+  if (args.wait !== undefined) src.waitForCardMs = waitMs(args.wait);
   return src;
+}
+
+/** --wait SECONDS, bounded: a whole or fractional number of seconds in 0..3600. */
+export function waitMs(seconds: number): number {
+  if (!Number.isFinite(seconds) || seconds < 0 || seconds > 3600)
+    throw new UsageError(
+      `--wait takes seconds from 0 to 3600, not ${String(seconds)}`,
+      'e.g. --wait 30 waits up to half a minute for a card',
+    );
+  return Math.round(seconds * 1000);
 }

@@ -1,8 +1,9 @@
+import type { CardMonitor } from '../transport/card-events.ts';
 import type { Transport } from '../transport/transport.ts';
 
 /** Where a command's card comes from. */
 export interface CardSource {
-  /** PC/SC reader by name, name fragment or index; `sim` for the built-in simulator. */
+  /** PC/SC reader by name, name fragment or index; `sim`/`sim:FILE` for the built-in simulator, `replay:FILE` for a trace. */
   readonly reader?: string;
   /**
    * A pcscd socket (PCSCLITE_CSOCK_NAME) other than this host's, e.g. one forwarded over SSH: the reader
@@ -10,6 +11,8 @@ export interface CardSource {
    * socket name once per process.
    */
   readonly pcscSocket?: string;
+  /** Wait this long for a card to be inserted when none is (PC/SC; --wait). */
+  readonly waitForCardMs?: number;
   /** Use the in-process simulator. */
   readonly sim?: boolean;
   /** Simulator state file (kept between runs). */
@@ -60,6 +63,8 @@ export interface CliContext {
    * log and the recorder when asked.
    */
   openTransport(source: CardSource): Promise<Transport>;
+  /** Watch a PC/SC reader for card removal and insertion (the explorer's notices); absent in tests that fake the card. */
+  readonly watchCards?: ((reader: string) => Promise<CardMonitor>) | undefined;
 }
 
 /** Writes a line (adds the newline). */

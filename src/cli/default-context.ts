@@ -1,32 +1,39 @@
+import { openTransport, parseTransportSource, type TransportSpec } from '../open/index.ts';
 import type { Transport } from '../transport/transport.ts';
 import { exitOnClosedPipe, pipeWriter } from './closed-pipe.ts';
 import type { CardSource, CliContext } from './context.ts';
 import { colorWanted } from './style.ts';
 
+/**
+ * What the global options name, in the library's terms (open/index.ts `parseTransportSource`, which
+ * reads `--reader` as `openTransport` reads its argument): --sim and --sim-state FILE choose the
+ * simulator whatever --reader says; --reader takes a reader, an index, `sim`, `sim:FILE` or `replay:FILE`.
+ */
+export function transportSpecOf(source: CardSource): TransportSpec {
+  if (source.simState !== undefined) return { kind: 'sim', stateFile: source.simState };
+  const spec = parseTransportSource(source.reader);
+  if (source.sim === true && spec.kind !== 'sim') return { kind: 'sim' };
+  return spec;
+}
+
 /** --sim, --sim-state FILE, --reader sim or --reader sim:FILE: the built-in simulator instead of PC/SC. */
 export function wantsSimulator(source: CardSource): boolean {
-  const r = source.reader?.toLowerCase();
-  return source.sim === true || source.simState !== undefined || r === 'sim' || r?.startsWith('sim:') === true;
+  return transportSpecOf(source).kind === 'sim';
 }
 
 /** The simulator state file: --sim-state, or the FILE of `--reader sim:FILE` (so `clone --from sim:a.json` works). */
 export function simStateOf(source: CardSource): string | undefined {
-  if (source.simState !== undefined) return source.simState;
-  const r = source.reader;
-  return r?.toLowerCase().startsWith('sim:') && r.length > 4 ? r.slice(4) : undefined;
+  const spec = transportSpecOf(source);
+  return spec.kind === 'sim' ? spec.stateFile : undefined;
 }
 
 /**
- * The card a command asked for. PC/SC, the simulator and the traffic log are imported only here and
- * only when used, so `schsm --help` and offline commands start fast and work without libpcsclite.
+ * The card a command asked for (`openTransport`, which imports PC/SC, the simulator or the replayer
+ * only when used; the traffic log too is imported only here), so `schsm --help` and offline commands start fast and work without libpcsclite.
  */
 export async function openDefaultTransport(source: CardSource): Promise<Transport> {
   let transport: Transport;
-  if (wantsSimulator(source)) {
-    const { createSimulatorTransport } = await import('../sim/index.ts');
-    const stateFile = simStateOf(source);
-    transport = await createSimulatorTransport(stateFile === undefined ? {} : { stateFile });
-  } else if (source.pcscSocket !== undefined) {
+  if (source.pcscSocket !== undefined && !wantsSimulator(source)) {
     const { openPcscSocketTransport } = await import('../transport/pcsc-socket.ts');
     transport = await openPcscSocketTransport({
       socket: source.pcscSocket,
@@ -34,12 +41,11 @@ export async function openDefaultTransport(source: CardSource): Promise<Transpor
       ...(source.exclusive === true ? { exclusive: true } : {}),
     });
   } else {
-    const { openPcscTransport } = await import('../transport/pcsc.ts');
-    transport = await openPcscTransport({
-      ...(source.reader === undefined ? {} : { reader: source.reader }),
+    transport = await openTransport(transportSpecOf(source), {
       ...(source.exclusive === true ? { exclusive: true } : {}),
       ...(source.requireUniqueCard === true ? { requireUniqueCard: true } : {}),
       ...(source.onChoice === undefined ? {} : { onChoice: source.onChoice }),
+      ...(source.waitForCardMs === undefined ? {} : { waitForCardMs: source.waitForCardMs }),
     });
   }
   const { withTrafficLog } = await import('../transport/log.ts');
@@ -81,5 +87,6 @@ export function defaultContext(): CliContext {
     color: colorAllowed(isTTY, process.env),
     processStdio: true,
     openTransport: openDefaultTransport,
+    watchCards: async (reader) => (await import('../transport/pcsc-events.ts')).watchCards({ reader }),
   };
 }

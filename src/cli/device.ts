@@ -1,6 +1,6 @@
 /**
- * Which device a command acts on (brief: "never guess the device for anything destructive or
- * secret-consuming"). Commands that can erase a device or spend a PIN try open their card with
+ * Which device a command acts on (README, "Safety rules schsm keeps": never guess the device for
+ * anything destructive or secret-consuming). Commands that can erase a device or spend a PIN try open their card with
  * `requireUniqueCard`: with several cards present and no --reader they refuse (exit 4), listing each
  * candidate's reader, serial and label. When they run, they name the device on stderr (reader, serial,
  * label) before asking for any secret. Read-only commands take the first card and say which when

@@ -1,7 +1,7 @@
 /**
  * Files the operator commands read and write. Secret files (DKEK share files, wrapped keys, random
- * bytes) are created with mode 0600 and an existing file is never replaced unless --force (brief,
- * "Secrets"); without it the command stops with exit code 4 before doing anything else.
+ * bytes) are created with mode 0600 and an existing file is never replaced unless --force (README,
+ * "Safety rules schsm keeps"); without it the command stops with exit code 4 before doing anything else.
  */
 import { constants } from 'node:fs';
 import { access, writeFile } from 'node:fs/promises';

@@ -13,7 +13,12 @@ export function globalOptions(y: Argv): Argv<GlobalArgs> {
     .option('reader', {
       alias: 'r',
       type: 'string',
-      description: 'PC/SC reader: name, part of a name, index; "sim" or "sim:FILE" for the simulator',
+      description: 'PC/SC reader: name, part of a name, index; "sim" or "sim:FILE" for the simulator; "replay:TRACE" to replay a trace',
+    })
+    .option('wait', {
+      type: 'number',
+      requiresArg: true,
+      description: 'wait up to SECONDS (0..3600) for a card to be inserted when the reader is empty, e.g. `schsm status --wait 30`',
     })
     .option('sim', { type: 'boolean', default: false, description: 'use the built-in SmartCard-HSM simulator' })
     .option('sim-state', { type: 'string', description: 'simulator state file, kept between runs (mode 0600)' })

@@ -6,6 +6,7 @@
 import { INPUT_LIMITS, InputTooLargeError, readBoundedFile, readBoundedStream } from '../transport/bounded-read.ts';
 import { fileErrorText } from '../transport/fs-errors.ts';
 import path from 'node:path';
+import type { CardMonitor } from '../transport/card-events.ts';
 import type { Transport } from '../transport/transport.ts';
 import { COMMANDS } from './commands/index.ts';
 import { Runner } from './dispatch.ts';
@@ -36,6 +37,8 @@ export interface ExplorerOptions {
   readonly historyFile?: string | undefined;
   /** Opens another card by reader (for `pka auth --with READER`). */
   readonly openOther?: ((reader: string) => Promise<Transport>) | undefined;
+  /** Watches the connected reader (PC/SC): the shell says when the card is pulled out or put back. */
+  readonly watchCards?: ((reader: string) => Promise<CardMonitor>) | undefined;
   /** Record the session's APDUs from the start (`--record`). */
   readonly record?: { readonly file: string; readonly force: boolean; readonly redact: boolean } | undefined;
   /** Open a secure channel on connect (`--secure-channel`). */
@@ -74,6 +77,7 @@ export async function runExplorer(o: ExplorerOptions): Promise<number> {
   const interactive = o.terminal !== undefined && o.script === undefined;
   const session = new ExplorerSession({
     openTransport: o.openTransport,
+    watchCards: o.watchCards,
     io,
     color: o.color,
     cwd: o.cwd,

@@ -7,6 +7,7 @@ import { UsageError } from '../transport/errors.ts';
 import { SmartCardHsm } from '../card/sc-hsm.ts';
 import { enumerateObjects } from '../card/commands/enumerate-objects.ts';
 import { TransportError, TransportRaceError } from '../transport/errors.ts';
+import type { CardEvent, CardMonitor } from '../transport/card-events.ts';
 import type { Transport } from '../transport/transport.ts';
 import { NoCardError, SecretNeededError } from './errors.ts';
 import { renderExchange } from './exchange-view.ts';
@@ -52,6 +53,12 @@ export interface ExplorerSessionOptions {
   readonly showSecrets?: boolean;
   /** Opens ANOTHER card by reader name, index or `sim:FILE` (`pka auth --with READER`). */
   readonly openOther?: ((reader: string) => Promise<Transport>) | undefined;
+  /**
+   * Watches a reader for card removal and insertion (PC/SC `watchCards`): when the connected card is
+   * pulled out the shell says so at once and drops the session; when a card comes back it says that
+   * the next card command (or `reconnect`) connects to it.
+   */
+  readonly watchCards?: ((reader: string) => Promise<CardMonitor>) | undefined;
 }
 
 export class ExplorerSession {
@@ -86,6 +93,8 @@ export class ExplorerSession {
   #card: SmartCardHsm | undefined;
   #lost: string | undefined;
   #exchanges = 0;
+  readonly #watchCards: ((reader: string) => Promise<CardMonitor>) | undefined;
+  #monitor: { readonly reader: string; readonly monitor: Promise<CardMonitor | undefined> } | undefined;
 
   constructor(o: ExplorerSessionOptions) {
     this.io = o.io;
@@ -97,6 +106,7 @@ export class ExplorerSession {
     this.#prompter = o.prompter;
     this.#open = o.openTransport;
     this.#openOther = o.openOther;
+    this.#watchCards = o.watchCards;
     // Every exchange passes the redactor (it follows GET RESPONSE continuations), shown or not.
     const redact = o.showSecrets === true ? (rec: TraceExchange) => rec : exchangeRedactor();
     this.link = new CardLink((command, response, micros) => {
@@ -163,8 +173,42 @@ export class ExplorerSession {
     this.#lost = undefined;
     this.df = { kind: 'applet' };
     this.currentEf = undefined;
+    await this.#watch(this.#card.transport.name);
     await this.refreshFids().catch(() => undefined);
     return this.#card;
+  }
+
+  /** Watch `reader` for removal and insertion (once per reader; a failing monitor only costs the notices). */
+  async #watch(reader: string): Promise<void> {
+    if (this.#watchCards === undefined || this.#monitor?.reader === reader) return;
+    await this.#stopWatching();
+    const monitor = this.#watchCards(reader).then(
+      (m) => {
+        m.on((e) => this.#onCardEvent(reader, e));
+        return m;
+      },
+      () => undefined,
+    );
+    this.#monitor = { reader, monitor };
+    await monitor;
+  }
+
+  #onCardEvent(reader: string, e: CardEvent): void {
+    if (e.reader !== reader) return;
+    if (e.type === 'card-removed' && this.#card !== undefined) {
+      this.#card = undefined;
+      this.#lost = `the card was removed from "${reader}"`;
+      void this.link.detach();
+      this.warn(`the card was removed from "${reader}"; insert it again (the next card command connects, or type \`reconnect\`)`);
+    } else if (e.type === 'card-inserted' && this.#card === undefined) {
+      this.io.err(`a card was inserted in "${reader}": the next card command connects to it (or type \`reconnect\`)\n`);
+    }
+  }
+
+  async #stopWatching(): Promise<void> {
+    const m = this.#monitor;
+    this.#monitor = undefined;
+    await (await m?.monitor)?.close();
   }
 
   /** Drop the connection (keeps the recording) and connect again. */
@@ -217,6 +261,7 @@ export class ExplorerSession {
 
   /** Stop recording and release the card. */
   async close(): Promise<void> {
+    await this.#stopWatching();
     await this.link.stopRecording().catch(() => undefined);
     this.#card = undefined;
     await this.link.detach();

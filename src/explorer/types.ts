@@ -1,5 +1,5 @@
 /**
- * The command table's entry (style.md practice 12): name, aliases, argument synopsis, help, optional
+ * The command table's entry (one table drives help, completion and dispatch): name, aliases, argument synopsis, help, optional
  * completion, and `run`. One small file per command or per family in commands/.
  */
 import type { Token } from './tokenize.ts';

@@ -1,5 +1,4 @@
-import type { Transport } from '../transport/transport.ts';
-import { runUnshared } from '../transport/transport.ts';
+import { disposable, runUnshared, type DisposableTransport } from '../transport/transport.ts';
 import { TransportError } from '../transport/errors.ts';
 import type { VirtualCard } from './virtual-card.ts';
 
@@ -8,7 +7,7 @@ import type { VirtualCard } from './virtual-card.ts';
  * function (nobody else can reach an in-process card); after `close` every exchange fails the way a
  * released PC/SC handle does.
  */
-export function cardTransport(card: VirtualCard, name = 'simulator'): Transport {
+export function cardTransport(card: VirtualCard, name = 'simulator'): DisposableTransport {
   let closed = false;
   const ensureOpen = (): void => {
     if (closed) {
@@ -17,7 +16,7 @@ export function cardTransport(card: VirtualCard, name = 'simulator'): Transport 
       });
     }
   };
-  return {
+  return disposable({
     name,
     get atr() {
       return card.atr;
@@ -35,5 +34,5 @@ export function cardTransport(card: VirtualCard, name = 'simulator'): Transport 
       closed = true;
     },
     exclusive: runUnshared,
-  };
+  });
 }

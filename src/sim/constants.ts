@@ -1,5 +1,5 @@
 /**
- * Protocol constants of the simulated SmartCard-HSM (sc-hsm-protocol.md §2, §3.0, §5). The simulator
+ * Protocol constants of the simulated SmartCard-HSM (docs/protocol.md §2, §3.0, §5). The simulator
  * keeps its own copy (it never imports card/): it is an independent oracle for the driver.
  */
 

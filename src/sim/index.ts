@@ -1,11 +1,11 @@
-import type { Transport } from '../transport/transport.ts';
+import type { DisposableTransport } from '../transport/transport.ts';
 import { cardTransport } from './card-transport.ts';
 import { openSimulatorState, persistentCard } from './persist.ts';
 import { SmartCardHsmSimulator } from './sc-hsm.ts';
 
 /**
  * The SmartCard-HSM simulator: an independent, in-process implementation of the card side of the
- * protocol (sc-hsm-protocol.md §12.2), usable in-process (`createSimulatorTransport`) or as a virtual
+ * protocol (docs/protocol.md §12.2), usable in-process (`createSimulatorTransport`) or as a virtual
  * card behind pcscd (`serveVpcd`, `schsm sim`).
  */
 export { SmartCardHsmSimulator, type SimulatorOptions } from './sc-hsm.ts';
@@ -18,6 +18,7 @@ export { STATE_FORMAT, STATE_VERSION, type SimStateJson } from './state-json.ts'
 export { CardStatus } from './card-status.ts';
 export type { VirtualCard } from './virtual-card.ts';
 export { cardTransport } from './card-transport.ts';
+export { SimulatedReader, type SimulatedReaderOptions } from './simulated-reader.ts';
 export type { SimState, SimSession, KeyRecord, PinRecord, DkekState } from './types.ts';
 
 export interface SimulatorTransportOptions {
@@ -34,7 +35,7 @@ export interface SimulatorTransportOptions {
  * as long as the transport. With `stateFile`: the card stored there (a corrupted file is an error,
  * SimStateError, never overwritten).
  */
-export async function createSimulatorTransport(options: SimulatorTransportOptions = {}): Promise<Transport> {
+export async function createSimulatorTransport(options: SimulatorTransportOptions = {}): Promise<DisposableTransport> {
   if (options.stateFile !== undefined) {
     const sim = await openSimulatorState(options.stateFile, options.onNotice === undefined ? {} : { onNotice: options.onNotice });
     return cardTransport(persistentCard(sim, options.stateFile), `simulator:${options.stateFile}`);

@@ -87,7 +87,10 @@ export function persistentCard(
   sim: SmartCardHsmSimulator,
   file: string,
   onSaveError?: SaveErrorListener,
-): VirtualCard & { flush(): Promise<void> } {
+): VirtualCard & {
+  /** Resolves once every state change so far is saved. */
+  flush(): Promise<void>;
+} {
   let saved = JSON.stringify(sim.toJSON());
   let queue: Promise<void> = Promise.resolve();
   const saveIfChanged = async (): Promise<void> => {

@@ -20,6 +20,7 @@ export type AnnotationJson =
     })
   | Extract<Annotation, { kind: 'reset' }>;
 
+/** A data annotation for JSON output (TLV trees with hex strings instead of bytes). */
 export function dataJson(d: DataAnnotation | undefined): DataJson | undefined {
   if (d === undefined || d.kind !== 'tlv') return d;
   return { kind: 'tlv', what: d.what, length: d.bytes.length, lines: tlvLines(d) };

@@ -122,7 +122,7 @@ function malformed(form: 'short' | 'extended' | undefined, dataStart: number, te
   return { case: 'malformed', form, nc: 0, ne: 0, dataStart, text: `malformed: ${text}` };
 }
 
-/** Lc/Le analysis of a command APDU (ISO 7816-4 §5.1; sc-hsm-protocol.md §1.1), without copying. */
+/** Lc/Le analysis of a command APDU (ISO 7816-4 §5.1; docs/protocol.md §1.1), without copying. */
 export function lengthInfo(b: Uint8Array): LengthInfo {
   const n = b.length;
   if (n < 4) return malformed(undefined, n, `${n} byte(s), a command needs CLA INS P1 P2`);
@@ -249,6 +249,7 @@ export function annotateExchange(rec: TraceExchange, number: number): ExchangeAn
   };
 }
 
+/** The annotation of a reset record (its ATR, when the trace has it). */
 export function annotateReset(rec: TraceReset): ResetAnnotation {
   return {
     kind: 'reset',

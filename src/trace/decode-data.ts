@@ -4,7 +4,7 @@ import { formatTlv } from '../apdu/tlv-print.ts';
 import { describeFid, KNOWN_AIDS } from './ins-names.ts';
 
 /**
- * Decoding of command and response data fields where their format is known (sc-hsm-protocol.md §3,
+ * Decoding of command and response data fields where their format is known (docs/protocol.md §3,
  * §5): TLVs (FCP, CV requests, GAKP bodies; structure checked here, tree printed on demand by
  * `tlvLines` via apdu/tlv-print.ts), INITIALIZE DEVICE parameters, file identifiers, ENUMERATE
  * OBJECTS lists, DKEK status. Secrets (PINs, shares, card random) are never

@@ -113,6 +113,7 @@ export class TraceParser {
   readonly records: TraceRecord[] = [];
   readonly header: string[] = [];
   readonly metadata: Record<string, string> = {};
+  /** Receives each record as it is parsed (stream.ts); records are then not collected. */
   onRecord: ((r: TraceRecord) => void) | undefined;
   inHeader = true;
   comments: string[] | undefined;
@@ -126,6 +127,7 @@ export class TraceParser {
     this.file = file;
   }
 
+  /** Parse the whole text. */
   run(): Trace {
     const text = this.text;
     const len = text.length;
@@ -152,6 +154,7 @@ export class TraceParser {
   }
 
   /** The trace-format the header names must be one this parser reads. */
+  /** @internal */
   checkVersion(): void {
     const version = this.metadata['trace-format'];
     if (version !== undefined && version !== TRACE_FORMAT_VERSION) {
@@ -181,6 +184,7 @@ export class TraceParser {
     else this.onRecord(r);
   }
 
+  /** @internal */
   line(s: number, e: number, lineNo: number): void {
     const text = this.text;
     const c0 = text.charCodeAt(s);
@@ -194,6 +198,7 @@ export class TraceParser {
     this.fail('unexpected line: expected "=> command", "<= response", "reset" or "# comment"', lineNo);
   }
 
+  /** @internal */
   comment(body: string): void {
     if (this.inHeader) {
       this.header.push(body);
@@ -210,21 +215,25 @@ export class TraceParser {
   }
 
   /** Parse the pattern of [s, e) up to a `#` or `@`; returns it and where it stopped. */
+  /** @internal */
   pattern(s: number, e: number, lineNo: number): HexPattern {
     return parseHexPattern(this.text, s, e, lineNo, this.file, true);
   }
 
   /** Index of the `#` that starts the note in [from, e), or e. */
+  /** @internal */
   noteAfter(from: number, e: number): number {
     const text = this.text;
     for (let i = from; i < e; i++) if (text.charCodeAt(i) === 35) return i;
     return e;
   }
 
+  /** @internal */
   note(h: number, e: number): string | undefined {
     return h < e ? this.text.slice(h + 1, e).trim() : undefined;
   }
 
+  /** @internal */
   command(s: number, e: number, lineNo: number): void {
     if (this.cmd !== undefined) this.fail(`command at line ${this.cmdLine} has no response (<=): another command follows`, lineNo);
     const p = this.pattern(s, e, lineNo);
@@ -239,6 +248,7 @@ export class TraceParser {
     this.comments = undefined;
   }
 
+  /** @internal */
   response(s: number, e: number, lineNo: number): void {
     const cmd = this.cmd;
     if (cmd === undefined) this.fail('response (<=) without a command (=>) before it', lineNo);
@@ -263,6 +273,7 @@ export class TraceParser {
     this.comments = undefined;
   }
 
+  /** @internal */
   time(at: number, h: number, lineNo: number): number {
     const fast = quickMs(this.text, at, h);
     if (fast >= 0) return fast;
@@ -274,6 +285,7 @@ export class TraceParser {
     return unit === 's' ? v * 1000 : unit === 'ms' ? v : v / 1000;
   }
 
+  /** @internal */
   reset(s: number, e: number, lineNo: number): void {
     if (this.cmd !== undefined) this.fail(`command at line ${this.cmdLine} has no response (<=): a reset follows`, lineNo);
     const p = this.pattern(s, e, lineNo);
@@ -291,6 +303,7 @@ export class TraceParser {
     this.comments = undefined;
   }
 
+  /** @internal */
   fail(message: string, lineNo: number): never {
     throw new TraceParseError(message, lineNo, this.file);
   }

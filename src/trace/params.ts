@@ -4,7 +4,7 @@ import { INS } from '../apdu/ins.ts';
 import { describeFid, PIN_REFERENCES } from './ins-names.ts';
 
 /**
- * What P1 and P2 mean for each instruction (ISO/IEC 7816-4 and sc-hsm-protocol.md §3). Returns one
+ * What P1 and P2 mean for each instruction (ISO/IEC 7816-4 and docs/protocol.md §3). Returns one
  * line of text such as "P1 04: select by DF name (AID) · P2 00: return FCI".
  */
 

@@ -24,7 +24,7 @@ export interface ReplayOptions {
 }
 
 /** A transport that answers from a trace. */
-export interface ReplayTransport extends Transport {
+export interface ReplayTransport extends Transport, AsyncDisposable {
   readonly trace: Trace;
   /** Records used so far. */
   readonly position: number;
@@ -129,8 +129,17 @@ class Replayer implements ReplayTransport {
     throw this.mismatch(describe(rec), 'reset');
   }
 
+  /** A recorded reconnect (the recorder writes it as a reset, with the new card's ATR). */
+  reconnect(): Promise<void> {
+    return this.reset();
+  }
+
   async close(): Promise<void> {
     // Nothing to release; a replay stays usable (a command may close and reopen its card).
+  }
+
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
   }
 
   exclusive<T>(fn: () => Promise<T>): Promise<T> {

@@ -7,7 +7,7 @@
  */
 import { decorate } from './decorate.ts';
 import { SchsmError } from './errors.ts';
-import type { Transport } from './transport.ts';
+import type { DisposableTransport, Transport } from './transport.ts';
 
 /** The longest well-formed command APDU (ISO 7816-4 case 4E): header 4, Lc 00 hi lo, 65535 data bytes, Le 2. */
 export const MAX_COMMAND_APDU = 4 + 3 + 65535 + 2;
@@ -34,7 +34,11 @@ export class CommandTooLargeError extends SchsmError {
 }
 
 /** `inner` with every command measured against `limit` (named `what` in the error) before it is sent. */
-export function withCommandSizeLimit(inner: Transport, limit = PCSC_MAX_TRANSMIT, what = "pcsc-lite's transmit buffer"): Transport {
+export function withCommandSizeLimit(
+  inner: Transport,
+  limit = PCSC_MAX_TRANSMIT,
+  what = "pcsc-lite's transmit buffer",
+): DisposableTransport {
   return decorate(inner, {
     transmit: (command) => {
       if (command.length > limit) return Promise.reject(new CommandTooLargeError(command.length, limit, what));

@@ -25,3 +25,5 @@ export {
   type OpenPcscSocketOptions,
 } from './pcsc-socket.ts';
 export type { WorkerReaderInfo as PcscSocketReaderInfo } from './pcsc-worker-protocol.ts';
+export * from './card-events.ts';
+export { watchCards, type WatchCardsOptions } from './pcsc-events.ts';

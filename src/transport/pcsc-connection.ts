@@ -1,5 +1,5 @@
 import { createDebug } from './debug-log.ts';
-import type { Transport } from './transport.ts';
+import { disposable, type DisposableTransport, type ReconnectOptions } from './transport.ts';
 import { TransportError, TransportTimeoutError } from './errors.ts';
 import { PcscError, pcscErrorFrom, PCSC_CODE, SERVICE_LOST } from './pcsc-errors.ts';
 import { SCARD_STATE, type Discovery, type PcscReader, type WatchedReader } from './pcsc-binding.ts';
@@ -124,7 +124,7 @@ function protocolName(r: PcscReader, p: number): string {
 }
 
 /** The connected transport over one reader of a discovery context (which it closes on `close`). */
-export async function connectReader(d: Discovery, watched: WatchedReader, options: PcscConnectOptions): Promise<Transport> {
+export async function connectReader(d: Discovery, watched: WatchedReader, options: PcscConnectOptions): Promise<DisposableTransport> {
   const r = watched.reader;
   const name = r.name;
   const connectMs = options.connectTimeoutMs ?? 10_000;
@@ -274,11 +274,47 @@ export async function connectReader(d: Discovery, watched: WatchedReader, option
     }
   };
 
-  return {
+  /**
+   * After a removal: wait (bounded) until pcscd reports a card in this reader again, then drop the
+   * dead handle and connect anew with the session's share mode.
+   */
+  const reconnectAfterRemoval = async (o: ReconnectOptions = {}): Promise<void> => {
+    if (closed) usable();
+    const present = (): boolean => {
+      const st = watched.status?.state ?? 0;
+      return (st & SCARD_STATE.PRESENT) !== 0 && (st & SCARD_STATE.MUTE) === 0;
+    };
+    const waitMs = o.timeoutMs ?? 0;
+    if (!present() && waitMs > 0) {
+      log('reconnect: waiting up to %d ms for a card in "%s"', waitMs, name);
+      await new Promise<void>((resolve) => {
+        const done = (): void => {
+          clearTimeout(timer);
+          off();
+          resolve();
+        };
+        const timer = setTimeout(done, waitMs);
+        const off = d.onChange(() => {
+          if (present() || d.failure() !== undefined) done();
+        });
+      });
+    }
+    const failure = d.failure();
+    if (failure !== undefined) throw failure;
+    if (!present())
+      throw new PcscError(`no card in reader "${name}"${waitMs > 0 ? ` after waiting ${waitMs} ms` : ''}`, PCSC_CODE.SCARD_E_NO_SMARTCARD);
+    if (r.connected) await disconnect(r.SCARD_LEAVE_CARD).catch(() => undefined);
+    await connect(baseShare);
+    removed = undefined;
+    log('reconnected to "%s" (%s)', name, protocolName(r, protocol));
+  };
+
+  return disposable({
     name,
     get atr() {
       return Uint8Array.from(watched.status?.atr ?? []);
     },
+    reconnect: reconnectAfterRemoval,
     get protocol() {
       return protocolName(r, protocol);
     },
@@ -303,5 +339,5 @@ export async function connectReader(d: Discovery, watched: WatchedReader, option
       }
     },
     exclusive,
-  };
+  });
 }

@@ -1,5 +1,5 @@
 import { createDebug } from './debug-log.ts';
-import type { Transport } from './transport.ts';
+import type { DisposableTransport } from './transport.ts';
 import { RefusedError, TransportTimeoutError } from './errors.ts';
 import { PcscError, PCSC_CODE } from './pcsc-errors.ts';
 import { SCARD_STATE, startDiscovery, stateNames, type Discovery, type WatchedReader } from './pcsc-binding.ts';
@@ -62,7 +62,7 @@ function waitUntil(d: Discovery, done: () => boolean, timeoutMs: number, what: s
 }
 
 /** Wait until every reader pcscd announced has reported its status and nothing changed for a moment. */
-async function settle(d: Discovery, timeoutMs: number): Promise<void> {
+export async function settle(d: Discovery, timeoutMs: number): Promise<void> {
   const started = Date.now();
   let last = Date.now();
   const off = d.onChange(() => (last = Date.now()));
@@ -117,7 +117,7 @@ export interface PcscChoice {
 
 /**
  * No reader was named, more than one holds a card, and the caller may not guess (a command that erases
- * a device or spends a PIN try, brief: "never guess the device"). `readers` are the candidates.
+ * a device or spends a PIN try: schsm never guesses the device for those). `readers` are the candidates.
  */
 export class AmbiguousCardError extends RefusedError {
   override name = 'AmbiguousCardError';
@@ -212,14 +212,14 @@ async function chooseReader(d: Discovery, options: OpenPcscOptions): Promise<Wat
     return chosen;
   }
   const where = fixed === undefined ? `any of ${d.readers.size} reader(s) (${names().join(', ')})` : `reader "${fixed}"`;
-  throw new PcscError(`no card in ${where}`, PCSC_CODE.SCARD_E_NO_SMARTCARD);
+  throw new PcscError(`no card in ${where}${waitMs > 0 ? ` (waited ${waitMs} ms)` : ''}`, PCSC_CODE.SCARD_E_NO_SMARTCARD);
 }
 
 /**
  * Connect to the card in a reader: SHARED by default (other PC/SC clients keep working; use
  * `transport.exclusive(fn)` around multi-APDU operations), EXCLUSIVE with `exclusive: true`.
  */
-export async function openPcscTransport(options: OpenPcscOptions = {}): Promise<Transport> {
+export async function openPcscTransport(options: OpenPcscOptions = {}): Promise<DisposableTransport> {
   const d = await startDiscovery();
   let watched: WatchedReader;
   try {

@@ -1,6 +1,6 @@
 /**
  * The one writer of secret files (DKEK share files, wrapped keys, card random, traces, simulator
- * state): brief "Secrets" — created with mode 0600, an existing file never replaced unless forced.
+ * state; README, "Safety rules schsm keeps") — created with mode 0600, an existing file never replaced unless forced.
  * With `force` the existing file's mode is reset to 0600 on the open descriptor *before* any byte is
  * written, so a file that was world-readable never holds a secret while still readable.
  *

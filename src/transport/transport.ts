@@ -22,6 +22,31 @@ export interface Transport {
    * other clients (simulator, replay) just run `fn`.
    */
   exclusive<T>(fn: () => Promise<T>): Promise<T>;
+  /**
+   * After the card was removed (exchanges fail with PcscError SCARD_W_REMOVED_CARD): wait for a card
+   * in the same reader, bounded by `timeoutMs`, and connect to it; afterwards `atr` is the new card's.
+   * PC/SC and the simulator's `SimulatedReader` have it; `SmartCardHsm.reconnect()` builds on it.
+   */
+  reconnect?(options?: ReconnectOptions): Promise<void>;
+}
+
+/** How long `reconnect` waits for a card. */
+export interface ReconnectOptions {
+  /** Wait at most this long for a card to be (re)inserted (default 0: a card must be present now). */
+  readonly timeoutMs?: number;
+}
+
+/** A transport that `await using` releases (every transport schsm opens is one). */
+export type DisposableTransport = Transport & AsyncDisposable;
+
+/** `transport` with `[Symbol.asyncDispose]` calling its `close()` (the object itself, extended). */
+export function disposable<T extends Transport>(transport: T): T & AsyncDisposable {
+  if (Symbol.asyncDispose in transport) return transport as T & AsyncDisposable;
+  return Object.defineProperty(transport, Symbol.asyncDispose, {
+    value: () => transport.close(),
+    enumerable: false,
+    configurable: true,
+  }) as T & AsyncDisposable;
 }
 
 /** Helper for transports that have nobody to share the card with. */

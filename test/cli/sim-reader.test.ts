@@ -27,3 +27,15 @@ test('a card opened as sim:FILE is the same card next time (state kept, mode 060
   t.is((await (await SmartCardHsm.open(second)).status()).serial, serial);
   await second.close();
 });
+
+test('--reader replay:TRACE answers from a trace recorded with --record (the same status again)', async (t) => {
+  const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'schsm-simreader-')), 'status.trace');
+  const recorded = await openDefaultTransport({ reader: 'sim', record: file });
+  const first = await (await SmartCardHsm.open(recorded)).status();
+  await recorded.close();
+  t.true(wantsSimulator({ reader: 'sim' }));
+  t.false(wantsSimulator({ reader: `replay:${file}` }));
+  const replay = await openDefaultTransport({ reader: `replay:${file}` });
+  t.deepEqual(await (await SmartCardHsm.open(replay)).status(), first);
+  await replay.close();
+});

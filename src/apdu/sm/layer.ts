@@ -13,7 +13,9 @@ const log = createDebug('schsm:sm');
  * rules as the transport (transport/redact.ts), as the trace recorder and the CLI do.
  */
 export interface PlainObserver {
+  /** A command as it is before protection (it may hold a PIN: mask it before writing). */
   command?(plain: Uint8Array): void;
+  /** A response after verification and decryption, with the plain command it answers. */
   response?(plainCommand: Uint8Array, plainResponse: Uint8Array): void;
 }
 
@@ -38,7 +40,7 @@ export interface SecureMessagingOptions {
 }
 
 /**
- * The secure-messaging processor (style.md practice 2): every command is protected with `keys` before
+ * The secure-messaging processor: every command is protected with `keys` before
  * it goes down the chain, every response is checked and decrypted before it goes up. Any failure ends
  * the channel for good (TR-03110 part 3 F.3: the card aborts too), and every later command is refused
  * instead of being sent in plain, which would make the card drop the PIN state anyway.

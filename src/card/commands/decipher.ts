@@ -38,7 +38,7 @@ function fieldBytesOf(peerPoint: Uint8Array): number {
  * ECDH `80 62 <keyRef> 80 00 Lc(2) <04‖x‖y of the peer> 02 00` (§3.14). Returns the shared secret:
  * the x-coordinate of d·P, field length — what PKCS#11 ECDH1-DERIVE and OpenSSL derive. The answer
  * is read liberally: a CardContact card sends `04‖X‖Y` (OpenSC's "point result … with a leading 04",
- * of which it copies X), the independent implementation in ../shared/traces sends `04‖X` only.
+ * of which it copies X), the independent Pico HSM implementation sends `04‖X` only.
  * Anything else is MalformedResponseError.
  */
 export async function ecdh(card: CardSession, keyRef: number, peerPoint: Uint8Array): Promise<Uint8Array> {

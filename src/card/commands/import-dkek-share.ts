@@ -16,8 +16,8 @@ export interface DkekStatus {
   /** Bytes after the first 10 (pico: key-domain UID); usually empty. */
   readonly extra: Uint8Array;
   /**
-   * The KCV is 8 zero bytes: the card is not showing it. The independent implementation in
-   * ../shared/traces answers zeros until the user PIN is verified in the session (a real DKEK has a zero
+   * The KCV is 8 zero bytes: the card is not showing it. The independent
+   * Pico HSM implementation answers zeros until the user PIN is verified in the session (a real DKEK has a zero
    * KCV with probability 2^-64). Read it again after VERIFY, or take it from a wrapped blob (its first 8 bytes).
    */
   readonly kcvHidden: boolean;

@@ -68,6 +68,7 @@ export interface DkekKeys {
   readonly kmac: Uint8Array;
 }
 
+/** KCV, Kenc and Kmac of a DKEK (§8). */
 export function deriveDkekKeys(dkek: Uint8Array): DkekKeys {
   return { kcv: dkekKcv(dkek), kenc: dkekKenc(dkek), kmac: dkekKmac(dkek) };
 }

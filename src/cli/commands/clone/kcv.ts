@@ -1,6 +1,6 @@
 /**
  * The DKEK key check values clone compares, read liberally: a CardContact card answers the DKEK query
- * with the KCV; the independent implementation in ../shared/traces answers 8 zero bytes until the
+ * with the KCV; the independent Pico HSM implementation answers 8 zero bytes until the
  * user PIN is verified (DkekStatus.kcvHidden). Then the KCV is taken after the login clone does anyway,
  * or from the wrapped keys themselves (a key blob starts with the KCV of the DKEK it was wrapped
  * with, §9.1). A KCV that stays unknown is never guessed: clone refuses.

@@ -1,7 +1,7 @@
 /**
  * `schsm dkek create-share FILE`: a DKEK share file in sc-hsm-tool's `.pbe` format (§8.2).
  *
- * Decision (brief): the 32 share bytes, the salt and a threshold password come from THIS computer's
+ * Decision: the 32 share bytes, the salt and a threshold password come from THIS computer's
  * CSPRNG (node:crypto randomBytes), not from the card's GET CHALLENGE as sc-hsm-tool does: anything the
  * card sends travels as a response APDU and would sit in clear in a recorded trace or a PC/SC log, and
  * the command needs no card at all. The file is interchangeable with sc-hsm-tool's in both directions.

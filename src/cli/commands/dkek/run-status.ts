@@ -39,8 +39,8 @@ function pinGiven(args: PinArgs): boolean {
 
 /**
  * `schsm dkek status`: `80 52 00 00 00` (§3.10). A device that answers "no DKEK" (NO_DKEK_SW) is
- * reported as such (exit 0). When the card hides the KCV (zeros, as the independent implementation in
- * ../shared/traces does before VERIFY) and a user PIN source is given, log in and ask again.
+ * reported as such (exit 0). When the card hides the KCV (zeros, as the independent
+ * Pico HSM implementation does before VERIFY) and a user PIN source is given, log in and ask again.
  */
 export async function runDkekStatus(args: CardArgs & PinArgs & { domain?: number | undefined }, ctx: CliContext): Promise<number> {
   const domain = domainArg(args.domain);

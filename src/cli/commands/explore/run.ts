@@ -16,7 +16,7 @@ import { defaultHistoryFile, stateDir } from '../../../explorer/history.ts';
 import type { Transport } from '../../../transport/transport.ts';
 import { cardSource, type GlobalArgs } from '../../command.ts';
 import { line, type CardSource, type CliContext } from '../../context.ts';
-import { simStateOf, wantsSimulator } from '../../default-context.ts';
+import { simStateOf, transportSpecOf, wantsSimulator } from '../../default-context.ts';
 import { EXIT, exitCodeFor } from '../../exit-codes.ts';
 import { noteChoice } from '../../device.ts';
 
@@ -71,6 +71,8 @@ async function simulatorSource(args: ExploreArgs, ctx: CliContext, base: CardSou
 
 interface CardChoice {
   readonly open: () => Promise<Transport>;
+  /** A PC/SC reader: the shell watches it for card removal and insertion. */
+  readonly pcsc?: true;
 }
 
 /** Decide once which card the whole session uses; `open` is called again on `reconnect`. */
@@ -80,7 +82,8 @@ async function chooseCard(args: ExploreArgs, ctx: CliContext): Promise<CardChoic
     const source = await simulatorSource(args, ctx, base);
     return { open: () => ctx.openTransport(source) };
   }
-  if (base.reader !== undefined) return { open: () => ctx.openTransport(base) };
+  if (base.reader !== undefined)
+    return { open: () => ctx.openTransport(base), ...(transportSpecOf(base).kind === 'pcsc' ? { pcsc: true as const } : {}) };
   let first: Transport | undefined;
   try {
     first = await ctx.openTransport({ ...base, onChoice: noteChoice(ctx) }); // `npm start` may take the first card, saying which
@@ -100,6 +103,7 @@ async function chooseCard(args: ExploreArgs, ctx: CliContext): Promise<CardChoic
       first = undefined;
       return t;
     },
+    pcsc: true,
   };
 }
 
@@ -117,6 +121,7 @@ export async function runExplore(args: ExploreArgs, ctx: CliContext): Promise<nu
   return runExplorer({
     openTransport: choice.open,
     openOther: (reader) => ctx.openTransport({ reader }),
+    watchCards: choice.pcsc === true ? ctx.watchCards : undefined,
     stdout: ctx.stdout,
     stderr: ctx.stderr,
     stdin: ctx.stdin,

@@ -2,7 +2,7 @@
  * `schsm keys unwrap FILE --ref M`: parse the §9.2 file offline, refuse (exit 4) when key M or its
  * C4/CE exist unless --force (then they are deleted first, like sc-hsm-tool --force), compare the
  * blob's KCV with the card's DKEK before any PIN try (a card that shows its KCV only after login, as
- * the independent implementation in ../shared/traces does, is compared right after VERIFY, before
+ * the independent Pico HSM implementation does, is compared right after VERIFY, before
  * UNWRAP; one that never shows it is left to check the blob itself), then login + UNWRAP + PRKD/certificate in one
  * exclusive section, and finally prove the key: a signature over a random challenge must verify with
  * the certificate's public key (exit 1 if not).

@@ -2,7 +2,7 @@ import { INPUT_LIMITS, readBoundedFile } from '../../../transport/bounded-read.t
 import { toHex } from '../../../apdu/hex.ts';
 
 /**
- * What an ATR is: first the SmartCard-HSM ATRs schsm knows (sc-hsm-protocol.md §2.1), then pcsc-tools'
+ * What an ATR is: first the SmartCard-HSM ATRs schsm knows (docs/protocol.md §2.1), then pcsc-tools'
  * list (`smartcard_list.txt`, Ludovic Rousseau) when it is installed.
  */
 export interface AtrIdentity {
