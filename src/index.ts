@@ -33,6 +33,7 @@ export { openPcscSocketTransport, type OpenPcscSocketOptions } from './transport
 // reader and card events, signers for keys on the card
 export { openTransport, parseTransportSource, type OpenTransportOptions, type TransportSource, type TransportSpec } from './open/index.ts';
 export { watchCards, type WatchCardsOptions } from './transport/pcsc-events.ts';
+export type { CardEvent, CardEventType, CardMonitor } from './transport/card-events.ts';
 export { createSigner, type CardSigner, type DsaEncoding, type JwsAlgorithm, type SignerOptions } from './card/signer.ts';
 
 // --- PINs and the device ---

@@ -58,7 +58,7 @@ test('package.json exports exactly the five entry points (and package.json), wit
 
 test("README's library example is the one test/readme-library.types.ts type-checks (same imports, same lines)", (t) => {
   const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
-  const block = /## Using schsm as a library\n\n```ts\n([\s\S]*?)```/.exec(readme)?.[1] ?? '';
+  const block = /## Using schsm as a library\n[\s\S]*?```ts\n([\s\S]*?)```/.exec(readme)?.[1] ?? '';
   const checked = readFileSync(new URL('./readme-library.types.ts', import.meta.url), 'utf8')
     .replace("'../src/index.ts'", "'schsm'")
     .replace("'../src/sim/index.ts'", "'schsm/sim'");

@@ -35,7 +35,15 @@ symlinkSync(path.join(ROOT, 'node_modules'), path.join(dir, 'node_modules'));
 writeFileSync(path.join(dir, 'package.json'), '{ "type": "module" }\n');
 const files = guideBlocks().map((code, i) => {
   const file = path.join(dir, `${NAMES[i] ?? `extra${i}`}.ts`);
-  writeFileSync(file, code.replaceAll("from 'schsm'", `from ${JSON.stringify(path.relative(dir, path.join(ROOT, 'src', 'index.ts')))}`));
+  writeFileSync(
+    file,
+    code
+      .replaceAll("from 'schsm'", `from ${JSON.stringify(path.relative(dir, path.join(ROOT, 'src', 'index.ts')))}`)
+      .replace(
+        /from 'schsm\/(\w+)'/g,
+        (_, entry: string) => `from ${JSON.stringify(path.relative(dir, path.join(ROOT, 'src', entry, 'index.ts')))}`,
+      ),
+  );
   return file;
 });
 const state = path.join(dir, 'card.json');

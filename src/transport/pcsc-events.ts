@@ -4,7 +4,7 @@
  * CardEvents (card-events.ts), as pyscard's ReaderMonitor/CardMonitor do. The readers and cards
  * present at the start are reported first (reader-added, card-inserted), then every change.
  */
-import createDebug from 'debug';
+import { createDebug } from './debug-log.ts';
 import { createCardEventSource, type CardMonitor } from './card-events.ts';
 import { TransportTimeoutError } from './errors.ts';
 import { SCARD_STATE, startDiscovery, type WatchedReader } from './pcsc-binding.ts';
