@@ -12,6 +12,8 @@
  *   schsm/sim        the simulator (in-process transport, state files, vpcd)
  *   schsm/trace      APDU traces: record, replay, import, annotate, diff
  * Everything else is internal. The CLI and the explorer are applications, not API.
+ *
+ * @module schsm
  */
 
 // --- the session and how to reach a card ---

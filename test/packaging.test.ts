@@ -141,5 +141,5 @@ test('npm pack and npm install -g: the schsm command, the man page and the libra
   t.regex(man.stdout, /SCHSM\(1\)[\s\S]*schsm keys generate/);
   const help = await run(path.join(prefix, 'bin', 'schsm'), ['help', 'keys', 'generate'], tmpdir());
   t.is(help.code, 0, help.out);
-  t.regex(help.stdout, /^schsm keys generate\n/);
+  t.regex(help.stdout, /^schsm keys generate( \[type\])?\n/);
 });

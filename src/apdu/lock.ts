@@ -17,6 +17,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 export class FifoLock {
   #tail: Promise<void> = Promise.resolve();
 
+  /** Run `fn` once every earlier call has settled; resolves or rejects as `fn` does. */
   run<T>(fn: () => Promise<T>): Promise<T> {
     const result = this.#tail.then(fn);
     this.#tail = result.then(

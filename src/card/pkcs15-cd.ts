@@ -28,6 +28,7 @@ export interface CertificateDescriptionInput {
 /** OpenSC reads a CD into a 512-byte buffer, as a DCOD (pkcs15-sc-hsm.c `sc_pkcs15emu_sc_hsm_add_cd`). */
 export const MAX_CD = 512;
 
+/** DER of a PKCS#15 certificate description (x509Certificate CHOICE) as OpenSC writes it into C8xx for a CA certificate in CAxx. */
 export function encodeCd(d: CertificateDescriptionInput): Uint8Array {
   if (d.id.length === 0 || d.id.length > 255) throw new InvalidArgumentError('a certificate ID must be 1..255 bytes');
   const common = [encodeTlv(0x0c, new TextEncoder().encode(d.label)), encodeTlv(0x03, encodeBits(['modifiable'], OBJECT_FLAG_BITS))];

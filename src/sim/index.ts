@@ -1,3 +1,8 @@
+/**
+ * `schsm/sim`: the SmartCard-HSM simulator: in-process transports, state files, a simulated reader with card removal and insertion, and the vpcd server that puts it behind pcscd.
+ *
+ * @module schsm/sim
+ */
 import type { DisposableTransport } from '../transport/transport.ts';
 import { cardTransport } from './card-transport.ts';
 import { openSimulatorState, persistentCard } from './persist.ts';

@@ -1,4 +1,9 @@
-/** The trace layer: format, recorder, replayer, importers, annotator, diff. */
+/**
+ * `schsm/trace`: APDU traces: the format, the recorder (to a file or in memory), the strict replayer,
+ * importers of other tools' logs, the annotator and diff.
+ *
+ * @module schsm/trace
+ */
 export * from './errors.ts';
 export * from './pattern.ts';
 export * from './types.ts';

@@ -1,3 +1,8 @@
+/**
+ * `schsm/transport`: the byte seam (`Transport`), PC/SC (local and through a pcscd socket), card events, the traffic log and redaction.
+ *
+ * @module schsm/transport
+ */
 export * from './transport.ts';
 export * from './errors.ts';
 export * from './redact.ts';

@@ -143,6 +143,7 @@ export class PcscSocketWorker {
     });
   }
 
+  /** The readers of the pcscd behind this socket, with the state of their cards. */
   async listReaders(): Promise<WorkerReaderInfo[]> {
     return [...((await this.request({ op: 'list' })).readers ?? [])];
   }

@@ -215,6 +215,7 @@ export interface TbsInput {
   readonly extensions: readonly Uint8Array[];
 }
 
+/** DER of an X.509 v3 TBSCertificate (RFC 5280 §4.1): version 3, serial, signature algorithm, issuer, validity, subject, SPKI, extensions. */
 export function encodeTbsCertificate(t: TbsInput): Uint8Array {
   return seq(
     tlv(0xa0, tlv(0x02, Uint8Array.of(2))),
