@@ -22,7 +22,7 @@ import { deriveEcKey } from './commands/derive-ec-key.ts';
 import { sign } from './commands/sign.ts';
 import { serialOfChr } from './device-identity.ts';
 import { bytesToBigInt, derivedPublicPoint } from './ec-point.ts';
-import { AlgorithmNotAllowedError, FileNotFoundError } from './errors.ts';
+import { AlgorithmNotAllowedError, FileNotFoundError, KeyNotFoundError } from './errors.ts';
 import { ecdsaDerToRaw } from './formats/ecdsa-signature.ts';
 import { ecPublicKey } from './formats/public-key.ts';
 import { deleteIfExists, replaceFile } from './files.ts';
@@ -142,7 +142,7 @@ async function sourcePublicKey(card: CardSession, ref: number): Promise<KeyObjec
   try {
     return await exportPublicKey(card, ref);
   } catch (err) {
-    if (!(err instanceof FileNotFoundError)) throw err;
+    if (!(err instanceof FileNotFoundError || err instanceof KeyNotFoundError)) throw err;
     throw new InvalidArgumentError(
       `key ${ref} has no public key on the card (no EF CE${hex2(ref)})`,
       'the derived public key is computed from the source public key; `schsm keys list` shows which keys have one',

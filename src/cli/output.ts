@@ -2,11 +2,11 @@
  * Output helpers shared by the operator commands: `--json` documents (bytes as hex, bigints as
  * decimal strings) and the aligned "Label : value" lines sc-hsm-tool prints.
  */
-import { toHex } from '../apdu/hex.ts';
 import { line, type CliContext } from './context.ts';
 
 export function jsonReplacer(_key: string, value: unknown): unknown {
-  if (value instanceof Uint8Array) return toHex(value);
+  // upper-case hex like apdu/hex.ts toHex; node's Buffer keeps the codec out of every start-up (--help, errors)
+  if (value instanceof Uint8Array) return Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('hex').toUpperCase();
   if (typeof value === 'bigint') return value.toString();
   return value;
 }

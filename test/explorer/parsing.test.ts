@@ -47,7 +47,7 @@ test('commands resolve by exact name, alias or unique prefix; ambiguity lists th
   t.is(resolveName(COMMANDS, 'ca').name, 'cat');
   t.is(resolveName(COMMANDS, 'CAT').name, 'cat');
   const amb = t.throws(() => resolveName(COMMANDS, 'c'), { instanceOf: AmbiguousCommandError });
-  t.deepEqual([...amb.candidates].sort(), ['cat', 'cd', 'change', 'create']);
+  t.deepEqual([...amb.candidates].sort(), ['cat', 'cd', 'certs', 'change', 'create']);
   t.throws(() => resolveName(COMMANDS, 'frobnicate'), { instanceOf: UnknownCommandError, message: 'unknown command "frobnicate"' });
 });
 
