@@ -40,6 +40,14 @@ export interface KeyInfo {
   readonly publicKey: KeyObject | undefined;
 }
 
+/** "RSA 2048", "EC prime256v1", "AES 256": a key's type as the CLI and fleet status show it. */
+export function keyTypeText(k: Pick<KeyInfo, 'kind' | 'size' | 'curve'>): string {
+  if (k.kind === 'ec') return `EC ${k.curve ?? `${k.size ?? '?'} bits`}`;
+  if (k.kind === 'rsa') return `RSA ${k.size ?? '?'}`;
+  if (k.kind === 'aes') return `AES ${k.size ?? '?'}`;
+  return 'unknown type';
+}
+
 /** Key references present on the card (CCxx, xx ≠ 00 = not the device key), ascending. */
 export async function keyReferences(card: CardSession): Promise<number[]> {
   const objects = await enumerateObjects(card);

@@ -7,46 +7,16 @@
  * there were several. Reading serial and label is read-only: SELECT, READ BINARY of EF 2F02
  * (device certificate, whose holder reference is the serial, §10) and EF 2F03 (TokenInfo, §3.9).
  */
-import { readDeviceChr } from '../card/card-status.ts';
-import { FID } from '../card/constants.ts';
 import { AppletNotFoundError } from '../card/errors.ts';
-import { readFileIfExists } from '../card/files.ts';
 import { SmartCardHsm } from '../card/sc-hsm.ts';
-import { decodeTokenLabel } from '../card/token-info.ts';
+import { identifyDevice, type DeviceIdentity } from '../card/identify-device.ts';
 import type { AmbiguousCardError } from '../transport/pcsc.ts';
-import { RefusedError, SchsmError, TransportError } from '../transport/errors.ts';
+import { RefusedError } from '../transport/errors.ts';
 import { toHex } from '../apdu/hex.ts';
 import { identifyKnownAtr } from './commands/readers/identify-atr.ts';
 import type { Transport } from '../transport/transport.ts';
 import type { CardSource, CliContext } from './context.ts';
 import { line } from './context.ts';
-
-export interface DeviceIdentity {
-  /** Reader name, or `simulator:FILE`. */
-  readonly reader: string;
-  /** Device serial (device CHR without its 5-digit sequence); undefined without a readable EF 2F02. */
-  readonly serial: string | undefined;
-  /** Token label from EF 2F03; undefined when there is none. */
-  readonly label: string | undefined;
-}
-
-/** A card's answer we can do without (a missing or odd EF): undefined. A lost card still fails. */
-async function optional<T>(read: () => Promise<T>): Promise<T | undefined> {
-  try {
-    return await read();
-  } catch (err) {
-    if (err instanceof TransportError || !(err instanceof SchsmError)) throw err;
-    return undefined;
-  }
-}
-
-/** Reader, serial and label of the SmartCard-HSM in `card` (read-only). */
-export async function identifyDevice(card: SmartCardHsm): Promise<DeviceIdentity> {
-  const chr = await optional(() => readDeviceChr(card));
-  const tokenInfo = await optional(() => readFileIfExists(card, FID.TOKEN_INFO));
-  const label = tokenInfo === undefined ? undefined : await optional(async () => decodeTokenLabel(tokenInfo));
-  return { reader: card.transport.name, serial: chr !== undefined && chr.length > 5 ? chr.slice(0, -5) : undefined, label };
-}
 
 /** `SmartCard-HSM UTSM0000001 "HSM A" in Virtual PCD 00 01`. */
 export function deviceText(d: DeviceIdentity): string {

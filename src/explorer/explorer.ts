@@ -13,7 +13,7 @@ import { Runner } from './dispatch.ts';
 import { UsageError } from '../transport/errors.ts';
 import { runRepl } from './repl.ts';
 import { runScript } from './script.ts';
-import { ExplorerSession, type ExplorerIo } from './session.ts';
+import { ExplorerSession, type ExplorerIo, type ReaderEntry } from './session.ts';
 import { terminalPrompter, type TerminalOutput } from './terminal.ts';
 
 export interface ExplorerOptions {
@@ -37,6 +37,8 @@ export interface ExplorerOptions {
   readonly historyFile?: string | undefined;
   /** Opens another card by reader (for `pka auth --with READER`). */
   readonly openOther?: ((reader: string) => Promise<Transport>) | undefined;
+  /** Lists the PC/SC readers (for `fleet`); leave it out on the simulator. */
+  readonly listReaders?: (() => Promise<readonly ReaderEntry[]>) | undefined;
   /** Watches the connected reader (PC/SC): the shell says when the card is pulled out or put back. */
   readonly watchCards?: ((reader: string) => Promise<CardMonitor>) | undefined;
   /** Record the session's APDUs from the start (`--record`). */
@@ -85,6 +87,7 @@ export async function runExplorer(o: ExplorerOptions): Promise<number> {
     debugLevel: o.debugLevel ?? 0,
     showSecrets: o.redact === false,
     openOther: o.openOther,
+    listReaders: o.listReaders,
     prompter: o.terminal === undefined ? undefined : terminalPrompter(o.terminal.input, o.terminal.output),
   });
   session.commands = COMMANDS;

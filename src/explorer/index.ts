@@ -1,6 +1,6 @@
 /** The SmartCard-HSM explorer (`schsm explore`): an opensc-explorer-style shell over the card layer. */
 export { runExplorer, type ExplorerOptions } from './explorer.ts';
-export { ExplorerSession, type ExplorerIo, type Prompter, type CurrentDf } from './session.ts';
+export { ExplorerSession, type ExplorerIo, type Prompter, type CurrentDf, type ReaderEntry } from './session.ts';
 export { COMMANDS } from './commands/index.ts';
 export { executeLine, formatError, parseLine, Runner, DEFAULT_TIMEOUT_MS } from './dispatch.ts';
 export { runScript } from './script.ts';

@@ -40,6 +40,12 @@ export interface CommandClock {
   resume(): void;
 }
 
+/** A PC/SC reader as `fleet` needs it: its name, and whether a card is in it. */
+export interface ReaderEntry {
+  readonly name: string;
+  readonly cardPresent: boolean;
+}
+
 export interface ExplorerSessionOptions {
   /** Opens the card transport; called again by `reconnect` and after a lost card. */
   readonly openTransport: () => Promise<Transport>;
@@ -53,6 +59,8 @@ export interface ExplorerSessionOptions {
   readonly showSecrets?: boolean;
   /** Opens ANOTHER card by reader name, index or `sim:FILE` (`pka auth --with READER`). */
   readonly openOther?: ((reader: string) => Promise<Transport>) | undefined;
+  /** Lists the PC/SC readers (`fleet`); absent when the explorer runs on the simulator (no other readers). */
+  readonly listReaders?: (() => Promise<readonly ReaderEntry[]>) | undefined;
   /**
    * Watches a reader for card removal and insertion (PC/SC `watchCards`): when the connected card is
    * pulled out the shell says so at once and drops the session; when a card comes back it says that
@@ -90,6 +98,8 @@ export class ExplorerSession {
   #prompter: Prompter | undefined;
   #open: () => Promise<Transport>;
   readonly #openOther: ((reader: string) => Promise<Transport>) | undefined;
+  /** The PC/SC readers (`fleet`); undefined: no PC/SC (the simulator). */
+  readonly listReaders: (() => Promise<readonly ReaderEntry[]>) | undefined;
   #card: SmartCardHsm | undefined;
   #lost: string | undefined;
   #exchanges = 0;
@@ -106,6 +116,7 @@ export class ExplorerSession {
     this.#prompter = o.prompter;
     this.#open = o.openTransport;
     this.#openOther = o.openOther;
+    this.listReaders = o.listReaders;
     this.#watchCards = o.watchCards;
     // Every exchange passes the redactor (it follows GET RESPONSE continuations), shown or not.
     const redact = o.showSecrets === true ? (rec: TraceExchange) => rec : exchangeRedactor();

@@ -5,6 +5,9 @@ import { PcscError, PCSC_CODE } from './pcsc-errors.ts';
 import { SCARD_STATE, startDiscovery, stateNames, type Discovery, type WatchedReader } from './pcsc-binding.ts';
 import { withCommandSizeLimit } from './command-size.ts';
 import { connectReader, type PcscConnectOptions } from './pcsc-connection.ts';
+import { selectReader } from './select-reader.ts';
+
+export { selectReader };
 
 const log = createDebug('schsm:transport');
 
@@ -143,34 +146,6 @@ export interface OpenPcscOptions extends PcscConnectOptions {
   readonly waitForCardMs?: number;
   /** Cap on reader discovery (default 3000 ms). */
   readonly discoveryTimeoutMs?: number;
-}
-
-/** Pick the reader named by `selector`: exact name, index (all digits), or unique case-insensitive fragment. */
-export function selectReader(names: readonly string[], selector: string): string {
-  if (names.includes(selector)) return selector;
-  const list = names.map((n, i) => `${i}: ${n}`).join('; ') || 'none';
-  if (/^\d+$/.test(selector)) {
-    const byIndex = names[Number(selector)];
-    if (byIndex !== undefined) return byIndex;
-    throw new PcscError(`no reader with index ${selector} (pcscd lists ${names.length})`, PCSC_CODE.SCARD_E_UNKNOWN_READER, {
-      hint: `readers: ${list}`,
-    });
-  }
-  const hits = names.filter((n) => n.toLowerCase().includes(selector.toLowerCase()));
-  const [only] = hits;
-  if (hits.length === 1 && only !== undefined) return only;
-  if (hits.length > 1) {
-    throw new PcscError(`reader "${selector}" is ambiguous: it matches ${hits.map((h) => `"${h}"`).join(', ')}`, undefined, {
-      code: 'ERR_SCHSM_PCSC_AMBIGUOUS_READER',
-      hint: `give more of the name, or the index (readers: ${list})`,
-    });
-  }
-  throw new PcscError(`no reader named "${selector}"`, PCSC_CODE.SCARD_E_UNKNOWN_READER, {
-    hint:
-      names.length === 0
-        ? 'pcscd sees no readers: connect one (`schsm readers`)'
-        : `readers: ${list}; pick one with --reader NAME|PART|INDEX`,
-  });
 }
 
 /** No reader named: refuse when the caller must not guess among several cards, else report the choice. */

@@ -1,12 +1,12 @@
 /**
- * The comparison behind `schsm fleet status` (src/cli/commands/fleet/compare.ts), on hand-made
+ * The comparison behind `schsm fleet status` (src/card/fleet/compare.ts), on hand-made
  * snapshots: the majority decides who differs (with a tie, everyone holding a value does), an unknown
  * value (a hidden KCV, an AES check value not computed) is never a difference but is listed as not
  * verified, the key reference may differ, and firmware/PIN differences are reported without counting.
  */
 import test from 'ava';
-import { compareFleet, outliers } from '../../src/cli/commands/fleet/compare.ts';
-import type { DeviceSnapshot, FleetKey } from '../../src/cli/commands/fleet/snapshot.ts';
+import { compareFleet, outliers } from '../../src/card/fleet/compare.ts';
+import type { DeviceSnapshot, FleetKey } from '../../src/card/fleet/snapshot.ts';
 
 const KCV = '6C609824B9CA28EB';
 const FP = 'cf91448364b82a4d3d81caa958758cd4f4981467fd4aa427f4e59e2bafbd9548';

@@ -10,6 +10,7 @@ import { dkek } from './dkek.ts';
 import { domain } from './domain.ts';
 import { create, del, updateBinaryCommand } from './files.ts';
 import { find } from './find.ts';
+import { fleet } from './fleet.ts';
 import { info } from './info.ts';
 import { keys } from './keys.ts';
 import { ls } from './ls.ts';
@@ -44,6 +45,7 @@ export const COMMANDS: readonly ExplorerCommand[] = [
   dkek,
   domain,
   pka,
+  fleet,
   trace,
   sm,
   reconnect,

@@ -121,6 +121,7 @@ export async function runExplore(args: ExploreArgs, ctx: CliContext): Promise<nu
   return runExplorer({
     openTransport: choice.open,
     openOther: (reader) => ctx.openTransport({ reader }),
+    listReaders: choice.pcsc === true ? async () => (await import('../../../transport/pcsc.ts')).listReaders() : undefined,
     watchCards: choice.pcsc === true ? ctx.watchCards : undefined,
     stdout: ctx.stdout,
     stderr: ctx.stderr,

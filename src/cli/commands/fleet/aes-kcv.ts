@@ -15,7 +15,7 @@ import { toHex } from '../../../apdu/hex.ts';
 import type { SmartCardHsm } from '../../../card/sc-hsm.ts';
 import type { SecretReader } from '../../secret-input.ts';
 import { askUserPin, verifyUserPin, type GuardArgs, type PinArgs } from '../../pin-options.ts';
-import type { AesCheck, LoginResult } from './snapshot.ts';
+import type { AesCheck, LoginResult } from '../../../card/fleet/snapshot.ts';
 
 const ZERO_BLOCK = new Uint8Array(16);
 /** Bytes of E_K(0) shown: the customary 3-byte KCV. */

@@ -17,9 +17,9 @@ import { printJson } from '../../output.ts';
 import type { PinArgs } from '../../pin-options.ts';
 import { SecretReader } from '../../secret-input.ts';
 import { loginReader } from './aes-kcv.ts';
-import { compareFleet } from './compare.ts';
-import { readSnapshot, type DeviceSnapshot, type LoggedInReader } from './snapshot.ts';
-import { fleetJson, fleetLines, verdictLine, type Unreadable } from './view.ts';
+import { compareFleet } from '../../../card/fleet/compare.ts';
+import { readSnapshot, type DeviceSnapshot, type LoggedInReader } from '../../../card/fleet/snapshot.ts';
+import { fleetJson, fleetLines, verdictLine, type Unreadable } from '../../../card/fleet/view.ts';
 
 export interface FleetArgs extends Omit<CardArgs, 'reader'>, PinArgs {
   readonly reader?: string | readonly string[] | undefined;

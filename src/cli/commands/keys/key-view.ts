@@ -1,16 +1,11 @@
 /** How `schsm keys list` shows a key: readable lines like pkcs15-tool -D, and the --json object. */
 import { hex2 } from '../../../apdu/hex.ts';
-import type { KeyInfo } from '../../../card/keys.ts';
+import { keyTypeText, type KeyInfo } from '../../../card/keys.ts';
 import { spkiDer, spkiFingerprint } from '../../../card/formats/public-key.ts';
 import { formatKeyId } from '../../../card/key-id.ts';
 
 /** "RSA 2048", "EC prime256v1", "AES 256". */
-export function typeText(k: KeyInfo): string {
-  if (k.kind === 'ec') return `EC ${k.curve ?? `${k.size ?? '?'} bits`}`;
-  if (k.kind === 'rsa') return `RSA ${k.size ?? '?'}`;
-  if (k.kind === 'aes') return `AES ${k.size ?? '?'}`;
-  return 'unknown type';
-}
+export const typeText = keyTypeText;
 
 export function fingerprint(k: KeyInfo): string | undefined {
   return k.publicKey === undefined ? undefined : spkiFingerprint(spkiDer(k.publicKey));

@@ -1,18 +1,17 @@
 /**
- * What `schsm fleet status` reads of one device, read-only unless asked: SELECT (firmware), the VERIFY
+ * What `schsm fleet status` (and the explorer's `fleet`) reads of one device, read-only unless asked: SELECT (firmware), the VERIFY
  * status of both PINs (no try spent), the DKEK query (§3.10), EF 2F02/2F03 (serial, label), and per key
  * C4xx/CExx (label, ID, public key; public files, no PIN, §5.1). Only with a PIN source (--pin-env, --pin-stdin)
  * does it log in, to have the card encrypt one zero block with each AES key (aes-kcv.ts), and then
  * also asks the DKEK KCV again if the card hid it before the login.
  */
-import { toHex } from '../../../apdu/hex.ts';
-import type { DkekStatus } from '../../../card/commands/import-dkek-share.ts';
-import type { PinStatus } from '../../../card/commands/verify-pin.ts';
-import { spkiDer, spkiFingerprint } from '../../../card/formats/public-key.ts';
-import { listKeys, type KeyInfo } from '../../../card/keys.ts';
-import type { SmartCardHsm } from '../../../card/sc-hsm.ts';
-import { identifyDevice } from '../../device.ts';
-import { typeText } from '../keys/key-view.ts';
+import { toHex } from '../../apdu/hex.ts';
+import type { DkekStatus } from '../commands/import-dkek-share.ts';
+import type { PinStatus } from '../commands/verify-pin.ts';
+import { spkiDer, spkiFingerprint } from '../formats/public-key.ts';
+import { keyTypeText, listKeys, type KeyInfo } from '../keys.ts';
+import type { SmartCardHsm } from '../sc-hsm.ts';
+import { identifyDevice } from '../identify-device.ts';
 
 /** One key domain's DKEK as the query answers it (domain 0 = the default DKEK every device has). */
 export interface DomainKcv {
@@ -76,12 +75,15 @@ function matchOf(k: KeyInfo): string {
   return `ref:${k.ref}`;
 }
 
-function fleetKey(k: KeyInfo, aes: ReadonlyMap<number, AesCheck> | undefined): FleetKey {
-  const noPin: AesCheck = { kind: 'none', reason: 'not computed (the card needs the user PIN: --pin-env VAR or --pin-stdin)' };
+/** How the CLI is given the user PIN, for "not computed"/"not verified" texts (the explorer names the CLI instead). */
+export const CLI_LOGIN_HINT = '--pin-env VAR or --pin-stdin';
+
+function fleetKey(k: KeyInfo, aes: ReadonlyMap<number, AesCheck> | undefined, loginHint: string): FleetKey {
+  const noPin: AesCheck = { kind: 'none', reason: `not computed (the card needs the user PIN: ${loginHint})` };
   return {
     ref: k.ref,
     match: matchOf(k),
-    type: typeText(k),
+    type: keyTypeText(k),
     label: k.label,
     id: k.id === undefined ? undefined : toHex(k.id).toLowerCase(),
     fingerprint: k.publicKey === undefined ? undefined : spkiFingerprint(spkiDer(k.publicKey)),
@@ -99,8 +101,17 @@ function unique(keys: readonly FleetKey[]): FleetKey[] {
   });
 }
 
-/** Read one device; `loggedIn` (given a PIN source) logs in and computes the AES check values. */
-export async function readSnapshot(card: SmartCardHsm, host: string, loggedIn?: LoggedInReader): Promise<DeviceSnapshot> {
+/**
+ * Read one device; `loggedIn` (given a PIN source) logs in and computes the AES check values. Without
+ * it nothing changes the PIN state: no VERIFY with a PIN, no SELECT of the applet (`card` stays as the
+ * caller left it, logged in or not). `loginHint` says how a PIN would be given (in the reasons shown).
+ */
+export async function readSnapshot(
+  card: SmartCardHsm,
+  host: string,
+  loggedIn?: LoggedInReader,
+  loginHint = CLI_LOGIN_HINT,
+): Promise<DeviceSnapshot> {
   const status = await card.status();
   const id = await identifyDevice(card);
   const keys = status.initialized ? await listKeys(card) : [];
@@ -122,6 +133,6 @@ export async function readSnapshot(card: SmartCardHsm, host: string, loggedIn?: 
     userPin: status.userPin,
     soPin: status.soPin,
     domains: dkek === undefined ? undefined : [domainOf(dkek)],
-    keys: unique(keys.map((k) => fleetKey(k, aes))),
+    keys: unique(keys.map((k) => fleetKey(k, aes, loginHint))),
   };
 }

@@ -1,5 +1,5 @@
 /** How `schsm fleet status` shows the fleet: a block per device, the differences, the verdict; and --json. */
-import type { PinStatus } from '../../../card/commands/verify-pin.ts';
+import type { PinStatus } from '../commands/verify-pin.ts';
 import type { FleetVerdict } from './compare.ts';
 import type { DeviceSnapshot, FleetKey } from './snapshot.ts';
 

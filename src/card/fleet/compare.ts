@@ -6,7 +6,7 @@
  * card computed one on every device, AES check value. Firmware and PIN state are compared too, but
  * only reported: they do not make a pool inconsistent.
  */
-import type { DeviceSnapshot, DomainKcv, FleetKey } from './snapshot.ts';
+import { CLI_LOGIN_HINT, type DeviceSnapshot, type DomainKcv, type FleetKey } from './snapshot.ts';
 
 export type Aspect = 'dkek' | 'keys' | 'firmware' | 'user-pin';
 
@@ -75,7 +75,7 @@ function keyName(match: string): string {
   return kind === 'id' ? `key ID ${value}` : kind === 'label' ? `key "${value}" (no ID)` : `key ${value} (no ID, no label)`;
 }
 
-function dkekDifferences(devices: readonly DeviceSnapshot[], notVerified: string[]): Difference[] {
+function dkekDifferences(devices: readonly DeviceSnapshot[], notVerified: string[], loginHint: string): Difference[] {
   const domains = [...new Set(devices.flatMap((d) => (d.domains ?? []).map((x) => x.domain)))].sort((a, b) => a - b);
   if (domains.length === 0) domains.push(0);
   const out: Difference[] = [];
@@ -84,7 +84,7 @@ function dkekDifferences(devices: readonly DeviceSnapshot[], notVerified: string
     values.forEach((v, i) => {
       if (v === undefined)
         notVerified.push(
-          `DKEK KCV of key domain ${domain} on device ${i + 1}: the card hides it (with --pin-env VAR or --pin-stdin it is read after login)`,
+          `DKEK KCV of key domain ${domain} on device ${i + 1}: the card hides it (with ${loginHint} it is read after login)`,
         );
     });
     const diff = difference('dkek', `DKEK (key domain ${domain})`, values, true);
@@ -93,16 +93,14 @@ function dkekDifferences(devices: readonly DeviceSnapshot[], notVerified: string
   return out;
 }
 
-function keyDifferences(devices: readonly DeviceSnapshot[], notVerified: string[]): Difference[] {
+function keyDifferences(devices: readonly DeviceSnapshot[], notVerified: string[], loginHint: string): Difference[] {
   const matches = [...new Set(devices.flatMap((d) => d.keys.map((k) => k.match)))].sort();
   const out: Difference[] = [];
   for (const match of matches) {
     const keys = devices.map((d) => d.keys.find((k) => k.match === match));
     const aesKnown = keys.every((k) => k === undefined || k.aes === undefined || k.aes.kind === 'value');
     if (!aesKnown)
-      notVerified.push(
-        `${keyName(match)}: its AES check value is not known on every device (give the user PIN: --pin-env VAR or --pin-stdin)`,
-      );
+      notVerified.push(`${keyName(match)}: its AES check value is not known on every device (give the user PIN: ${loginHint})`);
     const label = keys.find((k) => k?.label !== undefined)?.label;
     const what = `${keyName(match)}${label === undefined || match.startsWith('label:') ? '' : ` "${label}"`}`;
     const diff = difference(
@@ -116,12 +114,12 @@ function keyDifferences(devices: readonly DeviceSnapshot[], notVerified: string[
   return out;
 }
 
-/** Compare the snapshots (at least one). */
-export function compareFleet(devices: readonly DeviceSnapshot[]): FleetVerdict {
+/** Compare the snapshots (at least one); `loginHint` says how a PIN would be given (in "not verified"). */
+export function compareFleet(devices: readonly DeviceSnapshot[], loginHint = CLI_LOGIN_HINT): FleetVerdict {
   const notVerified: string[] = [];
   const differences = [
-    ...dkekDifferences(devices, notVerified),
-    ...keyDifferences(devices, notVerified),
+    ...dkekDifferences(devices, notVerified, loginHint),
+    ...keyDifferences(devices, notVerified, loginHint),
     difference(
       'firmware',
       'firmware',
