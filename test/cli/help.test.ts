@@ -29,14 +29,11 @@ test('schsm help GROUP prints the group and then every subcommand in full; alias
   t.is(alias.stdout, (await runCliCaptured(['readers', '--help'])).stdout, '"list" is an alias of readers');
 });
 
-test('schsm help with no command is schsm --help; an unknown command is a usage error naming the known ones', async (t) => {
+test('schsm help with no command is schsm --help; an unknown command is the one-line usage error of a typo', async (t) => {
   t.is((await runCliCaptured(['help'])).stdout, (await runCliCaptured(['--help'])).stdout);
   const bad = await runCliCaptured(['help', 'keys', 'generat']);
   t.is(bad.code, 2);
-  t.regex(
-    bad.stderr,
-    /error: no command "keys generat"\nhint: commands of keys: list, generate, import, derive, delete, sign, export-pub,\s+request, self-sign, wrap, unwrap/,
-  );
+  t.is(bad.stderr, 'error: unknown keys subcommand "generat"; did you mean "generate"? (schsm keys --help lists them)\n');
   t.is(bad.stdout, '');
 });
 
