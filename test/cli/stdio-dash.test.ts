@@ -178,3 +178,21 @@ test('explore --script - and --script=- run the script from stdin', async (t) =>
     t.regex(r.stdout, /initialised: +yes/, form);
   }
 });
+
+test('keys import --kek-file - and --kek-file=- are refused in words (a KEK comes from a file only you can read); a missing KEK file is "no such file"', async (t) => {
+  const dir = tempDir();
+  writeFileSync(path.join(dir, 'k.bin'), Buffer.alloc(40, 1));
+  const base = ['keys', 'import', 'k.bin', '--format', 'wrapped', '--share', PEER_SHARE.file, '--password-env', 'W', '--pin-env', 'P'];
+  for (const [form, opt] of FORMS('--kek-file')) {
+    const r = await runOn(newSim(), [...base, ...opt], { env: pwEnv, cwd: dir, stdin: '00112233445566778899aabbccddeeff' });
+    t.is(r.code, EXIT.USAGE, form);
+    t.is(
+      r.stderr,
+      'error: the key-encryption key is read from a file only you can read, not from stdin ("-")\nhint: e.g. --kek-file kek.bin (chmod 600)\n',
+      form,
+    );
+  }
+  const missing = await runOn(newSim(), [...base, '--kek-file', 'nothere.kek'], { env: pwEnv, cwd: dir });
+  t.is(missing.code, EXIT.USAGE);
+  t.is(missing.stderr, 'error: cannot read the key-encryption key nothere.kek: no such file\n');
+});
