@@ -196,3 +196,21 @@ test('keys import --kek-file - and --kek-file=- are refused in words (a KEK come
   t.is(missing.code, EXIT.USAGE);
   t.is(missing.stderr, 'error: cannot read the key-encryption key nothere.kek: no such file\n');
 });
+
+test('--record -, --sim-state -, sim --state - and --reader sim:- are refused in words (they created a file named "-")', async (t) => {
+  const dir = tempDir();
+  const cases: [string[], RegExp][] = [
+    [['status', '--record', '-'], /^error: --record -: stdin\/stdout cannot stand in for this file\nhint: the trace is written while/],
+    [['status', '--record=-'], /^error: --record -: /],
+    [['status', '--sim-state', '-'], /^error: --sim-state -: stdin\/stdout cannot stand in for this file\nhint: the simulator state/],
+    [['sim', '--state=-'], /^error: --state -: /],
+    [['status', '--reader', 'sim:-'], /^error: --reader sim:-: stdin cannot stand in for this file/],
+  ];
+  for (const [argv, message] of cases) {
+    const r = await runOn(newSim(), argv, { cwd: dir });
+    t.is(r.code, EXIT.USAGE, argv.join(' '));
+    t.regex(r.stderr, message, argv.join(' '));
+    t.deepEqual(r.sources, [], `${argv.join(' ')}: no card opened`);
+  }
+  t.false(existsSync(path.join(dir, '-')) || existsSync('-'), 'no file named -');
+});
