@@ -5,7 +5,7 @@ import { COMMANDS } from './commands/index.ts';
 import { contextWith, line, type CliContext } from './context.ts';
 import { commandWords, findCommandTypo, typoMessage } from './command-typo.ts';
 import { jsonRequested, reportError, reportUsage } from './error-report.ts';
-import { EXIT, EXIT_CODES_HELP } from './exit-codes.ts';
+import { EXIT, EXIT_CODES_HELP, UsageError } from './exit-codes.ts';
 
 /** The options every command accepts (`schsm --help` lists them; completion and the man page read them from here too). */
 export function globalOptions(y: Argv): Argv<GlobalArgs> {
@@ -60,6 +60,7 @@ function register(y: Argv<GlobalArgs>, def: CommandDef, ctx: CliContext, done: (
       let wroteStdout = false;
       const watched = watchStdout(ctx, () => (wroteStdout = true));
       try {
+        refuseStdioState(args);
         if (args.redact === false) line(ctx.stderr, NO_REDACT_WARNING);
         await enableDebug(args.verbose, args.redact !== false, ctx);
         const code = await def.handler(args, watched);
@@ -89,6 +90,23 @@ const dashOut = (v: unknown): unknown => (v === DASH ? '-' : Array.isArray(v) ? 
 
 function restoreDash(args: Record<string, unknown>): void {
   for (const [k, v] of Object.entries(args)) args[k] = dashOut(v);
+}
+
+/**
+ * Files that stay files: a trace recorded while the command prints its own output, and the simulator's
+ * state (read and written again). `-` there would create a file named "-" in the working directory.
+ */
+function refuseStdioState(args: Record<string, unknown>): void {
+  const dash: [string, string][] = [
+    ['--record', 'the trace is written while the command prints its own output: name a file, e.g. --record s.trace'],
+    ['--sim-state', 'the simulator state is read and saved again: name a file, e.g. --sim-state card.json'],
+    ['--state', 'the simulator state is read and saved again: name a file, e.g. --state card.json'],
+  ];
+  const values: Record<string, unknown> = { '--record': args.record, '--sim-state': args['sim-state'], '--state': args.state };
+  for (const [flag, hint] of dash)
+    if (values[flag] === '-') throw new UsageError(`${flag} -: stdin/stdout cannot stand in for this file`, hint);
+  if (typeof args.reader === 'string' && /^(sim|replay):-$/.test(args.reader))
+    throw new UsageError(`--reader ${args.reader}: stdin cannot stand in for this file`, 'name a file, e.g. --reader sim:card.json');
 }
 
 /** The context with `onWrite` called at every stdout write (text or bytes). */

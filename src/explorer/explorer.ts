@@ -28,7 +28,7 @@ export interface ExplorerOptions {
   readonly color: boolean;
   readonly cwd: string;
   readonly env: Readonly<Record<string, string | undefined>>;
-  /** Run this script file instead of the interactive shell. */
+  /** Run this script file instead of the interactive shell; `-` is stdin (the text of a script mode without a terminal). */
   readonly script?: string | undefined;
   readonly keepGoing?: boolean;
   /** 1 = every APDU annotated (`-v`). */
@@ -53,7 +53,7 @@ const decode = (bytes: Uint8Array): string => new TextDecoder().decode(bytes);
 
 async function scriptText(o: ExplorerOptions): Promise<{ text: string; name: string }> {
   const what = 'explorer script';
-  if (o.script === undefined)
+  if (o.script === undefined || o.script === '-')
     return { text: decode(await readBoundedStream(o.stdin, INPUT_LIMITS.script, { name: '<stdin>', what })), name: '<stdin>' };
   try {
     return {

@@ -6,6 +6,7 @@
  */
 import { lstat, readFile } from 'node:fs/promises';
 import { RefusedError, UsageError } from './errors.ts';
+import { fileErrorText } from './fs-errors.ts';
 
 /** Read `file` (`name` in messages) after the mode and size checks. */
 export async function readPrivateFile(file: string, name: string, maxBytes: number): Promise<Uint8Array> {
@@ -13,7 +14,7 @@ export async function readPrivateFile(file: string, name: string, maxBytes: numb
   try {
     st = await lstat(file);
   } catch (err) {
-    throw new UsageError(`cannot read ${name}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    throw new UsageError(`cannot read ${name}: ${fileErrorText(err)}`);
   }
   if (!st.isFile()) throw new RefusedError(`${name} is not a regular file`, 'keep it in a plain file with mode 0600');
   if ((st.mode & 0o077) !== 0)

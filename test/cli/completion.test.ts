@@ -229,3 +229,63 @@ test('zsh: the script parses, registers with compinit, and offers what the defin
   t.deepEqual(await zsh(['keys', 'sign', `--reader=sim:${file}`, '--ref', '']), ['1', '2']);
   t.true((await zsh(['keys', 'generate', '--'])).includes('--algorithms'));
 });
+
+test('the commands added lately complete in bash and fish with their options (issue 11 item 4)', async (t) => {
+  t.deepEqual(sorted(await bash(['domain', ''])), ['clear', 'create', 'delete', 'list']);
+  t.deepEqual(sorted(await bash(['certs', ''])), ['delete', 'export', 'import', 'list']);
+  t.deepEqual(await bash(['fleet', '']), ['status']);
+  t.deepEqual(await bash(['keys', 're']), ['request']);
+  t.deepEqual(await bash(['keys', 'se']), ['self-sign']);
+  t.deepEqual(await bash(['trace', 'ca']), ['capture']);
+  const options: [string[], string[]][] = [
+    [
+      ['domain', 'create'],
+      ['--domain', '--shares'],
+    ],
+    [['domain', 'list'], ['--json']],
+    [
+      ['domain', 'delete'],
+      ['--domain', '--yes'],
+    ],
+    [
+      ['domain', 'clear'],
+      ['--domain', '--yes'],
+    ],
+    [['certs', 'list'], ['--json']],
+    [
+      ['certs', 'import'],
+      ['--ref', '--ca', '--label'],
+    ],
+    [
+      ['certs', 'export'],
+      ['--ref', '--fid', '--format', '--out'],
+    ],
+    [
+      ['certs', 'delete'],
+      ['--fid', '--yes'],
+    ],
+    [
+      ['keys', 'request'],
+      ['--ref', '--subject', '--san', '--out'],
+    ],
+    [
+      ['keys', 'self-sign'],
+      ['--ref', '--subject', '--days', '--ca', '--no-store'],
+    ],
+    [
+      ['fleet', 'status'],
+      ['--socket', '--reader'],
+    ],
+    [
+      ['trace', 'capture'],
+      ['--out', '--spy-library'],
+    ],
+  ];
+  for (const [words, want] of options) {
+    const offered = await bash([...words, '--']);
+    for (const o of want) t.true(offered.includes(o), `bash: schsm ${words.join(' ')} ${o}`);
+  }
+  t.deepEqual(sorted(await fish('schsm domain ')), ['clear', 'create', 'delete', 'list']);
+  t.deepEqual(sorted(await fish('schsm certs ')), ['delete', 'export', 'import', 'list']);
+  t.deepEqual(await fish('schsm trace capture --spy'), ['--spy-library']);
+});

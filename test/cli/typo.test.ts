@@ -35,6 +35,26 @@ test('other usage errors are one line too; only a missing command shows the help
   t.regex(group.stderr, /\nerror: keys: name a subcommand \(see schsm keys --help\)\n$/);
 });
 
+test('schsm help with a mistyped command answers like the mistyped command itself: one line, exit 2', async (t) => {
+  const sub = await runCliCaptured(['help', 'keys', 'generat']);
+  t.is(sub.code, EXIT.USAGE);
+  t.is(sub.stderr, 'error: unknown keys subcommand "generat"; did you mean "generate"? (schsm keys --help lists them)\n');
+  t.is(sub.stdout, '');
+  t.is(sub.stderr, (await runCliCaptured(['keys', 'generat'])).stderr, 'the same words as schsm keys generat');
+  const top = await runCliCaptured(['help', 'kyes', '--json']);
+  t.is(top.code, EXIT.USAGE);
+  t.is(top.stderr, 'error: unknown command "kyes"; did you mean "keys"? (schsm --help lists them)\n');
+  t.deepEqual(JSON.parse(top.stdout), {
+    ok: false,
+    error: { code: 'ERR_SCHSM_USAGE', message: 'unknown command "kyes"; did you mean "keys"?', hint: 'schsm --help lists them', exit: 2 },
+  });
+  const secret = await runCliCaptured(['help', '648219']);
+  t.is(secret.stderr, 'error: unknown command (the word is not shown: it may be a secret) (schsm --help lists them)\n');
+  const extra = await runCliCaptured(['help', 'keys', 'list', 'extra']);
+  t.is(extra.code, EXIT.USAGE);
+  t.is(extra.stderr, 'error: schsm keys list has no subcommands (see schsm help keys list)\n');
+});
+
 test('edit distance counts a swap of neighbours as one edit', (t) => {
   t.is(editDistance('kyes', 'keys'), 1);
   t.is(editDistance('lst', 'list'), 1);

@@ -11,7 +11,7 @@ import { keyFileRole } from '../../src/card/key-files.ts';
 import { exitCodeFor } from '../../src/cli/exit-codes.ts';
 import { createSimulatorTransport } from '../../src/sim/index.ts';
 import { RefusedError } from '../../src/transport/errors.ts';
-import { explore, hexes, initialisedSim, tempDir, USER_PIN } from './helpers.ts';
+import { explore, hexes, initialisedSim, sent, sessionWithPrompter, tempDir, USER_PIN } from './helpers.ts';
 
 const login = `verify user ${USER_PIN}`;
 
@@ -61,6 +61,35 @@ test('ordinary EFs stay writable without --force', async (t) => {
   const sim = await initialisedSim();
   const r = await explore(sim, [login, 'update_binary CF01 0 "x"', 'rm CF01']);
   t.is(r.code, 0, r.stderr);
+});
+
+test('rm of a key-related EF with --force (before or after the FID) deletes it; rm of an ordinary EF asks nothing', async (t) => {
+  const sim = await initialisedSim();
+  const gen = await explore(sim, [login, 'keys generate ec:prime256v1']);
+  t.is(gen.code, 0, gen.stderr);
+  const r = await explore(sim, [login, 'rm C401 --force', 'rm --force CE01', 'ls C401', 'ls CE01']);
+  t.is(r.code, 0, r.stderr);
+  // DELETE FILE 00 E4 02 00 | 02 | FID (§3.4)
+  t.true(sent(r.apdus, '00 E4 02 00 02 C4 01'), 'the PRKD of key 1');
+  t.true(sent(r.apdus, '00 E4 02 00 02 CE 01'), 'the CV request of key 1');
+  t.regex(r.stdout, /deleted C401\ndeleted CE01\n\(no object matches\)\n\(no object matches\)/);
+  // interactive: a prompter that fails on any question proves rm of an ordinary EF asks none
+  const { asked, run, apdus } = await sessionWithPrompter(sim, [USER_PIN]);
+  await run('verify user');
+  await run('update_binary CF01 0 "x"');
+  await run('rm CF01');
+  t.deepEqual(asked, [['User PIN: ', true]], 'only the PIN prompt of verify');
+  t.true(sent(apdus, '00 E4 02 00 02 CF 01'));
+});
+
+test('the explorer help rm says which EFs need --force and that others go without asking', async (t) => {
+  const r = await explore(await initialisedSim(), ['help rm']);
+  t.is(r.code, 0, r.stderr);
+  t.regex(
+    r.stdout,
+    /delete\|rm FID \[--force\] +delete an EF without asking; a key or a key-related EF \(CCxx, C4xx, CExx, CBxx, CAxx, C8xx, 2F02\) only with --force/,
+  );
+  t.regex(r.stdout, /rm C401 --force +the PRKD of key 1/);
 });
 
 test('library: replaceFile refuses a key-related EF (RefusedError, exit 4) unless { force: true }', async (t) => {

@@ -55,7 +55,12 @@ export const del: ExplorerCommand = {
   name: 'delete',
   aliases: ['rm'],
   args: 'FID [--force]',
-  help: 'delete an EF (a key, PRKD, certificate or C_DevAut only with --force; `keys delete` removes a key with its files)',
+  help: 'delete an EF without asking; a key or a key-related EF (CCxx, C4xx, CExx, CBxx, CAxx, C8xx, 2F02) only with --force',
+  details: [
+    'rm CF01            an ordinary EF: deleted at once',
+    'rm C401 --force    the PRKD of key 1 (refused without --force: it breaks the key for OpenSC)',
+    'keys delete 1      removes a key with its PRKD and certificate',
+  ],
   complete: (session, i, partial) => (i === 0 ? completeFid(session, partial) : []),
   async run(session, tokens) {
     const args = parseArgs(tokens, { force: 'boolean' });

@@ -10,7 +10,8 @@ export const exploreCommand = defineCommand({
     y
       .option('script', {
         type: 'string',
-        description: 'run the explorer commands in FILE (one per line, # comments) and exit; stops at the first failing line with exit 1',
+        description:
+          'run the explorer commands in FILE (one per line, # comments; - for stdin) and exit; stops at the first failing line with exit 1',
       })
       .option('keep-going', {
         type: 'boolean',

@@ -15,7 +15,7 @@ import { type KeyFileKind, parseKek } from '../../../card/formats/key-file.ts';
 import { line, type CliContext } from '../../context.ts';
 import { UsageError } from '../../exit-codes.ts';
 import { readPrivateFile } from '../../../transport/private-file.ts';
-import { readInputFile, resolvePath } from '../../files.ts';
+import { readInputFile, resolvePath, STDIO } from '../../files.ts';
 import { canPrompt, type SecretReader } from '../../secret-input.ts';
 import { openShareFiles, type ShareSecretArgs } from '../dkek/share-open.ts';
 
@@ -42,6 +42,11 @@ export async function readBoundedFile(ctx: CliContext, file: string, what: strin
 
 /** The KEK of --kek-file: a regular file no one else may read (transport/private-file.ts), 16/24/32 bytes or hex. */
 export async function readKekFile(ctx: CliContext, file: string): Promise<Uint8Array> {
+  if (file === STDIO)
+    throw new UsageError(
+      'the key-encryption key is read from a file only you can read, not from stdin ("-")',
+      'e.g. --kek-file kek.bin (chmod 600)',
+    );
   const name = `the key-encryption key ${file}`;
   const raw = await readPrivateFile(resolvePath(ctx, file), name, MAX_KEK_FILE);
   try {

@@ -6,7 +6,7 @@ import type { LogFormat } from '../../../trace/import/index.ts';
 import type { Trace } from '../../../trace/types.ts';
 import type { CliContext } from '../../context.ts';
 import { UsageError } from '../../exit-codes.ts';
-import { resolvePath } from '../../files.ts';
+import { resolvePath, STDIO } from '../../files.ts';
 
 /**
  * Read a trace or any importable log named on the command line (relative to the context's cwd).
@@ -17,7 +17,7 @@ export function loadForCli(
   file: string,
   options: { format?: LogFormat | undefined; redact?: boolean | undefined; redactUnwrap?: boolean | undefined } = {},
 ): Trace {
-  const full = resolvePath(ctx, file);
+  const full = resolvePath(ctx, notStdin(file));
   try {
     return loadTraceFile(full, {
       name: file,
@@ -28,6 +28,13 @@ export function loadForCli(
   } catch (err) {
     throw readFailure(err, file);
   }
+}
+
+/** A trace is opened by name and streamed record by record: `-` (stdin) is refused in words, not "no such file". */
+function notStdin(file: string): string {
+  if (file === STDIO)
+    throw new UsageError('a trace or log is read from a file, not from stdin ("-")', 'save it to a file first, e.g. > app.log');
+  return file;
 }
 
 /** An unreadable file is a usage error (exit 2) naming it; anything else is passed on. */
@@ -45,7 +52,7 @@ export function streamForCli(
 ): TraceStream {
   let stream: TraceStream;
   try {
-    stream = openTraceStream(resolvePath(ctx, file), {
+    stream = openTraceStream(resolvePath(ctx, notStdin(file)), {
       name: file,
       ...(options.format === undefined ? {} : { format: options.format }),
       redact: options.redact !== false,

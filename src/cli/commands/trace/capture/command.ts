@@ -12,7 +12,8 @@ export const traceCaptureCommand = defineCommand({
       .option('out', {
         alias: 'o',
         type: 'string',
-        description: 'write the trace to this file as it happens (mode 0600; never overwritten without --force)',
+        description:
+          'write the trace to this file as it happens (mode 0600; never overwritten without --force; not -: stdout is the live view)',
       })
       .option('show', {
         type: 'boolean',

@@ -9,7 +9,7 @@ import { NOT_REDACTED_WARNING } from '../../../../trace/redaction.ts';
 import type { GlobalArgs } from '../../../command.ts';
 import { line, type CliContext } from '../../../context.ts';
 import { UsageError } from '../../../exit-codes.ts';
-import { checkWritable, resolvePath } from '../../../files.ts';
+import { checkWritable, resolvePath, STDIO } from '../../../files.ts';
 import { printJson } from '../../../output.ts';
 import { type FifoLines, readFifoLines } from './fifo-lines.ts';
 import { createSpyDir, findSpyLibraries } from './spy-env.ts';
@@ -37,6 +37,11 @@ export async function runTraceCapture(args: TraceCaptureArgs, ctx: CliContext): 
   const program = argv[0];
   if (program === undefined)
     throw new UsageError('name the application to capture after --', 'e.g. schsm trace capture -o s.trace -- pkcs11-tool -L');
+  if (args.out === STDIO)
+    throw new UsageError(
+      "trace capture -o -: stdout already carries the live trace and the application's output",
+      'name a file, e.g. -o s.trace',
+    );
   if (args.out !== undefined) await checkWritable(ctx, args.out, args.force === true);
   const libs = findSpyLibraries(args.spyLibrary);
   if (args.redact === false) line(ctx.stderr, NOT_REDACTED_WARNING);

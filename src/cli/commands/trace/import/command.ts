@@ -12,7 +12,7 @@ export const traceImportCommand = defineCommand({
       .option('out', {
         alias: 'o',
         type: 'string',
-        description: 'write the trace to this file (mode 0600; never overwritten without --force); default: stdout',
+        description: 'write the trace to this file (mode 0600; never overwritten without --force); default or -: stdout',
       })
       .option('format', { choices: FORMAT_CHOICES, description: "the log's format, when detection guesses wrong" })
       .option('redact-unwrap', { type: 'boolean', default: false, description: 'also mask UNWRAP KEY blobs and their EF 2F10 writes' })

@@ -7,7 +7,7 @@ import { FileExistsError } from '../../../../transport/errors.ts';
 import type { GlobalArgs } from '../../../command.ts';
 import { line, type CliContext } from '../../../context.ts';
 import { EXIT, UsageError } from '../../../exit-codes.ts';
-import { checkWritable, resolvePath } from '../../../files.ts';
+import { checkWritable, reportContext, resolvePath, STDIO } from '../../../files.ts';
 import { printJson } from '../../../output.ts';
 import { batched } from '../../../batched.ts';
 import { streamForCli } from '../load.ts';
@@ -77,26 +77,29 @@ function toStdout(ctx: CliContext, quiet: boolean, fill: (write: (text: string) 
   }
 }
 
-/** Import, redact (unless --no-redact), write the trace to -o (0600, no overwrite) or stdout, streamed. */
+/**
+ * Import, redact (unless --no-redact), write the trace to -o (0600, no overwrite) or stdout, streamed.
+ * `-o -` is stdout too, and then the trace is printed even with --json (whose document goes to stderr).
+ */
 export async function runTraceImport(args: TraceImportArgs, ctx: CliContext): Promise<number> {
-  if (args.out !== undefined) await checkWritable(ctx, args.out, args.force === true);
+  const file = args.out === STDIO ? undefined : args.out;
+  if (file !== undefined) await checkWritable(ctx, file, args.force === true);
   const stream = streamForCli(ctx, args.file, { format: args.format, redact: args.redact, redactUnwrap: args.redactUnwrap });
   if (args.redact === false) line(ctx.stderr, NOT_REDACTED_WARNING);
-  const out = args.out;
   const [exchanges, resets] =
-    out !== undefined
-      ? writeTraceFile(ctx, out, args.force === true, (write) => writeCanonical(stream, write))
-      : toStdout(ctx, args.json === true, (write) => writeCanonical(stream, write));
+    file !== undefined
+      ? writeTraceFile(ctx, file, args.force === true, (write) => writeCanonical(stream, write))
+      : toStdout(ctx, args.json === true && args.out === undefined, (write) => writeCanonical(stream, write));
   const summary = {
     file: args.file,
     importedFrom: stream.info.metadata['imported-from'] ?? 'schsm trace',
     exchanges,
     resets,
     redacted: stream.info.metadata.redacted,
-    ...(out === undefined ? {} : { out }),
+    ...(args.out === undefined ? {} : { out: args.out }),
   };
-  if (out !== undefined && args.json !== true)
-    line(ctx.stderr, `${exchanges} exchange(s) from ${args.file} (${summary.importedFrom}) written to ${out}`);
-  if (args.json === true) printJson(ctx, summary);
+  if (args.out !== undefined && args.json !== true)
+    line(ctx.stderr, `${exchanges} exchange(s) from ${args.file} (${summary.importedFrom}) written to ${args.out}`);
+  if (args.json === true) printJson(reportContext(ctx, args.out), summary);
   return EXIT.OK;
 }
