@@ -151,7 +151,7 @@ export function freeCaCertificateId(objects: readonly number[]): number {
 /** Write an end-entity certificate into CExx of key `ref` (replacing what is there). Needs the user PIN. */
 export async function writeEndEntityCertificate(card: CardSession, ref: number, der: Uint8Array): Promise<number> {
   const f = fid(FID_PREFIX.EE_CERTIFICATE, ref);
-  await replaceFile(card, f, der, { force: true });
+  await replaceFile(card, f, der, { allowKeyFile: true });
   return f;
 }
 
@@ -164,8 +164,8 @@ export async function writeCaCertificate(
   const id = replace?.kind === 'ca' ? replace.fid & 0xff : freeCaCertificateId(await enumerateObjects(card));
   const f = fid(FID_PREFIX.CA_CERTIFICATE, id);
   const cd = encodeCd({ label: input.label, id: input.id, path: f });
-  await replaceFile(card, f, input.der, { force: true });
-  await replaceFile(card, fid(FID_PREFIX.CD, id), cd, { force: true });
+  await replaceFile(card, f, input.der, { allowKeyFile: true });
+  await replaceFile(card, fid(FID_PREFIX.CD, id), cd, { allowKeyFile: true });
   return {
     kind: 'ca',
     fid: f,

@@ -171,7 +171,7 @@ export async function deriveKey(card: CardSession, o: DeriveKeyOptions): Promise
     await prepareTarget(card, o);
     await deriveEcKey(card, o.sourceRef, o.targetRef, o.param);
     const request = await selfSignedRequest(card, o, curve, publicKey);
-    if (request !== undefined) await replaceFile(card, (FID_PREFIX.EE_CERTIFICATE << 8) | o.targetRef, request, { force: true }); // the key's own files, written together with it
+    if (request !== undefined) await replaceFile(card, (FID_PREFIX.EE_CERTIFICATE << 8) | o.targetRef, request, { allowKeyFile: true }); // the key's own files, written together with it
     const id = o.id ?? intrinsicKeyId(publicKey);
     const prkd = encodePrkd({
       kind: 'ec',
@@ -180,7 +180,7 @@ export async function deriveKey(card: CardSession, o: DeriveKeyOptions): Promise
       size: curve.bits,
       ...(o.label === undefined ? {} : { label: o.label }),
     });
-    await replaceFile(card, (FID_PREFIX.PRKD << 8) | o.targetRef, prkd, { force: true });
+    await replaceFile(card, (FID_PREFIX.PRKD << 8) | o.targetRef, prkd, { allowKeyFile: true });
     const check = request === undefined ? ('not-checked' as const) : ('verified' as const);
     return { ref: o.targetRef, sourceRef: o.sourceRef, curve: curve.name, size: curve.bits, id, label: o.label, publicKey, check, request };
   });

@@ -33,10 +33,19 @@ export async function deleteIfExists(card: CardSession, fid: number): Promise<bo
 /**
  * Replace EF `fid` with `data`: delete it if present, then UPDATE BINARY (which creates it, §3.3). A
  * key-related EF (PRKD, certificate, C_DevAut, …: key-files.ts) is refused (RefusedError) unless
- * `force`; the key commands pass it because they write a key's files together.
+ * `allowKeyFile`; the key commands pass it because they write a key's files together.
  */
-export async function replaceFile(card: CardSession, fid: number, data: Uint8Array, options: { force?: boolean } = {}): Promise<void> {
-  guardKeyFileChange(fid, 'replace', options.force === true, '{ force: true }');
+export async function replaceFile(
+  card: CardSession,
+  fid: number,
+  data: Uint8Array,
+  options: {
+    allowKeyFile?: boolean;
+    /** @deprecated the same as `allowKeyFile` (`force` only ever means overwriting local files). */
+    force?: boolean;
+  } = {},
+): Promise<void> {
+  guardKeyFileChange(fid, 'replace', options.allowKeyFile === true || options.force === true, '{ allowKeyFile: true }');
   await deleteIfExists(card, fid);
   await updateBinary(card, fid, data);
 }

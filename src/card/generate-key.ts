@@ -120,7 +120,7 @@ async function generateAsymmetric(card: CardSession, ref: number, key: Asymmetri
   const ceFid = keyFid(FID_PREFIX.EE_CERTIFICATE, ref);
   const stored = await readFileIfExists(card, ceFid);
   const byCard = stored !== undefined && bytesEqual(stored, kp.request.bytes);
-  if (!byCard) await replaceFile(card, ceFid, kp.request.bytes, { force: true });
+  if (!byCard) await replaceFile(card, ceFid, kp.request.bytes, { allowKeyFile: true });
   const size = key.kind === 'rsa' ? key.bits : curveOfKey(kp.publicKey).bits;
   const curve = key.kind === 'ec' ? curveOfKey(kp.publicKey).name : undefined;
   return { kp, size, curve, requestStoredBy: byCard ? ('card' as const) : ('host' as const) };
@@ -170,7 +170,7 @@ export async function generateKey(card: CardSession, options: GenerateKeyOptions
       ...(options.label === undefined ? {} : { label: options.label }),
       ...(options.usage === undefined ? {} : { usage: options.usage }),
     });
-    await replaceFile(card, keyFid(FID_PREFIX.PRKD, ref), prkd, { force: true });
+    await replaceFile(card, keyFid(FID_PREFIX.PRKD, ref), prkd, { allowKeyFile: true });
     return { ...base, label: options.label, prkd };
   });
 }

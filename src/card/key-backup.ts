@@ -74,8 +74,9 @@ export async function importWrappedKey(
       );
   }
   await unwrapDiagnosed(card, ref, file.blob);
-  if (file.prkd !== undefined) await replaceFile(card, fidOf(FID_PREFIX.PRKD, ref), file.prkd, { force: true });
-  if (file.certificate !== undefined) await replaceFile(card, fidOf(FID_PREFIX.EE_CERTIFICATE, ref), file.certificate, { force: true });
+  if (file.prkd !== undefined) await replaceFile(card, fidOf(FID_PREFIX.PRKD, ref), file.prkd, { allowKeyFile: true });
+  if (file.certificate !== undefined)
+    await replaceFile(card, fidOf(FID_PREFIX.EE_CERTIFICATE, ref), file.certificate, { allowKeyFile: true });
 }
 
 /**

@@ -3,8 +3,8 @@
  * use it: a PRKD (C4xx) overwritten with other bytes makes `keys wrap` fail on that key and hides it
  * from OpenSC; a certificate or CV request (CExx) no longer matches its key; EF 2F02 holds the device
  * certificates that prove the card genuine. So every hand-made change (create, write, delete) of these
- * files is refused unless the caller says it means it (`--force` in the explorer, `{ force: true }` in
- * the library), exactly as deleting a key (CCxx) is. The key commands (generate, unwrap, delete) write
+ * files is refused unless the caller says it means it (`--allow-key-file` in the explorer, `{ allowKeyFile:
+ * true }` in the library; never `--force`, which only ever overwrites local files), exactly as deleting a key (CCxx) is. The key commands (generate, unwrap, delete) write
  * these files as a unit and pass the override themselves.
  */
 import { RefusedError } from '../transport/errors.ts';
@@ -37,12 +37,12 @@ export function keyFileRole(fid: number): string | undefined {
 export type KeyFileChange = 'create' | 'write' | 'replace' | 'delete';
 
 /**
- * Throw RefusedError (exit 4) when `change` would touch a key-related EF and `force` is not set. `flag`
- * names the override in the hint (default `--force`).
+ * Throw RefusedError (exit 4) when `change` would touch a key-related EF and `allowed` is not set. `flag`
+ * names the override in the hint (default `--allow-key-file`).
  */
-export function guardKeyFileChange(fid: number, change: KeyFileChange, force: boolean, flag = '--force'): void {
+export function guardKeyFileChange(fid: number, change: KeyFileChange, allowed: boolean, flag = '--allow-key-file'): void {
   const role = keyFileRole(fid);
-  if (role === undefined || force) return;
+  if (role === undefined || allowed) return;
   const what = { create: 'creating', write: 'writing into', replace: 'overwriting', delete: 'deleting' }[change];
   throw new RefusedError(
     `${hex4(fid)} is ${role}: ${what} it by hand can break the key for schsm and OpenSC (keys wrap, pkcs15-tool)`,

@@ -23,7 +23,7 @@ test('self-sign and request on the card; cat/info decode the certificate with it
     'cat CA00',
     'certs list',
     'certs export CA00 back.pem',
-    'certs delete CA00 --force',
+    'certs delete CA00 --yes',
     'certs list',
   ]);
   t.is(r.code, 0, r.stderr);

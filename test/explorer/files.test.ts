@@ -37,7 +37,7 @@ test('update_binary writes hex or text at an offset; cat shows the result', asyn
   t.regex(bad.stderr, /offset must be a number/);
 });
 
-test('delete and rm remove an EF; a key needs --force', async (t) => {
+test('delete and rm remove an EF; a key needs --allow-key-file (--force never lifts it)', async (t) => {
   const sim = await initialisedSim();
   const r = await explore(sim, [login, 'create CF01', 'create CF02', 'delete CF01', 'rm CF02', 'ls CF*']);
   t.is(r.code, 0, r.stderr);
@@ -49,7 +49,11 @@ test('delete and rm remove an EF; a key needs --force', async (t) => {
   t.is(key.code, 1);
   t.regex(key.stderr, /CC01 is key 1: deleting it destroys the key for good/);
   t.false(sent(key.apdus, '00 E4 02 00 02 CC 01'));
-  const forced = await explore(sim, [login, 'rm CC01 --force', 'ls CC01']);
+  // --force only ever overwrites local files: on rm it is no option at all, and nothing is deleted
+  const notForce = await explore(sim, [login, 'rm CC01 --force']);
+  t.not(notForce.code, 0);
+  t.false(sent(notForce.apdus, '00 E4 02 00 02 CC 01'));
+  const forced = await explore(sim, [login, 'rm CC01 --allow-key-file', 'ls CC01']);
   t.is(forced.code, 0, forced.stderr);
   t.true(sent(forced.apdus, '00 E4 02 00 02 CC 01'));
   t.regex(forced.stdout, /no object matches/);

@@ -59,7 +59,7 @@ test('keys import of a PKCS#12 file: checked KCV, label from the file, certifica
   t.false(r.stdout.includes(P12_PASSWORD) || r.stderr.includes(P12_PASSWORD));
 });
 
-test('keys import refuses a DKEK other than the card’s before anything is sent, and an occupied reference without --force', async (t) => {
+test('keys import refuses a DKEK other than the card’s before anything is sent, and an occupied reference without --replace', async (t) => {
   const k = keyFiles();
   const sim = await initialisedSim({ dkekShares: 1 });
   const c = await SmartCardHsm.open(await createSimulatorTransport({ simulator: sim }));
@@ -99,7 +99,7 @@ test('data put|list|get|delete: OpenSC’s description bytes, private by default
       'data list',
       'data get mydata back.bin',
       'data get CF01',
-      'data delete open --force',
+      'data delete open --yes',
       'data list',
     ],
     { cwd: r0.cwd },

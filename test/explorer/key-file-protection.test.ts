@@ -1,7 +1,7 @@
 // Issue 9 finding 14: the explorer's `put C401 file` silently overwrote a key's PRKD (after which
 // `keys wrap` failed on that key) while `rm CC01` was protected. Every hand-made change of an EF that
 // makes up or describes a key (PRKD C4xx, certificate/request CExx, CCxx, C_DevAut 2F02, …) is refused
-// without --force, in the explorer and in the library (replaceFile), and nothing is sent to the card.
+// without --allow-key-file (never --force, which only overwrites local files), in the explorer and in the library (replaceFile), and nothing is sent to the card.
 import test from 'ava';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -20,7 +20,7 @@ function changes(apdus: readonly Uint8Array[], fid: string): string[] {
   return hexes(apdus).filter((h) => h.startsWith(`00D7${fid}`) || h === `00E4020002${fid}`);
 }
 
-test('put C401 / update_binary C401 / rm C401 without --force: refused, nothing sent, the PRKD still describes the key', async (t) => {
+test('put C401 / update_binary C401 / rm C401 without --allow-key-file: refused, nothing sent, the PRKD still describes the key', async (t) => {
   const sim = await initialisedSim();
   const dir = tempDir();
   writeFileSync(path.join(dir, 'junk.bin'), Buffer.from('DEADBEEF', 'hex'));
@@ -41,33 +41,33 @@ test('put C401 / update_binary C401 / rm C401 without --force: refused, nothing 
       /is (the description \(PRKD\) of key 1|the certificate or CV request of key 1|the description \(PRKD\) of key 2|the device certificates)/,
       line,
     );
-    t.regex(r.stderr, /add --force if you mean it/, line);
+    t.regex(r.stderr, /add --allow-key-file if you mean it/, line);
     t.deepEqual(changes(r.apdus, line.split(' ')[1] ?? ''), [], `${line}: nothing sent`);
   }
   const ls = await explore(sim, [login, 'cat C401'], { cwd: dir });
   t.regex(ls.stdout, /"kept"/, 'the PRKD still describes the key');
 });
 
-test('put C401 --force overwrites it (the documented override), as rm CC01 --force deletes a key', async (t) => {
+test('put C401 --allow-key-file overwrites it (the documented override), as rm CC01 --allow-key-file deletes a key', async (t) => {
   const sim = await initialisedSim();
   const dir = tempDir();
   writeFileSync(path.join(dir, 'prkd.bin'), Buffer.from('A0 03 02 01 00'.replace(/ /g, ''), 'hex'));
-  const r = await explore(sim, [login, 'keys generate ec:prime256v1', 'put C401 prkd.bin --force'], { cwd: dir });
+  const r = await explore(sim, [login, 'keys generate ec:prime256v1', 'put C401 prkd.bin --allow-key-file'], { cwd: dir });
   t.is(r.code, 0, r.stderr);
   t.true(changes(r.apdus, 'C401').some((h) => h.startsWith('00D7C401')));
 });
 
-test('ordinary EFs stay writable without --force', async (t) => {
+test('ordinary EFs stay writable without --allow-key-file', async (t) => {
   const sim = await initialisedSim();
   const r = await explore(sim, [login, 'update_binary CF01 0 "x"', 'rm CF01']);
   t.is(r.code, 0, r.stderr);
 });
 
-test('rm of a key-related EF with --force (before or after the FID) deletes it; rm of an ordinary EF asks nothing', async (t) => {
+test('rm of a key-related EF with --allow-key-file (before or after the FID) deletes it; rm of an ordinary EF asks nothing', async (t) => {
   const sim = await initialisedSim();
   const gen = await explore(sim, [login, 'keys generate ec:prime256v1']);
   t.is(gen.code, 0, gen.stderr);
-  const r = await explore(sim, [login, 'rm C401 --force', 'rm --force CE01', 'ls C401', 'ls CE01']);
+  const r = await explore(sim, [login, 'rm C401 --allow-key-file', 'rm --allow-key-file CE01', 'ls C401', 'ls CE01']);
   t.is(r.code, 0, r.stderr);
   // DELETE FILE 00 E4 02 00 | 02 | FID (§3.4)
   t.true(sent(r.apdus, '00 E4 02 00 02 C4 01'), 'the PRKD of key 1');
@@ -82,17 +82,17 @@ test('rm of a key-related EF with --force (before or after the FID) deletes it; 
   t.true(sent(apdus, '00 E4 02 00 02 CF 01'));
 });
 
-test('the explorer help rm says which EFs need --force and that others go without asking', async (t) => {
+test('the explorer help rm says which EFs need --allow-key-file and that others go without asking', async (t) => {
   const r = await explore(await initialisedSim(), ['help rm']);
   t.is(r.code, 0, r.stderr);
   t.regex(
     r.stdout,
-    /delete\|rm FID \[--force\] +delete an EF without asking; a key or a key-related EF \(CCxx, C4xx, CExx, CBxx, CAxx, C8xx, 2F02\) only with --force/,
+    /delete\|rm FID \[--allow-key-file\] +delete an EF without asking; a key or a key-related EF \(CCxx, C4xx, CExx, CBxx, CAxx, C8xx, 2F02\) only with --allow-key-file/,
   );
-  t.regex(r.stdout, /rm C401 --force +the PRKD of key 1/);
+  t.regex(r.stdout, /rm C401 --allow-key-file +the PRKD of key 1/);
 });
 
-test('library: replaceFile refuses a key-related EF (RefusedError, exit 4) unless { force: true }', async (t) => {
+test('library: replaceFile refuses a key-related EF (RefusedError, exit 4) unless { allowKeyFile: true }', async (t) => {
   const sim = await initialisedSim();
   const card = await SmartCardHsm.open(await createSimulatorTransport({ simulator: sim }));
   const err = await t.throwsAsync(replaceFile(card, 0xc401, Uint8Array.of(1)), { instanceOf: RefusedError });

@@ -105,14 +105,14 @@ const exp: Subcommand = {
 
 const del: Subcommand = {
   name: 'delete',
-  args: 'REF|FID|LABEL [--force]',
-  help: 'delete a certificate (CExx, or CAxx and its C8xx); asks first, --force does not',
+  args: 'REF|FID|LABEL [--yes]',
+  help: 'delete a certificate (CExx, or CAxx and its C8xx); asks first, --yes does not',
   async run(session, tokens) {
-    const args = parseArgs(tokens, { force: 'boolean' });
-    arity(args, 1, 1, 'certs delete REF|FID|LABEL [--force]');
+    const args = parseArgs(tokens, { yes: 'boolean' });
+    arity(args, 1, 1, 'certs delete REF|FID|LABEL [--yes]');
     const c = await pick(session, args.positional[0] ?? '');
-    if (!args.flags.has('force') && !(await session.confirm(`delete certificate ${name(c)}?`)))
-      throw new RefusedError(`${name(c)} not deleted`, 'confirm at the prompt, or add --force');
+    if (!args.flags.has('yes') && !(await session.confirm(`delete certificate ${name(c)}?`)))
+      throw new RefusedError(`${name(c)} not deleted`, 'confirm at the prompt, or add --yes');
     const gone = await deleteCertificate(await session.card(), c);
     for (const f of gone) session.knownFids.delete(f);
     session.print(`deleted ${gone.map(hex4).join(', ')}${c.id === undefined ? '' : ` (ID ${toHex(c.id)})`}`);

@@ -49,12 +49,12 @@ const list: Subcommand = {
 
 const put: Subcommand = {
   name: 'put',
-  args: 'FILE LABEL [--application A] [--oid OID] [--public] [--force]',
-  help: 'store a local file as a data object (private unless --public; --force replaces one with the same label)',
+  args: 'FILE LABEL [--application A] [--oid OID] [--public] [--replace]',
+  help: 'store a local file as a data object (private unless --public; --replace replaces one with the same label)',
   complete: (session, i, partial) => (i === 0 ? completePath(session, partial) : []),
   async run(session, tokens) {
-    const args = parseArgs(tokens, { application: 'string', oid: 'string', public: 'boolean', force: 'boolean' });
-    arity(args, 2, 2, 'data put FILE LABEL [--application A] [--oid OID] [--public] [--force]');
+    const args = parseArgs(tokens, { application: 'string', oid: 'string', public: 'boolean', replace: 'boolean' });
+    arity(args, 2, 2, 'data put FILE LABEL [--application A] [--oid OID] [--public] [--replace]');
     const [file = '', label = ''] = args.positional;
     const oid = args.values.get('oid');
     if (oid !== undefined) encodeOid(oid);
@@ -62,8 +62,8 @@ const put: Subcommand = {
     if (data.length > 32767) throw new UsageError(`${file} has ${data.length} bytes; a data object holds at most 32767`);
     const card = await session.card();
     const same = (await listDataObjects(card)).filter((o) => o.label === label);
-    if (same.length > 1 || (same.length === 1 && !args.flags.has('force')))
-      throw new RefusedError(`a data object labelled ${JSON.stringify(label)} exists`, 'another label, or --force to replace it');
+    if (same.length > 1 || (same.length === 1 && !args.flags.has('replace')))
+      throw new RefusedError(`a data object labelled ${JSON.stringify(label)} exists`, 'another label, or --replace to replace it');
     const input = { data, label, applicationName: args.values.get('application'), applicationOid: oid, private: !args.flags.has('public') };
     const o = await card.exclusive(() => putDataObject(card, input, same[0]));
     await session.refreshFids().catch(() => undefined);
@@ -92,14 +92,14 @@ const get: Subcommand = {
 
 const del: Subcommand = {
   name: 'delete',
-  args: 'LABEL|FID [--force]',
-  help: 'delete a data object and its description (asks first; --force does not)',
+  args: 'LABEL|FID [--yes]',
+  help: 'delete a data object and its description (asks first; --yes does not)',
   async run(session, tokens) {
-    const args = parseArgs(tokens, { force: 'boolean' });
-    arity(args, 1, 1, 'data delete LABEL|FID [--force]');
+    const args = parseArgs(tokens, { yes: 'boolean' });
+    arity(args, 1, 1, 'data delete LABEL|FID [--yes]');
     const o = await pick(session, args.positional[0] ?? '');
-    if (!args.flags.has('force') && !(await session.confirm(`delete data object ${name(o)}?`)))
-      throw new RefusedError(`${name(o)} not deleted`, 'confirm at the prompt, or add --force');
+    if (!args.flags.has('yes') && !(await session.confirm(`delete data object ${name(o)}?`)))
+      throw new RefusedError(`${name(o)} not deleted`, 'confirm at the prompt, or add --yes');
     const gone = await deleteDataObject(await session.card(), o);
     for (const f of gone) session.knownFids.delete(f);
     session.print(`deleted ${gone.map(hex4).join(', ')}`);

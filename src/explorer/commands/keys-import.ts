@@ -35,10 +35,10 @@ const SPEC = {
   'password-env': 'string',
   'p12-password-env': 'string',
   'no-export': 'boolean',
-  force: 'boolean',
+  replace: 'boolean',
 } as const;
 const USAGE =
-  'keys import FILE SHARE.pbe [SHARE.pbe …] [--ref N] [--id HEX] [--label L] [--format F] [--kek-file F] [--no-export] [--force]';
+  'keys import FILE SHARE.pbe [SHARE.pbe …] [--ref N] [--id HEX] [--label L] [--format F] [--kek-file F] [--no-export] [--replace]';
 
 async function secret(session: ExplorerSession, envVar: string | undefined, what: string): Promise<string> {
   if (envVar === undefined)
@@ -91,7 +91,7 @@ async function dkekFrom(session: ExplorerSession, args: ParsedArgs, shares: read
 
 export const keyImport: Subcommand = {
   name: 'import',
-  args: 'FILE SHARE.pbe [SHARE.pbe …] [--ref N] [--label L] [--id HEX] [--format F] [--kek-file F] [--no-export] [--force]',
+  args: 'FILE SHARE.pbe [SHARE.pbe …] [--ref N] [--label L] [--id HEX] [--format F] [--kek-file F] [--no-export] [--replace]',
   help: 'import a PKCS#12 / PEM / DER / raw AES / AES-wrapped key under the DKEK of the share files',
   timeoutMs: 600_000,
   complete: (session, _i, partial) =>
@@ -112,8 +112,8 @@ export const keyImport: Subcommand = {
     const refText = args.values.get('ref');
     const ref = refText === undefined ? freeKeyReference(await keyReferences(card)) : keyRefArg(refText);
     const taken = await occupiedObjects(card, ref);
-    if (taken.length > 0 && !args.flags.has('force'))
-      throw new RefusedError(`key reference ${ref} is in use (${taken.join(', ')})`, 'another --ref, or --force to replace');
+    if (taken.length > 0 && !args.flags.has('replace'))
+      throw new RefusedError(`key reference ${ref} is in use (${taken.join(', ')})`, 'another --ref, or --replace to replace the key');
     const key = await openKey(session, args, file);
     try {
       const dkek = await dkekFrom(session, args, shares);
@@ -131,7 +131,7 @@ export const keyImport: Subcommand = {
       } finally {
         dkek.fill(0);
       }
-      const proof = await card.exclusive(() => importKeyBlob(card, built, { replace: args.flags.has('force') }));
+      const proof = await card.exclusive(() => importKeyBlob(card, built, { replace: args.flags.has('replace') }));
       await session.refreshFids().catch(() => undefined);
       session.print(
         `key ${ref} imported from ${file} (${key.source}): ${key.kind.toUpperCase()} ${key.curve?.name ?? key.bits}${built.label === undefined ? '' : ` ${JSON.stringify(built.label)}`}, ID ${formatKeyId(built.id)}, DKEK KCV ${built.kcv}`,

@@ -34,18 +34,18 @@ export const get: ExplorerCommand = {
 
 export const put: ExplorerCommand = {
   name: 'put',
-  args: 'FID file [--force]',
-  help: 'replace an EF with the content of a local file (the EF is created when missing; key-related EFs only with --force)',
+  args: 'FID file [--allow-key-file]',
+  help: 'replace an EF with the content of a local file (the EF is created when missing; key-related EFs only with --allow-key-file)',
   complete: (session, i, partial) => (i === 0 ? completeFid(session, partial) : i === 1 ? completePath(session, partial) : []),
   async run(session, tokens) {
-    const args = parseArgs(tokens, { force: 'boolean' });
-    arity(args, 2, 2, 'put FID file [--force]');
+    const args = parseArgs(tokens, { 'allow-key-file': 'boolean' });
+    arity(args, 2, 2, 'put FID file [--allow-key-file]');
     const fid = parseFid(args.positional[0] ?? '');
     refuseKeyFid(fid, 'keys are not written as files');
-    const force = args.flags.has('force');
-    guardKeyFileChange(fid, 'replace', force);
+    const allowKeyFile = args.flags.has('allow-key-file');
+    guardKeyFileChange(fid, 'replace', allowKeyFile);
     const data = await readLocalFile(session, args.positional[1] ?? '', 'file', INPUT_LIMITS.efContent);
-    await replaceFile(await session.card(), fid, data, { force });
+    await replaceFile(await session.card(), fid, data, { allowKeyFile });
     session.knownFids.add(fid);
     session.print(`${fidHex(fid)}: ${data.length} byte(s) written from ${args.positional[1] ?? ''}`);
   },
