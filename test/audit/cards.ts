@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { fromHex } from '../../src/apdu/hex.ts';
 import { OPTION } from '../../src/card/constants.ts';
 import { importDkekShare } from '../../src/card/commands/import-dkek-share.ts';
+import { createDkekKeyDomain } from '../../src/card/commands/create-dkek-key-domain.ts';
 import { initializeDevice } from '../../src/card/commands/initialize-device.ts';
 import { verifyPin } from '../../src/card/commands/verify-pin.ts';
 import { buildWrappedKeyFile } from '../../src/card/formats/wrapped-key-file.ts';
@@ -82,7 +83,7 @@ export function lateSecrets(): readonly AuditSecret[] {
 }
 
 /** Simulated cards the runs start from (state files, copied into each run). */
-export type CardName = 'fresh' | 'pending' | 'ready' | 'target' | 'session' | 'transport';
+export type CardName = 'fresh' | 'pending' | 'ready' | 'target' | 'session' | 'transport' | 'domains';
 
 export interface Templates {
   readonly dir: string;
@@ -111,6 +112,13 @@ export async function buildTemplates(dir: string): Promise<Templates> {
   await card(at('fresh.json'), async () => undefined);
   await card(at('pending.json'), (c) => init(c, 1));
   await card(at('transport.json'), (c) => init(c, 0, OPTION.RESET_RETRY_COUNTER_ENABLED | OPTION.TRANSPORT_PIN));
+  // three key domains: domain 0 complete (the peer share), domain 1 created for one share, domain 2 free
+  await card(at('domains.json'), async (c) => {
+    await initializeDevice(c, { confirm: true, soPin: SO_PIN, userPin: USER_PIN, retryCounter: 5, dkekShares: 1, keyDomains: 3 });
+    await importDkekShare(c, PEER_SHARE);
+    await verifyPin(c, { pin: USER_PIN });
+    await createDkekKeyDomain(c, 1, 1);
+  });
   await card(at('session.json'), (c) => init(c, 0, OPTION.RESET_RETRY_COUNTER_ENABLED | OPTION.SESSION_PIN));
   for (const name of ['ready.json', 'target.json'] as const)
     await card(at(name), async (c) => {
@@ -160,6 +168,7 @@ export async function buildTemplates(dir: string): Promise<Templates> {
       target: at('target.json'),
       session: at('session.json'),
       transport: at('transport.json'),
+      domains: at('domains.json'),
     },
     files: {
       'peer.pbe': at('peer.pbe'),

@@ -357,6 +357,29 @@ export const CLI_ROWS: readonly CliRow[] = [
     '--label',
     'child',
   ]),
+  withUserPin('domain create', ['domain', 'create', '--domain', '2', '--shares', '1'], { cards: { 'card.json': 'domains' } }),
+  withUserPin('domain clear', ['domain', 'clear', '--domain', '1', '--yes'], { cards: { 'card.json': 'domains' } }),
+  {
+    name: 'dkek import-share --domain 1 (share password, then the PIN the domain needs)',
+    cards: { 'card.json': 'domains' },
+    files: ['peer.pbe'],
+    script: {
+      args: ['dkek', 'import-share', 'peer.pbe', '--domain', '1', ...CARD, '--password-env', 'PW', '--pin-env', 'PIN'],
+      env: env({ PW: PEER_PASSWORD, PIN: USER_PIN }),
+    },
+    json: {
+      args: ['dkek', 'import-share', 'peer.pbe', '--domain', '1', ...CARD, '--password-stdin', '--pin', USER_PIN],
+      stdin: `${PEER_PASSWORD}\n`,
+    },
+    interactive: {
+      args: ['dkek', 'import-share', 'peer.pbe', '--domain', '1', ...CARD],
+      answers: [
+        ['Password of peer.pbe: ', PEER_PASSWORD],
+        ['User PIN', USER_PIN],
+      ],
+    },
+    redacted: ['DKEK share (IMPORT DKEK SHARE)', 'PIN (VERIFY)'],
+  },
   withUserPin('data put (private object)', ['data', 'put', 'msg.txt', '--label', 'audit-data'], { files: ['msg.txt'] }),
   {
     name: 'init --transport-pin',
