@@ -30,6 +30,7 @@ const EXTERNAL = ['pcsclite', 'sockopt'];
 const IMPORT_META_OK = new Map([
   ['sim/vpcd.ts', 'its link thread, ./vpcd-worker.js, is emitted beside the chunks'],
   ['transport/pcsc-socket.ts', 'its worker process, ./pcsc-worker.js, is emitted beside the chunks'],
+  ['transport/pcsc-binding.ts', 'it only resolves the pcsclite package, found from dist/bundle/ as from dist/transport/'],
 ]);
 
 function sourceFiles(dir = SRC) {
