@@ -64,7 +64,7 @@ const oneToOne = {
 };
 
 /**
- * Edits to yargs' files as the bundle takes them in (each `from` must be found, or the build fails:
+ * Edits to yargs' files (and its wrap-ansi) as the bundle takes them in (each `from` must be found, or the build fails:
  * a new yargs version is then looked at again, not silently left unpatched).
  *
  * lib/platform-shims/esm.mjs places itself by import.meta.url, which in the bundle is a chunk's URL:
@@ -81,7 +81,7 @@ const oneToOne = {
  * calls neither (main.ts passes a parse callback and every handler catches its own errors), so it was
  * a whole help rendering (cliui, ~4% of `schsm apdu --sim`) for nothing: it is not made.
  */
-const YARGS_PATCHES = [
+const PATCHES = [
   {
     file: /[/\\]yargs[/\\]lib[/\\]platform-shims[/\\]esm\.mjs$/,
     patches: [
@@ -106,16 +106,28 @@ const YARGS_PATCHES = [
     file: /[/\\]yargs[/\\]build[/\\]lib[/\\]usage\.js$/,
     patches: [['        cachedHelpMessage = this.help();\n', '']],
   },
+  {
+    // cliui's wrap-ansi, for every cell of the help: after wrapping, a loop over each code point carries
+    // colours and links across line breaks; it only acts at an ESC or CSI (its ESCAPES), so text without
+    // one comes out as it went in. Skipping the loop then: ~5% of `schsm --help` (issue 11 item 3).
+    file: /[/\\]wrap-ansi[/\\]index\.js$/,
+    patches: [
+      [
+        "\tconst preString = rows.join('\\n');\n",
+        "\tconst preString = rows.join('\\n');\n\tif (!/[\\u001B\\u009B]/.test(preString)) {\n\t\treturn preString;\n\t}\n",
+      ],
+    ],
+  },
 ];
 
 const yargsPatches = {
   name: 'yargs-patches',
   setup(b) {
-    for (const { file, patches } of YARGS_PATCHES)
+    for (const { file, patches } of PATCHES)
       b.onLoad({ filter: file }, (args) => {
         let text = readFileSync(args.path, 'utf8');
         for (const [from, to] of patches) {
-          if (!text.includes(from)) throw new Error(`${args.path}: yargs changed (no "${from.trim()}"); revisit scripts/build.mjs`);
+          if (!text.includes(from)) throw new Error(`${args.path}: the package changed (no "${from.trim()}"); revisit scripts/build.mjs`);
           text = text.replace(from, to);
         }
         return { contents: text, loader: 'js' };
