@@ -30,6 +30,7 @@ const EXTERNAL = ['pcsclite', 'sockopt'];
 const IMPORT_META_OK = new Map([
   ['sim/vpcd.ts', 'its link thread, ./vpcd-worker.js, is emitted beside the chunks'],
   ['transport/pcsc-socket.ts', 'its worker process, ./pcsc-worker.js, is emitted beside the chunks'],
+  ['transport/pcsc-binding.ts', 'it only resolves the pcsclite package, found from dist/bundle/ as from dist/transport/'],
 ]);
 
 function sourceFiles(dir = SRC) {
@@ -63,33 +64,74 @@ const oneToOne = {
 };
 
 /**
- * yargs' ESM platform shim places itself by import.meta.url, which in the bundle is a chunk's URL:
+ * Edits to yargs' files (and its wrap-ansi) as the bundle takes them in (each `from` must be found, or the build fails:
+ * a new yargs version is then looked at again, not silently left unpatched).
+ *
+ * lib/platform-shims/esm.mjs places itself by import.meta.url, which in the bundle is a chunk's URL:
  * its locale files (a copy of yargs' English strings is put in dist/bundle/yargs/locales below) and
  * the directory where it looks for a package.json (for a version we give it anyway; unpatched it
  * would list the user's working directory and every parent): dist/bundle/package.json, written below.
- * The bundle so reads nothing outside the package, whatever the install layout.
+ * The bundle so reads nothing outside the package, whatever the install layout. Its `assert` import is
+ * made lazy: yargs uses it only for two internal invariant checks, and loading node:assert (with its
+ * AssertionError, colours and call tracker) was ~4 ms of every start; the same assert functions still
+ * throw the same AssertionError when a check fails.
+ *
+ * build/lib/usage.js: when a command's handler starts, yargs renders that command's help and keeps it
+ * (cacheHelpMessage) for a showHelp()/getHelp() or a failure message printed after the handler; schsm
+ * calls neither (main.ts passes a parse callback and every handler catches its own errors), so it was
+ * a whole help rendering (cliui, ~4% of `schsm apdu --sim`) for nothing: it is not made.
  */
-const yargsShim = {
-  name: 'yargs-shim',
+const PATCHES = [
+  {
+    file: /[/\\]yargs[/\\]lib[/\\]platform-shims[/\\]esm\.mjs$/,
+    patches: [
+      [
+        'const __dirname = fileURLToPath(import.meta.url);',
+        "const __dirname = fileURLToPath(new URL('./yargs/lib/platform-shims/esm.mjs', import.meta.url));",
+      ],
+      [
+        "const mainFilename = __dirname.substring(0, __dirname.lastIndexOf('node_modules'));",
+        "const mainFilename = fileURLToPath(new URL('./package.json', import.meta.url));",
+      ],
+      ["import { notStrictEqual, strictEqual } from 'assert'\n", ''],
+      [
+        '    notStrictEqual,\n    strictEqual\n',
+        // node:assert's strictEqual/notStrictEqual compare with Object.is
+        "    notStrictEqual: (a, e, m) => { if (Object.is(a, e)) require('node:assert').notStrictEqual(a, e, m) },\n" +
+          "    strictEqual: (a, e, m) => { if (!Object.is(a, e)) require('node:assert').strictEqual(a, e, m) }\n",
+      ],
+    ],
+  },
+  {
+    file: /[/\\]yargs[/\\]build[/\\]lib[/\\]usage\.js$/,
+    patches: [['        cachedHelpMessage = this.help();\n', '']],
+  },
+  {
+    // cliui's wrap-ansi, for every cell of the help: after wrapping, a loop over each code point carries
+    // colours and links across line breaks; it only acts at an ESC or CSI (its ESCAPES), so text without
+    // one comes out as it went in. Skipping the loop then: ~5% of `schsm --help` (issue 11 item 3).
+    file: /[/\\]wrap-ansi[/\\]index\.js$/,
+    patches: [
+      [
+        "\tconst preString = rows.join('\\n');\n",
+        "\tconst preString = rows.join('\\n');\n\tif (!/[\\u001B\\u009B]/.test(preString)) {\n\t\treturn preString;\n\t}\n",
+      ],
+    ],
+  },
+];
+
+const yargsPatches = {
+  name: 'yargs-patches',
   setup(b) {
-    b.onLoad({ filter: /[/\\]yargs[/\\]lib[/\\]platform-shims[/\\]esm\.mjs$/ }, (args) => {
-      const patches = [
-        [
-          'const __dirname = fileURLToPath(import.meta.url);',
-          "const __dirname = fileURLToPath(new URL('./yargs/lib/platform-shims/esm.mjs', import.meta.url));",
-        ],
-        [
-          "const mainFilename = __dirname.substring(0, __dirname.lastIndexOf('node_modules'));",
-          "const mainFilename = fileURLToPath(new URL('./package.json', import.meta.url));",
-        ],
-      ];
-      let text = readFileSync(args.path, 'utf8');
-      for (const [from, to] of patches) {
-        if (!text.includes(from)) throw new Error(`${args.path}: yargs changed its shim (no "${from}"); revisit scripts/build.mjs`);
-        text = text.replace(from, to);
-      }
-      return { contents: text, loader: 'js' };
-    });
+    for (const { file, patches } of PATCHES)
+      b.onLoad({ filter: file }, (args) => {
+        let text = readFileSync(args.path, 'utf8');
+        for (const [from, to] of patches) {
+          if (!text.includes(from)) throw new Error(`${args.path}: the package changed (no "${from.trim()}"); revisit scripts/build.mjs`);
+          text = text.replace(from, to);
+        }
+        return { contents: text, loader: 'js' };
+      });
   },
 };
 
@@ -169,7 +211,7 @@ async function buildCli(outdir) {
     banner: {
       js: "import { createRequire as __schsmCreateRequire } from 'node:module'; let __schsmRequire; const require = (id) => (__schsmRequire ??= __schsmCreateRequire(import.meta.url))(id);",
     },
-    plugins: [yargsShim, importMetaGuard],
+    plugins: [yargsPatches, importMetaGuard],
   });
   const locales = path.join(dir, 'yargs', 'locales');
   mkdirSync(locales, { recursive: true });

@@ -78,10 +78,4 @@ export async function listCandidates(ctx: CliContext, source: CardSource, err: A
   return new RefusedError(err.message, `the cards present:\n${lines.join('\n')}`, err.code);
 }
 
-/** `onChoice` for commands that may take the first card: say which one when there were several. */
-export function noteChoice(ctx: CliContext): NonNullable<CardSource['onChoice']> {
-  return (c) => {
-    if (c.readersWithCard.length > 1)
-      line(ctx.stderr, `note: ${c.readersWithCard.length} cards present; using the one in "${c.reader}" (the first); --reader chooses`);
-  };
-}
+export { noteChoice } from './device-choice.ts';

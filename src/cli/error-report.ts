@@ -11,7 +11,6 @@
 import { SchsmError } from '../transport/errors.ts';
 import { line, type CliContext } from './context.ts';
 import { EXIT, exitCodeFor } from './exit-codes.ts';
-import { printJson } from './output.ts';
 import { createStyle } from './style.ts';
 
 /** The `error` member of a failure's JSON document. */
@@ -28,6 +27,15 @@ export const INTERNAL_CODE = 'ERR_SCHSM_INTERNAL';
 /** The JSON document of a failure: `{ok: false, error: {code, message, hint, exit}}`. */
 export function failureDocument(error: ErrorDocument): { ok: false; error: ErrorDocument } {
   return { ok: false, error };
+}
+
+/**
+ * The document on stdout, as output.ts printJson would print it (it holds only strings, numbers and
+ * null, so no replacer): output.ts imports apdu/hex.ts, which `schsm --help` must not load
+ * (test/cli/startup-imports.test.ts).
+ */
+function printFailure(ctx: CliContext, error: ErrorDocument): void {
+  line(ctx.stdout, JSON.stringify(failureDocument(error), null, 2));
 }
 
 function describe(error: unknown): ErrorDocument {
@@ -47,14 +55,14 @@ export function reportError(error: unknown, ctx: CliContext, options: { verbose:
     line(ctx.stderr, `${s.red('internal error:')} ${doc.message}`);
   }
   if (options.verbose && error instanceof Error && error.stack !== undefined) line(ctx.stderr, s.dim(error.stack));
-  if (options.json) printJson(ctx, failureDocument(doc));
+  if (options.json) printFailure(ctx, doc);
   return doc.exit;
 }
 
 /** A usage error found while parsing the command line (exit 2): one line on stderr, and the JSON document with --json. */
 export function reportUsage(ctx: CliContext, message: string, hint: string, json: boolean): number {
   line(ctx.stderr, `error: ${message} (${hint})`);
-  if (json) printJson(ctx, failureDocument({ code: 'ERR_SCHSM_USAGE', message, hint, exit: EXIT.USAGE }));
+  if (json) printFailure(ctx, { code: 'ERR_SCHSM_USAGE', message, hint, exit: EXIT.USAGE });
   return EXIT.USAGE;
 }
 

@@ -20,6 +20,8 @@ export interface TextWidthOptions {
 }
 
 const PRINTABLE_ASCII = /^[\x20-\x7E]*$/;
+/** The first character of every sequence stripVTControlCharacters removes (ESC, CSI). */
+const ESCAPE = /[\u001B\u009B]/;
 
 interface Lazy {
   /** Characters that join others into one grapheme, or take no column: only text with one needs the segmenter. */
@@ -50,7 +52,9 @@ function tables(): Lazy {
 /** Terminal columns of `text` (0 for a non-string), as `stringWidth(text, options)` of string-width. */
 export default function textWidth(text: unknown, options: TextWidthOptions = {}): number {
   if (typeof text !== 'string' || text === '') return 0;
-  const plain = options.countAnsiEscapeCodes === true ? text : stripVTControlCharacters(text);
+  // every escape sequence starts with ESC or CSI: without one there is nothing to strip, and the
+  // regular expression costs more than the rest (yargs measures each word of --help several times)
+  const plain = options.countAnsiEscapeCodes === true || !ESCAPE.test(text) ? text : stripVTControlCharacters(text);
   if (PRINTABLE_ASCII.test(plain)) return plain.length;
   const t = tables();
   const ambiguousAsWide = options.ambiguousIsNarrow === false;

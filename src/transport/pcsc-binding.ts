@@ -1,4 +1,5 @@
 import type { EventEmitter } from 'node:events';
+import { createRequire } from 'node:module';
 import { type PcscError, PcscUnavailableError, pcscErrorFrom } from './pcsc-errors.ts';
 
 /**
@@ -42,18 +43,25 @@ let factory: Promise<PcscFactory> | undefined;
  */
 const BINDING: string = 'pcsclite';
 
-/** Import the binding once; a failure is a PcscUnavailableError saying what to install. */
+/**
+ * Load the binding once; a failure is a PcscUnavailableError saying what to install. With require(), not
+ * import(): the binding is CommonJS, and import() would first scan its source for named exports
+ * (cjs-module-lexer), ~4 ms of every `schsm readers` (issue 11 item 3). Resolved from this file, so
+ * from the package's own node_modules whether this is dist/transport/ or the CLI bundle dist/bundle/.
+ */
 export async function loadPcsc(): Promise<PcscFactory> {
-  factory ??= import(BINDING).then(
-    (mod: unknown) => {
-      const m = mod as { default?: PcscFactory };
-      if (typeof m.default !== 'function') throw new PcscUnavailableError(new Error('the pcsclite module has no default export'));
-      return m.default;
-    },
-    (error: unknown) => {
+  factory ??= (async () => {
+    let mod: unknown;
+    try {
+      mod = createRequire(import.meta.url)(BINDING);
+    } catch (error) {
       throw new PcscUnavailableError(error);
-    },
-  );
+    }
+    const m = mod as PcscFactory | { default?: PcscFactory };
+    const f = typeof m === 'function' ? m : m.default;
+    if (typeof f !== 'function') throw new PcscUnavailableError(new Error('the pcsclite module exports no function'));
+    return f;
+  })();
   return factory;
 }
 

@@ -1,12 +1,12 @@
 import test from 'ava';
-import { createHash, verify } from 'node:crypto';
+import { createECDH, createHash, verify } from 'node:crypto';
 import { hex } from '../helpers/apdu.ts';
 import { parseAuthenticatedRequest, parseCvc, parseCvcChain, parseCvcDate } from '../../src/card/cvc.ts';
 import { rsaModulusOf } from '../../src/card/cvc-key.ts';
 import { KNOWN_ROOTS, signerOf, verifyAuthenticatedRequest, verifyCvc, verifyDeviceChain } from '../../src/card/cvc-verify.ts';
 import { CvcError } from '../../src/card/host-errors.ts';
 import { EF_2F02, EF_CE01, EF_CE02, SIGN_EC_RESPONSE, SIGN_RSA_RESPONSE, SIGNED_TEXT } from './peer-trace-data.ts';
-import { simDicaCertificate, simRootCertificate, SmartCardHsmSimulator } from '../../src/sim/index.ts';
+import { SIM_PKI, simDicaCertificate, simRootCertificate, SmartCardHsmSimulator } from '../../src/sim/index.ts';
 
 const text = new TextEncoder().encode(SIGNED_TEXT);
 const withoutSw = (h: string): Uint8Array => hex(h.slice(0, -4));
@@ -68,6 +68,29 @@ test('the simulator PKI: root self-signature, DICA under root, and KNOWN_ROOTS m
   const known = KNOWN_ROOTS.find((r) => r.chr === root.body.chr);
   t.truthy(known);
   t.true(known?.key.equals(rootSigner.key));
+});
+
+test('the simulator PKI certificates (constants in src/sim/device-identity.ts) say what SIM_PKI says', (t) => {
+  // public point 04‖x‖y of each scalar, from OpenSSL's ECDH (not the simulator's key code)
+  const pointOf = (d: string): string => {
+    const ecdh = createECDH('brainpoolP256r1');
+    ecdh.setPrivateKey(Buffer.from(d, 'hex'));
+    return ecdh.getPublicKey('hex', 'uncompressed');
+  };
+  const expect = [
+    { cert: parseCvc(simRootCertificate()), car: SIM_PKI.SRCA.CHR, chr: SIM_PKI.SRCA.CHR, role: 'c0', point: pointOf(SIM_PKI.SRCA.D) },
+    { cert: parseCvc(simDicaCertificate()), car: SIM_PKI.SRCA.CHR, chr: SIM_PKI.DICA.CHR, role: '80', point: pointOf(SIM_PKI.DICA.D) },
+  ];
+  for (const { cert, car, chr, role, point } of expect) {
+    const b = cert.body;
+    t.is(b.car, car);
+    t.is(b.chr, chr);
+    t.is(Buffer.from(b.chat?.role ?? []).toString('hex'), role);
+    t.deepEqual(b.effectiveDate, SIM_PKI.ROOT_EFFECTIVE);
+    t.deepEqual(b.expirationDate, SIM_PKI.ROOT_EXPIRY);
+    t.is(b.publicKey.kind, 'ec');
+    if (b.publicKey.kind === 'ec') t.is(Buffer.from(b.publicKey.point ?? []).toString('hex'), point);
+  }
 });
 
 test('verifyDeviceChain on a simulated card: device ← DICA ← known root', (t) => {

@@ -62,9 +62,18 @@ test('node bin/schsm.js -vv logs every APDU through debug, PIN redacted, with th
   t.notRegex(r.stderr + r.stdout, /363438323139|36 34 38 32 31 39/);
 });
 
-/** A module hook that makes `pcsclite` unloadable, as on a machine without libpcsclite. */
+/**
+ * Module hooks that make `pcsclite` unloadable, as on a machine without libpcsclite: for import() (a
+ * resolve hook) and for require() (Module._load), whichever way schsm loads the binding.
+ */
 const NO_PCSC_HOOK = `data:text/javascript,${encodeURIComponent(
-  "import { register } from 'node:module'; register('data:text/javascript,' + encodeURIComponent(\"export async function resolve(s, c, n) { if (s === 'pcsclite') throw new Error('libpcsclite.so.1: cannot open shared object file (test hook)'); return n(s, c); }\"));",
+  [
+    "import Module, { register } from 'node:module';",
+    "const failure = () => new Error('libpcsclite.so.1: cannot open shared object file (test hook)');",
+    "register('data:text/javascript,' + encodeURIComponent(\"export async function resolve(s, c, n) { if (s === 'pcsclite') throw new Error('libpcsclite.so.1: cannot open shared object file (test hook)'); return n(s, c); }\"));",
+    'const load = Module._load;',
+    "Module._load = function (request, ...rest) { if (request === 'pcsclite') throw failure(); return load.call(this, request, ...rest); };",
+  ].join('\n'),
 )}`;
 
 test('without a loadable PC/SC library: --help and the simulator work; readers says what to install (exit 3)', async (t) => {

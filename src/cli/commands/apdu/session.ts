@@ -1,20 +1,20 @@
 import { createChannel, type Channel } from '../../../apdu/channel.ts';
 import { toHex } from '../../../apdu/hex.ts';
 import type { ResponseApdu } from '../../../apdu/response.ts';
-import { createSecureMessaging } from '../../../apdu/sm/layer.ts';
-import { selectApplet } from '../../../card/commands/select-applet.ts';
-import { performChipAuthentication } from '../../../card/secure-messaging/chip-authentication.ts';
-import { EXTENDED_LIMITS, SHORT_LIMITS, exchange, type CardSession } from '../../../card/session.ts';
-import { formatPlainCommand, formatPlainResponse } from '../../../trace/sm-annotate.ts';
+import type { CardSession } from '../../../card/session.ts';
 import { commandOfApdu, type ParsedApdu } from '../../../apdu/script.ts';
 import { observeTransport } from '../../../transport/observe.ts';
 import { ExchangeRedactor, redactedCommandHex } from '../../../transport/redact.ts';
 import type { Transport } from '../../../transport/transport.ts';
 import { cardSource, type GlobalArgs } from '../../command.ts';
 import { line, type CliContext } from '../../context.ts';
-import { announceRawDevice, listCandidates, noteChoice } from '../../device.ts';
-import { AmbiguousCardError } from '../../../transport/pcsc.ts';
+import { noteChoice } from '../../device-choice.ts';
 import { exchangeJson, renderExchange, type ExchangeJson } from './render.ts';
+
+// Imported when used, not with this module: the secure channel (chip authentication, its CVC checks and
+// the known roots, secure messaging), naming the device (the card layer) and the several-cards refusal
+// (PC/SC). A plain `schsm apdu` needs none of them, and loading them was a fifth of its start-up
+// (issue 11 item 3).
 
 /** Options shared by `schsm apdu` and `schsm run`. */
 export type ApduArgs = Partial<GlobalArgs> & {
@@ -48,7 +48,8 @@ async function openCard(args: ApduArgs, ctx: CliContext, critical: boolean): Pro
   try {
     return await ctx.openTransport({ ...source, ...(critical ? { requireUniqueCard: true } : { onChoice: noteChoice(ctx) }) });
   } catch (err) {
-    if (err instanceof AmbiguousCardError) throw await listCandidates(ctx, source, err);
+    const { AmbiguousCardError } = await import('../../../transport/pcsc.ts');
+    if (err instanceof AmbiguousCardError) throw await (await import('../../device.ts')).listCandidates(ctx, source, err);
     throw err;
   }
 }
@@ -70,6 +71,7 @@ export async function openApduSession(args: ApduArgs, ctx: CliContext, critical 
     else for (const l of renderExchange(command, response, micros, secrets)) line(ctx.stdout, l);
   });
   if (critical) {
+    const { announceRawDevice } = await import('../../device.ts');
     await announceRawDevice(ctx, transport).catch(async (err: unknown) => {
       await transport.close();
       throw err;
@@ -111,14 +113,22 @@ export async function openApduSession(args: ApduArgs, ctx: CliContext, critical 
  * --no-redact) before the protected exchange, its plain answer after.
  */
 async function openRawSecureChannel(channel: Channel, args: ApduArgs, print: (text: string) => void): Promise<void> {
+  const [{ createSecureMessaging }, { selectApplet }, { performChipAuthentication }, { EXTENDED_LIMITS, SHORT_LIMITS, exchange }, sm] =
+    await Promise.all([
+      import('../../../apdu/sm/layer.ts'),
+      import('../../../card/commands/select-applet.ts'),
+      import('../../../card/secure-messaging/chip-authentication.ts'),
+      import('../../../card/session.ts'),
+      import('../../../trace/sm-annotate.ts'),
+    ]);
   const limits = args.shortOnly === true ? SHORT_LIMITS : EXTENDED_LIMITS;
   const session: CardSession = { transport: channel.transport, limits, send: (cmd, o) => exchange(channel, cmd, o) };
   await selectApplet(session);
   const ca = await performChipAuthentication(session);
   const options = { redact: args.redact !== false };
   const observer = {
-    command: (plain: Uint8Array) => print(formatPlainCommand(plain, options)),
-    response: (plain: Uint8Array, res: Uint8Array) => print(formatPlainResponse(plain, res, options)),
+    command: (plain: Uint8Array) => print(sm.formatPlainCommand(plain, options)),
+    response: (plain: Uint8Array, res: Uint8Array) => print(sm.formatPlainResponse(plain, res, options)),
   };
   channel.secureMessaging = createSecureMessaging(ca.keys, { protocol: ca.protocol, observer });
   print(`secure channel open (${ca.protocol}): ${ca.chain.summary}`);
