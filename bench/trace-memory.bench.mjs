@@ -1,11 +1,14 @@
 // Peak memory of `schsm trace show | import | diff` on a 1 GiB trace (issue 9 #10: ≤ 200 MB RSS, as a
 // ratio peak / 200 MB ≤ 1),
 // next to peers that stream the same file with constant memory (`wc -l`, `grep -c`), in the same run:
-// median and spread of ≥ 5 interleaved rounds. Peak RSS is the kernel's high-water mark (VmHWM in
-// /proc/PID/status), read while the process runs; a run whose peak cannot be read FAILS the bench.
+// median and spread of ≥ 5 interleaved rounds. Peak RSS is the kernel's high-water mark: the child's
+// maximum resident set from wait4() as GNU time reports it (`/usr/bin/time -f %M`) when that is
+// installed, else VmHWM polled from /proc/PID/status while the process runs (a short peer like
+// `grep -c` on a cached file can end before the first poll); a run whose peak cannot be read FAILS
+// the bench.
 // Uses ../bin/schsm.js over ../dist (built by `npm run bench`). Alone: `node bench/trace-memory.bench.mjs [MiB] [rounds]`.
 import { spawn } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,6 +17,8 @@ import { median, NotMeasured, spread, target } from './lib/figures.mjs';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const bin = path.join(root, 'bin', 'schsm.js');
 const LIMIT_MB = 200;
+const GNU_TIME = '/usr/bin/time';
+const MAXRSS = 'schsm-bench-maxrss-kb:';
 
 /** A trace of about `mib` MiB: realistic exchanges (SELECT with FCP, READ BINARY of 251 bytes, VERIFY, SIGN). */
 function writeTrace(file, mib) {
@@ -43,10 +48,14 @@ function writeTrace(file, mib) {
 function measure(cmd, args) {
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
-    const child = spawn(cmd, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+    const timed = existsSync(GNU_TIME);
+    const child = timed
+      ? spawn(GNU_TIME, ['-f', `${MAXRSS}%M`, cmd, ...args], { stdio: ['ignore', 'ignore', 'pipe'] })
+      : spawn(cmd, args, { stdio: ['ignore', 'ignore', 'pipe'] });
     let peakKb = 0;
     let err = '';
     const poll = () => {
+      if (timed) return;
       try {
         const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));
         if (m) peakKb = Math.max(peakKb, Number(m[1]));
@@ -60,6 +69,11 @@ function measure(cmd, args) {
     child.on('error', reject);
     child.on('close', (code) => {
       clearInterval(timer);
+      if (timed) {
+        const m = new RegExp(`${MAXRSS}(\\d+)`).exec(err);
+        if (m) peakKb = Number(m[1]);
+        err = err.replace(new RegExp(`(Command exited with non-zero status \\d+\\n)?${MAXRSS}\\d+\\n?`), '');
+      }
       if (code !== 0 && !(cmd === bin && args[1] === 'diff' && code === 1))
         return reject(new Error(`${cmd} ${args.join(' ')} exited ${code}: ${err}`));
       if (peakKb === 0) return reject(new NotMeasured(`could not read the peak RSS of ${cmd} ${args.join(' ')}`));
