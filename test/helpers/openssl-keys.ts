@@ -20,6 +20,31 @@ export function opensslText(args: readonly string[]): string {
   return `${r.stdout}${r.stderr}`;
 }
 
+/**
+ * A self-signed P-256 CA made by OpenSSL in `dir`: `ca.key` (unencrypted) and `ca.pem`, valid 30 days,
+ * subject `/CN=<cn>`. The tests issue certificates with it for keys on the card.
+ */
+export function opensslRootCa(dir: string, cn: string): void {
+  const f = (n: string): string => path.join(dir, n);
+  openssl([
+    'req',
+    '-x509',
+    '-newkey',
+    'ec',
+    '-pkeyopt',
+    'ec_paramgen_curve:P-256',
+    '-nodes',
+    '-keyout',
+    f('ca.key'),
+    '-days',
+    '30',
+    '-subj',
+    `/CN=${cn}`,
+    '-out',
+    f('ca.pem'),
+  ]);
+}
+
 export const P12_PASSWORD = 'p12-Pass-word!';
 export const PKCS8_PASSWORD = 'pkcs8-Pass-word';
 /** A KEK as another HSM would hold it, and the raw AES key it wraps. */

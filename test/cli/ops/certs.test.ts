@@ -8,7 +8,7 @@ import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { toHex } from '../../../src/apdu/hex.ts';
 import { EXIT } from '../../../src/cli/exit-codes.ts';
-import { keyFiles, openssl } from '../../helpers/openssl-keys.ts';
+import { keyFiles, openssl, opensslRootCa } from '../../helpers/openssl-keys.ts';
 import { assertNoSecrets, newSim, PEER_SHARE, runOn, setupCard, tempDir, USER_PIN } from './helpers.ts';
 
 const env = { P: USER_PIN, PW: PEER_SHARE.password };
@@ -20,23 +20,7 @@ function issue(dir: string, pub: string, subj: string, name: string): string {
   try {
     statSync(f('ca.key'));
   } catch {
-    openssl([
-      'req',
-      '-x509',
-      '-newkey',
-      'ec',
-      '-pkeyopt',
-      'ec_paramgen_curve:P-256',
-      '-nodes',
-      '-keyout',
-      f('ca.key'),
-      '-days',
-      '30',
-      '-subj',
-      '/CN=Probe Root CA',
-      '-out',
-      f('ca.pem'),
-    ]);
+    opensslRootCa(dir, 'Probe Root CA');
     openssl(['x509', '-in', f('ca.pem'), '-outform', 'DER', '-out', f('ca.der')]);
   }
   openssl(['req', '-new', '-key', f('ca.key'), '-subj', subj, '-out', f(`${name}.csr`)]);

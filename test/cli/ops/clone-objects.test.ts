@@ -7,7 +7,7 @@ import path from 'node:path';
 import { toHex } from '../../../src/apdu/hex.ts';
 import { EXIT } from '../../../src/cli/exit-codes.ts';
 import { createSimulatorTransport, type SmartCardHsmSimulator } from '../../../src/sim/index.ts';
-import { openssl } from '../../helpers/openssl-keys.ts';
+import { opensslRootCa } from '../../helpers/openssl-keys.ts';
 import { newSim, PEER_SHARE, runOn, runWith, setupCard, tempDir, USER_PIN } from './helpers.ts';
 
 const env = { P: USER_PIN, PW: PEER_SHARE.password };
@@ -27,23 +27,7 @@ test('clone copies CA certificates and public data objects, reports private ones
   await setupCard(b, { dkek: true });
   const dir = tempDir();
   const f = (n: string): string => path.join(dir, n);
-  openssl([
-    'req',
-    '-x509',
-    '-newkey',
-    'ec',
-    '-pkeyopt',
-    'ec_paramgen_curve:P-256',
-    '-nodes',
-    '-keyout',
-    f('ca.key'),
-    '-days',
-    '30',
-    '-subj',
-    '/CN=Clone Root',
-    '-out',
-    f('ca.pem'),
-  ]);
+  opensslRootCa(dir, 'Clone Root');
   writeFileSync(f('pub.txt'), 'public config\n');
   writeFileSync(f('priv.txt'), 'secret config\n');
   const onA = (argv: string[]) => runOn(a, argv, { env, cwd: dir });

@@ -12,7 +12,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { EXIT } from '../../../src/cli/exit-codes.ts';
 import { openscOnly } from '../../helpers/opensc-conf.ts';
-import { openssl } from '../../helpers/openssl-keys.ts';
+import { openssl, opensslRootCa } from '../../helpers/openssl-keys.ts';
 import { requirePcscd, runTool, withVirtualCard } from '../../helpers/vpcd.ts';
 import { newSim, runOn, setupCard, tempDir, USER_PIN } from './helpers.ts';
 import { runPcsc } from './pcsc.ts';
@@ -36,23 +36,7 @@ test.serial('certificates written by pkcs11-tool are listed and exported by schs
   // two keys generated on the card; OpenSSL certifies their public keys with a CA of its own
   for (const label of ['theirs', 'mine'])
     t.is((await runOn(sim, ['keys', 'generate', '--type', 'ec:prime256v1', '--label', label, '--pin-env', 'P'], { env })).code, EXIT.OK);
-  openssl([
-    'req',
-    '-x509',
-    '-newkey',
-    'ec',
-    '-pkeyopt',
-    'ec_paramgen_curve:P-256',
-    '-nodes',
-    '-keyout',
-    f('ca.key'),
-    '-days',
-    '30',
-    '-subj',
-    '/CN=Interop Root',
-    '-out',
-    f('ca.pem'),
-  ]);
+  opensslRootCa(dir, 'Interop Root');
   openssl(['x509', '-in', f('ca.pem'), '-outform', 'DER', '-out', f('ca.der')]);
   openssl([
     'req',
