@@ -88,10 +88,10 @@ test.serial(
     t.regex(again.out, /schsm: built dist\/ in \d+\.\d\d s/, 'a changed source is rebuilt');
     t.regex(again.stdout, /^ready$/m);
     t.regex((await run('npx', ['schsm', '--help'], dir)).stdout, /FRESHLY EDITED random bytes/);
-    const stamp = statSync(path.join(dir, 'dist', 'bundle', 'schsm.js')).mtimeMs;
+    const stamp = statSync(path.join(dir, 'dist', 'bundle', 'schsm.cjs')).mtimeMs;
     const third = await start();
     t.notRegex(third.out, /schsm: built/, 'nothing changed: nothing is built');
-    t.is(statSync(path.join(dir, 'dist', 'bundle', 'schsm.js')).mtimeMs, stamp);
+    t.is(statSync(path.join(dir, 'dist', 'bundle', 'schsm.cjs')).mtimeMs, stamp);
   },
 );
 

@@ -4,3 +4,5 @@
  */
 export { runCli } from './main.ts';
 export { defaultContext } from './default-context.ts';
+/** For scripts/build.mjs: the help bin/schsm.js prints without loading this bundle. */
+export { helpSnapshot, SNAPSHOT_WIDTHS } from './help-snapshot.ts';

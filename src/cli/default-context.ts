@@ -85,6 +85,7 @@ export function defaultContext(): CliContext {
     cwd: process.cwd(),
     isTTY,
     color: colorAllowed(isTTY, process.env),
+    columns: process.stdout.columns,
     processStdio: true,
     openTransport: openDefaultTransport,
     watchCards: async (reader) => (await import('../transport/pcsc-events.ts')).watchCards({ reader }),
