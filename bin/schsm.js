@@ -60,8 +60,5 @@ function loadCli() {
 }
 
 if (!printedHelp(process.argv.slice(2))) {
-  const { runCli, defaultContext } = loadCli();
-  void runCli(process.argv.slice(2), defaultContext()).then((code) => {
-    process.exitCode = code;
-  });
+  void loadCli().main(process.argv.slice(2));
 }
