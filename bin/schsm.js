@@ -48,7 +48,8 @@ function loadCli() {
   try {
     cachedData = readFileSync(`${file}.cache`);
   } catch {}
-  const script = new vm.Script(readFileSync(file, 'utf8'), {
+  // latin1: the build made sure the file is ASCII (a one-byte string, read without UTF-8 decoding)
+  const script = new vm.Script(readFileSync(file, 'latin1'), {
     filename: file,
     cachedData,
     importModuleDynamically: vm.constants?.USE_MAIN_CONTEXT_DEFAULT_LOADER,

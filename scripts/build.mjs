@@ -263,6 +263,10 @@ async function buildCliScript(dir) {
     plugins: [yargsPatches, importMetaGuard],
   });
   const source = `(function (${CJS_PARAMS.join(', ')}) {${r.outputFiles[0].text}\n})`;
+  // bin/schsm.js reads it as latin1 (a one-byte string, the fastest to read, hash and keep): esbuild
+  // escapes other characters in strings, but not in a regular expression literal (write \u00b5 there)
+  const at = source.search(/[^\x00-\x7f]/);
+  if (at >= 0) throw new Error(`dist/bundle/schsm.cjs: a character beyond ASCII in the CLI bundle (${JSON.stringify(source.slice(at - 60, at + 20))}): escape it in the source`);
   writeFileSync(file, source);
   const vm = await import('node:vm');
   const { createRequire } = await import('node:module');
