@@ -75,7 +75,9 @@ const oneToOne = {
  * The bundle so reads nothing outside the package, whatever the install layout. Its `assert` import is
  * made lazy: yargs uses it only for two internal invariant checks, and loading node:assert (with its
  * AssertionError, colours and call tracker) was ~4 ms of every start; the same assert functions still
- * throw the same AssertionError when a check fails.
+ * throw the same AssertionError when a check fails. Its `stdColumns` (the terminal width, read only
+ * when no wrap is set, and schsm sets one) becomes a getter: reading process.stdout at load made the
+ * stream, and loaded Node's ~20 stream modules, for commands that write to a pipe or file without it.
  *
  * build/lib/usage.js: when a command's handler starts, yargs renders that command's help and keeps it
  * (cacheHelpMessage) for a showHelp()/getHelp() or a failure message printed after the handler; schsm
@@ -95,6 +97,10 @@ const PATCHES = [
         "const mainFilename = fileURLToPath(new URL('./package.json', import.meta.url));",
       ],
       ["import { notStrictEqual, strictEqual } from 'assert'\n", ''],
+      [
+        "    stdColumns: typeof process.stdout.columns !== 'undefined' ? process.stdout.columns : null\n",
+        "    get stdColumns() { return typeof process.stdout.columns !== 'undefined' ? process.stdout.columns : null }\n",
+      ],
       [
         '    notStrictEqual,\n    strictEqual\n',
         // node:assert's strictEqual/notStrictEqual compare with Object.is
@@ -266,7 +272,10 @@ async function buildCliScript(dir) {
   // bin/schsm.js reads it as latin1 (a one-byte string, the fastest to read, hash and keep): esbuild
   // escapes other characters in strings, but not in a regular expression literal (write \u00b5 there)
   const at = source.search(/[^\x00-\x7f]/);
-  if (at >= 0) throw new Error(`dist/bundle/schsm.cjs: a character beyond ASCII in the CLI bundle (${JSON.stringify(source.slice(at - 60, at + 20))}): escape it in the source`);
+  if (at >= 0)
+    throw new Error(
+      `dist/bundle/schsm.cjs: a character beyond ASCII in the CLI bundle (${JSON.stringify(source.slice(at - 60, at + 20))}): escape it in the source`,
+    );
   writeFileSync(file, source);
   const vm = await import('node:vm');
   const { createRequire } = await import('node:module');

@@ -3,6 +3,7 @@
  * Nothing else: the commands' logic is imported when a command runs.
  */
 import { pcscLeftForExit, releasePcscAtExit } from '../transport/pcsc-exit.ts';
+import { madeStdio } from './closed-pipe.ts';
 import { defaultContext } from './default-context.ts';
 import { runCli } from './main.ts';
 
@@ -23,7 +24,7 @@ export async function main(argv: readonly string[]): Promise<void> {
     process.exitCode = code;
     return;
   }
-  await Promise.all([flushed(process.stdout), flushed(process.stderr)]);
+  await Promise.all(madeStdio().map(flushed)); // writes straight to a pipe or file are done already
   process.exit(code);
 }
 
