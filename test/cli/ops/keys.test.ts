@@ -156,7 +156,7 @@ test("wrap → unwrap on another device with the same DKEK: same public key, and
   t.true(verify('sha256', Buffer.from(MESSAGE), { key: original, dsaEncoding: 'der' }, readFileSync(path.join(dir, 'restored.sig'))));
 });
 
-test('unwrap refuses an occupied reference (exit 4) unless --force, and a different DKEK before any PIN try (exit 1)', async (t) => {
+test('unwrap refuses an occupied reference (exit 4) unless --replace (--force is not it), and a different DKEK before any PIN try (exit 1)', async (t) => {
   const { run, sim, dir } = await cardWithKeys();
   t.is((await run(['keys', 'generate', '--type', 'rsa:2048', '--pin-env', 'P'])).code, EXIT.OK);
   t.is((await run(['keys', 'generate', '--type', 'ec:prime256v1', '--pin-env', 'P'])).code, EXIT.OK);
@@ -164,9 +164,13 @@ test('unwrap refuses an occupied reference (exit 4) unless --force, and a differ
   const busy = await run(['keys', 'unwrap', 'rsa.wrapped', '--ref', '2', '--pin-env', 'P']);
   t.is(busy.code, EXIT.REFUSED);
   t.regex(busy.stderr, /key reference 2 is in use \(key CC02, PRKD C402, certificate CE02\)/);
-  const forced = await run(['keys', 'unwrap', 'rsa.wrapped', '--ref', '2', '--force', '--pin-env', 'P', '--json']);
-  t.is(forced.code, EXIT.OK, forced.stderr);
-  t.like(JSON.parse(forced.stdout), { ref: 2, keyType: 'RSA (CRT)', replaced: true, keyCheck: 'verified' });
+  const forced = await run(['keys', 'unwrap', 'rsa.wrapped', '--ref', '2', '--force', '--pin-env', 'P']);
+  t.is(forced.code, EXIT.REFUSED, '--force only overwrites local files');
+  t.regex(forced.stderr, /or --replace to delete the key there.*--force only overwrites local files/);
+  t.is(sim.state.keys.get(2)?.kind, 'ec', 'key 2 untouched');
+  const replaced = await run(['keys', 'unwrap', 'rsa.wrapped', '--ref', '2', '--replace', '--pin-env', 'P', '--json']);
+  t.is(replaced.code, EXIT.OK, replaced.stderr);
+  t.like(JSON.parse(replaced.stdout), { ref: 2, keyType: 'RSA (CRT)', replaced: true, keyCheck: 'verified' });
   t.is(sim.state.keys.get(2)?.kind, 'rsa');
 
   const stranger = newSim();
