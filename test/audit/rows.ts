@@ -435,6 +435,23 @@ export const CLI_ROWS: readonly CliRow[] = [
     redacted: ['old and new PIN (CHANGE REFERENCE DATA)'],
   },
   {
+    // the key holder's user PIN goes to the holder's device only, whatever the mode
+    name: "pka auth (the key holder device's user PIN)",
+    cards: { 'hsm.json': 'pka', 'holder.json': 'ready' },
+    script: {
+      args: ['pka', 'auth', '--reader', 'sim:hsm.json', '--with', 'sim:holder.json', '--with-pin-env', 'PIN'],
+      env: env({ PIN: USER_PIN }),
+    },
+    json: {
+      args: ['pka', 'auth', '--reader', 'sim:hsm.json', '--with', 'sim:holder.json', '--with-pin-env', 'PIN'],
+      env: env({ PIN: USER_PIN }),
+    },
+    interactive: {
+      args: ['pka', 'auth', '--reader', 'sim:hsm.json', '--with', 'sim:holder.json'],
+      answers: [['User PIN of the key holder in sim:holder.json: ', USER_PIN]],
+    },
+  },
+  {
     // a foreign log holds the PIN in clear: importing it, also piped in on stdin, must redact it everywhere
     name: 'trace import|show - (a scriptor log with a VERIFY, piped in)',
     write: { 'app.log': scriptorLog() },
