@@ -210,7 +210,7 @@ test('repeated exchanges: the same bytes annotate alike, and a response is read 
   const first = annotate(parseTrace(text)).map(json);
   for (let round = 0; round < 3; round++) t.deepEqual(annotate(parseTrace(`${text}\n${text}`)).map(json), [...first, ...first]);
   const [select, read, masked, plain] = first as { command: { data: unknown }; response: { data: unknown } }[];
-  t.is((select?.response.data as { what: string }).what, 'file control information');
+  t.like(select?.response.data as object, { kind: 'tlv', what: 'file control information' });
   t.like(read?.response.data as object, { kind: 'tlv', what: 'data', length: 16 });
   t.deepEqual(masked?.command.data, { kind: 'secret', what: 'PIN', length: 6 });
   t.deepEqual(plain?.command.data, { kind: 'secret', what: 'PIN', length: 6 });
