@@ -24,6 +24,17 @@ for (let i = 0; i < 6; i++) {
   HEX_VALUE[65 + i] = 10 + i;
   HEX_VALUE[97 + i] = 10 + i;
 }
+/** Two characters (each < 128) → their byte, 256 for "..", -1 otherwise: one lookup per token. */
+const PAIR = new Int16Array(128 * 128).fill(-1);
+for (let a = 0; a < 128; a++) {
+  const hi = HEX_VALUE[a] ?? -1;
+  if (hi < 0) continue;
+  for (let b = 0; b < 128; b++) {
+    const lo = HEX_VALUE[b] ?? -1;
+    if (lo >= 0) PAIR[(a << 7) | b] = (hi << 4) | lo;
+  }
+}
+PAIR[(46 << 7) | 46] = 256;
 const DIGITS = '0123456789ABCDEF';
 const BYTE_HEX: string[] = Array.from({ length: 256 }, (_, b) => (DIGITS[b >> 4] ?? '') + (DIGITS[b & 15] ?? ''));
 
@@ -110,31 +121,37 @@ export function parseHexPattern(text: string, start: number, end: number, line?:
   let hash = 0x811c9dc5 | 0;
   while (i < end) {
     const c = text.charCodeAt(i);
+    const c2 = i + 1 < end ? text.charCodeAt(i + 1) : 0;
+    const v = (c | c2) < 128 ? (PAIR[(c << 7) | c2] ?? -1) : -1;
+    if (v >= 0) {
+      // The common tokens: a hex byte or "..", usually followed by one blank.
+      if (v < 256) {
+        out[base + n] = v;
+        hash = Math.imul(hash ^ v, 0x01000193);
+        if (anyMasked) mask[n] = 0;
+      } else {
+        if (!anyMasked) {
+          mask.fill(0, 0, n);
+          anyMasked = true;
+        }
+        out[base + n] = 0;
+        hash = Math.imul(hash ^ 0x100, 0x01000193);
+        mask[n] = 1;
+      }
+      n++;
+      i += 2;
+      if (i < end && text.charCodeAt(i) === 32) i++;
+      continue;
+    }
     if (c === 32 || c === 9) {
       i++;
       continue;
     }
-    const hi = c < 128 ? (HEX_VALUE[c] ?? -1) : -1;
-    if (hi >= 0) {
-      const c2 = i + 1 < end ? text.charCodeAt(i + 1) : 0;
-      const lo = c2 < 128 ? (HEX_VALUE[c2] ?? -1) : -1;
-      if (lo < 0) patternError(`half a byte: hex digit ${JSON.stringify(text[i])} without its pair`, text, start, i, line, file);
-      const v = (hi << 4) | lo;
-      out[base + n] = v;
-      hash = Math.imul(hash ^ v, 0x01000193);
-      if (anyMasked) mask[n] = 0;
-      n++;
-      i += 2;
+    // Anything else: a star, the end mark, or an error (a lone hex digit or ".").
+    if (c < 128 && (HEX_VALUE[c] ?? -1) >= 0) {
+      patternError(`half a byte: hex digit ${JSON.stringify(text[i])} without its pair`, text, start, i, line, file);
     } else if (c === 46 /* . */) {
-      if (i + 1 >= end || text.charCodeAt(i + 1) !== 46) patternError('a single "." (a masked byte is "..")', text, start, i, line, file);
-      if (!anyMasked) {
-        mask.fill(0, 0, n);
-        anyMasked = true;
-      }
-      out[base + n] = 0;
-      hash = Math.imul(hash ^ 0x100, 0x01000193);
-      mask[n++] = 1;
-      i += 2;
+      patternError('a single "." (a masked byte is "..")', text, start, i, line, file);
     } else if (c === 42 /* * */) {
       (stars ??= []).push(n);
       i++;
