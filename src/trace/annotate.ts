@@ -175,7 +175,12 @@ export function annotateCommand(p: HexPattern): CommandAnnotation {
     lengths,
     data:
       lengths.nc > 0
-        ? decodeCommandData(ins, p1, b.subarray(lengths.dataStart, dataEnd), masked === 0 ? 0 : countMasked(p, lengths.dataStart, dataEnd))
+        ? decodeCommandData(
+            ins,
+            p1,
+            new Uint8Array(b.buffer, b.byteOffset + lengths.dataStart, lengths.nc),
+            masked === 0 ? 0 : countMasked(p, lengths.dataStart, dataEnd),
+          )
         : undefined,
     masked,
     variable,
@@ -227,7 +232,7 @@ export function annotateResponse(p: HexPattern, ins: number): ResponseAnnotation
     success: info?.success ?? false,
     retriesLeft: info?.retriesLeft,
     dataLength: n - 2,
-    data: n > 2 && !variable ? decodeResponseData(ins, b.subarray(0, n - 2), dataMasked) : undefined,
+    data: n > 2 && !variable ? decodeResponseData(ins, new Uint8Array(b.buffer, b.byteOffset, n - 2), dataMasked) : undefined,
     masked: dataMasked,
     variable,
   };
