@@ -84,7 +84,7 @@ function measure(cmd, args) {
 
 const spread1 = (xs) => spread(xs, 1);
 
-export default async function main(mib = Number(process.argv[2] ?? 1024), rounds = Number(process.argv[3] ?? 5)) {
+export default async function main(mib = 1024, rounds = 5) {
   const dir = mkdtempSync(path.join(tmpdir(), 'schsm-bench-mem-'));
   try {
     const file = path.join(dir, 'big.trace');
@@ -130,4 +130,4 @@ export default async function main(mib = Number(process.argv[2] ?? 1024), rounds
   }
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) await main();
+if (import.meta.url === `file://${process.argv[1]}`) await main(Number(process.argv[2] ?? 1024), Number(process.argv[3] ?? 5));

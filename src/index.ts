@@ -136,7 +136,7 @@ export {
 export { SchsmError, TransportError, TransportTimeoutError, UsageError, RefusedError, FileExistsError } from './transport/errors.ts';
 export { PcscError, PcscUnavailableError } from './transport/pcsc-errors.ts';
 export { ApduError, ChannelProtocolError } from './apdu/errors.ts';
-export { LastPinTryError, PinTriesUnknownError, EraseUnconfirmedError } from './apdu/guard-errors.ts';
+export { LastPinTryError, PinTriesUnknownError, EraseUnconfirmedError, GuessedCardError } from './apdu/guard-errors.ts';
 export { SecureMessagingError } from './apdu/sm/errors.ts';
 export {
   CardError,

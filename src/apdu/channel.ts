@@ -145,6 +145,7 @@ export function createChannel(transport: Transport, options: ChannelOptions = {}
     (cmd) => (smProcessor ?? lower)(cmd),
     options.guard,
     () => smProcessor !== undefined,
+    () => transport.guessedFrom,
   );
   const raw = async (bytes: Uint8Array): Promise<ResponseApdu> => decodeResponse(await transport.transmit(bytes));
   const lock = options.lock ?? new SessionLock();

@@ -79,3 +79,22 @@ export class EraseUnconfirmedError extends RefusedError {
     this.ins = ins;
   }
 }
+
+/**
+ * Refused to spend a PIN try or to erase on a card that was guessed: no reader was named and several
+ * held a card (`transport.guessedFrom`). Same code as the PC/SC refusal to guess (AmbiguousCardError).
+ */
+export class GuessedCardError extends RefusedError {
+  override name = 'GuessedCardError';
+  /** The readers that held a card when this one was taken as the first. */
+  readonly readers: readonly string[];
+  constructor(operation: string, pin: string | undefined, readers: readonly string[]) {
+    const what = pin === undefined ? `send ${operation}` : `send ${operation} (${pin})`;
+    super(
+      `refusing to ${what}: ${readers.length} cards are present (${readers.map((r) => `"${r}"`).join(', ')}) and no reader was named, so this card was a guess; schsm never spends a PIN try or erases on a guessed card`,
+      'name the reader: --reader NAME|INDEX (explorer: start it with --reader; library: openTransport with a reader)',
+      'ERR_SCHSM_AMBIGUOUS_CARD',
+    );
+    this.readers = readers;
+  }
+}

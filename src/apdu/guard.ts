@@ -17,6 +17,10 @@
  * - Erase. INITIALIZE DEVICE (INS 50, any CLA: GlobalPlatform's INITIALIZE UPDATE shares it and needs
  *   the confirmation too), and MANAGE KEY DOMAIN delete (80 52 03) and clear KEK (80 52 04), which
  *   destroy a key domain's KEK (§3.10), are refused (EraseUnconfirmedError) unless `confirmErase`.
+ * - A guessed card. When no reader was named and several held a card, the transport took the first
+ *   (`transport.guessedFrom`): every command above (PIN try or erase) is refused on it
+ *   (GuessedCardError), whatever the policy, as schsm never guesses the device for those. Naming the
+ *   reader is the only way on.
  *
  * The guard must see the PLAIN command, whole: it sits above command chaining, and any secure-messaging
  * wrapper goes BELOW it (channel.ts). Between the status query and the command another PC/SC client
@@ -24,7 +28,7 @@
  */
 import { createDebug } from '../transport/debug-log.ts';
 import type { CommandApdu } from './command.ts';
-import { EraseUnconfirmedError, LastPinTryError, PinTriesUnknownError, pinRefName } from './guard-errors.ts';
+import { EraseUnconfirmedError, GuessedCardError, LastPinTryError, PinTriesUnknownError, pinRefName } from './guard-errors.ts';
 import { hex2 } from './hex.ts';
 import type { ResponseApdu } from './response.ts';
 import { retriesLeft } from './status-words.ts';
@@ -117,11 +121,13 @@ export interface ChannelGuard {
  * The guard over `next` (the rest of the processor chain) with the session-wide `base` policy.
  * `caseTwoQuery()` says whether the status query must carry Le 00 (`00 20 00 <ref> 00`): inside secure
  * messaging, as JCOP's SM cannot protect a case-1 APDU (OpenSC `sc_hsm_pin_cmd`, §3.21).
+ * `guessedFrom()` is the transport's `guessedFrom`: the readers among which the card was guessed.
  */
 export function createGuard(
   next: (cmd: CommandApdu) => Promise<ResponseApdu>,
   base: GuardPolicy = {},
   caseTwoQuery: () => boolean = () => false,
+  guessedFrom: () => readonly string[] | undefined = () => undefined,
 ): ChannelGuard {
   /** INS P1 P2 of a command chain in progress (CLA bit 0x10): its later blocks were checked with the first. */
   let chain: number | undefined;
@@ -138,9 +144,13 @@ export function createGuard(
   const check = async (h: Header, policy: GuardPolicy = {}): Promise<void> => {
     const rule = RULES[h.ins];
     if (rule === undefined || chain === chainKey(h)) return;
-    if (erasing(rule, h) && base.confirmErase !== true && policy.confirmErase !== true)
-      throw new EraseUnconfirmedError(h.ins, rule.name, rule.what, rule.library);
+    const erases = erasing(rule, h);
     const ref = rule.pin(h);
+    const guessed = guessedFrom();
+    if ((erases || ref !== undefined) && guessed !== undefined && guessed.length > 1)
+      throw new GuessedCardError(rule.name, ref === undefined ? undefined : pinRefName(ref), guessed);
+    if (erases && base.confirmErase !== true && policy.confirmErase !== true)
+      throw new EraseUnconfirmedError(h.ins, rule.name, rule.what, rule.library);
     if (ref === undefined || base.allowLastTry === true || policy.allowLastTry === true) return;
     log('guard: %s can spend a try of the %s (%s): checking its state first', rule.name, pinRefName(ref), hex2(ref));
     const cla = h.cla & 0x03; // keep the logical channel only

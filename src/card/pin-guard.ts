@@ -8,6 +8,7 @@
  * The rule itself is enforced below every path by the channel's guard (apdu/guard.ts), which uses this
  * query's answer when the PIN command follows it directly. The PIN itself is never looked at here.
  */
+import { GuessedCardError } from '../apdu/guard-errors.ts';
 import { SW } from '../apdu/status-words.ts';
 import { INS, PIN_REF, pinName, type PinRef } from './constants.ts';
 import { NotInitializedError, PinBlockedError, TransportPinError } from './errors.ts';
@@ -57,8 +58,14 @@ export function checkPinAttempt(status: PinStatus, options: PinGuardOptions = {}
   }
 }
 
-/** Query the PIN's status and check that a try may be spent; returns the status (for "N tries left"). */
+/**
+ * Query the PIN's status and check that a try may be spent; returns the status (for "N tries left").
+ * On a guessed card (several present, none named: `transport.guessedFrom`) it refuses at once, before
+ * any PIN is asked for, as the channel's guard would refuse the try itself.
+ */
 export async function guardPinAttempt(card: CardSession, ref: number, options: PinGuardOptions = {}): Promise<PinStatus> {
+  const guessed = card.transport.guessedFrom;
+  if (guessed !== undefined && guessed.length > 1) throw new GuessedCardError('VERIFY', pinName(ref), guessed);
   const status = await pinStatus(card, ref);
   checkPinAttempt(status, options);
   return status;

@@ -39,7 +39,10 @@ export async function openDefaultTransport(source: CardSource): Promise<Transpor
       socket: source.pcscSocket,
       ...(source.reader === undefined ? {} : { reader: source.reader }),
       ...(source.exclusive === true ? { exclusive: true } : {}),
+      ...(source.requireUniqueCard === true ? { requireUniqueCard: true } : {}),
     });
+    const several = transport.guessedFrom;
+    if (several !== undefined) source.onChoice?.({ reader: transport.name, readersWithCard: several });
   } else {
     transport = await openTransport(transportSpecOf(source), {
       ...(source.exclusive === true ? { exclusive: true } : {}),

@@ -111,3 +111,15 @@ export function arity(args: ParsedArgs, min: number, max: number, usage: string)
   const n = args.positional.length;
   if (n < min || n > max) throw new UsageError(`${n < min ? 'missing argument' : 'too many arguments'}`, `usage: ${usage}`);
 }
+
+/**
+ * `--force` only overwrites local files (one flag, one meaning): a command that would replace a key on
+ * the card refuses it and names `--replace`, so an old habit never silently does something else.
+ */
+export function noForce(args: ParsedArgs, command: string): void {
+  if (args.flags.has('force'))
+    throw new UsageError(
+      `${command} takes --replace to replace an existing key`,
+      '--force only overwrites local files; it never replaces a key on the card',
+    );
+}

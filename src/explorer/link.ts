@@ -25,6 +25,7 @@ export class CardLink {
       if (this.#base === undefined) throw new NoCardError('the card transport is closed');
       return this.#base;
     };
+    const attached = (): Transport | undefined => this.#base;
     this.#view = {
       get name() {
         return base().name;
@@ -32,6 +33,11 @@ export class CardLink {
       get atr() {
         return base().atr;
       },
+      // the card the shell took when several were present and none named: the guard refuses PIN tries on it
+      get guessedFrom() {
+        return attached()?.guessedFrom;
+      },
+      // the card the shell took when several were present and none named: the guard refuses PIN tries on it
       transmit: (c) => base().transmit(c),
       reset: () => base().reset(),
       close: async () => undefined,

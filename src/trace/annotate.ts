@@ -175,7 +175,12 @@ export function annotateCommand(p: HexPattern): CommandAnnotation {
     lengths,
     data:
       lengths.nc > 0
-        ? decodeCommandData(ins, p1, b.subarray(lengths.dataStart, dataEnd), masked === 0 ? 0 : countMasked(p, lengths.dataStart, dataEnd))
+        ? decodeCommandData(
+            ins,
+            p1,
+            new Uint8Array(b.buffer, b.byteOffset + lengths.dataStart, lengths.nc),
+            masked === 0 ? 0 : countMasked(p, lengths.dataStart, dataEnd),
+          )
         : undefined,
     masked,
     variable,
@@ -227,15 +232,100 @@ export function annotateResponse(p: HexPattern, ins: number): ResponseAnnotation
     success: info?.success ?? false,
     retriesLeft: info?.retriesLeft,
     dataLength: n - 2,
-    data: n > 2 && !variable ? decodeResponseData(ins, b.subarray(0, n - 2), dataMasked) : undefined,
+    data: n > 2 && !variable ? decodeResponseData(ins, new Uint8Array(b.buffer, b.byteOffset, n - 2), dataMasked) : undefined,
     masked: dataMasked,
     variable,
   };
 }
 
+/**
+ * Annotations of repeated exchanges, shared. A trace repeats the same commands and responses byte for
+ * byte (SELECTs, PIN status queries, reads of the same offsets, status-word-only answers), and an
+ * annotation is a function of its pattern alone (of the pattern and the instruction it answers, for a
+ * response), so those exchanges get one annotation object instead of a fresh tree each. Only patterns
+ * without `*` of at most CACHE_MAX_BYTES bytes are cached, in a direct-mapped table of CACHE_SLOTS
+ * entries (bounded memory, no eviction bookkeeping); an entry is made on the second sighting of a hash
+ * in its slot, so one-off exchanges (fresh hashes to sign) cost no copy. The cached annotation is built
+ * from a private copy of the pattern, so the table never keeps a trace's parse arena alive. Output is
+ * unchanged: a hit is a content-equal pattern.
+ */
+const CACHE_SLOTS = 4096;
+const CACHE_MAX_BYTES = 64;
+const commandKeys: (HexPattern | undefined)[] = new Array<HexPattern | undefined>(CACHE_SLOTS).fill(undefined);
+const commandValues: (CommandAnnotation | undefined)[] = new Array<CommandAnnotation | undefined>(CACHE_SLOTS).fill(undefined);
+const commandSeen = new Int32Array(CACHE_SLOTS);
+const responseKeys: (HexPattern | undefined)[] = new Array<HexPattern | undefined>(CACHE_SLOTS).fill(undefined);
+const responseValues: (ResponseAnnotation | undefined)[] = new Array<ResponseAnnotation | undefined>(CACHE_SLOTS).fill(undefined);
+const responseIns = new Int32Array(CACHE_SLOTS);
+const responseSeen = new Int32Array(CACHE_SLOTS);
+
+/** FNV-1a over the bytes and mask flags, seeded; never 0 (0 marks an empty `seen` slot). */
+function patternHash(p: HexPattern, seed: number): number {
+  const b = p.bytes;
+  const m = p.masked;
+  let h = (0x811c9dc5 ^ seed) | 0;
+  for (let i = 0; i < b.length; i++) h = Math.imul(h ^ (b[i] as number), 0x01000193);
+  if (m !== undefined) for (let i = 0; i < m.length; i++) h = Math.imul(h ^ ((m[i] as number) + 0x100), 0x01000193);
+  return h === 0 ? 1 : h;
+}
+
+function samePattern(a: HexPattern, b: HexPattern): boolean {
+  const x = a.bytes;
+  const y = b.bytes;
+  if (x.length !== y.length || a.stars !== undefined || b.stars !== undefined) return false;
+  for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return false;
+  const mx = a.masked;
+  const my = b.masked;
+  if (mx === undefined || my === undefined) return mx === my;
+  for (let i = 0; i < mx.length; i++) if (mx[i] !== my[i]) return false;
+  return true;
+}
+
+function copyPattern(p: HexPattern): HexPattern {
+  return { bytes: Uint8Array.from(p.bytes), masked: p.masked === undefined ? undefined : Uint8Array.from(p.masked), stars: undefined };
+}
+
+const cacheable = (p: HexPattern): boolean => p.stars === undefined && p.bytes.length <= CACHE_MAX_BYTES;
+
+function cachedCommand(p: HexPattern): CommandAnnotation {
+  if (!cacheable(p)) return annotateCommand(p);
+  const h = patternHash(p, 0);
+  const slot = h & (CACHE_SLOTS - 1);
+  const key = commandKeys[slot];
+  if (key !== undefined && (key === p || samePattern(key, p))) return commandValues[slot] as CommandAnnotation;
+  if (commandSeen[slot] !== h) {
+    commandSeen[slot] = h;
+    return annotateCommand(p);
+  }
+  const copy = copyPattern(p);
+  const a = annotateCommand(copy);
+  commandKeys[slot] = copy;
+  commandValues[slot] = a;
+  return a;
+}
+
+function cachedResponse(p: HexPattern, ins: number): ResponseAnnotation {
+  if (!cacheable(p)) return annotateResponse(p, ins);
+  const h = patternHash(p, ins + 1);
+  const slot = h & (CACHE_SLOTS - 1);
+  const key = responseKeys[slot];
+  if (key !== undefined && responseIns[slot] === ins && (key === p || samePattern(key, p)))
+    return responseValues[slot] as ResponseAnnotation;
+  if (responseSeen[slot] !== h) {
+    responseSeen[slot] = h;
+    return annotateResponse(p, ins);
+  }
+  const copy = copyPattern(p);
+  const a = annotateResponse(copy, ins);
+  responseKeys[slot] = copy;
+  responseValues[slot] = a;
+  responseIns[slot] = ins;
+  return a;
+}
+
 /** Annotate one exchange; `number` is its 1-based position among the exchanges. */
 export function annotateExchange(rec: TraceExchange, number: number): ExchangeAnnotation {
-  const command = annotateCommand(rec.command);
+  const command = cachedCommand(rec.command);
   return {
     kind: 'exchange',
     number,
@@ -245,7 +335,7 @@ export function annotateExchange(rec: TraceExchange, number: number): ExchangeAn
     note: rec.note,
     comments: rec.comments,
     command,
-    response: annotateResponse(rec.response, command.ins),
+    response: cachedResponse(rec.response, command.ins),
   };
 }
 

@@ -53,8 +53,44 @@ export function tlvLines(d: { readonly bytes: Uint8Array }): string[] {
   }
 }
 
-const bytes = (what: string, data: Uint8Array, masked: number): DataAnnotation => ({ kind: 'bytes', what, length: data.length, masked });
-const secret = (what: string, data: Uint8Array): DataAnnotation => ({ kind: 'secret', what, length: data.length });
+/**
+ * `bytes` and `secret` annotations are plain values (what, length, masked count), and a trace holds
+ * the same few over and over, so equal ones are one shared object: per `what` (a fixed set of
+ * literals), a map by length and masked count, emptied when it reaches SHARED_MAX entries.
+ */
+const SHARED_MAX = 4096;
+const sharedBytes = new Map<string, Map<number, DataAnnotation>>();
+const sharedSecrets = new Map<string, Map<number, DataAnnotation>>();
+
+function sharedMap(maps: Map<string, Map<number, DataAnnotation>>, what: string): Map<number, DataAnnotation> {
+  let m = maps.get(what);
+  if (m === undefined) {
+    m = new Map<number, DataAnnotation>();
+    maps.set(what, m);
+  } else if (m.size >= SHARED_MAX) m.clear();
+  return m;
+}
+
+function bytes(what: string, data: Uint8Array, masked: number): DataAnnotation {
+  const m = sharedMap(sharedBytes, what);
+  const key = data.length * 0x10001 + masked;
+  let d = m.get(key);
+  if (d === undefined) {
+    d = { kind: 'bytes', what, length: data.length, masked };
+    m.set(key, d);
+  }
+  return d;
+}
+
+function secret(what: string, data: Uint8Array): DataAnnotation {
+  const m = sharedMap(sharedSecrets, what);
+  let d = m.get(data.length);
+  if (d === undefined) {
+    d = { kind: 'secret', what, length: data.length };
+    m.set(data.length, d);
+  }
+  return d;
+}
 const u16 = (d: Uint8Array, i: number): number => ((d[i] ?? 0) << 8) | (d[i + 1] ?? 0);
 
 const OPTION_BITS: readonly [number, string][] = [

@@ -14,9 +14,14 @@ export type LoadTraceOptions = Omit<ImportOptions, 'file'> & { readonly name?: s
  */
 export function loadTraceFile(path: string, options: LoadTraceOptions = {}): Trace {
   const bytes = readBoundedFileSync(path, INPUT_LIMITS.traceInMemory, { name: options.name ?? path, what: 'trace' });
+  return loadTraceBytes(bytes, { ...options, name: options.name ?? path });
+}
+
+/** `loadTraceFile` for bytes already read (e.g. stdin, bounded by the caller); `name` names them in errors. */
+export function loadTraceBytes(bytes: Uint8Array, options: LoadTraceOptions & { readonly name: string }): Trace {
   const text = new TextDecoder().decode(bytes);
   const format = options.format ?? detectLogFormat(text);
-  const file = options.name ?? path;
+  const file = options.name;
   if (format === 'schsm') return parseTrace(text, { file });
   return importLog(text, { ...options, file });
 }

@@ -34,26 +34,66 @@ for (let i = 0; i < 6; i++) {
   HEX_VALUE[65 + i] = 10 + i;
   HEX_VALUE[97 + i] = 10 + i;
 }
+/** Two characters (each < 128) → their byte, 256 for "..", -1 otherwise: one lookup per token. */
+const PAIR = new Int16Array(128 * 128).fill(-1);
+for (let a = 0; a < 128; a++) {
+  const hi = HEX_VALUE[a] ?? -1;
+  if (hi < 0) continue;
+  for (let b = 0; b < 128; b++) {
+    const lo = HEX_VALUE[b] ?? -1;
+    if (lo >= 0) PAIR[(a << 7) | b] = (hi << 4) | lo;
+  }
+}
+PAIR[(46 << 7) | 46] = 256;
 const DIGITS = '0123456789ABCDEF';
 const BYTE_HEX: string[] = Array.from({ length: 256 }, (_, b) => (DIGITS[b >> 4] ?? '') + (DIGITS[b & 15] ?? ''));
 
 /**
  * Parsed bytes go into a shared arena and patterns get views of it: a long trace then costs a few
  * large allocations instead of one small ArrayBuffer per line (the parser's hot path; the views are
- * never written to after parsing).
+ * never written to after parsing). Mask flags of patterns with `..` go into a second, smaller arena
+ * the same way. Views are made with `new Uint8Array(buffer, offset, length)`, which skips the species
+ * lookup of `subarray`.
  */
 const ARENA_SIZE = 1 << 20;
+const MASK_ARENA_SIZE = 1 << 16;
 let arena = new Uint8Array(ARENA_SIZE);
 let arenaPos = 0;
+let maskArena = new Uint8Array(MASK_ARENA_SIZE);
+let maskArenaPos = 0;
 let scratchMask = new Uint8Array(1024);
 
-/** Make room for `max` bytes at `arenaPos` (and as many mask flags). */
+/**
+ * Patterns parsed before, by hash: a trace repeats the same lines byte for byte (SELECTs, status
+ * queries, status-word-only responses), and such a line then gives the same (immutable) pattern object
+ * instead of new bytes in the arena, a new view and a new object each time. Direct-mapped, bounded,
+ * and emptied when a new arena starts, so it never keeps an old arena alive (streamed traces stay
+ * bounded in memory). Patterns with `*` are not interned.
+ */
+const INTERN_SLOTS = 4096;
+const interned: (HexPattern | undefined)[] = new Array<HexPattern | undefined>(INTERN_SLOTS).fill(undefined);
+
+/** Make room for `max` bytes at `arenaPos` (and as many mask flags in the scratch). */
 function reserve(max: number): void {
   if (arena.length - arenaPos < max) {
     arena = new Uint8Array(Math.max(ARENA_SIZE, max));
     arenaPos = 0;
+    interned.fill(undefined);
   }
   if (scratchMask.length < max) scratchMask = new Uint8Array(max * 2);
+}
+
+/** The first `n` flags of the scratch, copied into the mask arena. */
+function maskView(n: number): Uint8Array {
+  if (maskArena.length - maskArenaPos < n) {
+    maskArena = new Uint8Array(Math.max(MASK_ARENA_SIZE, n));
+    maskArenaPos = 0;
+    interned.fill(undefined);
+  }
+  const at = maskArenaPos;
+  maskArena.set(n === scratchMask.length ? scratchMask : scratchMask.subarray(0, n), at);
+  maskArenaPos = at + n;
+  return new Uint8Array(maskArena.buffer, at, n);
 }
 
 /** A pattern of concrete bytes (no masks). The array is used as is, not copied. */
@@ -68,10 +108,16 @@ export function lastPatternEnd(): number {
   return stoppedAt;
 }
 
+/** The error for the character at `i` (a separate function: a closure would put the loop's state on the heap). */
+function patternError(what: string, text: string, start: number, i: number, line: number | undefined, file: string | undefined): never {
+  throw new TraceParseError(`${what} at column ${i - lineStart(text, start) + 1}`, line, file);
+}
+
 /**
  * Parse `text[start, end)` as a pattern. Errors name `line` (and `file`) and the column (1-based).
  * With `stopAtMark`, parsing ends at the first `#` or `@` (see `lastPatternEnd`), so the trace parser
- * finds a line's note and timing in the same pass. Hot path: one pass, no intermediate strings.
+ * finds a line's note and timing in the same pass. Hot path: one pass, no intermediate strings, no
+ * closure; mask flags are written only once a `..` has been seen.
  */
 export function parseHexPattern(text: string, start: number, end: number, line?: number, file?: string, stopAtMark = false): HexPattern {
   let n = 0;
@@ -80,46 +126,73 @@ export function parseHexPattern(text: string, start: number, end: number, line?:
   let i = start;
   reserve((end - start + 1) >> 1);
   const out = arena;
+  const mask = scratchMask;
   const base = arenaPos;
-  const fail = (what: string): never => {
-    throw new TraceParseError(`${what} at column ${i - lineStart(text, start) + 1}`, line, file);
-  };
+  let hash = 0x811c9dc5 | 0;
   while (i < end) {
     const c = text.charCodeAt(i);
+    const c2 = i + 1 < end ? text.charCodeAt(i + 1) : 0;
+    const v = (c | c2) < 128 ? (PAIR[(c << 7) | c2] ?? -1) : -1;
+    if (v >= 0) {
+      // The common tokens: a hex byte or "..", usually followed by one blank.
+      if (v < 256) {
+        out[base + n] = v;
+        hash = Math.imul(hash ^ v, 0x01000193);
+        if (anyMasked) mask[n] = 0;
+      } else {
+        if (!anyMasked) {
+          mask.fill(0, 0, n);
+          anyMasked = true;
+        }
+        out[base + n] = 0;
+        hash = Math.imul(hash ^ 0x100, 0x01000193);
+        mask[n] = 1;
+      }
+      n++;
+      i += 2;
+      if (i < end && text.charCodeAt(i) === 32) i++;
+      continue;
+    }
     if (c === 32 || c === 9) {
       i++;
       continue;
     }
-    const hi = c < 128 ? (HEX_VALUE[c] ?? -1) : -1;
-    if (hi >= 0) {
-      const c2 = i + 1 < end ? text.charCodeAt(i + 1) : 0;
-      const lo = c2 < 128 ? (HEX_VALUE[c2] ?? -1) : -1;
-      if (lo < 0) fail(`half a byte: hex digit ${JSON.stringify(text[i])} without its pair`);
-      out[base + n] = (hi << 4) | lo;
-      scratchMask[n++] = 0;
-      i += 2;
+    // Anything else: a star, the end mark, or an error (a lone hex digit or ".").
+    if (c < 128 && (HEX_VALUE[c] ?? -1) >= 0) {
+      patternError(`half a byte: hex digit ${JSON.stringify(text[i])} without its pair`, text, start, i, line, file);
     } else if (c === 46 /* . */) {
-      if (i + 1 >= end || text.charCodeAt(i + 1) !== 46) fail('a single "." (a masked byte is "..")');
-      out[base + n] = 0;
-      scratchMask[n++] = 1;
-      anyMasked = true;
-      i += 2;
+      patternError('a single "." (a masked byte is "..")', text, start, i, line, file);
     } else if (c === 42 /* * */) {
       (stars ??= []).push(n);
       i++;
     } else if (stopAtMark && (c === 35 /* # */ || c === 64) /* @ */) {
       break;
     } else {
-      fail(`unexpected character ${JSON.stringify(text[i])} (bytes are hex pairs, ".." or "*")`);
+      patternError(`unexpected character ${JSON.stringify(text[i])} (bytes are hex pairs, ".." or "*")`, text, start, i, line, file);
     }
   }
-  arenaPos = base + n;
   stoppedAt = Math.min(i, end);
-  return {
-    bytes: out.subarray(base, base + n),
-    masked: anyMasked ? scratchMask.slice(0, n) : undefined,
-    stars,
-  };
+  if (stars !== undefined) {
+    arenaPos = base + n;
+    return { bytes: new Uint8Array(out.buffer, base, n), masked: anyMasked ? maskView(n) : undefined, stars };
+  }
+  const slot = (hash ^ (hash >>> 15) ^ n) & (INTERN_SLOTS - 1);
+  const known = interned[slot];
+  if (known !== undefined && sameAsParsed(known, out, base, n, anyMasked ? mask : undefined)) return known;
+  arenaPos = base + n;
+  const p: HexPattern = { bytes: new Uint8Array(out.buffer, base, n), masked: anyMasked ? maskView(n) : undefined, stars: undefined };
+  interned[slot] = p;
+  return p;
+}
+
+/** Is `p` the pattern just parsed into `out[base, base + n)` with mask flags `mask` (undefined: none)? */
+function sameAsParsed(p: HexPattern, out: Uint8Array, base: number, n: number, mask: Uint8Array | undefined): boolean {
+  const b = p.bytes;
+  if (b.length !== n || (p.masked === undefined) !== (mask === undefined)) return false;
+  for (let k = 0; k < n; k++) if (b[k] !== out[base + k]) return false;
+  const m = p.masked;
+  if (m !== undefined && mask !== undefined) for (let k = 0; k < n; k++) if (m[k] !== mask[k]) return false;
+  return true;
 }
 
 function lineStart(text: string, pos: number): number {

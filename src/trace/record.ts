@@ -165,6 +165,10 @@ class Recorder implements RecordingTransport {
     return this.inner.atr;
   }
 
+  get guessedFrom(): readonly string[] | undefined {
+    return this.inner.guessedFrom;
+  }
+
   get recorded(): number {
     return this.count;
   }

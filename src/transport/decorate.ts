@@ -29,5 +29,7 @@ export function decorate(inner: Transport, overrides: TransportOverrides): Dispo
   if (reconnect !== undefined) t.reconnect = reconnect;
   // `protocol` is optional: a getter typed string | undefined does not satisfy exactOptionalPropertyTypes.
   Object.defineProperty(t, 'protocol', { get: () => inner.protocol, enumerable: true });
+  // live, like `atr`: a transport that switches what it forwards to (the explorer's link) may gain a guess
+  Object.defineProperty(t, 'guessedFrom', { get: () => inner.guessedFrom, enumerable: true });
   return disposable(t);
 }

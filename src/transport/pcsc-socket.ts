@@ -172,6 +172,8 @@ export interface OpenPcscSocketOptions {
   /** Reader name, unique part of it, or index, as for local readers; default: the first with a card. */
   readonly reader?: string;
   readonly exclusive?: boolean;
+  /** With no `reader`: refuse (exit 4) when more than one remote reader holds a card, instead of taking the first. */
+  readonly requireUniqueCard?: boolean;
 }
 
 /** A Transport to the card in a reader behind `socket`; closing it ends the worker. */
@@ -183,6 +185,7 @@ export async function openPcscSocketTransport(options: OpenPcscSocketOptions): P
       op: 'open',
       ...(options.reader === undefined ? {} : { reader: options.reader }),
       ...(options.exclusive === true ? { exclusive: true } : {}),
+      ...(options.requireUniqueCard === true ? { requireUniqueCard: true } : {}),
     });
   } catch (err) {
     await worker.stop();
@@ -197,6 +200,8 @@ export async function openPcscSocketTransport(options: OpenPcscSocketOptions): P
       return atr;
     },
     ...(opened.protocol === undefined ? {} : { protocol: opened.protocol }),
+    // several remote cards and none named: the channel's guard refuses PIN tries and erases on this one
+    ...(opened.guessedFrom === undefined ? {} : { guessedFrom: [...opened.guessedFrom] }),
     async transmit(command) {
       const r = await worker.request({ op: 'transmit', apdu: bytesToHex(command) });
       const bytes = hexToBytes(r.response ?? '');

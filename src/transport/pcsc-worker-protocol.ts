@@ -19,7 +19,13 @@ export const MAX_LINE = 256 * 1024;
 
 export type WorkerRequest =
   | { readonly id: number; readonly op: 'list' }
-  | { readonly id: number; readonly op: 'open'; readonly reader?: string; readonly exclusive?: boolean }
+  | {
+      readonly id: number;
+      readonly op: 'open';
+      readonly reader?: string;
+      readonly exclusive?: boolean;
+      readonly requireUniqueCard?: boolean;
+    }
   | { readonly id: number; readonly op: 'transmit'; readonly apdu: string }
   | { readonly id: number; readonly op: 'begin' | 'end' | 'reset' | 'close' };
 
@@ -46,6 +52,8 @@ export type WorkerResponse =
       readonly name?: string;
       readonly atr?: string;
       readonly protocol?: string;
+      /** `open` without a reader while several held a card: those readers (the card was a guess). */
+      readonly guessedFrom?: readonly string[];
       readonly response?: string;
     }
   | { readonly id: number; readonly ok: false; readonly error: WorkerFailure };

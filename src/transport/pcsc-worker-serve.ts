@@ -54,9 +54,15 @@ class WorkerState {
         const t = await openPcscTransport({
           ...(req.reader === undefined ? {} : { reader: req.reader }),
           ...(req.exclusive === true ? { exclusive: true } : {}),
+          ...(req.requireUniqueCard === true ? { requireUniqueCard: true } : {}),
         });
         this.transport = t;
-        return { name: t.name, atr: bytesToHex(t.atr), ...(t.protocol === undefined ? {} : { protocol: t.protocol }) };
+        return {
+          name: t.name,
+          atr: bytesToHex(t.atr),
+          ...(t.protocol === undefined ? {} : { protocol: t.protocol }),
+          ...(t.guessedFrom === undefined ? {} : { guessedFrom: t.guessedFrom }),
+        };
       }
       case 'transmit': {
         const apdu = hexToBytes(req.apdu);

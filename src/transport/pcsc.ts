@@ -151,6 +151,11 @@ export interface OpenPcscOptions extends PcscConnectOptions {
   readonly discoveryTimeoutMs?: number;
 }
 
+/** The names of the readers that hold a (responsive) card. */
+function readersWithCard(d: Discovery): string[] {
+  return [...d.readers.values()].filter(cardIn).map((r) => r.reader.name);
+}
+
 /** No reader named: refuse when the caller must not guess among several cards, else report the choice. */
 function checkChoice(d: Discovery, chosen: WatchedReader, options: OpenPcscOptions): void {
   const names = [...d.readers.keys()];
@@ -206,7 +211,11 @@ export async function openPcscTransport(options: OpenPcscOptions = {}): Promise<
     d.close();
     throw error;
   }
+  const guessedFrom = options.reader === undefined ? readersWithCard(d) : [];
   log('connecting to "%s" (%s)', watched.reader.name, options.exclusive === true ? 'exclusive' : 'shared');
   // on failure connectReader closes `d` itself, once nothing is outstanding
-  return withCommandSizeLimit(await connectReader(d, watched, options));
+  const connected = await connectReader(d, watched, options);
+  // several cards and none named: the guard refuses PIN tries and erases on this one (transport.ts)
+  if (guessedFrom.length > 1) Object.defineProperty(connected, 'guessedFrom', { value: guessedFrom, enumerable: true });
+  return withCommandSizeLimit(connected);
 }

@@ -10,6 +10,12 @@ export interface Transport {
   readonly atr: Uint8Array;
   /** Active protocol when known ("T=0", "T=1", "RAW"). */
   readonly protocol?: string;
+  /**
+   * Set when no reader was named and several readers held a card, so this card was taken as the first
+   * of them (a guess): the readers that held one. The channel's safety guard refuses every command that
+   * can spend a PIN try or erase something on such a transport (schsm never guesses the device for those).
+   */
+  readonly guessedFrom?: readonly string[] | undefined;
   /** Send one command APDU and return the complete response APDU including SW1 SW2. */
   transmit(command: Uint8Array): Promise<Uint8Array>;
   /** Warm-reset the card (the card forgets PIN state); afterwards `atr` is current. */

@@ -1,5 +1,12 @@
 import test from 'ava';
-import { createChannel, EraseUnconfirmedError, LastPinTryError, PinTriesUnknownError, type CommandApdu } from '../../src/apdu/index.ts';
+import {
+  createChannel,
+  EraseUnconfirmedError,
+  GuessedCardError,
+  LastPinTryError,
+  PinTriesUnknownError,
+  type CommandApdu,
+} from '../../src/apdu/index.ts';
 import { RefusedError } from '../../src/transport/errors.ts';
 import { apdu, hex } from '../helpers/apdu.ts';
 import { scripted } from '../helpers/scripted-transport.ts';
@@ -212,5 +219,38 @@ test('MANAGE KEY DOMAIN delete (80 52 03 P2) and clear KEK (80 52 04 P2) are era
   t.is((await ch.send({ cla: 0x80, ins: 0x52, p1: 0x00, p2: 0x01, ne: 256, form: 'short' })).sw, 0x6a88);
   t.is((await ch.send({ cla: 0x80, ins: 0x52, p1: 0x01, p2: 0x01, data: Uint8Array.of(2), ne: 256, form: 'short' })).sw, 0x9000);
   t.is((await ch.send(del, { confirmErase: true })).sw, 0x6a88);
+  card.assertConsumed();
+});
+
+/** A scripted card that was taken as the first of two without a reader named (PC/SC sets this). */
+function guessed(script: Parameters<typeof scripted>[0]): ReturnType<typeof scripted> {
+  return Object.assign(scripted(script), { guessedFrom: ['Reader A 00 00', 'Reader B 01 00'] });
+}
+
+test('a guessed card (several present, none named): no PIN try and no erase, whatever the policy; nothing is sent', async (t) => {
+  const card = guessed([]);
+  const ch = createChannel(card, { guard: { allowLastTry: true, confirmErase: true } });
+  const err = await t.throwsAsync(ch.send(verify(0x81, PIN)), { instanceOf: GuessedCardError });
+  t.true(err instanceof RefusedError, 'exit code 4');
+  t.is(err?.code, 'ERR_SCHSM_AMBIGUOUS_CARD');
+  t.deepEqual(err?.readers, ['Reader A 00 00', 'Reader B 01 00']);
+  t.regex(err?.message ?? '', /refusing to send VERIFY \(user PIN\): 2 cards are present \("Reader A 00 00", "Reader B 01 00"\)/);
+  t.regex(err?.hint ?? '', /--reader/);
+  await t.throwsAsync(ch.send({ cla: 0x80, ins: 0x50, p1: 0, p2: 0, data: INIT_DATA }), { instanceOf: GuessedCardError });
+  await t.throwsAsync(ch.send({ cla: 0x80, ins: 0x52, p1: 0x04, p2: 0x01 }), { instanceOf: GuessedCardError });
+  await t.throwsAsync(ch.sendRaw(hex('00 24 00 81 0C 363438323139 313233343536')), { instanceOf: GuessedCardError });
+  card.assertConsumed();
+});
+
+test('a guessed card still answers what spends nothing: SELECT, the PIN status query, READ BINARY', async (t) => {
+  const card = guessed([
+    [apdu`00 A4 04 00 | 0B | E8 2B 06 01 04 01 81 C3 1F 02 01`, apdu`90 00`],
+    [apdu`00 20 00 81`, apdu`63 C3`],
+    [apdu`00 B0 00 00 00`, apdu`01 02 90 00`],
+  ]);
+  const ch = createChannel(card);
+  t.is((await ch.send({ cla: 0, ins: 0xa4, p1: 4, p2: 0, data: hex('E82B0601040181C31F0201') })).sw, 0x9000);
+  t.is((await ch.send({ cla: 0, ins: 0x20, p1: 0, p2: 0x81 })).sw, 0x63c3);
+  t.is((await ch.send({ cla: 0, ins: 0xb0, p1: 0, p2: 0, ne: 256 })).sw, 0x9000);
   card.assertConsumed();
 });

@@ -21,6 +21,7 @@ import { formatColonHex, formatShareId } from '../../src/card/formats/threshold-
 import { bigintToBytes, splitPassword } from '../../src/card/formats/threshold.ts';
 import { generateKey } from '../../src/card/generate-key.ts';
 import { exportWrappedKey } from '../../src/card/key-backup.ts';
+import { exportPkaFile, registerPkaFile } from '../../src/card/pka.ts';
 import { SmartCardHsm } from '../../src/card/sc-hsm.ts';
 import { createSimulatorTransport, saveSimulator, SmartCardHsmSimulator } from '../../src/sim/index.ts';
 
@@ -83,7 +84,7 @@ export function lateSecrets(): readonly AuditSecret[] {
 }
 
 /** Simulated cards the runs start from (state files, copied into each run). */
-export type CardName = 'fresh' | 'pending' | 'ready' | 'target' | 'session' | 'transport' | 'domains';
+export type CardName = 'fresh' | 'pending' | 'ready' | 'target' | 'session' | 'transport' | 'domains' | 'pka';
 
 export interface Templates {
   readonly dir: string;
@@ -109,6 +110,7 @@ async function init(c: SmartCardHsm, dkekShares: number, options: number = OPTIO
 export async function buildTemplates(dir: string): Promise<Templates> {
   const at = (name: string): string => path.join(dir, name);
   const wrapped: Uint8Array[] = [];
+  const pkaFiles: Uint8Array[] = [];
   await card(at('fresh.json'), async () => undefined);
   await card(at('pending.json'), (c) => init(c, 1));
   await card(at('transport.json'), (c) => init(c, 0, OPTION.RESET_RETRY_COUNTER_ENABLED | OPTION.TRANSPORT_PIN));
@@ -128,7 +130,19 @@ export async function buildTemplates(dir: string): Promise<Templates> {
       await verifyPin(c, { pin: USER_PIN });
       await generateKey(c, { type: 'ec:prime256v1', ref: 1, label: 'audit' });
       wrapped.push(buildWrappedKeyFile(await exportWrappedKey(c, 1)));
+      pkaFiles.push((await exportPkaFile(c, 1, 'old')).bytes);
     });
+  // a device under public key authentication (1 of 1) with the ready card's key 1 registered
+  await card(at('pka.json'), async (c) => {
+    await initializeDevice(c, {
+      confirm: true,
+      soPin: SO_PIN,
+      userPin: USER_PIN,
+      retryCounter: 5,
+      publicKeyAuth: { total: 1, required: 1 },
+    });
+    await registerPkaFile(c, pkaFiles[0] ?? new Uint8Array(0));
+  });
   copyFileSync(PEER_FILE, at('peer.pbe'));
   writeFileSync(at('threshold.pbe'), encryptDkekShareSync(THRESHOLD_SHARE, THRESHOLD_PASSWORD), { mode: 0o600 });
   const printouts = THRESHOLD_SHARES.map((s) => `Prime       : ${THRESHOLD_PRIME}\nShare ID    : ${s.id}\nShare value : ${s.value}\n`);
@@ -169,6 +183,7 @@ export async function buildTemplates(dir: string): Promise<Templates> {
       session: at('session.json'),
       transport: at('transport.json'),
       domains: at('domains.json'),
+      pka: at('pka.json'),
     },
     files: {
       'peer.pbe': at('peer.pbe'),

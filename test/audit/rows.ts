@@ -58,6 +58,22 @@ export interface CliRow {
 const SELECT = '00A4040C0BE82B0601040181C31F0201';
 const asciiHex = (s: string): string => Buffer.from(s).toString('hex').toUpperCase();
 const CARD = ['--sim-state', 'card.json'];
+const spaced = (hex: string): string => hex.replace(/(..)(?!$)/g, '$1 ');
+
+/** pcsc-tools' scriptor output (format of test/trace/logs/scriptor-1.6.2-file.out) of a VERIFY with USER_PIN. */
+function scriptorLog(): string {
+  const verify = spaced(`002000810C${asciiHex(USER_PIN)}`);
+  return [
+    'Using T=1 protocol',
+    '00 A4 04 00 0B E8 2B 06 01 04 01 81 C3 1F 02 01 00',
+    '> 00 A4 04 00 0B E8 2B 06 01 04 01 81 C3 1F 02 01 00',
+    '< 90 00 : Normal processing.',
+    verify,
+    `> ${verify}`,
+    '< 90 00 : Normal processing.',
+    '',
+  ].join('\n');
+}
 const env = (vars: Record<string, string>): Record<string, string> => vars;
 
 /** A user-PIN command on the ready card: env, literal --pin, or the `User PIN:` prompt. */
@@ -417,5 +433,30 @@ export const CLI_ROWS: readonly CliRow[] = [
       ],
     },
     redacted: ['old and new PIN (CHANGE REFERENCE DATA)'],
+  },
+  {
+    // the key holder's user PIN goes to the holder's device only, whatever the mode
+    name: "pka auth (the key holder device's user PIN)",
+    cards: { 'hsm.json': 'pka', 'holder.json': 'ready' },
+    script: {
+      args: ['pka', 'auth', '--reader', 'sim:hsm.json', '--with', 'sim:holder.json', '--with-pin-env', 'PIN'],
+      env: env({ PIN: USER_PIN }),
+    },
+    json: {
+      args: ['pka', 'auth', '--reader', 'sim:hsm.json', '--with', 'sim:holder.json', '--with-pin-env', 'PIN'],
+      env: env({ PIN: USER_PIN }),
+    },
+    interactive: {
+      args: ['pka', 'auth', '--reader', 'sim:hsm.json', '--with', 'sim:holder.json'],
+      answers: [['User PIN of the key holder in sim:holder.json: ', USER_PIN]],
+    },
+  },
+  {
+    // a foreign log holds the PIN in clear: importing it, also piped in on stdin, must redact it everywhere
+    name: 'trace import|show - (a scriptor log with a VERIFY, piped in)',
+    write: { 'app.log': scriptorLog() },
+    script: { args: ['trace', 'import', '-', '-o', 'app.trace'], stdin: scriptorLog() },
+    json: { args: ['trace', 'show', '-'], stdin: scriptorLog() },
+    interactive: { args: ['trace', 'import', 'app.log'], answers: [] },
   },
 ];

@@ -149,7 +149,7 @@ test('keys sign --in=- --out=- (joined forms) work like the spaced ones; random 
   }
 });
 
-test('trace import -o - / -o=- / --out=- is stdout (the --json summary then on stderr); trace inputs and capture -o refuse - in words', async (t) => {
+test('trace import -o - / -o=- / --out=- is stdout (the --json summary then on stderr); trace show|diff - read stdin (once); capture -o - is refused in words', async (t) => {
   const dir = tempDir();
   const plain = await runOn(newSim(), ['trace', 'import', TRACE], { cwd: dir });
   t.is(plain.code, EXIT.OK, plain.stderr);
@@ -162,12 +162,47 @@ test('trace import -o - / -o=- / --out=- is stdout (the --json summary then on s
   t.is(json.stdout, plain.stdout);
   t.like(JSON.parse(json.stderr), { out: '-', exchanges: 3 });
   t.false(existsSync(path.join(dir, '-')), 'no file named -');
-  const show = await runOn(newSim(), ['trace', 'show', '-'], { cwd: dir, stdin: 'x' });
-  t.is(show.code, EXIT.USAGE);
-  t.regex(show.stderr, /error: a trace or log is read from a file, not from stdin \("-"\)/);
+  const named = await runOn(newSim(), ['trace', 'show', TRACE], { cwd: dir });
+  t.is(named.code, EXIT.OK, named.stderr);
+  const piped = await runOn(newSim(), ['trace', 'show', '-'], { cwd: dir, stdinStream: bytesIn(readFileSync(TRACE)) });
+  t.is(piped.code, EXIT.OK, piped.stderr);
+  t.is(piped.stdout, named.stdout, 'trace show - prints what trace show FILE prints');
+  const junk = await runOn(newSim(), ['trace', 'show', '-'], { cwd: dir, stdin: 'x' });
+  t.is(junk.code, EXIT.USAGE);
+  t.regex(junk.stderr, /stdin/, 'the error names stdin as the input at fault');
+  const twice = await runOn(newSim(), ['trace', 'diff', '-', '-'], { cwd: dir, stdinStream: bytesIn(readFileSync(TRACE)) });
+  t.is(twice.code, EXIT.USAGE);
+  t.regex(twice.stderr, /another input already read/);
   const capture = await runOn(newSim(), ['trace', 'capture', '-o', '-', '--', 'true'], { cwd: dir });
   t.is(capture.code, EXIT.USAGE);
   t.regex(capture.stderr, /trace capture -o -: stdout already carries the live trace/);
+});
+
+test('trace import - redacts a piped foreign log (the PIN never reaches the output) and bounds stdin at 64 MiB', async (t) => {
+  const dir = tempDir();
+  const log = readFileSync(new URL('../trace/logs/scriptor-1.6.2-file.out', import.meta.url));
+  t.true(log.includes('31 32 33 34 35 36'), 'the log holds the PIN 123456');
+  const r = await runOn(newSim(), ['trace', 'import', '-', '-o', 'piped.trace', '--json'], { cwd: dir, stdinStream: bytesIn(log) });
+  t.is(r.code, EXIT.OK, r.stderr);
+  t.like(JSON.parse(r.stdout), { exchanges: 6 });
+  const written = readFileSync(path.join(dir, 'piped.trace'), 'utf8');
+  t.regex(written, /^=> 00 20 00 81 06 \.\. \.\. \.\. \.\. \.\. \.\. {2}# redacted: PIN \(VERIFY\)$/m);
+  t.regex(written, /^# source: stdin$/m);
+  t.false(written.includes('31 32 33 34 35 36'));
+  t.is(statSync(path.join(dir, 'piped.trace')).mode & 0o777, 0o600);
+  const big = new PassThrough();
+  const chunk = Buffer.alloc(1024 * 1024, 0x23); // '#' comment bytes
+  let sent = 0;
+  const pump = (): void => {
+    while (sent <= 64 && big.write(chunk)) sent++;
+    if (sent > 64) big.end();
+    else big.once('drain', pump);
+  };
+  pump();
+  const huge = await runOn(newSim(), ['trace', 'show', '-'], { cwd: dir, stdinStream: big });
+  t.is(huge.code, EXIT.USAGE);
+  t.regex(huge.stderr, /stdin is too large for a trace: more than \d+ bytes, the limit is 64 MiB/);
+  t.regex(huge.stderr, /name the file instead, which is streamed whatever its size/);
 });
 
 test('explore --script - and --script=- run the script from stdin', async (t) => {

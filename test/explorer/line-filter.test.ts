@@ -43,7 +43,7 @@ test('PIN-shaped words after verify, change and unblock are cut wherever they st
 test('words beyond what a command takes are cut: a secret typed in the wrong place', (t) => {
   t.is(h('dkek import c1.pbe Custodian-1-pass'), 'dkek import c1.pbe');
   t.is(h('keys wrap 1 x.wrapped 648219'), 'keys wrap 1 x.wrapped');
-  t.is(h('keys unwrap 1 x.wrapped 648219 --force'), 'keys unwrap 1 x.wrapped --force');
+  t.is(h('keys unwrap 1 x.wrapped 648219 --replace'), 'keys unwrap 1 x.wrapped --replace');
 });
 
 test('apdu lines: a secret instruction or an unreadable APDU keeps the line out; others are kept', (t) => {

@@ -19,7 +19,7 @@ function scalar(material: Uint8Array | undefined): bigint {
   return BigInt(`0x${Buffer.from(childrenOf(decodeTlv(new Uint8Array(sec1)))[1]?.value ?? []).toString('hex')}`);
 }
 
-test('keys derive SRC DST PARAM: the new key is d + PARAM mod n, proven, with PRKD and CV request; a taken DST needs --force', async (t) => {
+test('keys derive SRC DST PARAM: the new key is d + PARAM mod n, proven, with PRKD and CV request; a taken DST needs --replace', async (t) => {
   const sim = await initialisedSim({ dkekShares: 0 });
   const r = await explore(sim, [login, 'keys generate ec:prime256v1 --label root', 'keys derive 1 4 0102 --label child', 'keys list']);
   t.is(r.code, 0, r.stderr);
@@ -32,7 +32,10 @@ test('keys derive SRC DST PARAM: the new key is d + PARAM mod n, proven, with PR
   const again = await explore(sim, [login, 'keys derive 1 4 03']);
   t.is(again.code, 1);
   t.regex(again.stderr, /key reference 4 is in use/);
-  t.is((await explore(sim, [login, 'keys derive 1 4 03 --force'])).code, 0);
+  const forced = await explore(sim, [login, 'keys derive 1 4 03 --force']);
+  t.is(forced.code, 1);
+  t.regex(forced.stderr, /keys derive takes --replace to replace an existing key/);
+  t.is((await explore(sim, [login, 'keys derive 1 4 03 --replace'])).code, 0);
   t.is(scalar(sim.state.keys.get(4)?.material), (scalar(sim.state.keys.get(1)?.material) + 3n) % P256_N);
 });
 

@@ -16,7 +16,7 @@ test('help lists every command of the table; help PATTERN shows the matching one
   const r = await explore(sim, ['help', 'help keys']);
   t.is(r.code, 0, r.stderr);
   for (const c of COMMANDS) t.regex(r.stdout, new RegExp(`^  ${[c.name, ...(c.aliases ?? [])].join('\\|')}\\b`, 'm'), c.name);
-  t.regex(r.stdout, /keys generate TYPE \[--label L\] \[--ref N\] \[--id HEX\] \[--force\] {2}— {2}generate a key/);
+  t.regex(r.stdout, /keys generate TYPE \[--label L\] \[--ref N\] \[--id HEX\] \[--replace\] {2}— {2}generate a key/);
   const none = await explore(sim, 'help zzz');
   t.regex(none.stdout, /no command matches "zzz"/);
 });

@@ -7,6 +7,7 @@ import test from 'ava';
 import { PassThrough } from 'node:stream';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { createChannel, GuessedCardError } from '../../src/apdu/index.ts';
 import { openDefaultTransport } from '../../src/cli/default-context.ts';
 import { encodeTokenInfo } from '../../src/card/token-info.ts';
 import { SmartCardHsmSimulator } from '../../src/sim/index.ts';
@@ -17,6 +18,7 @@ import { setupCard, SO_PIN, tempDir, USER_PIN } from '../cli/ops/helpers.ts';
 const LABEL = 0x2f03;
 const SERIALS = ['UTSM1111111', 'UTSM2222222'] as const;
 const env = { P: USER_PIN, SO: SO_PIN };
+const hexBytes = (h: string): Uint8Array => Buffer.from(h, 'hex');
 const ascii = (s: string): string => Buffer.from(s, 'latin1').toString('hex').toUpperCase();
 const INIT = `8050000019800200018106${ascii(USER_PIN)}8208${SO_PIN}910103`;
 
@@ -67,6 +69,58 @@ test.serial('two cards, no --reader: erasing, PIN-spending and raw commands refu
     t.regex(shell.stderr, /note: 2 cards present; using the one in "Virtual PCD 00 00"/, 'npm start says which card it took');
   });
 });
+
+test.serial(
+  'two cards, no --reader: keys derive, data put|delete, the explorer and the library spend no PIN try on the first card',
+  async (t) => {
+    if (!(await requirePcscd(t))) return;
+    const a = await device(SERIALS[0], 'HSM A');
+    const b = await device(SERIALS[1], 'HSM B');
+    const dir = tempDir('schsm-devices-');
+    writeFileSync(path.join(dir, 'note.txt'), 'not for the wrong card\n');
+    writeFileSync(path.join(dir, 'login.txt'), `verify user ${USER_PIN}\n`);
+    await withVirtualCards([a, b], async (readers) => {
+      const indices = readers.map((r) => r.index);
+      listsBoth(t, await cli(['keys', 'derive', '--ref', '1', '--to', '2', '--param', '01', '--pin-env', 'P'], dir), indices);
+      listsBoth(t, await cli(['data', 'put', 'note.txt', '--label', 'note', '--pin-env', 'P'], dir), indices);
+      listsBoth(t, await cli(['data', 'delete', '--label', 'note', '--pin-env', 'P'], dir), indices);
+      // the explorer takes the first card (saying which), and refuses to log in to it
+      const shell = await cli(['explore', '--script', 'login.txt', '--no-history'], dir);
+      t.is(shell.code, 1, 'the script stops at the refused login');
+      t.regex(shell.stderr, /note: 2 cards present; using the one in "Virtual PCD 00 00"/);
+      t.regex(
+        shell.stderr,
+        /refusing to send VERIFY \(user PIN\): 2 cards are present \("Virtual PCD 00 00", "Virtual PCD 00 01"\) and no reader was named/,
+      );
+      t.notRegex(shell.stdout + shell.stderr, new RegExp(USER_PIN));
+      // the library: a transport opened without a reader carries the guess, and the channel's guard refuses
+      // the PIN try itself (not only the CLI's early check), whatever the policy
+      const transport = await openDefaultTransport({});
+      try {
+        t.deepEqual(transport.guessedFrom, ['Virtual PCD 00 00', 'Virtual PCD 00 01']);
+        const channel = createChannel(transport, { guard: { allowLastTry: true } });
+        t.is(
+          (await channel.send({ cla: 0, ins: 0xa4, p1: 4, p2: 0, data: hexBytes('E82B0601040181C31F0201') })).sw,
+          0x9000,
+          'SELECT passes',
+        );
+        const err = await t.throwsAsync(channel.send({ cla: 0, ins: 0x20, p1: 0, p2: 0x81, data: Buffer.from(USER_PIN) }), {
+          instanceOf: GuessedCardError,
+        });
+        t.is(err?.code, 'ERR_SCHSM_AMBIGUOUS_CARD');
+      } finally {
+        await transport.close();
+      }
+      for (const sim of [a, b]) {
+        t.is(sim.state.userPin?.retries, 3, 'no PIN was tried on either card');
+      }
+      t.false(
+        [...a.state.files.keys(), ...b.state.files.keys()].some((fid) => fid >> 8 === 0xcd),
+        'no data object was stored',
+      );
+    });
+  },
+);
 
 test.serial('with --reader the command names the device (reader, serial, label) before it reads a secret', async (t) => {
   if (!(await requirePcscd(t))) return;

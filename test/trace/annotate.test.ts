@@ -189,3 +189,33 @@ test('annotate numbers exchanges, keeps resets and line numbers; text rendering'
   t.like(json, { command: { hex: '00 20 00 81', name: 'VERIFY' }, response: { hex: '63 C3', retriesLeft: 3 } });
   t.true(renderAnnotation(list[2]!).startsWith('# again\n#2  line 7\n'));
 });
+
+test('repeated exchanges: the same bytes annotate alike, and a response is read for the instruction it answers', (t) => {
+  // The annotator shares the annotation of a repeated command or response (issue 11 item 18); each
+  // exchange must still read as on its own, whatever came before it.
+  const text = [
+    '=> 00 A4 00 00 02 2F 02 00',
+    '<= 62 0E 81 02 01 BB 82 01 01 83 02 2F 02 8A 01 05 90 00',
+    '=> 00 B1 00 00 04 54 02 00 00 00',
+    '<= 62 0E 81 02 01 BB 82 01 01 83 02 2F 02 8A 01 05 90 00',
+    '=> 00 20 00 81 06 .. .. .. .. .. ..',
+    '<= 90 00',
+    '=> 00 20 00 81 06 00 00 00 00 00 00',
+    '<= 90 00',
+  ].join('\n');
+  const json = (a: ReturnType<typeof annotate>[number]) => {
+    const j = annotationJson(a);
+    return j.kind === 'exchange' ? { command: j.command, response: j.response } : j;
+  };
+  const first = annotate(parseTrace(text)).map(json);
+  for (let round = 0; round < 3; round++) t.deepEqual(annotate(parseTrace(`${text}\n${text}`)).map(json), [...first, ...first]);
+  const [select, read, masked, plain] = first as { command: { data: unknown }; response: { data: unknown } }[];
+  t.like(select?.response.data as object, { kind: 'tlv', what: 'file control information' });
+  t.like(read?.response.data as object, { kind: 'tlv', what: 'data', length: 16 });
+  t.deepEqual(masked?.command.data, { kind: 'secret', what: 'PIN', length: 6 });
+  t.deepEqual(plain?.command.data, { kind: 'secret', what: 'PIN', length: 6 });
+  const verify = annotate(parseTrace(text))[2];
+  t.is(verify?.kind === 'exchange' ? verify.command.masked : -1, 6);
+  const verifyPlain = annotate(parseTrace(text))[3];
+  t.is(verifyPlain?.kind === 'exchange' ? verifyPlain.command.masked : -1, 0);
+});

@@ -59,3 +59,19 @@ test('compatibility for diff: masks on either side, stars on one or both sides',
   t.true(patternsCompatible(parsePattern('30 * 90 00'), parsePattern('30 01 * 90 00')));
   t.false(patternsCompatible(parsePattern('31 * 90 00'), parsePattern('30 01 * 90 00')));
 });
+
+test('repeated lines: the same bytes give equal patterns, and 00 is never confused with .. nor a prefix with the whole', (t) => {
+  const lines = ['00 20 00 81 06 .. .. .. .. .. ..', '00 20 00 81 06 00 00 00 00 00 00', '00 A4 00 00 02 2F 02', '00 A4 00 00 02 2F 02 00'];
+  // Parsed three times over (the parser hands back one object for a repeated line): always the same reading.
+  for (let round = 0; round < 3; round++) {
+    for (const line of lines) t.is(formatPattern(parsePattern(line)), line);
+    const masked = parsePattern(lines[0] ?? '');
+    const plain = parsePattern(lines[1] ?? '');
+    t.deepEqual(masked.masked, hex('00 00 00 00 00 01 01 01 01 01 01'));
+    t.is(plain.masked, undefined);
+    t.false(matchesPattern(plain, hex('0020008106 363438323139')));
+    t.true(matchesPattern(masked, hex('0020008106 363438323139')));
+  }
+  const many = Array.from({ length: 10_000 }, (_, i) => `00 B1 00 00 04 54 02 ${(i & 0xff).toString(16).padStart(2, '0')} 00`);
+  for (const line of [...many, ...many]) t.is(formatPattern(parsePattern(line)).toLowerCase(), line.toLowerCase());
+});

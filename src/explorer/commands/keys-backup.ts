@@ -1,11 +1,11 @@
 /**
- * `keys wrap FILE --ref N [--force]` and `keys unwrap FILE --ref N [--force]` (also REF FILE): key backup under the DKEK in
+ * `keys wrap FILE --ref N [--force]` and `keys unwrap FILE --ref N [--replace]` (also REF FILE): key backup under the DKEK in
  * sc-hsm-tool's wrapped-key file format (§9.2), via card/key-backup.ts. The file is written 0600.
  */
 import { INPUT_LIMITS } from '../../transport/bounded-read.ts';
 import { buildWrappedKeyFile, parseWrappedKeyFile } from '../../card/formats/wrapped-key-file.ts';
 import { exportWrappedKey, importWrappedKey } from '../../card/key-backup.ts';
-import { parseArgs } from '../args.ts';
+import { noForce, parseArgs } from '../args.ts';
 import { completePath, readLocalFile, writeLocalFile } from '../local-files.ts';
 import type { Subcommand } from '../types.ts';
 import { refAndFile } from './key-ref.ts';
@@ -39,17 +39,18 @@ export const keyWrap: Subcommand = {
 
 export const keyUnwrap: Subcommand = {
   name: 'unwrap',
-  args: 'FILE --ref N [--force]',
+  args: 'FILE --ref N [--replace]',
   maxWords: 2,
-  help: 'import a wrapped key with its PRKD and certificate (--force replaces an existing key N); also REF FILE',
+  help: 'import a wrapped key with its PRKD and certificate (--replace replaces an existing key N); also REF FILE',
   complete: pathAt1,
   async run(session, tokens) {
-    const args = parseArgs(tokens, { force: 'boolean', ref: 'string' });
-    const where = refAndFile(args, 'keys unwrap FILE --ref N [--force]');
+    const args = parseArgs(tokens, { force: 'boolean', replace: 'boolean', ref: 'string' });
+    noForce(args, 'keys unwrap');
+    const where = refAndFile(args, 'keys unwrap FILE --ref N [--replace]');
     const ref = where.ref;
     const file = parseWrappedKeyFile(await readLocalFile(session, where.file, 'wrapped-key file', INPUT_LIMITS.wrappedKey));
     const card = await session.card();
-    await card.exclusive(() => importWrappedKey(card, ref, file, { replace: args.flags.has('force') }));
+    await card.exclusive(() => importWrappedKey(card, ref, file, { replace: args.flags.has('replace') }));
     await session.refreshFids().catch(() => undefined);
     session.print(
       `key ${ref} unwrapped${file.prkd === undefined ? '' : ' with its PRKD'}${file.certificate === undefined ? '' : ' and certificate'}`,

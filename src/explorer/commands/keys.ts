@@ -7,7 +7,7 @@ import { fromHex, hex2, hex4 } from '../../apdu/hex.ts';
 import { deleteKey, describeKey, listKeys, type KeyInfo } from '../../card/keys.ts';
 import { deriveKey } from '../../card/derive-key.ts';
 import { generateKey, parseKeyType } from '../../card/generate-key.ts';
-import { arity, parseArgs } from '../args.ts';
+import { arity, noForce, parseArgs } from '../args.ts';
 import { keyRefArg, refOption } from './key-ref.ts';
 import { completeWords } from '../complete.ts';
 import { RefusedError, UsageError } from '../../transport/errors.ts';
@@ -83,19 +83,20 @@ const KEY_TYPES = [
 
 const generate: Subcommand = {
   name: 'generate',
-  args: 'TYPE [--label L] [--ref N] [--id HEX] [--force]',
+  args: 'TYPE [--label L] [--ref N] [--id HEX] [--replace]',
   help: 'generate a key on the card (rsa:2048, ec:prime256v1, aes:256 …) with an OpenSC-style PRKD; also --type TYPE',
   timeoutMs: 600_000,
   complete: (_s, i, partial) =>
-    i === 0 ? completeWords(KEY_TYPES, partial) : completeWords(['--label', '--ref', '--id', '--force'], partial),
+    i === 0 ? completeWords(KEY_TYPES, partial) : completeWords(['--label', '--ref', '--id', '--replace'], partial),
   async run(session, tokens) {
-    const args = parseArgs(tokens, { label: 'string', ref: 'string', id: 'string', force: 'boolean', type: 'string' });
+    const args = parseArgs(tokens, { label: 'string', ref: 'string', id: 'string', force: 'boolean', replace: 'boolean', type: 'string' });
+    noForce(args, 'keys generate');
     const typeOption = args.values.get('type');
     arity(
       args,
       typeOption === undefined ? 1 : 0,
       typeOption === undefined ? 1 : 0,
-      'keys generate TYPE [--label L] [--ref N] [--id HEX] [--force]',
+      'keys generate TYPE [--label L] [--ref N] [--id HEX] [--replace]',
     );
     const type = parseKeyType(typeOption ?? args.positional[0] ?? '');
     const ref = args.values.get('ref');
@@ -104,7 +105,7 @@ const generate: Subcommand = {
     const card = await session.card();
     const k = await generateKey(card, {
       type,
-      replace: args.flags.has('force'),
+      replace: args.flags.has('replace'),
       ...(ref === undefined ? {} : { keyRef: keyRefArg(ref) }),
       ...(id === undefined ? {} : { id: fromHex(id) }),
       ...(label === undefined ? {} : { label }),
@@ -122,11 +123,12 @@ const generate: Subcommand = {
 
 const derive: Subcommand = {
   name: 'derive',
-  args: 'SRC DST PARAM [--label L] [--id HEX] [--force]',
+  args: 'SRC DST PARAM [--label L] [--id HEX] [--replace]',
   help: "derive EC key DST from key SRC (DERIVE EC KEY, d' = d + PARAM mod n), proven against Q + PARAM·G",
-  complete: (_s, i, partial) => (i < 3 ? [] : completeWords(['--label', '--id', '--force'], partial)),
+  complete: (_s, i, partial) => (i < 3 ? [] : completeWords(['--label', '--id', '--replace'], partial)),
   async run(session, tokens) {
-    const args = parseArgs(tokens, { label: 'string', id: 'string', force: 'boolean' });
+    const args = parseArgs(tokens, { label: 'string', id: 'string', force: 'boolean', replace: 'boolean' });
+    noForce(args, 'keys derive');
     arity(args, 3, 3, 'keys derive SRC DST PARAM [--label L] [--id HEX] [--force]');
     const [src, dst, param] = args.positional;
     const id = args.values.get('id');
@@ -135,7 +137,7 @@ const derive: Subcommand = {
       sourceRef: keyRefArg(src),
       targetRef: keyRefArg(dst),
       param: fromHex(param ?? ''),
-      replace: args.flags.has('force'),
+      replace: args.flags.has('replace'),
       ...(id === undefined ? {} : { id: fromHex(id) }),
       ...(label === undefined ? {} : { label }),
     });

@@ -149,7 +149,7 @@ test("keys derive with CardContact's own test vector: a P-256 key allowed A0 73 
   t.like(JSON.parse(wrap.stdout), { check: 'verified' });
 });
 
-test('keys derive refuses: RSA source, parameter 0 or ≥ n (exit 2), taken target (exit 4), source list without 98 (exit 1)', async (t) => {
+test('keys derive refuses: RSA source, parameter 0 or ≥ n (exit 2), taken target (exit 4, also with --force; --replace replaces), source list without 98 (exit 1)', async (t) => {
   const sim = newSim();
   await setupCard(sim, { dkek: true });
   t.is((await runOn(sim, ['keys', 'generate', '--type', 'ec:prime256v1', '--pin-env', 'P'], { env })).code, EXIT.OK);
@@ -166,9 +166,15 @@ test('keys derive refuses: RSA source, parameter 0 or ≥ n (exit 2), taken targ
   const taken = await derive('--ref', '1', '--to', '2', '--param', '01');
   t.is(taken.code, EXIT.REFUSED);
   t.regex(taken.stderr, /key reference 2 is in use \(key CC02, PRKD C402, certificate CE02\)/);
-  const forced = await derive('--ref', '1', '--to', '2', '--param', '01', '--force', '--json');
-  t.is(forced.code, EXIT.OK, forced.stderr);
-  t.is(storedScalar(sim, 2), modp(storedScalar(sim, 1) + 1n, big(Buffer.from(n, 'hex'))), '--force replaced key 2 by key 1 + 1');
+  t.regex(taken.stderr, /choose a free --to, or --replace to delete the key there/);
+  const before = storedScalar(sim, 2);
+  const forced = await derive('--ref', '1', '--to', '2', '--param', '01', '--force');
+  t.is(forced.code, EXIT.REFUSED, '--force only overwrites local files (one flag, one meaning)');
+  t.regex(forced.stderr, /--force only overwrites local files; it never replaces a key on the card/);
+  t.is(storedScalar(sim, 2), before, 'key 2 untouched');
+  const replaced = await derive('--ref', '1', '--to', '2', '--param', '01', '--replace', '--json');
+  t.is(replaced.code, EXIT.OK, replaced.stderr);
+  t.is(storedScalar(sim, 2), modp(storedScalar(sim, 1) + 1n, big(Buffer.from(n, 'hex'))), '--replace replaced key 2 by key 1 + 1');
   const forbidden = await runOn(
     sim,
     ['keys', 'generate', '--type', 'ec:prime256v1', '--ref', '3', '--algorithms', '73', '--pin-env', 'P'],

@@ -58,6 +58,25 @@ test('generate: bad --type and bad --ref are usage errors (exit 2) before any PI
   t.regex(b.stderr, /key 0 is the device authentication key/);
 });
 
+test('generate at an occupied --ref: refused before any PIN try (exit 4) also with --force; --replace replaces the key', async (t) => {
+  const { run, sim } = await cardWithKeys();
+  t.is((await run(['keys', 'generate', 'ec:prime256v1', '--ref', '3', '--pin-env', 'P'])).code, EXIT.OK);
+  const first = Buffer.from(sim.state.keys.get(3)?.material ?? []).toString('hex');
+  for (const extra of [[], ['--force']]) {
+    const again = await run(['keys', 'generate', 'rsa:1024', '--ref', '3', '--pin-stdin', ...extra], { stdin: '' });
+    t.is(again.code, EXIT.REFUSED, again.stderr);
+    t.regex(again.stderr, /key reference 3 is in use \(key CC03, PRKD C403, certificate CE03\)/);
+    t.regex(again.stderr, /or --replace to delete the key there/);
+    if (extra.length > 0) t.regex(again.stderr, /--force only overwrites local files; it never replaces a key on the card/);
+  }
+  t.is(sim.state.userPin?.retries, 3, 'no PIN was asked for or tried');
+  t.is(Buffer.from(sim.state.keys.get(3)?.material ?? []).toString('hex'), first, 'key 3 untouched');
+  const replaced = await run(['keys', 'generate', 'rsa:1024', '--ref', '3', '--replace', '--pin-env', 'P', '--json']);
+  t.is(replaced.code, EXIT.OK, replaced.stderr);
+  t.like(JSON.parse(replaced.stdout), { ref: 3, kind: 'rsa', size: 1024 });
+  t.is(sim.state.keys.get(3)?.kind, 'rsa');
+});
+
 test("sign a 4.4 kB file: ECDSA-SHA256 (DER and raw), SHA256-RSA-PKCS, RSA-PSS-SHA256 verify with export-pub's key", async (t) => {
   const { run, dir } = await cardWithKeys();
   t.is((await run(['keys', 'generate', '--type', 'ec:prime256v1', '--pin-env', 'P'])).code, EXIT.OK);
@@ -156,7 +175,7 @@ test("wrap → unwrap on another device with the same DKEK: same public key, and
   t.true(verify('sha256', Buffer.from(MESSAGE), { key: original, dsaEncoding: 'der' }, readFileSync(path.join(dir, 'restored.sig'))));
 });
 
-test('unwrap refuses an occupied reference (exit 4) unless --force, and a different DKEK before any PIN try (exit 1)', async (t) => {
+test('unwrap refuses an occupied reference (exit 4) unless --replace (--force is not it), and a different DKEK before any PIN try (exit 1)', async (t) => {
   const { run, sim, dir } = await cardWithKeys();
   t.is((await run(['keys', 'generate', '--type', 'rsa:2048', '--pin-env', 'P'])).code, EXIT.OK);
   t.is((await run(['keys', 'generate', '--type', 'ec:prime256v1', '--pin-env', 'P'])).code, EXIT.OK);
@@ -164,9 +183,13 @@ test('unwrap refuses an occupied reference (exit 4) unless --force, and a differ
   const busy = await run(['keys', 'unwrap', 'rsa.wrapped', '--ref', '2', '--pin-env', 'P']);
   t.is(busy.code, EXIT.REFUSED);
   t.regex(busy.stderr, /key reference 2 is in use \(key CC02, PRKD C402, certificate CE02\)/);
-  const forced = await run(['keys', 'unwrap', 'rsa.wrapped', '--ref', '2', '--force', '--pin-env', 'P', '--json']);
-  t.is(forced.code, EXIT.OK, forced.stderr);
-  t.like(JSON.parse(forced.stdout), { ref: 2, keyType: 'RSA (CRT)', replaced: true, keyCheck: 'verified' });
+  const forced = await run(['keys', 'unwrap', 'rsa.wrapped', '--ref', '2', '--force', '--pin-env', 'P']);
+  t.is(forced.code, EXIT.REFUSED, '--force only overwrites local files');
+  t.regex(forced.stderr, /or --replace to delete the key there.*--force only overwrites local files/);
+  t.is(sim.state.keys.get(2)?.kind, 'ec', 'key 2 untouched');
+  const replaced = await run(['keys', 'unwrap', 'rsa.wrapped', '--ref', '2', '--replace', '--pin-env', 'P', '--json']);
+  t.is(replaced.code, EXIT.OK, replaced.stderr);
+  t.like(JSON.parse(replaced.stdout), { ref: 2, keyType: 'RSA (CRT)', replaced: true, keyCheck: 'verified' });
   t.is(sim.state.keys.get(2)?.kind, 'rsa');
 
   const stranger = newSim();

@@ -1,6 +1,6 @@
 import { hex4 } from '../../../apdu/hex.ts';
 import { deleteDataObject, findDataObject, listDataObjects } from '../../../card/data-objects.ts';
-import { withCard, type CardArgs } from '../../card-session.ts';
+import { withDevice, type CardArgs } from '../../card-session.ts';
 import { line, type CliContext } from '../../context.ts';
 import { EXIT, RefusedError } from '../../exit-codes.ts';
 import { printJson } from '../../output.ts';
@@ -14,7 +14,7 @@ export async function runDataDelete(
   ctx: CliContext,
 ): Promise<number> {
   const by = selection(args);
-  const { object, gone } = await withCard(args, ctx, async (card) => {
+  const { object, gone } = await withDevice(args, ctx, async (card) => {
     const o = findDataObject(await listDataObjects(card), by);
     if (args.yes !== true) throw new RefusedError(`deleting ${objectName(o)} cannot be undone`, 'run it again with --yes');
     return { object: o, gone: await withLogin(card, new SecretReader(ctx), args, () => deleteDataObject(card, o)) };

@@ -1,7 +1,7 @@
 import { INPUT_LIMITS } from '../../../transport/bounded-read.ts';
 import { encodeOid } from '../../../apdu/oid.ts';
 import { listDataObjects, putDataObject } from '../../../card/data-objects.ts';
-import { withCard, type CardArgs } from '../../card-session.ts';
+import { withDevice, type CardArgs } from '../../card-session.ts';
 import { line, type CliContext } from '../../context.ts';
 import { EXIT, RefusedError, UsageError } from '../../exit-codes.ts';
 import { readInputFile } from '../../files.ts';
@@ -38,7 +38,7 @@ export async function runDataPut(args: DataPutArgs, ctx: CliContext): Promise<nu
   if (data.length > MAX_DATA_OBJECT)
     throw new UsageError(`${args.file} has ${data.length} bytes; a data object holds at most ${MAX_DATA_OBJECT}`);
   const input = { data, label: args.label, applicationName: args.application, applicationOid: args.oid, private: args.private !== false };
-  const stored = await withCard(args, ctx, async (card) => {
+  const stored = await withDevice(args, ctx, async (card) => {
     const same = (await listDataObjects(card)).filter((o) => o.label === args.label);
     if (same.length > 1)
       throw new RefusedError(

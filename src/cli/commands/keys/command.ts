@@ -27,6 +27,7 @@ const generate = defineCommand({
       .option('id', { type: 'string', description: 'PKCS#15 / PKCS#11 ID in hex (default: SHA-1 of the public key, as OpenSC)' })
       .option('label', { type: 'string', description: 'key label' })
       .option('ref', { type: 'number', description: 'key reference (default: the lowest free one)' })
+      .option('replace', { type: 'boolean', default: false, description: 'replace an existing key at --ref with its PRKD and certificate' })
       .option('algorithms', {
         type: 'string',
         description:
@@ -125,7 +126,12 @@ const unwrap = defineCommand({
         description:
           "key domain the blob belongs to: refuse unless its KCV is that domain's (default: the domain whose KCV the blob carries; the card decides by KCV)",
       })
-      .example('schsm keys unwrap key1.wrapped --ref 1', 'refuses if key 1 (or its C401/CE01) exists; --force replaces them')
+      .option('replace', {
+        type: 'boolean',
+        default: false,
+        description: 'replace an existing key at --ref with its PRKD and certificate (sc-hsm-tool --force)',
+      })
+      .example('schsm keys unwrap key1.wrapped --ref 1', 'refuses if key 1 (or its C401/CE01) exists; --replace replaces them')
       .example('schsm keys unwrap key1.wrapped --ref 1 --domain 2', "only if the blob was wrapped under key domain 2's KEK")
       .strict(),
   handler: async (args, ctx) => (await import('./run-unwrap.ts')).runKeysUnwrap(args, ctx),
@@ -138,7 +144,8 @@ const derive = defineCommand({
   builder: (y) =>
     withPinOptions(y)
       .option('ref', ref)
-      .option('to', { type: 'number', demandOption: true, description: 'key reference of the new key (1..255, free unless --force)' })
+      .option('to', { type: 'number', demandOption: true, description: 'key reference of the new key (1..255, free unless --replace)' })
+      .option('replace', { type: 'boolean', default: false, description: 'replace an existing key at --to with its PRKD and certificate' })
       .option('param', {
         type: 'string',
         demandOption: true,

@@ -32,3 +32,12 @@ export function parseHexId(text: string): Uint8Array {
     throw new UsageError(`--id ${JSON.stringify(text)} is not hex bytes`, 'e.g. --id 01 or --id 4d8b45c6');
   return Uint8Array.from(clean.match(/../g) ?? [], (h) => parseInt(h, 16));
 }
+
+/**
+ * The refusal's hint when a key reference is in use: `--replace` replaces the key on the card; `--force`
+ * (given or not) only ever overwrites local files, which an old script may not know.
+ */
+export function occupiedHint(free: string, args: { readonly force?: boolean | undefined }): string {
+  const base = `choose a free ${free}, or --replace to delete the key there, its PRKD and certificate first`;
+  return args.force === true ? `${base} (--force only overwrites local files; it never replaces a key on the card)` : base;
+}

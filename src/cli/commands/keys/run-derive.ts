@@ -7,13 +7,13 @@ import { deriveKey, plannedDerivation, type DerivedKey } from '../../../card/der
 import { occupiedObjects } from '../../../card/key-backup.ts';
 import { InvalidArgumentError } from '../../../card/host-errors.ts';
 import { spkiDer, spkiFingerprint } from '../../../card/formats/public-key.ts';
-import { withCard, type CardArgs } from '../../card-session.ts';
+import { withDevice, type CardArgs } from '../../card-session.ts';
 import { line, type CliContext } from '../../context.ts';
 import { EXIT, RefusedError, UsageError } from '../../exit-codes.ts';
 import { field, printJson } from '../../output.ts';
 import { withLogin, type PinArgs } from '../../pin-options.ts';
 import { SecretReader } from '../../secret-input.ts';
-import { keyRef, parseHexId } from './key-ref.ts';
+import { keyRef, occupiedHint, parseHexId } from './key-ref.ts';
 import { formatKeyId } from '../../../card/key-id.ts';
 
 export interface DeriveArgs extends CardArgs, PinArgs {
@@ -22,6 +22,7 @@ export interface DeriveArgs extends CardArgs, PinArgs {
   readonly param: string;
   readonly label?: string | undefined;
   readonly id?: string | undefined;
+  readonly replace?: boolean | undefined;
 }
 
 /** --param: hex bytes (spaces and colons allowed), at least one. */
@@ -59,18 +60,15 @@ export async function runKeysDerive(args: DeriveArgs, ctx: CliContext): Promise<
     sourceRef: source,
     targetRef: target,
     param: parseParam(args.param),
-    replace: args.force === true,
+    replace: args.replace === true,
     ...(args.label === undefined ? {} : { label: args.label }),
     ...(args.id === undefined ? {} : { id: parseHexId(args.id) }),
   };
-  const d = await withCard(args, ctx, async (card) => {
+  const d = await withDevice(args, ctx, async (card) => {
     await usage(() => plannedDerivation(card, options));
     const taken = await occupiedObjects(card, target);
-    if (taken.length > 0 && args.force !== true)
-      throw new RefusedError(
-        `key reference ${target} is in use (${taken.join(', ')})`,
-        `choose a free --to, or --force to delete key ${target}, its PRKD and certificate first`,
-      );
+    if (taken.length > 0 && args.replace !== true)
+      throw new RefusedError(`key reference ${target} is in use (${taken.join(', ')})`, occupiedHint('--to', args));
     return withLogin(card, new SecretReader(ctx), args, () => usage(() => deriveKey(card, options)));
   });
   const fp = spkiFingerprint(spkiDer(d.publicKey));

@@ -8,13 +8,14 @@ import { spkiDer, spkiFingerprint } from '../../../card/formats/public-key.ts';
 import { SchsmError } from '../../../transport/errors.ts';
 import { withDevice, type CardArgs } from '../../card-session.ts';
 import { line, type CliContext } from '../../context.ts';
-import { EXIT, UsageError } from '../../exit-codes.ts';
+import { EXIT, RefusedError, UsageError } from '../../exit-codes.ts';
 import { field, printJson } from '../../output.ts';
 import { withLogin, type PinArgs } from '../../pin-options.ts';
 import { startTicker } from '../../progress.ts';
 import { SecretReader } from '../../secret-input.ts';
 import { domainArg } from '../domain/domain-view.ts';
-import { keyRef, parseAlgorithmList, parseHexId } from './key-ref.ts';
+import { keyRef, occupiedHint, parseAlgorithmList, parseHexId } from './key-ref.ts';
+import { occupiedObjects } from '../../../card/key-backup.ts';
 import { formatKeyId } from '../../../card/key-id.ts';
 
 export interface GenerateArgs extends CardArgs, PinArgs {
@@ -24,6 +25,7 @@ export interface GenerateArgs extends CardArgs, PinArgs {
   readonly ref?: number | undefined;
   readonly algorithms?: string | undefined;
   readonly domain?: number | undefined;
+  readonly replace?: boolean | undefined;
 }
 
 function typeOf(g: GeneratedKey): string {
@@ -48,9 +50,16 @@ export async function runKeysGenerate(args: GenerateArgs, ctx: CliContext): Prom
     ...(args.label === undefined ? {} : { label: args.label }),
     ...(args.algorithms === undefined ? {} : { algorithms: parseAlgorithmList(args.algorithms) }),
     ...(args.domain === undefined ? {} : { keyDomain: domainArg(args.domain) ?? 0 }),
+    ...(args.replace === true ? { replace: true } : {}),
   };
-  const g = await withDevice(args, ctx, (card) =>
-    withLogin(card, new SecretReader(ctx), args, async () => {
+  const g = await withDevice(args, ctx, async (card) => {
+    // an occupied --ref is refused before the PIN is asked for (exit 4, as keys unwrap|derive|import)
+    if (args.ref !== undefined && args.replace !== true) {
+      const taken = await occupiedObjects(card, options.keyRef ?? args.ref);
+      if (taken.length > 0)
+        throw new RefusedError(`key reference ${args.ref} is in use (${taken.join(', ')})`, occupiedHint('--ref', args));
+    }
+    return withLogin(card, new SecretReader(ctx), args, async () => {
       const ticker = startTicker(ctx, `generating ${args.type} on the card`);
       try {
         const key = await generateKey(card, options);
@@ -60,8 +69,8 @@ export async function runKeysGenerate(args: GenerateArgs, ctx: CliContext): Prom
         ticker.done();
         throw err;
       }
-    }),
-  );
+    });
+  });
   const fp = g.publicKey === undefined ? undefined : spkiFingerprint(spkiDer(g.publicKey));
   if (args.json === true) {
     printJson(ctx, {

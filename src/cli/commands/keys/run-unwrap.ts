@@ -1,6 +1,6 @@
 /**
  * `schsm keys unwrap FILE --ref M`: parse the §9.2 file offline, refuse (exit 4) when key M or its
- * C4/CE exist unless --force (then they are deleted first, like sc-hsm-tool --force), compare the
+ * C4/CE exist unless --replace (then they are deleted first, like sc-hsm-tool --force), compare the
  * blob's KCV with the card's DKEK before any PIN try (a card that shows its KCV only after login, as
  * the independent Pico HSM implementation does, is compared right after VERIFY, before
  * UNWRAP; one that never shows it is left to check the blob itself), then login + UNWRAP + PRKD/certificate in one
@@ -29,7 +29,7 @@ import { printJson } from '../../output.ts';
 import { withLogin, type PinArgs } from '../../pin-options.ts';
 import { SecretReader } from '../../secret-input.ts';
 import { domainArg } from '../domain/domain-view.ts';
-import { keyRef } from './key-ref.ts';
+import { keyRef, occupiedHint } from './key-ref.ts';
 
 /**
  * The key domain the blob goes into (§3.10: the card picks the domain whose KCV the blob carries).
@@ -58,7 +58,7 @@ async function targetDomain(
 }
 
 export async function runKeysUnwrap(
-  args: CardArgs & PinArgs & { ref: number; file: string; domain?: number | undefined },
+  args: CardArgs & PinArgs & { ref: number; file: string; domain?: number | undefined; replace?: boolean | undefined },
   ctx: CliContext,
 ): Promise<number> {
   const ref = keyRef(args.ref);
@@ -68,7 +68,7 @@ export async function runKeysUnwrap(
   for (const w of file.warnings) line(ctx.stderr, `warning: ${args.file}: ${w}`);
   const blob = decodeKeyBlob(file.blob);
   const blobKcv = toHex(blob.kcv);
-  const replace = args.force === true;
+  const replace = args.replace === true;
   const key = await withDevice(args, ctx, async (card) => {
     const { domain, status: dkek } = await targetDomain(card, wanted, blobKcv);
     const inDomain = domain === 0 ? '' : ` of key domain ${domain}`;
@@ -80,10 +80,7 @@ export async function runKeysUnwrap(
     if (!dkek.kcvHidden && dkek.kcv !== blobKcv) throw new KcvMismatchError(blobKcv, dkek.kcv, `${args.file}`);
     const taken = await occupiedObjects(card, ref);
     if (taken.length > 0 && !replace)
-      throw new RefusedError(
-        `key reference ${ref} is in use (${taken.join(', ')})`,
-        'choose a free --ref, or --force to delete them first',
-      );
+      throw new RefusedError(`key reference ${ref} is in use (${taken.join(', ')})`, occupiedHint('--ref', args));
     return withLogin(card, new SecretReader(ctx), args, async () => {
       if (dkek.kcvHidden) {
         const after = await queryDkekStatus(card, domain);

@@ -12,7 +12,10 @@ export interface TraceDiffArgs extends Partial<GlobalArgs> {
 
 /** Compare two traces, streamed (trace/stream.ts, any size); EXIT.FAILED (1) when they differ. */
 export async function runTraceDiff(args: TraceDiffArgs, ctx: CliContext): Promise<number> {
-  const d = diffRecordStreams(streamForCli(ctx, args.a, { redact: args.redact }), streamForCli(ctx, args.b, { redact: args.redact }));
+  const d = diffRecordStreams(
+    await streamForCli(ctx, args.a, { redact: args.redact }),
+    await streamForCli(ctx, args.b, { redact: args.redact }),
+  );
   if (args.json === true) printJson(ctx, { a: args.a, b: args.b, ...d });
   else ctx.stdout(renderDiff(d, args.a, args.b));
   return d.equal ? EXIT.OK : EXIT.FAILED;

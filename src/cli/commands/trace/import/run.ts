@@ -84,7 +84,7 @@ function toStdout(ctx: CliContext, quiet: boolean, fill: (write: (text: string) 
 export async function runTraceImport(args: TraceImportArgs, ctx: CliContext): Promise<number> {
   const file = args.out === STDIO ? undefined : args.out;
   if (file !== undefined) await checkWritable(ctx, file, args.force === true);
-  const stream = streamForCli(ctx, args.file, { format: args.format, redact: args.redact, redactUnwrap: args.redactUnwrap });
+  const stream = await streamForCli(ctx, args.file, { format: args.format, redact: args.redact, redactUnwrap: args.redactUnwrap });
   if (args.redact === false) line(ctx.stderr, NOT_REDACTED_WARNING);
   const [exchanges, resets] =
     file !== undefined

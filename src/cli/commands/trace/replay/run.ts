@@ -20,7 +20,7 @@ export async function runTraceReplay(args: TraceReplayArgs, ctx: CliContext): Pr
   const rest = [...(args.command ?? []), ...(args['--'] ?? [])].map(String);
   if (rest.length === 0)
     throw new UsageError('name the schsm command to replay after --', 'e.g. schsm trace replay status.trace -- status');
-  const transport = createReplayTransport(loadForCli(ctx, args.file), { strict: args.strict !== false });
+  const transport = createReplayTransport(await loadForCli(ctx, args.file), { strict: args.strict !== false });
   const { runCli } = await import('../../../main.ts');
   const code = await runCli(rest, { ...ctx, openTransport: async () => transport });
   if (code !== EXIT.OK) {

@@ -29,7 +29,7 @@ const json = (v: unknown, indent: string): string => JSON.stringify(v, jsonRepla
  * pieces with the layout `JSON.stringify(…, null, 2)` gives the whole document.
  */
 export async function runTraceShow(args: TraceShowArgs, ctx: CliContext): Promise<number> {
-  const stream = streamForCli(ctx, args.file, { format: args.format, redact: args.redact });
+  const stream = await streamForCli(ctx, args.file, { format: args.format, redact: args.redact });
   const out = batched(ctx.stdout);
   try {
     return show(args, stream, out.write);
