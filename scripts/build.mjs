@@ -9,9 +9,10 @@
 // It writes two things into DIR (default dist/):
 //  - the library, one .js per src/*.ts as tsc laid it out (dist/index.js is the package's export;
 //    benches and workers import dist/<layer>/<file>.js);
-//  - the CLI bundle, dist/bundle/: bin/schsm.js imports dist/bundle/schsm.js. yargs and the command
-//    definitions in one chunk instead of ~80 modules, command logic in chunks loaded when a command runs, and
-//    `string-width` replaced by src/cli/text-width.ts (WHY: issue 11 item 3 and that file's comment).
+//  - the CLI bundle, dist/bundle/: the whole CLI in one CommonJS file, schsm.cjs, with a V8 code cache
+//    made after a warm-up run (bin/schsm.js compiles it with the cache), the help of every command
+//    rendered ahead (help/), the worker entries, and `string-width` replaced by src/cli/text-width.ts
+//    (WHY: issue 11 item 3, buildCliScript below and that file's comment).
 // --if-stale skips the build when DIR/.build-stamp holds the hash of every input (src/, this script,
 // package.json, package-lock.json, the esbuild version): "rebuild only what changed" at the cost of
 // hashing ~2 MB of sources (~0.1 s), where a rebuild costs ~1.5 s.
@@ -19,7 +20,7 @@ import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const ROOT = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const SRC = path.join(ROOT, 'src');
@@ -74,7 +75,9 @@ const oneToOne = {
  * The bundle so reads nothing outside the package, whatever the install layout. Its `assert` import is
  * made lazy: yargs uses it only for two internal invariant checks, and loading node:assert (with its
  * AssertionError, colours and call tracker) was ~4 ms of every start; the same assert functions still
- * throw the same AssertionError when a check fails.
+ * throw the same AssertionError when a check fails. Its `stdColumns` (the terminal width, read only
+ * when no wrap is set, and schsm sets one) becomes a getter: reading process.stdout at load made the
+ * stream, and loaded Node's ~20 stream modules, for commands that write to a pipe or file without it.
  *
  * build/lib/usage.js: when a command's handler starts, yargs renders that command's help and keeps it
  * (cacheHelpMessage) for a showHelp()/getHelp() or a failure message printed after the handler; schsm
@@ -94,6 +97,10 @@ const PATCHES = [
         "const mainFilename = fileURLToPath(new URL('./package.json', import.meta.url));",
       ],
       ["import { notStrictEqual, strictEqual } from 'assert'\n", ''],
+      [
+        "    stdColumns: typeof process.stdout.columns !== 'undefined' ? process.stdout.columns : null\n",
+        "    get stdColumns() { return typeof process.stdout.columns !== 'undefined' ? process.stdout.columns : null }\n",
+      ],
       [
         '    notStrictEqual,\n    strictEqual\n',
         // node:assert's strictEqual/notStrictEqual compare with Object.is
@@ -187,13 +194,21 @@ async function buildLibrary(outdir) {
   removeStale(outdir, new Set(Object.keys(r.metafile.outputs).map((f) => path.resolve(ROOT, f))));
 }
 
+/** The parameters of the function dist/bundle/schsm.cjs is (bin/schsm.js calls it with these). */
+const CJS_PARAMS = ['exports', 'require', 'module', '__filename', '__dirname', '__schsm_import_meta_url'];
+/** The code cache's warm-up: what `schsm apdu --sim …` runs (yargs, the APDU layer, the simulator, the annotator). */
+const WARM_UP = ['apdu', '--sim', '00A40400:E82B0601040181C31F0201/00'];
+
+/**
+ * dist/bundle/: the CLI (schsm.cjs and its code cache, help/) and the two worker entries
+ * (vpcd-worker.js, pcsc-worker.js, ES modules with chunks of their own).
+ */
 async function buildCli(outdir) {
   const dir = path.join(outdir, 'bundle');
   rmSync(dir, { recursive: true, force: true });
   await (await esbuild()).build({
     ...common,
     entryPoints: [
-      { in: path.join(SRC, 'cli', 'bin.ts'), out: 'schsm' },
       { in: path.join(SRC, 'sim', 'vpcd-worker.ts'), out: 'vpcd-worker' },
       { in: path.join(SRC, 'transport', 'pcsc-worker.ts'), out: 'pcsc-worker' },
     ],
@@ -201,13 +216,12 @@ async function buildCli(outdir) {
     bundle: true,
     splitting: true,
     chunkNames: 'chunk-[hash]',
-    // less text for V8 to scan at every start (~4 ms of ~20 ms compiling); names kept for stack traces
     minifyWhitespace: true,
     minifySyntax: true,
     external: EXTERNAL,
     alias: { 'string-width': path.join(SRC, 'cli', 'text-width.ts') },
     // Bundled CommonJS packages (debug) call require() for node built-ins. Made on first use: a
-    // createRequire per chunk would run for each of the chunks a command loads.
+    // createRequire per chunk would run for each of the chunks a worker loads.
     banner: {
       js: "import { createRequire as __schsmCreateRequire } from 'node:module'; let __schsmRequire; const require = (id) => (__schsmRequire ??= __schsmCreateRequire(import.meta.url))(id);",
     },
@@ -218,6 +232,81 @@ async function buildCli(outdir) {
   cpSync(path.join(path.dirname(fileURLToPath(import.meta.resolve('yargs'))), 'locales', 'en.json'), path.join(locales, 'en.json'));
   const pkg = { private: true, type: 'module', description: "schsm's CLI bundle, built by scripts/build.mjs" };
   writeFileSync(path.join(dir, 'package.json'), `${JSON.stringify(pkg, null, 2)}\n`);
+  const cli = await buildCliScript(dir);
+  await writeHelpSnapshots(dir, cli);
+}
+
+/**
+ * dist/bundle/schsm.cjs: the CLI in one CommonJS file, which bin/schsm.js compiles through vm.Script
+ * with V8's code cache, schsm.cjs.cache, made here after a warm-up run (WARM_UP), so that the functions
+ * a command runs are not parsed and compiled again at every start (Node 20 has no
+ * module.enableCompileCache, and no code cache for ES modules). One file, not chunks: each module file
+ * cost ~0.9 ms to load. Command logic still runs only when its command does (esbuild keeps each
+ * `await import()` a lazily initialised module), and pcsclite is still required only when PC/SC is used.
+ * The file is one function expression of CJS_PARAMS (import.meta.url is the last one: the workers and
+ * yargs' locale are found beside it); the cache belongs to exactly this text, and a V8 of another
+ * version or other flags rejects it (bin/schsm.js then compiles as usual).
+ */
+async function buildCliScript(dir) {
+  const file = path.join(dir, 'schsm.cjs');
+  const r = await (await esbuild()).build({
+    ...common,
+    format: 'cjs',
+    entryPoints: [path.join(SRC, 'cli', 'bin.ts')],
+    outfile: file,
+    write: false,
+    bundle: true,
+    // a source map would be as large again; stack traces keep the names (no minified identifiers)
+    sourcemap: false,
+    // less text for V8 to read and hash at every start
+    minifyWhitespace: true,
+    minifySyntax: true,
+    external: EXTERNAL,
+    alias: { 'string-width': path.join(SRC, 'cli', 'text-width.ts') },
+    define: { 'import.meta.url': '__schsm_import_meta_url' },
+    // vpcd.ts and pcsc-socket.ts use import.meta.resolve only when run from .ts sources (tsx)
+    logOverride: { 'empty-import-meta': 'silent' },
+    plugins: [yargsPatches, importMetaGuard],
+  });
+  const source = `(function (${CJS_PARAMS.join(', ')}) {${r.outputFiles[0].text}\n})`;
+  // bin/schsm.js reads it as latin1 (a one-byte string, the fastest to read, hash and keep): esbuild
+  // escapes other characters in strings, but not in a regular expression literal (write \u00b5 there)
+  const at = source.search(/[^\x00-\x7f]/);
+  if (at >= 0)
+    throw new Error(
+      `dist/bundle/schsm.cjs: a character beyond ASCII in the CLI bundle (${JSON.stringify(source.slice(at - 60, at + 20))}): escape it in the source`,
+    );
+  writeFileSync(file, source);
+  const vm = await import('node:vm');
+  const { createRequire } = await import('node:module');
+  const script = new vm.Script(source, { filename: file, importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER });
+  const mod = { exports: {} };
+  script.runInThisContext()(mod.exports, createRequire(file), mod, file, dir, pathToFileURL(file).href);
+  const cli = mod.exports;
+  let out = '';
+  const capture = { value: (t) => (out += t), enumerable: true, configurable: true };
+  const ctx = Object.defineProperties({}, { ...Object.getOwnPropertyDescriptors(cli.defaultContext()), stdout: capture, stderr: capture });
+  const code = await cli.runCli(WARM_UP, ctx);
+  if (code !== 0) throw new Error(`code cache warm-up: schsm ${WARM_UP.join(' ')} failed (exit ${code}):\n${out}`);
+  writeFileSync(`${file}.cache`, script.createCachedData());
+  return cli;
+}
+
+/**
+ * dist/bundle/help/WIDTH/: the help of every command, rendered by the CLI bundle itself, which
+ * bin/schsm.js prints without loading the bundle (src/cli/help-snapshot.ts says when): index.json maps
+ * each command line (JSON of its words) to N, N.txt is the text (one small file per text: reading and
+ * parsing all of them, 360 KB, cost more than the rest of the fast path).
+ */
+async function writeHelpSnapshots(dir, { helpSnapshot, SNAPSHOT_WIDTHS }) {
+  for (const width of SNAPSHOT_WIDTHS) {
+    const snapshot = await helpSnapshot(width);
+    if (snapshot.argv['["--help"]'] === undefined) throw new Error('help snapshot: `schsm --help` did not render');
+    const wdir = path.join(dir, 'help', String(width));
+    mkdirSync(wdir, { recursive: true });
+    writeFileSync(path.join(wdir, 'index.json'), JSON.stringify({ width, argv: snapshot.argv }));
+    for (const [i, text] of snapshot.texts.entries()) writeFileSync(path.join(wdir, `${i}.txt`), text);
+  }
 }
 
 /** .d.ts files for the package's `types`, from tsc (slow: only for `prepack`). */

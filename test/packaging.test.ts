@@ -88,10 +88,10 @@ test.serial(
     t.regex(again.out, /schsm: built dist\/ in \d+\.\d\d s/, 'a changed source is rebuilt');
     t.regex(again.stdout, /^ready$/m);
     t.regex((await run('npx', ['schsm', '--help'], dir)).stdout, /FRESHLY EDITED random bytes/);
-    const stamp = statSync(path.join(dir, 'dist', 'bundle', 'schsm.js')).mtimeMs;
+    const stamp = statSync(path.join(dir, 'dist', 'bundle', 'schsm.cjs')).mtimeMs;
     const third = await start();
     t.notRegex(third.out, /schsm: built/, 'nothing changed: nothing is built');
-    t.is(statSync(path.join(dir, 'dist', 'bundle', 'schsm.js')).mtimeMs, stamp);
+    t.is(statSync(path.join(dir, 'dist', 'bundle', 'schsm.cjs')).mtimeMs, stamp);
   },
 );
 
@@ -115,7 +115,17 @@ test('npm pack and npm install -g: the schsm command, the man page and the libra
   t.is(packed.code, 0, packed.out);
   const [info] = JSON.parse(packed.stdout.slice(packed.stdout.indexOf('['))) as [{ filename: string; files: { path: string }[] }];
   const files = info.files.map((f) => f.path);
-  for (const f of ['bin/schsm.js', 'dist/bundle/schsm.js', 'dist/index.js', 'dist/index.d.ts', 'man/schsm.1']) t.true(files.includes(f), f);
+  for (const f of [
+    'bin/schsm.js',
+    'bin/package.json',
+    'dist/bundle/schsm.cjs',
+    'dist/bundle/schsm.cjs.cache',
+    'dist/bundle/help/100/index.json',
+    'dist/index.js',
+    'dist/index.d.ts',
+    'man/schsm.1',
+  ])
+    t.true(files.includes(f), f);
   t.false(
     files.some((f) => f.startsWith('src/') || f.startsWith('test/')),
     'sources and tests stay out',

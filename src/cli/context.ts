@@ -52,6 +52,8 @@ export interface CliContext {
   readonly isTTY: boolean;
   /** Colour allowed (TTY and no NO_COLOR). */
   readonly color: boolean;
+  /** stdout's terminal width (help is wrapped to it, at most 110); undefined when stdout is not a terminal (help: 100). */
+  readonly columns?: number | undefined;
   /**
    * stdin/stdout/stderr are the process's own: a program the command runs (`trace capture`) may share
    * them (and the terminal) directly. Absent in tests, where its output goes through stdout/stderr.

@@ -1,6 +1,6 @@
 import { openTransport, parseTransportSource, type TransportSpec } from '../open/index.ts';
 import type { Transport } from '../transport/transport.ts';
-import { exitOnClosedPipe, pipeWriter } from './closed-pipe.ts';
+import { exitOnClosedPipeWhenMade, fdWriter, pipeWriter } from './closed-pipe.ts';
 import type { CardSource, CliContext } from './context.ts';
 import { colorWanted } from './style.ts';
 
@@ -74,12 +74,17 @@ export function colorAllowed(isTTY: boolean, env: Readonly<Record<string, string
 
 /** The real process: stdout/stderr, environment, terminal detection, PC/SC or simulator. */
 export function defaultContext(): CliContext {
-  const isTTY = process.stdout.isTTY === true;
-  exitOnClosedPipe([process.stdout, process.stderr]);
+  exitOnClosedPipeWhenMade('stdout');
+  exitOnClosedPipeWhenMade('stderr');
+  // a pipe, socket or file: written without making process.stdout (closed-pipe.ts fdWriter), and no terminal
+  const stdoutFd = fdWriter(1, () => process.stdout);
+  const stderrFd = fdWriter(2, () => process.stderr);
+  const isTTY = stdoutFd === undefined && process.stdout.isTTY === true;
+  const stdout = stdoutFd ?? ((t: string | Uint8Array) => pipeWriter(process.stdout)(t));
   return {
-    stdout: pipeWriter(process.stdout),
-    stdoutBytes: pipeWriter(process.stdout),
-    stderr: pipeWriter(process.stderr),
+    stdout,
+    stdoutBytes: stdout,
+    stderr: stderrFd ?? ((t: string) => pipeWriter(process.stderr)(t)),
     // a getter: process.stdin builds a stream (and loads net/tty) on first access, which most commands never make
     get stdin() {
       return process.stdin;
@@ -88,6 +93,7 @@ export function defaultContext(): CliContext {
     cwd: process.cwd(),
     isTTY,
     color: colorAllowed(isTTY, process.env),
+    columns: isTTY ? process.stdout.columns : undefined,
     processStdio: true,
     openTransport: openDefaultTransport,
     watchCards: async (reader) => (await import('../transport/pcsc-events.ts')).watchCards({ reader }),

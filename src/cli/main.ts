@@ -175,6 +175,14 @@ function reportParseFailure(argv: readonly string[], failure: Error, output: str
   return reportUsage(ctx, message, `see schsm ${[...path, '--help'].join(' ')}`, json);
 }
 
+/**
+ * The width help is wrapped to: the terminal's, at most 110; 100 when stdout is not a terminal.
+ * bin/schsm.js computes it the same way to pick its pre-rendered help (help-snapshot.ts).
+ */
+export function helpWidth(columns: number | undefined): number {
+  return Math.min(110, columns ?? 100);
+}
+
 /** Run the CLI with `argv` (without node and script) and return the exit code. */
 export async function runCli(argv: readonly string[], ctx: CliContext): Promise<number> {
   let exitCode: number = EXIT.OK;
@@ -187,7 +195,7 @@ export async function runCli(argv: readonly string[], ctx: CliContext): Promise<
     .version(SCHSM_VERSION)
     .help()
     .alias('h', 'help')
-    .wrap(Math.min(110, process.stdout.columns ?? 100))
+    .wrap(helpWidth(ctx.columns))
     .demandCommand(1, 'name a command')
     .recommendCommands()
     .strict()

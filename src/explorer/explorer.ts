@@ -14,7 +14,7 @@ import { UsageError } from '../transport/errors.ts';
 import { runRepl } from './repl.ts';
 import { runScript } from './script.ts';
 import { ExplorerSession, type ExplorerIo, type ReaderEntry } from './session.ts';
-import { terminalPrompter, type TerminalOutput } from './terminal.ts';
+import { linesOut, terminalPrompter, type TerminalOutput } from './terminal.ts';
 
 export interface ExplorerOptions {
   /** Opens the card transport (again on `reconnect` and after the card was lost). */
@@ -110,7 +110,8 @@ export async function runExplorer(o: ExplorerOptions): Promise<number> {
     session.print(`card: ${card.applet.typeName} ${card.applet.version.major}.${card.applet.version.minor} in ${card.transport.name}`);
     await runRepl(session, runner, {
       input: o.terminal?.input ?? o.stdin,
-      output: o.terminal?.output ?? process.stdout,
+      // without a terminal, the prompts go the way of every other output line (o.stdout), so they stay in order
+      output: o.terminal?.output ?? linesOut(o.stdout),
       historyFile: o.historyFile,
     });
     return 0;

@@ -44,6 +44,21 @@ export class TtyOutput extends Writable {
   }
 }
 
+/**
+ * A stream for readline that writes through `write` (the shell's stdout when there is no terminal):
+ * the CLI may write its stdout straight to the file descriptor (src/cli/closed-pipe.ts fdWriter), and
+ * prompts written through process.stdout instead could then overtake or trail the lines around them.
+ */
+export function linesOut(write: (text: string) => void): TerminalOutput {
+  return new Writable({
+    decodeStrings: false,
+    write(chunk: Buffer | string, _enc, done) {
+      write(typeof chunk === 'string' ? chunk : chunk.toString('utf8'));
+      done();
+    },
+  });
+}
+
 /** Ask one question on a terminal, read raw (hidden-line.ts); hidden answers are not echoed. */
 export function terminalPrompter(input: NodeJS.ReadableStream, output: TerminalOutput): Prompter {
   return {

@@ -95,7 +95,7 @@ export interface ParseTraceOptions {
 }
 
 const META = /^([A-Za-z][A-Za-z0-9_.-]*):[ \t]+(.*)$/;
-const TIME = /^@[ \t]*(\d+(?:\.\d+)?)[ \t]*(ms|us|µs|s)$/;
+const TIME = /^@[ \t]*(\d+(?:\.\d+)?)[ \t]*(ms|us|\u00b5s|s)$/;
 
 /** Parse trace text. Throws TraceParseError naming the source line. */
 export function parseTrace(text: string, options: ParseTraceOptions = {}): Trace {

@@ -1,5 +1,15 @@
-import { randomFillSync } from 'node:crypto';
 import { TraceParseError } from './errors.ts';
+
+/**
+ * `n` bytes from the CSPRNG, through Web Crypto (at most 65536 bytes a call): node:crypto imported at
+ * load cost every `schsm apdu` ~10 ms (it loads Node's stream modules too) for the rare replay that
+ * fills masked bytes at random (issue 11 item 3); globalThis.crypto loads on first use.
+ */
+function randomBytes(n: number): Uint8Array {
+  const out = new Uint8Array(n);
+  for (let i = 0; i < n; i += 65536) globalThis.crypto.getRandomValues(out.subarray(i, Math.min(n, i + 65536)));
+  return out;
+}
 
 /**
  * The byte patterns of trace lines: hex bytes, `..` = any one byte (a masked byte: a redacted secret or
@@ -262,7 +272,7 @@ export type MaskFill = 'zero' | 'random';
 export function fillPattern(p: HexPattern, fill: MaskFill = 'zero'): Uint8Array {
   const out = Uint8Array.from(p.bytes);
   if (p.masked === undefined) return out;
-  const random = fill === 'random' ? randomFillSync(new Uint8Array(out.length)) : undefined;
+  const random = fill === 'random' ? randomBytes(out.length) : undefined;
   for (let i = 0; i < out.length; i++) if (p.masked[i] === 1) out[i] = random?.[i] ?? 0;
   return out;
 }

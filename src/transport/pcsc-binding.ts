@@ -1,6 +1,7 @@
 import type { EventEmitter } from 'node:events';
 import { createRequire } from 'node:module';
 import { type PcscError, PcscUnavailableError, pcscErrorFrom } from './pcsc-errors.ts';
+import { keepForExit, pcscReleasedAtExit } from './pcsc-exit.ts';
 
 /**
  * The slice of the npm `pcsclite` binding that schsm uses (its own typings do not export these).
@@ -115,7 +116,9 @@ export async function startDiscovery(): Promise<Discovery> {
   }
   const readers = new Map<string, WatchedReader>();
   const listeners = new Set<() => void>();
+  let lastEvent = Date.now();
   const changed = (): void => {
+    lastEvent = Date.now();
     for (const l of listeners) l();
   };
   let failure: PcscError | undefined;
@@ -149,8 +152,13 @@ export async function startDiscovery(): Promise<Discovery> {
       if (closed) return;
       closed = true;
       listeners.clear();
-      for (const { reader } of readers.values()) reader.close();
-      ctx.close();
+      const release = (): void => {
+        for (const { reader } of readers.values()) reader.close();
+        ctx.close();
+      };
+      // a program about to end leaves the status threads to its end (pcsc-exit.ts says why)
+      if (pcscReleasedAtExit()) keepForExit(release, () => lastEvent);
+      else release();
     },
   };
 }

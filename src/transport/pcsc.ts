@@ -6,6 +6,7 @@ import { SCARD_STATE, startDiscovery, stateNames, type Discovery, type WatchedRe
 import { withCommandSizeLimit } from './command-size.ts';
 import { connectReader, type PcscConnectOptions } from './pcsc-connection.ts';
 import { selectReader } from './select-reader.ts';
+import { CLOSE_QUIET_MS, pcscReleasedAtExit } from './pcsc-exit.ts';
 
 export { selectReader };
 
@@ -33,9 +34,11 @@ export interface ListReadersOptions {
  * settle time: close() right after the first status can find a reader's status thread not yet back in
  * its blocking SCardGetStatusChange, and pcsclite's close gives SCardCancel only 5 × 10 ms before it
  * joins that thread, which then waits for the next reader event (with this wait removed, an ava worker
- * of test/transport/pcsc.test.ts failed to exit on a loaded machine). It costs `schsm readers` 40 ms.
+ * of test/transport/pcsc.test.ts failed to exit on a loaded machine). It cost `schsm readers` 40 ms; the
+ * CLI now leaves the threads to the end of its process (pcsc-exit.ts), and settles as soon as every
+ * reader has reported its status.
  */
-const QUIET_MS = 40;
+const quietMs = (): number => (pcscReleasedAtExit() ? 0 : CLOSE_QUIET_MS);
 /** pcsclite says nothing at all when there are no readers: give up waiting for one after this. */
 const NO_READER_QUIET_MS = 300;
 
@@ -75,7 +78,7 @@ export async function settle(d: Discovery, timeoutMs: number): Promise<void> {
       () => {
         const quiet = Date.now() - last;
         if (d.readers.size === 0) return Date.now() - started >= NO_READER_QUIET_MS;
-        return [...d.readers.values()].every((r) => r.status !== undefined) && quiet >= QUIET_MS;
+        return [...d.readers.values()].every((r) => r.status !== undefined) && quiet >= quietMs();
       },
       timeoutMs,
       'listing PC/SC readers',

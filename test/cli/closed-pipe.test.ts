@@ -70,3 +70,42 @@ test('schsm trace show BIG | head -1: exit 0 and an empty stderr (output larger 
   t.regex(r.stdout, /^#1 +line 1\n/);
   t.regex(r.stdout, /\nstatus=0\n$/, r.stdout.slice(-2000));
 });
+
+/** Run schsm with stdout read only after `delayMs`, so a large output fills the pipe first. */
+function runSlowReader(
+  dir: string,
+  args: readonly string[],
+  delayMs: number,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [...args], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+    const out: Buffer[] = [];
+    let stderr = '';
+    child.stdout.pause();
+    setTimeout(() => {
+      child.stdout.on('data', (d: Buffer) => out.push(d));
+      child.stdout.resume();
+    }, delayMs);
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('close', (code) => resolve({ code, stdout: Buffer.concat(out).toString(), stderr }));
+  });
+}
+
+test('stdout a full pipe, blocking or not: the whole output arrives, in order (fd writes, EAGAIN handed to the stream)', async (t) => {
+  t.timeout(300_000);
+  const dir = await buildPackage();
+  const work = mkdtempSync(path.join(tmpdir(), 'schsm-pipe-'));
+  const big = path.join(work, 'big.trace');
+  writeFileSync(big, '=> 00 A4 04 00 02 3F 00\n<= 90 00\n'.repeat(5_000));
+  const plain = await runSlowReader(dir, ['bin/schsm.js', 'trace', 'show', big], 500);
+  t.is(plain.code, 0, plain.stderr);
+  t.true(plain.stdout.length > 500_000, `${plain.stdout.length} bytes: far more than a pipe holds`);
+  t.regex(plain.stdout, /^#1 +line 1\n/);
+  t.regex(plain.stdout, /#5000 +line 9999\n/);
+  // making process.stdout first (as a terminal-less program might) sets the pipe non-blocking: writes
+  // then meet EAGAIN when it is full, and the rest must go through the stream
+  const nonBlocking = `data:text/javascript,${encodeURIComponent('process.stdout;')}`;
+  const nb = await runSlowReader(dir, ['--import', nonBlocking, 'bin/schsm.js', 'trace', 'show', big], 500);
+  t.is(nb.code, 0, nb.stderr);
+  t.is(nb.stdout, plain.stdout, 'the same bytes');
+});

@@ -24,7 +24,7 @@ export function buildPackage(): Promise<string> {
       (err, stdout, stderr) => {
         if (err !== null) return reject(new Error(`build failed:\n${stdout}${stderr}`));
         mkdirSync(path.join(dir, 'bin'));
-        copyFileSync(path.join(ROOT, 'bin', 'schsm.js'), path.join(dir, 'bin', 'schsm.js'));
+        for (const f of ['schsm.js', 'package.json']) copyFileSync(path.join(ROOT, 'bin', f), path.join(dir, 'bin', f));
         copyFileSync(path.join(ROOT, 'package.json'), path.join(dir, 'package.json'));
         symlinkSync(path.join(ROOT, 'node_modules'), path.join(dir, 'node_modules'));
         resolve(dir);

@@ -79,13 +79,13 @@ test('blanks, tabs, CRLF, lower case and unspaced hex are all accepted', (t) => 
   );
 });
 
-test('timing units: ms, us and s all read as milliseconds', (t) => {
+test('timing units: ms, us, µs and s all read as milliseconds', (t) => {
   const trace = parseTrace(
-    '=> 00 84 00 00 08\n<= .. .. .. .. .. .. .. .. 90 00 @250us\n=> 00 84 00 00 08\n<= .. .. .. .. .. .. .. .. 90 00 @0.002s\n',
+    '=> 00 84 00 00 08\n<= .. .. .. .. .. .. .. .. 90 00 @250us\n=> 00 84 00 00 08\n<= .. .. .. .. .. .. .. .. 90 00 @0.002s\n=> 00 84 00 00 08\n<= .. .. .. .. .. .. .. .. 90 00 @ 500 µs\n',
   );
   t.deepEqual(
     trace.records.map((r) => (r.kind === 'exchange' ? r.durationMs : -1)),
-    [0.25, 2],
+    [0.25, 2, 0.5],
   );
 });
 

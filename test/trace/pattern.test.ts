@@ -39,6 +39,11 @@ test('fill: zero by default, random on request, stars contribute nothing', (t) =
   t.is(r.length, 66);
   t.deepEqual([...r.subarray(64)], [0x90, 0x00]);
   t.true(r.subarray(0, 64).some((b) => b !== 0)); // 64 random bytes all zero: probability 2^-512
+  // longer than one Web Crypto call gives (65536 bytes): the bytes past it are random too
+  const long = fillPattern(parsePattern(`${'.. '.repeat(70_000)}90 00`), 'random');
+  t.is(long.length, 70_002);
+  t.true(long.subarray(65_536, 70_000).some((b) => b !== 0));
+  t.deepEqual([...long.subarray(70_000)], [0x90, 0x00]);
 });
 
 test('maskRanges hides bytes and keeps the length', (t) => {
