@@ -2,7 +2,7 @@
  * The CLI bundle's entry (scripts/build.mjs writes it to dist/bundle/schsm.cjs); bin/schsm.js runs `main`.
  * Nothing else: the commands' logic is imported when a command runs.
  */
-import { pcscLeftForExit, releasePcscAtExit } from '../transport/pcsc-exit.ts';
+import { pcscLeftForExit, releasePcscAtExit } from '../transport/pcsc-binding.ts';
 import { madeStdio } from './closed-pipe.ts';
 import { defaultContext } from './default-context.ts';
 import { runCli } from './main.ts';
@@ -14,7 +14,7 @@ const flushed = (stream: NodeJS.WriteStream): Promise<void> => new Promise((reso
 
 /**
  * The process: run the command line, then end. A command that used PC/SC leaves the reader status
- * threads to the end of the process (transport/pcsc-exit.ts: joining them safely cost 40 ms), and
+ * threads to the end of the process (transport/pcsc-binding.ts, "releasing at exit": joining them safely cost 40 ms), and
  * those threads would keep it alive, so it ends here, once stdout and stderr are flushed.
  */
 export async function main(argv: readonly string[]): Promise<void> {

@@ -2,11 +2,18 @@ import { createDebug } from './debug-log.ts';
 import type { DisposableTransport } from './transport.ts';
 import { RefusedError, TransportTimeoutError } from './errors.ts';
 import { PcscError, PCSC_CODE } from './pcsc-errors.ts';
-import { SCARD_STATE, startDiscovery, stateNames, type Discovery, type WatchedReader } from './pcsc-binding.ts';
+import {
+  CLOSE_QUIET_MS,
+  pcscReleasedAtExit,
+  SCARD_STATE,
+  startDiscovery,
+  stateNames,
+  type Discovery,
+  type WatchedReader,
+} from './pcsc-binding.ts';
 import { withCommandSizeLimit } from './command-size.ts';
 import { connectReader, type PcscConnectOptions } from './pcsc-connection.ts';
 import { selectReader } from './select-reader.ts';
-import { CLOSE_QUIET_MS, pcscReleasedAtExit } from './pcsc-exit.ts';
 
 export { selectReader };
 
@@ -35,7 +42,7 @@ export interface ListReadersOptions {
  * its blocking SCardGetStatusChange, and pcsclite's close gives SCardCancel only 5 × 10 ms before it
  * joins that thread, which then waits for the next reader event (with this wait removed, an ava worker
  * of test/transport/pcsc.test.ts failed to exit on a loaded machine). It cost `schsm readers` 40 ms; the
- * CLI now leaves the threads to the end of its process (pcsc-exit.ts), and settles as soon as every
+ * CLI now leaves the threads to the end of its process (pcsc-binding.ts, releasePcscAtExit), and settles as soon as every
  * reader has reported its status.
  */
 const quietMs = (): number => (pcscReleasedAtExit() ? 0 : CLOSE_QUIET_MS);

@@ -1,5 +1,5 @@
 // The CLI as a process through pcscd to the simulator behind vpcd (issue 11 item 3): a command that used
-// PC/SC leaves the reader status threads to the end of the process (src/transport/pcsc-exit.ts) and
+// PC/SC leaves the reader status threads to the end of the process (releasePcscAtExit in src/transport/pcsc-binding.ts) and
 // bin.ts's main ends it; every run must end by itself, with its whole output and its exit code.
 import test from 'ava';
 import { execFile } from 'node:child_process';

@@ -3,7 +3,7 @@
 // CLOSE_QUIET_MS; the library (nothing enabled) releases at once. This worker enables it, so it opens
 // no real PC/SC context (test/cli/bin-pcsc.test.ts runs the CLI as a process through pcscd).
 import test from 'ava';
-import { CLOSE_QUIET_MS, keepForExit, pcscLeftForExit, pcscReleasedAtExit, releasePcscAtExit } from '../../src/transport/pcsc-exit.ts';
+import { CLOSE_QUIET_MS, keepForExit, pcscLeftForExit, pcscReleasedAtExit, releasePcscAtExit } from '../../src/transport/pcsc-binding.ts';
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
