@@ -158,22 +158,22 @@ export interface OpenPcscOptions extends PcscConnectOptions {
   readonly discoveryTimeoutMs?: number;
 }
 
-/** The names of the readers that hold a (responsive) card. */
-function readersWithCard(d: Discovery): string[] {
-  return [...d.readers.values()].filter(cardIn).map((r) => r.reader.name);
-}
-
-/** No reader named: refuse when the caller must not guess among several cards, else report the choice. */
-function checkChoice(d: Discovery, chosen: WatchedReader, options: OpenPcscOptions): void {
+/**
+ * No reader named: refuse when the caller must not guess among several cards, else report the choice.
+ * Returns the readers that held a card (the candidates the choice was made among).
+ */
+function checkChoice(d: Discovery, chosen: WatchedReader, options: OpenPcscOptions): string[] {
   const names = [...d.readers.keys()];
   const withCard = [...d.readers.values()].filter(cardIn);
   if (options.requireUniqueCard === true && withCard.length > 1)
     throw new AmbiguousCardError(withCard.map((r) => infoOf(r, names.indexOf(r.reader.name))));
-  options.onChoice?.({ reader: chosen.reader.name, readersWithCard: withCard.map((r) => r.reader.name) });
+  const readersWithCard = withCard.map((r) => r.reader.name);
+  options.onChoice?.({ reader: chosen.reader.name, readersWithCard });
+  return readersWithCard;
 }
 
-/** Wait for the reader to exist (and hold a card); return it. */
-async function chooseReader(d: Discovery, options: OpenPcscOptions): Promise<WatchedReader> {
+/** Wait for the reader to exist (and hold a card); return it, and the candidates when none was named. */
+async function chooseReader(d: Discovery, options: OpenPcscOptions): Promise<{ watched: WatchedReader; candidates: string[] }> {
   await settle(d, options.discoveryTimeoutMs ?? 3000);
   const names = (): string[] => [...d.readers.keys()];
   if (d.readers.size === 0) throw new PcscError('no PC/SC readers found', PCSC_CODE.SCARD_E_NO_READERS_AVAILABLE);
@@ -197,10 +197,7 @@ async function chooseReader(d: Discovery, options: OpenPcscOptions): Promise<Wat
     });
   }
   const chosen = pick();
-  if (chosen !== undefined) {
-    if (fixed === undefined) checkChoice(d, chosen, options);
-    return chosen;
-  }
+  if (chosen !== undefined) return { watched: chosen, candidates: fixed === undefined ? checkChoice(d, chosen, options) : [] };
   const where = fixed === undefined ? `any of ${d.readers.size} reader(s) (${names().join(', ')})` : `reader "${fixed}"`;
   throw new PcscError(`no card in ${where}${waitMs > 0 ? ` (waited ${waitMs} ms)` : ''}`, PCSC_CODE.SCARD_E_NO_SMARTCARD);
 }
@@ -211,14 +208,14 @@ async function chooseReader(d: Discovery, options: OpenPcscOptions): Promise<Wat
  */
 export async function openPcscTransport(options: OpenPcscOptions = {}): Promise<DisposableTransport> {
   const d = await startDiscovery();
-  let watched: WatchedReader;
+  let choice: { watched: WatchedReader; candidates: string[] };
   try {
-    watched = await chooseReader(d, options);
+    choice = await chooseReader(d, options);
   } catch (error) {
     d.close();
     throw error;
   }
-  const guessedFrom = options.reader === undefined ? readersWithCard(d) : [];
+  const { watched, candidates: guessedFrom } = choice;
   log('connecting to "%s" (%s)', watched.reader.name, options.exclusive === true ? 'exclusive' : 'shared');
   // on failure connectReader closes `d` itself, once nothing is outstanding
   const connected = await connectReader(d, watched, options);
