@@ -9,9 +9,10 @@ import { type PcscError, PcscUnavailableError, pcscErrorFrom } from './pcsc-erro
  * WHY: pcsclite's `close()` of a reader cancels the reader's status thread (SCardCancel) at most 5
  * times, 10 ms apart, and then joins it, on the main thread. A cancel that arrives before the thread
  * is back in its blocking SCardGetStatusChange is lost (pcsc-lite cancels only a registered waiter),
- * and the join then waits for the next reader event: a hang. So a discovery is closed only after its
- * status threads have been quiet for CLOSE_QUIET_MS, which cost every `schsm readers` and
- * `schsm apdu --reader` 40 ms.
+ * and the join then waits for the next reader event: a hang. So a discovery is released only after its
+ * status threads have been quiet for a while (`releaseWhenQuiet`, in the background), and `listReaders`
+ * answers only after CLOSE_QUIET_MS of quiet, which cost every `schsm readers` and `schsm apdu
+ * --reader` 40 ms.
  *
  * With `releasePcscAtExit()` (bin.ts's main, nowhere else), closing a discovery does not release it
  * at once: the process ends soon, and its end releases the context and the threads at no cost (pcscd
@@ -19,11 +20,28 @@ import { type PcscError, PcscUnavailableError, pcscErrorFrom } from './pcsc-erro
  * Only the last closed discovery is kept: closing another one releases the previous one, once its
  * threads have been quiet long enough, so a long session (the explorer, `sim`) holds at most one.
  * main() then ends the process itself (`pcscLeftForExit()`), since the kept threads would keep it
- * alive. The library, and every test that runs commands in process, release as before.
+ * alive. The library, and every test that runs commands in process, release in the background once
+ * the threads are quiet (`releaseWhenQuiet`).
  */
 
 /** A status thread that reported nothing for this long is back in SCardGetStatusChange: its cancel is not lost. */
 export const CLOSE_QUIET_MS = 40;
+
+/**
+ * How long a discovery's status threads must have reported nothing before `releaseWhenQuiet` releases
+ * it. Longer than CLOSE_QUIET_MS (the wait `listReaders` pays before it answers) because nobody waits
+ * for a release: a lost cancel, by contrast, blocks the main thread until the next card or reader
+ * event, which may never come (an ava worker of the full suite hung ten minutes so in CI, after all its
+ * tests had passed). Events are not only ours: another process inserting or removing a card wakes
+ * every client's status thread for that reader.
+ */
+export const RELEASE_QUIET_MS = 100;
+
+/**
+ * A reader that never stops reporting (a flapping contact) is released after this long anyway: its
+ * events are then frequent, so a lost cancel holds the join only until the next one.
+ */
+export const RELEASE_MAX_WAIT_MS = 2000;
 
 let atExit = false;
 let kept: { readonly release: () => void; readonly lastEvent: () => number } | undefined;
@@ -43,11 +61,27 @@ export function pcscLeftForExit(): boolean {
   return kept !== undefined;
 }
 
-/** Release `release` now, or once nothing happened for CLOSE_QUIET_MS since `lastEvent()`. */
-export function releaseWhenQuiet(release: () => void, lastEvent: () => number): void {
-  const wait = CLOSE_QUIET_MS - (Date.now() - lastEvent());
-  if (wait <= 0) release();
-  else setTimeout(release, wait);
+/**
+ * Release `release` once nothing happened for `quietMs` since `lastEvent()` (or after
+ * RELEASE_MAX_WAIT_MS at most); never synchronously. The
+ * quiet is checked again after every wait (an event meanwhile starts the wait again), and once more
+ * from setImmediate: a status thread's report that is already queued (pcsclite's uv_async, run in the
+ * event loop's poll phase) is then counted before the release, not after it.
+ */
+export function releaseWhenQuiet(release: () => void, lastEvent: () => number, quietMs = RELEASE_QUIET_MS): void {
+  const giveUpAt = Date.now() + RELEASE_MAX_WAIT_MS;
+  const attempt = (): void => {
+    const wait = Math.min(quietMs - (Date.now() - lastEvent()), giveUpAt - Date.now());
+    if (wait > 0) {
+      setTimeout(attempt, wait);
+      return;
+    }
+    setImmediate(() => {
+      if (Date.now() - lastEvent() >= quietMs || Date.now() >= giveUpAt) release();
+      else attempt();
+    });
+  };
+  attempt();
 }
 
 /** Keep this discovery for the end of the process; release the one kept before. */
@@ -210,9 +244,10 @@ export async function startDiscovery(): Promise<Discovery> {
         for (const { reader } of readers.values()) reader.close();
         ctx.close();
       };
-      // a program about to end leaves the status threads to its end (releasePcscAtExit above says why)
+      // a program about to end leaves the status threads to its end (releasePcscAtExit above says why);
+      // anything else releases them once they have been quiet long enough to be cancelled safely
       if (pcscReleasedAtExit()) keepForExit(release, () => lastEvent);
-      else release();
+      else releaseWhenQuiet(release, () => lastEvent);
     },
   };
 }

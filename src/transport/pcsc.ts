@@ -41,7 +41,8 @@ export interface ListReadersOptions {
  * settle time: close() right after the first status can find a reader's status thread not yet back in
  * its blocking SCardGetStatusChange, and pcsclite's close gives SCardCancel only 5 × 10 ms before it
  * joins that thread, which then waits for the next reader event (with this wait removed, an ava worker
- * of test/transport/pcsc.test.ts failed to exit on a loaded machine). It cost `schsm readers` 40 ms; the
+ * of test/transport/pcsc.test.ts failed to exit on a loaded machine). The release itself now waits
+ * for quiet too, in the background (pcsc-binding.ts, releaseWhenQuiet). It cost `schsm readers` 40 ms; the
  * CLI now leaves the threads to the end of its process (pcsc-binding.ts, releasePcscAtExit), and settles as soon as every
  * reader has reported its status.
  */

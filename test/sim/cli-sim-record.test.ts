@@ -120,7 +120,9 @@ test('schsm sim --record never overwrites an existing file without --force', asy
   await writeFile(trace, 'keep me\n');
   // port 1: no vpcd listens there; the file check comes before anything is served
   const sim = schsm(['sim', '--port', '1', '--record', trace]);
-  const code = await Promise.race([sim.exited, new Promise<null>((r) => setTimeout(() => r(null), 60_000))]);
+  let timer: NodeJS.Timeout | undefined;
+  const code = await Promise.race([sim.exited, new Promise<null>((r) => (timer = setTimeout(() => r(null), 60_000)))]);
+  clearTimeout(timer); // a pending 60 s timer would keep this test file's process alive after its last test
   if (code === null) await sim.stop();
   t.not(code, 0, sim.out());
   t.not(code, null, 'sim refused at once instead of serving');
