@@ -237,6 +237,35 @@ async function buildCli(outdir) {
 }
 
 /**
+ * Node built-ins that the CLI bundle loads on first use instead of when a module that imports them is
+ * initialised: node:crypto costs ~5 ms to load (it loads Node's stream modules too), and `readers`,
+ * `apdu --reader`, `apdu --sim` with a SELECT, the trace tools and the help never call it, although
+ * modules on their path import it (issue 11 item 3).
+ */
+const LAZY_BUILTINS = ['node:crypto'];
+
+/**
+ * `require("node:crypto")` in the bundle becomes a stand-in that requires the module at the first
+ * property read. esbuild's CommonJS output reads every named import as a property of that object at
+ * its use (`import_node_crypto.createHash(…)`), so nothing else changes; a namespace import
+ * (`__toESM`) would list its keys at once and load it then, which is still correct.
+ */
+function lazyBuiltins(text) {
+  const prologue =
+    'var __schsmLazy=(id)=>{let m;const o=()=>(m??=require(id));return new Proxy({},{get:(_,k)=>o()[k],has:(_,k)=>k in o(),' +
+    'ownKeys:()=>Reflect.ownKeys(o()),getOwnPropertyDescriptor:(_,k)=>{const d=Object.getOwnPropertyDescriptor(o(),k);if(d)d.configurable=true;return d}})};';
+  let out = text;
+  for (const id of LAZY_BUILTINS) {
+    const call = `require(${JSON.stringify(id)})`;
+    if (!out.includes(call)) throw new Error(`dist/bundle/schsm.cjs: no ${call} to make lazy: update LAZY_BUILTINS in scripts/build.mjs`);
+    out = out.replaceAll(call, `__schsmLazy(${JSON.stringify(id)})`);
+  }
+  const strict = '"use strict";';
+  // after the directive, which must stay the first statement of the function body
+  return out.startsWith(strict) ? `${strict}${prologue}${out.slice(strict.length)}` : `${prologue}${out}`;
+}
+
+/**
  * dist/bundle/schsm.cjs: the CLI in one CommonJS file, which bin/schsm.js compiles through vm.Script
  * with V8's code cache, schsm.cjs.cache, made here after a warm-up run (WARM_UP), so that the functions
  * a command runs are not parsed and compiled again at every start (Node 20 has no
@@ -261,6 +290,7 @@ async function buildCliScript(dir) {
     // less text for V8 to read and hash at every start
     minifyWhitespace: true,
     minifySyntax: true,
+    minifyIdentifiers: true,
     external: EXTERNAL,
     alias: { 'string-width': path.join(SRC, 'cli', 'text-width.ts') },
     define: { 'import.meta.url': '__schsm_import_meta_url' },
@@ -268,7 +298,7 @@ async function buildCliScript(dir) {
     logOverride: { 'empty-import-meta': 'silent' },
     plugins: [yargsPatches, importMetaGuard],
   });
-  const source = `(function (${CJS_PARAMS.join(', ')}) {${r.outputFiles[0].text}\n})`;
+  const source = `(function (${CJS_PARAMS.join(', ')}) {${lazyBuiltins(r.outputFiles[0].text)}\n})`;
   // bin/schsm.js reads it as latin1 (a one-byte string, the fastest to read, hash and keep): esbuild
   // escapes other characters in strings, but not in a regular expression literal (write \u00b5 there)
   const at = source.search(/[^\x00-\x7f]/);

@@ -3,8 +3,7 @@
  * bytes) are created with mode 0600 and an existing file is never replaced unless --force (README,
  * "Safety rules schsm keeps"); without it the command stops with exit code 4 before doing anything else.
  */
-import { constants } from 'node:fs';
-import { access, writeFile } from 'node:fs/promises';
+import { constants, promises as fsp } from 'node:fs';
 import path from 'node:path';
 import { InputTooLargeError, readBoundedFile, readBoundedStream } from '../transport/bounded-read.ts';
 import { FileFormatError } from '../card/formats/errors.ts';
@@ -43,7 +42,7 @@ export function resolvePath(ctx: CliContext, file: string): string {
 export async function checkWritable(ctx: CliContext, file: string, force: boolean): Promise<void> {
   if (force || file === STDIO) return;
   try {
-    await access(resolvePath(ctx, file), constants.F_OK);
+    await fsp.access(resolvePath(ctx, file), constants.F_OK);
   } catch {
     return;
   }
@@ -70,7 +69,7 @@ export async function writeSecretFile(ctx: CliContext, file: string, data: Uint8
 export async function writePublicFile(ctx: CliContext, file: string, data: string | Uint8Array, force: boolean): Promise<void> {
   if (file === STDIO) return writeStdout(ctx, data);
   try {
-    await writeFile(resolvePath(ctx, file), data, { mode: 0o644, flag: force ? 'w' : 'wx' });
+    await fsp.writeFile(resolvePath(ctx, file), data, { mode: 0o644, flag: force ? 'w' : 'wx' });
   } catch (err) {
     writeFailed(file, (err as NodeJS.ErrnoException).code === 'EEXIST' ? new FileExistsError(file) : err);
   }

@@ -183,6 +183,23 @@ export function helpWidth(columns: number | undefined): number {
   return Math.min(110, columns ?? 100);
 }
 
+/** Words that need every command registered: help of any kind, the version, completion. */
+const NEEDS_ALL = new Set(['--help', '-h', 'help', '--version', 'completion', '--get-yargs-completions']);
+
+/**
+ * The commands to register with yargs: only the one named by the first word when it names one exactly
+ * and nothing asks for help, the version or completion; else all. yargs runs only the named command's
+ * builder either way, and says the same of its options and arguments; registering the other 22 cost
+ * every command ~1.5 ms of its start (issue 11 item 3). A first word that names no command (a typo, an
+ * option) gets all of them, for the suggestion and the help.
+ */
+function commandsFor(argv: readonly string[]): readonly CommandDef[] {
+  const first = argv[0];
+  if (first === undefined || argv.some((a) => NEEDS_ALL.has(a))) return COMMANDS;
+  const def = COMMANDS.find((d) => d.command.split(' ')[0] === first || d.aliases?.includes(first) === true);
+  return def === undefined ? COMMANDS : [def];
+}
+
 /** Run the CLI with `argv` (without node and script) and return the exit code. */
 export async function runCli(argv: readonly string[], ctx: CliContext): Promise<number> {
   let exitCode: number = EXIT.OK;
@@ -200,7 +217,7 @@ export async function runCli(argv: readonly string[], ctx: CliContext): Promise<
     .recommendCommands()
     .strict()
     .exitProcess(false);
-  for (const def of COMMANDS) y = register(y, def, ctx, (c) => (exitCode = c));
+  for (const def of commandsFor(argv)) y = register(y, def, ctx, (c) => (exitCode = c));
 
   let output = '';
   let failure: Error | undefined;

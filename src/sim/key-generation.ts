@@ -1,11 +1,8 @@
 import { createPrivateKey, createPublicKey, generateKeyPair, type KeyObject } from 'node:crypto';
-import { promisify } from 'node:util';
 import type { GakpRequest, KeySpec } from './gakp-request.ts';
 import { ecPublicKeyTemplate, rsaPublicKeyTemplate } from './cvc.ts';
 import { ecPublicPoint } from './device-identity.ts';
 import type { KeyRecord } from './types.ts';
-
-const generate = promisify(generateKeyPair);
 
 /** A freshly generated key: the record the card stores and the 7F49 template of its public key. */
 export interface GeneratedKey {
@@ -25,8 +22,13 @@ function b64url(s: string | undefined): Uint8Array {
 }
 
 async function newKey(spec: KeySpec): Promise<KeyObject> {
-  if (spec.kind === 'rsa') return (await generate('rsa', { modulusLength: spec.bits, publicExponent: spec.exponent })).privateKey;
-  return (await generate('ec', { namedCurve: spec.curve.name })).privateKey;
+  // generateKeyPair is read here, not promisified when this module loads: the CLI bundle loads
+  // node:crypto only when it is used (scripts/build.mjs, LAZY_BUILTINS)
+  return new Promise<KeyObject>((resolve, reject) => {
+    const done = (err: Error | null, _pub: KeyObject, priv: KeyObject): void => (err === null ? resolve(priv) : reject(err));
+    if (spec.kind === 'rsa') generateKeyPair('rsa', { modulusLength: spec.bits, publicExponent: spec.exponent }, done);
+    else generateKeyPair('ec', { namedCurve: spec.curve.name }, done);
+  });
 }
 
 /**

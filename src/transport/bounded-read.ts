@@ -6,8 +6,7 @@
  * FIFOs and pipes have no size: at most limit + 1 bytes are ever read. The error names the file and the
  * limit (CLI exit code 2).
  */
-import { fstatSync, openSync, closeSync, readSync } from 'node:fs';
-import { open } from 'node:fs/promises';
+import { fstatSync, openSync, closeSync, readSync, promises as fsp } from 'node:fs';
 import { SchsmError } from './errors.ts';
 
 const KiB = 1024;
@@ -77,7 +76,7 @@ const CHUNK = 64 * KiB;
 /** Read at most `limit` bytes of `path`; more (by size or by content) is an InputTooLargeError. */
 export async function readBoundedFile(path: string, limit: number, options: BoundedReadOptions): Promise<Uint8Array> {
   const name = options.name ?? path;
-  const fh = await open(path, 'r');
+  const fh = await fsp.open(path, 'r');
   try {
     const st = await fh.stat();
     if (st.isFile() && st.size > limit) throw new InputTooLargeError(name, limit, options.what, st.size);

@@ -4,15 +4,15 @@
  * because the secret may already have leaked and should be replaced, not used. Bounded: the size is
  * checked before anything is read. Node built-ins only, so the CLI and the explorer share it.
  */
-import { lstat, readFile } from 'node:fs/promises';
+import { promises as fsp } from 'node:fs';
 import { RefusedError, UsageError } from './errors.ts';
 import { fileErrorText } from './fs-errors.ts';
 
 /** Read `file` (`name` in messages) after the mode and size checks. */
 export async function readPrivateFile(file: string, name: string, maxBytes: number): Promise<Uint8Array> {
-  let st: Awaited<ReturnType<typeof lstat>>;
+  let st: Awaited<ReturnType<typeof fsp.lstat>>;
   try {
-    st = await lstat(file);
+    st = await fsp.lstat(file);
   } catch (err) {
     throw new UsageError(`cannot read ${name}: ${fileErrorText(err)}`);
   }
@@ -23,7 +23,7 @@ export async function readPrivateFile(file: string, name: string, maxBytes: numb
       'restrict it first (chmod 600), and consider the secret in it exposed',
     );
   if (st.size > maxBytes) throw new UsageError(`${name} has ${st.size} bytes; at most ${maxBytes} are expected`);
-  const bytes = new Uint8Array(await readFile(file));
+  const bytes = new Uint8Array(await fsp.readFile(file));
   if (bytes.length > maxBytes) {
     bytes.fill(0);
     throw new UsageError(`${name} grew past ${maxBytes} bytes while being read`);

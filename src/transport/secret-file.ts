@@ -13,8 +13,8 @@
  * Kept at the bottom layer (node built-ins only) so the CLI, the explorer, the trace recorder and the
  * simulator share it. Errors other than "exists" are the system's (ENOENT, EACCES…); callers word them.
  */
-import { constants, fchmodSync, openSync } from 'node:fs';
-import { link, open, readdir, rename, unlink, type FileHandle } from 'node:fs/promises';
+import { constants, fchmodSync, openSync, promises as fsp } from 'node:fs';
+import type { FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { FileExistsError } from './errors.ts';
 
@@ -61,7 +61,7 @@ export async function writeSecretFile(file: string, data: Uint8Array | string, o
   if (options.atomic === true) return writeAtomic(file, data, options);
   let handle: FileHandle;
   try {
-    handle = await open(file, options.force === true ? 'w' : 'wx', MODE);
+    handle = await fsp.open(file, options.force === true ? 'w' : 'wx', MODE);
   } catch (error) {
     if (isExists(error)) throw existsError(file, options);
     throw error;
@@ -100,8 +100,8 @@ async function writeAtomic(file: string, data: Uint8Array | string, options: Sec
 async function writeAtomicNow(file: string, data: Uint8Array | string, options: SecretFileOptions): Promise<void> {
   const tmp = atomicTempName(file);
   // A file of this name is a leftover of an earlier process that had our pid and was killed mid-save.
-  await unlink(tmp).catch(() => undefined);
-  const handle = await open(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, MODE);
+  await fsp.unlink(tmp).catch(() => undefined);
+  const handle = await fsp.open(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, MODE);
   try {
     try {
       await handle.writeFile(data);
@@ -109,14 +109,14 @@ async function writeAtomicNow(file: string, data: Uint8Array | string, options: 
     } finally {
       await handle.close();
     }
-    if (options.force === true) await rename(tmp, file);
-    else await link(tmp, file);
+    if (options.force === true) await fsp.rename(tmp, file);
+    else await fsp.link(tmp, file);
   } catch (error) {
-    await unlink(tmp).catch(() => undefined);
+    await fsp.unlink(tmp).catch(() => undefined);
     if (isExists(error)) throw existsError(file, options);
     throw error;
   }
-  if (options.force !== true) await unlink(tmp);
+  if (options.force !== true) await fsp.unlink(tmp);
 }
 
 /** A temporary file found beside a target by sweepLeftoverTemps. */
@@ -157,7 +157,7 @@ export async function sweepLeftoverTemps(file: string): Promise<LeftoverTemp[]> 
   const legacy = new RegExp(`^\\.${base}\\.[0-9a-f]{12}\\.tmp$`);
   let names: string[];
   try {
-    names = await readdir(dir);
+    names = await fsp.readdir(dir);
   } catch {
     return [];
   }
@@ -172,7 +172,7 @@ export async function sweepLeftoverTemps(file: string): Promise<LeftoverTemp[]> 
       found.push({ file: full, removed: false, pid });
       continue;
     }
-    await unlink(full).catch(() => undefined);
+    await fsp.unlink(full).catch(() => undefined);
     found.push({ file: full, removed: true, ...(pid === undefined ? {} : { pid }) });
   }
   return found;
