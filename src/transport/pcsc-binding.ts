@@ -1,5 +1,7 @@
 import type { EventEmitter } from 'node:events';
-import { createRequire } from 'node:module';
+import { existsSync } from 'node:fs';
+import { Module, createRequire } from 'node:module';
+import path from 'node:path';
 import { type PcscError, PcscUnavailableError, pcscErrorFrom } from './pcsc-errors.ts';
 
 /**
@@ -142,7 +144,9 @@ export async function loadPcsc(): Promise<PcscFactory> {
   factory ??= (async () => {
     let mod: unknown;
     try {
-      mod = createRequire(import.meta.url)(BINDING);
+      const req = createRequire(import.meta.url);
+      answerBindings(req);
+      mod = req(BINDING);
     } catch (error) {
       throw new PcscUnavailableError(error);
     }
@@ -152,6 +156,36 @@ export async function loadPcsc(): Promise<PcscFactory> {
     return f;
   })();
   return factory;
+}
+
+/**
+ * pcsclite finds its compiled addon through the `bindings` package, which is loaded, reads a stack trace
+ * for the caller's directory and tries build directories in turn: ~2 ms of every `schsm readers` and
+ * `schsm apdu --reader` (issue 11 item 3). When the addon is where npm's build puts it
+ * (build/Release/pcsclite.node), the module cache answers pcsclite's `require('bindings')` with a
+ * function that loads that file; another name, or any other layout, goes to the real package.
+ */
+function answerBindings(req: NodeJS.Require): void {
+  let id: string;
+  let addon: string;
+  try {
+    const main = req.resolve(BINDING);
+    addon = path.join(path.dirname(main), 'build', 'Release', `${BINDING}.node`);
+    if (!existsSync(addon)) return;
+    id = createRequire(main).resolve('bindings');
+  } catch {
+    return; // pcsclite or bindings missing: the require below says so
+  }
+  if (req.cache[id] !== undefined) return;
+  const m = new Module(id);
+  m.filename = id;
+  m.loaded = true;
+  m.exports = (name: unknown): unknown => {
+    if (name === BINDING || name === `${BINDING}.node`) return req(addon);
+    delete req.cache[id];
+    return (req(id) as (n: unknown) => unknown)(name);
+  };
+  req.cache[id] = m;
 }
 
 /** SCARD_STATE_* bits (pcsclite.h); bits 16..31 are pcsc-lite's event counter. */

@@ -1,0 +1,92 @@
+// What the CLI's start no longer pays for (issue 11 item 3), checked on the built executable: node:crypto
+// is loaded at its first use only (scripts/build.mjs, LAZY_BUILTINS), so a SELECT on the simulator never
+// loads it, while a GET CHALLENGE (random bytes) loads it and works; and yargs, given only the command the
+// first word names, still refuses that command's unknown options and suggests a mistyped command.
+import test from 'ava';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { buildPackage } from '../helpers/package-build.ts';
+import { requirePcscd } from '../helpers/vpcd.ts';
+
+interface Run {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+function run(args: readonly string[], cwd: string): Promise<Run> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [...args], { cwd, timeout: 90_000 }, (error, stdout, stderr) => {
+      resolve({
+        code: error === null ? 0 : typeof error.code === 'number' ? error.code : 128,
+        stdout: String(stdout),
+        stderr: String(stderr),
+      });
+    });
+  });
+}
+
+/** A preload that prints, at exit, the node: built-ins the process required (CommonJS loader). */
+function builtinsProbe(): { file: string; done: () => void } {
+  const dir = mkdtempSync(path.join(tmpdir(), 'schsm-probe-'));
+  const file = path.join(dir, 'probe.cjs');
+  writeFileSync(
+    file,
+    `const M = require('node:module'); const load = M._load; const seen = new Set();
+M._load = function (request, ...rest) { if (/^(node:)?crypto$/.test(request)) seen.add('node:crypto'); return load.call(this, request, ...rest); };
+const compile = M.prototype._compile;
+M.prototype._compile = function (content, filename) { if (/[\\/]node_modules[\\/]bindings[\\/]/.test(filename)) seen.add('bindings'); return compile.call(this, content, filename); };
+const dlopen = process.dlopen;
+process.dlopen = function (module, filename, ...rest) { if (/pcsclite.node$/.test(filename)) seen.add('pcsclite.node'); return dlopen.call(this, module, filename, ...rest); };
+process.on('exit', () => require('node:fs').writeSync(2, '\\nPROBE ' + JSON.stringify([...seen]) + '\\n'));\n`,
+  );
+  return { file, done: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+const loaded = (stderr: string): string[] => JSON.parse(/^PROBE (.*)$/m.exec(stderr)?.[1] ?? 'null') as string[];
+
+test('apdu --sim: a SELECT loads no node:crypto; GET CHALLENGE loads it at its first use and gets 8 bytes (hidden)', async (t) => {
+  t.timeout(180_000);
+  const dir = await buildPackage();
+  const probe = builtinsProbe();
+  t.teardown(probe.done);
+  const select = await run(['-r', probe.file, 'bin/schsm.js', 'apdu', '--sim', '00A40400:E82B0601040181C31F0201/00'], dir);
+  t.is(select.code, 0, select.stderr);
+  t.regex(select.stdout, /\| 90 00 /);
+  t.deepEqual(loaded(select.stderr), [], 'node:crypto was not loaded');
+  const challenge = await run(['-r', probe.file, 'bin/schsm.js', 'apdu', '--sim', '00A40400:E82B0601040181C31F0201/00', '0084000008'], dir);
+  t.is(challenge.code, 0, challenge.stderr);
+  t.regex(challenge.stdout, /<= (?:\.\. ){8}\| 90 00 /, 'eight bytes (card random, hidden by default) and 9000');
+  t.deepEqual(loaded(challenge.stderr), ['node:crypto'], 'node:crypto loaded when first used');
+});
+
+test("readers through pcscd: pcsclite's addon is loaded without the `bindings` package searching for it", async (t) => {
+  t.timeout(180_000);
+  if (!(await requirePcscd(t))) return;
+  const dir = await buildPackage();
+  const probe = builtinsProbe();
+  t.teardown(probe.done);
+  const r = await run(['-r', probe.file, 'bin/schsm.js', 'readers'], dir);
+  t.is(r.code, 0, r.stderr);
+  t.regex(r.stdout, /Virtual PCD 00 0[01]/);
+  t.deepEqual(loaded(r.stderr), ['pcsclite.node'], 'the addon, and neither node:crypto nor the bindings package');
+});
+
+test('one command registered: its unknown option is still refused, a typo still suggests, help still lists all', async (t) => {
+  t.timeout(180_000);
+  const dir = await buildPackage();
+  const unknown = await run(['bin/schsm.js', 'readers', '--frobnicate'], dir);
+  t.is(unknown.code, 2);
+  t.regex(unknown.stderr, /Unknown argument: frobnicate/);
+  const typo = await run(['bin/schsm.js', 'kyes', 'list'], dir);
+  t.is(typo.code, 2);
+  t.regex(typo.stderr, /keys/);
+  const sub = await run(['bin/schsm.js', 'keys', 'lst'], dir);
+  t.is(sub.code, 2);
+  t.regex(sub.stderr, /list/);
+  const help = await run(['bin/schsm.js', 'readers', '--json', '--help'], dir);
+  t.is(help.code, 0, help.stderr);
+  t.regex(help.stdout, /schsm readers/);
+});
