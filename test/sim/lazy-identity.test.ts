@@ -41,6 +41,8 @@ test('the file list first, then a state of another card: each has its own identi
   t.true(hex(aCert).includes(ascii(`${a.serial}00000`)));
   t.true(a.files.has(C_DEVAUT));
   let n = 0;
-  a.files.forEach(() => n++);
+  a.files.forEach(() => {
+    n++;
+  });
   t.is(n, 1);
 });
