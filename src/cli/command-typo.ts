@@ -48,6 +48,11 @@ export function closest(word: string, names: readonly string[]): string | undefi
   return best.dist <= Math.min(2, Math.max(1, word.length - 2)) ? best.name : undefined;
 }
 
+/** The command among `defs` that `word` names, by its name or an alias. */
+export function commandNamed(defs: readonly CommandDef[], word: string): CommandDef | undefined {
+  return defs.find((d) => nameOf(d) === word || (d.aliases ?? []).includes(word));
+}
+
 /** The command words `argv` names (`keys generate`), and the first word after them that names no command where one is expected. */
 export function commandWords(
   argv: readonly string[],
@@ -62,7 +67,7 @@ export function commandWords(
       if (VALUE_OPTIONS.has(w)) i++;
       continue;
     }
-    const def: CommandDef | undefined = defs.find((d) => nameOf(d) === w || (d.aliases ?? []).includes(w));
+    const def = commandNamed(defs, w);
     if (def === undefined) return { path, unknown: { word: w, names: defs.flatMap((d) => [nameOf(d), ...(d.aliases ?? [])]) } };
     path.push(nameOf(def));
     defs = def.subcommands;

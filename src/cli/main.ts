@@ -3,7 +3,7 @@ import { SCHSM_VERSION } from '../transport/version.ts';
 import type { CommandDef, GlobalArgs } from './command.ts';
 import { COMMANDS } from './commands/index.ts';
 import { contextWith, line, type CliContext } from './context.ts';
-import { commandWords, findCommandTypo, typoMessage } from './command-typo.ts';
+import { commandNamed, commandWords, findCommandTypo, typoMessage } from './command-typo.ts';
 import { jsonRequested, reportError, reportUsage } from './error-report.ts';
 import { EXIT, EXIT_CODES_HELP, UsageError } from './exit-codes.ts';
 
@@ -196,7 +196,7 @@ const NEEDS_ALL = new Set(['--help', '-h', 'help', '--version', 'completion', '-
 function commandsFor(argv: readonly string[]): readonly CommandDef[] {
   const first = argv[0];
   if (first === undefined || argv.some((a) => NEEDS_ALL.has(a))) return COMMANDS;
-  const def = COMMANDS.find((d) => d.command.split(' ')[0] === first || d.aliases?.includes(first) === true);
+  const def = commandNamed(COMMANDS, first);
   return def === undefined ? COMMANDS : [def];
 }
 

@@ -2,31 +2,11 @@
 // PC/SC leaves the reader status threads to the end of the process (releasePcscAtExit in src/transport/pcsc-binding.ts) and
 // bin.ts's main ends it; every run must end by itself, with its whole output and its exit code.
 import test from 'ava';
-import { execFile } from 'node:child_process';
 import { SmartCardHsmSimulator } from '../../src/sim/index.ts';
-import { buildPackage } from '../helpers/package-build.ts';
+import { buildPackage, runNode } from '../helpers/package-build.ts';
+
+const run = (args: readonly string[], cwd: string) => runNode(args, cwd, { timeoutMs: 60_000 });
 import { requirePcscd, withVirtualCard } from '../helpers/vpcd.ts';
-
-interface Run {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-  readonly ms: number;
-}
-
-function run(args: readonly string[], cwd: string): Promise<Run> {
-  const t0 = Date.now();
-  return new Promise((resolve) => {
-    execFile(process.execPath, [...args], { cwd, timeout: 60_000 }, (error, stdout, stderr) => {
-      resolve({
-        code: error === null ? 0 : typeof error.code === 'number' ? error.code : 128,
-        stdout: String(stdout),
-        stderr: String(stderr),
-        ms: Date.now() - t0,
-      });
-    });
-  });
-}
 
 test('bin/schsm.js through pcscd: readers and apdu --reader end by themselves, output and exit codes intact', async (t) => {
   t.timeout(600_000);

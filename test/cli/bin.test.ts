@@ -1,56 +1,39 @@
 // The real executable: build src/ into a private dist (so parallel builds in the checkout do not
 // race), put bin/schsm.js next to it, and run it as a subprocess.
 import test from 'ava';
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { colorAllowed, defaultContext, openDefaultTransport, wantsSimulator } from '../../src/cli/default-context.ts';
-import { buildPackage } from '../helpers/package-build.ts';
+import { buildPackage, runNode } from '../helpers/package-build.ts';
 
-interface Run {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-function run(cmd: string, args: readonly string[], cwd: string, env: NodeJS.ProcessEnv = process.env): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(cmd, [...args], { cwd, env, timeout: 90_000 }, (error, stdout, stderr) => {
-      resolve({
-        code: error === null ? 0 : typeof error.code === 'number' ? error.code : 128,
-        stdout: String(stdout),
-        stderr: String(stderr),
-      });
-    });
-  });
-}
+const run = (args: readonly string[], cwd: string, env?: NodeJS.ProcessEnv) => runNode(args, cwd, env === undefined ? {} : { env });
 
 test('node bin/schsm.js: --help lists the commands and exit codes; apdu runs on the simulator; usage errors exit 2', async (t) => {
   t.timeout(180_000);
   const dir = await buildPackage();
-  const help = await run(process.execPath, ['bin/schsm.js', '--help'], dir);
+  const help = await run(['bin/schsm.js', '--help'], dir);
   t.is(help.code, 0, help.stderr);
   for (const c of ['readers', 'doctor', 'apdu <apdus..>', 'run <file>']) t.true(help.stdout.includes(`schsm ${c}`), c);
   t.regex(help.stdout, /Exit codes:\n {2}0 {2}success/);
-  const apdu = await run(process.execPath, ['bin/schsm.js', 'apdu', '--sim', '00A40400:E82B0601040181C31F0201/00'], dir);
+  const apdu = await run(['bin/schsm.js', 'apdu', '--sim', '00A40400:E82B0601040181C31F0201/00'], dir);
   t.is(apdu.code, 0, apdu.stderr);
   t.regex(apdu.stdout, /^=> 00 A4 04 00 \| 0B \| E8 2B 06 01 04 01 81 C3 1F 02 01 \| 00\n/);
   t.regex(apdu.stdout, /\| 90 00 {3}\(/);
   t.notRegex(apdu.stdout, /\u001b\[/, 'no colour when stdout is not a terminal');
-  const unmet = await run(process.execPath, ['bin/schsm.js', 'apdu', '--sim', '00200081'], dir);
+  const unmet = await run(['bin/schsm.js', 'apdu', '--sim', '00200081'], dir);
   t.is(unmet.code, 1, 'applet not selected: 6E00 is not 9000');
-  const usage = await run(process.execPath, ['bin/schsm.js', 'apdu', '--sim', 'ZZ'], dir);
+  const usage = await run(['bin/schsm.js', 'apdu', '--sim', 'ZZ'], dir);
   t.is(usage.code, 2);
   t.regex(usage.stderr, /error: not hex/);
-  const unknown = await run(process.execPath, ['bin/schsm.js', 'frobnicate'], dir);
+  const unknown = await run(['bin/schsm.js', 'frobnicate'], dir);
   t.is(unknown.code, 2);
 });
 
 test('node bin/schsm.js -vv logs every APDU through debug, PIN redacted, with the one-time notice', async (t) => {
   t.timeout(180_000);
   const dir = await buildPackage();
-  const r = await run(process.execPath, ['bin/schsm.js', '-vv', 'apdu', '--sim', '00200081:363438323139=XXXX'], dir, {
+  const r = await run(['bin/schsm.js', '-vv', 'apdu', '--sim', '00200081:363438323139=XXXX'], dir, {
     ...process.env,
     DEBUG_COLORS: '0',
   });
@@ -79,15 +62,11 @@ const NO_PCSC_HOOK = `data:text/javascript,${encodeURIComponent(
 test('without a loadable PC/SC library: --help and the simulator work; readers says what to install (exit 3)', async (t) => {
   t.timeout(180_000);
   const dir = await buildPackage();
-  const help = await run(process.execPath, ['--import', NO_PCSC_HOOK, 'bin/schsm.js', '--help'], dir);
+  const help = await run(['--import', NO_PCSC_HOOK, 'bin/schsm.js', '--help'], dir);
   t.is(help.code, 0, help.stderr);
-  const sim = await run(
-    process.execPath,
-    ['--import', NO_PCSC_HOOK, 'bin/schsm.js', 'apdu', '--sim', '00A40400:E82B0601040181C31F0201/00'],
-    dir,
-  );
+  const sim = await run(['--import', NO_PCSC_HOOK, 'bin/schsm.js', 'apdu', '--sim', '00A40400:E82B0601040181C31F0201/00'], dir);
   t.is(sim.code, 0, sim.stderr);
-  const readers = await run(process.execPath, ['--import', NO_PCSC_HOOK, 'bin/schsm.js', 'readers'], dir);
+  const readers = await run(['--import', NO_PCSC_HOOK, 'bin/schsm.js', 'readers'], dir);
   t.is(readers.code, 3);
   t.regex(readers.stderr, /error: PC\/SC is not available: libpcsclite\.so\.1: cannot open shared object file \(test hook\)/);
   t.regex(readers.stderr, /hint: install the PC\/SC library and daemon \(Debian\/Ubuntu: `apt-get install libpcsclite1 pcscd`/);

@@ -3,30 +3,11 @@
 // loads it, while a GET CHALLENGE (random bytes) loads it and works; and yargs, given only the command the
 // first word names, still refuses that command's unknown options and suggests a mistyped command.
 import test from 'ava';
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { buildPackage } from '../helpers/package-build.ts';
+import { buildPackage, runNode as run } from '../helpers/package-build.ts';
 import { requirePcscd } from '../helpers/vpcd.ts';
-
-interface Run {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-function run(args: readonly string[], cwd: string): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [...args], { cwd, timeout: 90_000 }, (error, stdout, stderr) => {
-      resolve({
-        code: error === null ? 0 : typeof error.code === 'number' ? error.code : 128,
-        stdout: String(stdout),
-        stderr: String(stderr),
-      });
-    });
-  });
-}
 
 /** A preload that prints, at exit, the node: built-ins the process required (CommonJS loader). */
 function builtinsProbe(): { file: string; done: () => void } {

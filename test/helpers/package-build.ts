@@ -33,3 +33,35 @@ export function buildPackage(): Promise<string> {
   });
   return built;
 }
+
+/** What a run of `node ARGS` gave: exit code (128 when killed), output, and wall time. */
+export interface NodeRun {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+  readonly ms: number;
+}
+
+/** Run `node ARGS` in `cwd` (the built package, for `bin/schsm.js`) to its end; killed after `timeoutMs`. */
+export function runNode(
+  args: readonly string[],
+  cwd: string,
+  options: { env?: NodeJS.ProcessEnv; timeoutMs?: number } = {},
+): Promise<NodeRun> {
+  const t0 = Date.now();
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      [...args],
+      { cwd, env: options.env ?? process.env, timeout: options.timeoutMs ?? 90_000 },
+      (error, stdout, stderr) => {
+        resolve({
+          code: error === null ? 0 : typeof error.code === 'number' ? error.code : 128,
+          stdout: String(stdout),
+          stderr: String(stderr),
+          ms: Date.now() - t0,
+        });
+      },
+    );
+  });
+}
