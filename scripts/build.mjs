@@ -83,6 +83,25 @@ const oneToOne = {
  * (cacheHelpMessage) for a showHelp()/getHelp() or a failure message printed after the handler; schsm
  * calls neither (main.ts passes a parse callback and every handler catches its own errors), so it was
  * a whole help rendering (cliui, ~4% of `schsm apdu --sim`) for nothing: it is not made.
+ *
+ * ansi-styles (wrap-ansi's, for the help's colours): its table of styles is assembled when first read,
+ * not when the bundle loads (~0.5 ms of every start that renders no help): the module exports a stand-in
+ * that assembles the same object at its first property read and answers every read from it.
+ *
+ * build/lib/argsert.js: every yargs method checks its own arguments against a signature string such as
+ * '<string|array> [object]', which it parsed again at each call (parseCommand: splits and regular
+ * expressions, ~1.7 ms of every start with its two dozen .option() calls). Parsed once per signature
+ * now; the check is the same (the parsed signature is only read).
+ *
+ * yargs' English strings (locales/en.json) are given to y18n from the bundle (esm.mjs, y18n's index.js):
+ * y18n read and parsed the file at its first string, the group heading of the first positional of
+ * every command. A string with no arguments is returned as it is instead of going through util.format,
+ * which returns a lone format string unchanged, "%%" included (its first call cost ~0.35 ms). Together
+ * ~0.8 ms of every start. Another locale is still read from dist/bundle/yargs/locales as before.
+ *
+ * build/lib/yargs-factory.js: getInternalMethods() made a new object of 16 bound methods at each call,
+ * and yargs calls it per option during validation (~1.6 ms and 150 KB of every start). Made once per
+ * yargs instance now: each bound method reads the instance's fields when called, so one object serves.
  */
 const PATCHES = [
   {
@@ -97,6 +116,8 @@ const PATCHES = [
         "const mainFilename = fileURLToPath(new URL('./package.json', import.meta.url));",
       ],
       ["import { notStrictEqual, strictEqual } from 'assert'\n", ''],
+      ["import y18n from 'y18n'\n", "import y18n from 'y18n'\nimport schsmEnglish from '../../locales/en.json'\n"],
+      ['    updateFiles: false\n  })', '    updateFiles: false,\n    schsmStrings: { en: schsmEnglish }\n  })'],
       [
         "    stdColumns: typeof process.stdout.columns !== 'undefined' ? process.stdout.columns : null\n",
         "    get stdColumns() { return typeof process.stdout.columns !== 'undefined' ? process.stdout.columns : null }\n",
@@ -114,6 +135,55 @@ const PATCHES = [
     patches: [['        cachedHelpMessage = this.help();\n', '']],
   },
   {
+    file: /[/\\]ansi-styles[/\\]index\.js$/,
+    patches: [
+      [
+        'const ansiStyles = assembleStyles();\n',
+        'let assembled;\nconst assembledStyles = () => (assembled ??= assembleStyles());\n' +
+          'const ansiStyles = new Proxy({}, { get: (_, k) => assembledStyles()[k], has: (_, k) => k in assembledStyles(), ownKeys: () => Reflect.ownKeys(assembledStyles()), ' +
+          'getOwnPropertyDescriptor: (_, k) => { const d = Object.getOwnPropertyDescriptor(assembledStyles(), k); if (d) d.configurable = true; return d; } });\n',
+      ],
+    ],
+  },
+  {
+    file: /[/\\]y18n[/\\]build[/\\]lib[/\\]index\.js$/,
+    patches: [
+      [
+        '        this.cache = Object.create(null);\n',
+        '        this.cache = Object.create(null);\n        for (const [locale, strings] of Object.entries(opts.schsmStrings ?? {})) this.cache[locale] = { ...strings };\n',
+      ],
+      [
+        '        return shim.format.apply(shim.format, [this.cache[this.locale][str] || str].concat(args));\n',
+        '        const schsmText = this.cache[this.locale][str] || str;\n        if (args.length === 0) return schsmText;\n' +
+          '        return shim.format.apply(shim.format, [schsmText].concat(args));\n',
+      ],
+    ],
+  },
+  {
+    file: /[/\\]yargs[/\\]build[/\\]lib[/\\]argsert\.js$/,
+    patches: [
+      ['const positionName = [', 'const parsedSignatures = new Map();\nconst positionName = ['],
+      [
+        `                parseCommand(\`cmd \${arg1}\`),\n`,
+        `                parsedSignatures.get(arg1) ?? parsedSignatures.set(arg1, parseCommand(\`cmd \${arg1}\`)).get(arg1),\n`,
+      ],
+    ],
+  },
+  {
+    file: /[/\\]yargs[/\\]build[/\\]lib[/\\]yargs-factory\.js$/,
+    patches: [
+      ['export function YargsFactory(_shim) {', 'const internalMethodsOf = new WeakMap();\nexport function YargsFactory(_shim) {'],
+      [
+        '    getInternalMethods() {\n        return {\n',
+        '    getInternalMethods() {\n        let methods = internalMethodsOf.get(this);\n        if (methods === undefined) internalMethodsOf.set(this, (methods = {\n',
+      ],
+      [
+        '            setHasOutput: this[kSetHasOutput].bind(this),\n        };\n    }\n',
+        '            setHasOutput: this[kSetHasOutput].bind(this),\n        }));\n        return methods;\n    }\n',
+      ],
+    ],
+  },
+  {
     // cliui's wrap-ansi, for every cell of the help: after wrapping, a loop over each code point carries
     // colours and links across line breaks; it only acts at an ESC or CSI (its ESCAPES), so text without
     // one comes out as it went in. Skipping the loop then: ~5% of `schsm --help` (issue 11 item 3).
@@ -127,7 +197,7 @@ const PATCHES = [
   },
 ];
 
-const yargsPatches = {
+export const yargsPatches = {
   name: 'yargs-patches',
   setup(b) {
     for (const { file, patches } of PATCHES)

@@ -247,15 +247,27 @@ export function annotateResponse(p: HexPattern, ins: number): ResponseAnnotation
  * entries (bounded memory, no eviction bookkeeping); an entry is made on the second sighting of a hash
  * in its slot, so one-off exchanges (fresh hashes to sign) cost no copy. The cached annotation is built
  * from a private copy of the pattern, so the table never keeps a trace's parse arena alive. Output is
- * unchanged: a hit is a content-equal pattern.
+ * unchanged: a hit is a content-equal pattern. The tables of keys and annotations (64 KB each) are
+ * made at their first entry, not when the module loads: `schsm apdu` annotates one or two exchanges,
+ * and allocating them, then copying them in its start's young-generation collections, cost it ~0.5 ms
+ * (issue 11 item 3).
  */
 const CACHE_SLOTS = 4096;
 const CACHE_MAX_BYTES = 64;
-const commandKeys: (HexPattern | undefined)[] = new Array<HexPattern | undefined>(CACHE_SLOTS).fill(undefined);
-const commandValues: (CommandAnnotation | undefined)[] = new Array<CommandAnnotation | undefined>(CACHE_SLOTS).fill(undefined);
+
+interface Table<V> {
+  readonly keys: (HexPattern | undefined)[];
+  readonly values: (V | undefined)[];
+}
+
+const newTable = <V>(): Table<V> => ({
+  keys: new Array<HexPattern | undefined>(CACHE_SLOTS).fill(undefined),
+  values: new Array<V | undefined>(CACHE_SLOTS).fill(undefined),
+});
+
+let commands: Table<CommandAnnotation> | undefined;
 const commandSeen = new Int32Array(CACHE_SLOTS);
-const responseKeys: (HexPattern | undefined)[] = new Array<HexPattern | undefined>(CACHE_SLOTS).fill(undefined);
-const responseValues: (ResponseAnnotation | undefined)[] = new Array<ResponseAnnotation | undefined>(CACHE_SLOTS).fill(undefined);
+let responses: Table<ResponseAnnotation> | undefined;
 const responseIns = new Int32Array(CACHE_SLOTS);
 const responseSeen = new Int32Array(CACHE_SLOTS);
 
@@ -291,16 +303,17 @@ function cachedCommand(p: HexPattern): CommandAnnotation {
   if (!cacheable(p)) return annotateCommand(p);
   const h = patternHash(p, 0);
   const slot = h & (CACHE_SLOTS - 1);
-  const key = commandKeys[slot];
-  if (key !== undefined && (key === p || samePattern(key, p))) return commandValues[slot] as CommandAnnotation;
+  const key = commands?.keys[slot];
+  if (key !== undefined && (key === p || samePattern(key, p))) return commands?.values[slot] as CommandAnnotation;
   if (commandSeen[slot] !== h) {
     commandSeen[slot] = h;
     return annotateCommand(p);
   }
   const copy = copyPattern(p);
   const a = annotateCommand(copy);
-  commandKeys[slot] = copy;
-  commandValues[slot] = a;
+  commands ??= newTable();
+  commands.keys[slot] = copy;
+  commands.values[slot] = a;
   return a;
 }
 
@@ -308,17 +321,18 @@ function cachedResponse(p: HexPattern, ins: number): ResponseAnnotation {
   if (!cacheable(p)) return annotateResponse(p, ins);
   const h = patternHash(p, ins + 1);
   const slot = h & (CACHE_SLOTS - 1);
-  const key = responseKeys[slot];
+  const key = responses?.keys[slot];
   if (key !== undefined && responseIns[slot] === ins && (key === p || samePattern(key, p)))
-    return responseValues[slot] as ResponseAnnotation;
+    return responses?.values[slot] as ResponseAnnotation;
   if (responseSeen[slot] !== h) {
     responseSeen[slot] = h;
     return annotateResponse(p, ins);
   }
   const copy = copyPattern(p);
   const a = annotateResponse(copy, ins);
-  responseKeys[slot] = copy;
-  responseValues[slot] = a;
+  responses ??= newTable();
+  responses.keys[slot] = copy;
+  responses.values[slot] = a;
   responseIns[slot] = ins;
   return a;
 }

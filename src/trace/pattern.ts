@@ -34,14 +34,18 @@ for (let i = 0; i < 6; i++) {
   HEX_VALUE[65 + i] = 10 + i;
   HEX_VALUE[97 + i] = 10 + i;
 }
-/** Two characters (each < 128) → their byte, 256 for "..", -1 otherwise: one lookup per token. */
+/**
+ * Two characters (each < 128) → their byte, 256 for "..", -1 otherwise: one lookup per token. Filled
+ * pair by pair over the 22 hex digits, not over all 128 × 128 codes: this runs once in V8's interpreter
+ * at every start of a command that annotates, and the full loop cost ~0.4 ms of it (issue 11 item 3).
+ */
 const PAIR = new Int16Array(128 * 128).fill(-1);
-for (let a = 0; a < 128; a++) {
-  const hi = HEX_VALUE[a] ?? -1;
-  if (hi < 0) continue;
-  for (let b = 0; b < 128; b++) {
-    const lo = HEX_VALUE[b] ?? -1;
-    if (lo >= 0) PAIR[(a << 7) | b] = (hi << 4) | lo;
+const HEX_DIGITS = '0123456789ABCDEFabcdef';
+for (let i = 0; i < HEX_DIGITS.length; i++) {
+  const a = HEX_DIGITS.charCodeAt(i);
+  for (let j = 0; j < HEX_DIGITS.length; j++) {
+    const b = HEX_DIGITS.charCodeAt(j);
+    PAIR[(a << 7) | b] = ((HEX_VALUE[a] as number) << 4) | (HEX_VALUE[b] as number);
   }
 }
 PAIR[(46 << 7) | 46] = 256;
@@ -57,9 +61,10 @@ const BYTE_HEX: string[] = Array.from({ length: 256 }, (_, b) => (DIGITS[b >> 4]
  */
 const ARENA_SIZE = 1 << 20;
 const MASK_ARENA_SIZE = 1 << 16;
-let arena = new Uint8Array(ARENA_SIZE);
+// empty until the first parse needs room (reserve, maskView): a command that parses nothing allocates nothing
+let arena = new Uint8Array(0);
 let arenaPos = 0;
-let maskArena = new Uint8Array(MASK_ARENA_SIZE);
+let maskArena = new Uint8Array(0);
 let maskArenaPos = 0;
 let scratchMask = new Uint8Array(1024);
 
@@ -71,14 +76,14 @@ let scratchMask = new Uint8Array(1024);
  * bounded in memory). Patterns with `*` are not interned.
  */
 const INTERN_SLOTS = 4096;
-const interned: (HexPattern | undefined)[] = new Array<HexPattern | undefined>(INTERN_SLOTS).fill(undefined);
+let interned: (HexPattern | undefined)[] | undefined; // made at the first pattern: see annotate.ts's tables
 
 /** Make room for `max` bytes at `arenaPos` (and as many mask flags in the scratch). */
 function reserve(max: number): void {
   if (arena.length - arenaPos < max) {
     arena = new Uint8Array(Math.max(ARENA_SIZE, max));
     arenaPos = 0;
-    interned.fill(undefined);
+    interned?.fill(undefined);
   }
   if (scratchMask.length < max) scratchMask = new Uint8Array(max * 2);
 }
@@ -88,7 +93,7 @@ function maskView(n: number): Uint8Array {
   if (maskArena.length - maskArenaPos < n) {
     maskArena = new Uint8Array(Math.max(MASK_ARENA_SIZE, n));
     maskArenaPos = 0;
-    interned.fill(undefined);
+    interned?.fill(undefined);
   }
   const at = maskArenaPos;
   maskArena.set(n === scratchMask.length ? scratchMask : scratchMask.subarray(0, n), at);
@@ -177,11 +182,11 @@ export function parseHexPattern(text: string, start: number, end: number, line?:
     return { bytes: new Uint8Array(out.buffer, base, n), masked: anyMasked ? maskView(n) : undefined, stars };
   }
   const slot = (hash ^ (hash >>> 15) ^ n) & (INTERN_SLOTS - 1);
-  const known = interned[slot];
+  const known = interned?.[slot];
   if (known !== undefined && sameAsParsed(known, out, base, n, anyMasked ? mask : undefined)) return known;
   arenaPos = base + n;
   const p: HexPattern = { bytes: new Uint8Array(out.buffer, base, n), masked: anyMasked ? maskView(n) : undefined, stars: undefined };
-  interned[slot] = p;
+  (interned ??= new Array<HexPattern | undefined>(INTERN_SLOTS).fill(undefined))[slot] = p;
   return p;
 }
 

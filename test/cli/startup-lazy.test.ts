@@ -3,7 +3,8 @@
 // loads it, while a GET CHALLENGE (random bytes) loads it and works; and yargs, given only the command the
 // first word names, still refuses that command's unknown options and suggests a mistyped command.
 import test from 'ava';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { buildPackage, runNode as run } from '../helpers/package-build.ts';
@@ -22,6 +23,26 @@ M.prototype._compile = function (content, filename) { if (/[\\/]node_modules[\\/
 const dlopen = process.dlopen;
 process.dlopen = function (module, filename, ...rest) { if (/pcsclite.node$/.test(filename)) seen.add('pcsclite.node'); return dlopen.call(this, module, filename, ...rest); };
 process.on('exit', () => require('node:fs').writeSync(2, '\\nPROBE ' + JSON.stringify([...seen]) + '\\n'));\n`,
+  );
+  return { file, done: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** A preload that prints, at exit, what bin/schsm.js gave vm.Script: the code cache's length and hash, and whether V8 took it. */
+function cacheProbe(): { file: string; done: () => void } {
+  const dir = mkdtempSync(path.join(tmpdir(), 'schsm-probe-'));
+  const file = path.join(dir, 'probe.cjs');
+  writeFileSync(
+    file,
+    `const vm = require('node:vm'); const seen = [];
+vm.Script = class extends vm.Script {
+  constructor(source, options) {
+    super(source, options);
+    const c = options && options.cachedData;
+    seen.push({ filename: options && options.filename, sourceLength: source.length, cacheLength: c ? c.length : -1,
+      cacheSha256: c ? require('node:crypto').createHash('sha256').update(c).digest('hex') : '', rejected: this.cachedDataRejected });
+  }
+};
+process.on('exit', () => require('node:fs').writeSync(2, '\\nCACHE ' + JSON.stringify(seen) + '\\n'));\n`,
   );
   return { file, done: () => rmSync(dir, { recursive: true, force: true }) };
 }
@@ -70,4 +91,32 @@ test('one command registered: its unknown option is still refused, a typo still 
   const help = await run(['bin/schsm.js', 'readers', '--json', '--help'], dir);
   t.is(help.code, 0, help.stderr);
   t.regex(help.stdout, /schsm readers/);
+});
+
+test('bin/schsm.js gives V8 the whole code cache (read into the pages the bundle was read into) and V8 takes it', async (t) => {
+  t.timeout(180_000);
+  const dir = await buildPackage();
+  const probe = cacheProbe();
+  t.teardown(probe.done);
+  const r = await run(['-r', probe.file, 'bin/schsm.js', 'apdu', '--sim', '00A40400:E82B0601040181C31F0201/00'], dir);
+  t.is(r.code, 0, r.stderr);
+  const seen = JSON.parse(/^CACHE (.*)$/m.exec(r.stderr)?.[1] ?? '[]') as {
+    filename: string;
+    sourceLength: number;
+    cacheLength: number;
+    cacheSha256: string;
+    rejected: boolean | undefined;
+  }[];
+  t.is(seen.length, 1, 'one script: the bundle');
+  const bundle = path.join(dir, 'dist', 'bundle', 'schsm.cjs');
+  const cache = readFileSync(`${bundle}.cache`);
+  t.is(seen[0]?.filename, bundle);
+  t.is(seen[0]?.sourceLength, statSync(bundle).size, 'the whole bundle as one-byte text');
+  t.is(seen[0]?.cacheLength, cache.length);
+  t.is(
+    seen[0]?.cacheSha256,
+    createHash('sha256').update(cache).digest('hex'),
+    'the bytes of schsm.cjs.cache, no byte of the bundle left in it',
+  );
+  t.is(seen[0]?.rejected, false, 'V8 used the cache');
 });
