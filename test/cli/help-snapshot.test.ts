@@ -33,6 +33,9 @@ const NO_BUNDLE_HOOK = `data:text/javascript,${encodeURIComponent(
     "import fs from 'node:fs';",
     'const read = fs.readFileSync;',
     "fs.readFileSync = function (f, ...rest) { if (String(f).endsWith('schsm.cjs')) throw new Error('no bundle (test hook)'); return read.call(this, f, ...rest); };",
+    // bin/schsm.js opens and reads the bundle itself (readWhole), to read its code cache into the same buffer
+    'const open = fs.openSync;',
+    "fs.openSync = function (f, ...rest) { if (String(f).endsWith('schsm.cjs')) throw new Error('no bundle (test hook)'); return open.call(this, f, ...rest); };",
   ].join('\n'),
 )}`;
 
