@@ -103,6 +103,19 @@ const oneToOne = {
  * and yargs calls it per option during validation (~1.6 ms and 150 KB of every start). Made once per
  * yargs instance now: each bound method reads the instance's fields when called, so one object serves.
  */
+/**
+ * Source text of an object that stands in for the object `get()` returns (a function named in the
+ * code it goes into): every read, `in`, key listing and property descriptor is answered from
+ * `get()`'s object, so the object is made at the first of them. The CLI bundle's lazy built-ins and
+ * ansi-styles' table use it.
+ */
+function standIn(get) {
+  return (
+    `new Proxy({},{get:(_,k)=>${get}()[k],has:(_,k)=>k in ${get}(),ownKeys:()=>Reflect.ownKeys(${get}()),` +
+    `getOwnPropertyDescriptor:(_,k)=>{const d=Object.getOwnPropertyDescriptor(${get}(),k);if(d)d.configurable=true;return d}})`
+  );
+}
+
 const PATCHES = [
   {
     file: /[/\\]yargs[/\\]lib[/\\]platform-shims[/\\]esm\.mjs$/,
@@ -139,9 +152,7 @@ const PATCHES = [
     patches: [
       [
         'const ansiStyles = assembleStyles();\n',
-        'let assembled;\nconst assembledStyles = () => (assembled ??= assembleStyles());\n' +
-          'const ansiStyles = new Proxy({}, { get: (_, k) => assembledStyles()[k], has: (_, k) => k in assembledStyles(), ownKeys: () => Reflect.ownKeys(assembledStyles()), ' +
-          'getOwnPropertyDescriptor: (_, k) => { const d = Object.getOwnPropertyDescriptor(assembledStyles(), k); if (d) d.configurable = true; return d; } });\n',
+        `let assembled;\nconst assembledStyles = () => (assembled ??= assembleStyles());\nconst ansiStyles = ${standIn('assembledStyles')};\n`,
       ],
     ],
   },
@@ -321,9 +332,7 @@ const LAZY_BUILTINS = ['node:crypto'];
  * (`__toESM`) would list its keys at once and load it then, which is still correct.
  */
 function lazyBuiltins(text) {
-  const prologue =
-    'var __schsmLazy=(id)=>{let m;const o=()=>(m??=require(id));return new Proxy({},{get:(_,k)=>o()[k],has:(_,k)=>k in o(),' +
-    'ownKeys:()=>Reflect.ownKeys(o()),getOwnPropertyDescriptor:(_,k)=>{const d=Object.getOwnPropertyDescriptor(o(),k);if(d)d.configurable=true;return d}})};';
+  const prologue = `var __schsmLazy=(id)=>{let m;const o=()=>(m??=require(id));return ${standIn('o')}};`;
   let out = text;
   for (const id of LAZY_BUILTINS) {
     const call = `require(${JSON.stringify(id)})`;

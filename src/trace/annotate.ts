@@ -303,8 +303,9 @@ function cachedCommand(p: HexPattern): CommandAnnotation {
   if (!cacheable(p)) return annotateCommand(p);
   const h = patternHash(p, 0);
   const slot = h & (CACHE_SLOTS - 1);
-  const key = commands?.keys[slot];
-  if (key !== undefined && (key === p || samePattern(key, p))) return commands?.values[slot] as CommandAnnotation;
+  const table = commands;
+  const key = table?.keys[slot];
+  if (table !== undefined && key !== undefined && (key === p || samePattern(key, p))) return table.values[slot] as CommandAnnotation;
   if (commandSeen[slot] !== h) {
     commandSeen[slot] = h;
     return annotateCommand(p);
@@ -321,9 +322,10 @@ function cachedResponse(p: HexPattern, ins: number): ResponseAnnotation {
   if (!cacheable(p)) return annotateResponse(p, ins);
   const h = patternHash(p, ins + 1);
   const slot = h & (CACHE_SLOTS - 1);
-  const key = responses?.keys[slot];
-  if (key !== undefined && responseIns[slot] === ins && (key === p || samePattern(key, p)))
-    return responses?.values[slot] as ResponseAnnotation;
+  const table = responses;
+  const key = table?.keys[slot];
+  if (table !== undefined && key !== undefined && responseIns[slot] === ins && (key === p || samePattern(key, p)))
+    return table.values[slot] as ResponseAnnotation;
   if (responseSeen[slot] !== h) {
     responseSeen[slot] = h;
     return annotateResponse(p, ins);
